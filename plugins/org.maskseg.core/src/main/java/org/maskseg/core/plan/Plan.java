@@ -1,0 +1,104 @@
+package org.maskseg.core.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * Everything needed to build, train and apply a network for one dataset: the counterpart of nnU-Net's
+ * plans file. Serialised as JSON (see {@code PlanJson}); every field can be overridden by the user.
+ * <p>
+ * Spatial arrays are x first, like ImgLib2 dimensions: {@code patchSize = {x, y[, z]}}. Tensors are
+ * laid out (n, c, [z,] y, x), so code that builds tensor shapes reverses them.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public final class Plan {
+
+    /** Version of the plan format; readers refuse plans from a newer format. */
+    public static final int FORMAT_VERSION = 1;
+
+    public int formatVersion = FORMAT_VERSION;
+
+    /** "2d" or "3d". A 2D plan applied to 3D images works slice by slice (xy planes). */
+    public String configuration = "2d";
+
+    /** Number of input channels (modalities). */
+    public int inputChannels = 1;
+
+    /** Number of classes including background; the network has this many outputs. */
+    public int numClasses = 2;
+
+    /** Class names, index = class value. */
+    public List<String> classNames = new ArrayList<>();
+
+    /** The ignore value in the user's label files (canonically numClasses inside the engine). */
+    public int ignoreValue = 2;
+
+    /** Spacing the data is resampled to before training and prediction, x first. */
+    public double[] targetSpacing = {1, 1};
+
+    /** Training patch size, x first. */
+    public int[] patchSize = {128, 128};
+
+    public int batchSize = 2;
+
+    /** Batch Dice: sum the Dice terms over the batch as well (nnU-Net does this for 3D full-res). */
+    public boolean batchDice = false;
+
+    public Network network = new Network();
+
+    public Normalization normalization = new Normalization();
+
+    public Training training = new Training();
+
+    /** U-Net topology (nnU-Net's PlainConvUNet). */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public static final class Network {
+        /** Number of resolution stages (encoder stages including the bottleneck). */
+        public int numStages = 5;
+        /** Output features per stage. */
+        public int[] features = {32, 64, 128, 256, 512};
+        /** Stride of each stage's first convolution, x first; stage 0 has stride 1. */
+        public int[][] strides = {{1, 1}, {2, 2}, {2, 2}, {2, 2}, {2, 2}};
+        /** Convolution kernel size per stage, x first. */
+        public int[][] kernelSizes = {{3, 3}, {3, 3}, {3, 3}, {3, 3}, {3, 3}};
+        /** Convolutions per encoder and decoder stage. */
+        public int convsPerStage = 2;
+        /** One output head per decoder stage (deep supervision). */
+        public boolean deepSupervision = true;
+    }
+
+    /** Intensity normalisation, per channel. */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public static final class Normalization {
+        /** Per channel: "zscore" (per image), "ct" (clip to dataset percentiles, global z-score) or "none". */
+        public List<String> schemes = new ArrayList<>(List.of("zscore"));
+        /** Per channel: compute z-score statistics only inside the non-zero foreground mask. */
+        public boolean[] useMask = {false};
+        /** Per channel, for "ct": dataset statistics of annotated foreground voxels. */
+        public double[] clipLow = {0};
+        public double[] clipHigh = {0};
+        public double[] mean = {0};
+        public double[] std = {1};
+    }
+
+    /** Optimisation settings (nnU-Net defaults). */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public static final class Training {
+        public int epochs = 1000;
+        public int iterationsPerEpoch = 250;
+        public int validationIterations = 50;
+        public double initialLearningRate = 1e-2;
+        public double momentum = 0.99;
+        public double weightDecay = 3e-5;
+        public double gradientClip = 12;
+        /** Share of each batch forced to contain foreground. */
+        public double foregroundOversampling = 0.33;
+    }
+
+    /** Number of spatial dimensions of the network: 2 or 3. */
+    public int spatialDims() {
+        return "3d".equals(configuration) ? 3 : 2;
+    }
+}
