@@ -66,9 +66,6 @@ final class Fixtures {
             int h = img.getHeight();
             int[] d = new int[w * h];
             r.getSamples(0, 0, w, h, 0, d);
-            for (int i = 0; i < d.length; i++) {
-                d[i] = d[i] != 0 ? 1 : 0;
-            }
             return LabelVolume.wrap(file.getFileName().toString(), d, new long[] {w, h}, new double[] {1, 1});
         } catch (IOException e) {
             throw new UncheckedIOException(e);
