@@ -22,6 +22,8 @@ import org.maskseg.core.labels.LabelSpec;
  * <li>Batch size: as many patches as fit into the budget, at most as many as cover 5% of all voxels of the
  * dataset, at least 2 (then at most {@link PlannerOptions#maxBatchSize()} when set).</li>
  * </ol>
+ * Rounding to whole voxels and batches rounds halves to even, as numpy does.
+ * <p>
  * <b>Memory model.</b> The activation memory of one patch is estimated as
  * {@value #BYTES_PER_FEATURE_VOXEL} bytes × (Σ over stages of features × voxels at that stage + (input
  * channels + classes) × patch voxels). The constant stands for about ten float32 values per encoder feature
@@ -159,10 +161,10 @@ public final class Planner {
         for (int a = 0; a < dims; a++) {
             double[] s = new double[fp.numCases()];
             for (int i = 0; i < s.length; i++) {
-                s[i] = Math.max(1, Math.round(fp.sizes().get(i)[a] * fp.spacings().get(i)[a] / target[a]));
+                s[i] = Math.max(1, Math.rint(fp.sizes().get(i)[a] * fp.spacings().get(i)[a] / target[a]));
             }
             Arrays.sort(s);
-            median[a] = Math.round(DatasetFingerprint.percentileOfSorted(s, 50));
+            median[a] = Math.rint(DatasetFingerprint.percentileOfSorted(s, 50));
         }
         return median;
     }
@@ -203,7 +205,7 @@ public final class Planner {
         }
 
         int batch = (int) Math.min(Integer.MAX_VALUE, Math.floor(budget / perPatch));
-        long coverageBound = Math.round(datasetVoxels * MAX_DATASET_COVERED / product(patch));
+        double coverageBound = Math.rint(datasetVoxels * MAX_DATASET_COVERED / product(patch));
         batch = (int) Math.max(Math.min(batch, coverageBound), MIN_BATCH_SIZE);
         if (options.maxBatchSize() > 0) {
             batch = Math.min(batch, options.maxBatchSize());
@@ -230,7 +232,7 @@ public final class Planner {
         double scale = Math.pow(volume / prod, 1.0 / dims);
         int[] patch = new int[dims];
         for (int a = 0; a < dims; a++) {
-            patch[a] = (int) Math.max(1, Math.min(Math.round(scale / spacing[a]), medianShape[a]));
+            patch[a] = (int) Math.max(1, Math.min(Math.rint(scale / spacing[a]), medianShape[a]));
         }
         return patch;
     }

@@ -24,14 +24,14 @@ public final class Resampler {
 
     /**
      * The size after resampling from {@code spacing} to {@code targetSpacing}: round(size · spacing / target)
-     * per axis, at least 1. A target with fewer axes than the image (a 2D plan on 3D images) leaves the
+     * per axis (halves to even, like numpy), at least 1. A target with fewer axes than the image (a 2D plan on 3D images) leaves the
      * remaining axes unchanged.
      */
     public static long[] sizeForSpacing(long[] size, double[] spacing, double[] targetSpacing) {
         double[] target = fullTargetSpacing(spacing, targetSpacing);
         long[] out = new long[size.length];
         for (int a = 0; a < size.length; a++) {
-            out[a] = Math.max(1, Math.round(size[a] * spacing[a] / target[a]));
+            out[a] = Math.max(1, (long) Math.rint(size[a] * spacing[a] / target[a]));
         }
         return out;
     }
