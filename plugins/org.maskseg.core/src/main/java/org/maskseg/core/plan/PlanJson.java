@@ -116,7 +116,10 @@ public final class PlanJson {
         try {
             node = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException(what + " is not valid JSON: " + e.getOriginalMessage()
+            String reason = e.getOriginalMessage();
+            int cut = reason.indexOf(" (start marker");
+            reason = (cut >= 0 ? reason.substring(0, cut) : reason).split("\n")[0];
+            throw new InvalidInputException(what + " is not valid JSON: " + reason
                     + (e.getLocation() == null ? ""
                             : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
                                     + ")"));
@@ -162,13 +165,38 @@ public final class PlanJson {
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
                             .collect(Collectors.joining(", ")));
         } catch (MismatchedInputException e) {
-            throw new InvalidInputException(what + ": field '" + location(e) + "' has the wrong type or is null ("
-                    + e.getOriginalMessage().split("\n")[0] + ")");
+            throw new InvalidInputException(what + ": field '" + location(e) + "' must be "
+                    + describe(e.getTargetType()));
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(what + " cannot be read: " + e.getOriginalMessage());
         }
-        validate(plan);
+        List<String> problems = problems(plan);
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(what + " is invalid: " + String.join("; ", problems));
+        }
         return plan;
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (type == int.class || type == Integer.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class || type == float.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a text in quotes";
+        }
+        if (type.isArray() || List.class.isAssignableFrom(type)) {
+            return "a list [...]";
+        }
+        return "an object {...}";
     }
 
     private static String location(JsonMappingException e) {
@@ -191,6 +219,13 @@ public final class PlanJson {
      * field.
      */
     public static void validate(Plan plan) {
+        List<String> problems = problems(plan);
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException("invalid plan: " + String.join("; ", problems));
+        }
+    }
+
+    private static List<String> problems(Plan plan) {
         List<String> problems = new ArrayList<>();
         int dims = 0;
         if (!"2d".equals(plan.configuration) && !"3d".equals(plan.configuration)) {
@@ -222,9 +257,7 @@ public final class PlanJson {
         }
         checkNormalization(problems, plan.normalization, plan.inputChannels);
         checkTraining(problems, plan.training);
-        if (!problems.isEmpty()) {
-            throw new InvalidInputException("invalid plan: " + String.join("; ", problems));
-        }
+        return problems;
     }
 
     private static void checkNetwork(List<String> problems, Plan plan, int dims) {
