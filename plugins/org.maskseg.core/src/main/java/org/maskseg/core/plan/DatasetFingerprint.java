@@ -76,43 +76,59 @@ public record DatasetFingerprint(List<String> caseNames, List<double[]> spacings
      * finite and every label value a class or the ignore value of {@code spec}.
      */
     public static DatasetFingerprint compute(List<ImageVolume> images, List<LabelVolume> labels, LabelSpec spec) {
-        if (images.isEmpty()) {
-            throw new InvalidInputException("no images given: the dataset is empty");
-        }
         if (images.size() != labels.size()) {
             throw new InvalidInputException(images.size() + " images but " + labels.size()
                     + " label images: every image needs exactly one label image");
         }
-        int n = images.size();
-        int dims = images.get(0).spatialDims();
-        int channels = images.get(0).channels();
-        int k = spec.numClasses();
+        Builder b = new Builder(spec);
+        for (int i = 0; i < images.size(); i++) {
+            b.add(images.get(i), labels.get(i));
+        }
+        return b.build();
+    }
 
-        List<String> names = new ArrayList<>(n);
-        List<double[]> spacings = new ArrayList<>(n);
-        List<long[]> sizes = new ArrayList<>(n);
-        long[] classVoxels = new long[k];
-        int[] casesWithClass = new int[k];
-        double[] annotatedFraction = new double[n];
-        Moments[] moments = new Moments[channels];
-        float[][][] samples = new float[channels][n][];
-        for (int c = 0; c < channels; c++) {
-            moments[c] = new Moments();
+    /**
+     * Collects the fingerprint one case at a time, so that a dataset never has to be in memory at once; only
+     * the intensity subsample (at most {@link #SAMPLES_PER_CASE} values per case and channel) is kept.
+     */
+    public static final class Builder {
+        private final LabelSpec spec;
+        private final int k;
+        private final List<String> names = new ArrayList<>();
+        private final List<double[]> spacings = new ArrayList<>();
+        private final List<long[]> sizes = new ArrayList<>();
+        private final long[] classVoxels;
+        private final int[] casesWithClass;
+        private final List<Double> annotatedFraction = new ArrayList<>();
+        private final List<float[][]> samples = new ArrayList<>();
+        private Moments[] moments;
+        private int dims;
+        private int channels;
+
+        public Builder(LabelSpec spec) {
+            this.spec = spec;
+            this.k = spec.numClasses();
+            this.classVoxels = new long[k];
+            this.casesWithClass = new int[k];
         }
 
-        for (int i = 0; i < n; i++) {
-            ImageVolume image = images.get(i);
-            LabelVolume label = labels.get(i);
+        /** Adds one case; checks it against the cases added before. */
+        public Builder add(ImageVolume image, LabelVolume label) {
+            int caseIndex = names.size();
+            if (caseIndex == 0) {
+                dims = image.spatialDims();
+                channels = image.channels();
+                moments = new Moments[channels];
+                for (int c = 0; c < channels; c++) {
+                    moments[c] = new Moments();
+                }
+            }
             checkPair(image, label, dims, channels);
             spec.validate(label);
-            names.add(image.name());
-            spacings.add(image.spacing());
-            sizes.add(image.spatialSize());
-
             float[] data = image.data();
+            checkFinite(image, data);
             int[] lab = label.data();
             int voxels = lab.length;
-            checkFinite(image, data);
 
             long[] counts = new long[k];
             int foreground = 0;
@@ -136,45 +152,59 @@ public record DatasetFingerprint(List<String> caseNames, List<double[]> spacings
                     casesWithClass[c]++;
                 }
             }
-            annotatedFraction[i] = (double) annotated / voxels;
-            sampleForeground(data, lab, spec, voxels, foreground, channels, new SplittableRandom(SAMPLING_SEED + i),
-                    samples, i);
+            names.add(image.name());
+            spacings.add(image.spacing());
+            sizes.add(image.spatialSize());
+            annotatedFraction.add((double) annotated / voxels);
+            samples.add(sampleForeground(data, lab, spec, voxels, foreground, channels,
+                    new SplittableRandom(SAMPLING_SEED + caseIndex)));
+            return this;
         }
 
-        List<ChannelIntensities> intensities = new ArrayList<>(channels);
-        for (int c = 0; c < channels; c++) {
-            intensities.add(summarise(moments[c], samples[c]));
-        }
-        double[] classCaseFraction = new double[k];
-        for (int c = 0; c < k; c++) {
-            classCaseFraction[c] = (double) casesWithClass[c] / n;
-        }
-
-        double[] medianSpacing = new double[dims];
-        double[] minSpacing = new double[dims];
-        double[] maxSpacing = new double[dims];
-        double[] medianSize = new double[dims];
-        long[] minSize = new long[dims];
-        long[] maxSize = new long[dims];
-        for (int d = 0; d < dims; d++) {
-            double[] sp = new double[n];
-            double[] sz = new double[n];
-            for (int i = 0; i < n; i++) {
-                sp[i] = spacings.get(i)[d];
-                sz[i] = sizes.get(i)[d];
+        public DatasetFingerprint build() {
+            int n = names.size();
+            if (n == 0) {
+                throw new InvalidInputException("no images given: the dataset is empty");
             }
-            Arrays.sort(sp);
-            Arrays.sort(sz);
-            medianSpacing[d] = percentileOfSorted(sp, 50);
-            minSpacing[d] = sp[0];
-            maxSpacing[d] = sp[n - 1];
-            medianSize[d] = percentileOfSorted(sz, 50);
-            minSize[d] = (long) sz[0];
-            maxSize[d] = (long) sz[n - 1];
+            List<ChannelIntensities> intensities = new ArrayList<>(channels);
+            for (int c = 0; c < channels; c++) {
+                float[][] perCase = new float[n][];
+                for (int i = 0; i < n; i++) {
+                    perCase[i] = samples.get(i)[c];
+                }
+                intensities.add(summarise(moments[c], perCase));
+            }
+            double[] classCaseFraction = new double[k];
+            for (int c = 0; c < k; c++) {
+                classCaseFraction[c] = (double) casesWithClass[c] / n;
+            }
+            double[] medianSpacing = new double[dims];
+            double[] minSpacing = new double[dims];
+            double[] maxSpacing = new double[dims];
+            double[] medianSize = new double[dims];
+            long[] minSize = new long[dims];
+            long[] maxSize = new long[dims];
+            for (int d = 0; d < dims; d++) {
+                double[] sp = new double[n];
+                double[] sz = new double[n];
+                for (int i = 0; i < n; i++) {
+                    sp[i] = spacings.get(i)[d];
+                    sz[i] = sizes.get(i)[d];
+                }
+                Arrays.sort(sp);
+                Arrays.sort(sz);
+                medianSpacing[d] = percentileOfSorted(sp, 50);
+                minSpacing[d] = sp[0];
+                maxSpacing[d] = sp[n - 1];
+                medianSize[d] = percentileOfSorted(sz, 50);
+                minSize[d] = (long) sz[0];
+                maxSize[d] = (long) sz[n - 1];
+            }
+            return new DatasetFingerprint(List.copyOf(names), List.copyOf(spacings), List.copyOf(sizes), channels,
+                    medianSpacing, minSpacing, maxSpacing, medianSize, minSize, maxSize, List.copyOf(intensities),
+                    classVoxels.clone(), classCaseFraction,
+                    annotatedFraction.stream().mapToDouble(Double::doubleValue).toArray());
         }
-        return new DatasetFingerprint(List.copyOf(names), List.copyOf(spacings), List.copyOf(sizes), channels,
-                medianSpacing, minSpacing, maxSpacing, medianSize, minSize, maxSize, List.copyOf(intensities),
-                classVoxels, classCaseFraction, annotatedFraction);
     }
 
     private static void checkPair(ImageVolume image, LabelVolume label, int dims, int channels) {
@@ -208,12 +238,10 @@ public record DatasetFingerprint(List<String> caseNames, List<double[]> spacings
      * Selection sampling (Knuth's algorithm S): one pass, exactly min(foreground, SAMPLES_PER_CASE) voxels,
      * each foreground voxel equally likely; all channels are sampled at the same voxels.
      */
-    private static void sampleForeground(float[] data, int[] lab, LabelSpec spec, int voxels, int foreground,
-            int channels, SplittableRandom random, float[][][] samples, int caseIndex) {
+    private static float[][] sampleForeground(float[] data, int[] lab, LabelSpec spec, int voxels, int foreground,
+            int channels, SplittableRandom random) {
         int wanted = Math.min(foreground, SAMPLES_PER_CASE);
-        for (int c = 0; c < channels; c++) {
-            samples[c][caseIndex] = new float[wanted];
-        }
+        float[][] out = new float[channels][wanted];
         int taken = 0;
         int seen = 0;
         for (int v = 0; v < voxels && taken < wanted; v++) {
@@ -225,11 +253,12 @@ public record DatasetFingerprint(List<String> caseNames, List<double[]> spacings
             seen++;
             if (random.nextInt(remaining) < wanted - taken) {
                 for (int c = 0; c < channels; c++) {
-                    samples[c][caseIndex][taken] = data[c * voxels + v];
+                    out[c][taken] = data[c * voxels + v];
                 }
                 taken++;
             }
         }
+        return out;
     }
 
     private static ChannelIntensities summarise(Moments m, float[][] perCase) {
