@@ -17,8 +17,8 @@ import org.maskseg.core.image.LabelVolume;
  * applied. Multi-page TIFF is a z-stack. Spacing comes from NIfTI pixdim, else 1.</li>
  * <li>Labels are read as int; float files must hold whole numbers.</li>
  * <li>Images are written as 32-bit float TIFF or NIfTI; PNG only when every value is a whole number that
- * fits 8 (or else 16) bits. Labels are written with the smallest type holding all values: 8-bit, 16-bit,
- * else 32-bit signed (TIFF, NIfTI; NIfTI also uses signed 16-bit for small negative values such as -1).</li>
+ * fits 8 (or else 16) bits. Labels are written with the smallest type holding all values: 8-bit unsigned,
+ * 16-bit unsigned, else 32-bit signed (TIFF, NIfTI; e.g. for an ignore value of -1).</li>
  * <li>Every write is atomic: a temporary file in the target folder is moved into place.</li>
  * </ul>
  * Unreadable, corrupt or unsupported files raise an {@link InvalidInputException} naming the file.
@@ -121,8 +121,8 @@ public final class ImageFiles {
 
     /**
      * Writes labels in the format of the target's extension with the smallest type that holds every value:
-     * 8-bit unsigned (0..255), 16-bit unsigned (0..65535), else 32-bit signed (TIFF, NIfTI; NIfTI uses
-     * signed 16-bit when all values lie in -32768..32767). PNG refuses values outside 0..65535.
+     * 8-bit unsigned (0..255), 16-bit unsigned (0..65535), else 32-bit signed (TIFF, NIfTI). PNG refuses
+     * values outside 0..65535.
      */
     public static void writeLabels(LabelVolume labels, Path target) {
         writeLabels(labels, target, null);
@@ -158,8 +158,7 @@ public final class ImageFiles {
         write(target, what, temp -> {
             if (format.isNifti()) {
                 short dt = lo >= 0 && hi <= 255 ? Nifti1.DT_UINT8
-                        : lo >= Short.MIN_VALUE && hi <= Short.MAX_VALUE ? Nifti1.DT_INT16
-                                : lo >= 0 && hi <= 65535 ? Nifti1.DT_UINT16 : Nifti1.DT_INT32;
+                        : lo >= 0 && hi <= 65535 ? Nifti1.DT_UINT16 : Nifti1.DT_INT32;
                 Nifti1.write(temp, format == ImageFormat.NIFTI_GZ, data, size, 1, labels.spacing(), dt, geometry);
             } else {
                 RasterFiles.Storage storage = lo >= 0 && hi <= 255 ? RasterFiles.Storage.UINT8
