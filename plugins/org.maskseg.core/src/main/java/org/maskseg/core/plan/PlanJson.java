@@ -251,6 +251,9 @@ public final class PlanJson {
             problems.add("ignoreValue " + plan.ignoreValue + " collides with a class (0.." + (plan.numClasses - 1)
                     + ")");
         }
+        if (!"cubic".equals(plan.imageInterpolation) && !"linear".equals(plan.imageInterpolation)) {
+            problems.add("imageInterpolation must be \"cubic\" or \"linear\", got " + quoted(plan.imageInterpolation));
+        }
         if (plan.batchSize < 1) {
             problems.add("batchSize must be at least 1, got " + plan.batchSize);
         }
