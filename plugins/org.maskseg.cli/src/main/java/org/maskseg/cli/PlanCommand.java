@@ -74,6 +74,11 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "also write the plan to this file")
     Path out;
 
+    @Option(names = "--fingerprint", paramLabel = "FILE",
+            description = "also write the dataset fingerprint (spacings, sizes, intensity and class statistics) "
+                    + "as JSON to this file")
+    Path fingerprintFile;
+
     @Override
     public Integer call() {
         try {
@@ -110,6 +115,9 @@ public final class PlanCommand implements Callable<Integer> {
             labelVolumes.set(i, null);
         }
         DatasetFingerprint fp = fingerprint.build();
+        if (fingerprintFile != null) {
+            PlanJson.write(fp, fingerprintFile);
+        }
         Plan plan = Planner.plan(fp, spec, options);
         System.err.println(String.format(Locale.ROOT,
                 "planned %d case(s), %d class(es), ignore value %d: %s, patch %s, batch %d, %d stages, spacing %s",

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 class PlanCommandTest {
 
     record Result(int exitCode, String out, String err) {
@@ -59,7 +62,8 @@ class PlanCommandTest {
     @Test
     void printsThePlanAndWritesIt(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("sub/plan.json");
-        Result r = run(args("--out", file.toString()));
+        Path fingerprint = dir.resolve("fingerprint.json");
+        Result r = run(args("--out", file.toString(), "--fingerprint", fingerprint.toString()));
         assertEquals(0, r.exitCode(), r.err());
         Plan printed = PlanJson.fromJson(r.out(), "stdout");
         assertEquals("2d", printed.configuration);
@@ -68,6 +72,10 @@ class PlanCommandTest {
         assertEquals(7, printed.network.numStages);
         assertEquals(PlanJson.toJson(printed), PlanJson.toJson(PlanJson.read(file)));
         assertTrue(r.err().contains("planned 40 case(s)"), r.err());
+        JsonNode fp = new ObjectMapper().readTree(fingerprint.toFile());
+        assertEquals(40, fp.get("caseNames").size());
+        assertEquals(256, fp.get("medianSize").get(0).asInt());
+        assertTrue(fp.get("intensities").get(0).get("percentile99_5").asDouble() > 0);
     }
 
     @Test

@@ -59,17 +59,38 @@ public final class PlanJson {
     }
 
     /**
+     * A dataset fingerprint as pretty-printed JSON, for people to read (not read back): every record component
+     * by name; statistics of a channel without annotated foreground are written as "NaN".
+     */
+    public static String fingerprintToJson(DatasetFingerprint fingerprint) {
+        try {
+            return MAPPER.writeValueAsString(fingerprint);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("fingerprint cannot be written as JSON", e);
+        }
+    }
+
+    /**
      * Writes the plan to a file: first to a temporary file in the same folder, then moved into place, so the
      * target is never left half-written.
      */
     public static void write(Plan plan, Path file) throws IOException {
+        writeText(toJson(plan), file);
+    }
+
+    /** Writes a fingerprint's JSON to a file, like {@link #write(Plan, Path)}. */
+    public static void write(DatasetFingerprint fingerprint, Path file) throws IOException {
+        writeText(fingerprintToJson(fingerprint), file);
+    }
+
+    private static void writeText(String json, Path file) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
         // Not Files.createTempFile: its owner-only permissions would stick to the plan after the move.
         Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
         try {
-            Files.writeString(tmp, toJson(plan) + System.lineSeparator(), StandardCharsets.UTF_8,
+            Files.writeString(tmp, json + System.lineSeparator(), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
