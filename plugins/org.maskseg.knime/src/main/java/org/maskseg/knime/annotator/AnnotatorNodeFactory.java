@@ -3,6 +3,7 @@ package org.maskseg.knime.annotator;
 import org.knime.core.node.NodeDialogPane;
 import org.knime.core.node.NodeFactory;
 import org.knime.core.node.NodeView;
+import org.maskseg.knime.util.NodeFactories;
 
 /** Ignore-Label Annotator; description in AnnotatorNodeFactory.xml. */
 public final class AnnotatorNodeFactory extends NodeFactory<AnnotatorNodeModel> {
@@ -19,7 +20,7 @@ public final class AnnotatorNodeFactory extends NodeFactory<AnnotatorNodeModel> 
 
     @Override
     public NodeView<AnnotatorNodeModel> createNodeView(final int viewIndex, final AnnotatorNodeModel nodeModel) {
-        throw new IndexOutOfBoundsException("The annotator has no views, index " + viewIndex);
+        throw NodeFactories.noView(viewIndex);
     }
 
     @Override
