@@ -53,6 +53,11 @@ public class ExecutionMonitor {
         m_state.setMessage(message);
     }
 
+    /** The message is computed only when shown. */
+    public void setMessage(final Supplier<String> messageSupplier) {
+        m_state.setMessage(messageSupplier.get());
+    }
+
     public ExecutionMonitor createSubProgress(final double maxProg) {
         return new ExecutionMonitor(m_state, m_state.progress(), m_scale * maxProg);
     }
