@@ -5,6 +5,8 @@ import java.util.List;
 import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.defaultnodesettings.SettingsModel;
 import org.knime.core.node.defaultnodesettings.SettingsModelString;
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.knime.util.LocalFiles;
 import org.maskseg.knime.util.SettingsGroup;
 
 /** Settings of the Model Reader. */
@@ -33,6 +35,10 @@ final class ModelReaderSettings extends SettingsGroup {
         if (f == null || f.isBlank()) {
             throw new InvalidSettingsException("No model file chosen; open the dialog and choose one");
         }
-        return java.nio.file.Path.of(f.trim());
+        try {
+            return LocalFiles.resolve(f, "Model file");
+        } catch (InvalidInputException e) {
+            throw refused(e);
+        }
     }
 }

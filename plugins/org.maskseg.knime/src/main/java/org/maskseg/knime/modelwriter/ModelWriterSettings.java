@@ -6,6 +6,8 @@ import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.defaultnodesettings.SettingsModel;
 import org.knime.core.node.defaultnodesettings.SettingsModelBoolean;
 import org.knime.core.node.defaultnodesettings.SettingsModelString;
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.knime.util.LocalFiles;
 import org.maskseg.knime.util.SettingsGroup;
 
 /** Settings of the Model Writer. */
@@ -36,6 +38,10 @@ final class ModelWriterSettings extends SettingsGroup {
         if (f == null || f.isBlank()) {
             throw new InvalidSettingsException("No target file chosen; open the dialog and choose one");
         }
-        return java.nio.file.Path.of(f.trim());
+        try {
+            return LocalFiles.resolve(f, "Target file");
+        } catch (InvalidInputException e) {
+            throw refused(e);
+        }
     }
 }

@@ -104,15 +104,7 @@ public final class CellReader {
         if (!(c instanceof StringValue s)) {
             throw new InvalidInputException("expected an image or a file path, got a cell of type " + c.getType());
         }
-        String text = s.getStringValue().trim();
-        if (text.isEmpty()) {
-            throw new InvalidInputException("the file path is empty");
-        }
-        try {
-            return Path.of(text.startsWith("file:") ? java.net.URI.create(text).getPath() : text);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("'" + text + "' is not a valid file path: " + e.getMessage());
-        }
+        return LocalFiles.resolve(s.getStringValue(), "file");
     }
 
     /** Runs engine work for a row; its user-facing errors get the row key in front. */
