@@ -1,0 +1,135 @@
+package org.maskseg.core.augment;
+
+/**
+ * Which training-time augmentations run and with which probabilities and ranges. The defaults are
+ * nnU-Net's (see {@link #defaults(int[])}); every transform has an on/off switch. Probabilities are per
+ * patch unless called per channel or per axis.
+ */
+public final class AugmentationSettings {
+
+    /** Rotation about the patch centre; in 3D about each axis. */
+    public boolean rotation = true;
+    public double rotationProbability = 0.2;
+    /** Largest rotation angle in degrees (angles are uniform in ±this). */
+    public double rotationDegrees = 180;
+
+    /** Uniform scaling (same factor on all axes); factors above 1 zoom out. */
+    public boolean scaling = true;
+    public double scalingProbability = 0.2;
+    public double scaleMin = 0.7;
+    public double scaleMax = 1.4;
+
+    /** Additive Gaussian noise; its standard deviation is uniform in [0, noiseMax]. */
+    public boolean noise = true;
+    public double noiseProbability = 0.1;
+    public double noiseMax = 0.1;
+
+    public boolean blur = true;
+    public double blurProbability = 0.2;
+    public double blurPerChannel = 0.5;
+    public double blurSigmaMin = 0.5;
+    public double blurSigmaMax = 1.0;
+
+    /** Multiplicative brightness. */
+    public boolean brightness = true;
+    public double brightnessProbability = 0.15;
+    public double brightnessMin = 0.75;
+    public double brightnessMax = 1.25;
+
+    public boolean contrast = true;
+    public double contrastProbability = 0.15;
+    public double contrastMin = 0.75;
+    public double contrastMax = 1.25;
+
+    /** Simulated low resolution (downsample, then upsample). */
+    public boolean lowResolution = true;
+    public double lowResolutionProbability = 0.25;
+    public double lowResolutionPerChannel = 0.5;
+    public double lowResolutionScaleMin = 0.5;
+    public double lowResolutionScaleMax = 1.0;
+
+    /** Gamma on the inverted image, then gamma on the image itself. */
+    public boolean gamma = true;
+    public double gammaInvertedProbability = 0.1;
+    public double gammaProbability = 0.3;
+    public double gammaMin = 0.7;
+    public double gammaMax = 1.5;
+
+    public boolean mirror = true;
+    /** Flip probability per axis. */
+    public double mirrorProbability = 0.5;
+    /** Axes (x first) that may be flipped; null means all. */
+    public boolean[] mirrorAxes = null;
+
+    /**
+     * nnU-Net's defaults for a patch size: rotation ±180° in 2D (±15° when the patch is more than 1.5
+     * times longer on one axis than on the other), ±30° per axis in 3D.
+     */
+    public static AugmentationSettings defaults(int[] patchSize) {
+        AugmentationSettings s = new AugmentationSettings();
+        if (patchSize.length == 3) {
+            s.rotationDegrees = 30;
+        } else {
+            int max = Math.max(patchSize[0], patchSize[1]);
+            int min = Math.min(patchSize[0], patchSize[1]);
+            s.rotationDegrees = (double) max / min > 1.5 ? 15 : 180;
+        }
+        return s;
+    }
+
+    /** Everything off: patches are plain crops (validation). */
+    public static AugmentationSettings none() {
+        AugmentationSettings s = new AugmentationSettings();
+        s.rotation = false;
+        s.scaling = false;
+        s.noise = false;
+        s.blur = false;
+        s.brightness = false;
+        s.contrast = false;
+        s.lowResolution = false;
+        s.gamma = false;
+        s.mirror = false;
+        return s;
+    }
+
+    public AugmentationSettings copy() {
+        AugmentationSettings s = new AugmentationSettings();
+        s.rotation = rotation;
+        s.rotationProbability = rotationProbability;
+        s.rotationDegrees = rotationDegrees;
+        s.scaling = scaling;
+        s.scalingProbability = scalingProbability;
+        s.scaleMin = scaleMin;
+        s.scaleMax = scaleMax;
+        s.noise = noise;
+        s.noiseProbability = noiseProbability;
+        s.noiseMax = noiseMax;
+        s.blur = blur;
+        s.blurProbability = blurProbability;
+        s.blurPerChannel = blurPerChannel;
+        s.blurSigmaMin = blurSigmaMin;
+        s.blurSigmaMax = blurSigmaMax;
+        s.brightness = brightness;
+        s.brightnessProbability = brightnessProbability;
+        s.brightnessMin = brightnessMin;
+        s.brightnessMax = brightnessMax;
+        s.contrast = contrast;
+        s.contrastProbability = contrastProbability;
+        s.contrastMin = contrastMin;
+        s.contrastMax = contrastMax;
+        s.lowResolution = lowResolution;
+        s.lowResolutionProbability = lowResolutionProbability;
+        s.lowResolutionPerChannel = lowResolutionPerChannel;
+        s.lowResolutionScaleMin = lowResolutionScaleMin;
+        s.lowResolutionScaleMax = lowResolutionScaleMax;
+        s.gamma = gamma;
+        s.gammaInvertedProbability = gammaInvertedProbability;
+        s.gammaProbability = gammaProbability;
+        s.gammaMin = gammaMin;
+        s.gammaMax = gammaMax;
+        s.mirror = mirror;
+        s.mirrorProbability = mirrorProbability;
+        s.mirrorAxes = mirrorAxes == null ? null : mirrorAxes.clone();
+        return s;
+    }
+}

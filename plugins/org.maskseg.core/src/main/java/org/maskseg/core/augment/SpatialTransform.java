@@ -1,0 +1,368 @@
+package org.maskseg.core.augment;
+
+import java.util.random.RandomGenerator;
+
+import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.sampling.PatchLocation;
+
+/**
+ * Random rotation and scaling around the patch centre, and the extraction of the patch itself.
+ * <p>
+ * The output patch is computed in one pass: for every output voxel p the source position is
+ * {@code centre + M (p - h)} (h = patch centre, M = rotation times scale, x first). The image is read by
+ * (bi/tri)linear interpolation, the labels at the nearest voxel, so labels only ever take values of
+ * the source, and the ignore value survives. Positions outside the case read image 0 and label 0
+ * (background: outside the image is trained as background, not ignored). The source is the whole case,
+ * not an enlarged crop, so rotated corners see real image content wherever the case has it.
+ * <p>
+ * Without rotation or scaling (M = identity) the patch is a plain copy of the source region.
+ */
+public final class SpatialTransform {
+
+    private final double rotationProbability;
+    private final double maxRotation;
+    private final double scalingProbability;
+    private final double scaleMin;
+    private final double scaleMax;
+
+    /**
+     * @param rotationProbability probability that a patch is rotated
+     * @param maxRotation         maximal rotation angle in radians, per rotation axis (angles are uniform in
+     *                            [-max, max]; 3D patches rotate about all three axes)
+     * @param scalingProbability  probability that a patch is scaled (same factor on all axes)
+     * @param scaleMin            smallest scale factor; factors below 1 enlarge the content (zoom in)
+     * @param scaleMax            largest scale factor; factors above 1 shrink the content (zoom out)
+     */
+    public SpatialTransform(double rotationProbability, double maxRotation, double scalingProbability,
+            double scaleMin, double scaleMax) {
+        if (!(scaleMin > 0 && scaleMax >= scaleMin)) {
+            throw new IllegalArgumentException("scale range " + scaleMin + ".." + scaleMax + " is not positive");
+        }
+        this.rotationProbability = rotationProbability;
+        this.maxRotation = maxRotation;
+        this.scalingProbability = scalingProbability;
+        this.scaleMin = scaleMin;
+        this.scaleMax = scaleMax;
+    }
+
+    /**
+     * Draws the transform for one patch: a dims x dims matrix, row-major, mapping output offsets from the
+     * patch centre to source offsets; null when the patch is neither rotated nor scaled.
+     */
+    public double[] drawMatrix(int dims, RandomGenerator rng) {
+        boolean rotate = rng.nextDouble() < rotationProbability;
+        boolean scale = rng.nextDouble() < scalingProbability;
+        if (!rotate && !scale) {
+            return null;
+        }
+        double[] angles = new double[dims == 2 ? 1 : 3];
+        if (rotate) {
+            for (int i = 0; i < angles.length; i++) {
+                angles[i] = RandomRanges.uniform(rng, -maxRotation, maxRotation);
+            }
+        }
+        double s = scale ? RandomRanges.uniform(rng, scaleMin, scaleMax) : 1;
+        return dims == 2 ? matrix2d(angles[0], s) : matrix3d(angles[0], angles[1], angles[2], s);
+    }
+
+    /** Rotation by {@code angle} (radians, from +x towards +y) times a uniform scale, row-major 2x2. */
+    public static double[] matrix2d(double angle, double scale) {
+        double c = Math.cos(angle) * scale;
+        double s = Math.sin(angle) * scale;
+        return new double[] {c, -s, s, c};
+    }
+
+    /** Rotation about z, then y, then x (Rx·Ry·Rz), times a uniform scale, row-major 3x3, x first. */
+    public static double[] matrix3d(double aboutX, double aboutY, double aboutZ, double scale) {
+        double cx = Math.cos(aboutX), sx = Math.sin(aboutX);
+        double cy = Math.cos(aboutY), sy = Math.sin(aboutY);
+        double cz = Math.cos(aboutZ), sz = Math.sin(aboutZ);
+        double[] rx = {1, 0, 0, 0, cx, -sx, 0, sx, cx};
+        double[] ry = {cy, 0, sy, 0, 1, 0, -sy, 0, cy};
+        double[] rz = {cz, -sz, 0, sz, cz, 0, 0, 0, 1};
+        double[] m = multiply(rx, multiply(ry, rz));
+        for (int i = 0; i < 9; i++) {
+            m[i] *= scale;
+        }
+        return m;
+    }
+
+    private static double[] multiply(double[] a, double[] b) {
+        double[] r = new double[9];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                r[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Extracts the patch at {@code location} from the case into {@code out}, transformed by
+     * {@code matrix} (null: plain copy). The patch size is {@code out.size()}; 2D patches of 3D cases
+     * come from slice {@link PatchLocation#slice()}.
+     */
+    public static void extract(TrainingCase source, PatchLocation location, double[] matrix, PatchBuffer out) {
+        Source src = Source.of(source, location, out);
+        int[] start = location.start();
+        if (out.dims() == 2) {
+            if (matrix == null) {
+                copy2d(src, start, out);
+            } else {
+                resample2d(src, start, matrix, out);
+            }
+        } else if (matrix == null) {
+            copy3d(src, start, out);
+        } else {
+            resample3d(src, start, matrix, out);
+        }
+    }
+
+    /** The source arrays seen as a (2D or 3D) grid with a channel stride. */
+    private record Source(float[] image, int[] labels, int base, int channelStride, int nx, int ny, int nz) {
+
+        static Source of(TrainingCase c, PatchLocation location, PatchBuffer out) {
+            long[] size = c.labels().size();
+            if (c.image().channels() != out.channels()) {
+                throw new IllegalArgumentException("case '" + c.name() + "' has " + c.image().channels()
+                        + " channels, the patch " + out.channels());
+            }
+            int nx = (int) size[0];
+            int ny = (int) size[1];
+            int nz = size.length == 3 ? (int) size[2] : 1;
+            int base = 0;
+            if (out.dims() == 2 && size.length == 3) {
+                if (location.slice() < 0 || location.slice() >= nz) {
+                    throw new IllegalArgumentException("slice " + location.slice() + " outside case '" + c.name()
+                            + "' with " + nz + " slices");
+                }
+                base = location.slice() * nx * ny;
+            } else if (out.dims() != size.length) {
+                throw new IllegalArgumentException("a " + out.dims() + "D patch cannot come from the "
+                        + size.length + "D case '" + c.name() + "'");
+            }
+            return new Source(c.image().data(), c.labels().data(), base, nx * ny * nz, nx, ny, nz);
+        }
+    }
+
+    private static void copy2d(Source s, int[] start, PatchBuffer out) {
+        int px = out.size(0), py = out.size(1), vox = out.voxels();
+        float[] img = out.image();
+        int[] lab = out.labels();
+        int x0 = Math.max(0, -start[0]);
+        int x1 = Math.min(px, s.nx - start[0]);
+        for (int y = 0; y < py; y++) {
+            int sy = start[1] + y;
+            int row = y * px;
+            boolean inside = sy >= 0 && sy < s.ny && x0 < x1;
+            for (int c = 0; c < out.channels(); c++) {
+                copyRow(s.image, inside ? s.base + c * s.channelStride + sy * s.nx + start[0] : 0, img,
+                        out.imageOffset() + c * vox + row, px, inside ? x0 : px, inside ? x1 : px);
+            }
+            copyRow(s.labels, inside ? s.base + sy * s.nx + start[0] : 0, lab, out.labelOffset() + row, px,
+                    inside ? x0 : px, inside ? x1 : px);
+        }
+    }
+
+    private static void copy3d(Source s, int[] start, PatchBuffer out) {
+        int px = out.size(0), py = out.size(1), pz = out.size(2), vox = out.voxels();
+        float[] img = out.image();
+        int[] lab = out.labels();
+        int x0 = Math.max(0, -start[0]);
+        int x1 = Math.min(px, s.nx - start[0]);
+        for (int z = 0; z < pz; z++) {
+            int sz = start[2] + z;
+            for (int y = 0; y < py; y++) {
+                int sy = start[1] + y;
+                int row = (z * py + y) * px;
+                boolean inside = sz >= 0 && sz < s.nz && sy >= 0 && sy < s.ny && x0 < x1;
+                int srcRow = (sz * s.ny + sy) * s.nx + start[0];
+                for (int c = 0; c < out.channels(); c++) {
+                    copyRow(s.image, inside ? c * s.channelStride + srcRow : 0, img, out.imageOffset() + c * vox + row,
+                            px, inside ? x0 : px, inside ? x1 : px);
+                }
+                copyRow(s.labels, inside ? srcRow : 0, lab, out.labelOffset() + row, px, inside ? x0 : px,
+                        inside ? x1 : px);
+            }
+        }
+    }
+
+    /** Copies src[srcRow + x] for x in [x0, x1) to dst[dstRow + x], zero elsewhere in [0, n). */
+    private static void copyRow(float[] src, int srcRow, float[] dst, int dstRow, int n, int x0, int x1) {
+        java.util.Arrays.fill(dst, dstRow, dstRow + x0, 0f);
+        if (x1 > x0) {
+            System.arraycopy(src, srcRow + x0, dst, dstRow + x0, x1 - x0);
+        }
+        java.util.Arrays.fill(dst, dstRow + Math.max(x0, x1), dstRow + n, 0f);
+    }
+
+    private static void copyRow(int[] src, int srcRow, int[] dst, int dstRow, int n, int x0, int x1) {
+        java.util.Arrays.fill(dst, dstRow, dstRow + x0, 0);
+        if (x1 > x0) {
+            System.arraycopy(src, srcRow + x0, dst, dstRow + x0, x1 - x0);
+        }
+        java.util.Arrays.fill(dst, dstRow + Math.max(x0, x1), dstRow + n, 0);
+    }
+
+    private static void resample2d(Source s, int[] start, double[] m, PatchBuffer out) {
+        int px = out.size(0), py = out.size(1), vox = out.voxels(), channels = out.channels();
+        float[] img = out.image();
+        int[] lab = out.labels();
+        int imgOff = out.imageOffset(), labOff = out.labelOffset();
+        float[] si = s.image;
+        int[] sl = s.labels;
+        int nx = s.nx, ny = s.ny, base = s.base, cs = s.channelStride;
+        double hx = (px - 1) / 2.0, hy = (py - 1) / 2.0;
+        double ox = start[0] + hx, oy = start[1] + hy;
+        for (int y = 0; y < py; y++) {
+            double dy = y - hy;
+            // Source position of x = 0 on this row; moving one voxel in x adds the matrix's first column.
+            double bx = ox + m[1] * dy - m[0] * hx;
+            double by = oy + m[3] * dy - m[2] * hx;
+            int row = y * px;
+            for (int x = 0; x < px; x++) {
+                double sx = bx + m[0] * x;
+                double sy = by + m[2] * x;
+                int o = row + x;
+                int ix = (int) (sx + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
+                int iy = (int) (sy + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
+                double rx = sx - ix, ry = sy - iy;
+                float fx = (float) rx;
+                float fy = (float) ry;
+                if (ix >= 0 && iy >= 0 && ix < nx - 1 && iy < ny - 1) {
+                    int i = base + iy * nx + ix;
+                    float w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
+                    for (int c = 0; c < channels; c++, i += cs) {
+                        img[imgOff + c * vox + o] = w00 * si[i] + w10 * si[i + 1] + w01 * si[i + nx]
+                                + w11 * si[i + nx + 1];
+                    }
+                } else {
+                    for (int c = 0; c < channels; c++) {
+                        int cb = base + c * cs;
+                        float v = 0;
+                        for (int dyy = 0; dyy < 2; dyy++) {
+                            int yy = iy + dyy;
+                            if (yy < 0 || yy >= ny) {
+                                continue;
+                            }
+                            float wy = dyy == 0 ? 1 - fy : fy;
+                            for (int dxx = 0; dxx < 2; dxx++) {
+                                int xx = ix + dxx;
+                                if (xx >= 0 && xx < nx) {
+                                    v += wy * (dxx == 0 ? 1 - fx : fx) * si[cb + yy * nx + xx];
+                                }
+                            }
+                        }
+                        img[imgOff + c * vox + o] = v;
+                    }
+                }
+                int lx = rx >= 0.5 ? ix + 1 : ix;
+                int ly = ry >= 0.5 ? iy + 1 : iy;
+                lab[labOff + o] = lx >= 0 && ly >= 0 && lx < nx && ly < ny ? sl[base + ly * nx + lx] : 0;
+            }
+        }
+    }
+
+    /** Output tile edge lengths (x, y, z) for 3D resampling; a tile's source footprint stays in cache. */
+    private static final int TILE_X = 32, TILE_Y = 8, TILE_Z = 8;
+    /** Added before truncating to int so that truncation equals floor for coordinates above -2^20. */
+    private static final double FLOOR_SHIFT = 1 << 20;
+    private static final int FLOOR_SHIFT_INT = 1 << 20;
+
+    private static void resample3d(Source s, int[] start, double[] m, PatchBuffer out) {
+        int px = out.size(0), py = out.size(1), pz = out.size(2);
+        double hx = (px - 1) / 2.0, hy = (py - 1) / 2.0, hz = (pz - 1) / 2.0;
+        double ox = start[0] + hx, oy = start[1] + hy, oz = start[2] + hz;
+        // Rotated rows cross many source rows and slices; walking the output in small tiles keeps the
+        // source voxels they touch in cache.
+        for (int z0 = 0; z0 < pz; z0 += TILE_Z) {
+            for (int y0 = 0; y0 < py; y0 += TILE_Y) {
+                for (int x0 = 0; x0 < px; x0 += TILE_X) {
+                    int x1 = Math.min(px, x0 + TILE_X);
+                    for (int z = z0; z < Math.min(pz, z0 + TILE_Z); z++) {
+                        double dz = z - hz;
+                        for (int y = y0; y < Math.min(py, y0 + TILE_Y); y++) {
+                            double dy = y - hy;
+                            double bx = ox + m[1] * dy + m[2] * dz - m[0] * hx;
+                            double by = oy + m[4] * dy + m[5] * dz - m[3] * hx;
+                            double bz = oz + m[7] * dy + m[8] * dz - m[6] * hx;
+                            resampleRow3d(s, m, out, (z * py + y) * px, x0, x1, bx, by, bz);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Output voxels [x0, x1) of one row; (bx, by, bz) is the source position of x = 0. */
+    private static void resampleRow3d(Source s, double[] m, PatchBuffer out, int row, int x0, int x1, double bx,
+            double by, double bz) {
+        float[] img = out.image();
+        int[] lab = out.labels();
+        int vox = out.voxels(), channels = out.channels();
+        int imgOff = out.imageOffset() + row, labOff = out.labelOffset() + row;
+        float[] si = s.image;
+        int[] sl = s.labels;
+        int nx = s.nx, ny = s.ny, nz = s.nz, cs = s.channelStride, nxy = nx * ny;
+        double m0 = m[0], m3 = m[3], m6 = m[6];
+        for (int x = x0; x < x1; x++) {
+            double sx = bx + m0 * x;
+            double sy = by + m3 * x;
+            double sz = bz + m6 * x;
+            int ix = (int) (sx + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
+            int iy = (int) (sy + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
+            int iz = (int) (sz + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
+            double dx = sx - ix, dy = sy - iy, dz = sz - iz;
+            float fx = (float) dx, fy = (float) dy, fz = (float) dz;
+            if (ix >= 0 && iy >= 0 && iz >= 0 && ix < nx - 1 && iy < ny - 1 && iz < nz - 1) {
+                int i = (iz * ny + iy) * nx + ix;
+                float gx = 1 - fx, gy = 1 - fy, gz = 1 - fz;
+                float w00 = gy * gz, w10 = fy * gz, w01 = gy * fz, w11 = fy * fz;
+                for (int c = 0; c < channels; c++, i += cs) {
+                    img[imgOff + c * vox + x] = gx * (w00 * si[i] + w10 * si[i + nx] + w01 * si[i + nxy]
+                            + w11 * si[i + nxy + nx])
+                            + fx * (w00 * si[i + 1] + w10 * si[i + nx + 1] + w01 * si[i + nxy + 1]
+                                    + w11 * si[i + nxy + nx + 1]);
+                }
+            } else {
+                for (int c = 0; c < channels; c++) {
+                    img[imgOff + c * vox + x] = borderSample3d(si, c * cs, nx, ny, nz, ix, iy, iz, fx, fy, fz);
+                }
+            }
+            // Nearest voxel: floor(s + 0.5), derived from the floor already computed.
+            int lx = dx >= 0.5 ? ix + 1 : ix;
+            int ly = dy >= 0.5 ? iy + 1 : iy;
+            int lz = dz >= 0.5 ? iz + 1 : iz;
+            lab[labOff + x] = lx >= 0 && ly >= 0 && lz >= 0 && lx < nx && ly < ny && lz < nz
+                    ? sl[(lz * ny + ly) * nx + lx]
+                    : 0;
+        }
+    }
+
+    /** Trilinear sample where some of the 8 neighbours lie outside the case; those count as 0. */
+    private static float borderSample3d(float[] si, int base, int nx, int ny, int nz, int ix, int iy, int iz,
+            float fx, float fy, float fz) {
+        float v = 0;
+        for (int dz = 0; dz < 2; dz++) {
+            int zz = iz + dz;
+            if (zz < 0 || zz >= nz) {
+                continue;
+            }
+            float wz = dz == 0 ? 1 - fz : fz;
+            for (int dy = 0; dy < 2; dy++) {
+                int yy = iy + dy;
+                if (yy < 0 || yy >= ny) {
+                    continue;
+                }
+                float wyz = wz * (dy == 0 ? 1 - fy : fy);
+                for (int dx = 0; dx < 2; dx++) {
+                    int xx = ix + dx;
+                    if (xx >= 0 && xx < nx) {
+                        v += wyz * (dx == 0 ? 1 - fx : fx) * si[base + (zz * ny + yy) * nx + xx];
+                    }
+                }
+            }
+        }
+        return v;
+    }
+}
