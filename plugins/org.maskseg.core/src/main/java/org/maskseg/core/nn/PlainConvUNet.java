@@ -275,9 +275,22 @@ public final class PlainConvUNet implements SegmentationNetwork {
         return r;
     }
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * With training = false the pass never records a graph (whatever the thread's gradient mode), so
+     * inference on worker threads keeps no activations alive for a backward pass.
+     */
     @Override
     public NDList forward(NDArray input, boolean training) {
         checkInput(input);
+        if (!training && Autograd.isRecording()) {
+            return Autograd.withoutGrad(() -> run(input, false));
+        }
+        return run(input, training);
+    }
+
+    private NDList run(NDArray input, boolean training) {
         List<NDArray> skips = new ArrayList<>(numStages);
         NDArray h = input;
         for (int s = 0; s < numStages; s++) {
@@ -392,9 +405,12 @@ public final class PlainConvUNet implements SegmentationNetwork {
                         + " values for shape " + e.getValue() + ", got " + (v == null ? "none" : v.length));
             }
         }
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            e.getValue().set(values.get(e.getKey()));
-        }
+        // in-place writes into leaves that require gradients must not be recorded
+        Autograd.withoutGrad(() -> {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                e.getValue().set(values.get(e.getKey()));
+            }
+        });
     }
 
     /**

@@ -2,6 +2,7 @@ package org.maskseg.core.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -22,6 +23,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 
 class TrainingStepTest {
 
@@ -110,6 +112,41 @@ class TrainingStepTest {
             System.out.printf("RSS after warm-up %d MB, after %d steps %d MB%n", warm / 1024, steps, end / 1024);
             assertTrue(growthMb < 100, "process memory grew by " + growthMb + " MB over " + (steps - warmUp) + " steps");
             assertTrue(last < first - 0.3, "loss fell from " + first + " to " + last);
+        }
+    }
+
+    /** Threads other than the one that started the engine begin with PyTorch's gradient recording on. */
+    @Test
+    void worksOnAFreshThread() throws Exception {
+        int size = 16;
+        Plan plan = tinyPlan(size);
+        Batch batch = toyBatch(new Random(4), 2, size);
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try (NDManager root = TorchRuntime.newManager(Device.cpu());
+                    PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 7);
+                    PlainConvUNet copy = PlainConvUNet.fromPlan(root, plan, 8);
+                    TrainingStep step = TrainingStep.forPlan(net, plan)) {
+                assertTrue(org.maskseg.core.nn.Autograd.isRecording(), "fresh threads record by default");
+                assertTrue(step.run(batch, 0.01).updated());
+                step.validate(batch);
+                copy.loadParameters(net.exportParameters());
+                step.optimiser().loadState(step.optimiser().exportState());
+                try (NDManager m = root.newSubManager()) {
+                    NDArray out = copy.forward(m.create(batch.images(), new Shape(batch.imageShape())), false).get(0);
+                    // no graph was recorded: a backward pass from the output has nothing to follow
+                    try (GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
+                        assertThrows(RuntimeException.class, () -> gc.backward(out.sum()));
+                    }
+                }
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        if (failure[0] != null) {
+            throw new AssertionError(failure[0]);
         }
     }
 
