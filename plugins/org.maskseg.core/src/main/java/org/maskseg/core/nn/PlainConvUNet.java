@@ -338,6 +338,7 @@ public final class PlainConvUNet implements SegmentationNetwork {
                     + (dims == 3 ? ", z, y, x" : ", y, x") + "), got " + s);
         }
         int[] div = sizeDivisor();
+        long bottleneck = 1;
         for (int a = 0; a < dims; a++) {
             long size = s.get(2 + a);
             int d = div[dims - 1 - a];
@@ -346,6 +347,12 @@ public final class PlainConvUNet implements SegmentationNetwork {
                         + " (tensor order) must be a multiple of " + Arrays.toString(reverse(div))
                         + " (the network's total downsampling)");
             }
+            bottleneck *= size / d;
+        }
+        if (bottleneck < 2) {
+            // instance normalisation needs more than one voxel per channel at the deepest stage
+            throw new InvalidInputException("network input: spatial size " + s.slice(2) + " (tensor order) leaves a "
+                    + "single voxel at the deepest stage; use a larger patch or fewer stages");
         }
     }
 

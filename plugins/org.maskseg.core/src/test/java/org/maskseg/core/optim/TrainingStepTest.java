@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.data.Batch;
@@ -31,10 +32,18 @@ class TrainingStepTest {
      * One intra-op thread: these networks are tiny, and on a busy machine libtorch's worker threads spin
      * against each other and make each step many times slower.
      */
+    private static int threads;
+
     @BeforeAll
     static void singleThread() {
         TorchRuntime.engine();
+        threads = JniUtils.getNumThreads();
         JniUtils.setNumThreads(1);
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        JniUtils.setNumThreads(threads);
     }
 
     /** A 2-class toy problem: foreground where the (noisy) image is bright; a quarter of voxels ignored. */
