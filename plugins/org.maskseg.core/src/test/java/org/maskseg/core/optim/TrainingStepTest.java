@@ -124,6 +124,39 @@ class TrainingStepTest {
         }
     }
 
+    @Test
+    void threeDimensionalAnisotropicNetworkTrains() {
+        Plan plan = new Plan();
+        plan.configuration = "3d";
+        plan.numClasses = 3;
+        plan.batchDice = true;
+        plan.patchSize = new int[] {16, 16, 4};
+        plan.network.numStages = 3;
+        plan.network.features = new int[] {4, 8, 8};
+        plan.network.strides = new int[][] {{1, 1, 1}, {2, 2, 1}, {2, 2, 2}};
+        plan.network.kernelSizes = new int[][] {{3, 3, 1}, {3, 3, 3}, {3, 3, 3}};
+        Random r = new Random(5);
+        int vox = 16 * 16 * 4;
+        float[] img = new float[2 * vox];
+        int[] lab = new int[2 * vox];
+        for (int i = 0; i < img.length; i++) {
+            lab[i] = r.nextInt(5) == 0 ? 3 : (i / 16) % 3; // stripes along y, a fifth ignored
+            img[i] = (lab[i] == 3 ? (i / 16) % 3 : lab[i]) + (float) r.nextGaussian() * 0.3f;
+        }
+        Batch batch = new Batch(img, lab, 2, 1, plan.patchSize);
+        try (NDManager root = TorchRuntime.newManager(Device.cpu());
+                PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 3);
+                TrainingStep step = TrainingStep.forPlan(net, plan)) {
+            float first = step.validate(batch).loss();
+            for (int i = 0; i < 20; i++) {
+                assertTrue(step.run(batch, 0.01).updated());
+            }
+            TrainingStep.Validation v = step.validate(batch);
+            assertEquals(2 * vox, v.prediction().length);
+            assertTrue(v.loss() < first, "loss fell from " + first + " to " + v.loss());
+        }
+    }
+
     /** Threads other than the one that started the engine begin with PyTorch's gradient recording on. */
     @Test
     void worksOnAFreshThread() throws Exception {
