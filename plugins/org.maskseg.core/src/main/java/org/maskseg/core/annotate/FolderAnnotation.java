@@ -86,7 +86,7 @@ public final class FolderAnnotation {
         AnnotationMode mode = annotator.options().mode();
         List<Item> items = items(mode, folders);
         Path out = folders.out();
-        prepareOutput(folders, items);
+        checkOutput(folders, items);
 
         // pass 1: the label values of all cases decide the classes and the default ignore value
         TreeSet<Integer> values = new TreeSet<>();
@@ -94,6 +94,8 @@ public final class FolderAnnotation {
             values.addAll(Annotator.distinctValues(readLabels(item)));
         }
         LabelSpec spec = annotator.labelSpec(values);
+        boolean created = !Files.exists(out);
+        createOutput(out);
 
         // pass 2: annotate, write under temporary names, then move everything into place
         List<Path> temps = new ArrayList<>();
@@ -131,6 +133,13 @@ public final class FolderAnnotation {
                         Files.deleteIfExists(t);
                     } catch (IOException e) {
                         // best effort: the temporary files start with a dot and are ignored by every reader
+                    }
+                }
+                if (created) {
+                    try {
+                        Files.deleteIfExists(out); // only succeeds when empty
+                    } catch (IOException e) {
+                        // not empty or not removable: leave it
                     }
                 }
             }
@@ -200,23 +209,33 @@ public final class FolderAnnotation {
         return items;
     }
 
-    private static void prepareOutput(Folders folders, List<Item> items) {
+    private static void checkOutput(Folders folders, List<Item> items) {
         Path out = folders.out();
         try {
             if (Files.exists(out) && Files.isSameFile(out, folders.labels())) {
                 throw new InvalidInputException("output folder '" + out + "' is the labels folder; choose another one"
                         + " so that the input labels are kept");
             }
+        } catch (IOException e) {
+            throw new InvalidInputException("output folder '" + out + "' cannot be checked: " + e.getMessage(), e);
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InvalidInputException("output folder '" + out + "' exists but is not a folder");
+        }
+        if (items.isEmpty()) {
+            throw new InvalidInputException("no label files found in '" + folders.labels() + "'; expected "
+                    + ImageFormat.supportedExtensions());
+        }
+    }
+
+    private static void createOutput(Path out) {
+        try {
             Files.createDirectories(out);
         } catch (IOException e) {
             throw new InvalidInputException("output folder '" + out + "' cannot be created: " + e.getMessage(), e);
         }
         if (!Files.isWritable(out)) {
             throw new InvalidInputException("output folder '" + out + "' is not writable");
-        }
-        if (items.isEmpty()) {
-            throw new InvalidInputException("no label files found in '" + folders.labels() + "'; expected "
-                    + ImageFormat.supportedExtensions());
         }
     }
 
