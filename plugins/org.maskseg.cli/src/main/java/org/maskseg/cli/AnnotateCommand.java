@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -169,12 +170,16 @@ public final class AnnotateCommand implements Callable<Integer> {
     private void writeReport(FolderAnnotation.Result result) {
         List<AnnotationReport> all = new ArrayList<>(result.cases());
         all.add(result.total());
+        Path target = report.toAbsolutePath();
         try {
-            Path parent = report.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            Files.createDirectories(target.getParent());
+            Path temp = Files.createTempFile(target.getParent(), ".maskseg-report-", ".json");
+            try {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(temp.toFile(), all);
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
             }
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), all);
         } catch (IOException e) {
             throw new InvalidInputException("report file '" + report + "' cannot be written: " + e.getMessage(), e);
         }

@@ -1,10 +1,12 @@
 package org.maskseg.core.annotate;
 
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -192,7 +194,7 @@ public final class FolderAnnotation {
                 } else {
                     ImageInfo info = ImageFiles.readInfo(mask);
                     ImageInfo labelInfo = ImageFiles.readInfo(item.labelFile());
-                    if (!java.util.Arrays.equals(info.size(), labelInfo.size())) {
+                    if (!Arrays.equals(info.size(), labelInfo.size())) {
                         throw new InvalidInputException("region-of-interest mask '" + mask + "' is " + info.sizeText()
                                 + " but labels '" + item.labelFile() + "' are " + labelInfo.sizeText());
                     }
@@ -264,7 +266,7 @@ public final class FolderAnnotation {
         try {
             try {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
