@@ -117,7 +117,7 @@ public final class FolderAnnotation {
                 Path fileName = item.labelFile().getFileName();
                 Path temp = out.resolve(TEMP_PREFIX + fileName);
                 temps.add(temp);
-                ImageFiles.writeLabels(a.labels(), temp);
+                ImageFiles.writeLabels(a.labels(), temp, item.labelFile()); // NIfTI keeps the input orientation
                 targets.add(out.resolve(fileName));
                 reports.add(a.report());
                 if (progress != null) {
