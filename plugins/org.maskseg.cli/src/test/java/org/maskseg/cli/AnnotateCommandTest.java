@@ -119,6 +119,11 @@ class AnnotateCommandTest {
                 "--every", "2", "--axis", "w");
         assertEquals(1, axis.code());
         assertTrue(axis.err().contains("--axis"), axis.err());
+        Run unused = run("annotate", "--labels", labels.toString(), "--out", out.toString(), "--mode", "patches",
+                "--fraction", "0.5", "--every", "3");
+        assertEquals(1, unused.code());
+        assertEquals("maskseg: --every has no effect with --mode patches; it is for --mode scribbles and slices",
+                unused.err().strip());
         assertFalse(Files.exists(out));
         Run usage = run("annotate", "--labels", labels.toString(), "--out", out.toString(), "--mode", "slices",
                 "--every", "two");
