@@ -124,6 +124,15 @@ public final class DatasetFolder {
         return cases.get(0).spatialDims();
     }
 
+    /** Reads every case into memory, in name order (labels are null for an images-only dataset). */
+    public List<CaseData> readAll() {
+        List<CaseData> all = new ArrayList<>(cases.size());
+        for (DatasetCase c : cases) {
+            all.add(c.read());
+        }
+        return all;
+    }
+
     /** The case of that name. */
     public Optional<DatasetCase> find(String name) {
         return cases.stream().filter(c -> c.name().equals(name)).findFirst();

@@ -98,6 +98,19 @@ class DatasetFolderTest {
     }
 
     @Test
+    void extensionsAreCaseInsensitiveAndKeptForOutputs() {
+        ImageFiles.writeImage(image(new long[] {4, 3}, 1, 0), images.resolve("Scan.A.TIF"));
+        ImageFiles.writeLabels(label(new long[] {4, 3}, 1), labels.resolve("Scan.A.Nii.Gz"));
+        DatasetFolder ds = DatasetFolder.open(images, labels);
+        DatasetCase c = ds.cases().get(0);
+        assertEquals("Scan.A", c.name());
+        assertEquals("Scan.A.TIF", c.outputFileName());
+        List<CaseData> all = ds.readAll();
+        assertEquals(1, all.size());
+        assertEquals(1, all.get(0).labels().data()[5]);
+    }
+
+    @Test
     void ignoresHiddenAndNonImageFiles() throws IOException {
         pair("a", new long[] {4, 3}, 1);
         Files.writeString(images.resolve("dataset.json"), "{}");
