@@ -75,7 +75,7 @@ public final class DatasetFolder {
      *                               empty folder
      */
     public static DatasetFolder open(Path imagesFolder, Path labelsFolder, Naming naming) {
-        return build(imagesFolder, labelsFolder, naming);
+        return build(imagesFolder, labelsFolder, naming, 0);
     }
 
     /** Opens a folder of images without labels (for prediction), automatic naming detection. */
@@ -85,7 +85,24 @@ public final class DatasetFolder {
 
     /** Opens a folder of images without labels (for prediction). */
     public static DatasetFolder imagesOnly(Path imagesFolder, Naming naming) {
-        return build(imagesFolder, null, naming);
+        return build(imagesFolder, null, naming, 0);
+    }
+
+    /**
+     * Opens a folder of images for a model that takes {@code channels} channels. With {@link Naming#AUTO}
+     * the channel count settles the ambiguous case of names ending in _NNNN ({@code img_0000},
+     * {@code img_0001}, ... are one case per file unless the model expects that many channels).
+     *
+     * @throws InvalidInputException also when the images do not have that many channels
+     */
+    public static DatasetFolder imagesOnly(Path imagesFolder, Naming naming, int channels) {
+        DatasetFolder ds = build(imagesFolder, null, naming, channels);
+        if (ds.channels() != channels) {
+            throw new InvalidInputException("the images in '" + imagesFolder + "' have " + ds.channels()
+                    + " channel(s) but " + channels + " are expected"
+                    + (ds.naming() == Naming.NNUNET ? " (files named <case>_NNNN count as one channel each)" : ""));
+        }
+        return ds;
     }
 
     public Path imagesFolder() {
@@ -145,7 +162,7 @@ public final class DatasetFolder {
 
     // ---------------------------------------------------------------------------------------------- pairing
 
-    private static DatasetFolder build(Path imagesFolder, Path labelsFolder, Naming naming) {
+    private static DatasetFolder build(Path imagesFolder, Path labelsFolder, Naming naming, int expectedChannels) {
         List<Path> imageFiles = list(imagesFolder, "images");
         List<Path> labelFiles = labelsFolder == null ? null : list(labelsFolder, "labels");
         Problems problems = new Problems();
@@ -155,7 +172,7 @@ public final class DatasetFolder {
         problems.throwIfAny(imagesFolder, labelsFolder);
 
         Map<String, List<Path>> groups = nnunetGroups(plain, naming == Naming.NNUNET ? problems : null);
-        Naming resolved = resolve(naming, plain, groups, labels);
+        Naming resolved = resolve(naming, plain, groups, labels, expectedChannels);
         problems.throwIfAny(imagesFolder, labelsFolder);
 
         Map<String, List<Path>> images = new TreeMap<>();
@@ -273,7 +290,7 @@ public final class DatasetFolder {
     }
 
     private static Naming resolve(Naming naming, Map<String, Path> plain, Map<String, List<Path>> groups,
-            Map<String, Path> labels) {
+            Map<String, Path> labels, int expectedChannels) {
         if (naming != Naming.AUTO) {
             return naming;
         }
@@ -281,7 +298,8 @@ public final class DatasetFolder {
             return Naming.PLAIN;
         }
         if (labels == null) {
-            return Naming.NNUNET;
+            int filesPerCase = groups.values().iterator().next().size();
+            return expectedChannels <= 0 || filesPerCase == expectedChannels ? Naming.NNUNET : Naming.PLAIN;
         }
         long byCase = labels.keySet().stream().filter(groups::containsKey).count();
         long byFile = labels.keySet().stream().filter(plain::containsKey).count();

@@ -216,6 +216,23 @@ class DatasetFolderTest {
     }
 
     @Test
+    void theExpectedChannelCountSettlesAmbiguousNames() {
+        for (int i = 0; i < 3; i++) {
+            ImageFiles.writeImage(image(new long[] {4, 3}, 1, i), images.resolve(String.format("img_%04d.tif", i)));
+        }
+        assertEquals(1, DatasetFolder.imagesOnly(images).size()); // one case of three channels
+        DatasetFolder single = DatasetFolder.imagesOnly(images, DatasetFolder.Naming.AUTO, 1);
+        assertEquals(DatasetFolder.Naming.PLAIN, single.naming());
+        assertEquals(3, single.size());
+        DatasetFolder three = DatasetFolder.imagesOnly(images, DatasetFolder.Naming.AUTO, 3);
+        assertEquals(DatasetFolder.Naming.NNUNET, three.naming());
+        assertEquals(List.of("img"), three.cases().stream().map(DatasetCase::name).toList());
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> DatasetFolder.imagesOnly(images, DatasetFolder.Naming.PLAIN, 2));
+        assertTrue(e.getMessage().contains("have 1 channel(s) but 2 are expected"), e.getMessage());
+    }
+
+    @Test
     void explicitNnunetNamingReportsGapsAndStrayFiles() {
         ImageFiles.writeImage(image(new long[] {4, 3}, 1, 0), images.resolve("a_0000.tif"));
         ImageFiles.writeImage(image(new long[] {4, 3}, 1, 0), images.resolve("a_0002.tif"));
