@@ -71,8 +71,8 @@ public final class DatasetFolder {
      * Opens a training dataset: pairs images and labels and checks the headers.
      *
      * @throws InvalidInputException listing every image without labels, labels without image, size
-     *                               mismatch, channel or dimensionality mismatch between cases, or an
-     *                               empty folder
+     *                               mismatch (and spacing mismatch between NIfTI image and labels),
+     *                               channel or dimensionality mismatch between cases, or an empty folder
      */
     public static DatasetFolder open(Path imagesFolder, Path labelsFolder, Naming naming) {
         return build(imagesFolder, labelsFolder, naming, 0);
@@ -334,12 +334,35 @@ public final class DatasetFolder {
                 ImageInfo info = ImageFiles.readInfo(labelFile, "labels");
                 if (!Arrays.equals(size, info.size())) {
                     problems.add(c.sizeMismatch(size, info.size()).getMessage());
+                } else if (isNifti(imageFiles.get(0)) && isNifti(labelFile)) {
+                    // both files state a spacing: they must agree (labels take the image's spacing when read)
+                    double[] is = ImageFiles.readInfo(imageFiles.get(0)).spacing();
+                    double[] ls = info.spacing();
+                    for (int d = 0; d < is.length; d++) {
+                        if (Math.abs(is[d] - ls[d]) > 1e-3 * Math.max(is[d], ls[d])) {
+                            problems.add("case '" + name + "': image spacing is " + spacingText(is)
+                                    + " but label spacing is " + spacingText(ls));
+                            break;
+                        }
+                    }
                 }
             } catch (InvalidInputException e) {
                 problems.add(e.getMessage());
             }
         }
         return c;
+    }
+
+    private static boolean isNifti(Path file) {
+        return ImageFormat.find(file).map(ImageFormat::isNifti).orElse(false);
+    }
+
+    private static String spacingText(double[] spacing) {
+        StringBuilder sb = new StringBuilder();
+        for (double v : spacing) {
+            sb.append(sb.length() == 0 ? "" : "×").append((float) v);
+        }
+        return sb.toString();
     }
 
     private static void checkConsistent(List<DatasetCase> cases, Problems problems) {

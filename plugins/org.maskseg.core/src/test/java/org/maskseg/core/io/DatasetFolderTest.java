@@ -140,6 +140,18 @@ class DatasetFolderTest {
     }
 
     @Test
+    void reportsSpacingMismatchBetweenNiftiImageAndLabels() {
+        ImageFiles.writeImage(image(new long[] {4, 3, 2}, 1, 0).withSpacing(new double[] {0.5, 0.5, 2}),
+                images.resolve("a.nii.gz"));
+        ImageFiles.writeLabels(label(new long[] {4, 3, 2}, 1).withSpacing(new double[] {0.5, 0.5, 2.0001}),
+                labels.resolve("a.nii.gz"));
+        assertEquals(1, DatasetFolder.open(images, labels).size()); // within 1e-3 relative
+        ImageFiles.writeLabels(label(new long[] {4, 3, 2}, 1), labels.resolve("a.nii.gz"));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> DatasetFolder.open(images, labels));
+        assertEquals("case 'a': image spacing is 0.5×0.5×2.0 but label spacing is 1.0×1.0×1.0", e.getMessage());
+    }
+
+    @Test
     void reportsChannelAndDimensionalityMismatchAcrossCases() {
         pair("a", new long[] {4, 3}, 1);
         pair("b", new long[] {4, 3}, 3);
