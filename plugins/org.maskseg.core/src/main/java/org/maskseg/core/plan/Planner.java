@@ -21,7 +21,10 @@ import org.maskseg.core.labels.LabelSpec;
  * image size is shortened by one stride multiple and the topology recomputed.</li>
  * <li>Batch size: as many patches as fit into the budget, at most as many as cover 5% of all voxels of the
  * dataset, at least 2 (then at most {@link PlannerOptions#maxBatchSize()} when set).</li>
+ * <li>Normalisation: per-image z-score, or CT clipping and dataset z-score for channels named "CT"; no
+ * foreground mask, as the data is not cropped. Images are resampled with cubic B-splines; batch Dice in 2D.</li>
  * </ol>
+ * Options are applied first, then {@link PlannerOptions#overrides()}, then the plan is validated.
  * Rounding to whole voxels and batches rounds halves to even, as numpy does.
  * <p>
  * <b>Memory model.</b> The activation memory of one patch is estimated as
