@@ -87,6 +87,7 @@ class PlanCommandTest {
         assertEquals(0, inline.exitCode(), inline.err());
         Plan p = PlanJson.fromJson(inline.out(), "stdout");
         assertArrayEquals(new int[] {128, 128}, p.patchSize);
+        assertEquals(6, p.network.numStages);
         assertEquals(5, p.training.epochs);
         assertEquals(250, p.training.iterationsPerEpoch);
 
@@ -119,7 +120,7 @@ class PlanCommandTest {
 
         Result bad = run(args("--override", "{\"patchSize\":[100,128]}"));
         assertEquals(2, bad.exitCode());
-        assertTrue(bad.err().contains("maskseg: ") && bad.err().contains("patchSize[0] = 100"), bad.err());
+        assertTrue(bad.err().startsWith("maskseg: patch size [100, 128] does not suit a U-Net"), bad.err());
 
         Result config = run(args("--config", "3d"));
         assertEquals(2, config.exitCode());

@@ -8,6 +8,8 @@ import java.util.Locale;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.labels.LabelSpec;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * Derives a {@link Plan} from a {@link DatasetFingerprint}, following nnU-Net's default experiment planner:
  * <ol>
@@ -100,11 +102,50 @@ public final class Planner {
         plan.training = new Plan.Training();
 
         if (options.overrides() != null && !options.overrides().isBlank()) {
-            plan = PlanJson.applyOverrides(plan, options.overrides());
+            plan = applyOverrides(plan, options.overrides());
         } else {
             PlanJson.validate(plan);
         }
         return plan;
+    }
+
+    /**
+     * Overrides as in {@link PlanJson#applyOverrides}, except that a new patch size or target spacing without a
+     * new network gets the network the planner would derive for it, so that a smaller patch also gets fewer
+     * stages. The batch size stays as planned unless overridden too.
+     */
+    private static Plan applyOverrides(Plan planned, String overrides) {
+        ObjectNode fragment = PlanJson.parseOverrides(overrides);
+        Plan plan = PlanJson.mergeUnvalidated(planned, fragment);
+        boolean geometry = fragment.has("patchSize") || fragment.has("targetSpacing");
+        if (geometry && !fragment.has("network") && hasConsistentGeometry(plan)) {
+            int dims = plan.spatialDims();
+            NetworkTopology t = NetworkTopology.of(plan.targetSpacing, plan.patchSize,
+                    dims == 3 ? MAX_POOLS_3D : MAX_POOLS_2D);
+            if (!Arrays.equals(t.patchSize(), plan.patchSize)) {
+                throw new InvalidInputException("patch size " + Arrays.toString(plan.patchSize)
+                        + " does not suit a U-Net: its network halves the axes " + Arrays.toString(t.poolsPerAxis())
+                        + " times, so each axis must be divisible by " + Arrays.toString(t.divisor()) + "; use "
+                        + Arrays.toString(t.patchSize()) + " (or override the network as well)");
+            }
+            plan.network.numStages = t.numStages();
+            plan.network.features = features(t.numStages(), dims == 3 ? MAX_FEATURES_3D : MAX_FEATURES_2D);
+            plan.network.strides = t.strides();
+            plan.network.kernelSizes = t.kernelSizes();
+        }
+        PlanJson.validate(plan, PlanJson.AFTER_OVERRIDES);
+        return plan;
+    }
+
+    private static boolean hasConsistentGeometry(Plan plan) {
+        if (!"2d".equals(plan.configuration) && !"3d".equals(plan.configuration) || plan.network == null
+                || plan.patchSize == null || plan.targetSpacing == null) {
+            return false;
+        }
+        int dims = plan.spatialDims();
+        return plan.patchSize.length == dims && plan.targetSpacing.length == dims
+                && Arrays.stream(plan.patchSize).allMatch(v -> v > 0)
+                && Arrays.stream(plan.targetSpacing).allMatch(v -> v > 0 && Double.isFinite(v));
     }
 
     private static String configuration(String requested, int dataDims) {
