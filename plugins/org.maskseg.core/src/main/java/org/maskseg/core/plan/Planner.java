@@ -64,7 +64,9 @@ public final class Planner {
 
     public static Plan plan(DatasetFingerprint fingerprint, LabelSpec spec, PlannerOptions options) {
         int dataDims = fingerprint.spatialDims();
-        String configuration = configuration(options.configuration(), dataDims);
+        // Volumes of a single slice are 2D data, as in nnU-Net.
+        boolean flat = dataDims == 3 && fingerprint.maxSize()[2] == 1;
+        String configuration = configuration(options.configuration(), flat ? 2 : dataDims);
         if (fingerprint.numClasses() != spec.numClasses()) {
             throw new IllegalArgumentException("fingerprint has " + fingerprint.numClasses()
                     + " classes but the label specification " + spec.numClasses());
@@ -157,7 +159,8 @@ public final class Planner {
             throw new InvalidInputException("configuration must be '2d' or '3d', got '" + requested + "'");
         }
         if (c.equals("3d") && dataDims == 2) {
-            throw new InvalidInputException("configuration '3d' needs 3D images, but the images are 2D");
+            throw new InvalidInputException("configuration '3d' needs 3D images, but the images are 2D (or volumes "
+                    + "of a single slice)");
         }
         return c;
     }

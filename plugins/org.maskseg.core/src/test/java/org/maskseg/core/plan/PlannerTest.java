@@ -56,8 +56,14 @@ class PlannerTest {
             medSize[a] = DatasetFingerprint.percentileOfSorted(z, 50);
         }
         var intensities = List.of(new DatasetFingerprint.ChannelIntensities(100, 10, 2, 0, 20, 10, 1, 19));
-        return new DatasetFingerprint(names, spacings, sizes, 1, med, med, med, medSize, new long[dims],
-                new long[dims], intensities, new long[] {900, 100}, new double[] {1, 1}, new double[n]);
+        long[] maxSize = new long[dims];
+        for (long[] sz : sizes) {
+            for (int a = 0; a < dims; a++) {
+                maxSize[a] = Math.max(maxSize[a], sz[a]);
+            }
+        }
+        return new DatasetFingerprint(names, spacings, sizes, 1, med, med, med, medSize, new long[dims], maxSize,
+                intensities, new long[] {900, 100}, new double[] {1, 1}, new double[n]);
     }
 
     @Test
@@ -178,6 +184,19 @@ class PlannerTest {
         assertArrayEquals(new int[] {128, 128}, plan.patchSize);
         assertArrayEquals(new int[] {32, 64, 128, 256, 512, 512}, plan.network.features);
         assertEquals(200, plan.batchSize);
+    }
+
+    @Test
+    void singleSliceVolumesArePlannedIn2d() {
+        // 64×64×1 volumes: 2d by default, patch 64², 64 -> 32 -> 16 -> 8 -> 4: four pools, five stages;
+        // and 3d is refused.
+        DatasetFingerprint fp = geometry(10, new double[] {1, 1, 1}, new long[] {64, 64, 1});
+        Plan plan = Planner.plan(fp, TWO_CLASSES);
+        assertEquals("2d", plan.configuration);
+        assertArrayEquals(new int[] {64, 64}, plan.patchSize);
+        assertEquals(5, plan.network.numStages);
+        assertThrows(InvalidInputException.class,
+                () -> Planner.plan(fp, TWO_CLASSES, PlannerOptions.defaults().withConfiguration("3d")));
     }
 
     @Test
