@@ -89,12 +89,13 @@ public final class PlanCommand implements Callable<Integer> {
             }
             System.out.println(PlanJson.toJson(plan));
             return 0;
-        } catch (InvalidInputException e) {
-            return fail(e.getMessage());
-        } catch (IOException e) {
+        } catch (InvalidInputException | IOException e) {
             return fail(e.getMessage());
         } catch (UncheckedIOException e) {
             return fail(e.getCause().getMessage());
+        } catch (OutOfMemoryError e) {
+            return fail("out of memory while reading the dataset (one case at a time); give Java more memory "
+                    + "with -Xmx");
         }
     }
 
