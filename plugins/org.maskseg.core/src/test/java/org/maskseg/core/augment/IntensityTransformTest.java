@@ -165,4 +165,29 @@ class IntensityTransformTest {
         assertTrue(std > 0 && std < 0.1, "noise std " + std);
         assertEquals(0, s / d.length, 5 * std / Math.sqrt(d.length));
     }
+
+    @Test
+    void blurAlongYEqualsBlurAlongXOfTheTransposeForAllKernelSizes() {
+        SplittableRandom rng = new SplittableRandom(2);
+        int w = 7, h = 12;
+        for (double sigma : new double[] {0.5, 0.7, 1.0, 1.4}) { // radii 2, 3, 4 and 6 (general path)
+            float[] a = new float[w * h];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rng.nextGaussian();
+            }
+            float[] t = new float[w * h];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    t[x * h + y] = a[y * w + x];
+                }
+            }
+            GaussianBlurTransform.blur(a, 0, new int[] {w, h}, 1, sigma, new AugmentationScratch());
+            GaussianBlurTransform.blur(t, 0, new int[] {h, w}, 0, sigma, new AugmentationScratch());
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    assertEquals(t[x * h + y], a[y * w + x], 1e-5, "sigma " + sigma);
+                }
+            }
+        }
+    }
 }
