@@ -190,4 +190,23 @@ class IntensityTransformTest {
             }
         }
     }
+
+    @Test
+    void flippingSeveralAxesAtOnceEqualsFlippingOneAfterAnother() {
+        SplittableRandom rng = new SplittableRandom(6);
+        int[] size = {5, 4, 3};
+        PatchBuffer a = PatchBuffer.allocate(2, size);
+        for (int i = 0; i < a.image().length; i++) {
+            a.image()[i] = (float) rng.nextDouble();
+        }
+        for (int i = 0; i < a.labels().length; i++) {
+            a.labels()[i] = rng.nextInt(4);
+        }
+        PatchBuffer b = new PatchBuffer(a.imageCopy(), 0, a.labelCopy(), 0, 2, size);
+        MirrorTransform.flip(a, new boolean[] {true, false, true}, new AugmentationScratch());
+        MirrorTransform.flip(b, 0);
+        MirrorTransform.flip(b, 2);
+        assertArrayEquals(b.imageCopy(), a.imageCopy(), 0f);
+        assertArrayEquals(b.labelCopy(), a.labelCopy());
+    }
 }
