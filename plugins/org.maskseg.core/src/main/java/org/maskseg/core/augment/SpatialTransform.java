@@ -24,6 +24,7 @@ public final class SpatialTransform {
     private final double scalingProbability;
     private final double scaleMin;
     private final double scaleMax;
+    private final boolean inPlane;
 
     /**
      * @param rotationProbability probability that a patch is rotated
@@ -35,6 +36,14 @@ public final class SpatialTransform {
      */
     public SpatialTransform(double rotationProbability, double maxRotation, double scalingProbability,
             double scaleMin, double scaleMax) {
+        this(rotationProbability, maxRotation, scalingProbability, scaleMin, scaleMax, false);
+    }
+
+    /**
+     * @param inPlane for 3D patches: rotate about z only and scale x and y only (anisotropic data)
+     */
+    public SpatialTransform(double rotationProbability, double maxRotation, double scalingProbability,
+            double scaleMin, double scaleMax, boolean inPlane) {
         if (!(scaleMin > 0 && scaleMax >= scaleMin)) {
             throw new IllegalArgumentException("scale range " + scaleMin + ".." + scaleMax + " is not positive");
         }
@@ -43,6 +52,7 @@ public final class SpatialTransform {
         this.scalingProbability = scalingProbability;
         this.scaleMin = scaleMin;
         this.scaleMax = scaleMax;
+        this.inPlane = inPlane;
     }
 
     /**
@@ -55,14 +65,17 @@ public final class SpatialTransform {
         if (!rotate && !scale) {
             return null;
         }
-        double[] angles = new double[dims == 2 ? 1 : 3];
+        double[] angles = new double[dims == 2 || inPlane ? 1 : 3];
         if (rotate) {
             for (int i = 0; i < angles.length; i++) {
                 angles[i] = RandomRanges.uniform(rng, -maxRotation, maxRotation);
             }
         }
         double s = scale ? RandomRanges.uniform(rng, scaleMin, scaleMax) : 1;
-        return dims == 2 ? matrix2d(angles[0], s) : matrix3d(angles[0], angles[1], angles[2], s);
+        if (dims == 2) {
+            return matrix2d(angles[0], s);
+        }
+        return inPlane ? matrix3dInPlane(angles[0], s) : matrix3d(angles[0], angles[1], angles[2], s);
     }
 
     /** Rotation by {@code angle} (radians, from +x towards +y) times a uniform scale, row-major 2x2. */
@@ -70,6 +83,13 @@ public final class SpatialTransform {
         double c = Math.cos(angle) * scale;
         double s = Math.sin(angle) * scale;
         return new double[] {c, -s, s, c};
+    }
+
+    /** Rotation about z and scaling of x and y only, row-major 3x3: each z slice is transformed alike. */
+    public static double[] matrix3dInPlane(double aboutZ, double scale) {
+        double c = Math.cos(aboutZ) * scale;
+        double s = Math.sin(aboutZ) * scale;
+        return new double[] {c, -s, 0, s, c, 0, 0, 0, 1};
     }
 
     /** Rotation about z, then y, then x (Rx·Ry·Rz), times a uniform scale, row-major 3x3, x first. */
