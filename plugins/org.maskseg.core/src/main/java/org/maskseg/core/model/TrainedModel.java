@@ -1,0 +1,309 @@
+package org.maskseg.core.model;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.nn.SegmentationNetwork;
+import org.maskseg.core.plan.Plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * A trained network with everything needed to apply it: the plan (architecture, patch size,
+ * normalisation), the meaning of the labels, training metadata and the weights in host memory.
+ * <p>
+ * On disk (and in streams, e.g. KNIME port objects) it is one zip archive, see {@link #save(Path)}:
+ * <ul>
+ * <li>{@code maskseg-model.json}: format and version, creator, input channels, spatial dimensions, label
+ * spec, plan, training metadata, and the SHA-256 of every other entry;</li>
+ * <li>{@code weights.bin}: every parameter with its name, shape and float32 little-endian values.</li>
+ * </ul>
+ * Instances are immutable.
+ */
+public final class TrainedModel {
+
+    static final String WEIGHTS = "weights.bin";
+
+    private final Plan plan;
+    private final LabelSpec labels;
+    private final TrainingMetadata metadata;
+    private final Map<String, HostTensor> weights;
+
+    /**
+     * @param plan     the plan the network was built from (copied)
+     * @param labels   class names and the user's ignore value; its class count must match the plan
+     * @param metadata how the model was trained
+     * @param weights  parameters by name, in the network's order
+     */
+    public TrainedModel(Plan plan, LabelSpec labels, TrainingMetadata metadata, Map<String, HostTensor> weights) {
+        this.plan = copy(Objects.requireNonNull(plan, "plan"));
+        this.labels = Objects.requireNonNull(labels, "labels");
+        this.metadata = Objects.requireNonNull(metadata, "metadata");
+        if (labels.numClasses() != plan.numClasses) {
+            throw new IllegalArgumentException("label spec has " + labels.numClasses() + " classes, plan "
+                    + plan.numClasses);
+        }
+        this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+    }
+
+    /** Copies the current parameters of a network to host memory and bundles them with plan and labels. */
+    public static TrainedModel of(Plan plan, LabelSpec labels, TrainingMetadata metadata,
+            SegmentationNetwork network) {
+        return new TrainedModel(plan, labels, metadata, toHost(network.parameters()));
+    }
+
+    /** Host copies of device arrays, keeping names and order. */
+    public static LinkedHashMap<String, HostTensor> toHost(Map<String, NDArray> arrays) {
+        LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+            NDArray a = e.getValue();
+            out.put(e.getKey(), new HostTensor(a.getShape().getShape(), a.toFloatArray()));
+        }
+        return out;
+    }
+
+    /**
+     * Overwrites device arrays in place with host values; names and shapes must match exactly.
+     *
+     * @param what describes the host values in messages, e.g. "model file 'a.zip'"
+     */
+    public static void copyToDevice(Map<String, HostTensor> host, Map<String, NDArray> device, String what) {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : device.entrySet()) {
+            HostTensor h = host.get(e.getKey());
+            long[] shape = e.getValue().getShape().getShape();
+            if (h == null) {
+                problems.add("parameter '" + e.getKey() + "' is missing");
+            } else if (!Arrays.equals(h.shape(), shape)) {
+                problems.add("parameter '" + e.getKey() + "' has shape " + Arrays.toString(h.shape())
+                        + ", the network needs " + Arrays.toString(shape));
+            }
+        }
+        for (String name : host.keySet()) {
+            if (!device.containsKey(name)) {
+                problems.add("parameter '" + name + "' is not part of the network");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(what + " does not match the network architecture of its plan: "
+                    + String.join("; ", problems.subList(0, Math.min(3, problems.size())))
+                    + (problems.size() > 3 ? " (and " + (problems.size() - 3) + " more)" : ""));
+        }
+        for (Map.Entry<String, NDArray> e : device.entrySet()) {
+            e.getValue().set(FloatBuffer.wrap(host.get(e.getKey()).data()));
+        }
+    }
+
+    /** Loads these weights into an existing network built from the same plan. */
+    public void loadInto(SegmentationNetwork network) {
+        if (network.inputChannels() != inputChannels() || network.outputChannels() != numClasses()
+                || network.spatialDims() != spatialDims()) {
+            throw new InvalidInputException("the model (" + spatialDims() + "D, " + inputChannels() + " channels, "
+                    + numClasses() + " classes) does not fit a " + network.spatialDims() + "D network with "
+                    + network.inputChannels() + " channels and " + network.outputChannels() + " classes");
+        }
+        copyToDevice(weights, network.parameters(), "the model");
+    }
+
+    /**
+     * Checks that an image can be segmented with this model: same number of channels, and not a 2D image
+     * for a 3D network (a 2D network segments 3D images plane by plane).
+     */
+    public void checkCompatible(ImageVolume image) {
+        if (image.channels() != inputChannels()) {
+            throw new InvalidInputException("the model expects " + inputChannels() + " channel"
+                    + (inputChannels() == 1 ? "" : "s") + ", the image '" + image.name() + "' has "
+                    + image.channels());
+        }
+        if (image.spatialDims() < spatialDims()) {
+            throw new InvalidInputException("the model is a " + spatialDims() + "D network, the image '"
+                    + image.name() + "' is " + image.spatialDims() + "D");
+        }
+    }
+
+    public Plan plan() {
+        return copy(plan);
+    }
+
+    public LabelSpec labels() {
+        return labels;
+    }
+
+    public TrainingMetadata metadata() {
+        return metadata;
+    }
+
+    /** Parameters by name, in the network's order (unmodifiable). */
+    public Map<String, HostTensor> weights() {
+        return weights;
+    }
+
+    public int inputChannels() {
+        return plan.inputChannels;
+    }
+
+    public int spatialDims() {
+        return plan.spatialDims();
+    }
+
+    public int numClasses() {
+        return plan.numClasses;
+    }
+
+    public TrainedModel withMetadata(TrainingMetadata newMetadata) {
+        return new TrainedModel(plan, labels, newMetadata, weights);
+    }
+
+    /** True when plan, labels and every weight are equal (metadata is not compared). */
+    public boolean sameWeightsAs(TrainedModel o) {
+        if (!o.weights.keySet().equals(weights.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, HostTensor> e : weights.entrySet()) {
+            if (!e.getValue().sameAs(o.weights.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- persistence -------------------------------------------------------------------------------
+
+    /** Writes the model file atomically: a temporary file in the target folder moved onto {@code file}. */
+    public void save(Path file) throws IOException {
+        ModelArchive.writeAtomically(file, this::write);
+    }
+
+    /** Writes the model archive to a stream (left open). */
+    public void write(OutputStream out) throws IOException {
+        ModelArchive.write(out, manifest("model"), entries());
+    }
+
+    /** Reads and verifies a model file (a checkpoint is accepted too: its model part is returned). */
+    public static TrainedModel load(Path file) {
+        String source = String.valueOf(file.getFileName());
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            return read(in, source);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("model file '" + file + "' does not exist", e);
+        } catch (IOException e) {
+            throw new InvalidInputException("model file '" + file + "' cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads and verifies a model archive from a stream (not closed).
+     *
+     * @param source name used in messages
+     */
+    public static TrainedModel read(InputStream in, String source) {
+        return fromContents(ModelArchive.read(in, source), source);
+    }
+
+    ObjectNode manifest(String kind) {
+        ObjectNode m = ModelArchive.JSON.createObjectNode();
+        m.put("format", ModelArchive.FORMAT);
+        m.put("formatVersion", ModelArchive.FORMAT_VERSION);
+        m.put("kind", kind);
+        m.put("createdBy", ModelArchive.CREATED_BY);
+        m.put("createdAt", Instant.now().toString());
+        m.put("inputChannels", inputChannels());
+        m.put("spatialDims", spatialDims());
+        ObjectNode l = m.putObject("labels");
+        ArrayNode names = l.putArray("classNames");
+        labels.classNames().forEach(names::add);
+        l.put("ignoreValue", labels.ignoreValue());
+        m.set("plan", ModelArchive.JSON.valueToTree(plan));
+        m.set("training", ModelArchive.JSON.valueToTree(metadata));
+        return m;
+    }
+
+    Map<String, byte[]> entries() {
+        Map<String, byte[]> e = new LinkedHashMap<>();
+        e.put(WEIGHTS, TensorCodec.encode(weights));
+        return e;
+    }
+
+    static TrainedModel fromContents(ModelArchive.Contents c, String source) {
+        ObjectNode m = c.manifest();
+        String what = "model file '" + source + "'";
+        try {
+            Plan plan = ModelArchive.JSON.treeToValue(required(m, "plan", what), Plan.class);
+            if (plan.formatVersion > Plan.FORMAT_VERSION) {
+                throw new InvalidInputException(what + " holds a plan of format version " + plan.formatVersion
+                        + "; this MaskSeg reads plan versions up to " + Plan.FORMAT_VERSION
+                        + ". Update MaskSeg to use it");
+            }
+            JsonNode l = required(m, "labels", what);
+            List<String> names = new ArrayList<>();
+            required(l, "classNames", what).forEach(n -> names.add(n.asText()));
+            LabelSpec labels = new LabelSpec(names.size(), required(l, "ignoreValue", what).asInt(), names);
+            TrainingMetadata meta = ModelArchive.JSON.treeToValue(required(m, "training", what),
+                    TrainingMetadata.class);
+            int channels = required(m, "inputChannels", what).asInt();
+            int dims = required(m, "spatialDims", what).asInt();
+            if (channels != plan.inputChannels || dims != plan.spatialDims() || names.size() != plan.numClasses) {
+                throw new InvalidInputException(what + " is corrupt: its manifest (" + dims + "D, " + channels
+                        + " channels, " + names.size() + " classes) contradicts its plan (" + plan.spatialDims()
+                        + "D, " + plan.inputChannels + " channels, " + plan.numClasses + " classes)");
+            }
+            byte[] w = c.entries().get(WEIGHTS);
+            if (w == null) {
+                throw new InvalidInputException(what + " is corrupt: " + WEIGHTS + " is missing");
+            }
+            Map<String, HostTensor> weights = TensorCodec.decode(w, what + ": " + WEIGHTS);
+            return new TrainedModel(plan, labels, meta, weights);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(what + " is corrupt: " + ModelArchive.MANIFEST + " cannot be read ("
+                    + e.getOriginalMessage() + ")", e);
+        } catch (IOException e) {
+            throw new InvalidInputException(what + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode required(JsonNode parent, String field, String what) {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            throw new InvalidInputException(what + " is corrupt: " + ModelArchive.MANIFEST + " lacks '" + field + "'");
+        }
+        return n;
+    }
+
+    static Plan copy(Plan p) {
+        try {
+            return ModelArchive.JSON.treeToValue(ModelArchive.JSON.valueToTree(p), Plan.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TrainedModel[" + spatialDims() + "D, " + inputChannels() + " channels, " + labels + ", "
+                + weights.size() + " tensors, " + metadata + "]";
+    }
+}

@@ -1,0 +1,482 @@
+package org.maskseg.core.plan;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.maskseg.core.InvalidInputException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Reading, writing, overriding and validating plans as JSON.
+ * <p>
+ * Reading is strict: a plan from a newer format version is refused, unknown fields are refused with their
+ * name and location, numbers must have the field's type (no silent truncation of 1.5 to 1), and the result is
+ * validated with {@link #validate(Plan)}.
+ */
+public final class PlanJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+    private static final Set<String> SCHEMES = Set.of("zscore", "ct", "none");
+
+    private PlanJson() {
+    }
+
+    /** The plan as pretty-printed JSON. */
+    public static String toJson(Plan plan) {
+        try {
+            return MAPPER.writeValueAsString(plan);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("plan cannot be written as JSON", e);
+        }
+    }
+
+    /**
+     * A dataset fingerprint as pretty-printed JSON, for people to read (not read back): every record component
+     * by name; statistics of a channel without annotated foreground are written as "NaN".
+     */
+    public static String fingerprintToJson(DatasetFingerprint fingerprint) {
+        try {
+            return MAPPER.writeValueAsString(fingerprint);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("fingerprint cannot be written as JSON", e);
+        }
+    }
+
+    /**
+     * Writes the plan to a file: first to a temporary file in the same folder, then moved into place, so the
+     * target is never left half-written.
+     */
+    public static void write(Plan plan, Path file) throws IOException {
+        writeText(toJson(plan), file);
+    }
+
+    /** Writes a fingerprint's JSON to a file, like {@link #write(Plan, Path)}. */
+    public static void write(DatasetFingerprint fingerprint, Path file) throws IOException {
+        writeText(fingerprintToJson(fingerprint), file);
+    }
+
+    private static void writeText(String json, Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        // Not Files.createTempFile: its owner-only permissions would stick to the plan after the move.
+        Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
+        try {
+            Files.writeString(tmp, json + System.lineSeparator(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Reads and validates a plan file. */
+    public static Plan read(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("plan file " + file + " does not exist");
+        }
+        return fromJson(text, file.toString());
+    }
+
+    /**
+     * Parses and validates a plan.
+     *
+     * @param source names the plan in error messages (a file name, "model file", ...)
+     */
+    public static Plan fromJson(String json, String source) {
+        return fromTree(parseObject(json, "plan " + source), "plan " + source);
+    }
+
+    /**
+     * Merges a JSON object onto a plan and validates the result. Objects are merged field by field at every
+     * depth ({@code {"network": {"numStages": 4}}} changes only the stage count); arrays and values replace
+     * the plan's. Example: {@code {"patchSize": [128, 128], "batchSize": 4}}.
+     *
+     * @return a new plan; the input is not changed
+     */
+    public static Plan applyOverrides(Plan plan, String overridesJson) {
+        ObjectNode fragment = parseObject(overridesJson, "overrides");
+        ObjectNode tree = MAPPER.valueToTree(plan);
+        merge(tree, fragment);
+        return fromTree(tree, "plan after overrides");
+    }
+
+    private static ObjectNode parseObject(String json, String what) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            String reason = e.getOriginalMessage();
+            int cut = reason.indexOf(" (start marker");
+            reason = (cut >= 0 ? reason.substring(0, cut) : reason).split("\n")[0];
+            throw new InvalidInputException(what + " is not valid JSON: " + reason
+                    + (e.getLocation() == null ? ""
+                            : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+                                    + ")"));
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidInputException(what + " must be a JSON object ({...})");
+        }
+        return (ObjectNode) node;
+    }
+
+    private static void merge(ObjectNode target, ObjectNode source) {
+        Iterator<Map.Entry<String, JsonNode>> fields = source.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            JsonNode existing = target.get(f.getKey());
+            if (existing != null && existing.isObject() && f.getValue().isObject()) {
+                merge((ObjectNode) existing, (ObjectNode) f.getValue());
+            } else {
+                target.set(f.getKey(), f.getValue());
+            }
+        }
+    }
+
+    private static Plan fromTree(ObjectNode tree, String what) {
+        JsonNode version = tree.get("formatVersion");
+        if (version == null || !version.isInt()) {
+            throw new InvalidInputException(what + " has no integer 'formatVersion'; is this a MaskSeg plan?");
+        }
+        if (version.intValue() > Plan.FORMAT_VERSION) {
+            throw new InvalidInputException(what + " has format version " + version.intValue()
+                    + ", newer than this MaskSeg supports (" + Plan.FORMAT_VERSION + "); update MaskSeg");
+        }
+        if (version.intValue() < 1) {
+            throw new InvalidInputException(what + " has an invalid format version " + version.intValue());
+        }
+        Plan plan;
+        try {
+            plan = MAPPER.treeToValue(tree, Plan.class);
+        } catch (UnrecognizedPropertyException e) {
+            String at = location(e);
+            throw new InvalidInputException(what + ": unknown field '" + e.getPropertyName() + "'"
+                    + (at.isEmpty() ? "" : " in '" + at + "'") + "; known fields: "
+                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                            .collect(Collectors.joining(", ")));
+        } catch (MismatchedInputException e) {
+            throw new InvalidInputException(what + ": field '" + location(e) + "' must be "
+                    + describe(e.getTargetType()));
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(what + " cannot be read: " + e.getOriginalMessage());
+        }
+        List<String> problems = problems(plan);
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(what + " is invalid: " + String.join("; ", problems));
+        }
+        return plan;
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (type == int.class || type == Integer.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class || type == float.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a text in quotes";
+        }
+        if (type.isArray() || List.class.isAssignableFrom(type)) {
+            return "a list [...]";
+        }
+        return "an object {...}";
+    }
+
+    private static String location(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        List<JsonMappingException.Reference> path = e.getPath();
+        int n = e instanceof UnrecognizedPropertyException ? path.size() - 1 : path.size();
+        for (int i = 0; i < n; i++) {
+            JsonMappingException.Reference r = path.get(i);
+            if (r.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Checks that a plan is complete and consistent; the message lists every problem found, each naming the
+     * field.
+     */
+    public static void validate(Plan plan) {
+        List<String> problems = problems(plan);
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException("invalid plan: " + String.join("; ", problems));
+        }
+    }
+
+    private static List<String> problems(Plan plan) {
+        List<String> problems = new ArrayList<>();
+        int dims = 0;
+        if (!"2d".equals(plan.configuration) && !"3d".equals(plan.configuration)) {
+            problems.add("configuration must be \"2d\" or \"3d\", got " + quoted(plan.configuration));
+        } else {
+            dims = plan.spatialDims();
+        }
+        if (plan.inputChannels < 1) {
+            problems.add("inputChannels must be at least 1, got " + plan.inputChannels);
+        }
+        if (plan.numClasses < 2) {
+            problems.add("numClasses must be at least 2 (background and one class), got " + plan.numClasses);
+        }
+        if (plan.classNames == null || plan.classNames.size() != plan.numClasses) {
+            problems.add("classNames must have numClasses = " + plan.numClasses + " entries, got "
+                    + (plan.classNames == null ? "none" : plan.classNames.size()));
+        }
+        if (plan.ignoreValue >= 0 && plan.ignoreValue < plan.numClasses) {
+            problems.add("ignoreValue " + plan.ignoreValue + " collides with a class (0.." + (plan.numClasses - 1)
+                    + ")");
+        }
+        if (!"cubic".equals(plan.imageInterpolation) && !"linear".equals(plan.imageInterpolation)) {
+            problems.add("imageInterpolation must be \"cubic\" or \"linear\", got " + quoted(plan.imageInterpolation));
+        }
+        if (plan.batchSize < 1) {
+            problems.add("batchSize must be at least 1, got " + plan.batchSize);
+        }
+        if (dims > 0) {
+            checkSpatial(problems, "targetSpacing", plan.targetSpacing, dims);
+            checkPositive(problems, "patchSize", plan.patchSize, dims);
+            checkNetwork(problems, plan, dims);
+        }
+        checkNormalization(problems, plan.normalization, plan.inputChannels);
+        checkTraining(problems, plan.training);
+        return problems;
+    }
+
+    private static void checkNetwork(List<String> problems, Plan plan, int dims) {
+        Plan.Network net = plan.network;
+        if (net == null) {
+            problems.add("network is missing");
+            return;
+        }
+        int stages = net.numStages;
+        if (stages < 1) {
+            problems.add("network.numStages must be at least 1, got " + stages);
+            return;
+        }
+        if (net.features == null || net.features.length != stages) {
+            problems.add("network.features must have numStages = " + stages + " entries, got "
+                    + (net.features == null ? "none" : net.features.length));
+        } else {
+            for (int s = 0; s < stages; s++) {
+                if (net.features[s] < 1) {
+                    problems.add("network.features[" + s + "] must be positive, got " + net.features[s]);
+                }
+            }
+        }
+        if (net.convsPerStage < 1) {
+            problems.add("network.convsPerStage must be at least 1, got " + net.convsPerStage);
+        }
+        boolean stridesOk = checkPerStage(problems, "network.strides", net.strides, stages, dims);
+        if (stridesOk) {
+            for (int a = 0; a < dims; a++) {
+                if (net.strides[0][a] != 1) {
+                    problems.add("network.strides[0] must be all 1 (the first stage keeps full resolution), got "
+                            + java.util.Arrays.toString(net.strides[0]));
+                    break;
+                }
+            }
+        }
+        if (checkPerStage(problems, "network.kernelSizes", net.kernelSizes, stages, dims)) {
+            for (int s = 0; s < stages; s++) {
+                for (int a = 0; a < dims; a++) {
+                    if (net.kernelSizes[s][a] % 2 == 0) {
+                        problems.add("network.kernelSizes[" + s + "] must be odd, got "
+                                + java.util.Arrays.toString(net.kernelSizes[s]));
+                        break;
+                    }
+                }
+            }
+        }
+        if (stridesOk && plan.patchSize != null && plan.patchSize.length == dims) {
+            for (int a = 0; a < dims; a++) {
+                long total = 1;
+                for (int s = 0; s < stages; s++) {
+                    total *= net.strides[s][a];
+                }
+                if (plan.patchSize[a] % total != 0) {
+                    problems.add("patchSize[" + a + "] = " + plan.patchSize[a] + " is not divisible by " + total
+                            + ", the product of the network strides along that axis; use "
+                            + suggestion(plan.patchSize[a], total));
+                }
+            }
+        }
+    }
+
+    private static String suggestion(int size, long multiple) {
+        long below = size / multiple * multiple;
+        long above = below + multiple;
+        return below >= multiple ? below + " or " + above : String.valueOf(above);
+    }
+
+    private static boolean checkPerStage(List<String> problems, String name, int[][] values, int stages, int dims) {
+        if (values == null || values.length != stages) {
+            problems.add(name + " must have numStages = " + stages + " entries, got "
+                    + (values == null ? "none" : values.length));
+            return false;
+        }
+        boolean ok = true;
+        for (int s = 0; s < stages; s++) {
+            ok &= checkPositive(problems, name + "[" + s + "]", values[s], dims);
+        }
+        return ok;
+    }
+
+    private static boolean checkPositive(List<String> problems, String name, int[] values, int dims) {
+        if (values == null || values.length != dims) {
+            problems.add(name + " must have " + dims + " entries (one per axis), got "
+                    + (values == null ? "none" : values.length));
+            return false;
+        }
+        for (int v : values) {
+            if (v < 1) {
+                problems.add(name + " entries must be positive, got " + java.util.Arrays.toString(values));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkSpatial(List<String> problems, String name, double[] values, int dims) {
+        if (values == null || values.length != dims) {
+            problems.add(name + " must have " + dims + " entries (one per axis), got "
+                    + (values == null ? "none" : values.length));
+            return;
+        }
+        for (double v : values) {
+            if (!(v > 0) || Double.isInfinite(v)) {
+                problems.add(name + " entries must be positive and finite, got " + java.util.Arrays.toString(values));
+                return;
+            }
+        }
+    }
+
+    private static void checkNormalization(List<String> problems, Plan.Normalization n, int channels) {
+        if (n == null) {
+            problems.add("normalization is missing");
+            return;
+        }
+        if (n.schemes == null || n.schemes.size() != channels) {
+            problems.add("normalization.schemes must have inputChannels = " + channels + " entries, got "
+                    + (n.schemes == null ? "none" : n.schemes.size()));
+        } else {
+            for (int c = 0; c < channels; c++) {
+                if (!SCHEMES.contains(n.schemes.get(c))) {
+                    problems.add("normalization.schemes[" + c + "] must be one of \"zscore\", \"ct\", \"none\", got "
+                            + quoted(n.schemes.get(c)));
+                }
+            }
+        }
+        checkLength(problems, "normalization.useMask", n.useMask == null ? -1 : n.useMask.length, channels);
+        boolean lengthsOk = checkLength(problems, "normalization.clipLow", length(n.clipLow), channels)
+                & checkLength(problems, "normalization.clipHigh", length(n.clipHigh), channels)
+                & checkLength(problems, "normalization.mean", length(n.mean), channels)
+                & checkLength(problems, "normalization.std", length(n.std), channels);
+        if (lengthsOk && n.schemes != null && n.schemes.size() == channels) {
+            for (int c = 0; c < channels; c++) {
+                if ("ct".equals(n.schemes.get(c))) {
+                    if (!(n.clipLow[c] <= n.clipHigh[c])) {
+                        problems.add("normalization channel " + c + ": clipLow " + n.clipLow[c]
+                                + " must not exceed clipHigh " + n.clipHigh[c]);
+                    }
+                    if (!Double.isFinite(n.mean[c]) || !(n.std[c] >= 0) || Double.isInfinite(n.std[c])) {
+                        problems.add("normalization channel " + c + ": mean and std must be finite, std >= 0");
+                    }
+                }
+            }
+        }
+    }
+
+    private static int length(double[] a) {
+        return a == null ? -1 : a.length;
+    }
+
+    private static boolean checkLength(List<String> problems, String name, int length, int channels) {
+        if (length != channels) {
+            problems.add(name + " must have inputChannels = " + channels + " entries, got "
+                    + (length < 0 ? "none" : length));
+            return false;
+        }
+        return true;
+    }
+
+    private static void checkTraining(List<String> problems, Plan.Training t) {
+        if (t == null) {
+            problems.add("training is missing");
+            return;
+        }
+        if (t.epochs < 1) {
+            problems.add("training.epochs must be at least 1, got " + t.epochs);
+        }
+        if (t.iterationsPerEpoch < 1) {
+            problems.add("training.iterationsPerEpoch must be at least 1, got " + t.iterationsPerEpoch);
+        }
+        if (t.validationIterations < 0) {
+            problems.add("training.validationIterations must not be negative, got " + t.validationIterations);
+        }
+        if (!(t.initialLearningRate > 0) || Double.isInfinite(t.initialLearningRate)) {
+            problems.add("training.initialLearningRate must be positive, got " + t.initialLearningRate);
+        }
+        if (!(t.momentum >= 0 && t.momentum < 1)) {
+            problems.add("training.momentum must be in [0, 1), got " + t.momentum);
+        }
+        if (!(t.weightDecay >= 0) || Double.isInfinite(t.weightDecay)) {
+            problems.add("training.weightDecay must not be negative, got " + t.weightDecay);
+        }
+        if (!(t.gradientClip > 0)) {
+            problems.add("training.gradientClip must be positive, got " + t.gradientClip);
+        }
+        if (!(t.foregroundOversampling >= 0 && t.foregroundOversampling <= 1)) {
+            problems.add("training.foregroundOversampling must be in [0, 1], got " + t.foregroundOversampling);
+        }
+    }
+
+    private static String quoted(String s) {
+        return s == null ? "null" : "\"" + s + "\"";
+    }
+}

@@ -1,0 +1,315 @@
+package org.maskseg.core.plan;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.labels.LabelSpec;
+
+/**
+ * Derives a {@link Plan} from a {@link DatasetFingerprint}, following nnU-Net's default experiment planner:
+ * <ol>
+ * <li>Target spacing: the per-axis median spacing. When one axis is much coarser than the others (more than
+ * 3x the finest spacing) and also has far fewer voxels (its median size times 3 is below the others'), its
+ * target is the 10th percentile of its spacings instead, but never finer than the other axes.</li>
+ * <li>Patch size: a patch with the aspect ratio of one physical unit per axis, as large as 256³ (3D) or 2048²
+ * (2D) voxels, clipped to the median image size after resampling; then the topology
+ * ({@link NetworkTopology}) rounds it up to a multiple of its total stride per axis.</li>
+ * <li>While two patches do not fit into the memory budget, the axis that is largest relative to the median
+ * image size is shortened by one stride multiple and the topology recomputed.</li>
+ * <li>Batch size: as many patches as fit into the budget, at most as many as cover 5% of all voxels of the
+ * dataset, at least 2 (then at most {@link PlannerOptions#maxBatchSize()} when set).</li>
+ * </ol>
+ * Rounding to whole voxels and batches rounds halves to even, as numpy does.
+ * <p>
+ * <b>Memory model.</b> The activation memory of one patch is estimated as
+ * {@value #BYTES_PER_FEATURE_VOXEL} bytes × (Σ over stages of features × voxels at that stage + (input
+ * channels + classes) × patch voxels). The constant stands for about ten float32 values per encoder feature
+ * voxel (each of the two convolutions per stage keeps its output, the normalised output and the activation; the
+ * decoder mirrors the encoder and adds the upsampled and concatenated maps). It is calibrated so that an 8 GiB
+ * budget gives nnU-Net's reference configurations: batch 12 of 512² patches with 7 stages in 2D and batch 2 of
+ * 128³ patches with 6 stages in 3D.
+ */
+public final class Planner {
+
+    /** Bytes of activation memory per (feature × voxel) of the encoder; see the class comment. */
+    public static final double BYTES_PER_FEATURE_VOXEL = 40;
+
+    public static final int BASE_FEATURES = 32;
+    public static final int MAX_FEATURES_2D = 512;
+    public static final int MAX_FEATURES_3D = 320;
+    public static final int MAX_POOLS_2D = 6;
+    public static final int MAX_POOLS_3D = 5;
+    public static final int MIN_BATCH_SIZE = 2;
+    /** Largest share of the dataset's voxels one batch may cover (overfitting guard). */
+    public static final double MAX_DATASET_COVERED = 0.05;
+    public static final double ANISOTROPY_THRESHOLD = 3;
+
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    private Planner() {
+    }
+
+    /** Plans with the default options. */
+    public static Plan plan(DatasetFingerprint fingerprint, LabelSpec spec) {
+        return plan(fingerprint, spec, PlannerOptions.defaults());
+    }
+
+    public static Plan plan(DatasetFingerprint fingerprint, LabelSpec spec, PlannerOptions options) {
+        int dataDims = fingerprint.spatialDims();
+        String configuration = configuration(options.configuration(), dataDims);
+        if (fingerprint.numClasses() != spec.numClasses()) {
+            throw new IllegalArgumentException("fingerprint has " + fingerprint.numClasses()
+                    + " classes but the label specification " + spec.numClasses());
+        }
+        if (!(options.memoryBudgetGiB() > 0) || Double.isInfinite(options.memoryBudgetGiB())) {
+            throw new InvalidInputException("memory budget must be a positive number of GiB, got "
+                    + options.memoryBudgetGiB());
+        }
+        if (options.maxBatchSize() < 0) {
+            throw new InvalidInputException("maximum batch size must be positive (or 0 for no limit), got "
+                    + options.maxBatchSize());
+        }
+
+        double[] fullSpacing = targetSpacing(fingerprint);
+        double[] medianShape = medianShapeAfterResampling(fingerprint, fullSpacing);
+        double datasetVoxels = fingerprint.numCases();
+        for (double s : medianShape) {
+            datasetVoxels *= s;
+        }
+
+        int dims = "3d".equals(configuration) ? 3 : 2;
+        double[] spacing = Arrays.copyOf(fullSpacing, dims);
+        double[] shape = Arrays.copyOf(medianShape, dims);
+
+        Plan plan = new Plan();
+        plan.configuration = configuration;
+        plan.inputChannels = fingerprint.channels();
+        plan.numClasses = spec.numClasses();
+        plan.classNames = new ArrayList<>(spec.classNames());
+        plan.ignoreValue = spec.ignoreValue();
+        plan.targetSpacing = spacing;
+        plan.batchDice = dims == 2;
+        configureNetwork(plan, spacing, shape, datasetVoxels, options);
+        plan.normalization = normalization(fingerprint, options.channelModalities());
+        plan.training = new Plan.Training();
+
+        if (options.overrides() != null && !options.overrides().isBlank()) {
+            plan = PlanJson.applyOverrides(plan, options.overrides());
+        } else {
+            PlanJson.validate(plan);
+        }
+        return plan;
+    }
+
+    private static String configuration(String requested, int dataDims) {
+        if (requested == null || requested.isBlank()) {
+            return dataDims == 3 ? "3d" : "2d";
+        }
+        String c = requested.trim().toLowerCase(Locale.ROOT);
+        if (!c.equals("2d") && !c.equals("3d")) {
+            throw new InvalidInputException("configuration must be '2d' or '3d', got '" + requested + "'");
+        }
+        if (c.equals("3d") && dataDims == 2) {
+            throw new InvalidInputException("configuration '3d' needs 3D images, but the images are 2D");
+        }
+        return c;
+    }
+
+    /** The target spacing, x first (nnU-Net's full-resolution rule, see the class comment). */
+    public static double[] targetSpacing(DatasetFingerprint fp) {
+        double[] target = fp.medianSpacing().clone();
+        int dims = target.length;
+        int worst = 0;
+        for (int a = 1; a < dims; a++) {
+            if (target[a] > target[worst]) {
+                worst = a;
+            }
+        }
+        double maxOtherSpacing = 0;
+        double minOtherSize = Double.POSITIVE_INFINITY;
+        for (int a = 0; a < dims; a++) {
+            if (a != worst) {
+                maxOtherSpacing = Math.max(maxOtherSpacing, target[a]);
+                minOtherSize = Math.min(minOtherSize, fp.medianSize()[a]);
+            }
+        }
+        boolean anisotropicSpacing = target[worst] > ANISOTROPY_THRESHOLD * maxOtherSpacing;
+        boolean anisotropicVoxels = fp.medianSize()[worst] * ANISOTROPY_THRESHOLD < minOtherSize;
+        if (anisotropicSpacing && anisotropicVoxels) {
+            double[] axis = new double[fp.numCases()];
+            for (int i = 0; i < axis.length; i++) {
+                axis[i] = fp.spacings().get(i)[worst];
+            }
+            Arrays.sort(axis);
+            double t = DatasetFingerprint.percentileOfSorted(axis, 10);
+            if (t < maxOtherSpacing) {
+                // Never make the coarse axis finer than the others.
+                t = Math.max(maxOtherSpacing, t) + 1e-5;
+            }
+            target[worst] = t;
+        }
+        return target;
+    }
+
+    /** Per-axis median of the case sizes after resampling to the target spacing. */
+    static double[] medianShapeAfterResampling(DatasetFingerprint fp, double[] target) {
+        int dims = target.length;
+        double[] median = new double[dims];
+        for (int a = 0; a < dims; a++) {
+            double[] s = new double[fp.numCases()];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = Math.max(1, Math.rint(fp.sizes().get(i)[a] * fp.spacings().get(i)[a] / target[a]));
+            }
+            Arrays.sort(s);
+            median[a] = Math.rint(DatasetFingerprint.percentileOfSorted(s, 50));
+        }
+        return median;
+    }
+
+    private static void configureNetwork(Plan plan, double[] spacing, double[] medianShape, double datasetVoxels,
+            PlannerOptions options) {
+        int dims = spacing.length;
+        int maxPools = dims == 3 ? MAX_POOLS_3D : MAX_POOLS_2D;
+        int maxFeatures = dims == 3 ? MAX_FEATURES_3D : MAX_FEATURES_2D;
+        double budget = options.memoryBudgetGiB() * GIB;
+
+        int[] patch = initialPatch(spacing, medianShape);
+        NetworkTopology topology = NetworkTopology.of(spacing, patch, maxPools);
+        patch = topology.patchSize();
+        double perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.numClasses);
+        while (perPatch * MIN_BATCH_SIZE > budget) {
+            int axis = 0;
+            for (int a = 1; a < dims; a++) {
+                if (patch[a] / medianShape[a] > patch[axis] / medianShape[axis]) {
+                    axis = a;
+                }
+            }
+            // Shrinking by the current divisor could skip valid sizes (256 -> 192 instead of 224): use the
+            // divisor of the shrunk patch instead.
+            int[] tmp = patch.clone();
+            tmp[axis] -= topology.divisor()[axis];
+            int step = tmp[axis] < 1 ? 1 : NetworkTopology.of(spacing, tmp, maxPools).divisor()[axis];
+            patch = patch.clone();
+            patch[axis] -= step;
+            if (patch[axis] < 1) {
+                throw new InvalidInputException(String.format(Locale.ROOT,
+                        "memory budget of %.3g GiB is too small for even a minimal training patch; raise it",
+                        options.memoryBudgetGiB()));
+            }
+            topology = NetworkTopology.of(spacing, patch, maxPools);
+            patch = topology.patchSize();
+            perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.numClasses);
+        }
+
+        int batch = (int) Math.min(Integer.MAX_VALUE, Math.floor(budget / perPatch));
+        double coverageBound = Math.rint(datasetVoxels * MAX_DATASET_COVERED / product(patch));
+        batch = (int) Math.max(Math.min(batch, coverageBound), MIN_BATCH_SIZE);
+        if (options.maxBatchSize() > 0) {
+            batch = Math.min(batch, options.maxBatchSize());
+        }
+
+        plan.patchSize = patch;
+        plan.batchSize = batch;
+        Plan.Network net = new Plan.Network();
+        net.numStages = topology.numStages();
+        net.features = features(net.numStages, maxFeatures);
+        net.strides = topology.strides();
+        net.kernelSizes = topology.kernelSizes();
+        plan.network = net;
+    }
+
+    /** Largest patch of the physical aspect ratio (256³ or 2048² voxels), clipped to the median shape. */
+    static int[] initialPatch(double[] spacing, double[] medianShape) {
+        int dims = spacing.length;
+        double volume = dims == 3 ? Math.pow(256, 3) : Math.pow(2048, 2);
+        double prod = 1;
+        for (double s : spacing) {
+            prod *= 1 / s;
+        }
+        double scale = Math.pow(volume / prod, 1.0 / dims);
+        int[] patch = new int[dims];
+        for (int a = 0; a < dims; a++) {
+            patch[a] = (int) Math.max(1, Math.min(Math.rint(scale / spacing[a]), medianShape[a]));
+        }
+        return patch;
+    }
+
+    /** Features per stage: 32 doubling per stage, capped. */
+    public static int[] features(int stages, int maxFeatures) {
+        int[] f = new int[stages];
+        for (int s = 0; s < stages; s++) {
+            f[s] = (int) Math.min(maxFeatures, (long) BASE_FEATURES << Math.min(s, 30));
+        }
+        return f;
+    }
+
+    /** Estimated activation memory of one patch in bytes (see the class comment). */
+    public static double patchBytes(NetworkTopology topology, int maxFeatures, int inputChannels, int classes) {
+        int[] f = features(topology.numStages(), maxFeatures);
+        double[] size = new double[topology.patchSize().length];
+        for (int a = 0; a < size.length; a++) {
+            size[a] = topology.patchSize()[a];
+        }
+        double units = (inputChannels + classes) * product(size);
+        for (int s = 0; s < topology.numStages(); s++) {
+            for (int a = 0; a < size.length; a++) {
+                size[a] = Math.ceil(size[a] / topology.strides()[s][a]);
+            }
+            units += (double) f[s] * product(size);
+        }
+        return units * BYTES_PER_FEATURE_VOXEL;
+    }
+
+    private static Plan.Normalization normalization(DatasetFingerprint fp, List<String> modalities) {
+        int channels = fp.channels();
+        if (!modalities.isEmpty() && modalities.size() != channels) {
+            throw new InvalidInputException(modalities.size() + " channel modalities given for " + channels
+                    + " image channels");
+        }
+        Plan.Normalization n = new Plan.Normalization();
+        n.schemes = new ArrayList<>();
+        n.useMask = new boolean[channels];
+        n.clipLow = new double[channels];
+        n.clipHigh = new double[channels];
+        n.mean = new double[channels];
+        n.std = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            boolean ct = !modalities.isEmpty() && "ct".equalsIgnoreCase(modalities.get(c).trim());
+            n.std[c] = 1;
+            if (ct) {
+                DatasetFingerprint.ChannelIntensities in = fp.intensities().get(c);
+                if (in.voxels() == 0) {
+                    throw new InvalidInputException("channel " + c + " is CT, but no voxel of the dataset is annotated "
+                            + "with a foreground class, so there are no intensities to derive the CT clipping from");
+                }
+                n.schemes.add("ct");
+                n.clipLow[c] = in.percentile00_5();
+                n.clipHigh[c] = in.percentile99_5();
+                n.mean[c] = in.mean();
+                n.std[c] = in.std();
+            } else {
+                n.schemes.add("zscore");
+            }
+        }
+        return n;
+    }
+
+    private static double product(double[] a) {
+        double p = 1;
+        for (double v : a) {
+            p *= v;
+        }
+        return p;
+    }
+
+    private static double product(int[] a) {
+        double p = 1;
+        for (int v : a) {
+            p *= v;
+        }
+        return p;
+    }
+}

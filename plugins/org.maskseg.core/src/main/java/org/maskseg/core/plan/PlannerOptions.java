@@ -1,0 +1,49 @@
+package org.maskseg.core.plan;
+
+import java.util.List;
+
+/**
+ * User choices for {@link Planner}.
+ *
+ * @param configuration     "2d", "3d", or null to choose by the data (2d for 2D images, 3d for 3D images); "2d"
+ *                          on 3D images trains on xy slices
+ * @param memoryBudgetGiB   device memory the training may use for activations, in GiB (nnU-Net's reference: 8)
+ * @param maxBatchSize      upper bound of the batch size, or 0 for none (the planner's own bounds still apply)
+ * @param channelModalities per channel a modality name; "CT" (any case) selects CT normalisation with dataset
+ *                          clipping, anything else per-image z-score. Null or empty means z-score for all channels.
+ * @param overrides         a JSON object merged onto the planned plan (see {@link PlanJson#applyOverrides}), or null
+ */
+public record PlannerOptions(String configuration, double memoryBudgetGiB, int maxBatchSize,
+        List<String> channelModalities, String overrides) {
+
+    public static final double DEFAULT_MEMORY_BUDGET_GIB = 8;
+
+    public PlannerOptions {
+        channelModalities = channelModalities == null ? List.of() : List.copyOf(channelModalities);
+    }
+
+    /** Configuration chosen by the data, 8 GiB, no batch limit, z-score for all channels, no overrides. */
+    public static PlannerOptions defaults() {
+        return new PlannerOptions(null, DEFAULT_MEMORY_BUDGET_GIB, 0, List.of(), null);
+    }
+
+    public PlannerOptions withConfiguration(String value) {
+        return new PlannerOptions(value, memoryBudgetGiB, maxBatchSize, channelModalities, overrides);
+    }
+
+    public PlannerOptions withMemoryBudgetGiB(double value) {
+        return new PlannerOptions(configuration, value, maxBatchSize, channelModalities, overrides);
+    }
+
+    public PlannerOptions withMaxBatchSize(int value) {
+        return new PlannerOptions(configuration, memoryBudgetGiB, value, channelModalities, overrides);
+    }
+
+    public PlannerOptions withChannelModalities(List<String> value) {
+        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, value, overrides);
+    }
+
+    public PlannerOptions withOverrides(String value) {
+        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, value);
+    }
+}

@@ -1,0 +1,32 @@
+package org.maskseg.core.predict;
+
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.image.LabelVolume;
+
+/**
+ * The result of predicting one image, on the image's own grid and spacing.
+ *
+ * @param labels        class per voxel (0..K-1, never the ignore value)
+ * @param probabilities softmax of the blended logits, one channel per class; null unless requested
+ * @param uncertainty   per-voxel entropy of the probabilities divided by log K, in [0, 1] (see
+ *                      {@link ClassMaps#normalisedEntropy}); null unless requested
+ */
+public record Prediction(LabelVolume labels, ImageVolume probabilities, ImageVolume uncertainty) {
+
+    /** Which optional maps to compute besides the labels. */
+    public record Outputs(boolean probabilities, boolean uncertainty) {
+        public static final Outputs LABELS_ONLY = new Outputs(false, false);
+        public static final Outputs ALL = new Outputs(true, true);
+    }
+
+    /** Labels and the requested maps from blended logits. */
+    public static Prediction fromLogits(ImageVolume logits, Outputs outputs) {
+        LabelVolume labels = ClassMaps.argmax(logits);
+        if (!outputs.probabilities() && !outputs.uncertainty()) {
+            return new Prediction(labels, null, null);
+        }
+        ImageVolume p = ClassMaps.softmax(logits);
+        return new Prediction(labels, outputs.probabilities() ? p : null,
+                outputs.uncertainty() ? ClassMaps.normalisedEntropy(p) : null);
+    }
+}

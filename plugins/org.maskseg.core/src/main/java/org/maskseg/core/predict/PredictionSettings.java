@@ -1,0 +1,42 @@
+package org.maskseg.core.predict;
+
+import org.maskseg.core.InvalidInputException;
+
+/**
+ * How sliding-window prediction runs.
+ *
+ * @param step         distance between neighbouring windows as a fraction of the patch size, in (0, 1];
+ *                     0.5 (nnU-Net's default) makes each voxel covered by about 2^d windows
+ * @param mirroring    test-time augmentation: also predict every mirrored copy of each window (all 2^d
+ *                     combinations of flipped spatial axes), flip the results back and average the logits;
+ *                     2^d times slower, usually slightly more accurate
+ * @param batchWindows how many windows go through the network in one forward pass; bounds device memory
+ */
+public record PredictionSettings(double step, boolean mirroring, int batchWindows) {
+
+    public static final double DEFAULT_STEP = 0.5;
+    public static final int DEFAULT_BATCH_WINDOWS = 4;
+
+    /** nnU-Net's defaults except mirroring, which is off (it multiplies the cost by 4 in 2D, 8 in 3D). */
+    public static final PredictionSettings DEFAULTS = new PredictionSettings(DEFAULT_STEP, false, DEFAULT_BATCH_WINDOWS);
+
+    public PredictionSettings {
+        SlidingWindow.checkStep(step);
+        if (batchWindows < 1) {
+            throw new InvalidInputException("batch windows " + batchWindows + ": at least one window per forward "
+                    + "pass is needed");
+        }
+    }
+
+    public PredictionSettings withStep(double newStep) {
+        return new PredictionSettings(newStep, mirroring, batchWindows);
+    }
+
+    public PredictionSettings withMirroring(boolean on) {
+        return new PredictionSettings(step, on, batchWindows);
+    }
+
+    public PredictionSettings withBatchWindows(int n) {
+        return new PredictionSettings(step, mirroring, n);
+    }
+}

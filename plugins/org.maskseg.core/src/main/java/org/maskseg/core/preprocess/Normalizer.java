@@ -1,0 +1,188 @@
+package org.maskseg.core.preprocess;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.image.VolumeShapes;
+import org.maskseg.core.plan.Plan;
+
+/**
+ * Intensity normalisation per channel, as chosen by the plan:
+ * <ul>
+ * <li>{@code zscore}: (x − mean) / max(std, 1e-8) with mean and (population) standard deviation of this image
+ * and channel. With {@code useMask}, the statistics come from the non-zero mask only (see
+ * {@link #nonZeroMask}) and voxels outside it are set to 0.</li>
+ * <li>{@code ct}: clip to [clipLow, clipHigh], then (x − mean) / max(std, 1e-8) with the dataset-wide values
+ * stored in the plan.</li>
+ * <li>{@code none}: unchanged.</li>
+ * </ul>
+ */
+public final class Normalizer {
+
+    /** Lower bound of the divisor, so constant images do not divide by zero. */
+    public static final double MIN_STD = 1e-8;
+
+    private Normalizer() {
+    }
+
+    /** A normalised copy of the image; the input is not changed. */
+    public static ImageVolume normalize(ImageVolume image, Plan.Normalization normalization) {
+        int channels = image.channels();
+        if (normalization.schemes.size() != channels) {
+            throw new InvalidInputException("image '" + image.name() + "' has " + channels
+                    + " channels but the plan normalises " + normalization.schemes.size());
+        }
+        float[] in = image.data();
+        float[] out = in.clone();
+        int voxels = (int) image.voxelsPerChannel();
+        boolean[] mask = null;
+        for (int c = 0; c < channels; c++) {
+            int off = c * voxels;
+            String scheme = normalization.schemes.get(c);
+            switch (scheme) {
+                case "zscore" -> {
+                    if (normalization.useMask[c]) {
+                        if (mask == null) {
+                            mask = nonZeroMask(image);
+                        }
+                        zscore(out, off, voxels, mask);
+                    } else {
+                        zscore(out, off, voxels, null);
+                    }
+                }
+                case "ct" -> ct(out, off, voxels, normalization.clipLow[c], normalization.clipHigh[c],
+                        normalization.mean[c], normalization.std[c]);
+                case "none" -> {
+                }
+                default -> throw new InvalidInputException("unknown normalisation scheme '" + scheme + "' for channel "
+                        + c + "; expected zscore, ct or none");
+            }
+        }
+        return ImageVolume.wrap(image.name(), out, image.spatialSize(), channels, image.spacing());
+    }
+
+    /** In place: z-score of data[off .. off+n) over all voxels or, with a mask, inside it (outside set to 0). */
+    static void zscore(float[] data, int off, int n, boolean[] mask) {
+        double sum = 0;
+        long count = 0;
+        for (int i = 0; i < n; i++) {
+            if (mask == null || mask[i]) {
+                sum += data[off + i];
+                count++;
+            }
+        }
+        if (count == 0) {
+            // An all-zero image with a mask: nothing to normalise, everything is outside.
+            for (int i = 0; i < n; i++) {
+                data[off + i] = 0;
+            }
+            return;
+        }
+        double mean = sum / count;
+        double sq = 0;
+        for (int i = 0; i < n; i++) {
+            if (mask == null || mask[i]) {
+                double d = data[off + i] - mean;
+                sq += d * d;
+            }
+        }
+        double div = Math.max(Math.sqrt(sq / count), MIN_STD);
+        for (int i = 0; i < n; i++) {
+            data[off + i] = mask == null || mask[i] ? (float) ((data[off + i] - mean) / div) : 0f;
+        }
+    }
+
+    static void ct(float[] data, int off, int n, double low, double high, double mean, double std) {
+        double div = Math.max(std, MIN_STD);
+        for (int i = 0; i < n; i++) {
+            double v = Math.min(Math.max(data[off + i], low), high);
+            data[off + i] = (float) ((v - mean) / div);
+        }
+    }
+
+    /**
+     * The region of the image that holds data: voxels where any channel is non-zero, with enclosed holes
+     * filled (zero voxels not connected to the image border through face neighbours belong to the mask).
+     * This is the region nnU-Net normalises when it uses a mask.
+     *
+     * @return one flag per voxel, C-order ([z,] y, x)
+     */
+    public static boolean[] nonZeroMask(ImageVolume image) {
+        long[] size = image.spatialSize();
+        int voxels = (int) image.voxelsPerChannel();
+        float[] data = image.data();
+        boolean[] mask = new boolean[voxels];
+        for (int c = 0; c < image.channels(); c++) {
+            int off = c * voxels;
+            for (int i = 0; i < voxels; i++) {
+                if (data[off + i] != 0) {
+                    mask[i] = true;
+                }
+            }
+        }
+        fillHoles(mask, size);
+        return mask;
+    }
+
+    /** Flood fill of the background from the border; everything the fill cannot reach joins the mask. */
+    private static void fillHoles(boolean[] mask, long[] size) {
+        int dims = size.length;
+        int nx = (int) size[0];
+        int ny = (int) size[1];
+        int nz = dims == 3 ? (int) size[2] : 1;
+        long[] st = VolumeShapes.strides(size);
+        int sy = (int) st[1];
+        int sz = dims == 3 ? (int) st[2] : 0;
+        boolean[] outside = new boolean[mask.length];
+        int[] queue = new int[mask.length];
+        int head = 0;
+        int tail = 0;
+        for (int z = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++) {
+                    boolean border = x == 0 || x == nx - 1 || y == 0 || y == ny - 1
+                            || dims == 3 && (z == 0 || z == nz - 1);
+                    int i = x + y * sy + z * sz;
+                    if (border && !mask[i] && !outside[i]) {
+                        outside[i] = true;
+                        queue[tail++] = i;
+                    }
+                }
+            }
+        }
+        while (head < tail) {
+            int i = queue[head++];
+            int x = i % nx;
+            int y = (i / nx) % ny;
+            int z = dims == 3 ? i / sz : 0;
+            if (x > 0) {
+                tail = visit(mask, outside, queue, tail, i - 1);
+            }
+            if (x < nx - 1) {
+                tail = visit(mask, outside, queue, tail, i + 1);
+            }
+            if (y > 0) {
+                tail = visit(mask, outside, queue, tail, i - sy);
+            }
+            if (y < ny - 1) {
+                tail = visit(mask, outside, queue, tail, i + sy);
+            }
+            if (dims == 3 && z > 0) {
+                tail = visit(mask, outside, queue, tail, i - sz);
+            }
+            if (dims == 3 && z < nz - 1) {
+                tail = visit(mask, outside, queue, tail, i + sz);
+            }
+        }
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = !outside[i];
+        }
+    }
+
+    private static int visit(boolean[] mask, boolean[] outside, int[] queue, int tail, int j) {
+        if (!mask[j] && !outside[j]) {
+            outside[j] = true;
+            queue[tail++] = j;
+        }
+        return tail;
+    }
+}

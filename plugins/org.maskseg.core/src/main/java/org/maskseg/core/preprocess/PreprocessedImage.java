@@ -1,0 +1,26 @@
+package org.maskseg.core.preprocess;
+
+import org.maskseg.core.image.ImageVolume;
+
+/**
+ * An image prepared for prediction, plus what is needed to map the prediction back to the original grid.
+ *
+ * @param image            normalised and resampled to the plan's target spacing
+ * @param originalSize     spatial size of the input image, x first
+ * @param originalSpacing  spacing of the input image, x first
+ */
+public record PreprocessedImage(ImageVolume image, long[] originalSize, double[] originalSpacing) {
+
+    /**
+     * Per-class maps (probabilities or logits, C-order (k, [z,] y, x) on the grid of {@link #image()}) resampled
+     * linearly to the original grid.
+     */
+    public float[] toOriginalGrid(float[] classMaps, int classes) {
+        return Resampler.linear(classMaps, classes, image.spatialSize(), originalSize);
+    }
+
+    /** A label array on the grid of {@link #image()} resampled to the original grid by nearest neighbour. */
+    public int[] labelsToOriginalGrid(int[] labels) {
+        return Resampler.nearest(labels, image.spatialSize(), originalSize);
+    }
+}

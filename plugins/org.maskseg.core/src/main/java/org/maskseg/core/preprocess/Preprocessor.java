@@ -1,0 +1,87 @@
+package org.maskseg.core.preprocess;
+
+import java.util.Arrays;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.plan.Plan;
+
+/**
+ * Turns raw images and labels into what training and prediction consume, identically for both: intensities
+ * normalised on the original grid (so the statistics do not depend on interpolation), then resampled to the
+ * plan's target spacing with the plan's image interpolation; labels converted to canonical values and
+ * resampled by nearest neighbour.
+ * <p>
+ * A 2D plan accepts 2D images and 3D images (trained slice by slice): for the latter only x and y are resampled.
+ */
+public final class Preprocessor {
+
+    private Preprocessor() {
+    }
+
+    /**
+     * A training case: normalised and resampled image, canonical labels (classes 0..K-1, ignore = K) on the
+     * same grid.
+     */
+    public static TrainingCase preprocessCase(ImageVolume image, LabelVolume labels, LabelSpec spec, Plan plan) {
+        checkImage(image, plan);
+        if (!Arrays.equals(image.spatialSize(), labels.size())) {
+            throw new InvalidInputException("image '" + image.name() + "' has size "
+                    + Arrays.toString(image.spatialSize()) + " but its labels '" + labels.name() + "' have size "
+                    + Arrays.toString(labels.size()));
+        }
+        if (spec.numClasses() != plan.numClasses) {
+            throw new InvalidInputException("labels '" + labels.name() + "' have " + spec.numClasses()
+                    + " classes but the plan was made for " + plan.numClasses);
+        }
+        int[] canonical = spec.toCanonical(labels);
+        ImageVolume normalised = Normalizer.normalize(image, plan.normalization);
+        double[] spacing = image.spacing();
+        double[] target = Resampler.fullTargetSpacing(spacing, plan.targetSpacing);
+        long[] size = Resampler.sizeForSpacing(image.spatialSize(), spacing, plan.targetSpacing);
+        ImageVolume resampled = Resampler.resampleImage(normalised, size, target,
+                Resampler.Interpolation.of(plan.imageInterpolation));
+        LabelVolume canonicalLabels = LabelVolume.wrap(image.name(), canonical, labels.size(), spacing);
+        LabelVolume resampledLabels = Resampler.resampleLabels(canonicalLabels, size, target);
+        return new TrainingCase(image.name(), resampled, resampledLabels);
+    }
+
+    /** An image for prediction, with the same normalisation and resampling as in training. */
+    public static PreprocessedImage preprocessImage(ImageVolume image, Plan plan) {
+        checkImage(image, plan);
+        ImageVolume normalised = Normalizer.normalize(image, plan.normalization);
+        double[] spacing = image.spacing();
+        long[] size = Resampler.sizeForSpacing(image.spatialSize(), spacing, plan.targetSpacing);
+        ImageVolume resampled = Resampler.resampleImage(normalised, size,
+                Resampler.fullTargetSpacing(spacing, plan.targetSpacing),
+                Resampler.Interpolation.of(plan.imageInterpolation));
+        return new PreprocessedImage(resampled, image.spatialSize(), spacing);
+    }
+
+    private static void checkImage(ImageVolume image, Plan plan) {
+        if (image.channels() != plan.inputChannels) {
+            throw new InvalidInputException("image '" + image.name() + "' has " + image.channels()
+                    + " channel(s) but the plan expects " + plan.inputChannels);
+        }
+        if (plan.spatialDims() > image.spatialDims()) {
+            throw new InvalidInputException("image '" + image.name() + "' is " + image.spatialDims()
+                    + "D but the plan is " + plan.configuration + "; use a 2d plan for 2D images");
+        }
+        if (plan.targetSpacing.length > image.spatialDims()) {
+            throw new InvalidInputException("the plan's target spacing " + Arrays.toString(plan.targetSpacing)
+                    + " has more axes than image '" + image.name() + "'");
+        }
+        float[] data = image.data();
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                long perChannel = image.voxelsPerChannel();
+                throw new InvalidInputException("image '" + image.name() + "': value " + data[i] + " in channel "
+                        + (i / perChannel) + " at linear voxel index " + (i % perChannel)
+                        + "; intensities must be finite");
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.maskseg.core.train;
+
+/**
+ * Accumulates nnU-Net's online validation metric over the batches of one epoch: per foreground class,
+ * true positives, false positives and false negatives of the argmax prediction, counted only where the
+ * reference is annotated (not the ignore value).
+ */
+public final class PseudoDice {
+
+    private final int numClasses;
+    private final long[] tp;
+    private final long[] fp;
+    private final long[] fn;
+
+    /** @param numClasses classes including background; the canonical ignore value is numClasses */
+    public PseudoDice(int numClasses) {
+        this.numClasses = numClasses;
+        this.tp = new long[numClasses];
+        this.fp = new long[numClasses];
+        this.fn = new long[numClasses];
+    }
+
+    /**
+     * Adds one batch.
+     *
+     * @param predicted argmax classes per voxel
+     * @param reference canonical labels (numClasses = ignore), same length
+     */
+    public void add(int[] predicted, int[] reference) {
+        if (predicted.length != reference.length) {
+            throw new IllegalArgumentException(predicted.length + " predictions for " + reference.length + " labels");
+        }
+        for (int i = 0; i < predicted.length; i++) {
+            int r = reference[i];
+            if (r < 0 || r >= numClasses) {
+                continue; // ignored voxel
+            }
+            int p = predicted[i];
+            if (p == r) {
+                tp[p]++;
+            } else {
+                fp[p]++;
+                fn[r]++;
+            }
+        }
+    }
+
+    /** Dice per foreground class 1..K-1: 2tp / (2tp + fp + fn), NaN when the denominator is 0. */
+    public double[] perClass() {
+        double[] d = new double[numClasses - 1];
+        for (int c = 1; c < numClasses; c++) {
+            long den = 2 * tp[c] + fp[c] + fn[c];
+            d[c - 1] = den == 0 ? Double.NaN : 2.0 * tp[c] / den;
+        }
+        return d;
+    }
+
+    /** Mean of the values that are not NaN; NaN when all are. */
+    public static double nanMean(double[] values) {
+        double sum = 0;
+        int n = 0;
+        for (double v : values) {
+            if (!Double.isNaN(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    /**
+     * nnU-Net's moving average: the first value is taken as is, then 0.9·previous + 0.1·current. A NaN
+     * current value leaves the average unchanged.
+     */
+    public static double ema(double previous, double current) {
+        if (Double.isNaN(current)) {
+            return previous;
+        }
+        return Double.isNaN(previous) ? current : 0.9 * previous + 0.1 * current;
+    }
+}

@@ -1,0 +1,411 @@
+package org.maskseg.core.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.data.Batch;
+import org.maskseg.core.data.BatchSource;
+import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.model.Checkpoint;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.model.TrainingMetadata;
+import org.maskseg.core.nn.SegmentationNetwork;
+import org.maskseg.core.plan.Plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Trains a network on preprocessed cases, nnU-Net style: epochs of a fixed number of steps with a
+ * polynomially decaying learning rate; after each epoch a validation on held-out cases yields the
+ * pseudo-Dice and its moving average, which selects the best model.
+ * <p>
+ * Runs on the calling thread. Cancellation (from any thread, through the {@link CancellationToken}) is
+ * honoured between steps and while waiting for batches; it releases all native memory and background
+ * threads and throws {@link CancelledException}. Files in the work folder are only ever written
+ * atomically, so a cancelled or crashed run leaves complete files from earlier epochs or none.
+ * <p>
+ * With the same seed on the CPU, a run resumed from a checkpoint continues exactly like an uninterrupted
+ * run: each epoch draws its batches from a source seeded by (seed, epoch), and the checkpoint holds
+ * weights, optimiser buffers and the trainer's state.
+ */
+public final class Trainer {
+
+    /** Name of the checkpoint written to the work folder. */
+    public static final String CHECKPOINT = "checkpoint_latest.zip";
+    /** Name of the best model written to the work folder. */
+    public static final String BEST_MODEL = "model_best.zip";
+
+    /** Creates the network and its optimisation for a plan; replaceable in tests. */
+    interface StepFactory {
+        TrainingStep create(SegmentationNetwork network, Plan plan, TrainingSettings settings);
+    }
+
+    /** Creates a network from a plan on a manager. */
+    interface NetworkFactory {
+        SegmentationNetwork create(NDManager manager, Plan plan, long seed);
+    }
+
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    private final Plan plan;
+    private final LabelSpec labels;
+    private final List<TrainingCase> cases;
+    private final TrainingSettings settings;
+    private TrainingListener listener = TrainingListener.NONE;
+    private CancellationToken cancellation = CancellationToken.create();
+    private Map<String, Object> datasetSummary = Map.of();
+    private BatchSourceFactory batchSources;
+    private NetworkFactory networks;
+    private StepFactory steps;
+
+    /**
+     * @param plan     the plan the cases were preprocessed with; epochs and iterations from the settings
+     *                 override its training section
+     * @param labels   class names and ignore value (stored in the model)
+     * @param cases    preprocessed cases with canonical labels, distinct names
+     * @param settings training settings
+     */
+    public Trainer(Plan plan, LabelSpec labels, List<TrainingCase> cases, TrainingSettings settings) {
+        this.plan = effectivePlan(plan, settings);
+        this.labels = Objects.requireNonNull(labels, "labels");
+        this.cases = List.copyOf(cases);
+        this.settings = Objects.requireNonNull(settings, "settings");
+        if (cases.isEmpty()) {
+            throw new InvalidInputException("no training cases given");
+        }
+        if (labels.numClasses() != plan.numClasses) {
+            throw new IllegalArgumentException(
+                    "label spec has " + labels.numClasses() + " classes, the plan " + plan.numClasses);
+        }
+        Set<String> names = new HashSet<>();
+        for (TrainingCase c : cases) {
+            if (!names.add(c.name())) {
+                throw new InvalidInputException("two training cases are named '" + c.name()
+                        + "'; case names must be unique");
+            }
+            if (c.image().channels() != plan.inputChannels) {
+                throw new InvalidInputException("case '" + c.name() + "' has " + c.image().channels()
+                        + " channels, the plan expects " + plan.inputChannels);
+            }
+        }
+    }
+
+    private static Plan effectivePlan(Plan given, TrainingSettings s) {
+        Plan p = copy(given);
+        if (s.epochs() != null) {
+            p.training.epochs = s.epochs();
+        }
+        if (s.iterationsPerEpoch() != null) {
+            p.training.iterationsPerEpoch = s.iterationsPerEpoch();
+        }
+        if (s.validationIterations() != null) {
+            p.training.validationIterations = s.validationIterations();
+        }
+        return p;
+    }
+
+    public Trainer listener(TrainingListener l) {
+        this.listener = l == null ? TrainingListener.NONE : l;
+        return this;
+    }
+
+    public Trainer cancellation(CancellationToken token) {
+        this.cancellation = token == null ? CancellationToken.create() : token;
+        return this;
+    }
+
+    /** A summary of the dataset fingerprint, stored in the model's metadata. */
+    public Trainer datasetSummary(Map<String, Object> summary) {
+        this.datasetSummary = summary == null ? Map.of() : Map.copyOf(summary);
+        return this;
+    }
+
+    /** Where batches come from (default: the standard loader with augmentation). */
+    public Trainer batchSources(BatchSourceFactory factory) {
+        this.batchSources = Objects.requireNonNull(factory, "factory");
+        return this;
+    }
+
+    Trainer networks(NetworkFactory factory) {
+        this.networks = factory;
+        return this;
+    }
+
+    Trainer steps(StepFactory factory) {
+        this.steps = factory;
+        return this;
+    }
+
+    /** The plan used for training (with the settings' epoch and iteration overrides). */
+    public Plan plan() {
+        return copy(plan);
+    }
+
+    /**
+     * Trains and returns the final and the best model. Writes curves, the best model and checkpoints to
+     * the work folder when one is set.
+     *
+     * @throws CancelledException    when cancelled
+     * @throws InvalidInputException for unusable settings or data, or when the device runs out of memory
+     */
+    public TrainingResult train() {
+        Objects.requireNonNull(batchSources, "batch source factory");
+        Objects.requireNonNull(networks, "network factory");
+        Objects.requireNonNull(steps, "step factory");
+        cancellation.throwIfCancelled();
+        Checkpoint resume = settings.resumeFrom() == null ? null : Checkpoint.load(settings.resumeFrom());
+        TrainerState state = resume == null ? null : trainerState(resume);
+        long seed = state != null ? state.seed() : settings.seed();
+        if (state != null && state.seed() != settings.seed()) {
+            listener.message("resuming with the checkpoint's seed " + state.seed());
+        }
+
+        ValidationSplit split = state != null ? new ValidationSplit(state.trainingCases(), state.validationCases())
+                : ValidationSplit.of(cases.stream().map(TrainingCase::name).toList(), settings.validationFraction(),
+                        seed);
+        Map<String, TrainingCase> byName = new HashMap<>();
+        cases.forEach(c -> byName.put(c.name(), c));
+        List<TrainingCase> trainCases = select(split.training(), byName);
+        List<TrainingCase> valCases = select(split.validation(), byName);
+
+        TorchRuntime.setCpuThreads(settings.threads());
+        TorchRuntime.start(settings.installation());
+        Device device = TorchRuntime.device(settings.device());
+
+        int epochs = plan.training.epochs;
+        int iterations = plan.training.iterationsPerEpoch;
+        int valIterations = plan.training.validationIterations;
+        Integer limit = settings.epochLimit();
+        int lastEpoch = limit == null ? epochs : Math.min(epochs, limit);
+
+        List<EpochStats> history = new ArrayList<>(state == null ? List.of() : state.history());
+        double ema = state == null ? Double.NaN : state.emaPseudoDice();
+        double bestEma = state == null ? Double.NaN : state.bestEmaPseudoDice();
+        int bestEpoch = state == null ? 0 : state.bestEpoch();
+        double previousSeconds = state == null ? 0 : state.elapsedSeconds();
+        int startEpoch = state == null ? 1 : state.epochsDone() + 1;
+        TrainedModel best = resume == null ? null : previousBest(settings.resumeFrom());
+
+        Path work = settings.workFolder();
+        long sessionStart = System.nanoTime();
+        long timeLimitNanos = settings.timeLimit() == null ? Long.MAX_VALUE : settings.timeLimit().toNanos();
+        long stepNanos = 0;
+        int stepCount = 0;
+        String stopReason = lastEpoch < epochs ? "epoch limit" : "completed";
+        int epochsDone = startEpoch - 1;
+
+        listener.message("training on " + trainCases.size() + " case(s), validating on " + valCases.size()
+                + (split.heldOut() ? "" : " (not held out)") + ", device " + device);
+        try (NDManager manager = TorchRuntime.newManager(device);
+                SegmentationNetwork network = networks.create(manager, plan, seed);
+                TrainingStep step = steps.create(network, plan, settings)) {
+            if (resume != null) {
+                resume.model().loadInto(network);
+                step.restoreOptimizerState(resume.optimizerState());
+            }
+            for (int epoch = startEpoch; epoch <= lastEpoch; epoch++) {
+                cancellation.throwIfCancelled();
+                long epochStart = System.nanoTime();
+                double lr = learningRate(plan.training.initialLearningRate, epoch, epochs);
+                listener.epochStarted(epoch, epochs, lr);
+
+                boolean timeUp = false;
+                double lossSum = 0;
+                int done = 0;
+                try (BatchSource source = batchSources.open(trainCases, plan, epochSeed(seed, epoch, false), true,
+                        settings.loaderThreads())) {
+                    for (int it = 1; it <= iterations; it++) {
+                        long t0 = System.nanoTime();
+                        Batch batch = cancellation.await(source::next);
+                        cancellation.throwIfCancelled();
+                        double loss = step.train(batch, lr);
+                        stepNanos += System.nanoTime() - t0;
+                        stepCount++;
+                        lossSum += loss;
+                        done++;
+                        listener.iterationFinished(epoch, it, iterations, loss);
+                        if (System.nanoTime() - sessionStart >= timeLimitNanos && it < iterations) {
+                            timeUp = true;
+                            break;
+                        }
+                    }
+                }
+                timeUp |= System.nanoTime() - sessionStart >= timeLimitNanos;
+
+                PseudoDice dice = new PseudoDice(plan.numClasses);
+                double valLossSum = 0;
+                try (BatchSource source = batchSources.open(valCases, plan, epochSeed(seed, epoch, true), false,
+                        settings.loaderThreads())) {
+                    for (int it = 0; it < valIterations; it++) {
+                        Batch batch = cancellation.await(source::next);
+                        cancellation.throwIfCancelled();
+                        valLossSum += step.validate(batch, dice);
+                    }
+                }
+                double[] perClass = dice.perClass();
+                double mean = PseudoDice.nanMean(perClass);
+                ema = PseudoDice.ema(ema, mean);
+                boolean newBest = !Double.isNaN(ema) && (Double.isNaN(bestEma) || ema > bestEma);
+                if (newBest) {
+                    bestEma = ema;
+                    bestEpoch = epoch;
+                }
+                double now = (System.nanoTime() - sessionStart) / 1e9;
+                double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+                double perEpoch = now / (epoch - startEpoch + 1);
+                double eta = perEpoch * (lastEpoch - epoch);
+                if (settings.timeLimit() != null) {
+                    eta = Math.min(eta, Math.max(0, timeLimitNanos / 1e9 - now));
+                }
+                EpochStats stats = new EpochStats(epoch, epochs, lossSum / done, valLossSum / valIterations, perClass,
+                        mean, ema, newBest, lr, done, epochSeconds, previousSeconds + now, timeUp ? 0 : eta);
+                history.add(stats);
+                epochsDone = epoch;
+                listener.epochFinished(stats);
+
+                TrainingMetadata meta = metadata(stats, bestEma, bestEpoch, "last", stopReason, seed,
+                        previousSeconds + now, device, split);
+                if (newBest) {
+                    best = TrainedModel.of(plan, labels, meta.withSelection("best"), network);
+                }
+                if (timeUp) {
+                    stopReason = "time limit";
+                }
+                boolean last = timeUp || epoch == lastEpoch;
+                if (work != null) {
+                    cancellation.throwIfCancelled();
+                    TrainingCurves.write(work, labels.classNames(), history);
+                    if (newBest) {
+                        best.save(work.resolve(BEST_MODEL));
+                    }
+                    if (last || epoch % settings.checkpointEvery() == 0) {
+                        TrainerState ts = new TrainerState(epoch, ema, bestEma, bestEpoch, previousSeconds + now, seed,
+                                split.training(), split.validation(), history);
+                        new Checkpoint(TrainedModel.of(plan, labels, meta, network), step.optimizerState(),
+                                JSON.valueToTree(ts)).save(work.resolve(CHECKPOINT));
+                    }
+                }
+                if (timeUp) {
+                    listener.message("time limit reached after epoch " + epoch);
+                    break;
+                }
+            }
+            double seconds = previousSeconds + (System.nanoTime() - sessionStart) / 1e9;
+            EpochStats lastStats = history.isEmpty() ? null : history.get(history.size() - 1);
+            TrainingMetadata meta = metadata(lastStats, bestEma, bestEpoch, "last", stopReason, seed, seconds, device,
+                    split);
+            if (lastStats != null && lastStats.epoch() != epochsDone) {
+                throw new IllegalStateException("history out of step");
+            }
+            TrainedModel finalModel = TrainedModel.of(plan, labels, meta, network);
+            TrainedModel bestModel = best == null ? finalModel.withMetadata(meta.withSelection("best"))
+                    : best.withMetadata(meta.withSelection("best"));
+            return new TrainingResult(finalModel, bestModel, history, stopReason, split,
+                    stepCount == 0 ? Double.NaN : stepNanos / 1e6 / stepCount);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the work folder '" + work + "': " + e.getMessage(), e);
+        } catch (ai.djl.engine.EngineException e) {
+            throw outOfMemoryOr(e, device);
+        }
+    }
+
+    /** Poly schedule: initial · (1 − (epoch − 1) / epochs)^0.9, epoch 1-based. */
+    public static double learningRate(double initial, int epoch, int epochs) {
+        return initial * Math.pow(1 - (epoch - 1) / (double) epochs, 0.9);
+    }
+
+    /** Seed of one epoch's training or validation batches, well mixed so neighbouring epochs differ. */
+    static long epochSeed(long seed, int epoch, boolean validation) {
+        long z = seed * 0x9E3779B97F4A7C15L + epoch * 2L + (validation ? 1 : 0);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private TrainingMetadata metadata(EpochStats last, double bestEma, int bestEpoch, String selection,
+            String stopReason, long seed, double seconds, Device device, ValidationSplit split) {
+        return new TrainingMetadata(last == null ? 0 : last.epoch(), plan.training.epochs,
+                plan.training.iterationsPerEpoch, last == null ? new double[0] : last.pseudoDice(),
+                last == null ? Double.NaN : last.emaPseudoDice(), bestEma, bestEpoch, selection, stopReason, seed,
+                seconds, Instant.now().toString(), device.toString(), split.training().size(),
+                split.heldOut() ? split.validation().size() : 0, datasetSummary);
+    }
+
+    private static List<TrainingCase> select(List<String> names, Map<String, TrainingCase> byName) {
+        List<TrainingCase> out = new ArrayList<>();
+        for (String n : names) {
+            TrainingCase c = byName.get(n);
+            if (c == null) {
+                throw new InvalidInputException("the checkpoint was trained with case '" + n
+                        + "', which is not among the given cases; resume with the same images and labels");
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    private static TrainerState trainerState(Checkpoint c) {
+        try {
+            return JSON.treeToValue(c.trainerState(), TrainerState.class);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("the checkpoint's trainer state cannot be read: " + e.getOriginalMessage(),
+                    e);
+        }
+    }
+
+    private static TrainedModel previousBest(Path checkpoint) {
+        Path best = checkpoint.toAbsolutePath().resolveSibling(BEST_MODEL);
+        return Files.isRegularFile(best) ? TrainedModel.load(best) : null;
+    }
+
+    private static RuntimeException outOfMemoryOr(ai.djl.engine.EngineException e, Device device) {
+        String m = String.valueOf(e.getMessage());
+        if (m.toLowerCase(java.util.Locale.ROOT).contains("out of memory")) {
+            return new InvalidInputException("out of memory on " + device + ": lower the batch size or the patch "
+                    + "size, or train on another device", e);
+        }
+        return e;
+    }
+
+    static Plan copy(Plan p) {
+        try {
+            return JSON.treeToValue(JSON.valueToTree(p), Plan.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static LinkedHashMap<String, Object> summary(Object... keyValues) {
+        LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
+}

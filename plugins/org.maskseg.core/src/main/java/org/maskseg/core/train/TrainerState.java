@@ -1,0 +1,27 @@
+package org.maskseg.core.train;
+
+import java.util.List;
+
+/**
+ * The trainer's own part of a checkpoint: enough to continue a run exactly where it stopped.
+ *
+ * @param epochsDone       epochs completed
+ * @param emaPseudoDice    current moving average (NaN before the first epoch)
+ * @param bestEmaPseudoDice highest moving average so far (NaN before the first epoch)
+ * @param bestEpoch        epoch of the best average, 0 if none
+ * @param elapsedSeconds   training seconds over all sessions
+ * @param seed             the run's seed (a resumed run keeps it)
+ * @param trainingCases    case names trained on
+ * @param validationCases  case names validated on
+ * @param history          statistics of every epoch done
+ */
+record TrainerState(int epochsDone, double emaPseudoDice, double bestEmaPseudoDice, int bestEpoch,
+        double elapsedSeconds, long seed, List<String> trainingCases, List<String> validationCases,
+        List<EpochStats> history) {
+
+    TrainerState {
+        trainingCases = List.copyOf(trainingCases);
+        validationCases = List.copyOf(validationCases);
+        history = List.copyOf(history);
+    }
+}

@@ -1,0 +1,143 @@
+package org.maskseg.core.train;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** Writes the training history as a CSV table and a PNG chart (losses above, pseudo-Dice below). */
+public final class TrainingCurves {
+
+    public static final String CSV = "training-curve.csv";
+    public static final String PNG = "training-curve.png";
+
+    private TrainingCurves() {
+    }
+
+    /** CSV header: epoch, train_loss, val_loss, one pseudo_dice column per foreground class, ema, lr, seconds. */
+    public static String header(List<String> classNames) {
+        StringBuilder sb = new StringBuilder("epoch,train_loss,val_loss");
+        for (int c = 1; c < classNames.size(); c++) {
+            sb.append(",pseudo_dice_").append(classNames.get(c).replaceAll("[^A-Za-z0-9_]+", "_"));
+        }
+        return sb.append(",ema_pseudo_dice,lr,seconds").toString();
+    }
+
+    public static String row(EpochStats s) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(s.epoch()).append(',').append(num(s.trainLoss())).append(',').append(num(s.validationLoss()));
+        for (double d : s.pseudoDice()) {
+            sb.append(',').append(num(d));
+        }
+        return sb.append(',').append(num(s.emaPseudoDice())).append(',').append(num(s.learningRate())).append(',')
+                .append(String.format(Locale.ROOT, "%.3f", s.elapsedSeconds())).toString();
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    /** Writes (replaces) both files in {@code folder}, each atomically. */
+    public static void write(Path folder, List<String> classNames, List<EpochStats> history) throws IOException {
+        Files.createDirectories(folder);
+        Path csvTmp = Files.createTempFile(folder, "." + CSV, ".part");
+        try {
+            try (Writer w = Files.newBufferedWriter(csvTmp, StandardCharsets.UTF_8)) {
+                w.write(header(classNames));
+                w.write('\n');
+                for (EpochStats s : history) {
+                    w.write(row(s));
+                    w.write('\n');
+                }
+            }
+            moveIntoPlace(csvTmp, folder.resolve(CSV));
+        } finally {
+            Files.deleteIfExists(csvTmp);
+        }
+        Path pngTmp = Files.createTempFile(folder, "." + PNG, ".part");
+        try {
+            ChartUtils.saveChartAsPNG(pngTmp.toFile(), chart(classNames, history), 900, 700);
+            moveIntoPlace(pngTmp, folder.resolve(PNG));
+        } finally {
+            Files.deleteIfExists(pngTmp);
+        }
+    }
+
+    private static void moveIntoPlace(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The chart: train and validation loss over epochs, and pseudo-Dice per class with its moving average. */
+    public static JFreeChart chart(List<String> classNames, List<EpochStats> history) {
+        XYSeries train = new XYSeries("train loss");
+        XYSeries val = new XYSeries("validation loss");
+        XYSeries ema = new XYSeries("pseudo-Dice (moving average)");
+        XYSeries[] dice = new XYSeries[Math.max(0, classNames.size() - 1)];
+        for (int c = 0; c < dice.length; c++) {
+            dice[c] = new XYSeries("pseudo-Dice " + classNames.get(c + 1));
+        }
+        for (EpochStats s : history) {
+            train.add(s.epoch(), finite(s.trainLoss()));
+            val.add(s.epoch(), finite(s.validationLoss()));
+            ema.add(s.epoch(), finite(s.emaPseudoDice()));
+            double[] d = s.pseudoDice();
+            for (int c = 0; c < dice.length && c < d.length; c++) {
+                dice[c].add(s.epoch(), finite(d[c]));
+            }
+        }
+        XYSeriesCollection losses = new XYSeriesCollection();
+        losses.addSeries(train);
+        losses.addSeries(val);
+        XYSeriesCollection dices = new XYSeriesCollection();
+        for (XYSeries d : dice) {
+            dices.addSeries(d);
+        }
+        dices.addSeries(ema);
+
+        XYPlot lossPlot = new XYPlot(losses, null, new NumberAxis("loss"), renderer(2));
+        NumberAxis diceAxis = new NumberAxis("pseudo-Dice");
+        diceAxis.setRange(0, 1);
+        XYPlot dicePlot = new XYPlot(dices, null, diceAxis, renderer(dices.getSeriesCount()));
+        NumberAxis epochAxis = new NumberAxis("epoch");
+        epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochAxis);
+        plot.add(lossPlot, 1);
+        plot.add(dicePlot, 1);
+        JFreeChart chart = new JFreeChart("Training", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    private static XYLineAndShapeRenderer renderer(int series) {
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        for (int i = 0; i < series; i++) {
+            r.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        return r;
+    }
+
+    /** JFreeChart draws gaps for null; NaN would break the axis range. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}

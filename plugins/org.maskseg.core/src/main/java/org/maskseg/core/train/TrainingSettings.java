@@ -1,0 +1,244 @@
+package org.maskseg.core.train;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.engine.TorchRuntime;
+
+/**
+ * How to train. Null numbers mean "as planned"; everything else has the defaults of
+ * {@link #defaults()}. Build with {@link #builder()}.
+ *
+ * @param configuration        "2d", "3d" or null to choose by the data
+ * @param epochs               length of the learning-rate schedule, or null for the plan's value
+ * @param iterationsPerEpoch   training steps per epoch, or null for the plan's value
+ * @param validationIterations validation batches per epoch, or null for the plan's value
+ * @param batchSize            or null for the plan's value
+ * @param patchSize            x first, or null for the plan's value
+ * @param epochLimit           stop after this many epochs (counted over resumed sessions) while keeping the
+ *                             schedule of {@code epochs}; null for no limit
+ * @param timeLimit            stop at the first step boundary after this much training time (the current
+ *                             epoch is then validated and counted); null for no limit
+ * @param validationFraction   share of the cases held out for the pseudo-Dice (at least one case when there
+ *                             are two or more; with one case the training case is validated)
+ * @param seed                 random seed for initialisation, split, sampling and augmentation
+ * @param device               "auto", "cpu" or "gpu:N"
+ * @param precision            "fp32" or "bf16"
+ * @param threads              CPU threads for PyTorch, 0 for its default
+ * @param loaderThreads        background threads preparing batches, 0 for the loader's default
+ * @param installation         PyTorch installation to use (null: the bundled one)
+ * @param workFolder           where to write curves, checkpoints and the best model; null for none
+ * @param checkpointEvery      write a checkpoint to the work folder every this many epochs (and at the end)
+ * @param resumeFrom           checkpoint to continue from, or null
+ */
+public record TrainingSettings(String configuration, Integer epochs, Integer iterationsPerEpoch,
+        Integer validationIterations, Integer batchSize, int[] patchSize, Integer epochLimit, Duration timeLimit,
+        double validationFraction, long seed, String device, String precision, int threads, int loaderThreads,
+        TorchRuntime.Installation installation, Path workFolder, int checkpointEvery, Path resumeFrom) {
+
+    public TrainingSettings {
+        patchSize = patchSize == null ? null : patchSize.clone();
+        device = device == null ? "auto" : device;
+        precision = precision == null ? "fp32" : precision.toLowerCase(Locale.ROOT);
+        installation = installation == null ? TorchRuntime.Installation.BUNDLED : installation;
+        positive("epochs", epochs);
+        positive("iterations per epoch", iterationsPerEpoch);
+        positive("validation iterations", validationIterations);
+        positive("batch size", batchSize);
+        positive("epoch limit", epochLimit);
+        if (configuration != null && !configuration.equals("2d") && !configuration.equals("3d")) {
+            throw new InvalidInputException("configuration '" + configuration + "': expected 2d or 3d");
+        }
+        if (patchSize != null) {
+            if (patchSize.length != 2 && patchSize.length != 3) {
+                throw new InvalidInputException("patch size needs 2 or 3 values (x,y[,z]), got " + patchSize.length);
+            }
+            for (int p : patchSize) {
+                if (p < 4) {
+                    throw new InvalidInputException("patch size values must be at least 4, got " + p);
+                }
+            }
+        }
+        if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
+            throw new InvalidInputException("time limit must be positive, got " + timeLimit);
+        }
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw new InvalidInputException("validation fraction must be in [0, 1), got " + validationFraction);
+        }
+        if (!precision.equals("fp32") && !precision.equals("bf16")) {
+            throw new InvalidInputException("precision '" + precision + "': expected fp32 or bf16");
+        }
+        if (threads < 0 || loaderThreads < 0) {
+            throw new InvalidInputException("thread counts cannot be negative");
+        }
+        if (checkpointEvery < 1) {
+            throw new InvalidInputException("checkpoint interval must be at least 1 epoch, got " + checkpointEvery);
+        }
+    }
+
+    private static void positive(String what, Integer v) {
+        if (v != null && v < 1) {
+            throw new InvalidInputException(what + " must be at least 1, got " + v);
+        }
+    }
+
+    @Override
+    public int[] patchSize() {
+        return patchSize == null ? null : patchSize.clone();
+    }
+
+    /** Plan values, 20 % validation, seed 0, automatic device, fp32, checkpoints every 50 epochs. */
+    public static TrainingSettings defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.configuration = configuration;
+        b.epochs = epochs;
+        b.iterationsPerEpoch = iterationsPerEpoch;
+        b.validationIterations = validationIterations;
+        b.batchSize = batchSize;
+        b.patchSize = patchSize;
+        b.epochLimit = epochLimit;
+        b.timeLimit = timeLimit;
+        b.validationFraction = validationFraction;
+        b.seed = seed;
+        b.device = device;
+        b.precision = precision;
+        b.threads = threads;
+        b.loaderThreads = loaderThreads;
+        b.installation = installation;
+        b.workFolder = workFolder;
+        b.checkpointEvery = checkpointEvery;
+        b.resumeFrom = resumeFrom;
+        return b;
+    }
+
+    /** Fluent builder; {@link #build()} validates. */
+    public static final class Builder {
+        private String configuration;
+        private Integer epochs;
+        private Integer iterationsPerEpoch;
+        private Integer validationIterations;
+        private Integer batchSize;
+        private int[] patchSize;
+        private Integer epochLimit;
+        private Duration timeLimit;
+        private double validationFraction = 0.2;
+        private long seed;
+        private String device = "auto";
+        private String precision = "fp32";
+        private int threads;
+        private int loaderThreads;
+        private TorchRuntime.Installation installation = TorchRuntime.Installation.BUNDLED;
+        private Path workFolder;
+        private int checkpointEvery = 50;
+        private Path resumeFrom;
+
+        private Builder() {
+        }
+
+        public Builder configuration(String v) {
+            configuration = v;
+            return this;
+        }
+
+        public Builder epochs(Integer v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder iterationsPerEpoch(Integer v) {
+            iterationsPerEpoch = v;
+            return this;
+        }
+
+        public Builder validationIterations(Integer v) {
+            validationIterations = v;
+            return this;
+        }
+
+        public Builder batchSize(Integer v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder patchSize(int... v) {
+            patchSize = v;
+            return this;
+        }
+
+        public Builder epochLimit(Integer v) {
+            epochLimit = v;
+            return this;
+        }
+
+        public Builder timeLimit(Duration v) {
+            timeLimit = v;
+            return this;
+        }
+
+        public Builder validationFraction(double v) {
+            validationFraction = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder device(String v) {
+            device = v;
+            return this;
+        }
+
+        public Builder precision(String v) {
+            precision = v;
+            return this;
+        }
+
+        public Builder threads(int v) {
+            threads = v;
+            return this;
+        }
+
+        public Builder loaderThreads(int v) {
+            loaderThreads = v;
+            return this;
+        }
+
+        public Builder installation(TorchRuntime.Installation v) {
+            installation = v;
+            return this;
+        }
+
+        public Builder workFolder(Path v) {
+            workFolder = v;
+            return this;
+        }
+
+        public Builder checkpointEvery(int v) {
+            checkpointEvery = v;
+            return this;
+        }
+
+        public Builder resumeFrom(Path v) {
+            resumeFrom = v;
+            return this;
+        }
+
+        public TrainingSettings build() {
+            return new TrainingSettings(configuration, epochs, iterationsPerEpoch, validationIterations, batchSize,
+                    patchSize, epochLimit, timeLimit, validationFraction, seed, device, precision, threads,
+                    loaderThreads, installation, workFolder, checkpointEvery, resumeFrom);
+        }
+    }
+}

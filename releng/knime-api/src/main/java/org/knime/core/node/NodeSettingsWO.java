@@ -1,0 +1,14 @@
+package org.knime.core.node;
+
+import org.knime.core.node.config.ConfigWO;
+
+/**
+ * API surface: write-only node settings.
+ * <p>
+ * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/node/NodeSettingsWO.java, commit
+ * 1b5880a377ed46bd43e0d47318005529eb17f2b6.
+ */
+public interface NodeSettingsWO extends ConfigWO {
+
+    NodeSettingsWO addNodeSettings(String key);
+}

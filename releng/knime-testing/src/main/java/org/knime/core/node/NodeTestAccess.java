@@ -1,0 +1,118 @@
+package org.knime.core.node;
+
+import java.util.List;
+import java.util.function.Function;
+
+import org.knime.core.data.DataRow;
+import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.filestore.FileStore;
+import org.knime.core.node.port.PortObject;
+import org.knime.core.node.port.PortObjectSpec;
+import org.knime.core.node.port.PortType;
+
+/**
+ * Calls the framework-only members of the KNIME API surface (protected life-cycle methods, package-private
+ * constructors), in the role KNIME's own Node class plays. Used by {@code org.maskseg.knime.testing}.
+ */
+public final class NodeTestAccess {
+
+    private NodeTestAccess() {
+    }
+
+    public static ExecutionContext executionContext(final Function<String, FileStore> fileStores) {
+        return new ExecutionContext(new ProgressState(), 0, 1, fileStores);
+    }
+
+    public static void cancel(final ExecutionMonitor exec) {
+        exec.m_state.cancel();
+    }
+
+    public static void cancelAfterChecks(final ExecutionMonitor exec, final int n) {
+        exec.m_state.cancelAfterChecks(n);
+    }
+
+    public static List<Double> progressHistory(final ExecutionMonitor exec) {
+        return exec.m_state.progressHistory();
+    }
+
+    public static List<String> messageHistory(final ExecutionMonitor exec) {
+        return exec.m_state.messageHistory();
+    }
+
+    public static BufferedDataTable table(final DataTableSpec spec, final List<DataRow> rows) {
+        BufferedDataContainer c = new BufferedDataContainer(spec);
+        rows.forEach(c::addRowToTable);
+        c.close();
+        return c.getTable();
+    }
+
+    public static PortType[] inPortTypes(final NodeModel model) {
+        PortType[] t = new PortType[model.getNrInPorts()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = model.getInPortType(i);
+        }
+        return t;
+    }
+
+    public static PortType[] outPortTypes(final NodeModel model) {
+        PortType[] t = new PortType[model.getNrOutPorts()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = model.getOutPortType(i);
+        }
+        return t;
+    }
+
+    public static PortObjectSpec[] configure(final NodeModel model, final PortObjectSpec[] specs)
+        throws InvalidSettingsException {
+        return model.configure(specs);
+    }
+
+    public static PortObject[] execute(final NodeModel model, final PortObject[] in, final ExecutionContext exec)
+        throws Exception {
+        return model.execute(in, exec);
+    }
+
+    public static void saveSettings(final NodeModel model, final NodeSettingsWO settings) {
+        model.saveSettingsTo(settings);
+    }
+
+    public static void validateSettings(final NodeModel model, final NodeSettingsRO settings)
+        throws InvalidSettingsException {
+        model.validateSettings(settings);
+    }
+
+    public static void loadValidatedSettings(final NodeModel model, final NodeSettingsRO settings)
+        throws InvalidSettingsException {
+        model.loadValidatedSettingsFrom(settings);
+    }
+
+    public static void reset(final NodeModel model) {
+        model.reset();
+    }
+
+    public static String warning(final NodeModel model) {
+        return model.getWarningMessage();
+    }
+
+    public static boolean hasDialog(final NodeFactory<?> factory) {
+        return factory.hasDialog();
+    }
+
+    public static int viewCount(final NodeFactory<?> factory) {
+        return factory.getNrNodeViews();
+    }
+
+    public static NodeDialogPane dialog(final NodeFactory<?> factory) {
+        return factory.createNodeDialogPane();
+    }
+
+    public static void loadDialog(final NodeDialogPane dialog, final NodeSettingsRO settings,
+        final PortObjectSpec[] specs) throws NotConfigurableException {
+        dialog.loadSettingsFrom(settings, specs);
+    }
+
+    public static void saveDialog(final NodeDialogPane dialog, final NodeSettingsWO settings)
+        throws InvalidSettingsException {
+        dialog.saveSettingsTo(settings);
+    }
+}
