@@ -112,6 +112,37 @@ class TrainingStepTest {
     }
 
     @Test
+    void nonFiniteLossLeavesParametersUnchanged() {
+        int size = 16;
+        Plan plan = tinyPlan(size);
+        Batch good = toyBatch(new Random(3), 2, size);
+        float[] img = good.images().clone();
+        img[5] = Float.NaN;
+        Batch bad = new Batch(img, good.labels(), 2, 1, good.patchSize());
+        try (NDManager root = TorchRuntime.newManager(Device.cpu());
+                PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 7);
+                TrainingStep step = TrainingStep.forPlan(net, plan)) {
+            step.run(good, 0.01);
+            Map<String, float[]> before = net.exportParameters();
+            Map<String, float[]> momentum = step.optimiser().exportState();
+            TrainingStep.Result res = step.run(bad, 0.01);
+            assertTrue(!res.updated() && Float.isNaN(res.loss()), res.toString());
+            Map<String, float[]> after = net.exportParameters();
+            for (String k : before.keySet()) {
+                assertArrayEquals(before.get(k), after.get(k), 0f, k);
+                assertArrayEquals(momentum.get(k), step.optimiser().exportState().get(k), 0f, k);
+            }
+            // and the next good batch trains normally (no NaN left in the gradients)
+            assertTrue(step.run(good, 0.01).updated());
+            for (float[] v : net.exportParameters().values()) {
+                for (float f : v) {
+                    assertTrue(Float.isFinite(f));
+                }
+            }
+        }
+    }
+
+    @Test
     void evaluationChangesNothingAndMatchesTrainingLoss() {
         int size = 32;
         Plan plan = tinyPlan(size);
