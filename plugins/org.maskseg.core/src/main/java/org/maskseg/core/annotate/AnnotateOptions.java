@@ -119,7 +119,7 @@ public record AnnotateOptions(AnnotationMode mode, Integer ignoreValue, long see
             case SLICES -> {
                 if ((every == null) == (fraction == null)) {
                     throw new InvalidInputException(m + " needs either a slice interval (every n-th slice) or a"
-                            + " fraction of random slices, not " + (every == null ? "neither" : "both"));
+                            + " fraction of random slices, " + (every == null ? "got neither" : "not both"));
                 }
             }
             case PATCHES -> {

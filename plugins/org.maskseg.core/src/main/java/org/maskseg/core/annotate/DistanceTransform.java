@@ -22,15 +22,21 @@ public final class DistanceTransform {
      * @param spacing distance between neighbouring voxel centres per axis, x first
      */
     public static double[] squared(boolean[] feature, int[] size, double[] spacing) {
+        double[] d = new double[feature.length];
+        squared(feature, size, spacing, d);
+        return d;
+    }
+
+    /** As {@link #squared(boolean[], int[], double[])}, writing into {@code d} (same length as the mask). */
+    public static void squared(boolean[] feature, int[] size, double[] spacing, double[] d) {
         int n = 1;
         for (int s : size) {
             n = Math.multiplyExact(n, s);
         }
-        if (feature.length != n || spacing.length != size.length) {
-            throw new IllegalArgumentException("mask length " + feature.length + " / spacing " + spacing.length
-                    + " do not match size " + Arrays.toString(size));
+        if (feature.length != n || d.length != n || spacing.length != size.length) {
+            throw new IllegalArgumentException("mask length " + feature.length + ", output length " + d.length
+                    + " or spacing " + spacing.length + " do not match size " + Arrays.toString(size));
         }
-        double[] d = new double[n];
         for (int i = 0; i < n; i++) {
             d[i] = feature[i] ? 0 : Double.POSITIVE_INFINITY;
         }
@@ -49,7 +55,6 @@ public final class DistanceTransform {
             }
             stride *= len;
         }
-        return d;
     }
 
     /** Work arrays for one line, reused across lines. */

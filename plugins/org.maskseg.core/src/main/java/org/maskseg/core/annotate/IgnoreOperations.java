@@ -104,6 +104,7 @@ public final class IgnoreOperations {
         boolean[] keep = new boolean[in.length];
         Arrays.fill(keep, true);
         boolean[] feature = new boolean[in.length];
+        double[] d2 = new double[in.length];
         for (int c = 0; c < spec.numClasses(); c++) {
             boolean present = false;
             for (int i = 0; i < in.length; i++) {
@@ -113,7 +114,7 @@ public final class IgnoreOperations {
             if (!present) {
                 continue;
             }
-            double[] d2 = DistanceTransform.squared(feature, size, spacing);
+            DistanceTransform.squared(feature, size, spacing, d2);
             for (int i = 0; i < in.length; i++) {
                 if (in[i] != c && spec.isClass(in[i]) && d2[i] <= limit) {
                     keep[i] = false;

@@ -64,6 +64,19 @@ public final class DatasetCase {
         return name + ImageFormat.extension(imageFiles.get(0));
     }
 
+    /**
+     * Writes labels computed for this case (e.g. a prediction) into a folder, under
+     * {@link #outputFileName()}, in the format of the case's image; NIfTI results get the image's
+     * orientation.
+     *
+     * @return the file written
+     */
+    public Path writeLabels(LabelVolume labels, Path outputFolder) {
+        Path target = outputFolder.resolve(outputFileName());
+        ImageFiles.writeLabels(labels, target, imageFiles.get(0));
+        return target;
+    }
+
     /** Reads the image, all channel files concatenated, named after the case. */
     public ImageVolume readImage() {
         if (imageFiles.size() == 1) {

@@ -304,12 +304,12 @@ public final class DatasetFolder {
         DatasetCase c = new DatasetCase(name, imageFiles, labelFile, size, channels);
         if (labelFile != null) {
             try {
-                ImageInfo info = ImageFiles.readInfo(labelFile);
+                ImageInfo info = ImageFiles.readInfo(labelFile, "labels");
                 if (!Arrays.equals(size, info.size())) {
                     problems.add(c.sizeMismatch(size, info.size()).getMessage());
                 }
             } catch (InvalidInputException e) {
-                problems.add(e.getMessage().replaceFirst("^image ", "labels "));
+                problems.add(e.getMessage());
             }
         }
         return c;

@@ -17,8 +17,8 @@ import org.maskseg.core.image.LabelVolume;
  * applied. Multi-page TIFF is a z-stack. Spacing comes from NIfTI pixdim, else 1.</li>
  * <li>Labels are read as int; float files must hold whole numbers.</li>
  * <li>Images are written as 32-bit float TIFF or NIfTI; PNG only when every value is a whole number that
- * fits 8 (or else 16) bits. Labels are written with the smallest type holding all values: 8-bit, 16-bit,
- * else 32-bit signed (TIFF, NIfTI; NIfTI also uses signed 16-bit for small negative values such as -1).</li>
+ * fits 8 (or else 16) bits. Labels are written with the smallest type holding all values: 8-bit unsigned,
+ * 16-bit unsigned, else 32-bit signed (TIFF, NIfTI; e.g. for an ignore value of -1).</li>
  * <li>Every write is atomic: a temporary file in the target folder is moved into place.</li>
  * </ul>
  * Unreadable, corrupt or unsupported files raise an {@link InvalidInputException} naming the file.
@@ -30,7 +30,12 @@ public final class ImageFiles {
 
     /** Header-only information: size, channels, spacing and pixel type, without decoding pixels. */
     public static ImageInfo readInfo(Path file) {
-        String what = "image '" + file + "'";
+        return readInfo(file, "image");
+    }
+
+    /** Header-only information; {@code role} ("image", "labels") starts error messages. */
+    static ImageInfo readInfo(Path file, String role) {
+        String what = role + " '" + file + "'";
         ImageFormat format = formatForReading(file, what);
         return format.isNifti() ? Nifti1.info(file, what) : RasterFiles.info(file, format, what);
     }
@@ -81,6 +86,16 @@ public final class ImageFiles {
      * 2D image with 1 (grey) or 3 (RGB) channels whose values are whole numbers in 0..65535.
      */
     public static void writeImage(ImageVolume image, Path target) {
+        writeImage(image, target, null);
+    }
+
+    /**
+     * Writes an image like {@link #writeImage(ImageVolume, Path)}; when target and {@code reference} are
+     * both NIfTI, the reference's orientation (qform/sform) is copied so that the result overlays it.
+     *
+     * @param reference the input the image was computed from, or null
+     */
+    public static void writeImage(ImageVolume image, Path target, Path reference) {
         String what = "image '" + target + "'";
         ImageFormat format = formatForWriting(target, what);
         float[] data = image.data();
@@ -98,17 +113,28 @@ public final class ImageFiles {
             write(target, what, temp -> RasterFiles.write(temp, format, data, size, channels,
                     RasterFiles.Storage.FLOAT32));
         } else {
+            Nifti1.Geometry geometry = geometry(reference, size, what);
             write(target, what, temp -> Nifti1.write(temp, format == ImageFormat.NIFTI_GZ, data, size, channels,
-                    image.spacing(), Nifti1.DT_FLOAT32));
+                    image.spacing(), Nifti1.DT_FLOAT32, geometry));
         }
     }
 
     /**
      * Writes labels in the format of the target's extension with the smallest type that holds every value:
-     * 8-bit unsigned (0..255), 16-bit unsigned (0..65535), else 32-bit signed (TIFF, NIfTI; NIfTI uses
-     * signed 16-bit when all values lie in -32768..32767). PNG refuses values outside 0..65535.
+     * 8-bit unsigned (0..255), 16-bit unsigned (0..65535), else 32-bit signed (TIFF, NIfTI). PNG refuses
+     * values outside 0..65535.
      */
     public static void writeLabels(LabelVolume labels, Path target) {
+        writeLabels(labels, target, null);
+    }
+
+    /**
+     * Writes labels like {@link #writeLabels(LabelVolume, Path)}; when target and {@code reference} are
+     * both NIfTI, the reference's orientation (qform/sform) is copied so that the labels overlay it.
+     *
+     * @param reference the image the labels belong to, or null
+     */
+    public static void writeLabels(LabelVolume labels, Path target, Path reference) {
         String what = "labels '" + target + "'";
         ImageFormat format = formatForWriting(target, what);
         int[] data = labels.data();
@@ -128,18 +154,33 @@ public final class ImageFiles {
                         + (lo < 0 ? lo : hi) + "; write TIFF (.tif) or NIfTI (.nii.gz) instead");
             }
         }
+        Nifti1.Geometry geometry = format.isNifti() ? geometry(reference, size, what) : null;
         write(target, what, temp -> {
             if (format.isNifti()) {
                 short dt = lo >= 0 && hi <= 255 ? Nifti1.DT_UINT8
-                        : lo >= Short.MIN_VALUE && hi <= Short.MAX_VALUE ? Nifti1.DT_INT16
-                                : lo >= 0 && hi <= 65535 ? Nifti1.DT_UINT16 : Nifti1.DT_INT32;
-                Nifti1.write(temp, format == ImageFormat.NIFTI_GZ, data, size, 1, labels.spacing(), dt);
+                        : lo >= 0 && hi <= 65535 ? Nifti1.DT_UINT16 : Nifti1.DT_INT32;
+                Nifti1.write(temp, format == ImageFormat.NIFTI_GZ, data, size, 1, labels.spacing(), dt, geometry);
             } else {
                 RasterFiles.Storage storage = lo >= 0 && hi <= 255 ? RasterFiles.Storage.UINT8
                         : lo >= 0 && hi <= 65535 ? RasterFiles.Storage.UINT16 : RasterFiles.Storage.INT32;
                 RasterFiles.write(temp, format, data, size, 1, storage);
             }
         });
+    }
+
+    /** The orientation of a NIfTI reference of the same spatial size; null when there is none to copy. */
+    private static Nifti1.Geometry geometry(Path reference, long[] size, String what) {
+        if (reference == null || !ImageFormat.find(reference).map(ImageFormat::isNifti).orElse(false)) {
+            return null;
+        }
+        String ref = "image '" + reference + "'";
+        formatForReading(reference, ref);
+        Nifti1.Header h = Nifti1.header(reference, ref);
+        if (!java.util.Arrays.equals(h.spatialSize(), size)) {
+            throw new InvalidInputException(what + ": cannot take the orientation of " + ref + ", which is "
+                    + ImageInfo.sizeText(h.spatialSize()) + " while the data are " + ImageInfo.sizeText(size));
+        }
+        return h.geometry();
     }
 
     private static ImageFormat formatForWriting(Path target, String what) {

@@ -52,7 +52,7 @@ final class Nifti1 {
 
     /** The parts of the header MaskSeg uses. */
     record Header(ByteOrder order, long[] dims, double[] pixdim, short datatype, long voxOffset, double slope,
-            double inter) {
+            double inter, Geometry geometry) {
 
         long[] spatialSize() {
             long z = dims.length > 2 ? dims[2] : 1;
@@ -89,6 +89,47 @@ final class Nifti1 {
         }
     }
 
+    /**
+     * Where the voxel grid lies in space: the qform/sform orientation fields, copied from an input file to
+     * the results computed from it, so that viewers overlay them exactly.
+     */
+    record Geometry(short qformCode, short sformCode, float qfac, float[] quatern, float[] qoffset, float[] srow,
+            byte units) {
+
+        static Geometry read(ByteBuffer b) {
+            float[] quatern = {b.getFloat(256), b.getFloat(260), b.getFloat(264)};
+            float[] qoffset = {b.getFloat(268), b.getFloat(272), b.getFloat(276)};
+            float[] srow = new float[12];
+            for (int i = 0; i < 12; i++) {
+                srow[i] = b.getFloat(280 + 4 * i);
+            }
+            return new Geometry(b.getShort(252), b.getShort(254), b.getFloat(76), quatern, qoffset, srow, b.get(123));
+        }
+
+        /** The default of files MaskSeg creates: axes aligned with the scanner frame, origin at voxel 0. */
+        static Geometry aligned(float[] spacing) {
+            float[] srow = new float[12];
+            srow[0] = spacing[0];
+            srow[5] = spacing[1];
+            srow[10] = spacing[2];
+            return new Geometry((short) 1, (short) 1, 1f, new float[3], new float[3], srow, UNITS_MM);
+        }
+
+        void write(ByteBuffer b) {
+            b.putShort(252, qformCode);
+            b.putShort(254, sformCode);
+            b.putFloat(76, qfac);
+            for (int i = 0; i < 3; i++) {
+                b.putFloat(256 + 4 * i, quatern[i]);
+                b.putFloat(268 + 4 * i, qoffset[i]);
+            }
+            for (int i = 0; i < 12; i++) {
+                b.putFloat(280 + 4 * i, srow[i]);
+            }
+            b.put(123, units);
+        }
+    }
+
     static InputStream open(Path file) throws IOException {
         BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         in.mark(2);
@@ -109,9 +150,13 @@ final class Nifti1 {
     }
 
     static ImageInfo info(Path file, String what) {
+        Header h = header(file, what);
+        return new ImageInfo(file, h.spatialSize(), h.channels(), h.spacing(), h.pixelType());
+    }
+
+    static Header header(Path file, String what) {
         try (InputStream in = open(file)) {
-            Header h = readHeader(in, what);
-            return new ImageInfo(file, h.spatialSize(), h.channels(), h.spacing(), h.pixelType());
+            return readHeader(in, what);
         } catch (ZipException e) {
             throw new InvalidInputException(what + ": corrupt gzip data (" + e.getMessage() + ")", e);
         } catch (IOException e) {
@@ -219,7 +264,7 @@ final class Nifti1 {
             slope = 1;
             inter = 0;
         }
-        return new Header(b.order(), dims, pixdim, datatype, (long) voxOffset, slope, inter);
+        return new Header(b.order(), dims, pixdim, datatype, (long) voxOffset, slope, inter, Geometry.read(b));
     }
 
     private static Object readVoxels(InputStream in, Header h, int n, String what) throws IOException {
@@ -286,8 +331,8 @@ final class Nifti1 {
      * to hold every value).
      */
     static void write(Path temp, boolean gzip, Object data, long[] size, int channels, double[] spacing,
-            short datatype) throws IOException {
-        ByteBuffer header = header(size, channels, spacing, datatype);
+            short datatype, Geometry geometry) throws IOException {
+        ByteBuffer header = header(size, channels, spacing, datatype, geometry);
         try (OutputStream file = Files.newOutputStream(temp);
                 OutputStream out = gzip ? new GZIPOutputStream(file, 1 << 16) : new BufferedOutputStream(file, 1 << 16)) {
             out.write(header.array());
@@ -295,8 +340,12 @@ final class Nifti1 {
         }
     }
 
-    /** The 348-byte header plus the 4-byte "no extension" block, little endian. */
-    static ByteBuffer header(long[] size, int channels, double[] spacing, short datatype) {
+    /**
+     * The 348-byte header plus the 4-byte "no extension" block, little endian.
+     *
+     * @param geometry orientation to record, or null for axes aligned with the scanner frame
+     */
+    static ByteBuffer header(long[] size, int channels, double[] spacing, short datatype, Geometry geometry) {
         ByteBuffer b = ByteBuffer.allocate(VOX_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0, HEADER_SIZE);
         b.put(38, (byte) 'r'); // "regular", kept for Analyze compatibility
@@ -312,20 +361,13 @@ final class Nifti1 {
         }
         b.putShort(70, datatype);
         b.putShort(72, (short) bits(datatype));
-        b.putFloat(76, 1f); // qfac: right-handed
         float[] sp = {(float) spacing[0], (float) spacing[1], size.length > 2 ? (float) spacing[2] : 1f};
         for (int d = 0; d < 3; d++) {
             b.putFloat(80 + 4 * d, sp[d]);
         }
         b.putFloat(108, VOX_OFFSET);
         b.putFloat(112, 1f); // scl_slope: stored values are the values
-        b.put(123, UNITS_MM);
-        // orientation: axes aligned with the scanner frame, origin at the first voxel
-        b.putShort(252, (short) 1); // qform_code: scanner
-        b.putShort(254, (short) 1); // sform_code: scanner
-        b.putFloat(280, sp[0]);
-        b.putFloat(296 + 4, sp[1]);
-        b.putFloat(312 + 8, sp[2]);
+        (geometry != null ? geometry : Geometry.aligned(sp)).write(b);
         b.put(344, (byte) 'n').put(345, (byte) '+').put(346, (byte) '1');
         return b;
     }

@@ -221,13 +221,15 @@ final class RasterFiles {
         long volume = (long) plane * l.pages;
         Object data;
         PixelType type = l.type;
-        if (type == PixelType.FLOAT32) {
+        if (!labels || type == PixelType.FLOAT32) {
+            // images end up as float anyway: decode straight into the final array
             data = new float[n];
         } else if (type == PixelType.FLOAT64) {
             data = new double[n];
         } else {
             data = new int[n];
         }
+        float[] floatPlane = data instanceof float[] && (l.channels > 1 || l.pages > 1) ? new float[plane] : null;
         for (int p = 0; p < l.pages; p++) {
             Raster r = reader.read(p).getRaster();
             if (r.getNumBands() != l.bands || pixelType(r.getDataBuffer().getDataType(), what) != pixelTypeOfPage(l)) {
@@ -235,13 +237,17 @@ final class RasterFiles {
                         + " has another pixel type or number of samples than page 1");
             }
             if (l.palette != null && !labels) {
-                expandPalette(r, l, (int[]) data, p * plane, volume);
+                expandPalette(r, l, (float[]) data, p * plane, volume);
                 continue;
             }
             for (int c = 0; c < l.channels; c++) {
                 int offset = (int) (c * volume + (long) p * plane);
                 if (data instanceof float[] f) {
-                    System.arraycopy(r.getSamples(0, 0, l.width, l.height, c, (float[]) null), 0, f, offset, plane);
+                    if (offset == 0) {
+                        r.getSamples(0, 0, l.width, l.height, c, f); // fills the first plane in place
+                    } else {
+                        System.arraycopy(r.getSamples(0, 0, l.width, l.height, c, floatPlane), 0, f, offset, plane);
+                    }
                 } else if (data instanceof double[] d) {
                     System.arraycopy(r.getSamples(0, 0, l.width, l.height, c, (double[]) null), 0, d, offset, plane);
                 } else {
@@ -255,11 +261,12 @@ final class RasterFiles {
         return new RawVolume(size, l.channels, spacing, type, data, 1, 0);
     }
 
+
     private static PixelType pixelTypeOfPage(Layout l) {
         return l.palette != null ? PixelType.UINT8 : l.type;
     }
 
-    private static void expandPalette(Raster r, Layout l, int[] out, int offset, long volume) {
+    private static void expandPalette(Raster r, Layout l, float[] out, int offset, long volume) {
         int[] idx = r.getSamples(0, 0, l.width, l.height, 0, (int[]) null);
         IndexColorModel p = l.palette;
         for (int i = 0; i < idx.length; i++) {

@@ -8,7 +8,8 @@ import org.maskseg.core.image.VolumeShapes;
 /**
  * Pixel data as decoded from a file, before conversion to an image or labels. The data array is C-order
  * (c, [z,] y, x) and is an {@code int[]} for integer pixel types (UINT32 stored bit for bit), a
- * {@code float[]} for FLOAT32 and a {@code double[]} for FLOAT64.
+ * {@code float[]} for FLOAT32 and a {@code double[]} for FLOAT64; a reader that knows the data become an
+ * image may also deliver integer types as {@code float[]}.
  */
 final class RawVolume {
 

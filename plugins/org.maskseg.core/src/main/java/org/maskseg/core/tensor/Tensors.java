@@ -150,12 +150,24 @@ public final class Tensors {
     /** A copy of a tensor's elements as floats, C-order (any numeric type, any device). */
     public static float[] toFloats(NDArray array) {
         float[] out = new float[Math.toIntExact(array.getShape().size())];
+        copyTo(array, out);
+        return out;
+    }
+
+    /**
+     * Copies a tensor's elements as floats, C-order, into an existing array of the same length (saves the
+     * allocation when the same shape is read back repeatedly, as in sliding-window prediction).
+     */
+    public static void copyTo(NDArray array, float[] out) {
+        if (array.getShape().size() != out.length) {
+            throw new IllegalArgumentException("tensor " + array.getShape() + " has " + array.getShape().size()
+                    + " elements, the target array " + out.length);
+        }
         // temporaries (host copy, type conversion, contiguous copy) are closed by the scope
         try (NDScope scope = new NDScope()) {
             NDArray host = onHost(array, DataType.FLOAT32);
             host.toByteBuffer(true).asFloatBuffer().get(out);
         }
-        return out;
     }
 
     /** A copy of a tensor's elements as ints, C-order (integer types; floats are truncated). */

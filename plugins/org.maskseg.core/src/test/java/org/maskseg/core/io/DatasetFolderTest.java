@@ -222,6 +222,22 @@ class DatasetFolderTest {
     }
 
     @Test
+    void resultsAreWrittenUnderTheImageNameAndFormat() {
+        long[] size = {4, 3};
+        ImageFiles.writeImage(image(size, 1, 0), images.resolve("c_0000.nii.gz"));
+        ImageFiles.writeImage(image(new long[] {4, 3}, 1, 0), images.resolve("d.png"));
+        DatasetFolder nn = DatasetFolder.imagesOnly(images, DatasetFolder.Naming.PLAIN);
+        assertEquals(List.of("c_0000", "d"), nn.cases().stream().map(DatasetCase::name).toList());
+        Path out = dir.resolve("predictions");
+        Path written = nn.cases().get(1).writeLabels(label(size, 1), out);
+        assertEquals(out.resolve("d.png"), written);
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, ImageFiles.readLabels(written).data());
+        written = nn.cases().get(0).writeLabels(label(size, 2), out);
+        assertEquals(out.resolve("c_0000.nii.gz"), written);
+        assertEquals(2, ImageFiles.readLabels(written).data()[0]);
+    }
+
+    @Test
     void readingChecksThatFilesDidNotChangeSinceOpening() {
         pair("a", new long[] {4, 3}, 1);
         DatasetFolder ds = DatasetFolder.open(images, labels);

@@ -111,7 +111,7 @@ class ImageFilesTest {
         Path file = dir.resolve(fileName);
         int[][] valueSets = {{0, 1, 2, 255}, {0, 3, 65535}, {0, 1, -1}, {-70000, 5, 100000}};
         PixelType[] expectedTiff = {PixelType.UINT8, PixelType.UINT16, PixelType.INT32, PixelType.INT32};
-        PixelType[] expectedNifti = {PixelType.UINT8, PixelType.UINT16, PixelType.INT16, PixelType.INT32};
+        PixelType[] expectedNifti = {PixelType.UINT8, PixelType.UINT16, PixelType.INT32, PixelType.INT32};
         for (int k = 0; k < valueSets.length; k++) {
             for (long[] size : new long[][] {{6, 5}, {6, 5, 4}}) {
                 LabelVolume l = labels(size, valueSets[k]);
@@ -188,6 +188,19 @@ class ImageFilesTest {
         assertArrayEquals(new float[] {0, 0, 10, 200, 0, 0, 20, 100, 0, 0, 30, 50}, expanded.data());
         // as labels, the palette indices are the values
         assertArrayEquals(new int[] {0, 0, 2, 1}, ImageFiles.readLabels(dir.resolve("indexed.png")).data());
+    }
+
+    @Test
+    void rgbaTiffLosesAlphaButFourChannelTiffKeepsAll() throws IOException {
+        BufferedImage rgba = new BufferedImage(3, 2, BufferedImage.TYPE_INT_ARGB);
+        rgba.setRGB(2, 1, 0x40_0A_0B_0C);
+        ImageIO.write(rgba, "tiff", dir.resolve("rgba.tif").toFile());
+        ImageVolume image = ImageFiles.readImage(dir.resolve("rgba.tif"));
+        assertEquals(3, image.channels());
+        assertEquals(0x0B, image.data()[6 + 5]);
+        ImageVolume four = ramp(new long[] {3, 2}, 4, new double[] {1, 1});
+        ImageFiles.writeImage(four, dir.resolve("four.tif"));
+        assertEquals(4, ImageFiles.readImage(dir.resolve("four.tif")).channels());
     }
 
     @Test

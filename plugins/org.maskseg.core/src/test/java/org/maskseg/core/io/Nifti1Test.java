@@ -222,6 +222,51 @@ class Nifti1Test {
     }
 
     @Test
+    void resultsTakeTheOrientationOfTheirBigEndianReference() throws IOException {
+        ByteBuffer h = header(ByteOrder.BIG_ENDIAN, new short[] {3, 3, 2, 2, 1, 1, 1, 1}, (short) 16, (short) 32,
+                new float[] {-1, 0.9f, 0.8f, 2.5f}, 0, 0);
+        h.putShort(252, (short) 2).putShort(254, (short) 4);
+        float[] quatern = {0.1f, -0.2f, 0.3f};
+        float[] qoffset = {-90.5f, 12.25f, 40f};
+        for (int i = 0; i < 3; i++) {
+            h.putFloat(256 + 4 * i, quatern[i]);
+            h.putFloat(268 + 4 * i, qoffset[i]);
+        }
+        for (int i = 0; i < 12; i++) {
+            h.putFloat(280 + 4 * i, i * 0.5f - 2);
+        }
+        h.put(123, (byte) 10);
+        Path reference = file("ref.nii", h, ByteBuffer.allocate(48).position(48), false);
+
+        LabelVolume labels = LabelVolume.create("p", new long[] {3, 2, 2}, new double[] {0.9, 0.8, 2.5});
+        Path out = dir.resolve("pred.nii.gz");
+        ImageFiles.writeLabels(labels, out, reference);
+        ByteBuffer w;
+        try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(out))) {
+            w = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        assertEquals(2, w.getShort(252));
+        assertEquals(4, w.getShort(254));
+        assertEquals(-1f, w.getFloat(76));
+        assertEquals(10, w.get(123));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(quatern[i], w.getFloat(256 + 4 * i));
+            assertEquals(qoffset[i], w.getFloat(268 + 4 * i));
+        }
+        for (int i = 0; i < 12; i++) {
+            assertEquals(i * 0.5f - 2, w.getFloat(280 + 4 * i));
+        }
+        // the same for images; a reference of another size is refused
+        ImageFiles.writeImage(ImageVolume.create("p", new long[] {3, 2, 2}, 1, new double[] {1, 1, 1}),
+                dir.resolve("prob.nii"), reference);
+        assertEquals(4, ByteBuffer.wrap(Files.readAllBytes(dir.resolve("prob.nii"))).order(ByteOrder.LITTLE_ENDIAN)
+                .getShort(254));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> ImageFiles.writeLabels(
+                LabelVolume.create("p", new long[] {3, 3, 2}, new double[] {1, 1, 1}), dir.resolve("x.nii"), reference));
+        assertTrue(e.getMessage().contains("ref.nii") && e.getMessage().contains("3×2×2"), e.getMessage());
+    }
+
+    @Test
     void corruptGzipIsReported() throws IOException {
         ImageFiles.writeImage(ImageVolume.create("z", new long[] {32, 32}, 1, new double[] {1, 1}),
                 dir.resolve("z.nii.gz"));

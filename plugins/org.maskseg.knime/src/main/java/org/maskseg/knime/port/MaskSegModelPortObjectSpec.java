@@ -8,6 +8,7 @@ import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.ModelContentRO;
 import org.knime.core.node.ModelContentWO;
 import org.knime.core.node.port.AbstractSimplePortObjectSpec;
+import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.Plan;
 
 /**
@@ -56,6 +57,12 @@ public final class MaskSegModelPortObjectSpec extends AbstractSimplePortObjectSp
                 .mapToObj(c -> c == 0 ? "background" : "class " + c).toList();
         return new MaskSegModelPortObjectSpec(plan.configuration, plan.inputChannels, names, plan.ignoreValue,
             plan.patchSize);
+    }
+
+    /** The spec of a trained model (as read from a model file). */
+    public static MaskSegModelPortObjectSpec of(final TrainedModel model) {
+        return new MaskSegModelPortObjectSpec(model.plan().configuration, model.inputChannels(),
+            model.labels().classNames(), model.labels().ignoreValue(), model.plan().patchSize);
     }
 
     /** "2d" or "3d". */

@@ -1,5 +1,7 @@
 package org.knime.core.node;
 
+import java.util.function.Supplier;
+
 /**
  * API surface: progress reporting and cancellation checks during execution. Sub-monitors map their progress 0..1
  * into a slice of the parent's range.
@@ -37,12 +39,23 @@ public class ExecutionMonitor {
         setMessage(message);
     }
 
+    /** The message is computed only when shown (cheap progress updates in tight loops). */
+    public void setProgress(final double progress, final Supplier<String> messageSupplier) {
+        setProgress(progress);
+        setMessage(messageSupplier.get());
+    }
+
     public void setProgress(final String message) {
         setMessage(message);
     }
 
     public void setMessage(final String message) {
         m_state.setMessage(message);
+    }
+
+    /** The message is computed only when shown. */
+    public void setMessage(final Supplier<String> messageSupplier) {
+        m_state.setMessage(messageSupplier.get());
     }
 
     public ExecutionMonitor createSubProgress(final double maxProg) {

@@ -1,0 +1,182 @@
+package org.maskseg.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.annotate.AnnotateOptions;
+import org.maskseg.core.annotate.AnnotationMode;
+import org.maskseg.core.annotate.AnnotationReport;
+import org.maskseg.core.annotate.FolderAnnotation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code maskseg annotate}: turns a folder of label files into labels with an ignore region. */
+@Command(name = "annotate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Writes labels with an ignore region: from a region-of-interest mask, remapped values, a band around "
+                    + "class borders or invalid image voxels, or simulated sparse annotation (scribbles, dense "
+                    + "slices, dense patches) from dense labels.",
+            "Output files have the names and formats of the label files; a table of the annotated fraction "
+                    + "per class is printed."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:done", "1:bad input (the reason is printed)", "2:wrong command-line usage"})
+public final class AnnotateCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "Images, paired with the labels by file name (required by --mode invalid).")
+    private Path images;
+
+    @Option(names = "--labels", paramLabel = "DIR", required = true, description = "Label files to annotate.")
+    private Path labels;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true,
+            description = "Output folder (created if missing; must not be the labels folder).")
+    private Path out;
+
+    @Option(names = "--mode", paramLabel = "MODE", required = true,
+            description = "roi | remap | border | invalid | scribbles | slices | patches")
+    private String mode;
+
+    @Option(names = "--ignore-label", paramLabel = "K",
+            description = "Ignore value of the label files, e.g. -1 or 255 (default: highest class + 1).")
+    private Integer ignoreLabel;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "Seed of the random modes; each case derives its own from it and its name (default: 0).")
+    private long seed;
+
+    @Option(names = "--roi", paramLabel = "DIR",
+            description = "roi: masks paired with the labels by file name; zero = outside = ignore.")
+    private Path roi;
+
+    @Option(names = "--values", paramLabel = "a,b", split = ",",
+            description = "remap: label values that become ignore.")
+    private List<Integer> values;
+
+    @Option(names = "--width", paramLabel = "W",
+            description = "border: ignore every voxel with a voxel of another class within distance W "
+                    + "(on both sides of each border).")
+    private Double width;
+
+    @Option(names = "--physical",
+            description = "border: W is in the units of the voxel spacing (e.g. mm), not in voxels.")
+    private boolean physical;
+
+    @Option(names = "--out-of-field", paramLabel = "V",
+            description = "invalid: image value outside the field of view (NaN and infinity are always invalid).")
+    private Double outOfField;
+
+    @Option(names = "--all-channels",
+            description = "invalid: out of field only where every channel holds V (default: any channel).")
+    private boolean allChannels;
+
+    @Option(names = "--every", paramLabel = "N",
+            description = "slices: keep every N-th slice; scribbles: scribble every N-th slice of 3D volumes "
+                    + "(default 1).")
+    private Integer every;
+
+    @Option(names = "--fraction", paramLabel = "F",
+            description = "slices: fraction of slices chosen at random; patches: fraction of the image covered.")
+    private Double fraction;
+
+    @Option(names = "--axis", paramLabel = "x|y|z",
+            description = "slices, scribbles: slice axis (default z in 3D; y, i.e. rows, in 2D).")
+    private String axis;
+
+    @Option(names = "--patch-size", paramLabel = "P", defaultValue = "32",
+            description = "patches: side of the square/cubic patches in voxels (default: 32).")
+    private int patchSize;
+
+    @Option(names = "--thickness", paramLabel = "T", defaultValue = "2",
+            description = "scribbles: stroke width in pixels (default: 2).")
+    private int thickness;
+
+    @Option(names = "--boundary-fraction", paramLabel = "F", defaultValue = "0.25",
+            description = "scribbles: part of a region's boundary the boundary scribble follows (default: 0.25).")
+    private double boundaryFraction;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Also write the per-case and total reports as JSON to FILE.")
+    private Path report;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter outWriter = spec.commandLine().getOut();
+        try {
+            AnnotateOptions options = options();
+            FolderAnnotation.Result result = FolderAnnotation.run(options,
+                    new FolderAnnotation.Folders(images, labels, roi, out), null);
+            outWriter.print(AnnotationReport.table(result.cases()));
+            outWriter.printf(Locale.ROOT, "%d label file(s) written to %s (ignore value %d)%n", result.written().size(),
+                    out, result.spec().ignoreValue());
+            for (String w : result.total().warnings()) {
+                err.println("maskseg: warning: " + w);
+            }
+            if (report != null) {
+                writeReport(result);
+            }
+            outWriter.flush();
+            return 0;
+        } catch (InvalidInputException e) {
+            err.println("maskseg: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    /** The engine options from the command line. */
+    AnnotateOptions options() {
+        return AnnotateOptions.of(AnnotationMode.of(mode))
+                .withIgnoreValue(ignoreLabel)
+                .withSeed(seed)
+                .withValues(values)
+                .withWidth(width, physical)
+                .withOutOfField(outOfField, allChannels)
+                .withEvery(every)
+                .withFraction(fraction)
+                .withAxis(axis == null ? null : parseAxis(axis))
+                .withPatchSize(patchSize)
+                .withScribbleStroke(thickness, boundaryFraction)
+                .validate();
+    }
+
+    private static int parseAxis(String a) {
+        return switch (a.trim().toLowerCase(Locale.ROOT)) {
+            case "x", "0" -> 0;
+            case "y", "1" -> 1;
+            case "z", "2" -> 2;
+            default -> throw new InvalidInputException("--axis must be x, y or z, got '" + a + "'");
+        };
+    }
+
+    private void writeReport(FolderAnnotation.Result result) {
+        List<AnnotationReport> all = new ArrayList<>(result.cases());
+        all.add(result.total());
+        try {
+            Path parent = report.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), all);
+        } catch (IOException e) {
+            throw new InvalidInputException("report file '" + report + "' cannot be written: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.maskseg.knime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.model.HostTensor;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.model.TrainingMetadata;
+import org.maskseg.core.nn.PlainConvUNet;
+import org.maskseg.core.plan.Plan;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+
+/** Small model files for node tests that move models around without applying them. */
+public final class TestModels {
+
+    private TestModels() {
+    }
+
+    /**
+     * A small untrained 2D U-Net (3 stages, 8 to 32 features, 64 x 64 patches) for 2 classes, with ignore value 2,
+     * saved as a model file: enough to run prediction end to end in a second.
+     */
+    public static Path untrainedNetwork(final Path file) throws IOException {
+        Plan plan = new Plan();
+        plan.numClasses = 2;
+        plan.classNames = List.of("background", "nucleus");
+        plan.ignoreValue = 2;
+        plan.patchSize = new int[]{64, 64};
+        plan.network.numStages = 3;
+        plan.network.features = new int[]{8, 16, 32};
+        plan.network.strides = new int[][]{{1, 1}, {2, 2}, {2, 2}};
+        plan.network.kernelSizes = new int[][]{{3, 3}, {3, 3}, {3, 3}};
+        LabelSpec labels = new LabelSpec(2, 2, plan.classNames);
+        TrainingMetadata meta = new TrainingMetadata(0, 0, 0, new double[]{Double.NaN}, Double.NaN, Double.NaN, 0,
+            "last", "completed", 0, 0, "2026-01-01T00:00:00Z", "cpu()", 0, 0, Map.of());
+        try (NDManager manager = TorchRuntime.newManager(Device.cpu())) {
+            PlainConvUNet net = PlainConvUNet.fromPlan(manager, plan, 42);
+            TrainedModel.of(plan, labels, meta, net).save(file);
+        }
+        return file;
+    }
+
+    /** A valid model file (plan, labels, one weight tensor) with 3 classes and ignore value 255. */
+    public static Path write(final Path file) throws IOException {
+        Plan plan = new Plan();
+        plan.numClasses = 3;
+        plan.classNames = List.of("background", "nucleus", "border");
+        plan.ignoreValue = 255;
+        plan.patchSize = new int[]{64, 48};
+        LabelSpec labels = new LabelSpec(3, 255, plan.classNames);
+        TrainingMetadata meta = new TrainingMetadata(1, 1, 1, new double[]{0.5, 0.25}, 0.3, 0.3, 1, "last",
+            "completed", 0, 1.0, "2026-01-01T00:00:00Z", "cpu()", 1, 1, Map.of());
+        new TrainedModel(plan, labels, meta, Map.of("w", new HostTensor(new long[]{2}, new float[]{1, 2})))
+            .save(file);
+        return file;
+    }
+}
