@@ -35,13 +35,14 @@ public final class ContrastTransform implements PatchTransform {
         for (int i = offset; i < offset + length; i++) {
             float v = data[i];
             sum += v;
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+            min = v < min ? v : min;
+            max = v > max ? v : max;
         }
-        double mean = sum / length;
+        float f = (float) factor;
+        float shift = (float) (sum / length * (1 - factor));
         for (int i = offset; i < offset + length; i++) {
-            double v = (data[i] - mean) * factor + mean;
-            data[i] = (float) Math.max(min, Math.min(max, v));
+            float v = data[i] * f + shift;
+            data[i] = v < min ? min : v > max ? max : v;
         }
     }
 }

@@ -42,25 +42,29 @@ public final class GammaTransform implements PatchTransform {
         double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, sum = 0;
         for (int i = offset; i < end; i++) {
             double v = sign * data[i];
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+            min = v < min ? v : min;
+            max = v > max ? v : max;
             sum += v;
         }
         double mean = sum / length;
         double std = std(data, offset, length, sign, mean);
         double range = max - min;
         double scale = Math.max(range, 1e-7);
+        PowerTable power = new PowerTable(gamma);
+        float fMin = (float) min, fRange = (float) range, inverseScale = (float) (1 / scale), fSign = (float) sign;
         double sum2 = 0;
         for (int i = offset; i < end; i++) {
-            double v = Math.pow((sign * data[i] - min) / scale, gamma) * range + min;
-            data[i] = (float) v;
+            float x = (fSign * data[i] - fMin) * inverseScale;
+            float v = power.pow(x < 1f ? x : 1f) * fRange + fMin;
+            data[i] = v;
             sum2 += v;
         }
         double mean2 = sum2 / length;
         double std2 = std(data, offset, length, 1, mean2);
-        double k = std / (std2 + 1e-8);
+        float k = (float) (sign * std / (std2 + 1e-8));
+        float shift = (float) (sign * (mean - mean2 * std / (std2 + 1e-8)));
         for (int i = offset; i < end; i++) {
-            data[i] = (float) (sign * ((data[i] - mean2) * k + mean));
+            data[i] = data[i] * k + shift;
         }
     }
 

@@ -95,6 +95,27 @@ public final class LowResolutionTransform implements PatchTransform {
             outer *= cur[a];
         }
         double ratio = (double) n / newLength;
+        if (stride == 1) {
+            // Along x: rows are short and contiguous, so precompute the two sources and weight per output.
+            int[] lo = new int[newLength];
+            int[] hi = new int[newLength];
+            float[] wt = new float[newLength];
+            for (int j = 0; j < newLength; j++) {
+                double pos = Math.max(0, (j + 0.5) * ratio - 0.5);
+                lo[j] = Math.min((int) pos, n - 1);
+                hi[j] = Math.min(lo[j] + 1, n - 1);
+                wt[j] = (float) (pos - lo[j]);
+            }
+            for (int o = 0; o < outer; o++) {
+                int s = srcOff + o * n;
+                int t = dstOff + o * newLength;
+                for (int j = 0; j < newLength; j++) {
+                    float a = src[s + lo[j]];
+                    dst[t + j] = a + wt[j] * (src[s + hi[j]] - a);
+                }
+            }
+            return;
+        }
         for (int j = 0; j < newLength; j++) {
             double pos = Math.max(0, (j + 0.5) * ratio - 0.5);
             int i0 = Math.min((int) pos, n - 1);

@@ -34,11 +34,20 @@ public final class MirrorTransform implements PatchTransform {
         }
         int n = patch.size(axis);
         int outer = patch.voxels() / (stride * n);
+        float[] d = patch.image();
+        int[] l = patch.labels();
         for (int c = 0; c < patch.channels(); c++) {
-            float[] d = patch.image();
             int off = patch.channelOffset(c);
             for (int o = 0; o < outer; o++) {
                 int block = off + o * stride * n;
+                if (stride == 1) {
+                    for (int i = block, j = block + n - 1; i < j; i++, j--) {
+                        float t = d[i];
+                        d[i] = d[j];
+                        d[j] = t;
+                    }
+                    continue;
+                }
                 for (int i = 0, j = n - 1; i < j; i++, j--) {
                     int a = block + i * stride, b = block + j * stride;
                     for (int t = 0; t < stride; t++) {
@@ -49,9 +58,16 @@ public final class MirrorTransform implements PatchTransform {
                 }
             }
         }
-        int[] l = patch.labels();
         for (int o = 0; o < outer; o++) {
             int block = patch.labelOffset() + o * stride * n;
+            if (stride == 1) {
+                for (int i = block, j = block + n - 1; i < j; i++, j--) {
+                    int t = l[i];
+                    l[i] = l[j];
+                    l[j] = t;
+                }
+                continue;
+            }
             for (int i = 0, j = n - 1; i < j; i++, j--) {
                 int a = block + i * stride, b = block + j * stride;
                 for (int t = 0; t < stride; t++) {

@@ -224,10 +224,11 @@ public final class SpatialTransform {
                 double sx = bx + m[0] * x;
                 double sy = by + m[2] * x;
                 int o = row + x;
-                int ix = (int) Math.floor(sx);
-                int iy = (int) Math.floor(sy);
-                float fx = (float) (sx - ix);
-                float fy = (float) (sy - iy);
+                int ix = (int) (sx + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
+                int iy = (int) (sy + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
+                double rx = sx - ix, ry = sy - iy;
+                float fx = (float) rx;
+                float fy = (float) ry;
                 if (ix >= 0 && iy >= 0 && ix < nx - 1 && iy < ny - 1) {
                     int i = base + iy * nx + ix;
                     float w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
@@ -255,65 +256,86 @@ public final class SpatialTransform {
                         img[imgOff + c * vox + o] = v;
                     }
                 }
-                int lx = (int) Math.floor(sx + 0.5);
-                int ly = (int) Math.floor(sy + 0.5);
+                int lx = rx >= 0.5 ? ix + 1 : ix;
+                int ly = ry >= 0.5 ? iy + 1 : iy;
                 lab[labOff + o] = lx >= 0 && ly >= 0 && lx < nx && ly < ny ? sl[base + ly * nx + lx] : 0;
             }
         }
     }
 
+    /** Output tile edge lengths (x, y, z) for 3D resampling; a tile's source footprint stays in cache. */
+    private static final int TILE_X = 32, TILE_Y = 8, TILE_Z = 8;
+    /** Added before truncating to int so that truncation equals floor for coordinates above -2^20. */
+    private static final double FLOOR_SHIFT = 1 << 20;
+    private static final int FLOOR_SHIFT_INT = 1 << 20;
+
     private static void resample3d(Source s, int[] start, double[] m, PatchBuffer out) {
-        int px = out.size(0), py = out.size(1), pz = out.size(2), vox = out.voxels(), channels = out.channels();
+        int px = out.size(0), py = out.size(1), pz = out.size(2);
+        double hx = (px - 1) / 2.0, hy = (py - 1) / 2.0, hz = (pz - 1) / 2.0;
+        double ox = start[0] + hx, oy = start[1] + hy, oz = start[2] + hz;
+        // Rotated rows cross many source rows and slices; walking the output in small tiles keeps the
+        // source voxels they touch in cache.
+        for (int z0 = 0; z0 < pz; z0 += TILE_Z) {
+            for (int y0 = 0; y0 < py; y0 += TILE_Y) {
+                for (int x0 = 0; x0 < px; x0 += TILE_X) {
+                    int x1 = Math.min(px, x0 + TILE_X);
+                    for (int z = z0; z < Math.min(pz, z0 + TILE_Z); z++) {
+                        double dz = z - hz;
+                        for (int y = y0; y < Math.min(py, y0 + TILE_Y); y++) {
+                            double dy = y - hy;
+                            double bx = ox + m[1] * dy + m[2] * dz - m[0] * hx;
+                            double by = oy + m[4] * dy + m[5] * dz - m[3] * hx;
+                            double bz = oz + m[7] * dy + m[8] * dz - m[6] * hx;
+                            resampleRow3d(s, m, out, (z * py + y) * px, x0, x1, bx, by, bz);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Output voxels [x0, x1) of one row; (bx, by, bz) is the source position of x = 0. */
+    private static void resampleRow3d(Source s, double[] m, PatchBuffer out, int row, int x0, int x1, double bx,
+            double by, double bz) {
         float[] img = out.image();
         int[] lab = out.labels();
-        int imgOff = out.imageOffset(), labOff = out.labelOffset();
+        int vox = out.voxels(), channels = out.channels();
+        int imgOff = out.imageOffset() + row, labOff = out.labelOffset() + row;
         float[] si = s.image;
         int[] sl = s.labels;
         int nx = s.nx, ny = s.ny, nz = s.nz, cs = s.channelStride, nxy = nx * ny;
-        double hx = (px - 1) / 2.0, hy = (py - 1) / 2.0, hz = (pz - 1) / 2.0;
-        double ox = start[0] + hx, oy = start[1] + hy, oz = start[2] + hz;
-        for (int z = 0; z < pz; z++) {
-            double dz = z - hz;
-            for (int y = 0; y < py; y++) {
-                double dy = y - hy;
-                double bx = ox + m[1] * dy + m[2] * dz - m[0] * hx;
-                double by = oy + m[4] * dy + m[5] * dz - m[3] * hx;
-                double bz = oz + m[7] * dy + m[8] * dz - m[6] * hx;
-                int row = (z * py + y) * px;
-                for (int x = 0; x < px; x++) {
-                    double sx = bx + m[0] * x;
-                    double sy = by + m[3] * x;
-                    double sz = bz + m[6] * x;
-                    int o = row + x;
-                    int ix = (int) Math.floor(sx);
-                    int iy = (int) Math.floor(sy);
-                    int iz = (int) Math.floor(sz);
-                    float fx = (float) (sx - ix);
-                    float fy = (float) (sy - iy);
-                    float fz = (float) (sz - iz);
-                    if (ix >= 0 && iy >= 0 && iz >= 0 && ix < nx - 1 && iy < ny - 1 && iz < nz - 1) {
-                        int i = (iz * ny + iy) * nx + ix;
-                        float gx = 1 - fx, gy = 1 - fy, gz = 1 - fz;
-                        float w000 = gx * gy * gz, w100 = fx * gy * gz, w010 = gx * fy * gz, w110 = fx * fy * gz;
-                        float w001 = gx * gy * fz, w101 = fx * gy * fz, w011 = gx * fy * fz, w111 = fx * fy * fz;
-                        for (int c = 0; c < channels; c++, i += cs) {
-                            img[imgOff + c * vox + o] = w000 * si[i] + w100 * si[i + 1] + w010 * si[i + nx]
-                                    + w110 * si[i + nx + 1] + w001 * si[i + nxy] + w101 * si[i + nxy + 1]
-                                    + w011 * si[i + nxy + nx] + w111 * si[i + nxy + nx + 1];
-                        }
-                    } else {
-                        for (int c = 0; c < channels; c++) {
-                            img[imgOff + c * vox + o] = borderSample3d(si, c * cs, nx, ny, nz, ix, iy, iz, fx, fy, fz);
-                        }
-                    }
-                    int lx = (int) Math.floor(sx + 0.5);
-                    int ly = (int) Math.floor(sy + 0.5);
-                    int lz = (int) Math.floor(sz + 0.5);
-                    lab[labOff + o] = lx >= 0 && ly >= 0 && lz >= 0 && lx < nx && ly < ny && lz < nz
-                            ? sl[(lz * ny + ly) * nx + lx]
-                            : 0;
+        double m0 = m[0], m3 = m[3], m6 = m[6];
+        for (int x = x0; x < x1; x++) {
+            double sx = bx + m0 * x;
+            double sy = by + m3 * x;
+            double sz = bz + m6 * x;
+            int ix = (int) (sx + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
+            int iy = (int) (sy + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
+            int iz = (int) (sz + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
+            double dx = sx - ix, dy = sy - iy, dz = sz - iz;
+            float fx = (float) dx, fy = (float) dy, fz = (float) dz;
+            if (ix >= 0 && iy >= 0 && iz >= 0 && ix < nx - 1 && iy < ny - 1 && iz < nz - 1) {
+                int i = (iz * ny + iy) * nx + ix;
+                float gx = 1 - fx, gy = 1 - fy, gz = 1 - fz;
+                float w00 = gy * gz, w10 = fy * gz, w01 = gy * fz, w11 = fy * fz;
+                for (int c = 0; c < channels; c++, i += cs) {
+                    img[imgOff + c * vox + x] = gx * (w00 * si[i] + w10 * si[i + nx] + w01 * si[i + nxy]
+                            + w11 * si[i + nxy + nx])
+                            + fx * (w00 * si[i + 1] + w10 * si[i + nx + 1] + w01 * si[i + nxy + 1]
+                                    + w11 * si[i + nxy + nx + 1]);
+                }
+            } else {
+                for (int c = 0; c < channels; c++) {
+                    img[imgOff + c * vox + x] = borderSample3d(si, c * cs, nx, ny, nz, ix, iy, iz, fx, fy, fz);
                 }
             }
+            // Nearest voxel: floor(s + 0.5), derived from the floor already computed.
+            int lx = dx >= 0.5 ? ix + 1 : ix;
+            int ly = dy >= 0.5 ? iy + 1 : iy;
+            int lz = dz >= 0.5 ? iz + 1 : iz;
+            lab[labOff + x] = lx >= 0 && ly >= 0 && lz >= 0 && lx < nx && ly < ny && lz < nz
+                    ? sl[(lz * ny + ly) * nx + lx]
+                    : 0;
         }
     }
 

@@ -38,6 +38,12 @@ public final class Plan {
     /** Spacing the data is resampled to before training and prediction, x first. */
     public double[] targetSpacing = {1, 1};
 
+    /**
+     * Interpolation of image intensities when resampling to the target spacing: "cubic" (B-spline, nnU-Net's
+     * choice) or "linear". Labels always use nearest neighbour, class maps linear interpolation.
+     */
+    public String imageInterpolation = "cubic";
+
     /** Training patch size, x first. */
     public int[] patchSize = {128, 128};
 

@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.maskseg.core.InvalidInputException;
@@ -57,16 +59,39 @@ public final class PlanJson {
     }
 
     /**
+     * A dataset fingerprint as pretty-printed JSON, for people to read (not read back): every record component
+     * by name; statistics of a channel without annotated foreground are written as "NaN".
+     */
+    public static String fingerprintToJson(DatasetFingerprint fingerprint) {
+        try {
+            return MAPPER.writeValueAsString(fingerprint);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("fingerprint cannot be written as JSON", e);
+        }
+    }
+
+    /**
      * Writes the plan to a file: first to a temporary file in the same folder, then moved into place, so the
      * target is never left half-written.
      */
     public static void write(Plan plan, Path file) throws IOException {
+        writeText(toJson(plan), file);
+    }
+
+    /** Writes a fingerprint's JSON to a file, like {@link #write(Plan, Path)}. */
+    public static void write(DatasetFingerprint fingerprint, Path file) throws IOException {
+        writeText(fingerprintToJson(fingerprint), file);
+    }
+
+    private static void writeText(String json, Path file) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        // Not Files.createTempFile: its owner-only permissions would stick to the plan after the move.
+        Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
         try {
-            Files.writeString(tmp, toJson(plan) + System.lineSeparator(), StandardCharsets.UTF_8);
+            Files.writeString(tmp, json + System.lineSeparator(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -246,6 +271,9 @@ public final class PlanJson {
         if (plan.ignoreValue >= 0 && plan.ignoreValue < plan.numClasses) {
             problems.add("ignoreValue " + plan.ignoreValue + " collides with a class (0.." + (plan.numClasses - 1)
                     + ")");
+        }
+        if (!"cubic".equals(plan.imageInterpolation) && !"linear".equals(plan.imageInterpolation)) {
+            problems.add("imageInterpolation must be \"cubic\" or \"linear\", got " + quoted(plan.imageInterpolation));
         }
         if (plan.batchSize < 1) {
             problems.add("batchSize must be at least 1, got " + plan.batchSize);

@@ -10,7 +10,7 @@ public interface PredictionMonitor {
     PredictionMonitor NONE = new PredictionMonitor() {
     };
 
-    /** True to stop: the predictor then throws {@link java.util.concurrent.CancellationException}. */
+    /** True to stop: the predictor then throws {@link org.maskseg.core.train.CancelledException}. */
     default boolean isCancelled() {
         return false;
     }
@@ -22,5 +22,15 @@ public interface PredictionMonitor {
      * @param windowsTotal windows the current image needs (mirrored copies are not counted separately)
      */
     default void progress(long windowsDone, long windowsTotal) {
+    }
+
+    /** Cancelled through a token (e.g. shared with a whole job), progress ignored. */
+    static PredictionMonitor of(org.maskseg.core.train.CancellationToken token) {
+        return new PredictionMonitor() {
+            @Override
+            public boolean isCancelled() {
+                return token.isCancelled();
+            }
+        };
     }
 }

@@ -3,12 +3,12 @@ package org.maskseg.core.predict;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.VolumeShapes;
 import org.maskseg.core.nn.SegmentationNetwork;
+import org.maskseg.core.train.CancelledException;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -92,7 +92,7 @@ public final class SlidingWindowPredictor {
      * @param monitor progress and cancellation, checked between batches of windows
      * @return the blended logits: an image of the same name, size and spacing with one channel per class
      * @throws InvalidInputException if the channel count or dimensionality does not fit the network
-     * @throws CancellationException if the monitor asked to stop
+     * @throws CancelledException if the monitor asked to stop
      */
     public ImageVolume predictLogits(ImageVolume image, PredictionMonitor monitor) {
         if (image.channels() != network.inputChannels()) {
@@ -137,7 +137,7 @@ public final class SlidingWindowPredictor {
         try {
             for (int first = 0; first < origins.size(); first += batch) {
                 if (monitor.isCancelled()) {
-                    throw new CancellationException("prediction cancelled");
+                    throw new CancelledException();
                 }
                 int n = Math.min(batch, origins.size() - first);
                 for (int i = 0; i < n; i++) {

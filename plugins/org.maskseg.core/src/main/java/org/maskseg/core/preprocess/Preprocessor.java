@@ -12,7 +12,8 @@ import org.maskseg.core.plan.Plan;
 /**
  * Turns raw images and labels into what training and prediction consume, identically for both: intensities
  * normalised on the original grid (so the statistics do not depend on interpolation), then resampled to the
- * plan's target spacing; labels converted to canonical values and resampled by nearest neighbour.
+ * plan's target spacing with the plan's image interpolation; labels converted to canonical values and
+ * resampled by nearest neighbour.
  * <p>
  * A 2D plan accepts 2D images and 3D images (trained slice by slice): for the latter only x and y are resampled.
  */
@@ -41,7 +42,8 @@ public final class Preprocessor {
         double[] spacing = image.spacing();
         double[] target = Resampler.fullTargetSpacing(spacing, plan.targetSpacing);
         long[] size = Resampler.sizeForSpacing(image.spatialSize(), spacing, plan.targetSpacing);
-        ImageVolume resampled = Resampler.resampleImage(normalised, size, target);
+        ImageVolume resampled = Resampler.resampleImage(normalised, size, target,
+                Resampler.Interpolation.of(plan.imageInterpolation));
         LabelVolume canonicalLabels = LabelVolume.wrap(image.name(), canonical, labels.size(), spacing);
         LabelVolume resampledLabels = Resampler.resampleLabels(canonicalLabels, size, target);
         return new TrainingCase(image.name(), resampled, resampledLabels);
@@ -54,7 +56,8 @@ public final class Preprocessor {
         double[] spacing = image.spacing();
         long[] size = Resampler.sizeForSpacing(image.spatialSize(), spacing, plan.targetSpacing);
         ImageVolume resampled = Resampler.resampleImage(normalised, size,
-                Resampler.fullTargetSpacing(spacing, plan.targetSpacing));
+                Resampler.fullTargetSpacing(spacing, plan.targetSpacing),
+                Resampler.Interpolation.of(plan.imageInterpolation));
         return new PreprocessedImage(resampled, image.spatialSize(), spacing);
     }
 

@@ -2,6 +2,7 @@ package org.maskseg.core.preprocess;
 
 import java.util.Arrays;
 
+import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.image.VolumeShapes;
@@ -12,12 +13,41 @@ import org.maskseg.core.image.VolumeShapes;
  * <p>
  * Both grids cover the same physical extent and voxel centres are aligned: output voxel j along an axis
  * samples the input at position (j + 0.5) · in / out − 0.5, clamped to the first and last input voxel.
- * Intensities and class maps are interpolated linearly (bilinear in 2D, trilinear in 3D, computed one axis
- * after another); labels take the nearest input voxel, so no new label value can appear and the ignore value
- * survives. Downsampling applies no smoothing. When sizes are equal along every axis the data is copied
- * unchanged.
+ * Intensities are interpolated either linearly (bilinear in 2D, trilinear in 3D) or with cubic B-splines
+ * (nnU-Net's default for images), in both cases separably, one axis after another. Cubic B-spline interpolation
+ * first converts the samples into spline coefficients with the exact recursive prefilter (pole √3 − 2), after
+ * extending each line by {@value #CUBIC_EDGE_PADDING} copies of its edge sample, so the spline passes through
+ * every input sample and continues flat beyond the edges. Cubic results can over- and undershoot near sharp
+ * edges. Class maps (probabilities, logits) are always interpolated linearly; labels take the nearest input
+ * voxel, so no new label value can appear and the ignore value survives. Downsampling applies no smoothing.
+ * When sizes are equal along every axis the data is copied unchanged.
  */
 public final class Resampler {
+
+    /** How image intensities are interpolated. */
+    public enum Interpolation {
+        LINEAR, CUBIC;
+
+        /** Parses the plan's name ("linear", "cubic"). */
+        public static Interpolation of(String name) {
+            if ("linear".equals(name)) {
+                return LINEAR;
+            }
+            if ("cubic".equals(name)) {
+                return CUBIC;
+            }
+            throw new InvalidInputException("image interpolation must be \"linear\" or \"cubic\", got '" + name + "'");
+        }
+    }
+
+    /** Edge samples appended on each side of a line before the cubic prefilter. */
+    public static final int CUBIC_EDGE_PADDING = 12;
+
+    /** Pole of the cubic B-spline prefilter. */
+    private static final double POLE = Math.sqrt(3) - 2;
+
+    /** Columns processed together by the cubic filter (bounds its buffer). */
+    private static final int CUBIC_BLOCK = 256;
 
     private Resampler() {
     }
@@ -56,7 +86,15 @@ public final class Resampler {
 
     /** Resamples an image (all channels, linear) to a given size; the result has {@code newSpacing}. */
     public static ImageVolume resampleImage(ImageVolume image, long[] newSize, double[] newSpacing) {
-        float[] out = linear(image.data(), image.channels(), image.spatialSize(), newSize);
+        return resampleImage(image, newSize, newSpacing, Interpolation.LINEAR);
+    }
+
+    /** Resamples an image (all channels) to a given size; the result has {@code newSpacing}. */
+    public static ImageVolume resampleImage(ImageVolume image, long[] newSize, double[] newSpacing,
+            Interpolation interpolation) {
+        float[] out = interpolation == Interpolation.CUBIC
+                ? cubic(image.data(), image.channels(), image.spatialSize(), newSize)
+                : linear(image.data(), image.channels(), image.spatialSize(), newSize);
         return ImageVolume.wrap(image.name(), out, newSize, image.channels(), newSpacing);
     }
 
@@ -119,6 +157,143 @@ public final class Resampler {
             }
         }
         return out;
+    }
+
+    /**
+     * Cubic B-spline resampling of C-order (c, [z,] y, x) data.
+     *
+     * @return a new array of channels · prod(to) values
+     */
+    public static float[] cubic(float[] data, int channels, long[] from, long[] to) {
+        checkSizes(data.length, channels, from, to);
+        float[] current = data;
+        long[] size = from.clone();
+        for (int axis = 0; axis < from.length; axis++) {
+            if (size[axis] != to[axis]) {
+                current = cubicAlongAxis(current, channels, size, axis, (int) to[axis]);
+                size[axis] = to[axis];
+            }
+        }
+        return current == data ? data.clone() : current;
+    }
+
+    private static float[] cubicAlongAxis(float[] in, int channels, long[] size, int axis, int newLength) {
+        int length = (int) size[axis];
+        int inner = 1;
+        for (int a = 0; a < axis; a++) {
+            inner *= (int) size[a];
+        }
+        long outer = channels;
+        for (int a = axis + 1; a < size.length; a++) {
+            outer *= size[a];
+        }
+        int pad = CUBIC_EDGE_PADDING;
+        int padded = length + 2 * pad;
+        // Per output position: first of the four coefficients and their weights.
+        int[] first = new int[newLength];
+        double[][] w = new double[newLength][4];
+        double scale = (double) length / newLength;
+        for (int j = 0; j < newLength; j++) {
+            double x = (j + 0.5) * scale - 0.5 + pad;
+            int i = (int) Math.floor(x);
+            double t = x - i;
+            first[j] = i - 1;
+            double t2 = t * t;
+            double t3 = t2 * t;
+            double u = 1 - t;
+            w[j][0] = u * u * u / 6;
+            w[j][1] = (4 - 6 * t2 + 3 * t3) / 6;
+            w[j][2] = (1 + 3 * t + 3 * t2 - 3 * t3) / 6;
+            w[j][3] = t3 / 6;
+        }
+        float[] out = new float[VolumeShapes.checkedArrayLength("resampled image", outer * newLength * inner)];
+        int block = Math.min(inner, CUBIC_BLOCK);
+        double[] c = new double[padded * block];
+        for (long o = 0; o < outer; o++) {
+            int inBase = (int) (o * length * inner);
+            int outBase = (int) (o * newLength * inner);
+            for (int k0 = 0; k0 < inner; k0 += block) {
+                int cols = Math.min(block, inner - k0);
+                // c[p * cols + k]: line position p (padded), column k.
+                for (int p = 0; p < padded; p++) {
+                    int src = inBase + Math.min(Math.max(p - pad, 0), length - 1) * inner + k0;
+                    for (int k = 0; k < cols; k++) {
+                        c[p * cols + k] = in[src + k];
+                    }
+                }
+                splineCoefficients(c, padded, cols);
+                for (int j = 0; j < newLength; j++) {
+                    int f = first[j];
+                    double[] wj = w[j];
+                    int dst = outBase + j * inner + k0;
+                    for (int k = 0; k < cols; k++) {
+                        double v = 0;
+                        for (int q = 0; q < 4; q++) {
+                            v += wj[q] * c[mirror(f + q, padded) * cols + k];
+                        }
+                        out[dst + k] = (float) v;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whole-sample mirror of an index into [0, n). */
+    private static int mirror(int i, int n) {
+        if (n == 1) {
+            return 0;
+        }
+        int period = 2 * n - 2;
+        int m = Math.floorMod(i, period);
+        return m < n ? m : period - m;
+    }
+
+    /**
+     * In place: samples to cubic B-spline coefficients along the line axis of c (n positions × cols columns),
+     * with mirror boundaries: gain 6, a causal and an anti-causal first-order recursion with the pole z.
+     */
+    static void splineCoefficients(double[] c, int n, int cols) {
+        if (n == 1) {
+            return;
+        }
+        double z = POLE;
+        for (int i = 0; i < n * cols; i++) {
+            c[i] *= 6;
+        }
+        for (int k = 0; k < cols; k++) {
+            c[k] = initialCausal(c, n, cols, k, z);
+        }
+        for (int p = 1; p < n; p++) {
+            for (int k = 0; k < cols; k++) {
+                c[p * cols + k] += z * c[(p - 1) * cols + k];
+            }
+        }
+        for (int k = 0; k < cols; k++) {
+            int last = (n - 1) * cols + k;
+            c[last] = z / (z * z - 1) * (z * c[last - cols] + c[last]);
+        }
+        for (int p = n - 2; p >= 0; p--) {
+            for (int k = 0; k < cols; k++) {
+                c[p * cols + k] = z * (c[(p + 1) * cols + k] - c[p * cols + k]);
+            }
+        }
+    }
+
+    /**
+     * Start of the causal recursion: Σ z^p s[p], truncated where |z|^p drops below 1e-12. Lines are at least
+     * 2 · {@value #CUBIC_EDGE_PADDING} + 1 = 25 long after padding, longer than that horizon (21), so the
+     * truncation is the only approximation.
+     */
+    private static double initialCausal(double[] c, int n, int cols, int k, double z) {
+        int horizon = Math.min(n, (int) Math.ceil(Math.log(1e-12) / Math.log(Math.abs(z))));
+        double zn = z;
+        double sum = c[k];
+        for (int p = 1; p < horizon; p++) {
+            sum += zn * c[p * cols + k];
+            zn *= z;
+        }
+        return sum;
     }
 
     /** Nearest-neighbour resampling of a C-order ([z,] y, x) label array. */

@@ -132,4 +132,24 @@ class SegmentationMetricsTest {
         assertTrue(Double.isNaN(NanMean.of()));
         assertEquals(2, NanMean.defined(1, Double.NaN, 3));
     }
+
+    @Test
+    void pairCountsGiveTheSameMetricsOnceTheClassCountIsKnown() {
+        LabelVolume ref = labels(0, 0, 1, 1, 255, 255, 1, 2, 0, 1, 255, 2);
+        LabelVolume pred = labels(0, 1, 1, 1, 2, 2, 1, 1, 0, 1, 0, 2);
+        PairCounts counts = PairCounts.count("hand", ref, pred, 255);
+        assertEquals(2, counts.maxValue());
+        assertEquals(handCase(), counts.toMetrics(3));
+        // a fourth class absent everywhere is NaN, the others are unchanged
+        CaseMetrics four = counts.toMetrics(4);
+        assertTrue(Double.isNaN(four.dice(3)));
+        assertEquals(0.8, four.dice(1), 1e-12);
+        assertThrows(InvalidInputException.class, () -> counts.toMetrics(2));
+        // a value far outside any class range (e.g. an undeclared ignore value 65535) is refused with a hint
+        LabelVolume ref16 = labels(0, 0, 1, 1, 65535, 65535, 1, 2, 0, 1, 65535, 2);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> PairCounts.count("c", ref16, pred, -1));
+        assertTrue(e.getMessage().contains("65535") && e.getMessage().contains("ignore label"), e.getMessage());
+        assertEquals(handCase(), PairCounts.count("hand", ref16, pred, 65535).toMetrics(3));
+    }
 }

@@ -127,6 +127,9 @@ class PlanJsonTest {
         m = message(() -> PlanJson.applyOverrides(validPlan(), "{\"normalization\": {\"schemes\": [\"minmax\"]}}"));
         assertTrue(m.contains("normalization.schemes[0]"), m);
 
+        m = message(() -> PlanJson.applyOverrides(validPlan(), "{\"imageInterpolation\": \"spline5\"}"));
+        assertTrue(m.contains("imageInterpolation must be \"cubic\" or \"linear\""), m);
+
         m = message(() -> PlanJson.applyOverrides(validPlan(), "{\"training\": {\"momentum\": 1.5}}"));
         assertTrue(m.contains("training.momentum"), m);
 

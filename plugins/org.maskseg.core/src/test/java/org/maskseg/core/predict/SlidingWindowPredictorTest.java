@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CancellationException;
 
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.train.CancelledException;
 
 import ai.djl.ndarray.NDArray;
 
@@ -282,7 +282,7 @@ class SlidingWindowPredictorTest {
 
             int before = net.forwardCalls;
             int[] batches = {0};
-            assertThrows(CancellationException.class, () -> p.predictLogits(img, new PredictionMonitor() {
+            assertThrows(CancelledException.class, () -> p.predictLogits(img, new PredictionMonitor() {
                 @Override
                 public boolean isCancelled() {
                     return batches[0] == 3;

@@ -35,7 +35,9 @@ class PreprocessorTest {
                 new double[] {0.5, 0.5});
         LabelSpec spec = new LabelSpec(2, 255, null);
 
-        TrainingCase tc = Preprocessor.preprocessCase(img, lab, spec, plan2d(1));
+        Plan plan = plan2d(1);
+        plan.imageInterpolation = "linear";
+        TrainingCase tc = Preprocessor.preprocessCase(img, lab, spec, plan);
 
         assertEquals("case7", tc.name());
         assertArrayEquals(new long[] {2, 1}, tc.image().spatialSize());
@@ -47,6 +49,27 @@ class PreprocessorTest {
         // Nearest: output (j, 0) takes source (2j + 1, 1): labels 255 -> 2 and 0.
         assertArrayEquals(new int[] {2, 0}, tc.labels().data());
         assertArrayEquals(new long[] {2, 1}, tc.labels().size());
+    }
+
+    @Test
+    void planChoosesTheImageInterpolation() {
+        // f = x² along x at spacing 0.5, resampled to spacing 1 (20 -> 10) with the plan's interpolation; "none"
+        // normalisation keeps the values readable.
+        float[] d = new float[20 * 3];
+        for (int i = 0; i < d.length; i++) {
+            int x = i % 20;
+            d[i] = x * x;
+        }
+        ImageVolume img = ImageVolume.wrap("q", d, new long[] {20, 3}, 1, new double[] {0.5, 0.5});
+        Plan linear = plan2d(1);
+        linear.normalization.schemes = List.of("none");
+        linear.imageInterpolation = "linear";
+        Plan cubic = plan2d(1);
+        cubic.normalization.schemes = List.of("none");
+        // Output x = 5 samples source x = 10.5: linear gives (100 + 121) / 2 = 110.5, the cubic spline reproduces
+        // the quadratic: 10.5² = 110.25.
+        assertEquals(110.5f, Preprocessor.preprocessImage(img, linear).image().data()[5], 1e-4f);
+        assertEquals(110.25f, Preprocessor.preprocessImage(img, cubic).image().data()[5], 1e-3f);
     }
 
     @Test

@@ -129,4 +129,84 @@ class ResamplerTest {
         assertArrayEquals(small, Resampler.nearest(Resampler.nearest(small, new long[] {2, 2}, new long[] {4, 4}),
                 new long[] {4, 4}, new long[] {2, 2}));
     }
+
+    @Test
+    void cubicPassesThroughTheSamples() {
+        // Upsampling by 3 puts output 3i + 1 exactly on input i (source (j - 1) / 3), edges included.
+        Random r = new Random(3);
+        float[] d = new float[17];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = r.nextFloat() * 100 - 50;
+        }
+        float[] up = Resampler.cubic(d, 1, new long[] {17, 1}, new long[] {51, 1});
+        for (int i = 0; i < 17; i++) {
+            assertEquals(d[i], up[3 * i + 1], 1e-4, "sample " + i);
+        }
+    }
+
+    @Test
+    void cubicMatchesTheCardinalSpline() {
+        // A unit impulse at 20 of 41 samples, upsampled by 3: output 61 + k samples 20 + k/3. The cubic cardinal
+        // spline is Σ_k √3 z^|k| β3(x - k) with z = √3 - 2 and β3 the cubic B-spline (independent closed form).
+        float[] d = new float[41];
+        d[20] = 1;
+        float[] up = Resampler.cubic(d, 1, new long[] {41, 1}, new long[] {123, 1});
+        for (int k = -6; k <= 6; k++) {
+            double x = k / 3.0;
+            assertEquals(cardinal(x), up[61 + k], 1e-6, "offset " + x);
+        }
+        assertEquals(1, cardinal(0), 1e-12);
+        assertEquals(0, cardinal(1), 1e-12);
+    }
+
+    private static double cardinal(double x) {
+        double z = Math.sqrt(3) - 2;
+        double sum = 0;
+        for (int k = -40; k <= 40; k++) {
+            sum += Math.sqrt(3) * Math.pow(z, Math.abs(k)) * bspline3(x - k);
+        }
+        return sum;
+    }
+
+    private static double bspline3(double x) {
+        double a = Math.abs(x);
+        if (a < 1) {
+            return 2.0 / 3 - a * a + a * a * a / 2;
+        }
+        return a < 2 ? Math.pow(2 - a, 3) / 6 : 0;
+    }
+
+    @Test
+    void cubicReproducesPolynomialsInsideAndConstantsEverywhere() {
+        // 64 samples of f = 0.02 x² - x + 3, resampled to 100 and in 2D along y as well: away from the edges
+        // (where the flat extension takes over) the cubic spline reproduces the quadratic.
+        long[] from = {64, 40};
+        long[] to = {100, 27};
+        float[] d = new float[64 * 40];
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 64; x++) {
+                d[y * 64 + x] = (float) (0.02 * x * x - x + 3 + 0.5 * y);
+            }
+        }
+        float[] out = Resampler.cubic(d, 1, from, to);
+        int checked = 0;
+        for (int y = 0; y < 27; y++) {
+            double sy = (y + 0.5) * 40 / 27 - 0.5;
+            for (int x = 0; x < 100; x++) {
+                double sx = (x + 0.5) * 64 / 100 - 0.5;
+                if (sx < 10 || sx > 53 || sy < 10 || sy > 29) {
+                    continue;
+                }
+                assertEquals(0.02 * sx * sx - sx + 3 + 0.5 * sy, out[y * 100 + x], 1e-3, "at " + sx + ", " + sy);
+                checked++;
+            }
+        }
+        assertTrue(checked > 300, "checked " + checked);
+
+        float[] flat = new float[2 * 5 * 4 * 3];
+        java.util.Arrays.fill(flat, 2.5f);
+        for (float v : Resampler.cubic(flat, 2, new long[] {5, 4, 3}, new long[] {9, 2, 7})) {
+            assertEquals(2.5f, v, 1e-5f);
+        }
+    }
 }

@@ -1,0 +1,159 @@
+package org.maskseg.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+
+import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.nn.PlainConvUNet;
+import org.maskseg.core.nn.SegmentationNetwork;
+import org.maskseg.core.plan.Plan;
+import org.maskseg.core.predict.ModelPredictor;
+import org.maskseg.core.predict.Prediction;
+import org.maskseg.core.predict.PredictionSettings;
+import org.maskseg.core.predict.SlidingWindow;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Prediction throughput of the sliding-window predictor with a randomly initialised U-Net, and the cost of
+ * everything around the network: the whole prediction of an image (normalisation, window gathering,
+ * Gaussian blending, argmax) divided by the time of exactly the forward passes it needs (same batch shapes,
+ * same count), measured in the same run.
+ * <p>
+ * Arguments (optional): {@code device} (auto, cpu, gpu:N), {@code repeats} (default 3; the median is kept).
+ * Prints one {@code RESULT predict_2d ...} and one {@code RESULT predict_3d ...} line.
+ */
+public final class PredictBench {
+
+    private PredictBench() {
+    }
+
+    public static void main(String[] args) {
+        String deviceSetting = args.length > 0 ? args[0] : "auto";
+        int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be at least 1");
+        }
+        Device device = TorchRuntime.device(deviceSetting);
+        System.out.println("PyTorch " + TorchRuntime.engine().getVersion() + " on " + device + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPU cores");
+        run("predict_2d", plan2d(), new long[] {384, 384}, device, repeats);
+        run("predict_3d", plan3d(), new long[] {96, 96, 48}, device, repeats);
+    }
+
+    /** nnU-Net-like 2D plan: 128² patch, 5 stages, 32..512 features. */
+    private static Plan plan2d() {
+        Plan p = new Plan();
+        p.configuration = "2d";
+        p.patchSize = new int[] {128, 128};
+        p.targetSpacing = new double[] {1, 1};
+        p.network.deepSupervision = true;
+        return p;
+    }
+
+    /** 3D plan: 48³ patch, 4 stages, 32..256 features. */
+    private static Plan plan3d() {
+        Plan p = new Plan();
+        p.configuration = "3d";
+        p.patchSize = new int[] {48, 48, 48};
+        p.targetSpacing = new double[] {1, 1, 1};
+        p.network.numStages = 4;
+        p.network.features = new int[] {32, 64, 128, 256};
+        p.network.strides = new int[][] {{1, 1, 1}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}};
+        p.network.kernelSizes = new int[][] {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}};
+        return p;
+    }
+
+    private static void run(String name, Plan plan, long[] size, Device device, int repeats) {
+        PredictionSettings settings = PredictionSettings.DEFAULTS;
+        double[] spacing = new double[size.length];
+        Arrays.fill(spacing, 1);
+        ImageVolume image = ImageVolume.create("bench", size, 1, spacing);
+        Random r = new Random(1);
+        float[] d = image.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) (100 + 20 * r.nextGaussian());
+        }
+        try (NDManager manager = TorchRuntime.newManager(device)) {
+            SegmentationNetwork net = PlainConvUNet.fromPlan(manager, plan, 42);
+            ModelPredictor predictor = new ModelPredictor(net, plan, LabelSpec.withDefaultIgnore(plan.numClasses),
+                    settings);
+            long windows = predictor.windows().windowCount(size);
+            int[] batches = batchSizes(windows, settings.batchWindows());
+            // warm-up: one whole prediction (also loads kernels and sizes the allocator)
+            predictor.predict(image, Prediction.Outputs.LABELS_ONLY, null);
+            double[] whole = new double[repeats];
+            double[] raw = new double[repeats];
+            for (int k = 0; k < repeats; k++) {
+                long t0 = System.nanoTime();
+                predictor.predict(image, Prediction.Outputs.LABELS_ONLY, null);
+                whole[k] = (System.nanoTime() - t0) / 1e9;
+                raw[k] = rawPasses(net, plan, batches);
+            }
+            double w = median(whole);
+            double n = median(raw);
+            long voxels = image.voxelsPerChannel();
+            System.out.printf(Locale.ROOT, "%s: image %s, patch %s, %d windows in %d passes of <= %d; "
+                    + "whole prediction %.3f s, network passes alone %.3f s (median of %d)%n", name,
+                    Arrays.toString(size), Arrays.toString(plan.patchSize), windows, batches.length,
+                    settings.batchWindows(), w, n, repeats);
+            System.out.printf(Locale.ROOT, "RESULT %s voxels_per_s=%.0f overhead=%.3f%n", name, voxels / w, w / n);
+        }
+    }
+
+    /** Window counts per forward pass, as the predictor batches them. */
+    private static int[] batchSizes(long windows, int batch) {
+        int passes = (int) ((windows + batch - 1) / batch);
+        int[] sizes = new int[passes];
+        for (int i = 0; i < passes; i++) {
+            sizes[i] = (int) Math.min(batch, windows - (long) i * batch);
+        }
+        return sizes;
+    }
+
+    /** Time of the forward passes alone, including copying inputs to the device and logits back. */
+    private static double rawPasses(SegmentationNetwork net, Plan plan, int[] batches) {
+        int[] patch = plan.patchSize;
+        long[] shape = new long[2 + patch.length];
+        shape[1] = plan.inputChannels;
+        for (int a = 0; a < patch.length; a++) {
+            shape[2 + a] = patch[patch.length - 1 - a];
+        }
+        int windowVoxels = SlidingWindow.gaussianImportanceMap(patch, SlidingWindow.DEFAULT_SIGMA_SCALE).length;
+        float[] host = new float[batches[0] * plan.inputChannels * windowVoxels];
+        Random r = new Random(2);
+        for (int i = 0; i < host.length; i++) {
+            host[i] = (float) r.nextGaussian();
+        }
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            long t0 = System.nanoTime();
+            for (int n : batches) {
+                shape[0] = n;
+                try (NDScope scope = new NDScope(); NDManager sub = net.manager().newSubManager()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray x = sub.create(Arrays.copyOf(host, n * plan.inputChannels * windowVoxels), new Shape(shape));
+                    net.forward(x, false).get(0).toFloatArray();
+                }
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+}

@@ -1,0 +1,157 @@
+package org.maskseg.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.io.DatasetCase;
+import org.maskseg.core.io.DatasetFolder;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.plan.DatasetFingerprint;
+import org.maskseg.core.plan.Plan;
+import org.maskseg.core.plan.PlanJson;
+import org.maskseg.core.plan.Planner;
+import org.maskseg.core.plan.PlannerOptions;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code maskseg plan}: the dataset fingerprint and the nnU-Net-style plan, printed as JSON. */
+@Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
+        description = { "Plans a network for a dataset (target spacing, patch and batch size, U-Net topology, "
+                + "normalisation) like nnU-Net's planner, and prints the plan as JSON on standard output.",
+                "Intensity statistics use only annotated foreground voxels (ignore-label voxels never count).",
+                "Edit the JSON or pass --override to change single values; train with the result." })
+public final class PlanCommand implements Callable<Integer> {
+
+    /** Exit code for unusable input or settings. */
+    static final int FAILED = 2;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of training images")
+    Path images;
+
+    @Option(names = "--labels", required = true, paramLabel = "DIR",
+            description = "folder of label images, same file names as the images")
+    Path labels;
+
+    @Option(names = "--ignore-label", paramLabel = "K",
+            description = "label value meaning 'not annotated' (default: highest class + 1)")
+    Integer ignoreLabel;
+
+    @Option(names = "--config", paramLabel = "2d|3d",
+            description = "network configuration (default: 2d for 2D images, 3d for 3D images)")
+    String config;
+
+    @Option(names = "--memory-gib", paramLabel = "GIB", defaultValue = "8",
+            description = "device memory for activations in GiB (default: ${DEFAULT-VALUE}, nnU-Net's reference)")
+    double memoryGiB;
+
+    @Option(names = "--max-batch-size", paramLabel = "B", defaultValue = "0",
+            description = "upper bound of the planned batch size (default: none)")
+    int maxBatchSize;
+
+    @Option(names = "--modalities", paramLabel = "NAME,...", split = ",",
+            description = "one name per channel; CT selects CT normalisation (clipping to dataset percentiles),"
+                    + " anything else per-image z-score (default: z-score for all)")
+    List<String> modalities;
+
+    @Option(names = "--override", paramLabel = "JSON|FILE",
+            description = "JSON object (or a file holding one) merged onto the plan, e.g. "
+                    + "{\"patchSize\":[128,128],\"batchSize\":4}")
+    String override;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "also write the plan to this file")
+    Path out;
+
+    @Option(names = "--fingerprint", paramLabel = "FILE",
+            description = "also write the dataset fingerprint (spacings, sizes, intensity and class statistics) "
+                    + "as JSON to this file")
+    Path fingerprintFile;
+
+    @Override
+    public Integer call() {
+        try {
+            Plan plan = plan();
+            if (out != null) {
+                PlanJson.write(plan, out);
+            }
+            System.out.println(PlanJson.toJson(plan));
+            return 0;
+        } catch (InvalidInputException e) {
+            return fail(e.getMessage());
+        } catch (IOException e) {
+            return fail(e.getMessage());
+        } catch (UncheckedIOException e) {
+            return fail(e.getCause().getMessage());
+        }
+    }
+
+    private Plan plan() throws IOException {
+        PlannerOptions options = new PlannerOptions(config == null ? null : config.toLowerCase(Locale.ROOT),
+                memoryGiB, maxBatchSize, modalities, overrideJson());
+        DatasetFolder dataset = DatasetFolder.open(images, labels);
+        List<DatasetCase> cases = dataset.cases();
+        List<LabelVolume> labelVolumes = new ArrayList<>(cases.size());
+        for (DatasetCase c : cases) {
+            labelVolumes.add(c.readLabels());
+        }
+        LabelSpec spec = LabelSpec.infer(labelVolumes, ignoreLabel);
+        // Images one at a time: only their intensity samples stay in memory.
+        DatasetFingerprint.Builder fingerprint = new DatasetFingerprint.Builder(spec);
+        for (int i = 0; i < cases.size(); i++) {
+            ImageVolume image = cases.get(i).readImage();
+            fingerprint.add(image, labelVolumes.get(i).withSpacing(image.spacing()));
+            labelVolumes.set(i, null);
+        }
+        DatasetFingerprint fp = fingerprint.build();
+        if (fingerprintFile != null) {
+            PlanJson.write(fp, fingerprintFile);
+        }
+        Plan plan = Planner.plan(fp, spec, options);
+        System.err.println(String.format(Locale.ROOT,
+                "planned %d case(s), %d class(es), ignore value %d: %s, patch %s, batch %d, %d stages, spacing %s",
+                fp.numCases(), spec.numClasses(), spec.ignoreValue(), plan.configuration,
+                Arrays.toString(plan.patchSize), plan.batchSize, plan.network.numStages,
+                Arrays.toString(plan.targetSpacing)));
+        return plan;
+    }
+
+    /** The --override value: inline JSON when it starts with '{', otherwise the path of a JSON file. */
+    private String overrideJson() throws IOException {
+        if (override == null || override.isBlank()) {
+            return null;
+        }
+        String v = override.strip();
+        if (v.startsWith("{")) {
+            return v;
+        }
+        Path file;
+        try {
+            file = Path.of(v);
+        } catch (InvalidPathException e) {
+            throw new InvalidInputException("--override must be a JSON object {...} or a JSON file, got '" + v + "'");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("--override must be a JSON object {...} or an existing JSON file; '" + v
+                    + "' is neither");
+        }
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    /** Prints {@code maskseg: <reason>} on stderr and returns the failure exit code. */
+    static int fail(String reason) {
+        System.err.println("maskseg: " + (reason == null ? "failed" : reason.replace('\n', ' ')));
+        return FAILED;
+    }
+}

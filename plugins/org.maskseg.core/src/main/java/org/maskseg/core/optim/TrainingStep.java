@@ -1,0 +1,129 @@
+package org.maskseg.core.optim;
+
+import java.util.Arrays;
+import java.util.Collection;
+
+import org.maskseg.core.data.Batch;
+import org.maskseg.core.loss.DeepSupervisionLoss;
+import org.maskseg.core.loss.MaskedDiceCeLoss;
+import org.maskseg.core.nn.SegmentationNetwork;
+import org.maskseg.core.plan.Plan;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+
+/**
+ * One optimisation step of a segmentation network on a batch: forward pass, deep-supervised masked loss,
+ * backward pass, gradient-norm clipping, Nesterov SGD update, gradients reset. Everything the step
+ * allocates on the device is freed before it returns, so native memory stays flat over any number of
+ * steps.
+ * <p>
+ * PyTorch allows one gradient recording per process at a time; steps of different networks running on
+ * different threads therefore take turns for their forward/backward part.
+ */
+public final class TrainingStep implements AutoCloseable {
+
+    private static final Object RECORDING = new Object();
+
+    private final SegmentationNetwork network;
+    private final DeepSupervisionLoss loss;
+    private final NesterovSgd optimiser;
+    private final double gradientClip;
+    private final Collection<NDArray> params;
+
+    /** What a step did. */
+    public record Result(float loss, float gradientNorm, boolean updated) {
+    }
+
+    /**
+     * @param network      the network to train
+     * @param loss         the loss over its outputs
+     * @param optimiser    the optimiser of the network's parameters; closed by {@link #close()}
+     * @param gradientClip maximal total gradient norm (≤ 0: no clipping)
+     */
+    public TrainingStep(SegmentationNetwork network, DeepSupervisionLoss loss, NesterovSgd optimiser,
+            double gradientClip) {
+        this.network = network;
+        this.loss = loss;
+        this.optimiser = optimiser;
+        this.gradientClip = gradientClip;
+        this.params = network.parameters().values();
+    }
+
+    /** Loss, optimiser and clipping as the plan sets them (nnU-Net's defaults unless overridden). */
+    public static TrainingStep forPlan(SegmentationNetwork network, Plan plan) {
+        DeepSupervisionLoss loss = new DeepSupervisionLoss(new MaskedDiceCeLoss(plan.numClasses, plan.batchDice));
+        NesterovSgd sgd = new NesterovSgd(network.parameters(), plan.training.momentum, plan.training.weightDecay);
+        return new TrainingStep(network, loss, sgd, plan.training.gradientClip);
+    }
+
+    public NesterovSgd optimiser() {
+        return optimiser;
+    }
+
+    public DeepSupervisionLoss loss() {
+        return loss;
+    }
+
+    /**
+     * Trains on one batch.
+     *
+     * @return the loss before the update, the total gradient norm before clipping, and whether the
+     *         parameters were updated: a step whose loss or gradient is not finite changes nothing
+     */
+    public Result run(Batch batch, double learningRate) {
+        checkBatch(batch);
+        try (NDScope scope = new NDScope(); NDManager step = network.manager().newSubManager()) {
+            NDArray x = step.create(batch.images(), new Shape(batch.imageShape()));
+            NDArray y = step.create(batch.labels(), new Shape(batch.labelShape()));
+            float value;
+            synchronized (RECORDING) {
+                try (GradientCollector gc = network.manager().getEngine().newGradientCollector()) {
+                    NDList out = network.forward(x, true);
+                    NDArray l = loss.compute(out, y);
+                    gc.backward(l);
+                    value = l.getFloat();
+                }
+            }
+            float norm = gradientClip > 0 ? Gradients.clipTotalNorm(params, gradientClip) : Gradients.totalNorm(params);
+            boolean finite = Float.isFinite(value) && Float.isFinite(norm);
+            if (finite) {
+                optimiser.step(learningRate);
+            }
+            Gradients.zero(params);
+            return new Result(value, norm, finite);
+        }
+    }
+
+    /** The loss on a batch without recording gradients or changing anything (validation). */
+    public float evaluate(Batch batch) {
+        checkBatch(batch);
+        float[] value = new float[1];
+        Autograd.withoutGrad(() -> {
+            try (NDScope scope = new NDScope(); NDManager step = network.manager().newSubManager()) {
+                NDArray x = step.create(batch.images(), new Shape(batch.imageShape()));
+                NDArray y = step.create(batch.labels(), new Shape(batch.labelShape()));
+                value[0] = loss.compute(network.forward(x, true), y).getFloat();
+            }
+        });
+        return value[0];
+    }
+
+    private void checkBatch(Batch b) {
+        if (b.channels() != network.inputChannels() || b.patchSize().length != network.spatialDims()) {
+            throw new IllegalArgumentException("batch with " + b.channels() + " channel(s) and patch "
+                    + Arrays.toString(b.patchSize()) + " does not fit a " + network.spatialDims() + "D network with "
+                    + network.inputChannels() + " input channel(s)");
+        }
+    }
+
+    /** Frees the optimiser state (the network stays open). */
+    @Override
+    public void close() {
+        optimiser.close();
+    }
+}

@@ -1,0 +1,152 @@
+package org.maskseg.core.predict;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.model.TrainingMetadata;
+import org.maskseg.core.nn.PlainConvUNet;
+import org.maskseg.core.plan.Plan;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+
+class ModelPredictorTest {
+
+    private static Plan plan2d(int[] patch, double[] spacing) {
+        Plan p = new Plan();
+        p.configuration = "2d";
+        p.patchSize = patch;
+        p.targetSpacing = spacing;
+        p.numClasses = 2;
+        p.ignoreValue = 2;
+        return p;
+    }
+
+    private static ImageVolume image(long[] size, double[] spacing, long seed) {
+        ImageVolume img = ImageVolume.create("case_7", size, 1, spacing);
+        Random r = new Random(seed);
+        float[] d = img.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) (50 + 10 * r.nextGaussian());
+        }
+        return img;
+    }
+
+    @Test
+    void labelsComeFromZScoredIntensitiesOnTheOriginalGrid() {
+        // logits (z, 2z + 1) of the z-scored intensity: class 1 wherever z > -1
+        ImageVolume img = image(new long[] {70, 50}, new double[] {1, 1}, 1);
+        try (FakeNetwork net = FakeNetwork.pointwise(2, 1, 2);
+                ModelPredictor p = new ModelPredictor(net, plan2d(new int[] {32, 32}, new double[] {1, 1}),
+                        LabelSpec.withDefaultIgnore(2), PredictionSettings.DEFAULTS)) {
+            Prediction result = p.predict(img, Prediction.Outputs.ALL, null);
+            float[] d = img.data();
+            double mean = 0;
+            for (float v : d) {
+                mean += v;
+            }
+            mean /= d.length;
+            double var = 0;
+            for (float v : d) {
+                var += (v - mean) * (v - mean);
+            }
+            double std = Math.sqrt(var / d.length);
+            int[] labels = result.labels().data();
+            int checked = 0;
+            for (int i = 0; i < d.length; i++) {
+                double z = (d[i] - mean) / std;
+                if (Math.abs(z + 1) > 1e-3) {
+                    assertEquals(z > -1 ? 1 : 0, labels[i], "voxel " + i);
+                    checked++;
+                }
+                // softmax of (z, 2z + 1): p1 = 1 / (1 + exp(-(z + 1)))
+                assertEquals(1 / (1 + Math.exp(-(z + 1))), result.probabilities().data()[d.length + i], 1e-4);
+            }
+            assertTrue(checked > d.length - 10);
+            assertEquals("case_7", result.labels().name());
+            assertEquals(1, result.uncertainty().channels());
+        }
+    }
+
+    @Test
+    void predictionIsResampledBackToTheImageGridAndSpacing() {
+        // image at spacing (0.5, 2), plan at (1, 1): the network sees 35 x 100, the result is 70 x 50 again
+        ImageVolume img = image(new long[] {70, 50}, new double[] {0.5, 2}, 2);
+        try (FakeNetwork net = FakeNetwork.constant(2, 1, 0.5f, -0.5f);
+                ModelPredictor p = new ModelPredictor(net, plan2d(new int[] {32, 32}, new double[] {1, 1}),
+                        LabelSpec.withDefaultIgnore(2), PredictionSettings.DEFAULTS)) {
+            Prediction result = p.predict(img, Prediction.Outputs.ALL, null);
+            assertArrayEquals(new long[] {70, 50}, result.labels().size());
+            assertArrayEquals(new double[] {0.5, 2}, result.labels().spacing());
+            assertArrayEquals(new long[] {70, 50}, result.probabilities().spatialSize());
+            assertArrayEquals(new double[] {0.5, 2}, result.probabilities().spacing());
+            for (int v : result.labels().data()) {
+                assertEquals(0, v);
+            }
+            double p0 = 1 / (1 + Math.exp(-1));
+            for (int i = 0; i < 3500; i++) {
+                assertEquals(p0, result.probabilities().data()[i], 1e-6);
+            }
+            assertTrue(net.inputShapes.stream().allMatch(s -> s.get(2) == 32 && s.get(3) == 32));
+        }
+    }
+
+    @Test
+    void imagesThatDoNotFitTheModelAreRefused() {
+        try (FakeNetwork net = FakeNetwork.pointwise(2, 1, 2);
+                ModelPredictor p = new ModelPredictor(net, plan2d(new int[] {32, 32}, new double[] {1, 1}),
+                        LabelSpec.withDefaultIgnore(2), PredictionSettings.DEFAULTS)) {
+            ImageVolume twoChannels = ImageVolume.create("rgb", new long[] {40, 40}, 2, new double[] {1, 1});
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> p.predict(twoChannels, Prediction.Outputs.LABELS_ONLY, null));
+            assertTrue(e.getMessage().contains("rgb"), e.getMessage());
+            ImageVolume nan = image(new long[] {40, 40}, new double[] {1, 1}, 3);
+            nan.data()[5] = Float.NaN;
+            assertThrows(InvalidInputException.class, () -> p.predict(nan, Prediction.Outputs.LABELS_ONLY, null));
+        }
+    }
+
+    /** A small U-Net plan: 32 x 32 patch, 3 stages of 8, 16, 32 features. */
+    static Plan smallUNetPlan() {
+        Plan p = plan2d(new int[] {32, 32}, new double[] {1, 1});
+        p.network.numStages = 3;
+        p.network.features = new int[] {8, 16, 32};
+        p.network.strides = new int[][] {{1, 1}, {2, 2}, {2, 2}};
+        p.network.kernelSizes = new int[][] {{3, 3}, {3, 3}, {3, 3}};
+        return p;
+    }
+
+    static TrainingMetadata metadata() {
+        return new TrainingMetadata(1, 1, 1, new double[] {0.5}, 0.5, 0.5, 0, "last", "completed", 7L, 1, "2026-01-01T00:00:00Z",
+                "cpu()", 1, 0, null);
+    }
+
+    @Test
+    void openBuildsTheModelsNetworkWithItsWeights() {
+        Plan plan = smallUNetPlan();
+        LabelSpec labels = LabelSpec.withDefaultIgnore(2);
+        ImageVolume img = image(new long[] {45, 40}, new double[] {1, 1}, 4);
+        try (NDManager m = TorchRuntime.newManager(Device.cpu())) {
+            PlainConvUNet source = PlainConvUNet.fromPlan(m, plan, 7);
+            TrainedModel model = TrainedModel.of(plan, labels, metadata(), source);
+            float[] expected;
+            try (ModelPredictor direct = new ModelPredictor(source, plan, labels, PredictionSettings.DEFAULTS)) {
+                expected = direct.predict(img, Prediction.Outputs.ALL, null).probabilities().data();
+            }
+            try (ModelPredictor opened = ModelPredictor.open(model, Device.cpu(), PredictionSettings.DEFAULTS)) {
+                float[] actual = opened.predict(img, Prediction.Outputs.ALL, null).probabilities().data();
+                assertArrayEquals(expected, actual, 1e-5f);
+            }
+        }
+    }
+}
