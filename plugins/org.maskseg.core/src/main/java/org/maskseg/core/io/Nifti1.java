@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
@@ -334,9 +335,17 @@ final class Nifti1 {
             short datatype, Geometry geometry) throws IOException {
         ByteBuffer header = header(size, channels, spacing, datatype, geometry);
         try (OutputStream file = Files.newOutputStream(temp);
-                OutputStream out = gzip ? new GZIPOutputStream(file, 1 << 16) : new BufferedOutputStream(file, 1 << 16)) {
+                OutputStream out = gzip ? new FastGzipStream(file) : new BufferedOutputStream(file, 1 << 16)) {
             out.write(header.array());
             writeVoxels(out, data, datatype);
+        }
+    }
+
+    /** Gzip at the fastest deflate level: several times faster than the default on image data. */
+    private static final class FastGzipStream extends GZIPOutputStream {
+        FastGzipStream(OutputStream out) throws IOException {
+            super(out, 1 << 16);
+            def.setLevel(Deflater.BEST_SPEED);
         }
     }
 
