@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -234,7 +235,7 @@ final class Nifti1 {
             }
         }
         if (dims.length > 3 && dims[3] == 1) {
-            dims = java.util.Arrays.copyOf(dims, 3);
+            dims = Arrays.copyOf(dims, 3);
         }
         short datatype = b.getShort(70);
         int bitpix = b.getShort(72);
