@@ -232,4 +232,19 @@ class BatchLoaderTest {
         assertTrue(org.maskseg.core.sampling.ClassLocations.cached(NUCLEI.get(0), 2)
                 == org.maskseg.core.sampling.ClassLocations.cached(NUCLEI.get(0), 2));
     }
+
+    @Test
+    void anInterruptedWaitLosesNoBatch() throws InterruptedException {
+        List<Batch> expected;
+        try (BatchLoader l = BatchLoader.training(NUCLEI, nucleiSettings(1), 55)) {
+            expected = take(l, 2);
+        }
+        try (BatchLoader l = BatchLoader.training(NUCLEI, nucleiSettings(2), 55)) {
+            List<Batch> got = new ArrayList<>(take(l, 1));
+            Thread.currentThread().interrupt();
+            assertThrows(InterruptedException.class, l::next);
+            got.addAll(take(l, 1));
+            assertSameBatches(expected, got);
+        }
+    }
 }
