@@ -217,8 +217,15 @@ class BatchLoaderTest {
         plan.numClasses = 2;
         plan.training.validationIterations = 2;
         List<Batch> viaPlan, direct, validation;
-        try (BatchLoader l = BatchLoader.open(NUCLEI, plan, 31, true, 2)) {
-            viaPlan = take(l, 3);
+        // The trainer's factory type accepts the loader directly.
+        org.maskseg.core.train.BatchSourceFactory factory = BatchLoader::open;
+        try (BatchSource l = factory.open(NUCLEI, plan, 31, true, 2)) {
+            viaPlan = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Batch b = l.next();
+                viaPlan.add(new Batch(b.images().clone(), b.labels().clone(), b.batchSize(), b.channels(),
+                        b.patchSize()));
+            }
         }
         try (BatchLoader l = BatchLoader.training(NUCLEI, BatchSettings.fromPlan(plan).withThreads(1), 31)) {
             direct = take(l, 3);
