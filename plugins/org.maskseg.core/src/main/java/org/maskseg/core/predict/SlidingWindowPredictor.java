@@ -273,7 +273,7 @@ public final class SlidingWindowPredictor {
         for (int d = 0; d < patch.length; d++) {
             window[d] = patch[d];
         }
-        return new Geometry(size, window, settings.step());
+        return new Geometry(size, window, patch.length, settings.step());
     }
 
     /** Image, padded image and window sizes as (x, y, z), z = 1 for 2D; window starts per axis. */
@@ -284,13 +284,21 @@ public final class SlidingWindowPredictor {
         final int[] window;
         final int[][] starts = new int[3][];
 
-        Geometry(int[] size, int[] window, double step) {
+        /** @param networkAxes the axes the network sees (x, y[, z]); the others are visited one slice at a time */
+        Geometry(int[] size, int[] window, int networkAxes, double step) {
             this.size = size;
             this.window = window;
             for (int d = 0; d < 3; d++) {
                 padded[d] = Math.max(size[d], window[d]);
                 before[d] = SlidingWindow.paddingBefore(size[d], window[d]);
-                starts[d] = SlidingWindow.windowStarts(padded[d], window[d], step);
+                if (d < networkAxes) {
+                    starts[d] = SlidingWindow.windowStarts(padded[d], window[d], step);
+                } else {
+                    starts[d] = new int[size[d]];
+                    for (int i = 0; i < size[d]; i++) {
+                        starts[d][i] = i;
+                    }
+                }
             }
         }
 

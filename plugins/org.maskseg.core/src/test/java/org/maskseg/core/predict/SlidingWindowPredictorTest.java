@@ -230,6 +230,10 @@ class SlidingWindowPredictorTest {
             for (ai.djl.ndarray.types.Shape in : net.inputShapes) {
                 assertEquals(4, in.dimension());
             }
+            // each slice exactly once: 5 slices x 2 x 1 windows (y = 30 -> ceil(6 / 12) + 1 = 2, x = 40 -> 2)
+            SlidingWindowPredictor sp = new SlidingWindowPredictor(net, patch, PredictionSettings.DEFAULTS);
+            assertEquals(5 * 2 * 2, sp.windowCount(vol.spatialSize()));
+            assertEquals(5 * 2 * 2, net.inputShapes.stream().mapToLong(s -> s.get(0)).sum());
             // Coordinates: every slice equals the 2D prediction of a single slice.
             ImageVolume lc = new SlidingWindowPredictor(coords, patch, PredictionSettings.DEFAULTS).predictLogits(vol, null);
             ImageVolume slice = randomImage(new long[] {40, 30}, 1, 10);
