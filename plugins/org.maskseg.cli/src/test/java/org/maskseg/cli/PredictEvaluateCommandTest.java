@@ -272,4 +272,23 @@ class PredictEvaluateCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().contains("--ignore-label 255"), r.err());
     }
+
+    @Test
+    void heldOutCasesAreSegmentedWrittenAndScored() throws IOException {
+        org.maskseg.core.io.DatasetFolder folder = org.maskseg.core.io.DatasetFolder.open(images, references);
+        Path out = tmp.resolve("held-out");
+        List<String> lines = new java.util.ArrayList<>();
+        org.maskseg.core.metrics.DatasetMetrics scores = PredictCommand.segmentAndScore(TrainedModel.load(model),
+                folder.cases().subList(0, 2), out, Device.cpu(), org.maskseg.core.train.CancellationToken.create(),
+                lines::add);
+        assertEquals(2, scores.cases().size());
+        assertEquals(2, lines.size());
+        assertEquals(fileNames(images).subList(0, 2), fileNames(out));
+        for (CaseMetrics m : scores.cases()) {
+            CaseMetrics expected = SegmentationMetrics.evaluate(m.name(),
+                    ImageFiles.readLabels(references.resolve(m.name() + ".png")),
+                    ImageFiles.readLabels(out.resolve(m.name() + ".png")), new LabelSpec(2, 2, null));
+            assertEquals(expected, m);
+        }
+    }
 }
