@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
@@ -99,18 +100,29 @@ public final class TrainingStep implements AutoCloseable {
         }
     }
 
-    /** The loss on a batch without recording gradients or changing anything (validation). */
-    public float evaluate(Batch batch) {
+    /** Result of {@link #validate}: the loss and the full-resolution argmax prediction. */
+    public record Validation(float loss, int[] prediction) {
+    }
+
+    /**
+     * Evaluates a batch without recording gradients or changing anything: the (deep-supervised) loss as in
+     * training, and the class of highest logit per voxel of the full-resolution output, C order
+     * (n, [z,] y, x) like {@link Batch#labels()}.
+     */
+    public Validation validate(Batch batch) {
         checkBatch(batch);
-        float[] value = new float[1];
+        Validation[] result = new Validation[1];
         Autograd.withoutGrad(() -> {
             try (NDScope scope = new NDScope(); NDManager step = network.manager().newSubManager()) {
                 NDArray x = step.create(batch.images(), new Shape(batch.imageShape()));
                 NDArray y = step.create(batch.labels(), new Shape(batch.labelShape()));
-                value[0] = loss.compute(network.forward(x, true), y).getFloat();
+                NDList out = network.forward(x, true);
+                float value = loss.compute(out, y).getFloat();
+                int[] prediction = out.get(0).argMax(1).toType(DataType.INT32, false).toIntArray();
+                result[0] = new Validation(value, prediction);
             }
         });
-        return value[0];
+        return result[0];
     }
 
     private void checkBatch(Batch b) {

@@ -208,4 +208,28 @@ class BatchLoaderTest {
                 () -> BatchLoader.training(List.of(NUCLEI.get(0), twoChannels), s, 1));
         assertTrue(e.getMessage().contains("'vol'"), e.getMessage());
     }
+
+    @Test
+    void opensFromAPlanLikeTheTrainerDoes() throws InterruptedException {
+        org.maskseg.core.plan.Plan plan = new org.maskseg.core.plan.Plan();
+        plan.patchSize = new int[] {64, 48};
+        plan.batchSize = 3;
+        plan.numClasses = 2;
+        plan.training.validationIterations = 2;
+        List<Batch> viaPlan, direct, validation;
+        try (BatchLoader l = BatchLoader.open(NUCLEI, plan, 31, true, 2)) {
+            viaPlan = take(l, 3);
+        }
+        try (BatchLoader l = BatchLoader.training(NUCLEI, BatchSettings.fromPlan(plan).withThreads(1), 31)) {
+            direct = take(l, 3);
+        }
+        assertSameBatches(direct, viaPlan);
+        try (BatchLoader l = BatchLoader.open(NUCLEI, plan, 31, false, 0)) {
+            validation = take(l, 3);
+        }
+        assertSameBatches(validation.subList(0, 1), validation.subList(2, 3));
+        // The voxel index is shared between loaders on the same labels.
+        assertTrue(org.maskseg.core.sampling.ClassLocations.cached(NUCLEI.get(0), 2)
+                == org.maskseg.core.sampling.ClassLocations.cached(NUCLEI.get(0), 2));
+    }
 }

@@ -18,7 +18,9 @@ import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.plan.Plan;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 
 class TrainingStepTest {
@@ -112,7 +114,38 @@ class TrainingStepTest {
     }
 
     @Test
-    void evaluationChangesNothingAndMatchesTrainingLoss() {
+    void nonFiniteLossLeavesParametersUnchanged() {
+        int size = 16;
+        Plan plan = tinyPlan(size);
+        Batch good = toyBatch(new Random(3), 2, size);
+        float[] img = good.images().clone();
+        img[5] = Float.NaN;
+        Batch bad = new Batch(img, good.labels(), 2, 1, good.patchSize());
+        try (NDManager root = TorchRuntime.newManager(Device.cpu());
+                PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 7);
+                TrainingStep step = TrainingStep.forPlan(net, plan)) {
+            step.run(good, 0.01);
+            Map<String, float[]> before = net.exportParameters();
+            Map<String, float[]> momentum = step.optimiser().exportState();
+            TrainingStep.Result res = step.run(bad, 0.01);
+            assertTrue(!res.updated() && Float.isNaN(res.loss()), res.toString());
+            Map<String, float[]> after = net.exportParameters();
+            for (String k : before.keySet()) {
+                assertArrayEquals(before.get(k), after.get(k), 0f, k);
+                assertArrayEquals(momentum.get(k), step.optimiser().exportState().get(k), 0f, k);
+            }
+            // and the next good batch trains normally (no NaN left in the gradients)
+            assertTrue(step.run(good, 0.01).updated());
+            for (float[] v : net.exportParameters().values()) {
+                for (float f : v) {
+                    assertTrue(Float.isFinite(f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void validationChangesNothingMatchesTrainingLossAndPredictsArgmax() {
         int size = 32;
         Plan plan = tinyPlan(size);
         Batch batch = toyBatch(new Random(2), 2, size);
@@ -120,14 +153,27 @@ class TrainingStepTest {
                 PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 7);
                 TrainingStep step = TrainingStep.forPlan(net, plan)) {
             Map<String, float[]> before = net.exportParameters();
-            float eval = step.evaluate(batch);
+            TrainingStep.Validation v = step.validate(batch);
+            float eval = v.loss();
+            assertEquals(batch.labels().length, v.prediction().length);
+            try (NDManager m = root.newSubManager()) {
+                NDArray logits = net.forward(m.create(batch.images(), new Shape(batch.imageShape())), false).get(0);
+                float[] l = logits.toFloatArray();
+                int vox = size * size;
+                for (int b = 0; b < 2; b++) {
+                    for (int i = 0; i < vox; i++) {
+                        int expected = l[(b * 2 + 1) * vox + i] > l[(b * 2) * vox + i] ? 1 : 0;
+                        assertEquals(expected, v.prediction()[b * vox + i]);
+                    }
+                }
+            }
             Map<String, float[]> after = net.exportParameters();
             for (String k : before.keySet()) {
                 assertArrayEquals(before.get(k), after.get(k), 0f, k);
             }
             TrainingStep.Result res = step.run(batch, 0.01);
             assertEquals(eval, res.loss(), 1e-5f);
-            assertTrue(step.evaluate(batch) < eval, "one step on the same batch lowers its loss");
+            assertTrue(step.validate(batch).loss() < eval, "one step on the same batch lowers its loss");
         }
     }
 }
