@@ -312,4 +312,18 @@ class SlidingWindowPredictorTest {
             }
         }
     }
+
+    @Test
+    void deviceOutOfMemoryNamesTheSettingToLower() {
+        try (FakeNetwork oom = FakeNetwork.failing(2, "CUDA out of memory. Tried to allocate 2.00 GiB");
+                FakeNetwork other = FakeNetwork.failing(2, "some other engine failure")) {
+            ImageVolume img = randomImage(new long[] {40, 40}, 1, 13);
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> new SlidingWindowPredictor(oom, new int[] {32, 32}, PredictionSettings.DEFAULTS).predictLogits(img, null));
+            assertTrue(e.getMessage().contains("ran out of memory") && e.getMessage().contains("batch windows setting (now 4)"),
+                    e.getMessage());
+            assertThrows(ai.djl.engine.EngineException.class,
+                    () -> new SlidingWindowPredictor(other, new int[] {32, 32}, PredictionSettings.DEFAULTS).predictLogits(img, null));
+        }
+    }
 }
