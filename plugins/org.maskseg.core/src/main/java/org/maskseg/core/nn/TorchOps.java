@@ -1,5 +1,7 @@
 package org.maskseg.core.nn;
 
+import java.util.Arrays;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -34,7 +36,7 @@ public final class TorchOps {
      */
     public static NDArray conv(NDArray x, NDArray weight, NDArray bias, long[] stride, long[] padding) {
         long[] dilation = new long[stride.length];
-        java.util.Arrays.fill(dilation, 1);
+        Arrays.fill(dilation, 1);
         return x.getNDArrayInternal()
                 .convolution(x, weight, bias, new Shape(stride), new Shape(padding), new Shape(dilation), 1)
                 .singletonOrThrow();
@@ -58,7 +60,7 @@ public final class TorchOps {
         for (int i = 0; i < d; i++) {
             if (ws.get(2 + i) != stride[i]) {
                 throw new IllegalArgumentException("transposed convolution kernel " + ws + " does not match stride "
-                        + java.util.Arrays.toString(stride));
+                        + Arrays.toString(stride));
             }
             block *= stride[i];
         }
@@ -74,12 +76,12 @@ public final class TorchOps {
         long[] kShape = new long[2 + d];
         kShape[0] = cOut * block;
         kShape[1] = cIn;
-        java.util.Arrays.fill(kShape, 2, 2 + d, 1);
+        Arrays.fill(kShape, 2, 2 + d, 1);
         NDArray k = attach(weight.transpose(perm), local);
         NDArray k2 = attach(k.reshape(kShape), local);
         long[] ones = new long[d];
         long[] zeros = new long[d];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         // bias per output channel, repeated for each position in the block: added by the convolution
         // itself instead of by a separate pass over the upsampled output
         NDArray b2 = bias == null ? null : attach(bias.repeat(0, block), local);
