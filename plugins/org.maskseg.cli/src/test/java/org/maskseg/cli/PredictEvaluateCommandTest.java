@@ -283,14 +283,16 @@ class PredictEvaluateCommandTest {
     @Test
     void heldOutCasesAreSegmentedWrittenAndScored() throws IOException {
         org.maskseg.core.io.DatasetFolder folder = org.maskseg.core.io.DatasetFolder.open(images, references);
-        Path out = tmp.resolve("held-out");
+        Path demo = tmp.resolve("held-out");
+        Path out = demo.resolve("predictions");
         List<String> lines = new java.util.ArrayList<>();
-        org.maskseg.core.metrics.DatasetMetrics scores = PredictCommand.segmentAndScore(TrainedModel.load(model),
-                folder.cases().subList(0, 2), out, Device.cpu(), org.maskseg.core.train.CancellationToken.create(),
-                lines::add);
+        org.maskseg.core.metrics.DatasetMetrics scores = PredictCommand.evaluateHeldOut(TrainedModel.load(model),
+                folder.cases().subList(0, 2), demo, org.maskseg.core.train.CancellationToken.create(), lines::add);
         assertEquals(2, scores.cases().size());
-        assertEquals(2, lines.size());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("mean (foreground)")), lines.toString());
         assertEquals(fileNames(images).subList(0, 2), fileNames(out));
+        JsonNode json = new ObjectMapper().readTree(demo.resolve("scores.json").toFile());
+        assertEquals(2, json.get("cases").size());
         for (CaseMetrics m : scores.cases()) {
             CaseMetrics expected = SegmentationMetrics.evaluate(m.name(),
                     ImageFiles.readLabels(references.resolve(m.name() + ".png")),
