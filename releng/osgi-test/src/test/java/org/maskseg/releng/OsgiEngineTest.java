@@ -1,0 +1,130 @@
+package org.maskseg.releng;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.namespace.HostNamespace;
+
+/**
+ * The engine inside a real OSGi framework, as in KNIME: DJL must find its engine provider and the bundled
+ * libtorch through bundle class loaders, and training and prediction must run through the engine bundle.
+ */
+class OsgiEngineTest {
+
+    private static OsgiFramework osgi;
+    private static Map<String, Object> probe;
+    private static Path engineCache;
+
+    @BeforeAll
+    static void runProbe() throws Exception {
+        osgi = OsgiFramework.launch();
+        // a fresh cache proves that libtorch is extracted from the fragment inside the framework
+        engineCache = Files.createDirectories(OsgiFramework.work().resolve("engine-cache"));
+        System.setProperty("ENGINE_CACHE_DIR", engineCache.toString());
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // like a KNIME worker thread: the context class loader sees no DJL class or resource
+        try (URLClassLoader unrelated = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader())) {
+            thread.setContextClassLoader(unrelated);
+            Class<?> probeClass = osgi.bundle(OsgiFramework.PROBE_BUNDLE).loadClass("org.maskseg.releng.probe.EngineProbe");
+            @SuppressWarnings("unchecked")
+            Callable<Map<String, Object>> call = (Callable<Map<String, Object>>) probeClass.getConstructor().newInstance();
+            probe = call.call();
+        } finally {
+            thread.setContextClassLoader(previous);
+            System.clearProperty("ENGINE_CACHE_DIR");
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (osgi != null) {
+            osgi.close();
+        }
+    }
+
+    @Test
+    void everyBundleIsActiveAndTheNativeFragmentsAttachToTheEngine() {
+        for (Bundle b : osgi.bundles.values()) {
+            boolean fragment = b.getHeaders().get("Fragment-Host") != null;
+            assertEquals(fragment ? Bundle.RESOLVED : Bundle.ACTIVE, b.getState(), b.getSymbolicName());
+        }
+        BundleWiring engine = osgi.bundle("ai.djl.pytorch.engine").adapt(BundleWiring.class);
+        List<String> fragments = engine.getProvidedWires(HostNamespace.HOST_NAMESPACE).stream()
+                .map(BundleWire::getRequirer).map(r -> r.getSymbolicName()).sorted().toList();
+        assertEquals(List.of("ai.djl.pytorch.jni", "ai.djl.pytorch.native.cpu.linux.x86_64"), fragments);
+    }
+
+    @Test
+    void theEngineBundleImportsDjlFromTheWrappedBundles() {
+        BundleWiring core = osgi.bundle("org.maskseg.core").adapt(BundleWiring.class);
+        Map<String, String> providers = new java.util.TreeMap<>();
+        for (BundleWire w : core.getRequiredWires("osgi.wiring.package")) {
+            providers.put((String) w.getCapability().getAttributes().get("osgi.wiring.package"),
+                    w.getProvider().getSymbolicName());
+        }
+        assertEquals("ai.djl.api", providers.get("ai.djl.ndarray"));
+        assertEquals("ai.djl.pytorch.engine", providers.get("ai.djl.pytorch.engine"));
+        assertEquals("net.imglib2", providers.get("net.imglib2"));
+        assertEquals("com.fasterxml.jackson.core.jackson-databind", providers.get("com.fasterxml.jackson.databind"));
+        assertEquals("org.jfree.jfreechart", providers.get("org.jfree.chart"));
+    }
+
+    @Test
+    void djlFindsThePyTorchEngineThroughTheBundles() throws Exception {
+        assertEquals("PyTorch", probe.get("engineName"));
+        assertEquals(System.getProperty("maskseg.pytorch.version"), probe.get("engineVersion"));
+        Class<?> engineClass = (Class<?>) probe.get("engineClass");
+        assertEquals("ai.djl.pytorch.engine", FrameworkUtil.getBundle(engineClass).getSymbolicName());
+        // libtorch came out of the native fragment into the fresh cache, not from an earlier run
+        try (Stream<Path> files = Files.walk(engineCache)) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("libtorch_cpu.so")),
+                    "libtorch_cpu.so not extracted into " + engineCache);
+        }
+    }
+
+    @Test
+    void aMatrixProductRunsOnTheBundledLibtorch() {
+        // [[1,2],[3,4]]^2 = [[7,10],[15,22]]
+        assertArrayEquals(new float[] {7, 10, 15, 22}, (float[]) probe.get("matMul"));
+    }
+
+    @Test
+    void aPlannedUNetTrainsForAFewStepsAndPredicts() {
+        @SuppressWarnings("unchecked")
+        List<Float> losses = (List<Float>) probe.get("losses");
+        assertEquals(3, losses.size());
+        for (float loss : losses) {
+            assertTrue(Float.isFinite(loss) && loss > 0, "loss " + loss);
+        }
+        assertEquals(3, probe.get("updates"));
+        int[] patch = (int[]) probe.get("patchSize");
+        assertNotNull(patch);
+        assertArrayEquals(new long[] {32, 32}, (long[]) probe.get("predictionSize"));
+        int[] labels = (int[]) probe.get("predictionLabels");
+        assertEquals(32 * 32, labels.length);
+        for (int v : labels) {
+            assertTrue(v == 0 || v == 1, "predicted label " + v);
+        }
+        assertNotEquals(null, labels);
+    }
+}
