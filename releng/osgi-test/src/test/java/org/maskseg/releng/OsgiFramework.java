@@ -60,7 +60,7 @@ final class OsgiFramework implements AutoCloseable {
         Path wrapped = Files.createDirectories(work.resolve("bundles"));
 
         List<Path> files = new ArrayList<>();
-        ReleaseTarget target = ReleaseTarget.read(repository().resolve("releng/tycho/maskseg.target"));
+        ReleaseTarget target = ReleaseTarget.read(repository().resolve("releng/tycho/target-platform/maskseg-target.target"));
         for (ReleaseTarget.Artifact a : target.artifacts) {
             Path jar = copied.resolve(a.fileName());
             if (!Files.isRegularFile(jar)) {

@@ -11,7 +11,7 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** The Maven Central part of the release target platform (releng/tycho/maskseg.target). */
+/** The Maven Central part of the release target platform (releng/tycho/target-platform/maskseg-target.target). */
 final class ReleaseTarget {
 
     /**
