@@ -1,30 +1,28 @@
 package org.maskseg.releng.probe;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.maskseg.core.data.Batch;
-import org.maskseg.core.data.BatchLoader;
-import org.maskseg.core.data.BatchSource;
-import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
-import org.maskseg.core.labels.LabelSpec;
-import org.maskseg.core.nn.PlainConvUNet;
-import org.maskseg.core.optim.TrainingStep;
-import org.maskseg.core.plan.DatasetFingerprint;
-import org.maskseg.core.plan.Plan;
-import org.maskseg.core.plan.Planner;
+import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
 import org.maskseg.core.predict.PredictionMonitor;
 import org.maskseg.core.predict.PredictionSettings;
-import org.maskseg.core.preprocess.Preprocessor;
+import org.maskseg.core.train.CancellationToken;
+import org.maskseg.core.train.EpochStats;
+import org.maskseg.core.train.Trainer;
+import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.TrainingListener;
+import org.maskseg.core.train.TrainingResult;
+import org.maskseg.core.train.TrainingSettings;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -34,8 +32,9 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Runs inside the OSGi framework, loaded from its own bundle: starts the engine through the MaskSeg bundle,
- * computes a matrix product, trains a planned U-Net for a few steps on small synthetic images with an ignore
- * band, and predicts one image. Returns plain Java values (and the engine class) so that the caller outside
+ * computes a matrix product, runs a training job (fingerprint, plan, preprocessing, one short epoch with
+ * validation, model file, checkpoint and curves) on small synthetic images with an ignore band, and predicts
+ * one image with the model read back from its file. Returns plain Java values (and the engine class) so that the caller outside
  * the framework can check them without sharing any MaskSeg or DJL class.
  */
 public final class EngineProbe implements Callable<Map<String, Object>> {
@@ -44,6 +43,13 @@ public final class EngineProbe implements Callable<Map<String, Object>> {
     static final int CASES = 4;
     static final int STEPS = 3;
     static final int IGNORE = 255;
+
+    private final Path workFolder;
+
+    /** @param workFolder where the trainer writes its model, checkpoint and curves */
+    public EngineProbe(Path workFolder) {
+        this.workFolder = workFolder;
+    }
 
     @Override
     public Map<String, Object> call() throws Exception {
@@ -59,37 +65,26 @@ public final class EngineProbe implements Callable<Map<String, Object>> {
             out.put("matMul", a.matMul(a).toFloatArray());
         }
 
-        LabelSpec spec = new LabelSpec(2, IGNORE, List.of("background", "disk"));
         List<ImageVolume> images = new ArrayList<>();
         List<LabelVolume> labels = new ArrayList<>();
         for (int i = 0; i < CASES; i++) {
             images.add(diskImage("case" + i, 8 + 2 * i));
             labels.add(diskLabels("case" + i, 8 + 2 * i));
         }
-        DatasetFingerprint fingerprint = DatasetFingerprint.compute(images, labels, spec);
-        Plan plan = Planner.plan(fingerprint, spec, PlannerOptions.defaults());
-        out.put("patchSize", plan.patchSize.clone());
-        List<TrainingCase> cases = new ArrayList<>();
-        for (int i = 0; i < CASES; i++) {
-            cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
-        }
+        TrainingSettings settings = TrainingSettings.builder().epochs(1).iterationsPerEpoch(STEPS)
+                .validationIterations(1).batchSize(2).patchSize(SIZE, SIZE).seed(3).device("cpu").threads(2)
+                .loaderThreads(1).workFolder(workFolder).build();
+        TrainingResult result = TrainingJob.run(images, labels, IGNORE, settings, PlannerOptions.defaults(),
+                TrainingListener.NONE, CancellationToken.create());
+        EpochStats epoch = result.history().get(0);
+        out.put("epochs", result.history().size());
+        out.put("trainLoss", epoch.trainLoss());
+        out.put("validationLoss", epoch.validationLoss());
+        out.put("classes", result.finalModel().labels().numClasses());
 
-        List<Float> losses = new ArrayList<>();
-        int updates = 0;
-        try (NDManager manager = TorchRuntime.newManager(Device.cpu());
-                PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, 7);
-                TrainingStep step = TrainingStep.forPlan(network, plan);
-                BatchSource batches = BatchLoader.open(cases, plan, 11, true, 1)) {
-            for (int s = 0; s < STEPS; s++) {
-                Batch batch = batches.next();
-                TrainingStep.Result result = step.run(batch, plan.training.initialLearningRate);
-                losses.add(result.loss());
-                updates += result.updated() ? 1 : 0;
-            }
-            out.put("losses", losses);
-            out.put("updates", updates);
-
-            ModelPredictor predictor = new ModelPredictor(network, plan, spec, PredictionSettings.DEFAULTS);
+        // the model file the trainer wrote, read back and used for a sliding-window prediction
+        TrainedModel model = TrainedModel.load(workFolder.resolve(Trainer.BEST_MODEL));
+        try (ModelPredictor predictor = ModelPredictor.open(model, Device.cpu(), PredictionSettings.DEFAULTS)) {
             Prediction prediction = predictor.predict(images.get(0), Prediction.Outputs.LABELS_ONLY,
                     PredictionMonitor.NONE);
             out.put("predictionSize", prediction.labels().size());
