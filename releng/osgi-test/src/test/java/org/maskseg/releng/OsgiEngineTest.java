@@ -61,6 +61,9 @@ class OsgiEngineTest {
         if (osgi != null) {
             osgi.close();
         }
+        // the extracted and the wrapped libtorch take about 900 MB; the training output stays for inspection
+        OsgiFramework.deleteTree(OsgiFramework.work().resolve("engine-cache"));
+        OsgiFramework.deleteTree(OsgiFramework.work().resolve("bundles"));
     }
 
     @Test
