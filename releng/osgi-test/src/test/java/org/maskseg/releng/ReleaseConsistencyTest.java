@@ -38,6 +38,8 @@ class ReleaseConsistencyTest {
 
     /** Bundles that the features the MaskSeg feature requires (KNIME base, KNIP) provide. */
     static final Set<String> PLATFORM_BUNDLES = Set.of("imagej-common", "imglib2");
+    /** Name prefixes of bundles that KNIME Analytics Platform itself consists of (KNIME and Eclipse). */
+    static final List<String> PLATFORM_PREFIXES = List.of("org.knime.", "org.eclipse.");
     /** Packages the KNIME platform provides beyond the JDK. */
     static final Set<String> PLATFORM_PACKAGES = Set.of("org.slf4j");
 
@@ -107,7 +109,7 @@ class ReleaseConsistencyTest {
                 }
             }
             for (String required : b.requiredBundles()) {
-                if (!required.startsWith("org.knime.") && !PLATFORM_BUNDLES.contains(required)
+                if (PLATFORM_PREFIXES.stream().noneMatch(required::startsWith) && !PLATFORM_BUNDLES.contains(required)
                         && !featurePlugins.containsKey(required)) {
                     missing.add(id + " requires bundle " + required);
                 }
