@@ -396,7 +396,6 @@ def run_predict(args):
                 net(raw_input[:n])
         synchronise(device)
 
-    raw()
     whole_s, raw_s = [], []
     for _ in range(args.repeats):
         t0 = time.perf_counter()
