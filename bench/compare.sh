@@ -4,7 +4,8 @@
 #   bench/compare.sh cpu     scaled-down cases that fit a small CPU machine
 #   bench/compare.sh gpu     nnU-Net's full default cases on the first CUDA GPU
 #
-# Ends with one line per case; ratio is always MaskSeg time / PyTorch time (> 1: MaskSeg is slower):
+# First checks that both compute the same training step (CHECK lines), then times them. Ends with one line
+# per case; ratio is always MaskSeg time / PyTorch time (> 1: MaskSeg is slower):
 #   RESULT train_2d maskseg_ms=<median ms/step> pytorch_ms=<...> ratio=<...> maskseg_cpu_ms=<...> pytorch_cpu_ms=<...>
 #   RESULT predict_2d maskseg_vox_s=<voxels/s> pytorch_vox_s=<...> ratio=<pytorch_vox_s / maskseg_vox_s>
 #          maskseg_overhead=<whole / raw passes> pytorch_overhead=<...>
@@ -99,6 +100,19 @@ field() {
         for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) v = kv[2] } } END { print v }' "$1"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "nan"; else printf "%.3f", a / b }'; }
+
+# --- are both sides computing the same thing? -------------------------------------------------------------
+# One training step on a small case from identical weights: loss, gradient norm and updated weights must
+# agree to float32 rounding, or the timings below would compare different computations.
+for d in 2 3; do
+    size=$((d == 2 ? 32 : 16))
+    "$PYTHON" "$reference" export --dims "$d" --size "$size" --out "$log/check_${d}d" >/dev/null
+    if ! "${java_cmd[@]}" org.maskseg.bench.ReferenceCheck "$log/check_${d}d" 2>"$log/check_${d}d.err" \
+        | tee "$log/check_${d}d.txt"; then
+        echo "MaskSeg and the PyTorch reference disagree (see $log/check_${d}d.*); not timing them" >&2
+        exit 1
+    fi
+done
 
 results=()
 for c in $cases; do
