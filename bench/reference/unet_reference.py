@@ -470,6 +470,15 @@ def run_export(args):
     write("before.bin", [t for _, t in pairs], torch.float32)
     write("images.bin", [x], torch.float32)
     write("labels.bin", [y], torch.int32)
+    # sliding-window logits of an image larger than the patch along some axes and smaller along one
+    extent = [args.size * 5 // 2 - 3, args.size - 5] + [args.size * 7 // 4] * (dims - 2)
+    image = torch.randn([1] + extent[:dims], generator=torch.Generator().manual_seed(args.seed + 1))
+    net.eval()
+    logits, _ = sliding_window_logits(net, image, spatial, 0.5, 4, torch.device("cpu"))
+    net.train()
+    write("predict_image.bin", [image], torch.float32)
+    write("predict_logits.bin", [logits], torch.float32)
+
     params = list(net.parameters())
     optimiser = torch.optim.SGD(params, lr=1e-2, momentum=0.99, nesterov=True, weight_decay=3e-5)
     loss = deep_supervision_loss(net(x), y, args.classes)
@@ -481,6 +490,7 @@ def run_export(args):
         f.write("case %d %d %d %d %d\n" % (dims, args.size, args.batch, args.stages, args.classes))
         f.write("loss %.9g\n" % loss.item())
         f.write("gradient_norm %.9g\n" % norm)
+        f.write("predict_image %s\n" % " ".join(str(n) for n in image.shape[1:]))
         for name, t in pairs:
             f.write("param %s %d\n" % (name, t.numel()))
     print("REFERENCE export loss=%.7f gradient_norm=%.5f parameters=%d" % (

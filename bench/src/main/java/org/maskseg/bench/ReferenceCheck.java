@@ -12,9 +12,12 @@ import java.util.Map;
 
 import org.maskseg.core.data.Batch;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.predict.PredictionSettings;
+import org.maskseg.core.predict.SlidingWindowPredictor;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -22,7 +25,8 @@ import ai.djl.ndarray.NDManager;
 /**
  * Checks that MaskSeg and the PyTorch reference ({@code bench/reference/unet_reference.py export}) compute the
  * same thing before their speeds are compared: loads the reference's weights and batch into MaskSeg's network,
- * runs one training step and compares the loss, the gradient norm and every parameter after the update.
+ * compares the sliding-window logits of an image (windows, padding, Gaussian blending), then runs one training
+ * step and compares the loss, the gradient norm and every parameter after the update.
  * <p>
  * Usage: {@code ReferenceCheck <folder written by unet_reference.py export>}. Prints one {@code CHECK} line
  * and exits with status 1 when the two differ by more than float32 rounding can explain.
@@ -45,6 +49,7 @@ public final class ReferenceCheck {
         int[] c = null;
         double refLoss = Double.NaN;
         double refNorm = Double.NaN;
+        long[] predictSize = null;
         LinkedHashMap<String, Integer> counts = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(dir.resolve("case.txt"));
         for (String line : lines) {
@@ -55,11 +60,17 @@ public final class ReferenceCheck {
                 case "loss" -> refLoss = Double.parseDouble(f[1]);
                 case "gradient_norm" -> refNorm = Double.parseDouble(f[1]);
                 case "param" -> counts.put(f[1], Integer.parseInt(f[2]));
+                case "predict_image" -> {
+                    predictSize = new long[f.length - 1];
+                    for (int i = 1; i < f.length; i++) {
+                        predictSize[f.length - 1 - i] = Long.parseLong(f[i]); // tensor order -> x first
+                    }
+                }
                 default -> throw new IllegalArgumentException(dir.resolve("case.txt") + ": unexpected line '" + line + "'");
             }
         }
-        if (c == null) {
-            throw new IllegalArgumentException(dir.resolve("case.txt") + ": no 'case' line");
+        if (c == null || predictSize == null) {
+            throw new IllegalArgumentException(dir.resolve("case.txt") + ": no 'case' or 'predict_image' line");
         }
         int dims = c[0], size = c[1], batchSize = c[2], stages = c[3], classes = c[4];
         Plan plan = TrainStepBench.plan(dims, size, batchSize, stages, classes);
@@ -74,6 +85,19 @@ public final class ReferenceCheck {
                 PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 1);
                 TrainingStep step = TrainingStep.forPlan(net, plan)) {
             net.loadParameters(before);
+            double[] spacing = new double[dims];
+            java.util.Arrays.fill(spacing, 1);
+            ImageVolume image = ImageVolume.wrap("check", floats(dir.resolve("predict_image.bin")), predictSize, 1,
+                    spacing);
+            float[] logits = new SlidingWindowPredictor(net, plan.patchSize, PredictionSettings.DEFAULTS)
+                    .predictLogits(image, null).data();
+            float[] refLogits = floats(dir.resolve("predict_logits.bin"));
+            double logitDiff = 0;
+            double logitMax = 0;
+            for (int i = 0; i < refLogits.length; i++) {
+                logitDiff = Math.max(logitDiff, Math.abs(logits[i] - refLogits[i]));
+                logitMax = Math.max(logitMax, Math.abs(refLogits[i]));
+            }
             TrainingStep.Result r = step.run(batch, plan.training.initialLearningRate);
             Map<String, float[]> mine = net.exportParameters();
             double maxDiff = 0;
@@ -95,11 +119,13 @@ public final class ReferenceCheck {
             double lossRel = Math.abs(r.loss() - refLoss) / Math.max(Math.abs(refLoss), 1e-12);
             double normRel = Math.abs(r.gradientNorm() - refNorm) / Math.max(Math.abs(refNorm), 1e-12);
             boolean ok = lossRel <= SCALAR_TOLERANCE && normRel <= SCALAR_TOLERANCE
-                    && maxDiff <= UPDATE_TOLERANCE * maxUpdate;
+                    && maxDiff <= UPDATE_TOLERANCE * maxUpdate && logits.length == refLogits.length
+                    && logitDiff <= SCALAR_TOLERANCE * logitMax;
             System.out.printf(Locale.ROOT, "CHECK %dd %s loss maskseg=%.7f pytorch=%.7f rel_diff=%.2e; gradient norm "
                     + "maskseg=%.5f pytorch=%.5f rel_diff=%.2e; parameters after one step: max |diff| %.2e (%s), "
-                    + "largest update %.2e%n", dims, ok ? "agree" : "DIFFER", r.loss(), refLoss, lossRel,
-                    r.gradientNorm(), refNorm, normRel, maxDiff, worst, maxUpdate);
+                    + "largest update %.2e; sliding-window logits of a %s image: max |diff| %.2e, largest |logit| "
+                    + "%.2e%n", dims, ok ? "agree" : "DIFFER", r.loss(), refLoss, lossRel, r.gradientNorm(), refNorm,
+                    normRel, maxDiff, worst, maxUpdate, java.util.Arrays.toString(predictSize), logitDiff, logitMax);
             if (!ok) {
                 System.exit(1);
             }
