@@ -30,15 +30,17 @@ import picocli.CommandLine.Option;
  * where the reference is annotated.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = { "Scores predicted label images against reference label images of the same file names.",
+        description = { "Scores every predicted label image against the reference label image of the same name "
+                + "(references without a prediction are left out).",
                 "Per class: Dice = 2tp/(2tp+fp+fn) and IoU = tp/(tp+fp+fn), counted only where the reference is "
                         + "not the ignore label. A class absent from both reference and prediction of a case has "
                         + "no score (n/a in the table, null in the JSON); means skip such values. The mean Dice "
                         + "averages the foreground classes (all but 0).",
-                "Files in the prediction folder without a reference (e.g. probability maps) are ignored." })
+                "Probability and uncertainty maps written by 'maskseg predict' next to the labels are skipped." })
 public final class EvaluateCommand implements java.util.concurrent.Callable<Integer> {
 
-    @Option(names = "--reference", required = true, paramLabel = "DIR", description = "folder of reference labels")
+    @Option(names = "--reference", required = true, paramLabel = "DIR",
+            description = "folder of reference labels (may hold more cases than were predicted)")
     Path reference;
 
     @Option(names = "--prediction", required = true, paramLabel = "DIR",
@@ -80,7 +82,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
     }
 
     /**
-     * Reads every reference and its prediction and scores them.
+     * Reads every prediction and its reference and scores them.
      *
      * @param ignoreLabel reference value to leave out, or null
      * @param numClasses  class count, or null to use the largest value found + 1
@@ -90,25 +92,27 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
             Integer numClasses, java.io.PrintStream notes) {
         Map<String, Path> references = labelFiles(referenceFolder, "reference");
         Map<String, Path> predictions = labelFiles(predictionFolder, "prediction");
+        // Probability and uncertainty maps written by 'maskseg predict' next to the labels are not cases.
+        predictions.keySet().removeIf(name -> isMapOf(name, predictions));
         List<String> missing = new ArrayList<>();
-        for (String name : references.keySet()) {
-            if (!predictions.containsKey(name)) {
+        for (String name : predictions.keySet()) {
+            if (!references.containsKey(name)) {
                 missing.add(name);
             }
         }
         if (!missing.isEmpty()) {
-            throw new InvalidInputException(missing.size() + " of " + references.size()
-                    + " reference(s) have no prediction of the same name in '" + predictionFolder + "': "
+            throw new InvalidInputException(missing.size() + " of " + predictions.size()
+                    + " prediction(s) have no reference of the same name in '" + referenceFolder + "': "
                     + listed(missing));
         }
         int ignore = ignoreLabel == null ? -1 : ignoreLabel;
         List<PairCounts> counts = new ArrayList<>();
         int maxValue = 1;
         int maxPredicted = 0;
-        for (Map.Entry<String, Path> e : references.entrySet()) {
+        for (Map.Entry<String, Path> e : predictions.entrySet()) {
             String name = e.getKey();
-            LabelVolume ref = ImageFiles.readLabels(e.getValue(), name);
-            LabelVolume pred = ImageFiles.readLabels(predictions.get(name), name);
+            LabelVolume ref = ImageFiles.readLabels(references.get(name), name);
+            LabelVolume pred = ImageFiles.readLabels(e.getValue(), name);
             // Without a declared ignore label every value is a class, so no value may be left out.
             PairCounts c = PairCounts.count(name, ref, pred, ignoreLabel == null ? Integer.MIN_VALUE : ignore);
             counts.add(c);
@@ -156,6 +160,15 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
                     + ImageFormat.supportedExtensions() + ")");
         }
         return files;
+    }
+
+    private static boolean isMapOf(String name, Map<String, Path> predictions) {
+        for (String suffix : List.of(PredictCommand.PROBABILITIES_SUFFIX, PredictCommand.UNCERTAINTY_SUFFIX)) {
+            if (name.endsWith(suffix) && predictions.containsKey(name.substring(0, name.length() - suffix.length()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String listed(List<String> names) {

@@ -14,10 +14,14 @@ import java.util.concurrent.TimeUnit;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
+import org.maskseg.core.metrics.CaseMetrics;
+import org.maskseg.core.metrics.DatasetMetrics;
+import org.maskseg.core.metrics.SegmentationMetrics;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
@@ -162,6 +166,36 @@ public final class PredictCommand implements Callable<Integer> {
         }
         System.out.println("labels written to " + out);
         return 0;
+    }
+
+    /**
+     * Segments cases that have reference labels, writes the predicted labels to a folder and scores them:
+     * the last step of the demo (train, then predict and evaluate held-out images).
+     *
+     * @param model     the trained model
+     * @param cases     cases with label files (their references)
+     * @param outFolder where the predicted labels go, with the input file names
+     * @param log       receives one line per case
+     */
+    static DatasetMetrics segmentAndScore(TrainedModel model, List<DatasetCase> cases, Path outFolder, Device device,
+            CancellationToken token, java.util.function.Consumer<String> log) {
+        List<CaseMetrics> scores = new ArrayList<>();
+        try (ModelPredictor predictor = ModelPredictor.open(model, device, PredictionSettings.DEFAULTS)) {
+            for (DatasetCase c : cases) {
+                CaseData data = c.read();
+                if (data.labels() == null) {
+                    throw new InvalidInputException("case '" + c.name() + "' has no reference labels to score against");
+                }
+                Prediction p = predictor.predict(data.image(), Prediction.Outputs.LABELS_ONLY, PredictionMonitor.of(token));
+                ImageFiles.writeLabels(p.labels(), DatasetFolder.outputFile(c, outFolder));
+                CaseMetrics m = SegmentationMetrics.evaluate(c.name(), data.labels(), p.labels(), model.labels());
+                scores.add(m);
+                log.accept(String.format(Locale.ROOT, "%s: Dice %s", c.name(), java.util.stream.IntStream
+                        .range(1, model.numClasses()).mapToObj(k -> String.format(Locale.ROOT, "%.3f", m.dice(k)))
+                        .toList()));
+            }
+        }
+        return new DatasetMetrics(model.labels(), scores);
     }
 
     /** The output folder must not be the input folder: the labels have the images' file names. */

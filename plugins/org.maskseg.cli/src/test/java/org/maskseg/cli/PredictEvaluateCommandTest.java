@@ -241,9 +241,16 @@ class PredictEvaluateCommandTest {
         Path pred = Files.createDirectories(tmp.resolve("partial"));
         String first = fileNames(references).get(0);
         Files.copy(references.resolve(first), pred.resolve(first));
+        // a subset of the references is predicted: only those are scored (here perfectly)
         Result r = run("evaluate", "--reference", references.toString(), "--prediction", pred.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("1 case(s); mean Dice over the foreground classes: 1.0000"), r.out());
+        // a prediction without a reference is refused
+        Files.copy(references.resolve(first), pred.resolve("stray.png"));
+        r = run("evaluate", "--reference", references.toString(), "--prediction", pred.toString());
         assertEquals(2, r.exitCode());
-        assertTrue(r.err().contains("2 of 3 reference(s) have no prediction"), r.err());
+        assertTrue(r.err().startsWith("maskseg: 1 of 2 prediction(s) have no reference") && r.err().contains("stray"),
+                r.err());
 
         // references with an ignore region (255) and a prediction that equals them where annotated
         Path ref = Files.createDirectories(tmp.resolve("ref255"));
@@ -271,5 +278,24 @@ class PredictEvaluateCommandTest {
         r = run("evaluate", "--reference", ref.toString(), "--prediction", p.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().contains("--ignore-label 255"), r.err());
+    }
+
+    @Test
+    void heldOutCasesAreSegmentedWrittenAndScored() throws IOException {
+        org.maskseg.core.io.DatasetFolder folder = org.maskseg.core.io.DatasetFolder.open(images, references);
+        Path out = tmp.resolve("held-out");
+        List<String> lines = new java.util.ArrayList<>();
+        org.maskseg.core.metrics.DatasetMetrics scores = PredictCommand.segmentAndScore(TrainedModel.load(model),
+                folder.cases().subList(0, 2), out, Device.cpu(), org.maskseg.core.train.CancellationToken.create(),
+                lines::add);
+        assertEquals(2, scores.cases().size());
+        assertEquals(2, lines.size());
+        assertEquals(fileNames(images).subList(0, 2), fileNames(out));
+        for (CaseMetrics m : scores.cases()) {
+            CaseMetrics expected = SegmentationMetrics.evaluate(m.name(),
+                    ImageFiles.readLabels(references.resolve(m.name() + ".png")),
+                    ImageFiles.readLabels(out.resolve(m.name() + ".png")), new LabelSpec(2, 2, null));
+            assertEquals(expected, m);
+        }
     }
 }

@@ -7,7 +7,6 @@ package org.maskseg.core.augment;
 public final class AugmentationScratch {
 
     private final float[][] floats = new float[3][];
-    private int[] ints;
 
     /** Work array {@code slot} (0..2) with at least {@code length} elements; contents undefined. */
     float[] floats(int slot, int length) {
@@ -17,13 +16,5 @@ public final class AugmentationScratch {
             floats[slot] = a;
         }
         return a;
-    }
-
-    /** An int work array with at least {@code length} elements; contents undefined. */
-    int[] ints(int length) {
-        if (ints == null || ints.length < length) {
-            ints = new int[length];
-        }
-        return ints;
     }
 }

@@ -26,7 +26,7 @@ public final class MirrorTransform implements PatchTransform {
             any |= flips[a];
         }
         if (any) {
-            flip(patch, flips, scratch);
+            flip(patch, flips);
         }
     }
 
@@ -34,54 +34,70 @@ public final class MirrorTransform implements PatchTransform {
     public static void flip(PatchBuffer patch, int axis) {
         boolean[] flips = new boolean[patch.dims()];
         flips[axis] = true;
-        flip(patch, flips, new AugmentationScratch());
+        flip(patch, flips);
     }
 
     /**
-     * Reverses the patch along all flagged axes at once (one copy and one pass instead of a pass per
-     * axis), in place.
+     * Reverses the patch along all flagged axes at once, in place, in a single pass: every row is
+     * swapped with its mirror row (element x with element px-1-x when x is flipped).
      */
-    public static void flip(PatchBuffer patch, boolean[] flips, AugmentationScratch scratch) {
+    public static void flip(PatchBuffer patch, boolean[] flips) {
         int px = patch.size(0), py = patch.size(1), pz = patch.dims() == 3 ? patch.size(2) : 1;
         boolean fx = flips[0], fy = flips[1], fz = patch.dims() == 3 && flips[2];
-        int vox = patch.voxels();
-        float[] tmp = scratch.floats(0, vox);
-        for (int c = 0; c < patch.channels(); c++) {
-            float[] d = patch.image();
-            int off = patch.channelOffset(c);
-            System.arraycopy(d, off, tmp, 0, vox);
-            for (int z = 0; z < pz; z++) {
-                int sz = fz ? pz - 1 - z : z;
-                for (int y = 0; y < py; y++) {
-                    int src = (sz * py + (fy ? py - 1 - y : y)) * px;
-                    int dst = off + (z * py + y) * px;
-                    if (fx) {
-                        for (int x = 0, r = src + px - 1; x < px; x++, r--) {
-                            d[dst + x] = tmp[r];
-                        }
-                    } else {
-                        System.arraycopy(tmp, src, d, dst, px);
-                    }
+        for (int z = 0; z < pz; z++) {
+            int mz = fz ? pz - 1 - z : z;
+            for (int y = 0; y < py; y++) {
+                int my = fy ? py - 1 - y : y;
+                int r = (z * py + y) * px;
+                int m = (mz * py + my) * px;
+                if (m < r) {
+                    continue; // this pair was swapped from the other side
                 }
+                for (int c = 0; c < patch.channels(); c++) {
+                    int off = patch.channelOffset(c);
+                    swapRows(patch.image(), off + r, off + m, px, fx);
+                }
+                swapRows(patch.labels(), patch.labelOffset() + r, patch.labelOffset() + m, px, fx);
             }
         }
-        int[] l = patch.labels();
-        int[] lt = scratch.ints(vox);
-        int off = patch.labelOffset();
-        System.arraycopy(l, off, lt, 0, vox);
-        for (int z = 0; z < pz; z++) {
-            int sz = fz ? pz - 1 - z : z;
-            for (int y = 0; y < py; y++) {
-                int src = (sz * py + (fy ? py - 1 - y : y)) * px;
-                int dst = off + (z * py + y) * px;
-                if (fx) {
-                    for (int x = 0, r = src + px - 1; x < px; x++, r--) {
-                        l[dst + x] = lt[r];
-                    }
-                } else {
-                    System.arraycopy(lt, src, l, dst, px);
+    }
+
+    /** Exchanges rows a and b (reversing them when {@code reverse}); a == b reverses one row in place. */
+    private static void swapRows(float[] d, int a, int b, int n, boolean reverse) {
+        if (a == b) {
+            if (reverse) {
+                for (int i = a, j = a + n - 1; i < j; i++, j--) {
+                    float t = d[i];
+                    d[i] = d[j];
+                    d[j] = t;
                 }
             }
+            return;
+        }
+        for (int x = 0; x < n; x++) {
+            int j = reverse ? b + n - 1 - x : b + x;
+            float t = d[a + x];
+            d[a + x] = d[j];
+            d[j] = t;
+        }
+    }
+
+    private static void swapRows(int[] d, int a, int b, int n, boolean reverse) {
+        if (a == b) {
+            if (reverse) {
+                for (int i = a, j = a + n - 1; i < j; i++, j--) {
+                    int t = d[i];
+                    d[i] = d[j];
+                    d[j] = t;
+                }
+            }
+            return;
+        }
+        for (int x = 0; x < n; x++) {
+            int j = reverse ? b + n - 1 - x : b + x;
+            int t = d[a + x];
+            d[a + x] = d[j];
+            d[j] = t;
         }
     }
 }

@@ -125,7 +125,9 @@ public final class SpatialTransform {
     public static void extract(TrainingCase source, PatchLocation location, double[] matrix, PatchBuffer out) {
         Source src = Source.of(source, location, out);
         int[] start = location.start();
-        if (out.dims() == 2) {
+        if (matrix != null && isDiagonal(matrix, out.dims())) {
+            resampleAxisAligned(src, start, matrix, out);
+        } else if (out.dims() == 2) {
             if (matrix == null) {
                 copy2d(src, start, out);
             } else {
@@ -135,6 +137,109 @@ public final class SpatialTransform {
             copy3d(src, start, out);
         } else {
             resample3d(src, start, matrix, out);
+        }
+    }
+
+    private static boolean isDiagonal(double[] m, int dims) {
+        for (int r = 0; r < dims; r++) {
+            for (int c = 0; c < dims; c++) {
+                if (r != c && m[r * dims + c] != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Per-axis sampling table for a scaling without rotation: each output index reads two source
+     * indices with two weights (an outside neighbour gets weight 0 and a valid index), and one nearest
+     * index (-1 outside).
+     */
+    private static final class AxisTable {
+        final int[] lo;
+        final int[] hi;
+        final float[] wLo;
+        final float[] wHi;
+        final int[] nearest;
+
+        AxisTable(int outSize, int sourceSize, double centre, double scale) {
+            lo = new int[outSize];
+            hi = new int[outSize];
+            wLo = new float[outSize];
+            wHi = new float[outSize];
+            nearest = new int[outSize];
+            double h = (outSize - 1) / 2.0;
+            for (int p = 0; p < outSize; p++) {
+                double pos = centre + scale * (p - h);
+                int i0 = (int) Math.floor(pos);
+                double f = pos - i0;
+                boolean in0 = i0 >= 0 && i0 < sourceSize;
+                boolean in1 = i0 + 1 >= 0 && i0 + 1 < sourceSize;
+                lo[p] = in0 ? i0 : 0;
+                hi[p] = in1 ? i0 + 1 : 0;
+                wLo[p] = in0 ? (float) (1 - f) : 0;
+                wHi[p] = in1 ? (float) f : 0;
+                int n = f >= 0.5 ? i0 + 1 : i0;
+                nearest[p] = n >= 0 && n < sourceSize ? n : -1;
+            }
+        }
+    }
+
+    /**
+     * Scaling without rotation (a diagonal matrix): the interpolation separates into per-axis tables,
+     * so no coordinate arithmetic is left per voxel.
+     */
+    private static void resampleAxisAligned(Source s, int[] start, double[] m, PatchBuffer out) {
+        int dims = out.dims();
+        int px = out.size(0), py = out.size(1), pz = dims == 3 ? out.size(2) : 1;
+        AxisTable tx = new AxisTable(px, s.nx, start[0] + (px - 1) / 2.0, m[0]);
+        AxisTable ty = new AxisTable(py, s.ny, start[1] + (py - 1) / 2.0, m[dims + 1]);
+        // A 2D patch reads one plane: a trivial z table (index 0, weight 1).
+        AxisTable tz = dims == 3 ? new AxisTable(pz, s.nz, start[2] + (pz - 1) / 2.0, m[8])
+                : new AxisTable(1, 1, 0, 1);
+        float[] img = out.image();
+        int[] lab = out.labels();
+        float[] si = s.image;
+        int[] sl = s.labels;
+        int nx = s.nx, nxy = s.nx * s.ny, vox = out.voxels();
+        for (int c = 0; c < out.channels(); c++) {
+            int cb = s.base + c * s.channelStride;
+            int ob = out.channelOffset(c);
+            for (int z = 0; z < pz; z++) {
+                int z0 = cb + tz.lo[z] * nxy, z1 = cb + tz.hi[z] * nxy;
+                float wz0 = tz.wLo[z], wz1 = tz.wHi[z];
+                for (int y = 0; y < py; y++) {
+                    int r00 = z0 + ty.lo[y] * nx, r01 = z0 + ty.hi[y] * nx;
+                    int r10 = z1 + ty.lo[y] * nx, r11 = z1 + ty.hi[y] * nx;
+                    float w00 = wz0 * ty.wLo[y], w01 = wz0 * ty.wHi[y], w10 = wz1 * ty.wLo[y], w11 = wz1 * ty.wHi[y];
+                    int o = ob + (z * py + y) * px;
+                    for (int x = 0; x < px; x++) {
+                        int a = tx.lo[x], b = tx.hi[x];
+                        float wa = tx.wLo[x], wb = tx.wHi[x];
+                        img[o + x] = w00 * (wa * si[r00 + a] + wb * si[r00 + b])
+                                + w01 * (wa * si[r01 + a] + wb * si[r01 + b])
+                                + w10 * (wa * si[r10 + a] + wb * si[r10 + b])
+                                + w11 * (wa * si[r11 + a] + wb * si[r11 + b]);
+                    }
+                }
+            }
+        }
+        for (int z = 0; z < pz; z++) {
+            int nzi = tz.nearest[z];
+            for (int y = 0; y < py; y++) {
+                int nyi = ty.nearest[y];
+                int o = out.labelOffset() + (z * py + y) * px;
+                if (nzi < 0 || nyi < 0) {
+                    java.util.Arrays.fill(lab, o, o + px, 0);
+                    continue;
+                }
+                int row = s.base + nzi * nxy + nyi * nx;
+                for (int x = 0; x < px; x++) {
+                    int nxi = tx.nearest[x];
+                    lab[o + x] = nxi < 0 ? 0 : sl[row + nxi];
+                }
+            }
         }
     }
 

@@ -29,6 +29,9 @@ import org.maskseg.core.sampling.PatchSampler;
  * <p>
  * A failure in a worker (bad labels, out of memory) is re-thrown by {@link #next()} when the consumer
  * reaches the failed batch, naming the case. {@link #close()} stops and joins all workers.
+ * <p>
+ * One consumer thread calls {@link #next()}; an interrupt while it waits ends the wait with
+ * {@link InterruptedException} and leaves the loader usable or closable.
  */
 public final class BatchLoader implements BatchSource {
 

@@ -3,6 +3,7 @@ package org.maskseg.core.io;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
@@ -180,7 +181,7 @@ public final class ImageFiles {
         String ref = "image '" + reference + "'";
         formatForReading(reference, ref);
         Nifti1.Header h = Nifti1.header(reference, ref);
-        if (!java.util.Arrays.equals(h.spatialSize(), size)) {
+        if (!Arrays.equals(h.spatialSize(), size)) {
             throw new InvalidInputException(what + ": cannot take the orientation of " + ref + ", which is "
                     + ImageInfo.sizeText(h.spatialSize()) + " while the data are " + ImageInfo.sizeText(size));
         }

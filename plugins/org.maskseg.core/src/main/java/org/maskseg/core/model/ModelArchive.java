@@ -8,6 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -176,10 +177,11 @@ final class ModelArchive {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".part");
+        Path tmp = temporarySibling(abs);
         boolean moved = false;
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+            try (OutputStream out = new BufferedOutputStream(
+                    Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 20)) {
                 writer.writeTo(out);
             }
             try {
@@ -194,6 +196,16 @@ final class ModelArchive {
             }
         }
     }
+
+    /**
+     * A fresh hidden name next to the target ({@code .name.<random>.part}). Unlike a temporary file of the
+     * JDK it is created with the user's usual permissions, which the moved file keeps.
+     */
+    static Path temporarySibling(Path target) {
+        return target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".part");
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     static String sha256(byte[] data) {
         try {

@@ -21,6 +21,7 @@ import java.util.Objects;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
 
@@ -115,6 +116,21 @@ public final class TrainedModel {
         }
         for (Map.Entry<String, NDArray> e : device.entrySet()) {
             e.getValue().set(FloatBuffer.wrap(host.get(e.getKey()).data()));
+        }
+    }
+
+    /**
+     * Builds the network of the plan on the manager's device and loads the weights into it. The caller
+     * closes the network.
+     */
+    public SegmentationNetwork instantiate(NDManager manager) {
+        PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, 0);
+        try {
+            loadInto(network);
+            return network;
+        } catch (RuntimeException e) {
+            network.close();
+            throw e;
         }
     }
 

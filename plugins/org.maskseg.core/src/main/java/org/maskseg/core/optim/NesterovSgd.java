@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.nn.Autograd;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -133,9 +134,11 @@ public final class NesterovSgd implements AutoCloseable {
                         + e.getValue().size() + " values for shape " + e.getValue().getShape() + ", got " + v.length);
             }
         }
-        for (Map.Entry<String, NDArray> e : buffers.entrySet()) {
-            e.getValue().set(state.get(e.getKey()));
-        }
+        Autograd.withoutGrad(() -> {
+            for (Map.Entry<String, NDArray> e : buffers.entrySet()) {
+                e.getValue().set(state.get(e.getKey()));
+            }
+        });
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.Collection;
 import org.maskseg.core.data.Batch;
 import org.maskseg.core.loss.DeepSupervisionLoss;
 import org.maskseg.core.loss.MaskedDiceCeLoss;
+import org.maskseg.core.nn.Autograd;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
 

@@ -16,14 +16,20 @@ import java.util.Set;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.Batch;
+import org.maskseg.core.data.BatchLoader;
+import org.maskseg.core.data.BatchSettings;
 import org.maskseg.core.data.BatchSource;
 import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.loss.DeepSupervisionLoss;
 import org.maskseg.core.model.Checkpoint;
+import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
+import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
+import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -34,7 +40,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Trains a network on preprocessed cases, nnU-Net style: epochs of a fixed number of steps with a
@@ -57,16 +69,6 @@ public final class Trainer {
     /** Name of the best model written to the work folder. */
     public static final String BEST_MODEL = "model_best.zip";
 
-    /** Creates the network and its optimisation for a plan; replaceable in tests. */
-    interface StepFactory {
-        TrainingStep create(SegmentationNetwork network, Plan plan, TrainingSettings settings);
-    }
-
-    /** Creates a network from a plan on a manager. */
-    interface NetworkFactory {
-        SegmentationNetwork create(NDManager manager, Plan plan, long seed);
-    }
-
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
@@ -77,9 +79,7 @@ public final class Trainer {
     private TrainingListener listener = TrainingListener.NONE;
     private CancellationToken cancellation = CancellationToken.create();
     private Map<String, Object> datasetSummary = Map.of();
-    private BatchSourceFactory batchSources;
-    private NetworkFactory networks;
-    private StepFactory steps;
+    private BatchSourceFactory batchSources = Trainer::standardBatches;
 
     /**
      * @param plan     the plan the cases were preprocessed with; epochs and iterations from the settings
@@ -149,16 +149,6 @@ public final class Trainer {
         return this;
     }
 
-    Trainer networks(NetworkFactory factory) {
-        this.networks = factory;
-        return this;
-    }
-
-    Trainer steps(StepFactory factory) {
-        this.steps = factory;
-        return this;
-    }
-
     /** The plan used for training (with the settings' epoch and iteration overrides). */
     public Plan plan() {
         return copy(plan);
@@ -172,10 +162,11 @@ public final class Trainer {
      * @throws InvalidInputException for unusable settings or data, or when the device runs out of memory
      */
     public TrainingResult train() {
-        Objects.requireNonNull(batchSources, "batch source factory");
-        Objects.requireNonNull(networks, "network factory");
-        Objects.requireNonNull(steps, "step factory");
         cancellation.throwIfCancelled();
+        if (!"fp32".equals(settings.precision())) {
+            throw new InvalidInputException("precision '" + settings.precision()
+                    + "' is not available in this version of MaskSeg; train with fp32");
+        }
         Checkpoint resume = settings.resumeFrom() == null ? null : Checkpoint.load(settings.resumeFrom());
         TrainerState state = resume == null ? null : trainerState(resume);
         long seed = state != null ? state.seed() : settings.seed();
@@ -220,11 +211,11 @@ public final class Trainer {
         listener.message("training on " + trainCases.size() + " case(s), validating on " + valCases.size()
                 + (split.heldOut() ? "" : " (not held out)") + ", device " + device);
         try (NDManager manager = TorchRuntime.newManager(device);
-                SegmentationNetwork network = networks.create(manager, plan, seed);
-                TrainingStep step = steps.create(network, plan, settings)) {
+                PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, seed);
+                TrainingStep step = TrainingStep.forPlan(network, plan)) {
             if (resume != null) {
                 resume.model().loadInto(network);
-                step.restoreOptimizerState(resume.optimizerState());
+                step.optimiser().loadState(values(resume.optimizerState()));
             }
             for (int epoch = startEpoch; epoch <= lastEpoch; epoch++) {
                 cancellation.throwIfCancelled();
@@ -241,7 +232,7 @@ public final class Trainer {
                         long t0 = System.nanoTime();
                         Batch batch = cancellation.await(source::next);
                         cancellation.throwIfCancelled();
-                        double loss = step.train(batch, lr);
+                        double loss = step.run(batch, lr).loss();
                         stepNanos += System.nanoTime() - t0;
                         stepCount++;
                         lossSum += loss;
@@ -262,7 +253,7 @@ public final class Trainer {
                     for (int it = 0; it < valIterations; it++) {
                         Batch batch = cancellation.await(source::next);
                         cancellation.throwIfCancelled();
-                        valLossSum += step.validate(batch, dice);
+                        valLossSum += validate(network, step.loss(), batch, dice);
                     }
                 }
                 double[] perClass = dice.perClass();
@@ -304,7 +295,7 @@ public final class Trainer {
                     if (last || epoch % settings.checkpointEvery() == 0) {
                         TrainerState ts = new TrainerState(epoch, ema, bestEma, bestEpoch, previousSeconds + now, seed,
                                 split.training(), split.validation(), history);
-                        new Checkpoint(TrainedModel.of(plan, labels, meta, network), step.optimizerState(),
+                        new Checkpoint(TrainedModel.of(plan, labels, meta, network), optimizerState(step, network),
                                 JSON.valueToTree(ts)).save(work.resolve(CHECKPOINT));
                     }
                 }
@@ -333,6 +324,62 @@ public final class Trainer {
         } catch (ai.djl.engine.EngineException e) {
             throw outOfMemoryOr(e, device);
         }
+    }
+
+    /**
+     * The standard batches: {@link BatchLoader} with the plan's patch and batch size and nnU-Net's
+     * augmentation for training; validation batches are unaugmented.
+     */
+    public static BatchSource standardBatches(List<TrainingCase> cases, Plan plan, long seed, boolean training,
+            int threads) {
+        BatchSettings bs = BatchSettings.fromPlan(plan);
+        if (threads > 0) {
+            bs = bs.withThreads(threads);
+        }
+        return training ? BatchLoader.training(cases, bs, seed)
+                : BatchLoader.validation(cases, bs, seed, plan.training.validationIterations);
+    }
+
+    /**
+     * Validation step: loss over all deep-supervision outputs (as in training) and the argmax of the
+     * full-resolution output added to the pseudo-Dice; no gradients are recorded.
+     */
+    static double validate(SegmentationNetwork network, DeepSupervisionLoss loss, Batch batch, PseudoDice dice) {
+        boolean gradMode = JniUtils.isGradMode();
+        if (gradMode) {
+            JniUtils.setGradMode(false);
+        }
+        try (NDScope scope = new NDScope(); NDManager m = network.manager().newSubManager()) {
+            NDArray x = m.create(batch.images(), new Shape(batch.imageShape()));
+            NDArray y = m.create(batch.labels(), new Shape(batch.labelShape()));
+            NDList out = network.forward(x, true);
+            double value = loss.compute(out, y).getFloat();
+            dice.add(out.get(0).argMax(1).toType(DataType.INT32, false).toIntArray(), batch.labels());
+            return value;
+        } finally {
+            if (gradMode) {
+                JniUtils.setGradMode(true);
+            }
+        }
+    }
+
+    /** The optimiser's momentum buffers with the shapes of their parameters. */
+    static LinkedHashMap<String, HostTensor> optimizerState(TrainingStep step, SegmentationNetwork network) {
+        LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
+        Map<String, NDArray> params = network.parameters();
+        for (Map.Entry<String, float[]> e : step.optimiser().exportState().entrySet()) {
+            NDArray p = params.get(e.getKey());
+            long[] shape = p != null && p.size() == e.getValue().length ? p.getShape().getShape()
+                    : new long[] {e.getValue().length};
+            out.put(e.getKey(), new HostTensor(shape, e.getValue()));
+        }
+        return out;
+    }
+
+    private static Map<String, float[]> values(Map<String, HostTensor> tensors) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> out.put(k, v.data()));
+        return out;
     }
 
     /** Poly schedule: initial · (1 − (epoch − 1) / epochs)^0.9, epoch 1-based. */
@@ -399,13 +446,5 @@ public final class Trainer {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static LinkedHashMap<String, Object> summary(Object... keyValues) {
-        LinkedHashMap<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < keyValues.length; i += 2) {
-            m.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return m;
     }
 }

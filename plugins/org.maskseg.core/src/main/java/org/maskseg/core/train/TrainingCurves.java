@@ -3,12 +3,14 @@ package org.maskseg.core.train;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -56,9 +58,10 @@ public final class TrainingCurves {
     /** Writes (replaces) both files in {@code folder}, each atomically. */
     public static void write(Path folder, List<String> classNames, List<EpochStats> history) throws IOException {
         Files.createDirectories(folder);
-        Path csvTmp = Files.createTempFile(folder, "." + CSV, ".part");
+        Path csvTmp = temporarySibling(folder.resolve(CSV));
         try {
-            try (Writer w = Files.newBufferedWriter(csvTmp, StandardCharsets.UTF_8)) {
+            try (Writer w = Files.newBufferedWriter(csvTmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 w.write(header(classNames));
                 w.write('\n');
                 for (EpochStats s : history) {
@@ -70,13 +73,20 @@ public final class TrainingCurves {
         } finally {
             Files.deleteIfExists(csvTmp);
         }
-        Path pngTmp = Files.createTempFile(folder, "." + PNG, ".part");
+        Path pngTmp = temporarySibling(folder.resolve(PNG));
         try {
-            ChartUtils.saveChartAsPNG(pngTmp.toFile(), chart(classNames, history), 900, 700);
+            try (OutputStream out = Files.newOutputStream(pngTmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                ChartUtils.writeChartAsPNG(out, chart(classNames, history), 900, 700);
+            }
             moveIntoPlace(pngTmp, folder.resolve(PNG));
         } finally {
             Files.deleteIfExists(pngTmp);
         }
+    }
+
+    private static Path temporarySibling(Path target) {
+        return target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".part");
     }
 
     private static void moveIntoPlace(Path tmp, Path target) throws IOException {

@@ -203,7 +203,7 @@ class IntensityTransformTest {
             a.labels()[i] = rng.nextInt(4);
         }
         PatchBuffer b = new PatchBuffer(a.imageCopy(), 0, a.labelCopy(), 0, 2, size);
-        MirrorTransform.flip(a, new boolean[] {true, false, true}, new AugmentationScratch());
+        MirrorTransform.flip(a, new boolean[] {true, false, true});
         MirrorTransform.flip(b, 0);
         MirrorTransform.flip(b, 2);
         assertArrayEquals(b.imageCopy(), a.imageCopy(), 0f);

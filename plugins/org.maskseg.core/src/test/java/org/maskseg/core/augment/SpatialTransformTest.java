@@ -187,7 +187,7 @@ class SpatialTransformTest {
         SplittableRandom rng = new SplittableRandom(8);
         TrainingCase v = TestCases.volume("v", 18, 4); // two channels, labels 0..3
         TrainingCase slices = TestCases.volume("s", 15, 5);
-        for (int t = 0; t < 12; t++) {
+        for (int t = 0; t < 16; t++) {
             boolean threeD = t % 2 == 0;
             int[] p = threeD ? new int[] {9, 7, 6} : new int[] {11, 8};
             int[] start = new int[p.length];
@@ -198,6 +198,10 @@ class SpatialTransformTest {
             double[] m = threeD
                     ? SpatialTransform.matrix3d(rng.nextDouble() * 6, rng.nextDouble() * 6, rng.nextDouble() * 6, scale)
                     : SpatialTransform.matrix2d(rng.nextDouble() * 6, scale);
+            if (t % 4 >= 2) {
+                // Scaling without rotation takes the separable path.
+                m = threeD ? SpatialTransform.matrix3dInPlane(0, scale) : SpatialTransform.matrix2d(0, scale);
+            }
             TrainingCase c = threeD ? v : slices;
             int slice = threeD ? -1 : rng.nextInt(15);
             PatchBuffer out = PatchBuffer.allocate(2, p);

@@ -250,6 +250,8 @@ class PlainConvUNetTest {
             e = assertThrows(InvalidInputException.class, () -> net.forward(m.zeros(new Shape(1, 1, 8, 7)), false));
             assertTrue(e.getMessage().contains("multiple of [2, 2]"), e.getMessage());
             assertThrows(InvalidInputException.class, () -> net.forward(m.zeros(new Shape(1, 2, 8, 8)), false));
+            e = assertThrows(InvalidInputException.class, () -> net.forward(m.zeros(new Shape(1, 1, 2, 2)), false));
+            assertTrue(e.getMessage().contains("single voxel"), e.getMessage());
         }
     }
 }

@@ -2,6 +2,7 @@ package org.maskseg.core.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.data.Batch;
@@ -22,6 +24,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 
 class TrainingStepTest {
 
@@ -29,10 +32,18 @@ class TrainingStepTest {
      * One intra-op thread: these networks are tiny, and on a busy machine libtorch's worker threads spin
      * against each other and make each step many times slower.
      */
+    private static int threads;
+
     @BeforeAll
     static void singleThread() {
         TorchRuntime.engine();
+        threads = JniUtils.getNumThreads();
         JniUtils.setNumThreads(1);
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        JniUtils.setNumThreads(threads);
     }
 
     /** A 2-class toy problem: foreground where the (noisy) image is bright; a quarter of voxels ignored. */
@@ -110,6 +121,74 @@ class TrainingStepTest {
             System.out.printf("RSS after warm-up %d MB, after %d steps %d MB%n", warm / 1024, steps, end / 1024);
             assertTrue(growthMb < 100, "process memory grew by " + growthMb + " MB over " + (steps - warmUp) + " steps");
             assertTrue(last < first - 0.3, "loss fell from " + first + " to " + last);
+        }
+    }
+
+    @Test
+    void threeDimensionalAnisotropicNetworkTrains() {
+        Plan plan = new Plan();
+        plan.configuration = "3d";
+        plan.numClasses = 3;
+        plan.batchDice = true;
+        plan.patchSize = new int[] {16, 16, 4};
+        plan.network.numStages = 3;
+        plan.network.features = new int[] {4, 8, 8};
+        plan.network.strides = new int[][] {{1, 1, 1}, {2, 2, 1}, {2, 2, 2}};
+        plan.network.kernelSizes = new int[][] {{3, 3, 1}, {3, 3, 3}, {3, 3, 3}};
+        Random r = new Random(5);
+        int vox = 16 * 16 * 4;
+        float[] img = new float[2 * vox];
+        int[] lab = new int[2 * vox];
+        for (int i = 0; i < img.length; i++) {
+            lab[i] = r.nextInt(5) == 0 ? 3 : (i / 16) % 3; // stripes along y, a fifth ignored
+            img[i] = (lab[i] == 3 ? (i / 16) % 3 : lab[i]) + (float) r.nextGaussian() * 0.3f;
+        }
+        Batch batch = new Batch(img, lab, 2, 1, plan.patchSize);
+        try (NDManager root = TorchRuntime.newManager(Device.cpu());
+                PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 3);
+                TrainingStep step = TrainingStep.forPlan(net, plan)) {
+            float first = step.validate(batch).loss();
+            for (int i = 0; i < 20; i++) {
+                assertTrue(step.run(batch, 0.01).updated());
+            }
+            TrainingStep.Validation v = step.validate(batch);
+            assertEquals(2 * vox, v.prediction().length);
+            assertTrue(v.loss() < first, "loss fell from " + first + " to " + v.loss());
+        }
+    }
+
+    /** Threads other than the one that started the engine begin with PyTorch's gradient recording on. */
+    @Test
+    void worksOnAFreshThread() throws Exception {
+        int size = 16;
+        Plan plan = tinyPlan(size);
+        Batch batch = toyBatch(new Random(4), 2, size);
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try (NDManager root = TorchRuntime.newManager(Device.cpu());
+                    PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 7);
+                    PlainConvUNet copy = PlainConvUNet.fromPlan(root, plan, 8);
+                    TrainingStep step = TrainingStep.forPlan(net, plan)) {
+                assertTrue(org.maskseg.core.nn.Autograd.isRecording(), "fresh threads record by default");
+                assertTrue(step.run(batch, 0.01).updated());
+                step.validate(batch);
+                copy.loadParameters(net.exportParameters());
+                step.optimiser().loadState(step.optimiser().exportState());
+                try (NDManager m = root.newSubManager()) {
+                    NDArray out = copy.forward(m.create(batch.images(), new Shape(batch.imageShape())), false).get(0);
+                    // no graph was recorded: a backward pass from the output has nothing to follow
+                    try (GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
+                        assertThrows(RuntimeException.class, () -> gc.backward(out.sum()));
+                    }
+                }
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        if (failure[0] != null) {
+            throw new AssertionError(failure[0]);
         }
     }
 

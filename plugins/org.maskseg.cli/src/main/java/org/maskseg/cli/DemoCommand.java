@@ -1,0 +1,141 @@
+package org.maskseg.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.annotate.Annotator;
+import org.maskseg.core.annotate.ScribbleOptions;
+import org.maskseg.core.annotate.Scribbles;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.io.CaseData;
+import org.maskseg.core.io.DatasetCase;
+import org.maskseg.core.io.DatasetFolder;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.model.TrainingMetadata;
+import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.train.CancellationToken;
+import org.maskseg.core.train.CancelledException;
+import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.TrainingResult;
+import org.maskseg.core.train.TrainingSettings;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code maskseg demo}: the method in a few minutes on the bundled nuclei images. The dense labels of the
+ * training images are reduced to simulated scribbles (everything else becomes the ignore label), and a
+ * network is trained briefly on the CPU from those scribbles alone.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = { "Trains on the bundled nuclei sample from simulated scribbles (a few minutes on a CPU).",
+                "The model, curves and the scribble labels are written to the output folder." })
+public final class DemoCommand implements Callable<Integer> {
+
+    /** Images kept out of training, for evaluating the model on unseen data. */
+    static final int HELD_OUT = 8;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "maskseg-demo",
+            description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--epochs", paramLabel = "E", defaultValue = "10", description = "epochs (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "20",
+            description = "training steps per epoch (default: ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "CPU threads (default: all)")
+    int threads;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "random seed (default: 0)")
+    long seed;
+
+    @Override
+    public Integer call() {
+        ConsoleProgress.quietEngineLogs();
+        try (ConsoleProgress progress = new ConsoleProgress(System.out)) {
+            run(progress);
+            return 0;
+        } catch (InvalidInputException | IOException e) {
+            return TrainCommand.fail(e.getMessage());
+        } catch (CancelledException e) {
+            return TrainCommand.fail("demo cancelled");
+        }
+    }
+
+    /** The sample data: {@code sample-data/nuclei} under {@code maskseg.home} or the working folder. */
+    static Path sampleData() {
+        Path home = Path.of(System.getProperty("maskseg.home", "."));
+        Path nuclei = home.resolve("sample-data").resolve("nuclei");
+        if (!Files.isDirectory(nuclei.resolve("images")) || !Files.isDirectory(nuclei.resolve("labels"))) {
+            throw new InvalidInputException("the sample data was not found at '" + nuclei.toAbsolutePath()
+                    + "' (expected images/ and labels/); run the demo through the maskseg launcher of the "
+                    + "repository or set -Dmaskseg.home");
+        }
+        return nuclei;
+    }
+
+    private void run(ConsoleProgress progress) throws IOException {
+        Path nuclei = sampleData();
+        progress.phase("reading the nuclei sample from " + nuclei);
+        DatasetFolder folder = DatasetFolder.open(nuclei.resolve("images"), nuclei.resolve("labels"));
+        List<DatasetCase> all = folder.cases();
+        if (all.size() <= HELD_OUT) {
+            throw new InvalidInputException("the sample data has only " + all.size() + " images");
+        }
+        List<DatasetCase> training = all.subList(0, all.size() - HELD_OUT);
+        List<ImageVolume> images = new ArrayList<>();
+        List<LabelVolume> dense = new ArrayList<>();
+        for (DatasetCase c : training) {
+            CaseData d = c.read();
+            images.add(d.image());
+            dense.add(d.labels());
+        }
+        LabelSpec spec = LabelSpec.infer(dense, null);
+
+        progress.phase("simulating scribble annotation on " + training.size() + " training images");
+        List<LabelVolume> scribbles = new ArrayList<>();
+        long annotated = 0;
+        long total = 0;
+        for (LabelVolume l : dense) {
+            LabelVolume s = Scribbles.scribbles(l, spec, ScribbleOptions.DEFAULT, Annotator.caseSeed(seed, l.name()));
+            for (int v : s.data()) {
+                annotated += v != spec.ignoreValue() ? 1 : 0;
+            }
+            total += s.voxels();
+            scribbles.add(s);
+        }
+        progress.message(String.format(Locale.ROOT,
+                "scribbles annotate %.1f %% of the pixels; the other %.1f %% carry the ignore label %d",
+                100.0 * annotated / total, 100.0 * (total - annotated) / total, spec.ignoreValue()));
+
+        Files.createDirectories(out);
+        TrainingSettings settings = TrainingSettings.builder().device("cpu").epochs(epochs).iterationsPerEpoch(iterations)
+                .validationIterations(5).patchSize(128, 128).batchSize(4).seed(seed).threads(threads)
+                .workFolder(out.resolve("training")).checkpointEvery(Math.max(1, epochs)).build();
+        TrainingResult result = TrainingJob.run(images, scribbles, spec.ignoreValue(), settings,
+                PlannerOptions.defaults(), progress, CancellationToken.create());
+        Path model = out.resolve("model.zip");
+        result.finalModel().save(model);
+        TrainingMetadata m = result.finalModel().metadata();
+        progress.message(String.format(Locale.ROOT,
+                "trained %d epochs in %.0f s (%.0f ms per step) on scribbles only; pseudo-Dice of the nuclei on "
+                        + "the validation cases (scribbled pixels): %s, moving average %.3f",
+                m.epochsDone(), m.trainingSeconds(), result.msPerStep(), Arrays.toString(m.finalPseudoDice()),
+                m.finalEmaPseudoDice()));
+        progress.message("model: " + model.toAbsolutePath());
+        progress.message("curves: " + out.resolve("training").toAbsolutePath());
+        progress.message(HELD_OUT + " images were not used for training: "
+                + all.subList(all.size() - HELD_OUT, all.size()).stream().map(DatasetCase::name).toList());
+    }
+}

@@ -1,0 +1,194 @@
+package org.maskseg.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.model.TrainingMetadata;
+import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.train.CancellationToken;
+import org.maskseg.core.train.CancelledException;
+import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.TrainingResult;
+import org.maskseg.core.train.TrainingSettings;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code maskseg train}: plans, preprocesses and trains on an image folder and a label folder. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = { "Trains a segmentation network on images and (partial) label images paired by file name.",
+                "Voxels with the ignore label take part neither in the loss nor in patch sampling.",
+                "Writes the final model to --out; curves (CSV, PNG), the best model and a checkpoint go to the "
+                        + "work folder." })
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of training images")
+    Path images;
+
+    @Option(names = "--labels", required = true, paramLabel = "DIR",
+            description = "folder of label images, same file names as the images")
+    Path labels;
+
+    @Option(names = "--out", required = true, paramLabel = "MODEL.zip", description = "model file to write")
+    Path out;
+
+    @Option(names = "--ignore-label", paramLabel = "K",
+            description = "label value meaning 'not annotated' (default: highest class + 1)")
+    Integer ignoreLabel;
+
+    @Option(names = "--config", paramLabel = "2d|3d", description = "network configuration (default: from the data)")
+    String config;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "epochs (default: planned, 1000)")
+    Integer epochs;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "training steps per epoch (default: 250)")
+    Integer iterations;
+
+    @Option(names = "--validation-iterations", paramLabel = "N",
+            description = "validation batches per epoch (default: 50)")
+    Integer validationIterations;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "patches per batch (default: planned)")
+    Integer batchSize;
+
+    @Option(names = "--patch", paramLabel = "X,Y[,Z]", split = ",", description = "patch size (default: planned)")
+    int[] patch;
+
+    @Option(names = "--time-limit", paramLabel = "MINUTES",
+            description = "stop after this many minutes of training (the model is still written)")
+    Double timeLimitMinutes;
+
+    @Option(names = "--epoch-limit", paramLabel = "E",
+            description = "stop after epoch E, keeping the learning-rate schedule of --epochs")
+    Integer epochLimit;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu:N", defaultValue = "auto",
+            description = "compute device (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--precision", paramLabel = "fp32|bf16", defaultValue = "fp32",
+            description = "arithmetic precision (default: ${DEFAULT-VALUE})")
+    String precision;
+
+    @Option(names = "--validation", paramLabel = "F", defaultValue = "0.2",
+            description = "fraction of cases held out for validation (default: ${DEFAULT-VALUE})")
+    double validation;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "random seed (default: 0)")
+    long seed;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "continue from a checkpoint")
+    Path resume;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "folder for curves, checkpoints and the best model (default: next to --out, "
+                    + "named <model>-training)")
+    Path workDir;
+
+    @Option(names = "--checkpoint-every", paramLabel = "E", defaultValue = "10",
+            description = "write a checkpoint every E epochs (default: ${DEFAULT-VALUE}) and at the end")
+    int checkpointEvery;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
+            description = "CPU threads for PyTorch (default: all)")
+    int threads;
+
+    @Option(names = "--loader-threads", paramLabel = "T", defaultValue = "0",
+            description = "threads preparing batches (default: cores - 1, at most 4)")
+    int loaderThreads;
+
+    @Option(names = "--plan-overrides", paramLabel = "JSON",
+            description = "JSON merged onto the planned plan, e.g. {\"network\":{\"numStages\":4}}")
+    String planOverrides;
+
+    @Option(names = "--pytorch-library", paramLabel = "DIR",
+            description = "use the libtorch in this folder instead of the bundled CPU build")
+    Path pytorchLibrary;
+
+    @Override
+    public Integer call() {
+        ConsoleProgress.quietEngineLogs();
+        CancellationToken token = CancellationToken.create();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // Ctrl-C: stop training cleanly (temporary files removed, native memory freed)
+            token.cancel();
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (ConsoleProgress progress = new ConsoleProgress(System.out)) {
+            return run(token, progress);
+        } catch (InvalidInputException | IOException | java.io.UncheckedIOException e) {
+            return fail(e.getMessage());
+        } catch (CancelledException e) {
+            return fail("training cancelled; no model written");
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down
+            }
+        }
+    }
+
+    private int run(CancellationToken token, ConsoleProgress progress) throws IOException {
+        Path target = out.toAbsolutePath();
+        String modelName = target.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
+        Path work = workDir != null ? workDir : target.resolveSibling(modelName + "-training");
+        TrainingSettings settings = TrainingSettings.builder().configuration(lower(config)).epochs(epochs)
+                .iterationsPerEpoch(iterations).validationIterations(validationIterations).batchSize(batchSize)
+                .patchSize(patch).epochLimit(epochLimit)
+                .timeLimit(timeLimitMinutes == null ? null : minutes(timeLimitMinutes)).validationFraction(validation)
+                .seed(seed).device(device).precision(precision).threads(threads).loaderThreads(loaderThreads)
+                .installation(pytorchLibrary == null ? TorchRuntime.Installation.BUNDLED
+                        : new TorchRuntime.Installation(pytorchLibrary.toString(), null, null))
+                .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume).build();
+        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides);
+        TrainingResult result = TrainingJob.run(images, labels, ignoreLabel, settings, planner, progress, token);
+        token.throwIfCancelled();
+        result.finalModel().save(target);
+        TrainingMetadata m = result.finalModel().metadata();
+        progress.message(String.format(Locale.ROOT,
+                "training %s after %d epoch(s) in %.0f s (%.0f ms per step); final pseudo-Dice %s, moving "
+                        + "average %.4f, best %.4f at epoch %d",
+                result.stopReason(), m.epochsDone(), m.trainingSeconds(), result.msPerStep(),
+                Arrays.toString(m.finalPseudoDice()), m.finalEmaPseudoDice(), m.bestEmaPseudoDice(), m.bestEpoch()));
+        progress.message("model written to " + target);
+        progress.message("curves, best model and checkpoint in " + work);
+        return 0;
+    }
+
+    /** Exit code for unusable input or settings, and for cancellation. */
+    static final int FAILED = 2;
+
+    /** Prints {@code maskseg: <reason>} on stderr and returns the exit code. */
+    static int fail(String reason) {
+        System.err.println("maskseg: " + (reason == null ? "failed" : reason.replace('\n', ' ')));
+        return FAILED;
+    }
+
+    static Duration minutes(double m) {
+        if (!(m > 0) || Double.isInfinite(m)) {
+            throw new InvalidInputException("--time-limit must be a positive number of minutes, got " + m);
+        }
+        return Duration.ofMillis(Math.round(m * 60_000));
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,109 @@
+package org.maskseg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.train.Trainer;
+import org.maskseg.core.train.TrainingCurves;
+
+class TrainCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private static Path nuclei() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("sample-data"))) {
+            p = p.getParent();
+        }
+        return p.resolve("sample-data/nuclei");
+    }
+
+    /** Three sample images and their labels. */
+    private Path[] smallDataset() throws IOException {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Path labels = Files.createDirectories(dir.resolve("labels"));
+        try (Stream<Path> files = Files.list(nuclei().resolve("images"))) {
+            for (Path f : files.sorted().limit(3).toList()) {
+                Files.copy(f, images.resolve(f.getFileName()));
+                Files.copy(nuclei().resolve("labels").resolve(f.getFileName()), labels.resolve(f.getFileName()));
+            }
+        }
+        return new Path[] {images, labels};
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = MaskSegCommand.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void trainsAndWritesModelCurvesAndCheckpoint() throws IOException {
+        Path[] data = smallDataset();
+        Path model = dir.resolve("out").resolve("nuclei.zip");
+        Run r = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                model.toString(), "--epochs", "2", "--iterations", "2", "--validation-iterations", "1", "--patch",
+                "64,64", "--batch-size", "2", "--device", "cpu", "--threads", "1", "--seed", "3",
+                "--plan-overrides", "{\"network\":{\"features\":[8,16,32,32,32]}}");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("epoch 2/2"), r.out());
+        assertTrue(r.out().contains("model written to"), r.out());
+        TrainedModel m = TrainedModel.load(model);
+        assertEquals(2, m.metadata().epochsDone());
+        assertEquals(3L, m.metadata().seed());
+        assertEquals(List.of("background", "class 1"), m.labels().classNames());
+        Path work = dir.resolve("out").resolve("nuclei-training");
+        assertTrue(Files.isRegularFile(work.resolve(Trainer.CHECKPOINT)));
+        assertTrue(Files.isRegularFile(work.resolve(TrainingCurves.CSV)));
+        assertTrue(Files.isRegularFile(work.resolve(TrainingCurves.PNG)));
+    }
+
+    @Test
+    void badInputGivesOneLineReasonAndNoModel() throws IOException {
+        Path[] data = smallDataset();
+        Path model = dir.resolve("m.zip");
+        Run r = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                model.toString(), "--ignore-label", "1", "--device", "cpu");
+        assertTrue(r.code() != 0);
+        assertTrue(r.err().startsWith("maskseg: "), r.err());
+        assertTrue(r.err().contains("ignore value 1"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(Files.exists(model));
+
+        Run missing = run("train", "--images", dir.resolve("nowhere").toString(), "--labels", data[1].toString(),
+                "--out", model.toString());
+        assertTrue(missing.code() != 0);
+        assertTrue(missing.err().startsWith("maskseg: "), missing.err());
+
+        Run precision = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                model.toString(), "--precision", "fp8");
+        assertTrue(precision.err().startsWith("maskseg: precision 'fp8'"), precision.err());
+    }
+}

@@ -1,0 +1,181 @@
+package org.maskseg.core.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.io.CaseData;
+import org.maskseg.core.io.DatasetCase;
+import org.maskseg.core.io.DatasetFolder;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.model.Checkpoint;
+import org.maskseg.core.plan.DatasetFingerprint;
+import org.maskseg.core.plan.NetworkTopology;
+import org.maskseg.core.plan.Plan;
+import org.maskseg.core.plan.PlanJson;
+import org.maskseg.core.plan.Planner;
+import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.preprocess.Preprocessor;
+
+/**
+ * The whole training job in one call, shared by the command line and the KNIME node: read the data,
+ * derive the label classes, fingerprint the dataset, plan (with the user's overrides), preprocess,
+ * train. A resumed job takes plan and labels from its checkpoint instead of planning again.
+ */
+public final class TrainingJob {
+
+    private TrainingJob() {
+    }
+
+    /**
+     * Trains on a folder of images and a folder of label images paired by file name.
+     *
+     * @param ignoreValue the ignore value of the label files, or null for the default (highest class + 1)
+     * @param planner     planning choices (configuration, memory budget, modalities, JSON overrides); the
+     *                    settings' configuration, batch and patch size, epochs and iterations are applied to the
+     *                    planned plan, then the JSON overrides
+     */
+    public static TrainingResult run(Path imagesFolder, Path labelsFolder, Integer ignoreValue,
+            TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
+            CancellationToken cancellation) {
+        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
+        l.phase("reading images");
+        DatasetFolder folder = DatasetFolder.open(imagesFolder, labelsFolder);
+        List<ImageVolume> images = new ArrayList<>();
+        List<LabelVolume> labels = new ArrayList<>();
+        for (DatasetCase c : folder.cases()) {
+            token.throwIfCancelled();
+            CaseData d = c.read();
+            images.add(d.image());
+            labels.add(d.labels());
+        }
+        return run(images, labels, ignoreValue, settings, planner, l, token);
+    }
+
+    /**
+     * Trains on images and label images in memory, paired by position; case names are the images' names.
+     */
+    public static TrainingResult run(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
+            TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
+            CancellationToken cancellation) {
+        Objects.requireNonNull(settings, "settings");
+        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
+        if (images.isEmpty()) {
+            throw new InvalidInputException("no training images given");
+        }
+        if (images.size() != labels.size()) {
+            throw new InvalidInputException(images.size() + " images but " + labels.size() + " label images");
+        }
+        LabelSpec spec;
+        Plan plan;
+        DatasetFingerprint fingerprint = null;
+        if (settings.resumeFrom() != null) {
+            l.phase("reading checkpoint");
+            Checkpoint ckpt = Checkpoint.load(settings.resumeFrom());
+            spec = ckpt.model().labels();
+            plan = ckpt.model().plan();
+            if (ignoreValue != null && ignoreValue != spec.ignoreValue()) {
+                throw new InvalidInputException("ignore label " + ignoreValue + " differs from the checkpoint's "
+                        + spec.ignoreValue() + "; resume with the same labels and settings");
+            }
+            labels.forEach(spec::validate);
+        } else {
+            spec = LabelSpec.infer(labels, ignoreValue);
+            l.phase("fingerprinting " + images.size() + " cases");
+            token.throwIfCancelled();
+            fingerprint = DatasetFingerprint.compute(images, labels, spec);
+            l.phase("planning");
+            PlannerOptions options = planner == null ? PlannerOptions.defaults() : planner;
+            if (settings.configuration() != null) {
+                options = options.withConfiguration(settings.configuration());
+            }
+            // explicit JSON overrides come last, so that they win over the settings' patch-derived topology
+            String overrides = options.overrides();
+            plan = applySettings(Planner.plan(fingerprint, spec, options.withOverrides(null)), settings);
+            if (overrides != null && !overrides.isBlank()) {
+                plan = PlanJson.applyOverrides(plan, overrides);
+            }
+        }
+        l.message(describe(plan));
+
+        List<TrainingCase> cases = new ArrayList<>();
+        l.phase("preprocessing " + images.size() + " cases");
+        for (int i = 0; i < images.size(); i++) {
+            token.throwIfCancelled();
+            cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
+        }
+        return new Trainer(plan, spec, cases, settings).listener(l).cancellation(token)
+                .datasetSummary(summary(images, spec, fingerprint)).train();
+    }
+
+    /**
+     * The settings' overrides on a planned plan: batch size, patch size (the topology follows the new patch
+     * size as the planner would derive it), epochs and iterations.
+     */
+    public static Plan applySettings(Plan planned, TrainingSettings s) {
+        Plan p = PlanJson.fromJson(PlanJson.toJson(planned), "plan");
+        if (s.batchSize() != null) {
+            p.batchSize = s.batchSize();
+        }
+        if (s.patchSize() != null) {
+            int[] patch = s.patchSize();
+            if (patch.length != p.spatialDims()) {
+                throw new InvalidInputException("patch size " + Arrays.toString(patch) + " has " + patch.length
+                        + " values, the " + p.configuration + " configuration needs " + p.spatialDims());
+            }
+            int maxPools = p.spatialDims() == 3 ? Planner.MAX_POOLS_3D : Planner.MAX_POOLS_2D;
+            NetworkTopology t = NetworkTopology.of(p.targetSpacing, patch, maxPools);
+            p.patchSize = t.patchSize();
+            p.network.numStages = t.numStages();
+            p.network.strides = t.strides();
+            p.network.kernelSizes = t.kernelSizes();
+            p.network.features = Planner.features(t.numStages(),
+                    p.spatialDims() == 3 ? Planner.MAX_FEATURES_3D : Planner.MAX_FEATURES_2D);
+        }
+        if (s.epochs() != null) {
+            p.training.epochs = s.epochs();
+        }
+        if (s.iterationsPerEpoch() != null) {
+            p.training.iterationsPerEpoch = s.iterationsPerEpoch();
+        }
+        if (s.validationIterations() != null) {
+            p.training.validationIterations = s.validationIterations();
+        }
+        PlanJson.validate(p);
+        return p;
+    }
+
+    /** One line describing a plan for the user. */
+    public static String describe(Plan p) {
+        return "plan: " + p.configuration + ", patch " + Arrays.toString(p.patchSize) + ", batch " + p.batchSize
+                + ", " + p.network.numStages + " stages, features " + Arrays.toString(p.network.features) + ", "
+                + p.training.epochs + " epochs x " + p.training.iterationsPerEpoch + " iterations";
+    }
+
+    private static Map<String, Object> summary(List<ImageVolume> images, LabelSpec spec, DatasetFingerprint fp) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cases", images.size());
+        m.put("channels", images.get(0).channels());
+        m.put("spatialDims", images.get(0).spatialDims());
+        m.put("classes", spec.classNames());
+        m.put("ignoreValue", spec.ignoreValue());
+        if (fp != null) {
+            m.put("medianSize", fp.medianSize());
+            m.put("medianSpacing", fp.medianSpacing());
+            m.put("minSize", fp.minSize());
+            m.put("maxSize", fp.maxSize());
+            m.put("classVoxels", fp.classVoxels());
+        }
+        return m;
+    }
+}
