@@ -186,5 +186,34 @@ class NetworkTest(unittest.TestCase):
         self.assertEqual(conv.bias.abs().sum().item(), 0)
 
 
+class ExportTest(unittest.TestCase):
+
+    def test_maskseg_names_cover_every_parameter_once(self):
+        net = ref.PlainConvUNet(2, 1, 3, [4, 8, 16], [1, 2, 2])
+        pairs = ref.maskseg_parameters(net)
+        self.assertEqual(len({id(t) for _, t in pairs}), len(list(net.parameters())))
+        shapes = dict((n, tuple(t.shape)) for n, t in pairs)
+        self.assertEqual(shapes["encoder.0.conv0.weight"], (4, 1, 3, 3))
+        self.assertEqual(shapes["encoder.2.norm1.bias"], (16,))
+        self.assertEqual(shapes["decoder.1.up.weight"], (16, 8, 2, 2))  # ConvTranspose layout (c_in, c_out, s, s)
+        self.assertEqual(shapes["decoder.0.conv0.weight"], (4, 8, 3, 3))
+        self.assertEqual(shapes["decoder.0.head.weight"], (3, 4, 1, 1))
+
+    def test_export_writes_consistent_files(self):
+        import os
+        import tempfile
+        with tempfile.TemporaryDirectory() as out:
+            ref.main(["export", "--out", out, "--size", "16", "--stages", "2", "--batch", "1"])
+            lines = open(os.path.join(out, "case.txt")).read().splitlines()
+            self.assertEqual(lines[0], "case 2 16 1 2 3")
+            counts = [int(l.split()[2]) for l in lines if l.startswith("param ")]
+            for name in ("before.bin", "after.bin"):
+                self.assertEqual(os.path.getsize(os.path.join(out, name)), 4 * sum(counts))
+            self.assertEqual(os.path.getsize(os.path.join(out, "labels.bin")), 4 * 16 * 16)
+            size = [int(v) for v in lines[3].split()[1:]]
+            self.assertEqual(lines[3].split()[0], "predict_image")
+            self.assertEqual(os.path.getsize(os.path.join(out, "predict_logits.bin")), 4 * 3 * size[0] * size[1])
+
+
 if __name__ == "__main__":
     unittest.main()
