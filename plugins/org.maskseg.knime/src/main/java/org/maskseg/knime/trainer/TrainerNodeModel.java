@@ -153,7 +153,7 @@ final class TrainerNodeModel extends NodeModel {
     }
 
     /** Node progress and the statistics table, from the training job's events. */
-    private static final class Progress implements TrainingListener {
+    static final class Progress implements TrainingListener {
 
         private final ExecutionMonitor m_exec;
 

@@ -93,12 +93,21 @@ class TrainerNodeModelTest {
             assertEquals(2, ((IntCell)r.getCell(6)).getIntValue(), "steps per epoch");
         }
         assertTrue(h.messageHistory().stream().anyMatch(m -> m.startsWith("Epoch 2/2")), h.messageHistory().toString());
+        assertTrue(h.messageHistory().stream().anyMatch(m -> m.startsWith("Epoch 1/2") && m.contains(" left")),
+            "estimated time left after the first epoch: " + h.messageHistory());
         List<Double> progress = h.progressHistory();
         assertEquals(1.0, progress.get(progress.size() - 1), 1e-9);
 
         MaskSegModelPortObject reloaded = PortObjects.roundTrip(model, new MaskSegModelPortObject.Serializer(),
             new MaskSegModelPortObjectSpec.Serializer(), dir.resolve("saved"));
         assertTrue(TrainedModel.load(reloaded.getModelFile()).sameWeightsAs(loaded));
+    }
+
+    @Test
+    void remainingTimeIsReadable() {
+        assertEquals("59 s", TrainerNodeModel.Progress.eta(59.4));
+        assertEquals("1 min 01 s", TrainerNodeModel.Progress.eta(61));
+        assertEquals("1 h 02 min", TrainerNodeModel.Progress.eta(3725));
     }
 
     @Test
