@@ -396,7 +396,6 @@ def run_predict(args):
                 net(raw_input[:n])
         synchronise(device)
 
-    raw()
     whole_s, raw_s = [], []
     for _ in range(args.repeats):
         t0 = time.perf_counter()
@@ -413,6 +412,89 @@ def run_predict(args):
         windows, len(passes), w, r, args.repeats))
     print("REFERENCE %s voxels_per_s=%.0f seconds=%.4f raw_seconds=%.4f overhead=%.3f" % (
         args.case, voxels / w, w, r, w / r))
+
+
+# ----------------------------------------------------------------------------------------------------
+# Cross-check with MaskSeg
+# ----------------------------------------------------------------------------------------------------
+
+def maskseg_parameters(net):
+    """(name, tensor) pairs under MaskSeg's parameter names (PlainConvUNet's documented naming)."""
+    pairs = []
+
+    def block(prefix, j, conv_norm_act):
+        conv, norm = conv_norm_act[0], conv_norm_act[1]
+        pairs.extend([("%s.conv%d.weight" % (prefix, j), conv.weight), ("%s.conv%d.bias" % (prefix, j), conv.bias),
+                      ("%s.norm%d.weight" % (prefix, j), norm.weight), ("%s.norm%d.bias" % (prefix, j), norm.bias)])
+
+    for s, stage in enumerate(net.encoder):
+        for j, b in enumerate(stage):
+            block("encoder.%d" % s, j, b)
+    levels = len(net.up)
+    for i, (up, dec, head) in enumerate(zip(net.up, net.decoder, net.heads)):
+        prefix = "decoder.%d" % (levels - 1 - i)
+        pairs.extend([(prefix + ".up.weight", up.weight), (prefix + ".up.bias", up.bias)])
+        for j, b in enumerate(dec):
+            block(prefix, j, b)
+        pairs.extend([(prefix + ".head.weight", head.weight), (prefix + ".head.bias", head.bias)])
+    return pairs
+
+
+def run_export(args):
+    """Writes a small case (weights, batch, loss, weights after one training step) for MaskSeg's
+    ReferenceCheck: case.txt plus little-endian float32/int32 files."""
+    import os
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(max(args.threads, 1))
+    dims = args.dims
+    features, strides = topology(dims, args.stages)
+    net = PlainConvUNet(dims, 1, args.classes, features, strides).train()
+    with torch.no_grad():  # non-trivial norm parameters, so that their layout is checked too
+        for m in net.modules():
+            if isinstance(m, (nn.InstanceNorm2d, nn.InstanceNorm3d)):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.5, 0.5)
+    pairs = maskseg_parameters(net)
+    if len(pairs) != len(list(net.parameters())):
+        sys.exit("parameter naming does not cover the network")
+    spatial = (args.size,) * dims
+    x, y = random_batch(args.batch, 1, args.classes, spatial, torch.Generator().manual_seed(args.seed))
+    os.makedirs(args.out, exist_ok=True)
+
+    def write(name, tensors, dtype):
+        with open(os.path.join(args.out, name), "wb") as f:
+            for t in tensors:
+                a = t.detach().contiguous().to(dtype).numpy()
+                f.write(a.astype(a.dtype.newbyteorder("<")).tobytes())
+
+    write("before.bin", [t for _, t in pairs], torch.float32)
+    write("images.bin", [x], torch.float32)
+    write("labels.bin", [y], torch.int32)
+    # sliding-window logits of an image larger than the patch along some axes and smaller along one
+    extent = [args.size * 5 // 2 - 3, args.size - 5] + [args.size * 7 // 4] * (dims - 2)
+    image = torch.randn([1] + extent[:dims], generator=torch.Generator().manual_seed(args.seed + 1))
+    net.eval()
+    logits, _ = sliding_window_logits(net, image, spatial, 0.5, 4, torch.device("cpu"))
+    net.train()
+    write("predict_image.bin", [image], torch.float32)
+    write("predict_logits.bin", [logits], torch.float32)
+
+    params = list(net.parameters())
+    optimiser = torch.optim.SGD(params, lr=1e-2, momentum=0.99, nesterov=True, weight_decay=3e-5)
+    loss = deep_supervision_loss(net(x), y, args.classes)
+    loss.backward()
+    norm = torch.nn.utils.clip_grad_norm_(params, 12.0).item()
+    optimiser.step()
+    write("after.bin", [t for _, t in pairs], torch.float32)
+    with open(os.path.join(args.out, "case.txt"), "w") as f:
+        f.write("case %d %d %d %d %d\n" % (dims, args.size, args.batch, args.stages, args.classes))
+        f.write("loss %.9g\n" % loss.item())
+        f.write("gradient_norm %.9g\n" % norm)
+        f.write("predict_image %s\n" % " ".join(str(n) for n in image.shape[1:]))
+        for name, t in pairs:
+            f.write("param %s %d\n" % (name, t.numel()))
+    print("REFERENCE export loss=%.7f gradient_norm=%.5f parameters=%d" % (
+        loss.item(), norm, sum(t.numel() for _, t in pairs)))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -448,8 +530,20 @@ def main(argv=None):
     p.add_argument("--batch-windows", type=int, default=4)
     p.add_argument("--repeats", type=int, default=3)
 
+    e = sub.add_parser("export", help="write a small case for MaskSeg's ReferenceCheck")
+    e.add_argument("--out", required=True, help="folder to write into")
+    e.add_argument("--dims", type=int, choices=(2, 3), default=2)
+    e.add_argument("--size", type=int, default=32)
+    e.add_argument("--batch", type=int, default=2)
+    e.add_argument("--stages", type=int, default=3)
+    e.add_argument("--classes", type=int, default=3)
+    e.add_argument("--threads", type=int, default=1)
+    e.add_argument("--seed", type=int, default=1)
+
     args = parser.parse_args(argv)
-    if args.command == "train":
+    if args.command == "export":
+        run_export(args)
+    elif args.command == "train":
         args.case = args.case or "train_%dd" % args.dims
         run_train(args)
     else:

@@ -99,7 +99,6 @@ public final class PredictCompareBench {
                     Arrays.toString(image), Arrays.toString(patch), settings.step(), batchWindows);
             predictor.predict(volume, Prediction.Outputs.LABELS_ONLY, null); // warm-up: kernels, allocator, JIT
             int[] passes = passSizes(windows, batchWindows);
-            rawPasses(net, plan, passes);
             double[] whole = new double[repeats];
             double[] raw = new double[repeats];
             for (int k = 0; k < repeats; k++) {
@@ -140,7 +139,7 @@ public final class PredictCompareBench {
         try (NDScope scope = new NDScope(); NDManager sub = net.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
             NDArray input = sub.randomNormal(new Shape(shape));
-            input.getFloat(0, 0, 0, 0); // on the device before the clock starts
+            input.getFloat(new long[shape.length]); // on the device before the clock starts
             long t0 = System.nanoTime();
             for (int i = 0; i < passes.length; i++) {
                 try (NDScope pass = new NDScope()) {
@@ -148,7 +147,7 @@ public final class PredictCompareBench {
                     NDArray x = passes[i] == shape[0] ? input : input.get("0:" + passes[i]);
                     NDArray logits = net.forward(x, false).get(0);
                     if (i == passes.length - 1) {
-                        logits.getFloat(0, 0, 0, 0); // waits for all queued device work
+                        logits.getFloat(new long[shape.length]); // waits for all queued device work
                     }
                 }
             }
