@@ -51,8 +51,8 @@ public final class BatchBench {
         List<TrainingCase> cases3d = List.of(synthetic("3d-a", new long[] {160, 150, 140}, 4),
                 synthetic("3d-b", new long[] {140, 170, 150}, 5));
 
-        breakdown("2d", cases2d.get(0), new int[] {512, 512}, (int) Math.max(3, 20 * scale));
-        breakdown("3d", cases3d.get(0), new int[] {128, 128, 128}, (int) Math.max(2, 4 * scale));
+        breakdown("2d", cases2d.get(0), new int[] {512, 512}, (int) Math.max(3, 40 * scale));
+        breakdown("3d", cases3d.get(0), new int[] {128, 128, 128}, (int) Math.max(2, 10 * scale));
 
         double r2d = run("2d", cases2d, new int[] {512, 512}, 12, (int) Math.max(3, 12 * scale));
         double r3d = run("3d", cases3d, new int[] {128, 128, 128}, 2, (int) Math.max(3, 12 * scale));

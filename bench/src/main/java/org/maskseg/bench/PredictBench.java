@@ -26,7 +26,8 @@ import ai.djl.pytorch.jni.JniUtils;
  * Prediction throughput of the sliding-window predictor with a randomly initialised U-Net, and the cost of
  * everything around the network: the whole prediction of an image (normalisation, window gathering,
  * Gaussian blending, argmax) divided by the time of exactly the forward passes it needs (same batch shapes,
- * same count), measured in the same run.
+ * same count), measured in the same run, alternating. Both wall-clock time ({@code overhead}) and process CPU
+ * time ({@code overhead_cpu}, steadier on a shared machine) are reported.
  * <p>
  * Arguments (optional): {@code device} (auto, cpu, gpu:N), {@code repeats} (default 3; the median is kept).
  * Prints one {@code RESULT predict_2d ...} and one {@code RESULT predict_3d ...} line.
@@ -92,20 +93,29 @@ public final class PredictBench {
             predictor.predict(image, Prediction.Outputs.LABELS_ONLY, null);
             double[] whole = new double[repeats];
             double[] raw = new double[repeats];
+            double[] wholeCpu = new double[repeats];
+            double[] rawCpu = new double[repeats];
             for (int k = 0; k < repeats; k++) {
+                long c0 = cpuNanos();
                 long t0 = System.nanoTime();
                 predictor.predict(image, Prediction.Outputs.LABELS_ONLY, null);
                 whole[k] = (System.nanoTime() - t0) / 1e9;
+                long c1 = cpuNanos();
+                wholeCpu[k] = (c1 - c0) / 1e9;
                 raw[k] = rawPasses(net, plan, batches);
+                rawCpu[k] = (cpuNanos() - c1) / 1e9;
             }
             double w = median(whole);
             double n = median(raw);
+            double wc = median(wholeCpu);
+            double nc = median(rawCpu);
             long voxels = image.voxelsPerChannel();
             System.out.printf(Locale.ROOT, "%s: image %s, patch %s, %d windows in %d passes of <= %d; "
-                    + "whole prediction %.3f s, network passes alone %.3f s (median of %d)%n", name,
-                    Arrays.toString(size), Arrays.toString(plan.patchSize), windows, batches.length,
-                    settings.batchWindows(), w, n, repeats);
-            System.out.printf(Locale.ROOT, "RESULT %s voxels_per_s=%.0f overhead=%.3f%n", name, voxels / w, w / n);
+                    + "whole prediction %.3f s (CPU %.3f s), network passes alone %.3f s (CPU %.3f s), median of %d%n",
+                    name, Arrays.toString(size), Arrays.toString(plan.patchSize), windows, batches.length,
+                    settings.batchWindows(), w, wc, n, nc, repeats);
+            System.out.printf(Locale.ROOT, "RESULT %s voxels_per_s=%.0f overhead=%.3f overhead_cpu=%.3f%n", name,
+                    voxels / w, w / n, wc / nc);
         }
     }
 
@@ -149,6 +159,12 @@ public final class PredictBench {
         } finally {
             JniUtils.setGradMode(grad);
         }
+    }
+
+    /** CPU time of the whole process (all threads, libtorch's included). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double median(double[] v) {

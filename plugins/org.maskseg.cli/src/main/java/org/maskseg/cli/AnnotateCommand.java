@@ -4,10 +4,16 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.annotate.AnnotateOptions;
@@ -21,6 +27,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** {@code maskseg annotate}: turns a folder of label files into labels with an ignore region. */
@@ -141,9 +148,32 @@ public final class AnnotateCommand implements Callable<Integer> {
         }
     }
 
-    /** The engine options from the command line. */
+    /** The options that only some modes use, and those modes. */
+    private static final Map<String, Set<AnnotationMode>> MODE_OPTIONS = Map.ofEntries(
+            Map.entry("--roi", EnumSet.of(AnnotationMode.ROI)),
+            Map.entry("--values", EnumSet.of(AnnotationMode.REMAP)),
+            Map.entry("--width", EnumSet.of(AnnotationMode.BORDER)),
+            Map.entry("--physical", EnumSet.of(AnnotationMode.BORDER)),
+            Map.entry("--out-of-field", EnumSet.of(AnnotationMode.INVALID)),
+            Map.entry("--all-channels", EnumSet.of(AnnotationMode.INVALID)),
+            Map.entry("--every", EnumSet.of(AnnotationMode.SLICES, AnnotationMode.SCRIBBLES)),
+            Map.entry("--fraction", EnumSet.of(AnnotationMode.SLICES, AnnotationMode.PATCHES)),
+            Map.entry("--axis", EnumSet.of(AnnotationMode.SLICES, AnnotationMode.SCRIBBLES)),
+            Map.entry("--patch-size", EnumSet.of(AnnotationMode.PATCHES)),
+            Map.entry("--thickness", EnumSet.of(AnnotationMode.SCRIBBLES)),
+            Map.entry("--boundary-fraction", EnumSet.of(AnnotationMode.SCRIBBLES)));
+
+    /** The engine options from the command line; options the mode does not use are refused. */
     AnnotateOptions options() {
-        return AnnotateOptions.of(AnnotationMode.of(mode))
+        AnnotationMode m = AnnotationMode.of(mode);
+        ParseResult parsed = spec.commandLine().getParseResult();
+        for (Map.Entry<String, Set<AnnotationMode>> e : new TreeMap<>(MODE_OPTIONS).entrySet()) {
+            if (parsed.hasMatchedOption(e.getKey()) && !e.getValue().contains(m)) {
+                throw new InvalidInputException(e.getKey() + " has no effect with --mode " + m.key() + "; it is for --mode "
+                        + e.getValue().stream().map(AnnotationMode::key).collect(Collectors.joining(" and ")));
+            }
+        }
+        return AnnotateOptions.of(m)
                 .withIgnoreValue(ignoreLabel)
                 .withSeed(seed)
                 .withValues(values)
@@ -169,12 +199,16 @@ public final class AnnotateCommand implements Callable<Integer> {
     private void writeReport(FolderAnnotation.Result result) {
         List<AnnotationReport> all = new ArrayList<>(result.cases());
         all.add(result.total());
+        Path target = report.toAbsolutePath();
         try {
-            Path parent = report.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            Files.createDirectories(target.getParent());
+            Path temp = Files.createTempFile(target.getParent(), ".maskseg-report-", ".json");
+            try {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(temp.toFile(), all);
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
             }
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), all);
         } catch (IOException e) {
             throw new InvalidInputException("report file '" + report + "' cannot be written: " + e.getMessage(), e);
         }

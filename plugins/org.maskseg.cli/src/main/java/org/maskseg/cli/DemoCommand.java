@@ -35,11 +35,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code maskseg demo}: the method in a few minutes on the bundled nuclei images. The dense labels of the
  * training images are reduced to simulated scribbles (everything else becomes the ignore label), and a
- * network is trained briefly on the CPU from those scribbles alone.
+ * network is trained briefly on the CPU from those scribbles alone; the held-out images are then segmented
+ * and scored against their dense labels.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = { "Trains on the bundled nuclei sample from simulated scribbles (a few minutes on a CPU).",
-                "The model, curves and the scribble labels are written to the output folder." })
+                "Then segments the held-out images and scores them against their dense labels.",
+                "The model, curves, predictions and scores (scores.json) are written to the output folder." })
 public final class DemoCommand implements Callable<Integer> {
 
     /** Images kept out of training, for evaluating the model on unseen data. */
@@ -151,7 +153,8 @@ public final class DemoCommand implements Callable<Integer> {
                 m.finalEmaPseudoDice()));
         progress.message("model: " + model.toAbsolutePath());
         progress.message("curves: " + out.resolve("training").toAbsolutePath());
-        progress.message(HELD_OUT + " images were not used for training: "
-                + all.subList(all.size() - HELD_OUT, all.size()).stream().map(DatasetCase::name).toList());
+        progress.phase("segmenting the " + HELD_OUT + " held-out images and scoring them against their dense labels");
+        PredictCommand.evaluateHeldOut(result.finalModel(), all.subList(all.size() - HELD_OUT, all.size()), out,
+                CancellationToken.create(), progress::message);
     }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code maskseg} command: each subcommand is a thin front end to the engine's API. */
 @Command(name = "maskseg", mixinStandardHelpOptions = true, version = "MaskSeg 0.1.0",
         description = "Segmentation training with ignore labels (sparse annotation), nnU-Net style.",
-        subcommands = {AnnotateCommand.class, PlanCommand.class, TrainCommand.class, DemoCommand.class})
+        subcommands = {AnnotateCommand.class, PlanCommand.class, TrainCommand.class, PredictCommand.class,
+                EvaluateCommand.class, DemoCommand.class})
 public final class MaskSegCommand implements Runnable {
 
     @Override

@@ -11,10 +11,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.labels.LabelSpec;
@@ -88,12 +89,13 @@ public final class PlanCommand implements Callable<Integer> {
             }
             System.out.println(PlanJson.toJson(plan));
             return 0;
-        } catch (InvalidInputException e) {
-            return fail(e.getMessage());
-        } catch (IOException e) {
+        } catch (InvalidInputException | IOException e) {
             return fail(e.getMessage());
         } catch (UncheckedIOException e) {
             return fail(e.getCause().getMessage());
+        } catch (OutOfMemoryError e) {
+            return fail("out of memory while reading the dataset (one case at a time); give Java more memory "
+                    + "with -Xmx");
         }
     }
 
@@ -102,19 +104,20 @@ public final class PlanCommand implements Callable<Integer> {
                 memoryGiB, maxBatchSize, modalities, overrideJson());
         DatasetFolder dataset = DatasetFolder.open(images, labels);
         List<DatasetCase> cases = dataset.cases();
-        List<LabelVolume> labelVolumes = new ArrayList<>(cases.size());
+        // Two passes, one case in memory at a time: first the label values (to know the classes), then
+        // image and labels together for the fingerprint.
+        List<LabelVolume> valueSummaries = new ArrayList<>(cases.size());
         for (DatasetCase c : cases) {
-            labelVolumes.add(c.readLabels());
+            valueSummaries.add(distinctValues(c.readLabels()));
         }
-        LabelSpec spec = LabelSpec.infer(labelVolumes, ignoreLabel);
-        // Images one at a time: only their intensity samples stay in memory.
+        LabelSpec spec = LabelSpec.infer(valueSummaries, ignoreLabel);
         DatasetFingerprint.Builder fingerprint = new DatasetFingerprint.Builder(spec);
-        for (int i = 0; i < cases.size(); i++) {
-            ImageVolume image = cases.get(i).readImage();
-            fingerprint.add(image, labelVolumes.get(i).withSpacing(image.spacing()));
-            labelVolumes.set(i, null);
+        for (DatasetCase c : cases) {
+            CaseData data = c.read();
+            fingerprint.add(data.image(), data.labels());
         }
         DatasetFingerprint fp = fingerprint.build();
+        warnAboutAbsentClasses(fp, spec);
         if (fingerprintFile != null) {
             PlanJson.write(fp, fingerprintFile);
         }
@@ -125,6 +128,38 @@ public final class PlanCommand implements Callable<Integer> {
                 Arrays.toString(plan.patchSize), plan.batchSize, plan.network.numStages,
                 Arrays.toString(plan.targetSpacing)));
         return plan;
+    }
+
+    /** Classes without a single annotated voxel usually mean an ignore value that was not declared. */
+    private void warnAboutAbsentClasses(DatasetFingerprint fp, LabelSpec spec) {
+        long[] voxels = fp.classVoxels();
+        List<Integer> absent = new ArrayList<>();
+        for (int c = 0; c < voxels.length; c++) {
+            if (voxels[c] == 0) {
+                absent.add(c);
+            }
+        }
+        if (absent.isEmpty()) {
+            return;
+        }
+        String which = absent.size() > 3
+                ? absent.size() + " classes (" + absent.get(0) + ", " + absent.get(1) + ", ..., "
+                        + absent.get(absent.size() - 1) + ")"
+                : "class(es) " + absent;
+        String hint = ignoreLabel == null
+                ? "; if " + (spec.numClasses() - 1) + " marks unannotated voxels, pass --ignore-label "
+                        + (spec.numClasses() - 1)
+                : "";
+        System.err.println("maskseg: warning: " + which + " occur in no label image" + hint);
+    }
+
+    /**
+     * The distinct values of a label image as a one-row label image of the same name: all that class inference
+     * looks at, in a fraction of the memory.
+     */
+    static LabelVolume distinctValues(LabelVolume labels) {
+        int[] values = IntStream.of(labels.data()).distinct().sorted().toArray();
+        return LabelVolume.wrap(labels.name(), values, new long[] {values.length, 1}, new double[] {1, 1});
     }
 
     /** The --override value: inline JSON when it starts with '{', otherwise the path of a JSON file. */

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +87,7 @@ class PlanCommandTest {
         assertEquals(0, inline.exitCode(), inline.err());
         Plan p = PlanJson.fromJson(inline.out(), "stdout");
         assertArrayEquals(new int[] {128, 128}, p.patchSize);
+        assertEquals(6, p.network.numStages);
         assertEquals(5, p.training.epochs);
         assertEquals(250, p.training.iterationsPerEpoch);
 
@@ -116,7 +120,7 @@ class PlanCommandTest {
 
         Result bad = run(args("--override", "{\"patchSize\":[100,128]}"));
         assertEquals(2, bad.exitCode());
-        assertTrue(bad.err().contains("maskseg: ") && bad.err().contains("patchSize[0] = 100"), bad.err());
+        assertTrue(bad.err().startsWith("maskseg: patch size [100, 128] does not suit a U-Net"), bad.err());
 
         Result config = run(args("--config", "3d"));
         assertEquals(2, config.exitCode());
@@ -125,5 +129,44 @@ class PlanCommandTest {
         Result notFile = run(args("--override", "missing.json"));
         assertEquals(2, notFile.exitCode());
         assertTrue(notFile.err().contains("--override"), notFile.err());
+    }
+
+    /** Writes an 8-bit grayscale PNG of size w × h with the given values (row by row). */
+    private static void png(Path file, int w, int h, int[] values) throws Exception {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        img.getRaster().setPixels(0, 0, w, h, values);
+        ImageIO.write(img, "png", file.toFile());
+    }
+
+    @Test
+    void smallImagesWithIgnoreLabel(@TempDir Path dir) throws Exception {
+        // Two 20×20 images whose labels are half ignore (255), half annotated 0/1: three stages (20 -> 10 -> 5).
+        Path imgs = Files.createDirectories(dir.resolve("images"));
+        Path labs = Files.createDirectories(dir.resolve("labels"));
+        for (String name : new String[] {"a", "b"}) {
+            int[] px = new int[400];
+            int[] lab = new int[400];
+            for (int i = 0; i < 400; i++) {
+                px[i] = (i * 7 + name.charAt(0)) % 256;
+                lab[i] = i < 200 ? 255 : (i % 3 == 0 ? 1 : 0);
+            }
+            png(imgs.resolve(name + ".png"), 20, 20, px);
+            png(labs.resolve(name + ".png"), 20, 20, lab);
+        }
+        Result r = run("plan", "--images", imgs.toString(), "--labels", labs.toString(), "--ignore-label", "255");
+        assertEquals(0, r.exitCode(), r.err());
+        Plan p = PlanJson.fromJson(r.out(), "stdout");
+        assertEquals(2, p.numClasses);
+        assertEquals(255, p.ignoreValue);
+        assertEquals(3, p.network.numStages);
+        assertArrayEquals(new int[] {20, 20}, p.patchSize);
+
+        // Without --ignore-label, 255 would be a class: the user sees it in the summary line.
+        Result implicit = run("plan", "--images", imgs.toString(), "--labels", labs.toString());
+        assertEquals(0, implicit.exitCode(), implicit.err());
+        assertTrue(implicit.err().contains("256 class(es)"), implicit.err());
+        assertTrue(implicit.err().contains("maskseg: warning: 253 classes (2, 3, ..., 254) occur in no label image; "
+                + "if 255 marks unannotated voxels, pass --ignore-label 255"), implicit.err());
+        assertTrue(!r.err().contains("warning"), r.err());
     }
 }

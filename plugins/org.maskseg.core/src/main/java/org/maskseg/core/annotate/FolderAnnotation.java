@@ -1,10 +1,12 @@
 package org.maskseg.core.annotate;
 
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -86,7 +88,7 @@ public final class FolderAnnotation {
         AnnotationMode mode = annotator.options().mode();
         List<Item> items = items(mode, folders);
         Path out = folders.out();
-        prepareOutput(folders, items);
+        checkOutput(folders, items);
 
         // pass 1: the label values of all cases decide the classes and the default ignore value
         TreeSet<Integer> values = new TreeSet<>();
@@ -94,6 +96,8 @@ public final class FolderAnnotation {
             values.addAll(Annotator.distinctValues(readLabels(item)));
         }
         LabelSpec spec = annotator.labelSpec(values);
+        boolean created = !Files.exists(out);
+        createOutput(out);
 
         // pass 2: annotate, write under temporary names, then move everything into place
         List<Path> temps = new ArrayList<>();
@@ -113,7 +117,7 @@ public final class FolderAnnotation {
                 Path fileName = item.labelFile().getFileName();
                 Path temp = out.resolve(TEMP_PREFIX + fileName);
                 temps.add(temp);
-                ImageFiles.writeLabels(a.labels(), temp);
+                ImageFiles.writeLabels(a.labels(), temp, item.labelFile()); // NIfTI keeps the input orientation
                 targets.add(out.resolve(fileName));
                 reports.add(a.report());
                 if (progress != null) {
@@ -131,6 +135,13 @@ public final class FolderAnnotation {
                         Files.deleteIfExists(t);
                     } catch (IOException e) {
                         // best effort: the temporary files start with a dot and are ignored by every reader
+                    }
+                }
+                if (created) {
+                    try {
+                        Files.deleteIfExists(out); // only succeeds when empty
+                    } catch (IOException e) {
+                        // not empty or not removable: leave it
                     }
                 }
             }
@@ -183,7 +194,7 @@ public final class FolderAnnotation {
                 } else {
                     ImageInfo info = ImageFiles.readInfo(mask);
                     ImageInfo labelInfo = ImageFiles.readInfo(item.labelFile());
-                    if (!java.util.Arrays.equals(info.size(), labelInfo.size())) {
+                    if (!Arrays.equals(info.size(), labelInfo.size())) {
                         throw new InvalidInputException("region-of-interest mask '" + mask + "' is " + info.sizeText()
                                 + " but labels '" + item.labelFile() + "' are " + labelInfo.sizeText());
                     }
@@ -200,23 +211,33 @@ public final class FolderAnnotation {
         return items;
     }
 
-    private static void prepareOutput(Folders folders, List<Item> items) {
+    private static void checkOutput(Folders folders, List<Item> items) {
         Path out = folders.out();
         try {
             if (Files.exists(out) && Files.isSameFile(out, folders.labels())) {
                 throw new InvalidInputException("output folder '" + out + "' is the labels folder; choose another one"
                         + " so that the input labels are kept");
             }
+        } catch (IOException e) {
+            throw new InvalidInputException("output folder '" + out + "' cannot be checked: " + e.getMessage(), e);
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InvalidInputException("output folder '" + out + "' exists but is not a folder");
+        }
+        if (items.isEmpty()) {
+            throw new InvalidInputException("no label files found in '" + folders.labels() + "'; expected "
+                    + ImageFormat.supportedExtensions());
+        }
+    }
+
+    private static void createOutput(Path out) {
+        try {
             Files.createDirectories(out);
         } catch (IOException e) {
             throw new InvalidInputException("output folder '" + out + "' cannot be created: " + e.getMessage(), e);
         }
         if (!Files.isWritable(out)) {
             throw new InvalidInputException("output folder '" + out + "' is not writable");
-        }
-        if (items.isEmpty()) {
-            throw new InvalidInputException("no label files found in '" + folders.labels() + "'; expected "
-                    + ImageFormat.supportedExtensions());
         }
     }
 
@@ -245,7 +266,7 @@ public final class FolderAnnotation {
         try {
             try {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {

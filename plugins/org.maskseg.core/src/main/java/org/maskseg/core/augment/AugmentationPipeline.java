@@ -27,7 +27,7 @@ public final class AugmentationPipeline {
         boolean scale = settings.scaling && settings.scalingProbability > 0;
         this.spatial = rotate || scale
                 ? new SpatialTransform(rotate ? settings.rotationProbability : 0, Math.toRadians(settings.rotationDegrees),
-                        scale ? settings.scalingProbability : 0, settings.scaleMin, settings.scaleMax)
+                        scale ? settings.scalingProbability : 0, settings.scaleMin, settings.scaleMax, settings.inPlane)
                 : null;
         List<PatchTransform> t = new ArrayList<>();
         if (settings.noise) {
@@ -46,7 +46,7 @@ public final class AugmentationPipeline {
         }
         if (settings.lowResolution) {
             t.add(new LowResolutionTransform(settings.lowResolutionProbability, settings.lowResolutionPerChannel,
-                    settings.lowResolutionScaleMin, settings.lowResolutionScaleMax));
+                    settings.lowResolutionScaleMin, settings.lowResolutionScaleMax, settings.inPlane));
         }
         if (settings.gamma) {
             t.add(new GammaTransform(settings.gammaInvertedProbability, settings.gammaMin, settings.gammaMax, true));

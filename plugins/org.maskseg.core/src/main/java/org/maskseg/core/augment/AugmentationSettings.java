@@ -7,6 +7,12 @@ package org.maskseg.core.augment;
  */
 public final class AugmentationSettings {
 
+    /**
+     * 3D patches much thinner in z than in x/y (anisotropic data): rotate only about z, scale only in x
+     * and y, and simulate low resolution only in x and y, treating the patch as a stack of 2D images.
+     */
+    public boolean inPlane = false;
+
     /** Rotation about the patch centre; in 3D about each axis. */
     public boolean rotation = true;
     public double rotationProbability = 0.2;
@@ -61,14 +67,20 @@ public final class AugmentationSettings {
     /** Axes (x first) that may be flipped; null means all. */
     public boolean[] mirrorAxes = null;
 
+    /** Longest patch axis over the z axis above which 3D patches are augmented in-plane only. */
+    public static final double IN_PLANE_RATIO = 3;
+
     /**
      * nnU-Net's defaults for a patch size: rotation ±180° in 2D (±15° when the patch is more than 1.5
-     * times longer on one axis than on the other), ±30° per axis in 3D.
+     * times longer on one axis than on the other), ±30° per axis in 3D, and for 3D patches more than
+     * {@link #IN_PLANE_RATIO} times longer in x or y than in z in-plane augmentation with ±180°.
      */
     public static AugmentationSettings defaults(int[] patchSize) {
         AugmentationSettings s = new AugmentationSettings();
         if (patchSize.length == 3) {
-            s.rotationDegrees = 30;
+            s.inPlane = (double) Math.max(patchSize[0], Math.max(patchSize[1], patchSize[2])) / patchSize[2]
+                    > IN_PLANE_RATIO;
+            s.rotationDegrees = s.inPlane ? 180 : 30;
         } else {
             int max = Math.max(patchSize[0], patchSize[1]);
             int min = Math.min(patchSize[0], patchSize[1]);
@@ -94,6 +106,7 @@ public final class AugmentationSettings {
 
     public AugmentationSettings copy() {
         AugmentationSettings s = new AugmentationSettings();
+        s.inPlane = inPlane;
         s.rotation = rotation;
         s.rotationProbability = rotationProbability;
         s.rotationDegrees = rotationDegrees;

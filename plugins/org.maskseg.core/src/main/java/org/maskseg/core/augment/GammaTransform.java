@@ -38,46 +38,45 @@ public final class GammaTransform implements PatchTransform {
      */
     public static void adjust(float[] data, int offset, int length, double gamma, boolean invert) {
         int end = offset + length;
-        double sign = invert ? -1 : 1;
-        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, sum = 0;
+        float sign = invert ? -1 : 1;
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, sum = 0, sumSq = 0;
         for (int i = offset; i < end; i++) {
             double v = sign * data[i];
             min = v < min ? v : min;
             max = v > max ? v : max;
             sum += v;
+            sumSq += v * v;
         }
         double mean = sum / length;
-        double std = std(data, offset, length, sign, mean);
+        double std = sampleStd(sum, sumSq, length);
         double range = max - min;
-        double scale = Math.max(range, 1e-7);
         PowerTable power = new PowerTable(gamma);
-        float fMin = (float) min, fRange = (float) range, inverseScale = (float) (1 / scale), fSign = (float) sign;
-        double sum2 = 0;
+        float fMin = (float) min, fRange = (float) range, inverseScale = (float) (1 / Math.max(range, 1e-7));
+        double sum2 = 0, sumSq2 = 0;
         for (int i = offset; i < end; i++) {
-            float x = (fSign * data[i] - fMin) * inverseScale;
+            float x = (sign * data[i] - fMin) * inverseScale;
             float v = power.pow(x < 1f ? x : 1f) * fRange + fMin;
             data[i] = v;
             sum2 += v;
+            sumSq2 += (double) v * v;
         }
         double mean2 = sum2 / length;
-        double std2 = std(data, offset, length, 1, mean2);
-        float k = (float) (sign * std / (std2 + 1e-8));
-        float shift = (float) (sign * (mean - mean2 * std / (std2 + 1e-8)));
+        double k = std / (sampleStd(sum2, sumSq2, length) + 1e-8);
+        float a = (float) (sign * k);
+        float b = (float) (sign * (mean - mean2 * k));
         for (int i = offset; i < end; i++) {
-            data[i] = data[i] * k + shift;
+            data[i] = data[i] * a + b;
         }
     }
 
-    /** Sample standard deviation (n - 1) of sign·data. */
-    private static double std(float[] data, int offset, int length, double sign, double mean) {
-        if (length < 2) {
+    /**
+     * Sample standard deviation (n - 1) from the sum and the sum of squares, accumulated in double; the
+     * values are normalised intensities, far from where this loses precision.
+     */
+    private static double sampleStd(double sum, double sumSq, int n) {
+        if (n < 2) {
             return 0;
         }
-        double ss = 0;
-        for (int i = offset; i < offset + length; i++) {
-            double d = sign * data[i] - mean;
-            ss += d * d;
-        }
-        return Math.sqrt(ss / (length - 1));
+        return Math.sqrt(Math.max(0, (sumSq - sum * sum / n) / (n - 1)));
     }
 }

@@ -14,12 +14,22 @@ public final class LowResolutionTransform implements PatchTransform {
     private final double perChannel;
     private final double scaleMin;
     private final double scaleMax;
+    private final boolean keepZ;
 
     public LowResolutionTransform(double probability, double perChannel, double scaleMin, double scaleMax) {
+        this(probability, perChannel, scaleMin, scaleMax, false);
+    }
+
+    /**
+     * @param keepZ leave the z axis of 3D patches at full resolution (in-plane augmentation)
+     */
+    public LowResolutionTransform(double probability, double perChannel, double scaleMin, double scaleMax,
+            boolean keepZ) {
         this.probability = probability;
         this.perChannel = perChannel;
         this.scaleMin = scaleMin;
         this.scaleMax = scaleMax;
+        this.keepZ = keepZ;
     }
 
     @Override
@@ -35,7 +45,7 @@ public final class LowResolutionTransform implements PatchTransform {
             double s = RandomRanges.uniform(rng, scaleMin, scaleMax);
             int[] small = new int[size.length];
             for (int a = 0; a < size.length; a++) {
-                small[a] = Math.max(1, (int) Math.rint(size[a] * s));
+                small[a] = keepZ && a == 2 ? size[a] : Math.max(1, (int) Math.rint(size[a] * s));
             }
             degrade(patch.image(), patch.channelOffset(c), size, small, scratch);
         }

@@ -24,6 +24,7 @@ public final class SpatialTransform {
     private final double scalingProbability;
     private final double scaleMin;
     private final double scaleMax;
+    private final boolean inPlane;
 
     /**
      * @param rotationProbability probability that a patch is rotated
@@ -35,6 +36,14 @@ public final class SpatialTransform {
      */
     public SpatialTransform(double rotationProbability, double maxRotation, double scalingProbability,
             double scaleMin, double scaleMax) {
+        this(rotationProbability, maxRotation, scalingProbability, scaleMin, scaleMax, false);
+    }
+
+    /**
+     * @param inPlane for 3D patches: rotate about z only and scale x and y only (anisotropic data)
+     */
+    public SpatialTransform(double rotationProbability, double maxRotation, double scalingProbability,
+            double scaleMin, double scaleMax, boolean inPlane) {
         if (!(scaleMin > 0 && scaleMax >= scaleMin)) {
             throw new IllegalArgumentException("scale range " + scaleMin + ".." + scaleMax + " is not positive");
         }
@@ -43,6 +52,7 @@ public final class SpatialTransform {
         this.scalingProbability = scalingProbability;
         this.scaleMin = scaleMin;
         this.scaleMax = scaleMax;
+        this.inPlane = inPlane;
     }
 
     /**
@@ -55,14 +65,17 @@ public final class SpatialTransform {
         if (!rotate && !scale) {
             return null;
         }
-        double[] angles = new double[dims == 2 ? 1 : 3];
+        double[] angles = new double[dims == 2 || inPlane ? 1 : 3];
         if (rotate) {
             for (int i = 0; i < angles.length; i++) {
                 angles[i] = RandomRanges.uniform(rng, -maxRotation, maxRotation);
             }
         }
         double s = scale ? RandomRanges.uniform(rng, scaleMin, scaleMax) : 1;
-        return dims == 2 ? matrix2d(angles[0], s) : matrix3d(angles[0], angles[1], angles[2], s);
+        if (dims == 2) {
+            return matrix2d(angles[0], s);
+        }
+        return inPlane ? matrix3dInPlane(angles[0], s) : matrix3d(angles[0], angles[1], angles[2], s);
     }
 
     /** Rotation by {@code angle} (radians, from +x towards +y) times a uniform scale, row-major 2x2. */
@@ -70,6 +83,13 @@ public final class SpatialTransform {
         double c = Math.cos(angle) * scale;
         double s = Math.sin(angle) * scale;
         return new double[] {c, -s, s, c};
+    }
+
+    /** Rotation about z and scaling of x and y only, row-major 3x3: each z slice is transformed alike. */
+    public static double[] matrix3dInPlane(double aboutZ, double scale) {
+        double c = Math.cos(aboutZ) * scale;
+        double s = Math.sin(aboutZ) * scale;
+        return new double[] {c, -s, 0, s, c, 0, 0, 0, 1};
     }
 
     /** Rotation about z, then y, then x (Rx·Ry·Rz), times a uniform scale, row-major 3x3, x first. */
@@ -105,7 +125,9 @@ public final class SpatialTransform {
     public static void extract(TrainingCase source, PatchLocation location, double[] matrix, PatchBuffer out) {
         Source src = Source.of(source, location, out);
         int[] start = location.start();
-        if (out.dims() == 2) {
+        if (matrix != null && isDiagonal(matrix, out.dims())) {
+            resampleAxisAligned(src, start, matrix, out);
+        } else if (out.dims() == 2) {
             if (matrix == null) {
                 copy2d(src, start, out);
             } else {
@@ -115,6 +137,109 @@ public final class SpatialTransform {
             copy3d(src, start, out);
         } else {
             resample3d(src, start, matrix, out);
+        }
+    }
+
+    private static boolean isDiagonal(double[] m, int dims) {
+        for (int r = 0; r < dims; r++) {
+            for (int c = 0; c < dims; c++) {
+                if (r != c && m[r * dims + c] != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Per-axis sampling table for a scaling without rotation: each output index reads two source
+     * indices with two weights (an outside neighbour gets weight 0 and a valid index), and one nearest
+     * index (-1 outside).
+     */
+    private static final class AxisTable {
+        final int[] lo;
+        final int[] hi;
+        final float[] wLo;
+        final float[] wHi;
+        final int[] nearest;
+
+        AxisTable(int outSize, int sourceSize, double centre, double scale) {
+            lo = new int[outSize];
+            hi = new int[outSize];
+            wLo = new float[outSize];
+            wHi = new float[outSize];
+            nearest = new int[outSize];
+            double h = (outSize - 1) / 2.0;
+            for (int p = 0; p < outSize; p++) {
+                double pos = centre + scale * (p - h);
+                int i0 = (int) Math.floor(pos);
+                double f = pos - i0;
+                boolean in0 = i0 >= 0 && i0 < sourceSize;
+                boolean in1 = i0 + 1 >= 0 && i0 + 1 < sourceSize;
+                lo[p] = in0 ? i0 : 0;
+                hi[p] = in1 ? i0 + 1 : 0;
+                wLo[p] = in0 ? (float) (1 - f) : 0;
+                wHi[p] = in1 ? (float) f : 0;
+                int n = f >= 0.5 ? i0 + 1 : i0;
+                nearest[p] = n >= 0 && n < sourceSize ? n : -1;
+            }
+        }
+    }
+
+    /**
+     * Scaling without rotation (a diagonal matrix): the interpolation separates into per-axis tables,
+     * so no coordinate arithmetic is left per voxel.
+     */
+    private static void resampleAxisAligned(Source s, int[] start, double[] m, PatchBuffer out) {
+        int dims = out.dims();
+        int px = out.size(0), py = out.size(1), pz = dims == 3 ? out.size(2) : 1;
+        AxisTable tx = new AxisTable(px, s.nx, start[0] + (px - 1) / 2.0, m[0]);
+        AxisTable ty = new AxisTable(py, s.ny, start[1] + (py - 1) / 2.0, m[dims + 1]);
+        // A 2D patch reads one plane: a trivial z table (index 0, weight 1).
+        AxisTable tz = dims == 3 ? new AxisTable(pz, s.nz, start[2] + (pz - 1) / 2.0, m[8])
+                : new AxisTable(1, 1, 0, 1);
+        float[] img = out.image();
+        int[] lab = out.labels();
+        float[] si = s.image;
+        int[] sl = s.labels;
+        int nx = s.nx, nxy = s.nx * s.ny, vox = out.voxels();
+        for (int c = 0; c < out.channels(); c++) {
+            int cb = s.base + c * s.channelStride;
+            int ob = out.channelOffset(c);
+            for (int z = 0; z < pz; z++) {
+                int z0 = cb + tz.lo[z] * nxy, z1 = cb + tz.hi[z] * nxy;
+                float wz0 = tz.wLo[z], wz1 = tz.wHi[z];
+                for (int y = 0; y < py; y++) {
+                    int r00 = z0 + ty.lo[y] * nx, r01 = z0 + ty.hi[y] * nx;
+                    int r10 = z1 + ty.lo[y] * nx, r11 = z1 + ty.hi[y] * nx;
+                    float w00 = wz0 * ty.wLo[y], w01 = wz0 * ty.wHi[y], w10 = wz1 * ty.wLo[y], w11 = wz1 * ty.wHi[y];
+                    int o = ob + (z * py + y) * px;
+                    for (int x = 0; x < px; x++) {
+                        int a = tx.lo[x], b = tx.hi[x];
+                        float wa = tx.wLo[x], wb = tx.wHi[x];
+                        img[o + x] = w00 * (wa * si[r00 + a] + wb * si[r00 + b])
+                                + w01 * (wa * si[r01 + a] + wb * si[r01 + b])
+                                + w10 * (wa * si[r10 + a] + wb * si[r10 + b])
+                                + w11 * (wa * si[r11 + a] + wb * si[r11 + b]);
+                    }
+                }
+            }
+        }
+        for (int z = 0; z < pz; z++) {
+            int nzi = tz.nearest[z];
+            for (int y = 0; y < py; y++) {
+                int nyi = ty.nearest[y];
+                int o = out.labelOffset() + (z * py + y) * px;
+                if (nzi < 0 || nyi < 0) {
+                    java.util.Arrays.fill(lab, o, o + px, 0);
+                    continue;
+                }
+                int row = s.base + nzi * nxy + nyi * nx;
+                for (int x = 0; x < px; x++) {
+                    int nxi = tx.nearest[x];
+                    lab[o + x] = nxi < 0 ? 0 : sl[row + nxi];
+                }
+            }
         }
     }
 
@@ -205,66 +330,83 @@ public final class SpatialTransform {
     }
 
     private static void resample2d(Source s, int[] start, double[] m, PatchBuffer out) {
-        int px = out.size(0), py = out.size(1), vox = out.voxels(), channels = out.channels();
-        float[] img = out.image();
-        int[] lab = out.labels();
-        int imgOff = out.imageOffset(), labOff = out.labelOffset();
-        float[] si = s.image;
-        int[] sl = s.labels;
-        int nx = s.nx, ny = s.ny, base = s.base, cs = s.channelStride;
+        int px = out.size(0), py = out.size(1);
         double hx = (px - 1) / 2.0, hy = (py - 1) / 2.0;
         double ox = start[0] + hx, oy = start[1] + hy;
+        int[] range = new int[2];
         for (int y = 0; y < py; y++) {
             double dy = y - hy;
             // Source position of x = 0 on this row; moving one voxel in x adds the matrix's first column.
             double bx = ox + m[1] * dy - m[0] * hx;
             double by = oy + m[3] * dy - m[2] * hx;
+            range[0] = 0;
+            range[1] = px;
+            narrowToInside(bx, m[0], s.nx, range);
+            narrowToInside(by, m[2], s.ny, range);
+            int lo = Math.min(range[0], px), hi = Math.min(px, Math.max(lo, range[1]));
             int row = y * px;
-            for (int x = 0; x < px; x++) {
-                double sx = bx + m[0] * x;
-                double sy = by + m[2] * x;
-                int o = row + x;
-                int ix = (int) (sx + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
-                int iy = (int) (sy + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
-                double rx = sx - ix, ry = sy - iy;
-                float fx = (float) rx;
-                float fy = (float) ry;
-                if (ix >= 0 && iy >= 0 && ix < nx - 1 && iy < ny - 1) {
-                    int i = base + iy * nx + ix;
-                    float w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
-                    for (int c = 0; c < channels; c++, i += cs) {
-                        img[imgOff + c * vox + o] = w00 * si[i] + w10 * si[i + 1] + w01 * si[i + nx]
-                                + w11 * si[i + nx + 1];
-                    }
-                } else {
-                    for (int c = 0; c < channels; c++) {
-                        int cb = base + c * cs;
-                        float v = 0;
-                        for (int dyy = 0; dyy < 2; dyy++) {
-                            int yy = iy + dyy;
-                            if (yy < 0 || yy >= ny) {
-                                continue;
-                            }
-                            float wy = dyy == 0 ? 1 - fy : fy;
-                            for (int dxx = 0; dxx < 2; dxx++) {
-                                int xx = ix + dxx;
-                                if (xx >= 0 && xx < nx) {
-                                    v += wy * (dxx == 0 ? 1 - fx : fx) * si[cb + yy * nx + xx];
-                                }
-                            }
-                        }
-                        img[imgOff + c * vox + o] = v;
-                    }
-                }
-                int lx = rx >= 0.5 ? ix + 1 : ix;
-                int ly = ry >= 0.5 ? iy + 1 : iy;
-                lab[labOff + o] = lx >= 0 && ly >= 0 && lx < nx && ly < ny ? sl[base + ly * nx + lx] : 0;
-            }
+            resampleRow2d(s, m, out, row, 0, lo, bx, by, true);
+            resampleRow2d(s, m, out, row, lo, hi, bx, by, false);
+            resampleRow2d(s, m, out, row, hi, px, bx, by, true);
         }
     }
 
-    /** Output tile edge lengths (x, y, z) for 3D resampling; a tile's source footprint stays in cache. */
-    private static final int TILE_X = 32, TILE_Y = 8, TILE_Z = 8;
+    /**
+     * Output voxels [x0, x1) of one row; (bx, by) is the source position of x = 0. Without
+     * {@code checked} all four neighbours of every voxel must lie inside the source.
+     */
+    private static void resampleRow2d(Source s, double[] m, PatchBuffer out, int row, int x0, int x1, double bx,
+            double by, boolean checked) {
+        float[] img = out.image();
+        int[] lab = out.labels();
+        int vox = out.voxels(), channels = out.channels();
+        int imgOff = out.imageOffset() + row, labOff = out.labelOffset() + row;
+        float[] si = s.image;
+        int[] sl = s.labels;
+        int nx = s.nx, ny = s.ny, base = s.base, cs = s.channelStride;
+        double m0 = m[0], m2 = m[2];
+        for (int x = x0; x < x1; x++) {
+            double sx = bx + m0 * x;
+            double sy = by + m2 * x;
+            int ix = (int) (sx + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
+            int iy = (int) (sy + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
+            double rx = sx - ix, ry = sy - iy;
+            float fx = (float) rx;
+            float fy = (float) ry;
+            // Nearest voxel: floor(s + 0.5), derived from the floor already computed.
+            int lx = rx >= 0.5 ? ix + 1 : ix;
+            int ly = ry >= 0.5 ? iy + 1 : iy;
+            if (!checked) {
+                int i = base + iy * nx + ix;
+                float w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy;
+                for (int c = 0; c < channels; c++, i += cs) {
+                    img[imgOff + c * vox + x] = w00 * si[i] + w10 * si[i + 1] + w01 * si[i + nx] + w11 * si[i + nx + 1];
+                }
+                lab[labOff + x] = sl[base + ly * nx + lx];
+                continue;
+            }
+            for (int c = 0; c < channels; c++) {
+                int cb = base + c * cs;
+                float v = 0;
+                for (int dyy = 0; dyy < 2; dyy++) {
+                    int yy = iy + dyy;
+                    if (yy < 0 || yy >= ny) {
+                        continue;
+                    }
+                    float wy = dyy == 0 ? 1 - fy : fy;
+                    for (int dxx = 0; dxx < 2; dxx++) {
+                        int xx = ix + dxx;
+                        if (xx >= 0 && xx < nx) {
+                            v += wy * (dxx == 0 ? 1 - fx : fx) * si[cb + yy * nx + xx];
+                        }
+                    }
+                }
+                img[imgOff + c * vox + x] = v;
+            }
+            lab[labOff + x] = lx >= 0 && ly >= 0 && lx < nx && ly < ny ? sl[base + ly * nx + lx] : 0;
+        }
+    }
+
     /** Added before truncating to int so that truncation equals floor for coordinates above -2^20. */
     private static final double FLOOR_SHIFT = 1 << 20;
     private static final int FLOOR_SHIFT_INT = 1 << 20;
@@ -273,37 +415,101 @@ public final class SpatialTransform {
         int px = out.size(0), py = out.size(1), pz = out.size(2);
         double hx = (px - 1) / 2.0, hy = (py - 1) / 2.0, hz = (pz - 1) / 2.0;
         double ox = start[0] + hx, oy = start[1] + hy, oz = start[2] + hz;
-        // Rotated rows cross many source rows and slices; walking the output in small tiles keeps the
-        // source voxels they touch in cache.
-        for (int z0 = 0; z0 < pz; z0 += TILE_Z) {
-            for (int y0 = 0; y0 < py; y0 += TILE_Y) {
-                for (int x0 = 0; x0 < px; x0 += TILE_X) {
-                    int x1 = Math.min(px, x0 + TILE_X);
-                    for (int z = z0; z < Math.min(pz, z0 + TILE_Z); z++) {
-                        double dz = z - hz;
-                        for (int y = y0; y < Math.min(py, y0 + TILE_Y); y++) {
-                            double dy = y - hy;
-                            double bx = ox + m[1] * dy + m[2] * dz - m[0] * hx;
-                            double by = oy + m[4] * dy + m[5] * dz - m[3] * hx;
-                            double bz = oz + m[7] * dy + m[8] * dz - m[6] * hx;
-                            resampleRow3d(s, m, out, (z * py + y) * px, x0, x1, bx, by, bz);
-                        }
-                    }
-                }
+        int[] range = new int[2];
+        for (int z = 0; z < pz; z++) {
+            double dz = z - hz;
+            for (int y = 0; y < py; y++) {
+                double dy = y - hy;
+                double bx = ox + m[1] * dy + m[2] * dz - m[0] * hx;
+                double by = oy + m[4] * dy + m[5] * dz - m[3] * hx;
+                double bz = oz + m[7] * dy + m[8] * dz - m[6] * hx;
+                int row = (z * py + y) * px;
+                // Voxels whose 8 neighbours all lie inside the source take the unchecked loop.
+                range[0] = 0;
+                range[1] = px;
+                narrowToInside(bx, m[0], s.nx, range);
+                narrowToInside(by, m[3], s.ny, range);
+                narrowToInside(bz, m[6], s.nz, range);
+                int lo = Math.min(range[0], px), hi = Math.min(px, Math.max(lo, range[1]));
+                resampleRow3dChecked(s, m, out, row, 0, lo, bx, by, bz);
+                resampleRow3dInside(s, m, out, row, lo, hi, bx, by, bz);
+                resampleRow3dChecked(s, m, out, row, hi, px, bx, by, bz);
             }
         }
     }
 
-    /** Output voxels [x0, x1) of one row; (bx, by, bz) is the source position of x = 0. */
-    private static void resampleRow3d(Source s, double[] m, PatchBuffer out, int row, int x0, int x1, double bx,
-            double by, double bz) {
+    /**
+     * Narrows [range[0], range[1]) to output positions x with 0 &le; b + step·x &lt; n - 1, keeping a
+     * margin of one voxel on each side against rounding; the excluded voxels take the checked path.
+     */
+    static void narrowToInside(double b, double step, int n, int[] range) {
+        double lo, hi;
+        if (Math.abs(step) < 1e-6) {
+            // (Nearly) constant along the row: inside with a margin that no rounding can cross.
+            if (b >= 1 && b < n - 2) {
+                return;
+            }
+            range[1] = range[0];
+            return;
+        }
+        double a = (0 - b) / step;
+        double c = (n - 1 - b) / step;
+        lo = Math.min(a, c);
+        hi = Math.max(a, c);
+        range[0] = (int) Math.max(range[0], Math.ceil(lo) + 1);
+        range[1] = (int) Math.min(range[1], Math.floor(hi) - 1);
+        if (range[1] < range[0]) {
+            range[1] = range[0];
+        }
+    }
+
+    /** Output voxels [x0, x1) of one row, all neighbours inside the source. */
+    private static void resampleRow3dInside(Source s, double[] m, PatchBuffer out, int row, int x0, int x1,
+            double bx, double by, double bz) {
         float[] img = out.image();
         int[] lab = out.labels();
         int vox = out.voxels(), channels = out.channels();
         int imgOff = out.imageOffset() + row, labOff = out.labelOffset() + row;
         float[] si = s.image;
         int[] sl = s.labels;
-        int nx = s.nx, ny = s.ny, nz = s.nz, cs = s.channelStride, nxy = nx * ny;
+        int nx = s.nx, ny = s.ny, cs = s.channelStride, nxy = nx * ny;
+        double m0 = m[0], m3 = m[3], m6 = m[6];
+        for (int x = x0; x < x1; x++) {
+            double sx = bx + m0 * x;
+            double sy = by + m3 * x;
+            double sz = bz + m6 * x;
+            int ix = (int) sx;
+            int iy = (int) sy;
+            int iz = (int) sz;
+            double dx = sx - ix, dy = sy - iy, dz = sz - iz;
+            float fx = (float) dx, fy = (float) dy, fz = (float) dz;
+            int i = (iz * ny + iy) * nx + ix;
+            float gx = 1 - fx, gy = 1 - fy, gz = 1 - fz;
+            float w00 = gy * gz, w10 = fy * gz, w01 = gy * fz, w11 = fy * fz;
+            for (int c = 0; c < channels; c++, i += cs) {
+                img[imgOff + c * vox + x] = gx * (w00 * si[i] + w10 * si[i + nx] + w01 * si[i + nxy]
+                        + w11 * si[i + nxy + nx])
+                        + fx * (w00 * si[i + 1] + w10 * si[i + nx + 1] + w01 * si[i + nxy + 1]
+                                + w11 * si[i + nxy + nx + 1]);
+            }
+            int l = (iz * ny + iy) * nx + ix;
+            l += dx >= 0.5 ? 1 : 0;
+            l += dy >= 0.5 ? nx : 0;
+            l += dz >= 0.5 ? nxy : 0;
+            lab[labOff + x] = sl[l];
+        }
+    }
+
+    /** Output voxels [x0, x1) of one row with bounds checks; (bx, by, bz) is the source position of x = 0. */
+    private static void resampleRow3dChecked(Source s, double[] m, PatchBuffer out, int row, int x0, int x1,
+            double bx, double by, double bz) {
+        float[] img = out.image();
+        int[] lab = out.labels();
+        int vox = out.voxels(), channels = out.channels();
+        int imgOff = out.imageOffset() + row, labOff = out.labelOffset() + row;
+        float[] si = s.image;
+        int[] sl = s.labels;
+        int nx = s.nx, ny = s.ny, nz = s.nz, cs = s.channelStride;
         double m0 = m[0], m3 = m[3], m6 = m[6];
         for (int x = x0; x < x1; x++) {
             double sx = bx + m0 * x;
@@ -314,20 +520,8 @@ public final class SpatialTransform {
             int iz = (int) (sz + FLOOR_SHIFT) - FLOOR_SHIFT_INT;
             double dx = sx - ix, dy = sy - iy, dz = sz - iz;
             float fx = (float) dx, fy = (float) dy, fz = (float) dz;
-            if (ix >= 0 && iy >= 0 && iz >= 0 && ix < nx - 1 && iy < ny - 1 && iz < nz - 1) {
-                int i = (iz * ny + iy) * nx + ix;
-                float gx = 1 - fx, gy = 1 - fy, gz = 1 - fz;
-                float w00 = gy * gz, w10 = fy * gz, w01 = gy * fz, w11 = fy * fz;
-                for (int c = 0; c < channels; c++, i += cs) {
-                    img[imgOff + c * vox + x] = gx * (w00 * si[i] + w10 * si[i + nx] + w01 * si[i + nxy]
-                            + w11 * si[i + nxy + nx])
-                            + fx * (w00 * si[i + 1] + w10 * si[i + nx + 1] + w01 * si[i + nxy + 1]
-                                    + w11 * si[i + nxy + nx + 1]);
-                }
-            } else {
-                for (int c = 0; c < channels; c++) {
-                    img[imgOff + c * vox + x] = borderSample3d(si, c * cs, nx, ny, nz, ix, iy, iz, fx, fy, fz);
-                }
+            for (int c = 0; c < channels; c++) {
+                img[imgOff + c * vox + x] = borderSample3d(si, c * cs, nx, ny, nz, ix, iy, iz, fx, fy, fz);
             }
             // Nearest voxel: floor(s + 0.5), derived from the floor already computed.
             int lx = dx >= 0.5 ? ix + 1 : ix;

@@ -11,6 +11,7 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.augment.AugmentationPipeline;
 import org.maskseg.core.augment.AugmentationScratch;
 import org.maskseg.core.augment.PatchBuffer;
+import org.maskseg.core.plan.Plan;
 import org.maskseg.core.sampling.PatchLocation;
 import org.maskseg.core.sampling.PatchSampler;
 
@@ -28,6 +29,9 @@ import org.maskseg.core.sampling.PatchSampler;
  * <p>
  * A failure in a worker (bad labels, out of memory) is re-thrown by {@link #next()} when the consumer
  * reaches the failed batch, naming the case. {@link #close()} stops and joins all workers.
+ * <p>
+ * One consumer thread calls {@link #next()}; an interrupt while it waits ends the wait with
+ * {@link InterruptedException} and leaves the loader usable or closable.
  */
 public final class BatchLoader implements BatchSource {
 
@@ -123,6 +127,23 @@ public final class BatchLoader implements BatchSource {
         BatchLoader l = new BatchLoader(cases, settings, AugmentationPipeline.none(), seed, batchesPerRound);
         l.start();
         return l;
+    }
+
+    /**
+     * A loader configured from a plan, as the trainer opens one per epoch (signature of
+     * {@code org.maskseg.core.train.BatchSourceFactory}, so {@code BatchLoader::open} can be passed
+     * directly): training batches with nnU-Net's default augmentation, or validation batches without
+     * augmentation that repeat after {@code plan.training.validationIterations} batches.
+     *
+     * @param threads worker threads, 0 for {@link BatchSettings#defaultThreads()}
+     */
+    public static BatchLoader open(List<TrainingCase> cases, Plan plan, long seed, boolean training, int threads) {
+        BatchSettings settings = BatchSettings.fromPlan(plan);
+        if (threads > 0) {
+            settings = settings.withThreads(threads);
+        }
+        return training ? training(cases, settings, seed)
+                : validation(cases, settings, seed, Math.max(1, plan.training.validationIterations));
     }
 
     private void start() {

@@ -9,6 +9,7 @@ import org.maskseg.core.InvalidInputException;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtEngineProvider;
 
 /**
  * Starts DJL's PyTorch engine offline and chooses the compute device. Every front end goes through
@@ -61,13 +62,25 @@ public final class TorchRuntime {
                 System.setProperty("PYTORCH_FLAVOR", installation.flavor());
             }
         }
+        // DJL finds its engine provider (ServiceLoader) and the bundled natives (class path resources) through
+        // the thread's context class loader. Inside OSGi (KNIME) that loader does not see DJL's bundles, so
+        // use the loader of the PyTorch engine bundle, which also carries the native fragments.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(PtEngineProvider.class.getClassLoader());
         try {
+            if (!Engine.hasEngine(ENGINE)) {
+                // DJL was initialised earlier from a loader that could not see the provider
+                Engine.registerEngine(new PtEngineProvider());
+            }
             Engine engine = Engine.getEngine(ENGINE);
             engineLoaded = true;
             return engine;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new InvalidInputException("the PyTorch engine could not be loaded: " + e.getMessage()
                     + ". Check the PyTorch installation setting (library path, version, flavour)", e);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 

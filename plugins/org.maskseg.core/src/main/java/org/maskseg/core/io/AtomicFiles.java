@@ -5,6 +5,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Writes files so that readers never see a half-written one: the content goes to a temporary file in
@@ -40,6 +44,7 @@ public final class AtomicFiles {
         boolean moved = false;
         try {
             content.writeTo(temp);
+            relaxPermissions(temp);
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -50,6 +55,23 @@ public final class AtomicFiles {
             if (!moved) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /**
+     * Temporary files are created owner-only; the finished file gets the permissions an ordinary new
+     * file would have (rw-r--r-- under the usual umask), so other users and services can read results.
+     */
+    private static void relaxPermissions(Path file) {
+        try {
+            if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                Set<PosixFilePermission> p = EnumSet.copyOf(Files.getPosixFilePermissions(file));
+                p.add(PosixFilePermission.GROUP_READ);
+                p.add(PosixFilePermission.OTHERS_READ);
+                Files.setPosixFilePermissions(file, p);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // permissions are a convenience; the content is complete either way
         }
     }
 }

@@ -71,11 +71,11 @@ public final class DatasetFolder {
      * Opens a training dataset: pairs images and labels and checks the headers.
      *
      * @throws InvalidInputException listing every image without labels, labels without image, size
-     *                               mismatch, channel or dimensionality mismatch between cases, or an
-     *                               empty folder
+     *                               mismatch (and spacing mismatch between NIfTI image and labels),
+     *                               channel or dimensionality mismatch between cases, or an empty folder
      */
     public static DatasetFolder open(Path imagesFolder, Path labelsFolder, Naming naming) {
-        return build(imagesFolder, labelsFolder, naming);
+        return build(imagesFolder, labelsFolder, naming, 0);
     }
 
     /** Opens a folder of images without labels (for prediction), automatic naming detection. */
@@ -85,7 +85,24 @@ public final class DatasetFolder {
 
     /** Opens a folder of images without labels (for prediction). */
     public static DatasetFolder imagesOnly(Path imagesFolder, Naming naming) {
-        return build(imagesFolder, null, naming);
+        return build(imagesFolder, null, naming, 0);
+    }
+
+    /**
+     * Opens a folder of images for a model that takes {@code channels} channels. With {@link Naming#AUTO}
+     * the channel count settles the ambiguous case of names ending in _NNNN ({@code img_0000},
+     * {@code img_0001}, ... are one case per file unless the model expects that many channels).
+     *
+     * @throws InvalidInputException also when the images do not have that many channels
+     */
+    public static DatasetFolder imagesOnly(Path imagesFolder, Naming naming, int channels) {
+        DatasetFolder ds = build(imagesFolder, null, naming, channels);
+        if (ds.channels() != channels) {
+            throw new InvalidInputException("the images in '" + imagesFolder + "' have " + ds.channels()
+                    + " channel(s) but " + channels + " are expected"
+                    + (ds.naming() == Naming.NNUNET ? " (files named <case>_NNNN count as one channel each)" : ""));
+        }
+        return ds;
     }
 
     public Path imagesFolder() {
@@ -124,6 +141,15 @@ public final class DatasetFolder {
         return cases.get(0).spatialDims();
     }
 
+    /** Reads every case into memory, in name order (labels are null for an images-only dataset). */
+    public List<CaseData> readAll() {
+        List<CaseData> all = new ArrayList<>(cases.size());
+        for (DatasetCase c : cases) {
+            all.add(c.read());
+        }
+        return all;
+    }
+
     /** The case of that name. */
     public Optional<DatasetCase> find(String name) {
         return cases.stream().filter(c -> c.name().equals(name)).findFirst();
@@ -136,7 +162,7 @@ public final class DatasetFolder {
 
     // ---------------------------------------------------------------------------------------------- pairing
 
-    private static DatasetFolder build(Path imagesFolder, Path labelsFolder, Naming naming) {
+    private static DatasetFolder build(Path imagesFolder, Path labelsFolder, Naming naming, int expectedChannels) {
         List<Path> imageFiles = list(imagesFolder, "images");
         List<Path> labelFiles = labelsFolder == null ? null : list(labelsFolder, "labels");
         Problems problems = new Problems();
@@ -146,7 +172,7 @@ public final class DatasetFolder {
         problems.throwIfAny(imagesFolder, labelsFolder);
 
         Map<String, List<Path>> groups = nnunetGroups(plain, naming == Naming.NNUNET ? problems : null);
-        Naming resolved = resolve(naming, plain, groups, labels);
+        Naming resolved = resolve(naming, plain, groups, labels, expectedChannels);
         problems.throwIfAny(imagesFolder, labelsFolder);
 
         Map<String, List<Path>> images = new TreeMap<>();
@@ -264,7 +290,7 @@ public final class DatasetFolder {
     }
 
     private static Naming resolve(Naming naming, Map<String, Path> plain, Map<String, List<Path>> groups,
-            Map<String, Path> labels) {
+            Map<String, Path> labels, int expectedChannels) {
         if (naming != Naming.AUTO) {
             return naming;
         }
@@ -272,7 +298,8 @@ public final class DatasetFolder {
             return Naming.PLAIN;
         }
         if (labels == null) {
-            return Naming.NNUNET;
+            int filesPerCase = groups.values().iterator().next().size();
+            return expectedChannels <= 0 || filesPerCase == expectedChannels ? Naming.NNUNET : Naming.PLAIN;
         }
         long byCase = labels.keySet().stream().filter(groups::containsKey).count();
         long byFile = labels.keySet().stream().filter(plain::containsKey).count();
@@ -307,12 +334,35 @@ public final class DatasetFolder {
                 ImageInfo info = ImageFiles.readInfo(labelFile, "labels");
                 if (!Arrays.equals(size, info.size())) {
                     problems.add(c.sizeMismatch(size, info.size()).getMessage());
+                } else if (isNifti(imageFiles.get(0)) && isNifti(labelFile)) {
+                    // both files state a spacing: they must agree (labels take the image's spacing when read)
+                    double[] is = ImageFiles.readInfo(imageFiles.get(0)).spacing();
+                    double[] ls = info.spacing();
+                    for (int d = 0; d < is.length; d++) {
+                        if (Math.abs(is[d] - ls[d]) > 1e-3 * Math.max(is[d], ls[d])) {
+                            problems.add("case '" + name + "': image spacing is " + spacingText(is)
+                                    + " but label spacing is " + spacingText(ls));
+                            break;
+                        }
+                    }
                 }
             } catch (InvalidInputException e) {
                 problems.add(e.getMessage());
             }
         }
         return c;
+    }
+
+    private static boolean isNifti(Path file) {
+        return ImageFormat.find(file).map(ImageFormat::isNifti).orElse(false);
+    }
+
+    private static String spacingText(double[] spacing) {
+        StringBuilder sb = new StringBuilder();
+        for (double v : spacing) {
+            sb.append(sb.length() == 0 ? "" : "×").append((float) v);
+        }
+        return sb.toString();
     }
 
     private static void checkConsistent(List<DatasetCase> cases, Problems problems) {

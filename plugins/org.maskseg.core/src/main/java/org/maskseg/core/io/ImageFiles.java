@@ -3,6 +3,7 @@ package org.maskseg.core.io;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
@@ -13,9 +14,12 @@ import org.maskseg.core.image.LabelVolume;
  * extension ({@link ImageFormat}).
  * <ul>
  * <li>Images are read as float with channels: grey = 1 channel, RGB(A) = 3 (alpha dropped), TIFF samples
- * per pixel and the NIfTI 4th dimension = channels; NIfTI intensity scaling (scl_slope/scl_inter) is
- * applied. Multi-page TIFF is a z-stack. Spacing comes from NIfTI pixdim, else 1.</li>
+ * per pixel, the channels of an ImageJ hyperstack and the NIfTI 4th dimension = channels; NIfTI intensity
+ * scaling (scl_slope/scl_inter) is applied. Multi-page TIFF is a z-stack. Spacing comes from NIfTI pixdim
+ * or from an ImageJ TIFF (resolution tags and {@code spacing=}), else 1.</li>
  * <li>Labels are read as int; float files must hold whole numbers.</li>
+ * <li>TIFF is written as an ImageJ-compatible stack (one grey page per channel and slice, channel fastest,
+ * spacing in the resolution tags and description), which Fiji, KNIME and tifffile open as such.</li>
  * <li>Images are written as 32-bit float TIFF or NIfTI; PNG only when every value is a whole number that
  * fits 8 (or else 16) bits. Labels are written with the smallest type holding all values: 8-bit unsigned,
  * 16-bit unsigned, else 32-bit signed (TIFF, NIfTI; e.g. for an ignore value of -1).</li>
@@ -108,9 +112,10 @@ public final class ImageFiles {
             for (int i = 0; i < ints.length; i++) {
                 ints[i] = (int) data[i];
             }
-            write(target, what, temp -> RasterFiles.write(temp, format, ints, size, channels, storage));
+            write(target, what, temp -> RasterFiles.write(temp, format, ints, size, channels, image.spacing(),
+                    storage));
         } else if (format == ImageFormat.TIFF) {
-            write(target, what, temp -> RasterFiles.write(temp, format, data, size, channels,
+            write(target, what, temp -> RasterFiles.write(temp, format, data, size, channels, image.spacing(),
                     RasterFiles.Storage.FLOAT32));
         } else {
             Nifti1.Geometry geometry = geometry(reference, size, what);
@@ -163,7 +168,7 @@ public final class ImageFiles {
             } else {
                 RasterFiles.Storage storage = lo >= 0 && hi <= 255 ? RasterFiles.Storage.UINT8
                         : lo >= 0 && hi <= 65535 ? RasterFiles.Storage.UINT16 : RasterFiles.Storage.INT32;
-                RasterFiles.write(temp, format, data, size, 1, storage);
+                RasterFiles.write(temp, format, data, size, 1, labels.spacing(), storage);
             }
         });
     }
@@ -176,7 +181,7 @@ public final class ImageFiles {
         String ref = "image '" + reference + "'";
         formatForReading(reference, ref);
         Nifti1.Header h = Nifti1.header(reference, ref);
-        if (!java.util.Arrays.equals(h.spatialSize(), size)) {
+        if (!Arrays.equals(h.spatialSize(), size)) {
             throw new InvalidInputException(what + ": cannot take the orientation of " + ref + ", which is "
                     + ImageInfo.sizeText(h.spatialSize()) + " while the data are " + ImageInfo.sizeText(size));
         }

@@ -11,7 +11,10 @@ import org.maskseg.core.InvalidInputException;
 public enum ImageFormat {
     /** Portable Network Graphics: 2D, 8 or 16 bit, grey or RGB(A). */
     PNG(".png"),
-    /** TIFF: 2D or multi-page 3D, 8/16/32-bit integer or 32-bit float, any number of channels. */
+    /**
+     * TIFF: 2D or multi-page 3D (z-stack, or ImageJ hyperstack with channels), 8/16/32-bit integer or 32/64-bit
+     * float; channels as samples per pixel or as ImageJ hyperstack pages.
+     */
     TIFF(".tif", ".tiff"),
     /** NIfTI-1 single file, uncompressed. */
     NIFTI(".nii"),

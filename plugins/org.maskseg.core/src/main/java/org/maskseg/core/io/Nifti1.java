@@ -11,6 +11,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
@@ -233,7 +235,7 @@ final class Nifti1 {
             }
         }
         if (dims.length > 3 && dims[3] == 1) {
-            dims = java.util.Arrays.copyOf(dims, 3);
+            dims = Arrays.copyOf(dims, 3);
         }
         short datatype = b.getShort(70);
         int bitpix = b.getShort(72);
@@ -334,9 +336,17 @@ final class Nifti1 {
             short datatype, Geometry geometry) throws IOException {
         ByteBuffer header = header(size, channels, spacing, datatype, geometry);
         try (OutputStream file = Files.newOutputStream(temp);
-                OutputStream out = gzip ? new GZIPOutputStream(file, 1 << 16) : new BufferedOutputStream(file, 1 << 16)) {
+                OutputStream out = gzip ? new FastGzipStream(file) : new BufferedOutputStream(file, 1 << 16)) {
             out.write(header.array());
             writeVoxels(out, data, datatype);
+        }
+    }
+
+    /** Gzip at the fastest deflate level: several times faster than the default on image data. */
+    private static final class FastGzipStream extends GZIPOutputStream {
+        FastGzipStream(OutputStream out) throws IOException {
+            super(out, 1 << 16);
+            def.setLevel(Deflater.BEST_SPEED);
         }
     }
 

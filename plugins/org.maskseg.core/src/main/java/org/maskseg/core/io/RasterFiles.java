@@ -12,10 +12,11 @@ import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.Locale;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -23,6 +24,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
 import javax.imageio.plugins.tiff.TIFFDirectory;
 import javax.imageio.plugins.tiff.TIFFField;
@@ -35,26 +37,32 @@ import org.maskseg.core.image.VolumeShapes;
 
 /**
  * PNG and TIFF through the JDK's ImageIO plugins. A TIFF with several pages is a z-stack (one page per
- * slice); the samples of a pixel are the channels. Colour palettes are expanded for images and kept as
- * indices for labels; an alpha channel of RGBA/grey-alpha PNG and RGBA TIFF is dropped.
+ * slice) unless its ImageJ description makes it a hyperstack with several channel pages per slice
+ * ({@link ImageJDescription}); the samples of a pixel are channels too. Colour palettes are expanded for
+ * images and kept as indices for labels; an alpha channel of RGBA/grey-alpha PNG and RGBA TIFF is dropped.
  */
 final class RasterFiles {
 
     private RasterFiles() {
     }
 
-    /** How the bands of a decoded page map to channels. */
-    private record Layout(int width, int height, int pages, int bands, int channels, PixelType type,
-            IndexColorModel palette, boolean paletteIsGrey) {
+    /**
+     * How the pages and samples of a file map to the volume: page p holds channel
+     * {@code p % pageChannels} of slice {@code p / pageChannels} (ImageJ hyperstack order); the samples of
+     * a pixel are further channels.
+     */
+    private record Layout(int width, int height, int pages, int slices, int pageChannels, int bands, int channels,
+            PixelType type, IndexColorModel palette, boolean paletteIsGrey, double[] spacing) {
+
+        long[] size() {
+            return slices > 1 ? new long[] {width, height, slices} : new long[] {width, height};
+        }
     }
 
     static ImageInfo info(Path file, ImageFormat format, String what) {
         return withReader(file, format, what, reader -> {
             Layout l = layout(reader, format, false, what);
-            long[] size = l.pages > 1 ? new long[] {l.width, l.height, l.pages} : new long[] {l.width, l.height};
-            double[] spacing = new double[size.length];
-            Arrays.fill(spacing, 1);
-            return new ImageInfo(file, size, l.channels, spacing, l.type);
+            return new ImageInfo(file, l.size(), l.channels, l.spacing, l.type);
         });
     }
 
@@ -111,7 +119,7 @@ final class RasterFiles {
             ImageReader reader = null;
             while (readers.hasNext()) {
                 ImageReader r = readers.next();
-                String fmt = r.getFormatName().toLowerCase(java.util.Locale.ROOT);
+                String fmt = r.getFormatName().toLowerCase(Locale.ROOT);
                 if (format == ImageFormat.PNG ? fmt.equals("png") : fmt.startsWith("tif")) {
                     reader = r;
                     break;
@@ -152,14 +160,14 @@ final class RasterFiles {
         PixelType type = pixelType(spec.getSampleModel().getDataType(), what);
         IndexColorModel palette = cm instanceof IndexColorModel icm ? icm : null;
         boolean paletteIsGrey = palette != null && isGrey(palette);
-        int channels;
+        int sampleChannels;
         if (palette != null) {
-            channels = labels || paletteIsGrey ? 1 : 3;
+            sampleChannels = labels || paletteIsGrey ? 1 : 3;
             type = labels ? type : PixelType.UINT8;
         } else if (cm != null && cm.hasAlpha() && hasAlphaSample(reader, format)) {
-            channels = bands - 1;
+            sampleChannels = bands - 1;
         } else {
-            channels = bands;
+            sampleChannels = bands;
         }
         for (int p = 1; p < pages; p++) {
             if (reader.getWidth(p) != width || reader.getHeight(p) != height) {
@@ -168,7 +176,20 @@ final class RasterFiles {
                         + "; the pages of a TIFF z-stack must all have the same size");
             }
         }
-        return new Layout(width, height, pages, bands, channels, type, palette, paletteIsGrey);
+        int pageChannels = 1;
+        int slices = pages;
+        double[] spacing = {1, 1, 1};
+        ImageJDescription ij = format == ImageFormat.TIFF ? ImageJDescription.of(reader, what) : null;
+        if (ij != null) {
+            if (ij.channels() > 1 && ij.channels() * ij.slices() == pages && bands == 1 && palette == null) {
+                pageChannels = ij.channels();
+                slices = ij.slices();
+            }
+            spacing = ij.spacing();
+        }
+        double[] s = Arrays.copyOf(spacing, slices > 1 ? 3 : 2);
+        return new Layout(width, height, pages, slices, pageChannels, bands, pageChannels * sampleChannels, type,
+                palette, paletteIsGrey, s);
     }
 
     /**
@@ -215,10 +236,10 @@ final class RasterFiles {
     private static RawVolume decode(ImageReader reader, ImageFormat format, boolean labels, String what)
             throws IOException {
         Layout l = layout(reader, format, labels, what);
-        long[] size = l.pages > 1 ? new long[] {l.width, l.height, l.pages} : new long[] {l.width, l.height};
+        long[] size = l.size();
         int plane = Math.multiplyExact(l.width, l.height);
         int n = VolumeShapes.checkedArrayLength(what, VolumeShapes.voxels(size) * l.channels);
-        long volume = (long) plane * l.pages;
+        long volume = (long) plane * l.slices;
         Object data;
         PixelType type = l.type;
         if (!labels || type == PixelType.FLOAT32) {
@@ -236,31 +257,32 @@ final class RasterFiles {
                 throw new InvalidInputException(what + ": page " + (p + 1)
                         + " has another pixel type or number of samples than page 1");
             }
+            int z = p / l.pageChannels;
+            int firstChannel = p % l.pageChannels;
             if (l.palette != null && !labels) {
-                expandPalette(r, l, (float[]) data, p * plane, volume);
+                expandPalette(r, l, (float[]) data, z * plane, volume);
                 continue;
             }
-            for (int c = 0; c < l.channels; c++) {
-                int offset = (int) (c * volume + (long) p * plane);
+            int bandChannels = l.channels / l.pageChannels;
+            for (int b = 0; b < bandChannels; b++) {
+                int c = firstChannel + b;
+                int offset = (int) (c * volume + (long) z * plane);
                 if (data instanceof float[] f) {
                     if (offset == 0) {
-                        r.getSamples(0, 0, l.width, l.height, c, f); // fills the first plane in place
+                        r.getSamples(0, 0, l.width, l.height, b, f); // fills the first plane in place
                     } else {
-                        System.arraycopy(r.getSamples(0, 0, l.width, l.height, c, floatPlane), 0, f, offset, plane);
+                        System.arraycopy(r.getSamples(0, 0, l.width, l.height, b, floatPlane), 0, f, offset, plane);
                     }
                 } else if (data instanceof double[] d) {
-                    System.arraycopy(r.getSamples(0, 0, l.width, l.height, c, (double[]) null), 0, d, offset, plane);
+                    System.arraycopy(r.getSamples(0, 0, l.width, l.height, b, (double[]) null), 0, d, offset, plane);
                 } else {
-                    System.arraycopy(r.getSamples(0, 0, l.width, l.height, c, (int[]) null), 0, (int[]) data, offset,
+                    System.arraycopy(r.getSamples(0, 0, l.width, l.height, b, (int[]) null), 0, (int[]) data, offset,
                             plane);
                 }
             }
         }
-        double[] spacing = new double[size.length];
-        Arrays.fill(spacing, 1);
-        return new RawVolume(size, l.channels, spacing, type, data, 1, 0);
+        return new RawVolume(size, l.channels, l.spacing, type, data, 1, 0);
     }
-
 
     private static PixelType pixelTypeOfPage(Layout l) {
         return l.palette != null ? PixelType.UINT8 : l.type;
@@ -294,93 +316,62 @@ final class RasterFiles {
     }
 
     /**
-     * Writes C-order (c, [z,] y, x) data, given as float[] or int[], as PNG (2D only) or TIFF (one page per
-     * slice). The caller has chosen a storage type that holds every value.
+     * Writes C-order (c, [z,] y, x) data, given as float[] or int[], as PNG (2D, 1 or 3 channels) or TIFF.
+     * TIFF gets one grey page per channel and slice in ImageJ hyperstack order (channel fastest) with an
+     * ImageJ description of channels, slices and spacing, which Fiji/ImageJ, tifffile and MaskSeg read back.
+     * The caller has chosen a storage type that holds every value.
      */
-    static void write(Path temp, ImageFormat format, Object data, long[] size, int channels, Storage storage)
-            throws IOException {
+    static void write(Path temp, ImageFormat format, Object data, long[] size, int channels, double[] spacing,
+            Storage storage) throws IOException {
         int w = Math.toIntExact(size[0]);
         int h = Math.toIntExact(size[1]);
-        int pages = size.length > 2 ? Math.toIntExact(size[2]) : 1;
+        int slices = size.length > 2 ? Math.toIntExact(size[2]) : 1;
         int plane = w * h;
-        long volume = (long) plane * pages;
-        ColorSpace cs = channels == 1 ? ColorSpace.getInstance(ColorSpace.CS_GRAY)
-                : channels == 3 ? ColorSpace.getInstance(ColorSpace.CS_sRGB) : new ChannelColorSpace(channels);
+        long volume = (long) plane * slices;
+        boolean tiff = format == ImageFormat.TIFF;
+        int bands = tiff ? 1 : channels;
+        ColorSpace cs = ColorSpace.getInstance(bands == 1 ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
         ComponentColorModel cm = new ComponentColorModel(cs, false, false, Transparency.OPAQUE,
                 storage.dataBufferType);
-        ImageWriter writer = ImageIO.getImageWritersByFormatName(format == ImageFormat.PNG ? "png" : "tiff").next();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName(tiff ? "tiff" : "png").next();
         try (ImageOutputStream out = new FileImageOutputStream(temp.toFile())) {
             writer.setOutput(out);
             ImageWriteParam param = writer.getDefaultWriteParam();
-            if (format == ImageFormat.TIFF) {
+            if (tiff) {
                 param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                 param.setCompressionType("ZLib");
+                // quality q means deflate level 1 + 8q; the default (level 9) is many times slower than
+                // level 1 for a few percent smaller files
+                param.setCompressionQuality(0f);
                 writer.prepareWriteSequence(null);
             }
+            int pages = tiff ? channels * slices : 1;
             for (int p = 0; p < pages; p++) {
                 WritableRaster r = cm.createCompatibleWritableRaster(w, h);
-                for (int c = 0; c < channels; c++) {
-                    int from = (int) (c * volume + (long) p * plane);
+                for (int b = 0; b < bands; b++) {
+                    int c = tiff ? p % channels : b;
+                    int z = tiff ? p / channels : 0;
+                    int from = (int) (c * volume + (long) z * plane);
                     if (data instanceof float[] f) {
-                        r.setSamples(0, 0, w, h, c, Arrays.copyOfRange(f, from, from + plane));
+                        r.setSamples(0, 0, w, h, b, Arrays.copyOfRange(f, from, from + plane));
                     } else {
-                        r.setSamples(0, 0, w, h, c, Arrays.copyOfRange((int[]) data, from, from + plane));
+                        r.setSamples(0, 0, w, h, b, Arrays.copyOfRange((int[]) data, from, from + plane));
                     }
                 }
-                IIOImage page = new IIOImage(new BufferedImage(cm, r, false, null), null, null);
-                if (format == ImageFormat.TIFF) {
-                    writer.writeToSequence(page, param);
+                BufferedImage image = new BufferedImage(cm, r, false, null);
+                if (tiff) {
+                    IIOMetadata metadata = p == 0 ? ImageJDescription.metadata(writer, image, param, channels, slices,
+                            spacing) : null;
+                    writer.writeToSequence(new IIOImage(image, null, metadata), param);
                 } else {
-                    writer.write(null, page, param);
+                    writer.write(null, new IIOImage(image, null, null), param);
                 }
             }
-            if (format == ImageFormat.TIFF) {
+            if (tiff) {
                 writer.endWriteSequence();
             }
         } finally {
             writer.dispose();
-        }
-    }
-
-    /**
-     * A colour space that only says "n independent channels", so that TIFF can store any channel count
-     * (the TIFF writer needs a colour model; no colour conversion ever happens with it).
-     */
-    private static final class ChannelColorSpace extends ColorSpace {
-        private static final long serialVersionUID = 1L;
-
-        ChannelColorSpace(int n) {
-            super(n <= 15 ? ColorSpace.TYPE_2CLR + n - 2 : ColorSpace.TYPE_FCLR, n);
-        }
-
-        @Override
-        public float[] toRGB(float[] value) {
-            return new float[] {value[0], value[0], value[0]};
-        }
-
-        @Override
-        public float[] fromRGB(float[] rgb) {
-            return new float[getNumComponents()];
-        }
-
-        @Override
-        public float[] toCIEXYZ(float[] value) {
-            return new float[3];
-        }
-
-        @Override
-        public float[] fromCIEXYZ(float[] xyz) {
-            return new float[getNumComponents()];
-        }
-
-        @Override
-        public float getMinValue(int component) {
-            return -Float.MAX_VALUE;
-        }
-
-        @Override
-        public float getMaxValue(int component) {
-            return Float.MAX_VALUE;
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.maskseg.core.io;
 
+import java.util.Arrays;
+
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
@@ -72,7 +74,7 @@ final class RawVolume {
             checkChannelsEqual(plane, what);
         }
         if (data instanceof int[] v && !scaled() && type != PixelType.UINT32) {
-            int[] d = v.length == plane ? v : java.util.Arrays.copyOf(v, plane);
+            int[] d = v.length == plane ? v : Arrays.copyOf(v, plane);
             return LabelVolume.wrap(name, d, size, spacing);
         }
         int[] out = new int[plane];

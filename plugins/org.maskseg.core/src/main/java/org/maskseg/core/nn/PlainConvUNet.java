@@ -275,9 +275,22 @@ public final class PlainConvUNet implements SegmentationNetwork {
         return r;
     }
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * With training = false the pass never records a graph (whatever the thread's gradient mode), so
+     * inference on worker threads keeps no activations alive for a backward pass.
+     */
     @Override
     public NDList forward(NDArray input, boolean training) {
         checkInput(input);
+        if (!training && Autograd.isRecording()) {
+            return Autograd.withoutGrad(() -> run(input, false));
+        }
+        return run(input, training);
+    }
+
+    private NDList run(NDArray input, boolean training) {
         List<NDArray> skips = new ArrayList<>(numStages);
         NDArray h = input;
         for (int s = 0; s < numStages; s++) {
@@ -325,6 +338,7 @@ public final class PlainConvUNet implements SegmentationNetwork {
                     + (dims == 3 ? ", z, y, x" : ", y, x") + "), got " + s);
         }
         int[] div = sizeDivisor();
+        long bottleneck = 1;
         for (int a = 0; a < dims; a++) {
             long size = s.get(2 + a);
             int d = div[dims - 1 - a];
@@ -333,6 +347,12 @@ public final class PlainConvUNet implements SegmentationNetwork {
                         + " (tensor order) must be a multiple of " + Arrays.toString(reverse(div))
                         + " (the network's total downsampling)");
             }
+            bottleneck *= size / d;
+        }
+        if (bottleneck < 2) {
+            // instance normalisation needs more than one voxel per channel at the deepest stage
+            throw new InvalidInputException("network input: spatial size " + s.slice(2) + " (tensor order) leaves a "
+                    + "single voxel at the deepest stage; use a larger patch or fewer stages");
         }
     }
 
@@ -392,9 +412,12 @@ public final class PlainConvUNet implements SegmentationNetwork {
                         + " values for shape " + e.getValue() + ", got " + (v == null ? "none" : v.length));
             }
         }
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            e.getValue().set(values.get(e.getKey()));
-        }
+        // in-place writes into leaves that require gradients must not be recorded
+        Autograd.withoutGrad(() -> {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                e.getValue().set(values.get(e.getKey()));
+            }
+        });
     }
 
     /**

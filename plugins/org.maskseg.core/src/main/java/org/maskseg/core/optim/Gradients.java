@@ -2,6 +2,8 @@ package org.maskseg.core.optim;
 
 import java.util.Collection;
 
+import org.maskseg.core.nn.Autograd;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;

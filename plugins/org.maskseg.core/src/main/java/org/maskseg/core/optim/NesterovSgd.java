@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.nn.Autograd;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -71,8 +72,10 @@ public final class NesterovSgd implements AutoCloseable {
 
     /**
      * One update of every parameter from its current gradient. Runs with gradient recording off and frees
-     * its temporaries. Parameters that no backward pass reached are left unchanged (no decay, no
-     * momentum), like PyTorch's SGD skips parameters whose gradient is None.
+     * its temporaries. The gradients are used as scratch space and hold no meaningful values afterwards
+     * (reset them with {@link Gradients#zero} before the next backward pass). Parameters that no backward
+     * pass reached are left unchanged (no decay, no momentum), like PyTorch's SGD skips parameters whose
+     * gradient is None.
      */
     public void step(double learningRate) {
         float lr = (float) learningRate;
@@ -84,12 +87,14 @@ public final class NesterovSgd implements AutoCloseable {
                     if (d == null) {
                         continue; // not reached by the loss: left alone, as PyTorch does
                     }
+                    // computed in the gradient's own storage to save allocations and memory passes
                     if (weightDecay != 0) {
-                        d = d.add(p.mul(weightDecay));
+                        d.addi(p.mul(weightDecay));
                     }
                     NDArray buf = buffers.get(e.getKey());
                     buf.muli(momentum).addi(d);
-                    p.subi(d.add(buf.mul(momentum)).muli(lr));
+                    d.addi(buf.mul(momentum));
+                    p.subi(d.muli(lr));
                 }
             }
         });
@@ -133,9 +138,11 @@ public final class NesterovSgd implements AutoCloseable {
                         + e.getValue().size() + " values for shape " + e.getValue().getShape() + ", got " + v.length);
             }
         }
-        for (Map.Entry<String, NDArray> e : buffers.entrySet()) {
-            e.getValue().set(state.get(e.getKey()));
-        }
+        Autograd.withoutGrad(() -> {
+            for (Map.Entry<String, NDArray> e : buffers.entrySet()) {
+                e.getValue().set(state.get(e.getKey()));
+            }
+        });
     }
 
     @Override

@@ -130,10 +130,23 @@ public final class PlanJson {
      * @return a new plan; the input is not changed
      */
     public static Plan applyOverrides(Plan plan, String overridesJson) {
-        ObjectNode fragment = parseObject(overridesJson, "overrides");
+        Plan merged = mergeUnvalidated(plan, parseOverrides(overridesJson));
+        validate(merged, AFTER_OVERRIDES);
+        return merged;
+    }
+
+    static final String AFTER_OVERRIDES = "plan after overrides";
+
+    /** Parses an overrides fragment, which must be a JSON object. */
+    static ObjectNode parseOverrides(String overridesJson) {
+        return parseObject(overridesJson, "overrides");
+    }
+
+    /** The merge of {@link #applyOverrides}, with type checks but without validating the result. */
+    static Plan mergeUnvalidated(Plan plan, ObjectNode fragment) {
         ObjectNode tree = MAPPER.valueToTree(plan);
         merge(tree, fragment);
-        return fromTree(tree, "plan after overrides");
+        return fromTree(tree, AFTER_OVERRIDES, false);
     }
 
     private static ObjectNode parseObject(String json, String what) {
@@ -169,6 +182,10 @@ public final class PlanJson {
     }
 
     private static Plan fromTree(ObjectNode tree, String what) {
+        return fromTree(tree, what, true);
+    }
+
+    private static Plan fromTree(ObjectNode tree, String what, boolean validate) {
         JsonNode version = tree.get("formatVersion");
         if (version == null || !version.isInt()) {
             throw new InvalidInputException(what + " has no integer 'formatVersion'; is this a MaskSeg plan?");
@@ -195,11 +212,18 @@ public final class PlanJson {
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(what + " cannot be read: " + e.getOriginalMessage());
         }
+        if (validate) {
+            validate(plan, what);
+        }
+        return plan;
+    }
+
+    /** Like {@link #validate(Plan)}, naming the plan as {@code what} in the message. */
+    static void validate(Plan plan, String what) {
         List<String> problems = problems(plan);
         if (!problems.isEmpty()) {
             throw new InvalidInputException(what + " is invalid: " + String.join("; ", problems));
         }
-        return plan;
     }
 
     private static String describe(Class<?> type) {

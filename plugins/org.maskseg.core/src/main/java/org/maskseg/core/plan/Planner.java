@@ -8,6 +8,8 @@ import java.util.Locale;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.labels.LabelSpec;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * Derives a {@link Plan} from a {@link DatasetFingerprint}, following nnU-Net's default experiment planner:
  * <ol>
@@ -21,7 +23,10 @@ import org.maskseg.core.labels.LabelSpec;
  * image size is shortened by one stride multiple and the topology recomputed.</li>
  * <li>Batch size: as many patches as fit into the budget, at most as many as cover 5% of all voxels of the
  * dataset, at least 2 (then at most {@link PlannerOptions#maxBatchSize()} when set).</li>
+ * <li>Normalisation: per-image z-score, or CT clipping and dataset z-score for channels named "CT"; no
+ * foreground mask, as the data is not cropped. Images are resampled with cubic B-splines; batch Dice in 2D.</li>
  * </ol>
+ * Options are applied first, then {@link PlannerOptions#overrides()}, then the plan is validated.
  * Rounding to whole voxels and batches rounds halves to even, as numpy does.
  * <p>
  * <b>Memory model.</b> The activation memory of one patch is estimated as
@@ -59,7 +64,9 @@ public final class Planner {
 
     public static Plan plan(DatasetFingerprint fingerprint, LabelSpec spec, PlannerOptions options) {
         int dataDims = fingerprint.spatialDims();
-        String configuration = configuration(options.configuration(), dataDims);
+        // Volumes of a single slice are 2D data, as in nnU-Net.
+        boolean flat = dataDims == 3 && fingerprint.maxSize()[2] == 1;
+        String configuration = configuration(options.configuration(), flat ? 2 : dataDims);
         if (fingerprint.numClasses() != spec.numClasses()) {
             throw new IllegalArgumentException("fingerprint has " + fingerprint.numClasses()
                     + " classes but the label specification " + spec.numClasses());
@@ -97,11 +104,50 @@ public final class Planner {
         plan.training = new Plan.Training();
 
         if (options.overrides() != null && !options.overrides().isBlank()) {
-            plan = PlanJson.applyOverrides(plan, options.overrides());
+            plan = applyOverrides(plan, options.overrides());
         } else {
             PlanJson.validate(plan);
         }
         return plan;
+    }
+
+    /**
+     * Overrides as in {@link PlanJson#applyOverrides}, except that a new patch size or target spacing without a
+     * new network gets the network the planner would derive for it, so that a smaller patch also gets fewer
+     * stages. The batch size stays as planned unless overridden too.
+     */
+    private static Plan applyOverrides(Plan planned, String overrides) {
+        ObjectNode fragment = PlanJson.parseOverrides(overrides);
+        Plan plan = PlanJson.mergeUnvalidated(planned, fragment);
+        boolean geometry = fragment.has("patchSize") || fragment.has("targetSpacing");
+        if (geometry && !fragment.has("network") && hasConsistentGeometry(plan)) {
+            int dims = plan.spatialDims();
+            NetworkTopology t = NetworkTopology.of(plan.targetSpacing, plan.patchSize,
+                    dims == 3 ? MAX_POOLS_3D : MAX_POOLS_2D);
+            if (!Arrays.equals(t.patchSize(), plan.patchSize)) {
+                throw new InvalidInputException("patch size " + Arrays.toString(plan.patchSize)
+                        + " does not suit a U-Net: its network halves the axes " + Arrays.toString(t.poolsPerAxis())
+                        + " times, so each axis must be divisible by " + Arrays.toString(t.divisor()) + "; use "
+                        + Arrays.toString(t.patchSize()) + " (or override the network as well)");
+            }
+            plan.network.numStages = t.numStages();
+            plan.network.features = features(t.numStages(), dims == 3 ? MAX_FEATURES_3D : MAX_FEATURES_2D);
+            plan.network.strides = t.strides();
+            plan.network.kernelSizes = t.kernelSizes();
+        }
+        PlanJson.validate(plan, PlanJson.AFTER_OVERRIDES);
+        return plan;
+    }
+
+    private static boolean hasConsistentGeometry(Plan plan) {
+        if (!"2d".equals(plan.configuration) && !"3d".equals(plan.configuration) || plan.network == null
+                || plan.patchSize == null || plan.targetSpacing == null) {
+            return false;
+        }
+        int dims = plan.spatialDims();
+        return plan.patchSize.length == dims && plan.targetSpacing.length == dims
+                && Arrays.stream(plan.patchSize).allMatch(v -> v > 0)
+                && Arrays.stream(plan.targetSpacing).allMatch(v -> v > 0 && Double.isFinite(v));
     }
 
     private static String configuration(String requested, int dataDims) {
@@ -113,7 +159,8 @@ public final class Planner {
             throw new InvalidInputException("configuration must be '2d' or '3d', got '" + requested + "'");
         }
         if (c.equals("3d") && dataDims == 2) {
-            throw new InvalidInputException("configuration '3d' needs 3D images, but the images are 2D");
+            throw new InvalidInputException("configuration '3d' needs 3D images, but the images are 2D (or volumes "
+                    + "of a single slice)");
         }
         return c;
     }

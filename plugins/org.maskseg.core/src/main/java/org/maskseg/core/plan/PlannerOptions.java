@@ -11,7 +11,8 @@ import java.util.List;
  * @param maxBatchSize      upper bound of the batch size, or 0 for none (the planner's own bounds still apply)
  * @param channelModalities per channel a modality name; "CT" (any case) selects CT normalisation with dataset
  *                          clipping, anything else per-image z-score. Null or empty means z-score for all channels.
- * @param overrides         a JSON object merged onto the planned plan (see {@link PlanJson#applyOverrides}), or null
+ * @param overrides         a JSON object merged onto the planned plan (see {@link PlanJson#applyOverrides}), or null;
+ *                          a new patch size or target spacing without a new network re-derives the network
  */
 public record PlannerOptions(String configuration, double memoryBudgetGiB, int maxBatchSize,
         List<String> channelModalities, String overrides) {

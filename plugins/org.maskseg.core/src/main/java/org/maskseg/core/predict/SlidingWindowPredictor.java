@@ -3,6 +3,7 @@ package org.maskseg.core.predict;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
@@ -10,10 +11,12 @@ import org.maskseg.core.image.VolumeShapes;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.train.CancelledException;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -105,10 +108,19 @@ public final class SlidingWindowPredictor {
         }
         Geometry g = geometry(image.spatialSize());
         int classes = network.outputChannels();
-        float[] padded = g.pad(image.data(), image.channels());
-        float[] sums = new float[VolumeShapes.checkedArrayLength(image.name() + " (logits)",
-                (long) classes * g.paddedVoxels())];
-        float[] weights = new float[g.paddedVoxels()];
+        float[] padded;
+        float[] sums;
+        float[] weights;
+        long bufferBytes = 4L * (classes + 1) * g.paddedVoxels();
+        try {
+            padded = g.pad(image.data(), image.channels());
+            sums = new float[VolumeShapes.checkedArrayLength(image.name() + " (logits)",
+                    (long) classes * g.paddedVoxels())];
+            weights = new float[g.paddedVoxels()];
+        } catch (OutOfMemoryError e) {
+            throw new InvalidInputException("image '" + image.name() + "' needs " + (bufferBytes >> 20)
+                    + " MB of Java heap for its " + classes + " class maps; give Java more memory (-Xmx)", e);
+        }
         accumulate(padded, image.channels(), g, sums, weights, monitor == null ? PredictionMonitor.NONE : monitor);
         int pv = g.paddedVoxels();
         for (int c = 0; c < classes; c++) {
@@ -173,24 +185,36 @@ public final class SlidingWindowPredictor {
         try (NDScope scope = new NDScope(); NDManager sub = network.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
             NDArray x = sub.create(length == input.length ? input : Arrays.copyOf(input, length), new Shape(shape));
-            NDArray logits = single(x, shape, classes);
-            if (settings.mirroring()) {
-                int dims = windowShape.length;
-                int passes = 1;
-                for (int mask = 1; mask < (1 << dims); mask++) {
-                    int[] axes = new int[Integer.bitCount(mask)];
-                    for (int d = 0, k = 0; d < dims; d++) {
-                        if ((mask & (1 << d)) != 0) {
-                            axes[k++] = 2 + d;
-                        }
-                    }
-                    logits = logits.add(single(x.flip(axes), shape, classes).flip(axes));
-                    passes++;
-                }
-                logits = logits.div(passes);
+            return passes(x, shape, windowShape.length, classes);
+        } catch (EngineException e) {
+            String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("out of memory") || m.contains("can't allocate") || m.contains("cannot allocate")) {
+                throw new InvalidInputException("the device " + network.manager().getDevice() + " ran out of memory "
+                        + "predicting " + n + " window(s) of " + Arrays.toString(patch) + " at once; lower the "
+                        + "batch windows setting (now " + settings.batchWindows() + ") or use the CPU", e);
             }
-            return logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            throw e;
         }
+    }
+
+    /** The plain pass and, with mirroring, the mirrored ones, averaged; logits copied to the host. */
+    private float[] passes(NDArray x, long[] shape, int dims, int classes) {
+        NDArray logits = single(x, shape, classes);
+        if (settings.mirroring()) {
+            int passes = 1;
+            for (int mask = 1; mask < (1 << dims); mask++) {
+                int[] axes = new int[Integer.bitCount(mask)];
+                for (int d = 0, k = 0; d < dims; d++) {
+                    if ((mask & (1 << d)) != 0) {
+                        axes[k++] = 2 + d;
+                    }
+                }
+                logits = logits.add(single(x.flip(axes), shape, classes).flip(axes));
+                passes++;
+            }
+            logits = logits.div(passes);
+        }
+        return logits.toType(DataType.FLOAT32, false).toFloatArray();
     }
 
     private NDArray single(NDArray x, long[] inShape, int classes) {
@@ -273,7 +297,7 @@ public final class SlidingWindowPredictor {
         for (int d = 0; d < patch.length; d++) {
             window[d] = patch[d];
         }
-        return new Geometry(size, window, settings.step());
+        return new Geometry(size, window, patch.length, settings.step());
     }
 
     /** Image, padded image and window sizes as (x, y, z), z = 1 for 2D; window starts per axis. */
@@ -284,13 +308,21 @@ public final class SlidingWindowPredictor {
         final int[] window;
         final int[][] starts = new int[3][];
 
-        Geometry(int[] size, int[] window, double step) {
+        /** @param networkAxes the axes the network sees (x, y[, z]); the others are visited one slice at a time */
+        Geometry(int[] size, int[] window, int networkAxes, double step) {
             this.size = size;
             this.window = window;
             for (int d = 0; d < 3; d++) {
                 padded[d] = Math.max(size[d], window[d]);
                 before[d] = SlidingWindow.paddingBefore(size[d], window[d]);
-                starts[d] = SlidingWindow.windowStarts(padded[d], window[d], step);
+                if (d < networkAxes) {
+                    starts[d] = SlidingWindow.windowStarts(padded[d], window[d], step);
+                } else {
+                    starts[d] = new int[size[d]];
+                    for (int i = 0; i < size[d]; i++) {
+                        starts[d][i] = i;
+                    }
+                }
             }
         }
 

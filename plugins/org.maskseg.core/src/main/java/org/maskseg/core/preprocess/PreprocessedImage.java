@@ -13,10 +13,12 @@ public record PreprocessedImage(ImageVolume image, long[] originalSize, double[]
 
     /**
      * Per-class maps (probabilities or logits, C-order (k, [z,] y, x) on the grid of {@link #image()}) resampled
-     * linearly to the original grid.
+     * linearly to the original grid (by nearest neighbour along a much coarser axis, see
+     * {@link Resampler#separateAxis}).
      */
     public float[] toOriginalGrid(float[] classMaps, int classes) {
-        return Resampler.linear(classMaps, classes, image.spatialSize(), originalSize);
+        return Resampler.resample(classMaps, classes, image.spatialSize(), originalSize,
+                Resampler.perAxis(image.spacing(), originalSpacing, Resampler.Interpolation.LINEAR));
     }
 
     /** A label array on the grid of {@link #image()} resampled to the original grid by nearest neighbour. */

@@ -21,14 +21,17 @@ import org.maskseg.core.image.VolumeShapes;
  * edges. Class maps (probabilities, logits) are always interpolated linearly; labels take the nearest input
  * voxel, so no new label value can appear and the ignore value survives. Downsampling applies no smoothing.
  * When sizes are equal along every axis the data is copied unchanged.
+ * <p>
+ * Like nnU-Net, images and class maps of 3D volumes with one much coarser axis (thick slices) are resampled
+ * by nearest neighbour along that axis and interpolated only within the slices; see {@link #separateAxis}.
  */
 public final class Resampler {
 
-    /** How image intensities are interpolated. */
+    /** How intensities are interpolated along an axis. */
     public enum Interpolation {
-        LINEAR, CUBIC;
+        NEAREST, LINEAR, CUBIC;
 
-        /** Parses the plan's name ("linear", "cubic"). */
+        /** Parses the plan's image interpolation ("linear", "cubic"). */
         public static Interpolation of(String name) {
             if ("linear".equals(name)) {
                 return LINEAR;
@@ -39,6 +42,9 @@ public final class Resampler {
             throw new InvalidInputException("image interpolation must be \"linear\" or \"cubic\", got '" + name + "'");
         }
     }
+
+    /** Spacing ratio above which the coarse axis of a 3D volume is resampled by nearest neighbour. */
+    public static final double ANISOTROPY_THRESHOLD = 3;
 
     /** Edge samples appended on each side of a line before the cubic prefilter. */
     public static final int CUBIC_EDGE_PADDING = 12;
@@ -89,13 +95,60 @@ public final class Resampler {
         return resampleImage(image, newSize, newSpacing, Interpolation.LINEAR);
     }
 
-    /** Resamples an image (all channels) to a given size; the result has {@code newSpacing}. */
+    /**
+     * Resamples an image (all channels) to a given size; the result has {@code newSpacing}. In a 3D image with
+     * one much coarser axis (see {@link #separateAxis}) that axis uses nearest neighbour, the others
+     * {@code interpolation}.
+     */
     public static ImageVolume resampleImage(ImageVolume image, long[] newSize, double[] newSpacing,
             Interpolation interpolation) {
-        float[] out = interpolation == Interpolation.CUBIC
-                ? cubic(image.data(), image.channels(), image.spatialSize(), newSize)
-                : linear(image.data(), image.channels(), image.spatialSize(), newSize);
+        float[] out = resample(image.data(), image.channels(), image.spatialSize(), newSize,
+                perAxis(image.spacing(), newSpacing, interpolation));
         return ImageVolume.wrap(image.name(), out, newSize, image.channels(), newSpacing);
+    }
+
+    /**
+     * The axis of a 3D volume that is resampled separately, by nearest neighbour, as nnU-Net does: when the
+     * largest spacing exceeds 3 times the smallest, in the source grid or else in the target grid, and exactly
+     * one axis has that largest spacing. Interpolating across thick slices would blend unrelated structures.
+     *
+     * @return the axis, or -1 when all axes are interpolated alike (always for 2D)
+     */
+    public static int separateAxis(double[] from, double[] to) {
+        if (from.length != 3) {
+            return -1;
+        }
+        int axis = singleCoarseAxis(from);
+        return axis >= 0 ? axis : singleCoarseAxis(to);
+    }
+
+    private static int singleCoarseAxis(double[] spacing) {
+        double max = Arrays.stream(spacing).max().getAsDouble();
+        double min = Arrays.stream(spacing).min().getAsDouble();
+        if (!(max > ANISOTROPY_THRESHOLD * min)) {
+            return -1;
+        }
+        int axis = -1;
+        for (int a = 0; a < spacing.length; a++) {
+            if (spacing[a] == max) {
+                if (axis >= 0) {
+                    return -1;
+                }
+                axis = a;
+            }
+        }
+        return axis;
+    }
+
+    /** The interpolation per axis: {@code interpolation}, except nearest along the {@link #separateAxis}. */
+    public static Interpolation[] perAxis(double[] from, double[] to, Interpolation interpolation) {
+        Interpolation[] modes = new Interpolation[from.length];
+        Arrays.fill(modes, interpolation);
+        int separate = separateAxis(from, to);
+        if (separate >= 0) {
+            modes[separate] = Interpolation.NEAREST;
+        }
+        return modes;
     }
 
     /** Resamples labels (nearest neighbour) to a given size; the result has {@code newSpacing}. */
@@ -109,19 +162,38 @@ public final class Resampler {
      * @return a new array of channels · prod(to) values
      */
     public static float[] linear(float[] data, int channels, long[] from, long[] to) {
+        Interpolation[] modes = new Interpolation[from.length];
+        Arrays.fill(modes, Interpolation.LINEAR);
+        return resample(data, channels, from, to, modes);
+    }
+
+    /**
+     * Resampling of C-order (c, [z,] y, x) data with an interpolation per axis (x first), one axis after another.
+     *
+     * @return a new array of channels · prod(to) values
+     */
+    public static float[] resample(float[] data, int channels, long[] from, long[] to, Interpolation[] perAxis) {
         checkSizes(data.length, channels, from, to);
+        if (perAxis.length != from.length) {
+            throw new IllegalArgumentException(perAxis.length + " interpolation modes for " + from.length + " axes");
+        }
         float[] current = data;
         long[] size = from.clone();
         for (int axis = 0; axis < from.length; axis++) {
             if (size[axis] != to[axis]) {
-                current = linearAlongAxis(current, channels, size, axis, (int) to[axis]);
+                current = perAxis[axis] == Interpolation.CUBIC
+                        ? cubicAlongAxis(current, channels, size, axis, (int) to[axis])
+                        : linearAlongAxis(current, channels, size, axis, (int) to[axis],
+                                perAxis[axis] == Interpolation.NEAREST);
                 size[axis] = to[axis];
             }
         }
         return current == data ? data.clone() : current;
     }
 
-    private static float[] linearAlongAxis(float[] in, int channels, long[] size, int axis, int newLength) {
+    /** Linear interpolation along one axis, or nearest neighbour (weight 0 on the nearest voxel). */
+    private static float[] linearAlongAxis(float[] in, int channels, long[] size, int axis, int newLength,
+            boolean nearest) {
         int length = (int) size[axis];
         int inner = 1;
         for (int a = 0; a < axis; a++) {
@@ -135,7 +207,13 @@ public final class Resampler {
         int[] hi = new int[newLength];
         float[] w = new float[newLength];
         double scale = (double) length / newLength;
+        int[] nearestIndex = nearest ? nearestIndex(length, newLength) : null;
         for (int j = 0; j < newLength; j++) {
+            if (nearest) {
+                lo[j] = nearestIndex[j];
+                hi[j] = lo[j];
+                continue;
+            }
             double src = Math.min(Math.max((j + 0.5) * scale - 0.5, 0), length - 1);
             lo[j] = (int) Math.floor(src);
             hi[j] = Math.min(lo[j] + 1, length - 1);
@@ -165,16 +243,9 @@ public final class Resampler {
      * @return a new array of channels · prod(to) values
      */
     public static float[] cubic(float[] data, int channels, long[] from, long[] to) {
-        checkSizes(data.length, channels, from, to);
-        float[] current = data;
-        long[] size = from.clone();
-        for (int axis = 0; axis < from.length; axis++) {
-            if (size[axis] != to[axis]) {
-                current = cubicAlongAxis(current, channels, size, axis, (int) to[axis]);
-                size[axis] = to[axis];
-            }
-        }
-        return current == data ? data.clone() : current;
+        Interpolation[] modes = new Interpolation[from.length];
+        Arrays.fill(modes, Interpolation.CUBIC);
+        return resample(data, channels, from, to, modes);
     }
 
     private static float[] cubicAlongAxis(float[] in, int channels, long[] size, int axis, int newLength) {

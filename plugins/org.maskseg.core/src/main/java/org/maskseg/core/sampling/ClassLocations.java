@@ -1,9 +1,12 @@
 package org.maskseg.core.sampling;
 
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.WeakHashMap;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.image.LabelVolume;
 
 /**
  * Voxel positions of one case, per foreground class and for all annotated voxels, used to centre
@@ -24,6 +27,9 @@ public final class ClassLocations {
 
     private static final long SUBSAMPLING_SEED = 0x5eed_1a6e1L;
 
+    /** Keyed by label image identity ({@link LabelVolume} does not override equals). */
+    private static final Map<LabelVolume, ClassLocations> CACHE = new WeakHashMap<>();
+
     private final int numClasses;
     private final int sliceSize;
     private final int[][] byClass;
@@ -43,6 +49,25 @@ public final class ClassLocations {
             byClassGroups[c] = groups(byClass[c], sliceSize);
         }
         this.annotatedGroups = groups(annotated, sliceSize);
+    }
+
+    /**
+     * The index of a case, computed once per label image and number of classes and then shared (loaders
+     * are often opened anew every epoch on the same cases). Held weakly: it goes when the labels go. The
+     * label data must not change while the labels are in use for training.
+     */
+    public static ClassLocations cached(TrainingCase c, int numClasses) {
+        synchronized (CACHE) {
+            ClassLocations l = CACHE.get(c.labels());
+            if (l != null && l.numClasses == numClasses) {
+                return l;
+            }
+        }
+        ClassLocations l = of(c, numClasses);
+        synchronized (CACHE) {
+            CACHE.put(c.labels(), l);
+        }
+        return l;
     }
 
     /**

@@ -118,7 +118,7 @@ public final class PatchSampler {
     public ClassLocations locations(int caseIndex) {
         ClassLocations l = locations.get(caseIndex);
         if (l == null) {
-            l = ClassLocations.of(cases.get(caseIndex), numClasses);
+            l = ClassLocations.cached(cases.get(caseIndex), numClasses);
             if (!locations.compareAndSet(caseIndex, null, l)) {
                 l = locations.get(caseIndex);
             }

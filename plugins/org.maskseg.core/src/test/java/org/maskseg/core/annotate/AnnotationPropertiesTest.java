@@ -59,7 +59,7 @@ class AnnotationPropertiesTest {
         assertTrue(Arrays.stream(out.data()).anyMatch(v -> v != spec.ignoreValue()));
     }
 
-    @Property(tries = 60)
+    @Property(tries = 60, seed = "20261126")
     void everyOperationKeepsValuesOrIgnores(@ForAll long seed, @ForAll @IntRange(min = 2, max = 4) int classes,
             @ForAll @IntRange(min = 0, max = 2) int convention, @ForAll boolean threeD,
             @ForAll @IntRange(min = 1, max = 17) int nx, @ForAll @IntRange(min = 1, max = 13) int ny) {
@@ -87,7 +87,7 @@ class AnnotationPropertiesTest {
         check(in, spec, l -> SparseAnnotation.randomSlices(l, spec, axis, 0.3, seed));
         check(in, spec, l -> SparseAnnotation.patches(l, spec, 4, 0.25, seed));
         check(in, spec, l -> Scribbles.scribbles(l, spec, ScribbleOptions.DEFAULT.withAxis(axis), seed));
-        if (!threeD) {
+        if (!threeD && Arrays.stream(in.data()).anyMatch(v -> v != ignore)) {
             // one slice: every class of the image receives a scribble
             LabelVolume s = Scribbles.scribbles(in, spec, ScribbleOptions.DEFAULT, seed);
             for (int c = 0; c < classes; c++) {

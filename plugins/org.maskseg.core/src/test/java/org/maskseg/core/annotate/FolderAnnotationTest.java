@@ -121,6 +121,12 @@ class FolderAnnotationTest {
                         new FolderAnnotation.Folders(null, tmp.resolve("labels"), null, out), null));
         assertTrue(e.getMessage().contains(names.get(2).replace(".png", "")), e.getMessage());
         assertEquals(List.of("keep.txt"), listing(out));
+        // an output folder created by the failed run is removed again
+        Path fresh = tmp.resolve("fresh");
+        assertThrows(InvalidInputException.class,
+                () -> FolderAnnotation.run(AnnotateOptions.of(AnnotationMode.REMAP).withValues(List.of(0)),
+                        new FolderAnnotation.Folders(null, tmp.resolve("labels"), null, fresh), null));
+        assertFalse(Files.exists(fresh));
     }
 
     @Test

@@ -23,6 +23,13 @@ class AugmentationPipelineTest {
         assertEquals(180, AugmentationSettings.defaults(new int[] {128, 128}).rotationDegrees);
         assertEquals(15, AugmentationSettings.defaults(new int[] {256, 128}).rotationDegrees);
         assertEquals(30, AugmentationSettings.defaults(new int[] {64, 64, 64}).rotationDegrees);
+        assertFalse(AugmentationSettings.defaults(new int[] {64, 64, 64}).inPlane);
+        // Thin 3D patches (longest axis more than 3 times z) are augmented slice-wise, with ±180°.
+        AugmentationSettings thin = AugmentationSettings.defaults(new int[] {160, 128, 56}); // 2.86
+        assertFalse(thin.inPlane);
+        thin = AugmentationSettings.defaults(new int[] {160, 128, 20});
+        assertTrue(thin.inPlane);
+        assertEquals(180, thin.rotationDegrees);
         assertTrue(AugmentationPipeline.none().isIdentity());
         assertEquals(8, new AugmentationPipeline(AugmentationSettings.defaults(new int[] {8, 8})).transforms().size());
     }
@@ -85,5 +92,27 @@ class AugmentationPipelineTest {
         AugmentationSettings t = AugmentationSettings.defaults(new int[] {8, 8});
         t.scaleMin = 0;
         assertThrows(InvalidInputException.class, () -> new AugmentationPipeline(t));
+    }
+
+    @Test
+    void inPlaneAugmentationLeavesTheZAxisAlone() {
+        SplittableRandom rng = new SplittableRandom(3);
+        SpatialTransform spatial = new SpatialTransform(1, Math.PI, 1, 0.7, 1.4, true);
+        for (int i = 0; i < 20; i++) {
+            double[] m = spatial.drawMatrix(3, rng);
+            assertArrayEquals(new double[] {0, 0, 0, 0, 1}, new double[] {m[2], m[5], m[6], m[7], m[8]}, 0);
+            assertEquals(m[0], m[4], 1e-12); // rotation about z times one in-plane scale
+        }
+        // Low resolution in x and y only: an image that varies only along z is unchanged.
+        int[] size = {8, 6, 5};
+        PatchBuffer p = PatchBuffer.allocate(1, size);
+        for (int i = 0; i < p.voxels(); i++) {
+            p.image()[i] = i / 48;
+        }
+        float[] before = p.imageCopy();
+        new LowResolutionTransform(1, 1, 0.5, 0.5, true).apply(p, rng, new AugmentationScratch());
+        assertArrayEquals(before, p.imageCopy(), 0f);
+        new LowResolutionTransform(1, 1, 0.5, 0.5, false).apply(p, rng, new AugmentationScratch());
+        assertFalse(java.util.Arrays.equals(before, p.imageCopy()));
     }
 }

@@ -165,4 +165,48 @@ class IntensityTransformTest {
         assertTrue(std > 0 && std < 0.1, "noise std " + std);
         assertEquals(0, s / d.length, 5 * std / Math.sqrt(d.length));
     }
+
+    @Test
+    void blurAlongYEqualsBlurAlongXOfTheTransposeForAllKernelSizes() {
+        SplittableRandom rng = new SplittableRandom(2);
+        int w = 7, h = 12;
+        for (double sigma : new double[] {0.5, 0.7, 1.0, 1.4}) { // radii 2, 3, 4 and 6 (general path)
+            float[] a = new float[w * h];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rng.nextGaussian();
+            }
+            float[] t = new float[w * h];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    t[x * h + y] = a[y * w + x];
+                }
+            }
+            GaussianBlurTransform.blur(a, 0, new int[] {w, h}, 1, sigma, new AugmentationScratch());
+            GaussianBlurTransform.blur(t, 0, new int[] {h, w}, 0, sigma, new AugmentationScratch());
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    assertEquals(t[x * h + y], a[y * w + x], 1e-5, "sigma " + sigma);
+                }
+            }
+        }
+    }
+
+    @Test
+    void flippingSeveralAxesAtOnceEqualsFlippingOneAfterAnother() {
+        SplittableRandom rng = new SplittableRandom(6);
+        int[] size = {5, 4, 3};
+        PatchBuffer a = PatchBuffer.allocate(2, size);
+        for (int i = 0; i < a.image().length; i++) {
+            a.image()[i] = (float) rng.nextDouble();
+        }
+        for (int i = 0; i < a.labels().length; i++) {
+            a.labels()[i] = rng.nextInt(4);
+        }
+        PatchBuffer b = new PatchBuffer(a.imageCopy(), 0, a.labelCopy(), 0, 2, size);
+        MirrorTransform.flip(a, new boolean[] {true, false, true});
+        MirrorTransform.flip(b, 0);
+        MirrorTransform.flip(b, 2);
+        assertArrayEquals(b.imageCopy(), a.imageCopy(), 0f);
+        assertArrayEquals(b.labelCopy(), a.labelCopy());
+    }
 }

@@ -181,4 +181,87 @@ class SpatialTransformTest {
             assertArrayEquals(lab, identity.labelCopy());
         }
     }
+
+    @Test
+    void matchesAStraightforwardReferenceIncludingBorders() {
+        SplittableRandom rng = new SplittableRandom(8);
+        TrainingCase v = TestCases.volume("v", 18, 4); // two channels, labels 0..3
+        TrainingCase slices = TestCases.volume("s", 15, 5);
+        for (int t = 0; t < 16; t++) {
+            boolean threeD = t % 2 == 0;
+            int[] p = threeD ? new int[] {9, 7, 6} : new int[] {11, 8};
+            int[] start = new int[p.length];
+            for (int d = 0; d < p.length; d++) {
+                start[d] = rng.nextInt(-8, 16);
+            }
+            double scale = 0.6 + rng.nextDouble();
+            double[] m = threeD
+                    ? SpatialTransform.matrix3d(rng.nextDouble() * 6, rng.nextDouble() * 6, rng.nextDouble() * 6, scale)
+                    : SpatialTransform.matrix2d(rng.nextDouble() * 6, scale);
+            if (t % 4 >= 2) {
+                // Scaling without rotation takes the separable path.
+                m = threeD ? SpatialTransform.matrix3dInPlane(0, scale) : SpatialTransform.matrix2d(0, scale);
+            }
+            TrainingCase c = threeD ? v : slices;
+            int slice = threeD ? -1 : rng.nextInt(15);
+            PatchBuffer out = PatchBuffer.allocate(2, p);
+            SpatialTransform.extract(c, new PatchLocation(0, start, slice, -1), m, out);
+            assertEqualsReference(c, start, slice, m, p, out);
+        }
+    }
+
+    /** Per voxel: map, floor, weigh the in-bounds neighbours; nearest label or 0 outside. */
+    private static void assertEqualsReference(TrainingCase c, int[] start, int slice, double[] m, int[] p,
+            PatchBuffer out) {
+        long[] size = c.labels().size();
+        int nx = (int) size[0], ny = (int) size[1], nz = (int) size[2];
+        int dims = p.length;
+        int pz = dims == 3 ? p[2] : 1;
+        float[] img = out.imageCopy();
+        int[] lab = out.labelCopy();
+        float[] src = c.image().data();
+        int[] srcLab = c.labels().data();
+        int vox = p[0] * p[1] * pz;
+        for (int z = 0; z < pz; z++) {
+            for (int y = 0; y < p[1]; y++) {
+                for (int x = 0; x < p[0]; x++) {
+                    double[] o = {x - (p[0] - 1) / 2.0, y - (p[1] - 1) / 2.0, dims == 3 ? z - (pz - 1) / 2.0 : 0};
+                    double[] q = new double[3];
+                    for (int r = 0; r < dims; r++) {
+                        q[r] = start[r] + (p[r] - 1) / 2.0;
+                        for (int k = 0; k < dims; k++) {
+                            q[r] += m[r * dims + k] * o[k];
+                        }
+                    }
+                    if (dims == 2) {
+                        q[2] = slice;
+                    }
+                    int i = (z * p[1] + y) * p[0] + x;
+                    int lx = (int) Math.floor(q[0] + 0.5), ly = (int) Math.floor(q[1] + 0.5);
+                    int lz = (int) Math.floor(q[2] + 0.5);
+                    boolean in = lx >= 0 && ly >= 0 && lz >= 0 && lx < nx && ly < ny && lz < nz;
+                    assertEquals(in ? srcLab[(lz * ny + ly) * nx + lx] : 0, lab[i], "label at " + x + "," + y + "," + z);
+                    for (int ch = 0; ch < 2; ch++) {
+                        double sum = 0;
+                        int x0 = (int) Math.floor(q[0]), y0 = (int) Math.floor(q[1]), z0 = (int) Math.floor(q[2]);
+                        for (int dz = 0; dz < (dims == 3 ? 2 : 1); dz++) {
+                            for (int dy = 0; dy < 2; dy++) {
+                                for (int dx = 0; dx < 2; dx++) {
+                                    int xx = x0 + dx, yy = y0 + dy, zz = z0 + dz;
+                                    if (xx < 0 || yy < 0 || zz < 0 || xx >= nx || yy >= ny || zz >= nz) {
+                                        continue;
+                                    }
+                                    double w = (dx == 0 ? 1 - (q[0] - x0) : q[0] - x0)
+                                            * (dy == 0 ? 1 - (q[1] - y0) : q[1] - y0)
+                                            * (dims == 2 ? 1 : dz == 0 ? 1 - (q[2] - z0) : q[2] - z0);
+                                    sum += w * src[ch * nx * ny * nz + (zz * ny + yy) * nx + xx];
+                                }
+                            }
+                        }
+                        assertEquals(sum, img[ch * vox + i], 1e-4, "channel " + ch + " at " + x + "," + y + "," + z);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -208,4 +208,50 @@ class BatchLoaderTest {
                 () -> BatchLoader.training(List.of(NUCLEI.get(0), twoChannels), s, 1));
         assertTrue(e.getMessage().contains("'vol'"), e.getMessage());
     }
+
+    @Test
+    void opensFromAPlanLikeTheTrainerDoes() throws InterruptedException {
+        org.maskseg.core.plan.Plan plan = new org.maskseg.core.plan.Plan();
+        plan.patchSize = new int[] {64, 48};
+        plan.batchSize = 3;
+        plan.numClasses = 2;
+        plan.training.validationIterations = 2;
+        List<Batch> viaPlan, direct, validation;
+        // The trainer's factory type accepts the loader directly.
+        org.maskseg.core.train.BatchSourceFactory factory = BatchLoader::open;
+        try (BatchSource l = factory.open(NUCLEI, plan, 31, true, 2)) {
+            viaPlan = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Batch b = l.next();
+                viaPlan.add(new Batch(b.images().clone(), b.labels().clone(), b.batchSize(), b.channels(),
+                        b.patchSize()));
+            }
+        }
+        try (BatchLoader l = BatchLoader.training(NUCLEI, BatchSettings.fromPlan(plan).withThreads(1), 31)) {
+            direct = take(l, 3);
+        }
+        assertSameBatches(direct, viaPlan);
+        try (BatchLoader l = BatchLoader.open(NUCLEI, plan, 31, false, 0)) {
+            validation = take(l, 3);
+        }
+        assertSameBatches(validation.subList(0, 1), validation.subList(2, 3));
+        // The voxel index is shared between loaders on the same labels.
+        assertTrue(org.maskseg.core.sampling.ClassLocations.cached(NUCLEI.get(0), 2)
+                == org.maskseg.core.sampling.ClassLocations.cached(NUCLEI.get(0), 2));
+    }
+
+    @Test
+    void anInterruptedWaitLosesNoBatch() throws InterruptedException {
+        List<Batch> expected;
+        try (BatchLoader l = BatchLoader.training(NUCLEI, nucleiSettings(1), 55)) {
+            expected = take(l, 2);
+        }
+        try (BatchLoader l = BatchLoader.training(NUCLEI, nucleiSettings(2), 55)) {
+            List<Batch> got = new ArrayList<>(take(l, 1));
+            Thread.currentThread().interrupt();
+            assertThrows(InterruptedException.class, l::next);
+            got.addAll(take(l, 1));
+            assertSameBatches(expected, got);
+        }
+    }
 }

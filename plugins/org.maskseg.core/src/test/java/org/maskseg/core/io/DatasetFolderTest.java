@@ -98,6 +98,19 @@ class DatasetFolderTest {
     }
 
     @Test
+    void extensionsAreCaseInsensitiveAndKeptForOutputs() {
+        ImageFiles.writeImage(image(new long[] {4, 3}, 1, 0), images.resolve("Scan.A.TIF"));
+        ImageFiles.writeLabels(label(new long[] {4, 3}, 1), labels.resolve("Scan.A.Nii.Gz"));
+        DatasetFolder ds = DatasetFolder.open(images, labels);
+        DatasetCase c = ds.cases().get(0);
+        assertEquals("Scan.A", c.name());
+        assertEquals("Scan.A.TIF", c.outputFileName());
+        List<CaseData> all = ds.readAll();
+        assertEquals(1, all.size());
+        assertEquals(1, all.get(0).labels().data()[5]);
+    }
+
+    @Test
     void ignoresHiddenAndNonImageFiles() throws IOException {
         pair("a", new long[] {4, 3}, 1);
         Files.writeString(images.resolve("dataset.json"), "{}");
@@ -124,6 +137,18 @@ class DatasetFolderTest {
         ImageFiles.writeLabels(label(new long[] {255, 256}, 1), labels.resolve("a.tif"));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> DatasetFolder.open(images, labels));
         assertEquals("case 'a': image is 256×256 but labels are 255×256", e.getMessage());
+    }
+
+    @Test
+    void reportsSpacingMismatchBetweenNiftiImageAndLabels() {
+        ImageFiles.writeImage(image(new long[] {4, 3, 2}, 1, 0).withSpacing(new double[] {0.5, 0.5, 2}),
+                images.resolve("a.nii.gz"));
+        ImageFiles.writeLabels(label(new long[] {4, 3, 2}, 1).withSpacing(new double[] {0.5, 0.5, 2.0001}),
+                labels.resolve("a.nii.gz"));
+        assertEquals(1, DatasetFolder.open(images, labels).size()); // within 1e-3 relative
+        ImageFiles.writeLabels(label(new long[] {4, 3, 2}, 1), labels.resolve("a.nii.gz"));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> DatasetFolder.open(images, labels));
+        assertEquals("case 'a': image spacing is 0.5×0.5×2.0 but label spacing is 1.0×1.0×1.0", e.getMessage());
     }
 
     @Test
@@ -200,6 +225,23 @@ class DatasetFolderTest {
         DatasetFolder ds = DatasetFolder.open(images, labels);
         assertEquals(DatasetFolder.Naming.PLAIN, ds.naming());
         assertEquals(2, ds.size());
+    }
+
+    @Test
+    void theExpectedChannelCountSettlesAmbiguousNames() {
+        for (int i = 0; i < 3; i++) {
+            ImageFiles.writeImage(image(new long[] {4, 3}, 1, i), images.resolve(String.format("img_%04d.tif", i)));
+        }
+        assertEquals(1, DatasetFolder.imagesOnly(images).size()); // one case of three channels
+        DatasetFolder single = DatasetFolder.imagesOnly(images, DatasetFolder.Naming.AUTO, 1);
+        assertEquals(DatasetFolder.Naming.PLAIN, single.naming());
+        assertEquals(3, single.size());
+        DatasetFolder three = DatasetFolder.imagesOnly(images, DatasetFolder.Naming.AUTO, 3);
+        assertEquals(DatasetFolder.Naming.NNUNET, three.naming());
+        assertEquals(List.of("img"), three.cases().stream().map(DatasetCase::name).toList());
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> DatasetFolder.imagesOnly(images, DatasetFolder.Naming.PLAIN, 2));
+        assertTrue(e.getMessage().contains("have 1 channel(s) but 2 are expected"), e.getMessage());
     }
 
     @Test

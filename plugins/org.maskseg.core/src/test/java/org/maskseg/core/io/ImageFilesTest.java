@@ -78,12 +78,9 @@ class ImageFilesTest {
                 ImageInfo info = ImageFiles.readInfo(file);
                 assertArrayEquals(size, info.size(), context);
                 assertEquals(channels, info.channels(), context);
-                if (fileName.contains(".nii")) {
-                    assertArrayEquals(spacing, back.spacing(), 1e-6, context);
-                    assertEquals(PixelType.FLOAT32, info.pixelType());
-                } else {
-                    assertArrayEquals(ones(size.length), back.spacing(), context);
-                }
+                assertArrayEquals(spacing, back.spacing(), 1e-6, context);
+                assertArrayEquals(spacing, info.spacing(), 1e-6, context);
+                assertEquals(PixelType.FLOAT32, info.pixelType());
             }
         }
     }

@@ -225,6 +225,19 @@ class PlainConvUNetTest {
     }
 
     @Test
+    void forwardLeavesNoTemporariesOnTheParameterManager() {
+        Plan.Network t = topology(new int[] {4, 8, 8}, new int[][] {{1, 1}, {2, 2}, {2, 2}}, 2);
+        try (NDManager m = manager.newSubManager(); PlainConvUNet net = new PlainConvUNet(m, t, 1, 2, 2, 1)) {
+            int before = ((ai.djl.ndarray.BaseNDManager) net.manager()).getManagedArrays().size();
+            try (NDManager step = m.newSubManager()) {
+                net.forward(step.randomNormal(new Shape(2, 1, 8, 8)), true);
+                net.forward(step.randomNormal(new Shape(2, 1, 8, 8)), false);
+            }
+            assertEquals(before, ((ai.djl.ndarray.BaseNDManager) net.manager()).getManagedArrays().size());
+        }
+    }
+
+    @Test
     void badTopologyAndInputAreRefused() {
         Plan.Network t = topology(new int[] {4, 8}, new int[][] {{1, 1}, {2, 2}}, 2);
         InvalidInputException e = assertThrows(InvalidInputException.class,
@@ -237,6 +250,8 @@ class PlainConvUNetTest {
             e = assertThrows(InvalidInputException.class, () -> net.forward(m.zeros(new Shape(1, 1, 8, 7)), false));
             assertTrue(e.getMessage().contains("multiple of [2, 2]"), e.getMessage());
             assertThrows(InvalidInputException.class, () -> net.forward(m.zeros(new Shape(1, 2, 8, 8)), false));
+            e = assertThrows(InvalidInputException.class, () -> net.forward(m.zeros(new Shape(1, 1, 2, 2)), false));
+            assertTrue(e.getMessage().contains("single voxel"), e.getMessage());
         }
     }
 }

@@ -2,6 +2,7 @@ package org.maskseg.core.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,16 +11,22 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.Batch;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.plan.Plan;
 
 import ai.djl.Device;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 
 class TrainingStepTest {
 
@@ -27,10 +34,18 @@ class TrainingStepTest {
      * One intra-op thread: these networks are tiny, and on a busy machine libtorch's worker threads spin
      * against each other and make each step many times slower.
      */
+    private static int threads;
+
     @BeforeAll
     static void singleThread() {
         TorchRuntime.engine();
+        threads = JniUtils.getNumThreads();
         JniUtils.setNumThreads(1);
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        JniUtils.setNumThreads(threads);
     }
 
     /** A 2-class toy problem: foreground where the (noisy) image is bright; a quarter of voxels ignored. */
@@ -112,7 +127,125 @@ class TrainingStepTest {
     }
 
     @Test
-    void evaluationChangesNothingAndMatchesTrainingLoss() {
+    void threeDimensionalAnisotropicNetworkTrains() {
+        Plan plan = new Plan();
+        plan.configuration = "3d";
+        plan.numClasses = 3;
+        plan.batchDice = true;
+        plan.patchSize = new int[] {16, 16, 4};
+        plan.network.numStages = 3;
+        plan.network.features = new int[] {4, 8, 8};
+        plan.network.strides = new int[][] {{1, 1, 1}, {2, 2, 1}, {2, 2, 2}};
+        plan.network.kernelSizes = new int[][] {{3, 3, 1}, {3, 3, 3}, {3, 3, 3}};
+        Random r = new Random(5);
+        int vox = 16 * 16 * 4;
+        float[] img = new float[2 * vox];
+        int[] lab = new int[2 * vox];
+        for (int i = 0; i < img.length; i++) {
+            lab[i] = r.nextInt(5) == 0 ? 3 : (i / 16) % 3; // stripes along y, a fifth ignored
+            img[i] = (lab[i] == 3 ? (i / 16) % 3 : lab[i]) + (float) r.nextGaussian() * 0.3f;
+        }
+        Batch batch = new Batch(img, lab, 2, 1, plan.patchSize);
+        try (NDManager root = TorchRuntime.newManager(Device.cpu());
+                PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 3);
+                TrainingStep step = TrainingStep.forPlan(net, plan)) {
+            float first = step.validate(batch).loss();
+            for (int i = 0; i < 20; i++) {
+                assertTrue(step.run(batch, 0.01).updated());
+            }
+            TrainingStep.Validation v = step.validate(batch);
+            assertEquals(2 * vox, v.prediction().length);
+            assertTrue(v.loss() < first, "loss fell from " + first + " to " + v.loss());
+        }
+    }
+
+    @Test
+    void outOfMemorySaysWhatToLower() {
+        Batch batch = toyBatch(new Random(6), 2, 16);
+        EngineException oom = null;
+        try (NDManager m = TorchRuntime.newManager(Device.cpu())) {
+            m.zeros(new Shape(1L << 40)); // 4 TB: refused by the host allocator
+        } catch (EngineException e) {
+            oom = e;
+        }
+        assertTrue(oom != null, "the engine refuses a 4 TB allocation");
+        RuntimeException r = TrainingStep.explain(oom, batch, "training step", Device.cpu());
+        assertTrue(r instanceof InvalidInputException, r.toString());
+        assertTrue(r.getMessage().contains("out of memory on cpu()") && r.getMessage().contains("batch size 2")
+                && r.getMessage().contains("patch size [16, 16]") && r.getMessage().contains("lower"),
+                r.getMessage());
+        EngineException other = new EngineException("shape mismatch");
+        assertTrue(TrainingStep.explain(other, batch, "training step", Device.cpu()) == other);
+    }
+
+    /** Threads other than the one that started the engine begin with PyTorch's gradient recording on. */
+    @Test
+    void worksOnAFreshThread() throws Exception {
+        int size = 16;
+        Plan plan = tinyPlan(size);
+        Batch batch = toyBatch(new Random(4), 2, size);
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try (NDManager root = TorchRuntime.newManager(Device.cpu());
+                    PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 7);
+                    PlainConvUNet copy = PlainConvUNet.fromPlan(root, plan, 8);
+                    TrainingStep step = TrainingStep.forPlan(net, plan)) {
+                assertTrue(org.maskseg.core.nn.Autograd.isRecording(), "fresh threads record by default");
+                assertTrue(step.run(batch, 0.01).updated());
+                step.validate(batch);
+                copy.loadParameters(net.exportParameters());
+                step.optimiser().loadState(step.optimiser().exportState());
+                try (NDManager m = root.newSubManager()) {
+                    NDArray out = copy.forward(m.create(batch.images(), new Shape(batch.imageShape())), false).get(0);
+                    // no graph was recorded: a backward pass from the output has nothing to follow
+                    try (GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
+                        assertThrows(RuntimeException.class, () -> gc.backward(out.sum()));
+                    }
+                }
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        if (failure[0] != null) {
+            throw new AssertionError(failure[0]);
+        }
+    }
+
+    @Test
+    void nonFiniteLossLeavesParametersUnchanged() {
+        int size = 16;
+        Plan plan = tinyPlan(size);
+        Batch good = toyBatch(new Random(3), 2, size);
+        float[] img = good.images().clone();
+        img[5] = Float.NaN;
+        Batch bad = new Batch(img, good.labels(), 2, 1, good.patchSize());
+        try (NDManager root = TorchRuntime.newManager(Device.cpu());
+                PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 7);
+                TrainingStep step = TrainingStep.forPlan(net, plan)) {
+            step.run(good, 0.01);
+            Map<String, float[]> before = net.exportParameters();
+            Map<String, float[]> momentum = step.optimiser().exportState();
+            TrainingStep.Result res = step.run(bad, 0.01);
+            assertTrue(!res.updated() && Float.isNaN(res.loss()), res.toString());
+            Map<String, float[]> after = net.exportParameters();
+            for (String k : before.keySet()) {
+                assertArrayEquals(before.get(k), after.get(k), 0f, k);
+                assertArrayEquals(momentum.get(k), step.optimiser().exportState().get(k), 0f, k);
+            }
+            // and the next good batch trains normally (no NaN left in the gradients)
+            assertTrue(step.run(good, 0.01).updated());
+            for (float[] v : net.exportParameters().values()) {
+                for (float f : v) {
+                    assertTrue(Float.isFinite(f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void validationChangesNothingMatchesTrainingLossAndPredictsArgmax() {
         int size = 32;
         Plan plan = tinyPlan(size);
         Batch batch = toyBatch(new Random(2), 2, size);
@@ -120,14 +253,27 @@ class TrainingStepTest {
                 PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 7);
                 TrainingStep step = TrainingStep.forPlan(net, plan)) {
             Map<String, float[]> before = net.exportParameters();
-            float eval = step.evaluate(batch);
+            TrainingStep.Validation v = step.validate(batch);
+            float eval = v.loss();
+            assertEquals(batch.labels().length, v.prediction().length);
+            try (NDManager m = root.newSubManager()) {
+                NDArray logits = net.forward(m.create(batch.images(), new Shape(batch.imageShape())), false).get(0);
+                float[] l = logits.toFloatArray();
+                int vox = size * size;
+                for (int b = 0; b < 2; b++) {
+                    for (int i = 0; i < vox; i++) {
+                        int expected = l[(b * 2 + 1) * vox + i] > l[(b * 2) * vox + i] ? 1 : 0;
+                        assertEquals(expected, v.prediction()[b * vox + i]);
+                    }
+                }
+            }
             Map<String, float[]> after = net.exportParameters();
             for (String k : before.keySet()) {
                 assertArrayEquals(before.get(k), after.get(k), 0f, k);
             }
             TrainingStep.Result res = step.run(batch, 0.01);
             assertEquals(eval, res.loss(), 1e-5f);
-            assertTrue(step.evaluate(batch) < eval, "one step on the same batch lowers its loss");
+            assertTrue(step.validate(batch).loss() < eval, "one step on the same batch lowers its loss");
         }
     }
 }

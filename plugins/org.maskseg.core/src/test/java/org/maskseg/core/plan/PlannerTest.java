@@ -56,8 +56,14 @@ class PlannerTest {
             medSize[a] = DatasetFingerprint.percentileOfSorted(z, 50);
         }
         var intensities = List.of(new DatasetFingerprint.ChannelIntensities(100, 10, 2, 0, 20, 10, 1, 19));
-        return new DatasetFingerprint(names, spacings, sizes, 1, med, med, med, medSize, new long[dims],
-                new long[dims], intensities, new long[] {900, 100}, new double[] {1, 1}, new double[n]);
+        long[] maxSize = new long[dims];
+        for (long[] sz : sizes) {
+            for (int a = 0; a < dims; a++) {
+                maxSize[a] = Math.max(maxSize[a], sz[a]);
+            }
+        }
+        return new DatasetFingerprint(names, spacings, sizes, 1, med, med, med, medSize, new long[dims], maxSize,
+                intensities, new long[] {900, 100}, new double[] {1, 1}, new double[n]);
     }
 
     @Test
@@ -181,6 +187,19 @@ class PlannerTest {
     }
 
     @Test
+    void singleSliceVolumesArePlannedIn2d() {
+        // 64×64×1 volumes: 2d by default, patch 64², 64 -> 32 -> 16 -> 8 -> 4: four pools, five stages;
+        // and 3d is refused.
+        DatasetFingerprint fp = geometry(10, new double[] {1, 1, 1}, new long[] {64, 64, 1});
+        Plan plan = Planner.plan(fp, TWO_CLASSES);
+        assertEquals("2d", plan.configuration);
+        assertArrayEquals(new int[] {64, 64}, plan.patchSize);
+        assertEquals(5, plan.network.numStages);
+        assertThrows(InvalidInputException.class,
+                () -> Planner.plan(fp, TWO_CLASSES, PlannerOptions.defaults().withConfiguration("3d")));
+    }
+
+    @Test
     void smallerBudgetShrinksThePatch() {
         // 1 GiB for 3D 128³: one 128³ patch needs 3.8 GB, so the patch shrinks until two fit.
         Plan plan = Planner.plan(geometry(100, new double[] {1, 1, 1}, new long[] {128, 128, 128}), TWO_CLASSES,
@@ -236,14 +255,34 @@ class PlannerTest {
 
     @Test
     void overridesAreAppliedAndValidated() {
+        // A new patch gets its own network: 128 -> 4 in five pools, 192 -> 6 in five pools (6 < 8): six stages.
         Plan plan = Planner.plan(geometry(40, new double[] {1, 1}, new long[] {256, 256}), TWO_CLASSES,
                 PlannerOptions.defaults().withOverrides("{\"patchSize\": [128, 192], \"batchSize\": 4}"));
         assertArrayEquals(new int[] {128, 192}, plan.patchSize);
         assertEquals(4, plan.batchSize);
+        assertEquals(6, plan.network.numStages);
+        assertArrayEquals(new int[] {32, 64, 128, 256, 512, 512}, plan.network.features);
+        assertEquals(6, plan.network.strides.length);
+
+        // 100 pools four times (100 -> 50 -> 25 -> 13 -> 7); then 128 has reached 8, too short to be pooled
+        // alone (needs 12): four pools each, multiples of 16, and 112 is suggested for 100.
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> Planner.plan(geometry(40, new double[] {1, 1}, new long[] {256, 256}), TWO_CLASSES,
                         PlannerOptions.defaults().withOverrides("{\"patchSize\": [100, 128]}")));
-        assertTrue(e.getMessage().contains("patchSize[0] = 100 is not divisible by 64"), e.getMessage());
+        assertTrue(e.getMessage().contains("divisible by [16, 16]; use [112, 128]"), e.getMessage());
+
+        // With an explicit network, the patch is checked against it instead.
+        e = assertThrows(InvalidInputException.class,
+                () -> Planner.plan(geometry(40, new double[] {1, 1}, new long[] {256, 256}), TWO_CLASSES,
+                        PlannerOptions.defaults().withOverrides(
+                                "{\"patchSize\": [96, 128], \"network\": {\"convsPerStage\": 2}}")));
+        assertTrue(e.getMessage().contains("patchSize[0] = 96 is not divisible by 64"), e.getMessage());
+
+        // Other overrides keep the planned network.
+        Plan epochs = Planner.plan(geometry(40, new double[] {1, 1}, new long[] {256, 256}), TWO_CLASSES,
+                PlannerOptions.defaults().withOverrides("{\"training\": {\"epochs\": 3}}"));
+        assertEquals(7, epochs.network.numStages);
+        assertEquals(3, epochs.training.epochs);
     }
 
     @Test

@@ -78,6 +78,13 @@ final class FakeNetwork implements SegmentationNetwork {
         });
     }
 
+    /** Every forward pass fails with an engine error carrying this message. */
+    static FakeNetwork failing(int dims, String message) {
+        return new FakeNetwork(dims, 1, 2, x -> {
+            throw new ai.djl.engine.EngineException(message);
+        });
+    }
+
     @Override
     public int spatialDims() {
         return dims;

@@ -102,6 +102,25 @@ class ModelPredictorTest {
     }
 
     @Test
+    void twoDimensionalPlanSegmentsAVolumeSliceBySliceOnItsOwnGrid() {
+        // 2D plan at spacing (1, 1) on a volume of spacing (0.5, 1, 3): x is halved for the network, z untouched
+        ImageVolume vol = image(new long[] {60, 30, 4}, new double[] {0.5, 1, 3}, 5);
+        try (FakeNetwork net = FakeNetwork.constant(2, 1, -1f, 1f);
+                ModelPredictor p = new ModelPredictor(net, plan2d(new int[] {32, 32}, new double[] {1, 1}),
+                        LabelSpec.withDefaultIgnore(2), PredictionSettings.DEFAULTS)) {
+            Prediction result = p.predict(vol, Prediction.Outputs.ALL, null);
+            assertArrayEquals(new long[] {60, 30, 4}, result.labels().size());
+            assertArrayEquals(new double[] {0.5, 1, 3}, result.labels().spacing());
+            for (int v : result.labels().data()) {
+                assertEquals(1, v);
+            }
+            assertTrue(net.inputShapes.stream().allMatch(s -> s.dimension() == 4));
+            // every forward pass saw windows of one slice: 4 slices x 1 window each (30 x 30 padded to 32 x 32)
+            assertEquals(4, net.inputShapes.stream().mapToLong(s -> s.get(0)).sum(), net.inputShapes.toString());
+        }
+    }
+
+    @Test
     void imagesThatDoNotFitTheModelAreRefused() {
         try (FakeNetwork net = FakeNetwork.pointwise(2, 1, 2);
                 ModelPredictor p = new ModelPredictor(net, plan2d(new int[] {32, 32}, new double[] {1, 1}),

@@ -230,6 +230,10 @@ class SlidingWindowPredictorTest {
             for (ai.djl.ndarray.types.Shape in : net.inputShapes) {
                 assertEquals(4, in.dimension());
             }
+            // each slice exactly once: 5 slices x 2 x 1 windows (y = 30 -> ceil(6 / 12) + 1 = 2, x = 40 -> 2)
+            SlidingWindowPredictor sp = new SlidingWindowPredictor(net, patch, PredictionSettings.DEFAULTS);
+            assertEquals(5 * 2 * 2, sp.windowCount(vol.spatialSize()));
+            assertEquals(5 * 2 * 2, net.inputShapes.stream().mapToLong(s -> s.get(0)).sum());
             // Coordinates: every slice equals the 2D prediction of a single slice.
             ImageVolume lc = new SlidingWindowPredictor(coords, patch, PredictionSettings.DEFAULTS).predictLogits(vol, null);
             ImageVolume slice = randomImage(new long[] {40, 30}, 1, 10);
@@ -306,6 +310,20 @@ class SlidingWindowPredictorTest {
             for (NDArray a : net.inputsSeen) {
                 assertTrue(a.isReleased());
             }
+        }
+    }
+
+    @Test
+    void deviceOutOfMemoryNamesTheSettingToLower() {
+        try (FakeNetwork oom = FakeNetwork.failing(2, "CUDA out of memory. Tried to allocate 2.00 GiB");
+                FakeNetwork other = FakeNetwork.failing(2, "some other engine failure")) {
+            ImageVolume img = randomImage(new long[] {40, 40}, 1, 13);
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> new SlidingWindowPredictor(oom, new int[] {32, 32}, PredictionSettings.DEFAULTS).predictLogits(img, null));
+            assertTrue(e.getMessage().contains("ran out of memory") && e.getMessage().contains("batch windows setting (now 4)"),
+                    e.getMessage());
+            assertThrows(ai.djl.engine.EngineException.class,
+                    () -> new SlidingWindowPredictor(other, new int[] {32, 32}, PredictionSettings.DEFAULTS).predictLogits(img, null));
         }
     }
 }

@@ -142,4 +142,32 @@ class PreprocessorTest {
         e = assertThrows(InvalidInputException.class, () -> Preprocessor.preprocessCase(img, bad, spec, p));
         assertTrue(e.getMessage().contains("'bad'") && e.getMessage().contains("value 5"), e.getMessage());
     }
+
+    @Test
+    void classMapsOfThickSlicesMapBackSliceBySlice() {
+        // Original spacing (1, 1, 4), plan spacing (1, 1, 2): z is doubled by nearest neighbour on the way in,
+        // and the class maps come back by nearest neighbour along z as well (no blending across slices).
+        Plan p = plan2d(1);
+        p.configuration = "3d";
+        p.targetSpacing = new double[] {1, 1, 2};
+        p.patchSize = new int[] {16, 16, 16};
+        p.network.strides = new int[][] {{1, 1, 1}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}};
+        p.network.kernelSizes = new int[][] {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}};
+        p.normalization.schemes = List.of("none");
+        float[] d = new float[2 * 2 * 3];
+        for (int z = 0; z < 3; z++) {
+            for (int i = 0; i < 4; i++) {
+                d[z * 4 + i] = z * 10;
+            }
+        }
+        ImageVolume img = ImageVolume.wrap("zz", d, new long[] {2, 2, 3}, 1, new double[] {1, 1, 4});
+        PreprocessedImage pre = Preprocessor.preprocessImage(img, p);
+        assertArrayEquals(new long[] {2, 2, 6}, pre.image().spatialSize());
+        float[] in = pre.image().data();
+        for (int z = 0; z < 6; z++) {
+            assertEquals(z / 2 * 10, in[z * 4], 1e-4, "slice " + z);
+        }
+        float[] back = pre.toOriginalGrid(in, 1);
+        assertArrayEquals(d, back, 1e-4f);
+    }
 }

@@ -209,4 +209,36 @@ class ResamplerTest {
             assertEquals(2.5f, v, 1e-5f);
         }
     }
+
+    @Test
+    void thickSlicesAreResampledByNearestNeighbourAlongZ() {
+        // Source spacing (1, 1, 5): z is 5 times coarser, so z uses nearest neighbour while x uses the
+        // requested interpolation. 4×1×2 -> 8×1×4: each slice is repeated, never blended.
+        assertEquals(2, Resampler.separateAxis(new double[] {1, 1, 5}, new double[] {0.5, 0.5, 2.5}));
+        assertEquals(-1, Resampler.separateAxis(new double[] {1, 1, 2}, new double[] {1, 1, 1}));
+        // Coarse only in the target grid (downsampling z) counts as well.
+        assertEquals(2, Resampler.separateAxis(new double[] {1, 1, 1}, new double[] {1, 1, 4}));
+        // Two coarse axes, or 2D images: no separate axis.
+        assertEquals(-1, Resampler.separateAxis(new double[] {1, 5, 5}, new double[] {1, 5, 5}));
+        assertEquals(-1, Resampler.separateAxis(new double[] {1, 5}, new double[] {1, 5}));
+
+        float[] d = {0, 10, 20, 30, 100, 110, 120, 130};
+        ImageVolume img = ImageVolume.wrap("thick", d, new long[] {4, 1, 2}, 1, new double[] {1, 1, 5});
+        ImageVolume out = Resampler.resampleImage(img, new long[] {8, 1, 4}, new double[] {0.5, 1, 2.5},
+                Resampler.Interpolation.LINEAR);
+        float[] o = out.data();
+        // x: linear, source (j + 0.5)/2 - 0.5 clamped -> 0, 2.5, 7.5, 12.5, 17.5, 22.5, 27.5, 30 for slice 0.
+        float[] slice0 = {0, 2.5f, 7.5f, 12.5f, 17.5f, 22.5f, 27.5f, 30};
+        for (int z = 0; z < 4; z++) {
+            for (int x = 0; x < 8; x++) {
+                assertEquals(slice0[x] + (z < 2 ? 0 : 100), o[z * 8 + x], 1e-5, "x=" + x + ", z=" + z);
+            }
+        }
+        // Isotropic data is interpolated along z too.
+        ImageVolume iso = img.withSpacing(new double[] {1, 1, 1});
+        float[] blended = Resampler.resampleImage(iso, new long[] {4, 1, 4}, new double[] {1, 1, 0.5},
+                Resampler.Interpolation.LINEAR).data();
+        // z source (k + 0.5)/2 - 0.5 = -0.25 -> 0, 0.25, 0.75, 1.25 -> 1: slice 1 = 0.25 of the way to 100.
+        assertEquals(25, blended[4], 1e-5);
+    }
 }

@@ -68,7 +68,7 @@ final class AnnotatorNodeModel extends NodeModel {
     private void autoSelectLabelColumn(final DataTableSpec in) {
         String label = m_settings.labelColumn.getStringValue();
         if ((label == null || label.isEmpty())) {
-            String guess = Columns.guess(in, Set.of(), Columns.IMAGE_OR_PATH);
+            String guess = Columns.guess(in, Set.of(), Columns.LABEL_HINTS, Columns.IMAGE_OR_PATH);
             if (guess != null) {
                 m_settings.labelColumn.setStringValue(guess);
                 setWarningMessage("Label column preset to \"" + guess + "\"");

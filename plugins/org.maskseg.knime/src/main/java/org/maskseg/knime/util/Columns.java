@@ -45,21 +45,42 @@ public final class Columns {
             + col.getType() + "; expected " + describe(accepted));
     }
 
-    /** The first column compatible with one of the value kinds and not in {@code exclude}, or null. */
+    /** Words that mark a column of label images or masks. */
+    public static final java.util.List<String> LABEL_HINTS = java.util.List.of("label", "mask", "seg", "annot", "truth");
+
+    /**
+     * A column for a dialog default: the first compatible column not in {@code exclude} whose name contains one
+     * of the hints (case-insensitive), else the first compatible one that contains none of the label hints when
+     * {@code hints} is empty, else null.
+     */
     @SafeVarargs
     public static String guess(final DataTableSpec spec, final java.util.Collection<String> exclude,
-        final Class<? extends DataValue>... accepted) {
+        final java.util.List<String> hints, final Class<? extends DataValue>... accepted) {
+        String fallback = null;
         for (DataColumnSpec col : spec) {
-            if (exclude.contains(col.getName())) {
+            String name = col.getName();
+            if (exclude.contains(name) || !compatible(col, accepted)) {
                 continue;
             }
-            for (Class<? extends DataValue> c : accepted) {
-                if (col.getType().isCompatible(c)) {
-                    return col.getName();
-                }
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            boolean labelLike = LABEL_HINTS.stream().anyMatch(lower::contains);
+            if (!hints.isEmpty() && hints.stream().anyMatch(lower::contains)) {
+                return name;
+            }
+            if (hints.isEmpty() && !labelLike && fallback == null) {
+                fallback = name;
             }
         }
-        return null;
+        return fallback;
+    }
+
+    private static boolean compatible(final DataColumnSpec col, final Class<? extends DataValue>[] accepted) {
+        for (Class<? extends DataValue> c : accepted) {
+            if (col.getType().isCompatible(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(final Class<? extends DataValue>[] accepted) {

@@ -1,0 +1,264 @@
+package org.maskseg.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.io.CaseData;
+import org.maskseg.core.io.DatasetCase;
+import org.maskseg.core.io.DatasetFolder;
+import org.maskseg.core.io.ImageFiles;
+import org.maskseg.core.io.ImageFormat;
+import org.maskseg.core.metrics.CaseMetrics;
+import org.maskseg.core.metrics.DatasetMetrics;
+import org.maskseg.core.metrics.SegmentationMetrics;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.predict.ModelPredictor;
+import org.maskseg.core.predict.Prediction;
+import org.maskseg.core.predict.PredictionMonitor;
+import org.maskseg.core.predict.PredictionSettings;
+import org.maskseg.core.train.CancellationToken;
+import org.maskseg.core.train.CancelledException;
+
+import ai.djl.Device;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code maskseg predict}: segments every image of a folder with a trained model. Outputs have the input's
+ * file name and format; each file is written atomically, so an interrupted run leaves only complete files.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = { "Segments every image of a folder with a trained model (sliding window, Gaussian blending).",
+                "Label images get the name and format of their input (nnU-Net channel files case_0000.nii.gz "
+                        + "give case.nii.gz). With --probabilities, <case>_probabilities and with --uncertainty "
+                        + "<case>_uncertainty are written next to them as 32-bit float images: NIfTI for NIfTI "
+                        + "inputs, TIFF otherwise; probabilities have one channel per class, the uncertainty is "
+                        + "the entropy of the probabilities divided by log(classes), 0 = certain, 1 = all classes "
+                        + "equally likely." })
+public final class PredictCommand implements Callable<Integer> {
+
+    static final String PROBABILITIES_SUFFIX = "_probabilities";
+    static final String UNCERTAINTY_SUFFIX = "_uncertainty";
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "trained model file")
+    Path model;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of images to segment")
+    Path images;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (created if missing)")
+    Path out;
+
+    @Option(names = "--probabilities", description = "also write the class probabilities")
+    boolean probabilities;
+
+    @Option(names = "--uncertainty", description = "also write a per-voxel uncertainty map (normalised entropy)")
+    boolean uncertainty;
+
+    @Option(names = "--tta", description = "test-time augmentation: average over all mirrored copies (2^d times slower)")
+    boolean tta;
+
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu:N", defaultValue = "auto",
+            description = "compute device (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--batch-windows", paramLabel = "N", defaultValue = "" + PredictionSettings.DEFAULT_BATCH_WINDOWS,
+            description = "windows per forward pass; lower it if the device runs out of memory (default: ${DEFAULT-VALUE})")
+    int batchWindows;
+
+    @Option(names = "--step", paramLabel = "F", defaultValue = "" + PredictionSettings.DEFAULT_STEP,
+            description = "window step as a fraction of the patch size, in (0, 1] (default: ${DEFAULT-VALUE})")
+    double step;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "CPU threads for PyTorch (default: all)")
+    int threads;
+
+    @Option(names = "--pytorch-library", paramLabel = "DIR",
+            description = "use the libtorch in this folder instead of the bundled CPU build")
+    Path pytorchLibrary;
+
+    @Override
+    public Integer call() {
+        CancellationToken token = CancellationToken.create();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // Ctrl-C: stop between forward passes; files already moved into place are complete
+            token.cancel();
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return run(token);
+        } catch (InvalidInputException e) {
+            return EvaluateCommand.fail(e.getMessage());
+        } catch (UncheckedIOException e) {
+            return EvaluateCommand.fail(e.getCause().getMessage());
+        } catch (IOException e) {
+            return EvaluateCommand.fail(e.getMessage());
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down
+            }
+        }
+    }
+
+    private int run(CancellationToken token) throws IOException {
+        PredictionSettings settings = new PredictionSettings(step, tta, batchWindows);
+        DatasetFolder folder = DatasetFolder.imagesOnly(images);
+        checkOutputFolder();
+        TrainedModel trained = TrainedModel.load(model);
+        if (folder.channels() != trained.inputChannels()) {
+            throw new InvalidInputException("the images in '" + images + "' have " + folder.channels()
+                    + " channel(s) but model '" + model + "' was trained on " + trained.inputChannels());
+        }
+        if (folder.spatialDims() < trained.spatialDims()) {
+            throw new InvalidInputException("the images in '" + images + "' are 2D but model '" + model
+                    + "' is a 3D model");
+        }
+        TorchRuntime.setCpuThreads(threads);
+        TorchRuntime.start(pytorchLibrary == null ? TorchRuntime.Installation.BUNDLED
+                : new TorchRuntime.Installation(pytorchLibrary.toString(), null, null));
+        Device dev = TorchRuntime.device(device);
+        Files.createDirectories(out);
+        List<DatasetCase> cases = folder.cases();
+        Prediction.Outputs outputs = new Prediction.Outputs(probabilities, uncertainty);
+        int done = 0;
+        try (ModelPredictor predictor = ModelPredictor.open(trained, dev, settings)) {
+            System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s, %d classes, patch %s) on %s%n",
+                    cases.size(), model.getFileName(), trained.plan().configuration, trained.numClasses(),
+                    java.util.Arrays.toString(trained.plan().patchSize), dev);
+            for (DatasetCase c : cases) {
+                long t0 = System.nanoTime();
+                try {
+                    ImageVolume image = c.readImage();
+                    Prediction p = predictor.predict(image, outputs, PredictionMonitor.of(token));
+                    writeCase(c, p);
+                } catch (CancelledException e) {
+                    return EvaluateCommand.fail("prediction cancelled at case '" + c.name() + "'; " + done + " of "
+                            + cases.size() + " case(s) were written to '" + out + "'");
+                } catch (InvalidInputException | UncheckedIOException e) {
+                    String reason = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
+                    return EvaluateCommand.fail("case '" + c.name() + "' (" + (done + 1) + " of " + cases.size()
+                            + ") failed: " + reason + "; " + done + " case(s) before it were written to '" + out + "'");
+                }
+                done++;
+                System.out.printf(Locale.ROOT, "[%d/%d] %s (%.1f s)%n", done, cases.size(),
+                        DatasetFolder.outputFile(c, out).getFileName(), (System.nanoTime() - t0) / 1e9);
+            }
+        }
+        System.out.println("labels written to " + out);
+        return 0;
+    }
+
+    /**
+     * Segments cases that have reference labels, writes the predicted labels to a folder and scores them:
+     * the last step of the demo (train, then predict and evaluate held-out images).
+     *
+     * @param model     the trained model
+     * @param cases     cases with label files (their references)
+     * @param outFolder where the predicted labels go, with the input file names
+     * @param log       receives one line per case
+     */
+    static DatasetMetrics segmentAndScore(TrainedModel model, List<DatasetCase> cases, Path outFolder, Device device,
+            CancellationToken token, java.util.function.Consumer<String> log) {
+        List<CaseMetrics> scores = new ArrayList<>();
+        try (ModelPredictor predictor = ModelPredictor.open(model, device, PredictionSettings.DEFAULTS)) {
+            for (DatasetCase c : cases) {
+                CaseData data = c.read();
+                if (data.labels() == null) {
+                    throw new InvalidInputException("case '" + c.name() + "' has no reference labels to score against");
+                }
+                Prediction p = predictor.predict(data.image(), Prediction.Outputs.LABELS_ONLY, PredictionMonitor.of(token));
+                ImageFiles.writeLabels(p.labels(), DatasetFolder.outputFile(c, outFolder));
+                CaseMetrics m = SegmentationMetrics.evaluate(c.name(), data.labels(), p.labels(), model.labels());
+                scores.add(m);
+                log.accept(String.format(Locale.ROOT, "%s: Dice %s", c.name(), java.util.stream.IntStream
+                        .range(1, model.numClasses()).mapToObj(k -> String.format(Locale.ROOT, "%.3f", m.dice(k)))
+                        .toList()));
+            }
+        }
+        return new DatasetMetrics(model.labels(), scores);
+    }
+
+    /**
+     * Segments held-out cases into {@code <folder>/predictions}, scores them against their labels, writes
+     * {@code <folder>/scores.json} and logs the per-class table.
+     */
+    static DatasetMetrics evaluateHeldOut(TrainedModel model, List<DatasetCase> cases, Path folder,
+            CancellationToken token, java.util.function.Consumer<String> log) throws IOException {
+        Path predictions = folder.resolve("predictions");
+        DatasetMetrics scores = segmentAndScore(model, cases, predictions, Device.cpu(), token, log);
+        Path json = folder.resolve("scores.json");
+        String text = scores.toJson();
+        org.maskseg.core.io.AtomicFiles.write(json, temp -> Files.writeString(temp, text));
+        for (String line : scores.formatTable().split("\\R")) {
+            log.accept(line);
+        }
+        log.accept("predicted labels: " + predictions.toAbsolutePath() + ", scores: " + json.toAbsolutePath());
+        return scores;
+    }
+
+    /** The output folder must not be the input folder: the labels have the images' file names. */
+    private void checkOutputFolder() throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InvalidInputException("--out '" + out + "' exists and is not a folder");
+        }
+        if (Files.isDirectory(out) && Files.isSameFile(out, images)) {
+            throw new InvalidInputException("--out must differ from --images: the label images take the names "
+                    + "of the input images and would replace them");
+        }
+    }
+
+    /** Writes the files of one case; if one write fails, the ones already written for this case are removed. */
+    private void writeCase(DatasetCase c, Prediction p) throws IOException {
+        List<Path> written = new ArrayList<>();
+        boolean ok = false;
+        try {
+            Path labels = DatasetFolder.outputFile(c, out);
+            ImageFiles.writeLabels(p.labels(), labels);
+            written.add(labels);
+            if (p.probabilities() != null) {
+                Path f = out.resolve(c.name() + PROBABILITIES_SUFFIX + floatExtension(c));
+                ImageFiles.writeImage(p.probabilities(), f);
+                written.add(f);
+            }
+            if (p.uncertainty() != null) {
+                Path f = out.resolve(c.name() + UNCERTAINTY_SUFFIX + floatExtension(c));
+                ImageFiles.writeImage(p.uncertainty(), f);
+                written.add(f);
+            }
+            ok = true;
+        } finally {
+            if (!ok) {
+                for (Path f : written) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    /** Extension for float maps: the input's own for NIfTI and TIFF, TIFF for PNG (which holds no floats). */
+    static String floatExtension(DatasetCase c) {
+        Path first = c.imageFiles().get(0);
+        ImageFormat format = ImageFormat.of(first);
+        return format == ImageFormat.PNG ? ".tif" : ImageFormat.extension(first);
+    }
+}

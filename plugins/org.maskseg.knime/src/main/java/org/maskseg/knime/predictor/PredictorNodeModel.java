@@ -1,0 +1,223 @@
+package org.maskseg.knime.predictor;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.knime.core.data.DataCell;
+import org.knime.core.data.DataColumnSpec;
+import org.knime.core.data.DataColumnSpecCreator;
+import org.knime.core.data.DataRow;
+import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.DataType;
+import org.knime.core.data.def.DefaultRow;
+import org.knime.core.data.def.DoubleCell;
+import org.knime.core.node.BufferedDataContainer;
+import org.knime.core.node.BufferedDataTable;
+import org.knime.core.node.CanceledExecutionException;
+import org.knime.core.node.ExecutionContext;
+import org.knime.core.node.ExecutionMonitor;
+import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.NodeModel;
+import org.knime.core.node.NodeSettingsRO;
+import org.knime.core.node.NodeSettingsWO;
+import org.knime.core.node.port.PortObject;
+import org.knime.core.node.port.PortObjectSpec;
+import org.knime.core.node.port.PortType;
+import org.knime.knip.base.data.img.ImgPlusCell;
+import org.knime.knip.base.data.img.ImgPlusCellFactory;
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.metrics.CaseMetrics;
+import org.maskseg.core.metrics.SegmentationMetrics;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.predict.ModelPredictor;
+import org.maskseg.core.predict.Prediction;
+import org.maskseg.core.predict.PredictionMonitor;
+import org.maskseg.core.train.CancelledException;
+import org.maskseg.knime.port.MaskSegModelPortObject;
+import org.maskseg.knime.port.MaskSegModelPortObjectSpec;
+import org.maskseg.knime.util.CellReader;
+import org.maskseg.knime.util.Columns;
+import org.maskseg.knime.util.ImageCells;
+
+/**
+ * Predictor: segments the images of a table with a model (sliding window, as in training), appending the label
+ * images and optionally class probabilities, uncertainty, and Dice scores against reference labels.
+ */
+final class PredictorNodeModel extends NodeModel {
+
+    static final String PROBABILITIES_COLUMN = "Class probabilities";
+
+    static final String UNCERTAINTY_COLUMN = "Uncertainty";
+
+    static final String MEAN_DICE_COLUMN = "Mean foreground Dice";
+
+    private final PredictorSettings m_settings = new PredictorSettings();
+
+    PredictorNodeModel() {
+        super(new PortType[]{MaskSegModelPortObject.TYPE, BufferedDataTable.TYPE},
+            new PortType[]{BufferedDataTable.TYPE});
+    }
+
+    PredictorSettings settings() {
+        return m_settings;
+    }
+
+    @Override
+    protected PortObjectSpec[] configure(final PortObjectSpec[] inSpecs) throws InvalidSettingsException {
+        DataTableSpec in = (DataTableSpec)inSpecs[1];
+        if (m_settings.imageColumn.getStringValue().isEmpty()) {
+            String guess = Columns.guess(in, java.util.Set.of(), List.of(), Columns.IMAGE_OR_PATH);
+            if (guess != null) {
+                m_settings.imageColumn.setStringValue(guess);
+                setWarningMessage("Image column preset to \"" + guess + "\"");
+            }
+        }
+        Columns.require(in, m_settings.imageColumn.getStringValue(), "Image column", Columns.IMAGE_OR_PATH);
+        if (m_settings.scores()) {
+            Columns.require(in, m_settings.referenceColumn.getStringValue(), "Reference labels for scoring",
+                Columns.IMAGE_OR_PATH);
+        }
+        m_settings.check();
+        return new PortObjectSpec[]{outputSpec(in, (MaskSegModelPortObjectSpec)inSpecs[0])};
+    }
+
+    private DataTableSpec outputSpec(final DataTableSpec in, final MaskSegModelPortObjectSpec model) {
+        List<DataColumnSpec> added = new ArrayList<>();
+        List<String> names = new ArrayList<>(List.of(in.getColumnNames()));
+        added.add(column(names, m_settings.outputColumn.getStringValue().trim(), ImgPlusCell.TYPE));
+        if (m_settings.probabilities.getBooleanValue()) {
+            added.add(column(names, PROBABILITIES_COLUMN, ImgPlusCell.TYPE));
+        }
+        if (m_settings.uncertainty.getBooleanValue()) {
+            added.add(column(names, UNCERTAINTY_COLUMN, ImgPlusCell.TYPE));
+        }
+        if (m_settings.scores()) {
+            List<String> classes = model.getClassNames();
+            for (int c = 1; c < classes.size(); c++) {
+                added.add(column(names, "Dice " + classes.get(c), DoubleCell.TYPE));
+            }
+            added.add(column(names, MEAN_DICE_COLUMN, DoubleCell.TYPE));
+        }
+        return new DataTableSpec(in, new DataTableSpec(added.toArray(DataColumnSpec[]::new)));
+    }
+
+    /** A column whose name is made unique against the names taken so far, the way KNIME does it. */
+    private static DataColumnSpec column(final List<String> taken, final String name, final DataType type) {
+        String unique = name;
+        for (int i = 1; taken.contains(unique); i++) {
+            unique = name + " (#" + i + ")";
+        }
+        taken.add(unique);
+        return new DataColumnSpecCreator(unique, type).createSpec();
+    }
+
+    @Override
+    protected PortObject[] execute(final PortObject[] inObjects, final ExecutionContext exec) throws Exception {
+        MaskSegModelPortObject modelPort = (MaskSegModelPortObject)inObjects[0];
+        BufferedDataTable table = (BufferedDataTable)inObjects[1];
+        if (table.size() == 0) {
+            throw new InvalidInputException("The input table is empty; there is nothing to predict");
+        }
+        DataTableSpec in = table.getDataTableSpec();
+        CellReader reader = new CellReader(in, m_settings.scores() ? m_settings.referenceColumn.getStringValue() : null,
+            m_settings.imageColumn.getStringValue(), null);
+        exec.setMessage("Loading the model");
+        TrainedModel model = TrainedModel.load(modelPort.getModelFile());
+        Prediction.Outputs outputs =
+            new Prediction.Outputs(m_settings.probabilities.getBooleanValue(), m_settings.uncertainty.getBooleanValue());
+        BufferedDataContainer out = exec.createDataContainer(outputSpec(in, modelPort.getSpec()));
+        ImgPlusCellFactory cells = new ImgPlusCellFactory(exec);
+        long rows = table.size();
+        try (ModelPredictor predictor = ModelPredictor.open(model, TorchRuntime.device(m_settings.device.getStringValue()),
+            m_settings.predictionSettings())) {
+            long index = 0;
+            for (DataRow r : table) {
+                exec.checkCanceled();
+                ImageVolume image = reader.image(r);
+                long row = index;
+                Prediction p = reader.inRow(r, () -> predictor.predict(image, outputs, monitor(exec, row, rows)));
+                List<DataCell> cellsOut = new ArrayList<>();
+                r.forEach(cellsOut::add);
+                cellsOut.add(ImageCells.labelCell(p.labels(), cells));
+                if (outputs.probabilities()) {
+                    cellsOut.add(ImageCells.imageCell(p.probabilities(), cells));
+                }
+                if (outputs.uncertainty()) {
+                    cellsOut.add(ImageCells.imageCell(p.uncertainty(), cells));
+                }
+                if (m_settings.scores()) {
+                    LabelVolume reference = reader.labels(r);
+                    CaseMetrics m = reader.inRow(r,
+                        () -> SegmentationMetrics.evaluate(r.getKey().getString(), reference, p.labels(), model.labels()));
+                    for (int c = 1; c < m.numClasses(); c++) {
+                        cellsOut.add(new DoubleCell(m.dice(c)));
+                    }
+                    cellsOut.add(new DoubleCell(m.meanForegroundDice()));
+                }
+                out.addRowToTable(new DefaultRow(r.getKey(), cellsOut));
+                index++;
+                exec.setProgress(index / (double)rows, "Predicted " + index + " of " + rows + " images");
+            }
+        } catch (CancelledException e) {
+            throw new CanceledExecutionException("Prediction cancelled");
+        }
+        out.close();
+        return new PortObject[]{out.getTable()};
+    }
+
+    /** Window progress within the current row, and cancellation polled between forward passes. */
+    private static PredictionMonitor monitor(final ExecutionMonitor exec, final long row, final long rows) {
+        return new PredictionMonitor() {
+            @Override
+            public boolean isCancelled() {
+                try {
+                    exec.checkCanceled();
+                    return false;
+                } catch (CanceledExecutionException e) {
+                    return true;
+                }
+            }
+
+            @Override
+            public void progress(final long windowsDone, final long windowsTotal) {
+                double within = windowsTotal == 0 ? 0 : windowsDone / (double)windowsTotal;
+                exec.setProgress((row + within) / rows,
+                    () -> "Image " + (row + 1) + " of " + rows + ": window " + windowsDone + " of " + windowsTotal);
+            }
+        };
+    }
+
+    @Override
+    protected void saveSettingsTo(final NodeSettingsWO settings) {
+        m_settings.saveTo(settings);
+    }
+
+    @Override
+    protected void validateSettings(final NodeSettingsRO settings) throws InvalidSettingsException {
+        m_settings.validate(settings);
+    }
+
+    @Override
+    protected void loadValidatedSettingsFrom(final NodeSettingsRO settings) throws InvalidSettingsException {
+        m_settings.loadFrom(settings);
+    }
+
+    @Override
+    protected void reset() {
+        // nothing cached
+    }
+
+    @Override
+    protected void loadInternals(final File nodeInternDir, final ExecutionMonitor exec) {
+        // no internals
+    }
+
+    @Override
+    protected void saveInternals(final File nodeInternDir, final ExecutionMonitor exec) {
+        // no internals
+    }
+}
