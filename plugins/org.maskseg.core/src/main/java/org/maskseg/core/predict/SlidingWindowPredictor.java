@@ -144,8 +144,11 @@ public final class SlidingWindowPredictor {
         float[] input = new float[Math.min(batch, origins.size()) * channels * windowVoxels];
         int classes = network.outputChannels();
         long[] netShape = networkWindowShape(w);
+        // Only touch the thread's grad mode when it is on (inside training); switching it costs a libtorch warning.
         boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        if (gradMode) {
+            JniUtils.setGradMode(false);
+        }
         try {
             for (int first = 0; first < origins.size(); first += batch) {
                 if (monitor.isCancelled()) {
@@ -162,7 +165,9 @@ public final class SlidingWindowPredictor {
                 monitor.progress(first + n, total);
             }
         } finally {
-            JniUtils.setGradMode(gradMode);
+            if (gradMode) {
+                JniUtils.setGradMode(true);
+            }
         }
         // The weight sum does not depend on the network: add the map once per window.
         for (int[] o : origins) {
