@@ -8,7 +8,7 @@
 # per case; ratio is always MaskSeg time / PyTorch time (> 1: MaskSeg is slower):
 #   RESULT train_2d maskseg_ms=<median ms/step> pytorch_ms=<...> ratio=<...> maskseg_cpu_ms=<...> pytorch_cpu_ms=<...>
 #   RESULT predict_2d maskseg_vox_s=<voxels/s> pytorch_vox_s=<...> ratio=<pytorch_vox_s / maskseg_vox_s>
-#          maskseg_overhead=<whole / raw passes> pytorch_overhead=<...>
+#          maskseg_overhead=<whole / raw passes> pytorch_overhead=<...> maskseg_cpu_s=<...> pytorch_cpu_s=<...>
 # Environment (all optional):
 #   PYTHON          interpreter with torch (default: /usr/bin/python3 if it has torch, else python3)
 #   THREADS         CPU threads for both sides (default 2)
@@ -144,7 +144,9 @@ for c in $cases; do
             m=$(field "$log/$c.maskseg.txt" BENCH "$c" voxels_per_s)
             p=$(field "$log/$c.pytorch.txt" REFERENCE "$c" voxels_per_s)
             results+=("RESULT $c maskseg_vox_s=$m pytorch_vox_s=$p ratio=$(ratio "$p" "$m") maskseg_overhead=$(field \
-                "$log/$c.maskseg.txt" BENCH "$c" overhead) pytorch_overhead=$(field "$log/$c.pytorch.txt" REFERENCE "$c" overhead)")
+                "$log/$c.maskseg.txt" BENCH "$c" overhead) pytorch_overhead=$(field "$log/$c.pytorch.txt" REFERENCE "$c" \
+                overhead) maskseg_cpu_s=$(field "$log/$c.maskseg.txt" BENCH "$c" cpu_seconds) pytorch_cpu_s=$(field \
+                "$log/$c.pytorch.txt" REFERENCE "$c" cpu_seconds)")
             unset -n jopts popts
             ;;
         *)

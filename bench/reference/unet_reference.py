@@ -12,7 +12,7 @@ plain PyTorch from Python on the same machine.
 
 Every run ends with one machine-readable line, e.g.
   REFERENCE train_2d ms_per_step=512.3 voxels_per_s=63954 ...
-  REFERENCE predict_2d voxels_per_s=81234 seconds=3.227 raw_seconds=2.950 overhead=1.094
+  REFERENCE predict_2d voxels_per_s=81234 seconds=3.227 raw_seconds=2.950 overhead=1.094 cpu_seconds=6.1
 
 Works with PyTorch 1.13 (Debian's python3-torch) and newer; device cpu, cuda or cuda:N.
 """
@@ -396,22 +396,25 @@ def run_predict(args):
                 net(raw_input[:n])
         synchronise(device)
 
-    whole_s, raw_s = [], []
+    whole_s, raw_s, cpu_s = [], [], []
     for _ in range(args.repeats):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         whole()
         synchronise(device)
         whole_s.append(time.perf_counter() - t0)
+        cpu_s.append(time.process_time() - c0)
         t0 = time.perf_counter()
         raw()
         raw_s.append(time.perf_counter() - t0)
     w = statistics.median(whole_s)
     r = statistics.median(raw_s)
+    wc = statistics.median(cpu_s)
     voxels = math.prod(spatial)
-    print("%d windows in %d passes; whole prediction %.3f s, network passes alone %.3f s (median of %d)" % (
-        windows, len(passes), w, r, args.repeats))
-    print("REFERENCE %s voxels_per_s=%.0f seconds=%.4f raw_seconds=%.4f overhead=%.3f" % (
-        args.case, voxels / w, w, r, w / r))
+    print("%d windows in %d passes; whole prediction %.3f s (CPU %.3f s), network passes alone %.3f s (median of %d)"
+          % (windows, len(passes), w, wc, r, args.repeats))
+    print("REFERENCE %s voxels_per_s=%.0f seconds=%.4f raw_seconds=%.4f overhead=%.3f cpu_seconds=%.4f" % (
+        args.case, voxels / w, w, r, w / r, wc))
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ import ai.djl.pytorch.jni.JniUtils;
  * --threads 2 --repeats 3 --batch-windows 4 --device cpu|gpu:N --case name}.
  * <p>
  * Ends with {@code BENCH <case> voxels_per_s=<image voxels / median whole time> seconds=... raw_seconds=...
- * overhead=<whole / raw>}.
+ * overhead=<whole / raw> cpu_seconds=<process CPU time of a whole prediction, all threads>}.
  */
 public final class PredictCompareBench {
 
@@ -101,19 +101,23 @@ public final class PredictCompareBench {
             int[] passes = passSizes(windows, batchWindows);
             double[] whole = new double[repeats];
             double[] raw = new double[repeats];
+            double[] wholeCpu = new double[repeats];
             for (int k = 0; k < repeats; k++) {
+                long c0 = TrainStepBench.processCpuNanos();
                 long t0 = System.nanoTime();
                 predictor.predict(volume, Prediction.Outputs.LABELS_ONLY, null);
                 whole[k] = (System.nanoTime() - t0) / 1e9;
+                wholeCpu[k] = (TrainStepBench.processCpuNanos() - c0) / 1e9;
                 raw[k] = rawPasses(net, plan, passes);
             }
             double w = TrainStepBench.median(whole);
             double n = TrainStepBench.median(raw);
+            double wc = TrainStepBench.median(wholeCpu);
             long voxels = volume.voxelsPerChannel();
-            System.out.printf(Locale.ROOT, "%d windows in %d passes; whole prediction %.3f s, network passes alone "
-                    + "%.3f s (median of %d)%n", windows, passes.length, w, n, repeats);
-            System.out.printf(Locale.ROOT, "BENCH %s voxels_per_s=%.0f seconds=%.4f raw_seconds=%.4f overhead=%.3f%n",
-                    caseName, voxels / w, w, n, w / n);
+            System.out.printf(Locale.ROOT, "%d windows in %d passes; whole prediction %.3f s (CPU %.3f s), network "
+                    + "passes alone %.3f s (median of %d)%n", windows, passes.length, w, wc, n, repeats);
+            System.out.printf(Locale.ROOT, "BENCH %s voxels_per_s=%.0f seconds=%.4f raw_seconds=%.4f overhead=%.3f "
+                    + "cpu_seconds=%.4f%n", caseName, voxels / w, w, n, w / n, wc);
         }
     }
 

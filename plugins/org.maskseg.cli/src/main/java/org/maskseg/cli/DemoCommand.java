@@ -20,6 +20,8 @@ import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainingMetadata;
+import org.maskseg.core.plan.NetworkTopology;
+import org.maskseg.core.plan.Planner;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.CancellationToken;
 import org.maskseg.core.train.CancelledException;
@@ -52,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "10", description = "epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--iterations", paramLabel = "N", defaultValue = "20",
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "15",
             description = "training steps per epoch (default: ${DEFAULT-VALUE})")
     int iterations;
 
@@ -73,6 +75,19 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (CancelledException e) {
             return TrainCommand.fail("demo cancelled");
         }
+    }
+
+    /**
+     * Plan overrides for a network with half nnU-Net's features per stage (16, 32, ... at most 256): on
+     * these small images it learns as well and trains about three times faster on a CPU.
+     */
+    static String narrowNetwork(int[] patch) {
+        int stages = NetworkTopology.of(new double[] {1, 1}, patch, Planner.MAX_POOLS_2D).numStages();
+        StringBuilder features = new StringBuilder();
+        for (int i = 0; i < stages; i++) {
+            features.append(i == 0 ? "" : ",").append(Math.min(16 << i, 256));
+        }
+        return "{\"network\":{\"features\":[" + features + "]}}";
     }
 
     /** The sample data: {@code sample-data/nuclei} under {@code maskseg.home} or the working folder. */
@@ -126,7 +141,8 @@ public final class DemoCommand implements Callable<Integer> {
                 .validationIterations(5).patchSize(128, 128).batchSize(4).seed(seed).threads(threads)
                 .workFolder(out.resolve("training")).checkpointEvery(Math.max(1, epochs)).build();
         TrainingResult result = TrainingJob.run(images, scribbles, spec.ignoreValue(), settings,
-                PlannerOptions.defaults(), progress, CancellationToken.create());
+                PlannerOptions.defaults().withOverrides(narrowNetwork(settings.patchSize())), progress,
+                CancellationToken.create());
         Path model = out.resolve("model.zip");
         result.finalModel().save(model);
         TrainingMetadata m = result.finalModel().metadata();

@@ -60,7 +60,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "B", description = "patches per batch (default: planned)")
     Integer batchSize;
 
-    @Option(names = "--patch", paramLabel = "X,Y[,Z]", split = ",", description = "patch size (default: planned)")
+    @Option(names = "--patch", paramLabel = "X,Y[,Z]", split = ",", arity = "1",
+            description = "patch size (default: planned)")
     int[] patch;
 
     @Option(names = "--time-limit", paramLabel = "MINUTES",
@@ -76,7 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
     String device;
 
     @Option(names = "--precision", paramLabel = "fp32|bf16", defaultValue = "fp32",
-            description = "arithmetic precision (default: ${DEFAULT-VALUE})")
+            description = "arithmetic precision; this version trains in fp32 only (default: ${DEFAULT-VALUE})")
     String precision;
 
     @Option(names = "--validation", paramLabel = "F", defaultValue = "0.2",
@@ -107,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
     int loaderThreads;
 
     @Option(names = "--plan-overrides", paramLabel = "JSON",
-            description = "JSON merged onto the planned plan, e.g. {\"network\":{\"numStages\":4}}")
+            description = "JSON merged onto the planned plan, e.g. {\"training\":{\"initialLearningRate\":0.005}}")
     String planOverrides;
 
     @Option(names = "--pytorch-library", paramLabel = "DIR",
@@ -165,7 +166,8 @@ public final class TrainCommand implements Callable<Integer> {
         progress.message(String.format(Locale.ROOT,
                 "training %s after %d epoch(s) in %.0f s (%.0f ms per step); final pseudo-Dice %s, moving "
                         + "average %.4f, best %.4f at epoch %d",
-                result.stopReason(), m.epochsDone(), m.trainingSeconds(), result.msPerStep(),
+                "completed".equals(result.stopReason()) ? "completed" : "stopped by the " + result.stopReason(),
+                m.epochsDone(), m.trainingSeconds(), result.msPerStep(),
                 Arrays.toString(m.finalPseudoDice()), m.finalEmaPseudoDice(), m.bestEmaPseudoDice(), m.bestEpoch()));
         progress.message("model written to " + target);
         progress.message("curves, best model and checkpoint in " + work);

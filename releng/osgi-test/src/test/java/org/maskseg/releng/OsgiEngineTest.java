@@ -99,11 +99,14 @@ class OsgiEngineTest {
         assertEquals(System.getProperty("maskseg.pytorch.version"), probe.get("engineVersion"));
         Class<?> engineClass = (Class<?>) probe.get("engineClass");
         assertEquals("ai.djl.pytorch.engine", FrameworkUtil.getBundle(engineClass).getSymbolicName());
-        // libtorch came out of the native fragment into the fresh cache, not from an earlier run
+        // libtorch and the JNI glue came out of the two fragments into the fresh cache, not from an earlier run
+        List<String> extracted;
         try (Stream<Path> files = Files.walk(engineCache)) {
-            assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("libtorch_cpu.so")),
-                    "libtorch_cpu.so not extracted into " + engineCache);
+            extracted = files.map(p -> p.getFileName().toString()).toList();
         }
+        assertTrue(extracted.contains("libtorch_cpu.so"), "libtorch not extracted into " + engineCache + ": " + extracted);
+        assertTrue(extracted.stream().anyMatch(n -> n.endsWith("libdjl_torch.so")),
+                "JNI library not extracted into " + engineCache + ": " + extracted);
     }
 
     @Test

@@ -34,6 +34,12 @@ final class OsgiFramework implements AutoCloseable {
 
     static final String PROBE_BUNDLE = "org.maskseg.releng.probe";
 
+    /**
+     * System property naming a built p2 repository (e.g. update-site/target/repository): its bundles are
+     * run instead of wrapping the jars here, which checks a release build's output itself.
+     */
+    static final String SITE_PROPERTY = "maskseg.osgi.site";
+
     /** Bundles that KNIME's platform provides and the release therefore does not ship. */
     static final List<String> PLATFORM_JARS = List.of("slf4j-api-1.7.36.jar", "slf4j-simple-1.7.36.jar");
 
@@ -52,7 +58,7 @@ final class OsgiFramework implements AutoCloseable {
         return Path.of(System.getProperty("maskseg.osgi.work")).toAbsolutePath();
     }
 
-    /** Wraps and installs everything, then starts every bundle that is not a fragment. */
+    /** Wraps (or takes from a built update site) and installs everything, then starts every non-fragment. */
     static OsgiFramework launch() throws Exception {
         Path copied = Path.of(System.getProperty("maskseg.osgi.bundles"));
         Path work = work();
@@ -60,26 +66,31 @@ final class OsgiFramework implements AutoCloseable {
         Path wrapped = Files.createDirectories(work.resolve("bundles"));
 
         List<Path> files = new ArrayList<>();
-        ReleaseTarget target = ReleaseTarget.read(repository().resolve("releng/tycho/target-platform/maskseg-target.target"));
-        for (ReleaseTarget.Artifact a : target.artifacts) {
-            Path jar = copied.resolve(a.fileName());
-            if (!Files.isRegularFile(jar)) {
-                throw new IOException(a.coordinates() + " is in the release target but not in " + copied
-                        + "; add it to the copy list in releng/osgi-test/pom.xml");
+        String site = System.getProperty(SITE_PROPERTY, "");
+        if (!site.isBlank()) {
+            files.addAll(siteBundles(Path.of(site)));
+        } else {
+            ReleaseTarget target = ReleaseTarget.read(repository().resolve("releng/tycho/target-platform/maskseg-target.target"));
+            for (ReleaseTarget.Artifact a : target.artifacts) {
+                Path jar = copied.resolve(a.fileName());
+                if (!Files.isRegularFile(jar)) {
+                    throw new IOException(a.coordinates() + " is in the release target but not in " + copied
+                            + "; add it to the copy list in releng/osgi-test/pom.xml");
+                }
+                if (a.instructions() == null) {
+                    files.add(jar);
+                } else {
+                    Path out = wrapped.resolve(a.fileName());
+                    BundleWrapper.write(jar, BundleWrapper.manifest(jar, a.instructions()), out);
+                    files.add(out);
+                }
             }
-            if (a.instructions() == null) {
-                files.add(jar);
-            } else {
-                Path out = wrapped.resolve(a.fileName());
-                BundleWrapper.write(jar, BundleWrapper.manifest(jar, a.instructions()), out);
-                files.add(out);
+            Path core = Path.of(System.getProperty("maskseg.core.bundle")).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(core.resolve("META-INF/MANIFEST.MF"))) {
+                throw new IOException(core + " holds no bundle manifest; build plugins/org.maskseg.core first");
             }
+            files.add(core);
         }
-        Path core = Path.of(System.getProperty("maskseg.core.bundle")).toAbsolutePath().normalize();
-        if (!Files.isRegularFile(core.resolve("META-INF/MANIFEST.MF"))) {
-            throw new IOException(core + " holds no bundle manifest; build plugins/org.maskseg.core first");
-        }
-        files.add(core);
         for (String platformJar : PLATFORM_JARS) {
             files.add(copied.resolve(platformJar));
         }
@@ -112,6 +123,18 @@ final class OsgiFramework implements AutoCloseable {
             }
         }
         return osgi;
+    }
+
+    /** Every bundle of a p2 repository except the node bundle, which cannot resolve without KNIME. */
+    private static List<Path> siteBundles(Path site) throws IOException {
+        Path plugins = site.resolve("plugins");
+        if (!Files.isDirectory(plugins)) {
+            throw new IOException(site + " is not a p2 repository with a plugins folder");
+        }
+        try (Stream<Path> jars = Files.list(plugins)) {
+            return jars.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                    .filter(p -> !p.getFileName().toString().startsWith("org.maskseg.knime_")).sorted().toList();
+        }
     }
 
     Bundle bundle(String symbolicName) {

@@ -11,6 +11,7 @@ import org.maskseg.core.loss.MaskedDiceCeLoss;
 import org.maskseg.core.nn.Autograd;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.tensor.Tensors;
 
 import ai.djl.Device;
 import ai.djl.engine.EngineException;
@@ -19,7 +20,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
 /**
@@ -84,8 +84,8 @@ public final class TrainingStep implements AutoCloseable {
     public Result run(Batch batch, double learningRate) {
         checkBatch(batch);
         try (NDScope scope = new NDScope(); NDManager step = network.manager().newSubManager()) {
-            NDArray x = step.create(batch.images(), new Shape(batch.imageShape()));
-            NDArray y = step.create(batch.labels(), new Shape(batch.labelShape()));
+            NDArray x = Tensors.batchImages(step, batch);
+            NDArray y = Tensors.batchLabels(step, batch, DataType.INT32);
             float value;
             synchronized (RECORDING) {
                 try (GradientCollector gc = network.manager().getEngine().newGradientCollector()) {
@@ -124,8 +124,8 @@ public final class TrainingStep implements AutoCloseable {
         try {
             Autograd.withoutGrad(() -> {
                 try (NDScope scope = new NDScope(); NDManager step = network.manager().newSubManager()) {
-                    NDArray x = step.create(batch.images(), new Shape(batch.imageShape()));
-                    NDArray y = step.create(batch.labels(), new Shape(batch.labelShape()));
+                    NDArray x = Tensors.batchImages(step, batch);
+                    NDArray y = Tensors.batchLabels(step, batch, DataType.INT32);
                     NDList out = network.forward(x, true);
                     float value = loss.compute(out, y).getFloat();
                     int[] prediction = out.get(0).argMax(1).toType(DataType.INT32, false).toIntArray();

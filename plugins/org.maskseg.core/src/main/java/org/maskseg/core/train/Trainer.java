@@ -206,7 +206,6 @@ public final class Trainer {
         long stepNanos = 0;
         int stepCount = 0;
         String stopReason = lastEpoch < epochs ? "epoch limit" : "completed";
-        int epochsDone = startEpoch - 1;
 
         listener.message("training on " + trainCases.size() + " case(s), validating on " + valCases.size()
                 + (split.heldOut() ? "" : " (not held out)") + ", device " + device);
@@ -274,7 +273,6 @@ public final class Trainer {
                 EpochStats stats = new EpochStats(epoch, epochs, lossSum / done, valLossSum / valIterations, perClass,
                         mean, ema, newBest, lr, done, epochSeconds, previousSeconds + now, timeUp ? 0 : eta);
                 history.add(stats);
-                epochsDone = epoch;
                 listener.epochFinished(stats);
 
                 TrainingMetadata meta = metadata(stats, bestEma, bestEpoch, "last", stopReason, seed,
@@ -308,12 +306,9 @@ public final class Trainer {
             EpochStats lastStats = history.isEmpty() ? null : history.get(history.size() - 1);
             TrainingMetadata meta = metadata(lastStats, bestEma, bestEpoch, "last", stopReason, seed, seconds, device,
                     split);
-            if (lastStats != null && lastStats.epoch() != epochsDone) {
-                throw new IllegalStateException("history out of step");
-            }
             TrainedModel finalModel = TrainedModel.of(plan, labels, meta, network);
-            TrainedModel bestModel = best == null ? finalModel.withMetadata(meta.withSelection("best"))
-                    : best.withMetadata(meta.withSelection("best"));
+            // the best model keeps the metadata of its own epoch
+            TrainedModel bestModel = best == null ? finalModel.withMetadata(meta.withSelection("best")) : best;
             return new TrainingResult(finalModel, bestModel, history, stopReason, split,
                     stepCount == 0 ? Double.NaN : stepNanos / 1e6 / stepCount);
         } catch (InterruptedException e) {

@@ -120,12 +120,21 @@ class TrainerTest {
         List<Double> joined = new ArrayList<>(first.steps);
         joined.addAll(second.steps);
         assertEquals(12, whole.steps.size());
-        assertEquals(whole.steps, joined, "the same loss sequence, bit for bit");
-        assertTrue(full.finalModel().sameWeightsAs(resumed.finalModel()));
+        assertEquals(12, joined.size());
+        // Same batches, weights and momentum give the same losses. With one libtorch thread they agree bit for
+        // bit; a multi-threaded CPU build may sum in another order, hence the tolerance far below the
+        // step-to-step changes a wrong batch or a lost momentum buffer would cause.
+        for (int i = 0; i < 12; i++) {
+            assertEquals(whole.steps.get(i), joined.get(i), 1e-4, "loss of step " + (i + 1));
+        }
+        for (var e : full.finalModel().weights().entrySet()) {
+            assertArrayEquals(e.getValue().data(), resumed.finalModel().weights().get(e.getKey()).data(), 1e-4f,
+                    e.getKey());
+        }
         assertEquals(4, resumed.history().size());
         for (int e = 0; e < 4; e++) {
-            assertArrayEquals(full.history().get(e).pseudoDice(), resumed.history().get(e).pseudoDice());
-            assertEquals(full.history().get(e).emaPseudoDice(), resumed.history().get(e).emaPseudoDice());
+            assertArrayEquals(full.history().get(e).pseudoDice(), resumed.history().get(e).pseudoDice(), 1e-3);
+            assertEquals(full.history().get(e).emaPseudoDice(), resumed.history().get(e).emaPseudoDice(), 1e-3);
         }
         assertEquals(full.finalModel().metadata().bestEpoch(), resumed.finalModel().metadata().bestEpoch());
     }

@@ -1,0 +1,163 @@
+package org.maskseg.knime.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knime.core.data.DataRow;
+import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.def.DefaultRow;
+import org.knime.core.data.def.DoubleCell;
+import org.knime.core.data.def.IntCell;
+import org.knime.core.data.def.StringCell;
+import org.knime.core.node.BufferedDataTable;
+import org.knime.core.node.CanceledExecutionException;
+import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.NodeSettings;
+import org.knime.core.node.port.PortObject;
+import org.knime.core.node.port.PortObjectSpec;
+import org.knime.knip.base.data.img.ImgPlusCell;
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.knime.NodeTestData;
+import org.maskseg.knime.port.MaskSegModelPortObject;
+import org.maskseg.knime.port.MaskSegModelPortObjectSpec;
+import org.maskseg.knime.testing.NodeHarness;
+import org.maskseg.knime.testing.PortObjects;
+import org.maskseg.knime.testing.Tables;
+
+class TrainerNodeModelTest {
+
+    @TempDir
+    Path dir;
+
+    /** Two epochs of two steps on 64 x 64 patches: seconds on a CPU. */
+    private NodeHarness<TrainerNodeModel> harness() throws InvalidSettingsException {
+        NodeHarness<TrainerNodeModel> h = NodeHarness.of(new TrainerNodeFactory(), dir);
+        NodeSettings s = h.saveSettings();
+        s.addString("image_column", "image");
+        s.addString("label_column", "labels");
+        s.addString("configuration", "2d");
+        s.addInt("epochs", 2);
+        s.addInt("iterations_per_epoch", 2);
+        s.addInt("validation_iterations", 1);
+        s.addInt("batch_size", 2);
+        s.addString("patch_size", "64, 64");
+        s.addDouble("validation_fraction", 0.25);
+        s.addString("device", "cpu");
+        s.addInt("threads", 2);
+        h.loadSettings(s);
+        return h;
+    }
+
+    private static BufferedDataTable nuclei(final int n) throws Exception {
+        List<Path> images = NodeTestData.nucleiImages(n);
+        List<Path> labels = NodeTestData.nucleiLabels(n);
+        List<DataRow> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(new DefaultRow("case " + i, NodeTestData.pathCell(images.get(i)),
+                NodeTestData.pathCell(labels.get(i))));
+        }
+        return Tables.table(Tables.spec("image", StringCell.TYPE, "labels", StringCell.TYPE), rows);
+    }
+
+    @Test
+    void trainsAModelAndReportsEveryEpoch() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        PortObjectSpec[] specs = h.configure(nuclei(4).getDataTableSpec());
+        assertNull(specs[0], "the model's classes are known only after reading the data");
+        PortObject[] out = h.execute(nuclei(4));
+        MaskSegModelPortObject model = (MaskSegModelPortObject)out[0];
+        MaskSegModelPortObjectSpec spec = model.getSpec();
+        assertEquals(2, spec.getNumClasses());
+        assertEquals(2, spec.getIgnoreValue(), "default ignore value: highest class + 1");
+        assertEquals("2d", spec.getConfiguration());
+        TrainedModel loaded = TrainedModel.load(model.getModelFile());
+        assertEquals(2, loaded.metadata().epochsDone());
+
+        BufferedDataTable stats = (BufferedDataTable)out[1];
+        assertEquals(2, stats.size());
+        int epoch = 1;
+        for (DataRow r : stats) {
+            assertEquals(epoch++, ((IntCell)r.getCell(0)).getIntValue());
+            double loss = ((DoubleCell)r.getCell(2)).getDoubleValue();
+            assertTrue(Double.isFinite(loss), "training loss " + loss);
+            assertEquals(2, ((IntCell)r.getCell(6)).getIntValue(), "steps per epoch");
+        }
+        assertTrue(h.messageHistory().stream().anyMatch(m -> m.startsWith("Epoch 2/2")), h.messageHistory().toString());
+        assertTrue(h.messageHistory().stream().anyMatch(m -> m.startsWith("Epoch 1/2") && m.contains(" left")),
+            "estimated time left after the first epoch: " + h.messageHistory());
+        List<Double> progress = h.progressHistory();
+        assertEquals(1.0, progress.get(progress.size() - 1), 1e-9);
+
+        MaskSegModelPortObject reloaded = PortObjects.roundTrip(model, new MaskSegModelPortObject.Serializer(),
+            new MaskSegModelPortObjectSpec.Serializer(), dir.resolve("saved"));
+        assertTrue(TrainedModel.load(reloaded.getModelFile()).sameWeightsAs(loaded));
+    }
+
+    @Test
+    void remainingTimeIsReadable() {
+        assertEquals("59 s", TrainerNodeModel.Progress.eta(59.4));
+        assertEquals("1 min 01 s", TrainerNodeModel.Progress.eta(61));
+        assertEquals("1 h 02 min", TrainerNodeModel.Progress.eta(3725));
+    }
+
+    @Test
+    void cancellationProducesNoModel() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        h.cancelAfterChecks(12);
+        assertThrows(CanceledExecutionException.class, () -> h.execute(nuclei(4)));
+    }
+
+    @Test
+    void mismatchedLabelSizeNamesTheRow() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        List<Path> images = NodeTestData.nucleiImages(2);
+        LabelVolume small = LabelVolume.create("small", new long[]{10, 10}, new double[]{1, 1});
+        small.data()[0] = 1;
+        BufferedDataTable in = Tables.table(Tables.spec("image", StringCell.TYPE, "labels", ImgPlusCell.TYPE),
+            new DefaultRow("good row", NodeTestData.pathCell(images.get(0)),
+                NodeTestData.labelCell(NodeTestData.nucleiLabels(1).get(0))),
+            new DefaultRow("odd row", NodeTestData.pathCell(images.get(1)), NodeTestData.labelCell(small)));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> h.execute(in));
+        assertTrue(e.getMessage().contains("odd row"), e.getMessage());
+    }
+
+    @Test
+    void settingsAreCheckedAndCoveredByTheDialog() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings bad = h.saveSettings();
+        bad.addString("patch_size", "64, big");
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> h.validateSettings(bad));
+        assertTrue(e.getMessage().contains("big"), e.getMessage());
+        NodeSettings conf = h.saveSettings();
+        conf.addString("configuration", "4d");
+        e = assertThrows(InvalidSettingsException.class, () -> h.validateSettings(conf));
+        assertTrue(e.getMessage().contains("4d"), e.getMessage());
+        NodeSettings same = h.saveSettings();
+        same.addString("label_column", "image");
+        h.loadSettings(same);
+        e = assertThrows(InvalidSettingsException.class, () -> h.configure(nuclei(1).getDataTableSpec()));
+        assertTrue(e.getMessage().contains("both"), e.getMessage());
+
+        NodeSettings fromDialog = h.dialogRoundTrip(h.saveSettings(), nuclei(1).getDataTableSpec());
+        assertEquals(h.saveSettings().keySet(), fromDialog.keySet());
+    }
+
+    @Test
+    void columnsArePresetFromTheTable() throws Exception {
+        NodeHarness<TrainerNodeModel> fresh = NodeHarness.of(new TrainerNodeFactory(), dir);
+        DataTableSpec spec = Tables.spec("name", DoubleCell.TYPE, "raw", ImgPlusCell.TYPE, "mask", ImgPlusCell.TYPE);
+        fresh.configure(spec);
+        assertEquals("raw", fresh.model().settings().imageColumn.getStringValue());
+        assertEquals("mask", fresh.model().settings().labelColumn.getStringValue());
+    }
+}
