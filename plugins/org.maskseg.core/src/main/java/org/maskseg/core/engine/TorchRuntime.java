@@ -9,6 +9,7 @@ import org.maskseg.core.InvalidInputException;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.engine.PtEngineProvider;
 
 /**
@@ -135,11 +136,23 @@ public final class TorchRuntime {
         return NDManager.newBaseManager(device, ENGINE);
     }
 
-    /** Limits the CPU threads libtorch uses (0 or less keeps its default). */
-    public static void setCpuThreads(int threads) {
+    /**
+     * Limits the CPU threads libtorch uses (0 or less keeps the current setting). Before the engine starts
+     * this becomes its start-up setting; afterwards it changes the running engine's thread pool.
+     */
+    public static synchronized void setCpuThreads(int threads) {
         if (threads > 0) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+            if (engineLoaded) {
+                JniUtils.setNumThreads(threads);
+            }
         }
+    }
+
+    /** The number of CPU threads libtorch currently uses for one operation. */
+    public static int cpuThreads() {
+        engine();
+        return JniUtils.getNumThreads();
     }
 }
