@@ -111,6 +111,25 @@ public final class Trainer {
                         + " channels, the plan expects " + plan.inputChannels);
             }
         }
+        if (settings.initialModel() != null) {
+            checkInitialModel(settings.initialModel(), plan);
+        }
+    }
+
+    /** A warm start needs a model of the same channels, dimensionality and classes as the plan trained. */
+    static void checkInitialModel(TrainedModel init, Plan plan) {
+        if (init.numClasses() != plan.numClasses) {
+            throw new InvalidInputException("the initial model has " + init.numClasses() + " classes, the training"
+                    + " labels have " + plan.numClasses + "; a warm start needs the same classes");
+        }
+        if (init.inputChannels() != plan.inputChannels) {
+            throw new InvalidInputException("the initial model expects " + init.inputChannels() + " channel(s), the"
+                    + " training images have " + plan.inputChannels + "; a warm start needs the same channels");
+        }
+        if (init.spatialDims() != plan.spatialDims()) {
+            throw new InvalidInputException("the initial model is a " + init.spatialDims() + "D network, the plan"
+                    + " trains a " + plan.spatialDims() + "D network; a warm start needs the same configuration");
+        }
     }
 
     private static Plan effectivePlan(Plan given, TrainingSettings s) {
@@ -215,6 +234,10 @@ public final class Trainer {
             if (resume != null) {
                 resume.model().loadInto(network);
                 step.optimiser().loadState(values(resume.optimizerState()));
+            } else if (settings.initialModel() != null) {
+                // weights only: the optimiser's momentum starts from zero as in a fresh run
+                settings.initialModel().loadInto(network);
+                listener.message("starting from the weights of the initial model");
             }
             for (int epoch = startEpoch; epoch <= lastEpoch; epoch++) {
                 cancellation.throwIfCancelled();
