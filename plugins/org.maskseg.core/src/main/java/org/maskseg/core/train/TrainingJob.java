@@ -3,10 +3,12 @@ package org.maskseg.core.train;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.TrainingCase;
@@ -69,15 +71,47 @@ public final class TrainingJob {
     public static TrainingResult run(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
             TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
             CancellationToken cancellation) {
+        return run(images, labels, List.of(), List.of(), ignoreValue, settings, planner, listener, cancellation);
+    }
+
+    /**
+     * Trains on images and label images in memory and validates on the given validation cases instead of a
+     * held-out fraction of the training cases (with none given, the settings' fraction is held out). Classes
+     * and the dataset fingerprint are derived from training and validation cases together, as for a fraction
+     * split. Case names (the images' names) must be unique over both lists.
+     */
+    public static TrainingResult run(List<ImageVolume> trainingImages, List<LabelVolume> trainingLabels,
+            List<ImageVolume> validationImages, List<LabelVolume> validationLabels, Integer ignoreValue,
+            TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
+            CancellationToken cancellation) {
         Objects.requireNonNull(settings, "settings");
-        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
-        CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
-        if (images.isEmpty()) {
+        if (trainingImages.isEmpty()) {
             throw new InvalidInputException("no training images given");
         }
-        if (images.size() != labels.size()) {
-            throw new InvalidInputException(images.size() + " images but " + labels.size() + " label images");
+        if (trainingImages.size() != trainingLabels.size()) {
+            throw new InvalidInputException(trainingImages.size() + " images but " + trainingLabels.size()
+                    + " label images");
         }
+        if (validationImages.size() != validationLabels.size()) {
+            throw new InvalidInputException(validationImages.size() + " validation images but "
+                    + validationLabels.size() + " validation label images");
+        }
+        Set<String> trainingNames = new HashSet<>();
+        trainingImages.forEach(i -> trainingNames.add(i.name()));
+        List<String> validationNames = new ArrayList<>();
+        for (ImageVolume v : validationImages) {
+            if (trainingNames.contains(v.name())) {
+                throw new InvalidInputException("validation image '" + v.name() + "' has the name of a training "
+                        + "image; case names must be unique over training and validation images");
+            }
+            validationNames.add(v.name());
+        }
+        List<ImageVolume> images = new ArrayList<>(trainingImages);
+        images.addAll(validationImages);
+        List<LabelVolume> labels = new ArrayList<>(trainingLabels);
+        labels.addAll(validationLabels);
+        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
         LabelSpec spec;
         Plan plan;
         DatasetFingerprint fingerprint = null;
@@ -127,8 +161,8 @@ public final class TrainingJob {
             token.throwIfCancelled();
             cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
         }
-        return new Trainer(plan, spec, cases, settings).listener(l).cancellation(token)
-                .datasetSummary(summary(images, spec, fingerprint)).train();
+        return new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
+                .cancellation(token).datasetSummary(summary(images, spec, fingerprint)).train();
     }
 
     /**
