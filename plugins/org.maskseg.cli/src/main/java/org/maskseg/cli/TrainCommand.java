@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.CancellationToken;
@@ -90,6 +91,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "continue from a checkpoint")
     Path resume;
 
+    @Option(names = "--init", paramLabel = "MODEL.zip",
+            description = "start from the weights, plan and classes of this model or checkpoint (fine-tuning on new "
+                    + "data of the same channels and classes); the optimiser starts fresh")
+    Path init;
+
     @Option(names = "--work-dir", paramLabel = "DIR",
             description = "folder for curves, checkpoints and the best model (default: next to --out, "
                     + "named <model>-training)")
@@ -157,7 +163,8 @@ public final class TrainCommand implements Callable<Integer> {
                 .seed(seed).device(device).precision(precision).threads(threads).loaderThreads(loaderThreads)
                 .installation(pytorchLibrary == null ? TorchRuntime.Installation.BUNDLED
                         : new TorchRuntime.Installation(pytorchLibrary.toString(), null, null))
-                .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume).build();
+                .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume)
+                .initialModel(init == null ? null : TrainedModel.load(init)).build();
         PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides);
         TrainingResult result = TrainingJob.run(images, labels, ignoreLabel, settings, planner, progress, token);
         token.throwIfCancelled();

@@ -2,6 +2,7 @@ package org.maskseg.knime.trainer;
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -43,13 +44,25 @@ import org.maskseg.knime.util.Columns;
 /**
  * Masked Trainer: plans and trains a segmentation network on the image/label pairs of a table with the engine's
  * training job (masked loss: ignore-label voxels count nowhere). Outputs the model and one row per epoch.
+ * <p>
+ * Two optional inputs: a table of validation cases (same columns as the training table), validated instead of
+ * a held-out fraction of the training rows; and a model to start from (its plan, classes and weights).
  */
 final class TrainerNodeModel extends NodeModel {
+
+    static final int VALIDATION_PORT = 1;
+
+    static final int MODEL_PORT = 2;
+
+    /** Appended to the row keys of validation cases to name them. */
+    static final String VALIDATION_SUFFIX = " (validation)";
 
     private final TrainerSettings m_settings = new TrainerSettings();
 
     TrainerNodeModel() {
-        super(new PortType[]{BufferedDataTable.TYPE},
+        // optional ports come after the training table, so that workflows connecting only it stay valid
+        super(new PortType[]{BufferedDataTable.TYPE, BufferedDataTable.TYPE_OPTIONAL,
+            MaskSegModelPortObject.TYPE_OPTIONAL},
             new PortType[]{MaskSegModelPortObject.TYPE, BufferedDataTable.TYPE});
     }
 
@@ -80,9 +93,35 @@ final class TrainerNodeModel extends NodeModel {
             throw new InvalidSettingsException("Image and label column are both \""
                 + m_settings.imageColumn.getStringValue() + "\"; choose the label images in their own column");
         }
+        if (inSpecs.length > VALIDATION_PORT && inSpecs[VALIDATION_PORT] != null) {
+            DataTableSpec val = (DataTableSpec)inSpecs[VALIDATION_PORT];
+            Columns.require(val, m_settings.imageColumn.getStringValue(), "Image column (validation table)",
+                Columns.IMAGE_OR_PATH);
+            Columns.require(val, m_settings.labelColumn.getStringValue(), "Label column (validation table)",
+                Columns.IMAGE_OR_PATH);
+        }
         m_settings.check();
+        if (inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec model
+            && model.getConfiguration() != null) {
+            checkFitsInitialModel(model);
+        }
         // The model's classes and plan are known only once the data has been read.
         return new PortObjectSpec[]{null, statisticsSpec()};
+    }
+
+    /** A warm start keeps the initial model's network: a differing configuration or patch size is refused. */
+    private void checkFitsInitialModel(final MaskSegModelPortObjectSpec model) throws InvalidSettingsException {
+        TrainingSettings s = m_settings.trainingSettings();
+        if (s.configuration() != null && !s.configuration().equals(model.getConfiguration())) {
+            throw new InvalidSettingsException("Configuration " + s.configuration() + " differs from the initial "
+                + "model's " + model.getConfiguration() + "; set it to auto or " + model.getConfiguration());
+        }
+        if (s.patchSize() != null && model.getPatchSize().length > 0
+            && !Arrays.equals(s.patchSize(), model.getPatchSize())) {
+            throw new InvalidSettingsException("Patch size " + Arrays.toString(s.patchSize())
+                + " differs from the initial model's " + Arrays.toString(model.getPatchSize())
+                + "; leave it empty to train with the model's patch size");
+        }
     }
 
     private void preset(final DataTableSpec in) {
@@ -105,6 +144,10 @@ final class TrainerNodeModel extends NodeModel {
             throw new InvalidInputException("The input table is empty; training needs at least one image with labels");
         }
         TrainingSettings settings = m_settings.trainingSettings();
+        if (inObjects.length > MODEL_PORT && inObjects[MODEL_PORT] instanceof MaskSegModelPortObject initial) {
+            exec.setMessage("Reading the initial model");
+            settings = settings.toBuilder().initialModel(TrainedModel.load(initial.getModelFile())).build();
+        }
         CellReader reader = new CellReader(table.getDataTableSpec(), m_settings.labelColumn.getStringValue(),
             m_settings.imageColumn.getStringValue(), null);
 
@@ -118,6 +161,22 @@ final class TrainerNodeModel extends NodeModel {
             labels.add(reader.labels(r));
             long done = ++row;
             reading.setProgress(done / (double)table.size(), () -> "Read " + done + " of " + table.size() + " cases");
+        }
+        List<ImageVolume> valImages = new ArrayList<>();
+        List<LabelVolume> valLabels = new ArrayList<>();
+        if (inObjects.length > VALIDATION_PORT && inObjects[VALIDATION_PORT] instanceof BufferedDataTable val) {
+            if (val.size() == 0) {
+                throw new InvalidInputException("The validation table is empty; connect a table with at least one "
+                    + "image with labels, or disconnect it to hold out a fraction of the training rows");
+            }
+            CellReader valReader = new CellReader(val.getDataTableSpec(), m_settings.labelColumn.getStringValue(),
+                m_settings.imageColumn.getStringValue(), null);
+            for (DataRow r : val) {
+                exec.checkCanceled();
+                // row keys of the two tables may coincide; case names must not
+                valImages.add(valReader.image(r).withName(r.getKey().getString() + VALIDATION_SUFFIX));
+                valLabels.add(valReader.labels(r).withName(r.getKey().getString() + VALIDATION_SUFFIX));
+            }
         }
 
         ExecutionMonitor training = exec.createSubProgress(0.95);
@@ -133,8 +192,8 @@ final class TrainerNodeModel extends NodeModel {
         });
         TrainingResult result;
         try {
-            result = TrainingJob.run(images, labels, m_settings.ignore(), settings, PlannerOptions.defaults(),
-                listener, token);
+            result = TrainingJob.run(images, labels, valImages, valLabels, m_settings.ignore(), settings,
+                PlannerOptions.defaults(), listener, token);
         } catch (CancelledException e) {
             throw new CanceledExecutionException("Training cancelled; no model was produced");
         }

@@ -1,5 +1,6 @@
 package org.maskseg.knime.trainer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,11 +60,16 @@ class TrainerNodeModelTest {
     }
 
     private static BufferedDataTable nuclei(final int n) throws Exception {
-        List<Path> images = NodeTestData.nucleiImages(n);
-        List<Path> labels = NodeTestData.nucleiLabels(n);
+        return nuclei(0, n);
+    }
+
+    /** Sample cases first..end-1, with row keys "case 0", "case 1", ... */
+    private static BufferedDataTable nuclei(final int first, final int end) throws Exception {
+        List<Path> images = NodeTestData.nucleiImages(end);
+        List<Path> labels = NodeTestData.nucleiLabels(end);
         List<DataRow> rows = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            rows.add(new DefaultRow("case " + i, NodeTestData.pathCell(images.get(i)),
+        for (int i = first; i < end; i++) {
+            rows.add(new DefaultRow("case " + (i - first), NodeTestData.pathCell(images.get(i)),
                 NodeTestData.pathCell(labels.get(i))));
         }
         return Tables.table(Tables.spec("image", StringCell.TYPE, "labels", StringCell.TYPE), rows);
@@ -72,9 +78,9 @@ class TrainerNodeModelTest {
     @Test
     void trainsAModelAndReportsEveryEpoch() throws Exception {
         NodeHarness<TrainerNodeModel> h = harness();
-        PortObjectSpec[] specs = h.configure(nuclei(4).getDataTableSpec());
+        PortObjectSpec[] specs = h.configure(nuclei(4).getDataTableSpec(), null, null);
         assertNull(specs[0], "the model's classes are known only after reading the data");
-        PortObject[] out = h.execute(nuclei(4));
+        PortObject[] out = h.execute(nuclei(4), null, null);
         MaskSegModelPortObject model = (MaskSegModelPortObject)out[0];
         MaskSegModelPortObjectSpec spec = model.getSpec();
         assertEquals(2, spec.getNumClasses());
@@ -104,6 +110,42 @@ class TrainerNodeModelTest {
     }
 
     @Test
+    void validatesOnTheValidationTableAndStartsFromTheInitialModel() throws Exception {
+        NodeHarness<TrainerNodeModel> first = harness();
+        MaskSegModelPortObject initial = (MaskSegModelPortObject)first.execute(nuclei(3), null, null)[0];
+        TrainedModel initialModel = TrainedModel.load(initial.getModelFile());
+
+        NodeHarness<TrainerNodeModel> h = harness();
+        BufferedDataTable train = nuclei(3);
+        BufferedDataTable validation = nuclei(3, 5); // row keys "case 0", "case 1" as in the training table
+        PortObjectSpec[] specs = h.configure(train.getDataTableSpec(), validation.getDataTableSpec(), initial.getSpec());
+        assertNull(specs[0]);
+        PortObject[] out = h.execute(train, validation, initial);
+        TrainedModel trained = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
+        assertEquals(3, trained.metadata().trainingCases(), "every training row is trained on");
+        assertEquals(2, trained.metadata().validationCases());
+        assertArrayEquals(initialModel.plan().patchSize, trained.plan().patchSize);
+        assertEquals(initialModel.weights().keySet(), trained.weights().keySet());
+        assertTrue(h.messageHistory().contains("starting from the weights of the initial model"),
+            h.messageHistory().toString());
+        assertEquals(2, ((BufferedDataTable)out[1]).size());
+
+        NodeSettings otherPatch = h.saveSettings();
+        otherPatch.addString("patch_size", "32, 32");
+        h.loadSettings(otherPatch);
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+            () -> h.configure(train.getDataTableSpec(), null, initial.getSpec()));
+        assertTrue(e.getMessage().startsWith("Patch size [32, 32] differs from the initial model's [64, 64]"),
+            e.getMessage());
+
+        NodeSettings noLabels = h.saveSettings();
+        noLabels.addString("patch_size", "");
+        h.loadSettings(noLabels);
+        DataTableSpec imagesOnly = Tables.spec("image", StringCell.TYPE);
+        assertThrows(InvalidSettingsException.class, () -> h.configure(train.getDataTableSpec(), imagesOnly, null));
+    }
+
+    @Test
     void remainingTimeIsReadable() {
         assertEquals("59 s", TrainerNodeModel.Progress.eta(59.4));
         assertEquals("1 min 01 s", TrainerNodeModel.Progress.eta(61));
@@ -114,7 +156,7 @@ class TrainerNodeModelTest {
     void cancellationProducesNoModel() throws Exception {
         NodeHarness<TrainerNodeModel> h = harness();
         h.cancelAfterChecks(12);
-        assertThrows(CanceledExecutionException.class, () -> h.execute(nuclei(4)));
+        assertThrows(CanceledExecutionException.class, () -> h.execute(nuclei(4), null, null));
     }
 
     @Test
@@ -127,7 +169,7 @@ class TrainerNodeModelTest {
             new DefaultRow("good row", NodeTestData.pathCell(images.get(0)),
                 NodeTestData.labelCell(NodeTestData.nucleiLabels(1).get(0))),
             new DefaultRow("odd row", NodeTestData.pathCell(images.get(1)), NodeTestData.labelCell(small)));
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> h.execute(in));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> h.execute(in, null, null));
         assertTrue(e.getMessage().contains("odd row"), e.getMessage());
     }
 
@@ -145,7 +187,7 @@ class TrainerNodeModelTest {
         NodeSettings same = h.saveSettings();
         same.addString("label_column", "image");
         h.loadSettings(same);
-        e = assertThrows(InvalidSettingsException.class, () -> h.configure(nuclei(1).getDataTableSpec()));
+        e = assertThrows(InvalidSettingsException.class, () -> h.configure(nuclei(1).getDataTableSpec(), null, null));
         assertTrue(e.getMessage().contains("both"), e.getMessage());
 
         NodeSettings fromDialog = h.dialogRoundTrip(h.saveSettings(), nuclei(1).getDataTableSpec());
@@ -156,7 +198,7 @@ class TrainerNodeModelTest {
     void columnsArePresetFromTheTable() throws Exception {
         NodeHarness<TrainerNodeModel> fresh = NodeHarness.of(new TrainerNodeFactory(), dir);
         DataTableSpec spec = Tables.spec("name", DoubleCell.TYPE, "raw", ImgPlusCell.TYPE, "mask", ImgPlusCell.TYPE);
-        fresh.configure(spec);
+        fresh.configure(spec, null, null);
         assertEquals("raw", fresh.model().settings().imageColumn.getStringValue());
         assertEquals("mask", fresh.model().settings().labelColumn.getStringValue());
     }
