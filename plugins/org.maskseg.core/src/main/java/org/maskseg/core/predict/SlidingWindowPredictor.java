@@ -10,6 +10,7 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.VolumeShapes;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.train.CancelledException;
+import org.maskseg.core.tensor.Tensors;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
@@ -189,7 +190,7 @@ public final class SlidingWindowPredictor {
         int length = n * channels * (int) new Shape(windowShape).size();
         try (NDScope scope = new NDScope(); NDManager sub = network.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
-            NDArray x = sub.create(length == input.length ? input : Arrays.copyOf(input, length), new Shape(shape));
+            NDArray x = Tensors.fromFloats(sub, length == input.length ? input : Arrays.copyOf(input, length), shape);
             return passes(x, shape, windowShape.length, classes);
         } catch (EngineException e) {
             String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);

@@ -32,6 +32,7 @@ import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.tensor.Tensors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -391,8 +392,8 @@ public final class Trainer {
             JniUtils.setGradMode(false);
         }
         try (NDScope scope = new NDScope(); NDManager m = network.manager().newSubManager()) {
-            NDArray x = m.create(batch.images(), new Shape(batch.imageShape()));
-            NDArray y = m.create(batch.labels(), new Shape(batch.labelShape()));
+            NDArray x = Tensors.batchImages(m, batch);
+            NDArray y = Tensors.batchLabels(m, batch, DataType.INT32);
             NDList out = network.forward(x, true);
             double value = loss.compute(out, y).getFloat();
             dice.add(out.get(0).argMax(1).toType(DataType.INT32, false).toIntArray(), batch.labels());
