@@ -202,8 +202,11 @@ public final class Trainer {
     public TrainingResult train() {
         cancellation.throwIfCancelled();
         if (!"fp32".equals(settings.precision())) {
+            // DJL 0.36's PyTorch engine aborts the JVM when asked for a bfloat16 tensor, so there is no safe
+            // way to build the bf16 working copies a mixed-precision step needs
             throw new InvalidInputException("precision '" + settings.precision()
-                    + "' is not available in this version of MaskSeg; train with fp32");
+                    + "' is not available: the PyTorch engine of DJL 0.36 cannot create bfloat16 tensors; "
+                    + "train with fp32");
         }
         Checkpoint resume = settings.resumeFrom() == null ? null : Checkpoint.load(settings.resumeFrom());
         TrainerState state = resume == null ? null : trainerState(resume);
