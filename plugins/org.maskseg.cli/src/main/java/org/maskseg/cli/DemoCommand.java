@@ -20,6 +20,8 @@ import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainingMetadata;
+import org.maskseg.core.plan.NetworkTopology;
+import org.maskseg.core.plan.Planner;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.CancellationToken;
 import org.maskseg.core.train.CancelledException;
@@ -33,11 +35,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code maskseg demo}: the method in a few minutes on the bundled nuclei images. The dense labels of the
  * training images are reduced to simulated scribbles (everything else becomes the ignore label), and a
- * network is trained briefly on the CPU from those scribbles alone.
+ * network is trained briefly on the CPU from those scribbles alone; the held-out images are then segmented
+ * and scored against their dense labels.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = { "Trains on the bundled nuclei sample from simulated scribbles (a few minutes on a CPU).",
-                "The model, curves and the scribble labels are written to the output folder." })
+                "Then segments the held-out images and scores them against their dense labels.",
+                "The model, curves, predictions and scores (scores.json) are written to the output folder." })
 public final class DemoCommand implements Callable<Integer> {
 
     /** Images kept out of training, for evaluating the model on unseen data. */
@@ -50,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "10", description = "epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--iterations", paramLabel = "N", defaultValue = "20",
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "15",
             description = "training steps per epoch (default: ${DEFAULT-VALUE})")
     int iterations;
 
@@ -71,6 +75,19 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (CancelledException e) {
             return TrainCommand.fail("demo cancelled");
         }
+    }
+
+    /**
+     * Plan overrides for a network with half nnU-Net's features per stage (16, 32, ... at most 256): on
+     * these small images it learns as well and trains about three times faster on a CPU.
+     */
+    static String narrowNetwork(int[] patch) {
+        int stages = NetworkTopology.of(new double[] {1, 1}, patch, Planner.MAX_POOLS_2D).numStages();
+        StringBuilder features = new StringBuilder();
+        for (int i = 0; i < stages; i++) {
+            features.append(i == 0 ? "" : ",").append(Math.min(16 << i, 256));
+        }
+        return "{\"network\":{\"features\":[" + features + "]}}";
     }
 
     /** The sample data: {@code sample-data/nuclei} under {@code maskseg.home} or the working folder. */
@@ -124,7 +141,8 @@ public final class DemoCommand implements Callable<Integer> {
                 .validationIterations(5).patchSize(128, 128).batchSize(4).seed(seed).threads(threads)
                 .workFolder(out.resolve("training")).checkpointEvery(Math.max(1, epochs)).build();
         TrainingResult result = TrainingJob.run(images, scribbles, spec.ignoreValue(), settings,
-                PlannerOptions.defaults(), progress, CancellationToken.create());
+                PlannerOptions.defaults().withOverrides(narrowNetwork(settings.patchSize())), progress,
+                CancellationToken.create());
         Path model = out.resolve("model.zip");
         result.finalModel().save(model);
         TrainingMetadata m = result.finalModel().metadata();
@@ -135,7 +153,8 @@ public final class DemoCommand implements Callable<Integer> {
                 m.finalEmaPseudoDice()));
         progress.message("model: " + model.toAbsolutePath());
         progress.message("curves: " + out.resolve("training").toAbsolutePath());
-        progress.message(HELD_OUT + " images were not used for training: "
-                + all.subList(all.size() - HELD_OUT, all.size()).stream().map(DatasetCase::name).toList());
+        progress.phase("segmenting the " + HELD_OUT + " held-out images and scoring them against their dense labels");
+        PredictCommand.evaluateHeldOut(result.finalModel(), all.subList(all.size() - HELD_OUT, all.size()), out,
+                CancellationToken.create(), progress::message);
     }
 }

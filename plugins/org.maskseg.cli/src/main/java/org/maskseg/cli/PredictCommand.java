@@ -198,6 +198,24 @@ public final class PredictCommand implements Callable<Integer> {
         return new DatasetMetrics(model.labels(), scores);
     }
 
+    /**
+     * Segments held-out cases into {@code <folder>/predictions}, scores them against their labels, writes
+     * {@code <folder>/scores.json} and logs the per-class table.
+     */
+    static DatasetMetrics evaluateHeldOut(TrainedModel model, List<DatasetCase> cases, Path folder,
+            CancellationToken token, java.util.function.Consumer<String> log) throws IOException {
+        Path predictions = folder.resolve("predictions");
+        DatasetMetrics scores = segmentAndScore(model, cases, predictions, Device.cpu(), token, log);
+        Path json = folder.resolve("scores.json");
+        String text = scores.toJson();
+        org.maskseg.core.io.AtomicFiles.write(json, temp -> Files.writeString(temp, text));
+        for (String line : scores.formatTable().split("\\R")) {
+            log.accept(line);
+        }
+        log.accept("predicted labels: " + predictions.toAbsolutePath() + ", scores: " + json.toAbsolutePath());
+        return scores;
+    }
+
     /** The output folder must not be the input folder: the labels have the images' file names. */
     private void checkOutputFolder() throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.CancellationToken;
@@ -60,7 +61,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "B", description = "patches per batch (default: planned)")
     Integer batchSize;
 
-    @Option(names = "--patch", paramLabel = "X,Y[,Z]", split = ",", description = "patch size (default: planned)")
+    @Option(names = "--patch", paramLabel = "X,Y[,Z]", split = ",", arity = "1",
+            description = "patch size (default: planned)")
     int[] patch;
 
     @Option(names = "--time-limit", paramLabel = "MINUTES",
@@ -76,7 +78,7 @@ public final class TrainCommand implements Callable<Integer> {
     String device;
 
     @Option(names = "--precision", paramLabel = "fp32|bf16", defaultValue = "fp32",
-            description = "arithmetic precision (default: ${DEFAULT-VALUE})")
+            description = "arithmetic precision; this version trains in fp32 only (default: ${DEFAULT-VALUE})")
     String precision;
 
     @Option(names = "--validation", paramLabel = "F", defaultValue = "0.2",
@@ -88,6 +90,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "continue from a checkpoint")
     Path resume;
+
+    @Option(names = "--init", paramLabel = "MODEL.zip",
+            description = "start from the weights, plan and classes of this model or checkpoint (fine-tuning on new "
+                    + "data of the same channels and classes); the optimiser starts fresh")
+    Path init;
 
     @Option(names = "--work-dir", paramLabel = "DIR",
             description = "folder for curves, checkpoints and the best model (default: next to --out, "
@@ -107,7 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
     int loaderThreads;
 
     @Option(names = "--plan-overrides", paramLabel = "JSON",
-            description = "JSON merged onto the planned plan, e.g. {\"network\":{\"numStages\":4}}")
+            description = "JSON merged onto the planned plan, e.g. {\"training\":{\"initialLearningRate\":0.005}}")
     String planOverrides;
 
     @Option(names = "--pytorch-library", paramLabel = "DIR",
@@ -156,7 +163,8 @@ public final class TrainCommand implements Callable<Integer> {
                 .seed(seed).device(device).precision(precision).threads(threads).loaderThreads(loaderThreads)
                 .installation(pytorchLibrary == null ? TorchRuntime.Installation.BUNDLED
                         : new TorchRuntime.Installation(pytorchLibrary.toString(), null, null))
-                .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume).build();
+                .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume)
+                .initialModel(init == null ? null : TrainedModel.load(init)).build();
         PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides);
         TrainingResult result = TrainingJob.run(images, labels, ignoreLabel, settings, planner, progress, token);
         token.throwIfCancelled();
@@ -165,7 +173,8 @@ public final class TrainCommand implements Callable<Integer> {
         progress.message(String.format(Locale.ROOT,
                 "training %s after %d epoch(s) in %.0f s (%.0f ms per step); final pseudo-Dice %s, moving "
                         + "average %.4f, best %.4f at epoch %d",
-                result.stopReason(), m.epochsDone(), m.trainingSeconds(), result.msPerStep(),
+                "completed".equals(result.stopReason()) ? "completed" : "stopped by the " + result.stopReason(),
+                m.epochsDone(), m.trainingSeconds(), result.msPerStep(),
                 Arrays.toString(m.finalPseudoDice()), m.finalEmaPseudoDice(), m.bestEmaPseudoDice(), m.bestEpoch()));
         progress.message("model written to " + target);
         progress.message("curves, best model and checkpoint in " + work);

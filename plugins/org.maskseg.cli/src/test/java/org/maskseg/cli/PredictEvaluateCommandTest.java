@@ -283,19 +283,47 @@ class PredictEvaluateCommandTest {
     @Test
     void heldOutCasesAreSegmentedWrittenAndScored() throws IOException {
         org.maskseg.core.io.DatasetFolder folder = org.maskseg.core.io.DatasetFolder.open(images, references);
-        Path out = tmp.resolve("held-out");
+        Path demo = tmp.resolve("held-out");
+        Path out = demo.resolve("predictions");
         List<String> lines = new java.util.ArrayList<>();
-        org.maskseg.core.metrics.DatasetMetrics scores = PredictCommand.segmentAndScore(TrainedModel.load(model),
-                folder.cases().subList(0, 2), out, Device.cpu(), org.maskseg.core.train.CancellationToken.create(),
-                lines::add);
+        org.maskseg.core.metrics.DatasetMetrics scores = PredictCommand.evaluateHeldOut(TrainedModel.load(model),
+                folder.cases().subList(0, 2), demo, org.maskseg.core.train.CancellationToken.create(), lines::add);
         assertEquals(2, scores.cases().size());
-        assertEquals(2, lines.size());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("mean (foreground)")), lines.toString());
         assertEquals(fileNames(images).subList(0, 2), fileNames(out));
+        JsonNode json = new ObjectMapper().readTree(demo.resolve("scores.json").toFile());
+        assertEquals(2, json.get("cases").size());
         for (CaseMetrics m : scores.cases()) {
             CaseMetrics expected = SegmentationMetrics.evaluate(m.name(),
                     ImageFiles.readLabels(references.resolve(m.name() + ".png")),
                     ImageFiles.readLabels(out.resolve(m.name() + ".png")), new LabelSpec(2, 2, null));
             assertEquals(expected, m);
+        }
+    }
+
+    @Test
+    void niftiVolumeWithA2dModelKeepsNameFormatAndSpacing() throws IOException {
+        Path in = Files.createDirectories(tmp.resolve("nifti"));
+        ImageVolume vol = ImageVolume.create("vol", new long[] {64, 48, 3}, 1, new double[] {0.8, 0.8, 2.5});
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < vol.data().length; i++) {
+            vol.data()[i] = random.nextFloat() * 100;
+        }
+        ImageFiles.writeImage(vol, in.resolve("vol.nii.gz"));
+        Path out = tmp.resolve("nifti-out");
+        Result r = run("predict", "--model", model.toString(), "--images", in.toString(), "--out", out.toString(),
+                "--probabilities", "--uncertainty", "--tta");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(List.of("vol.nii.gz", "vol_probabilities.nii.gz", "vol_uncertainty.nii.gz"), fileNames(out));
+        LabelVolume labels = ImageFiles.readLabels(out.resolve("vol.nii.gz"));
+        assertArrayEquals(new long[] {64, 48, 3}, labels.size());
+        assertArrayEquals(new double[] {0.8, 0.8, 2.5}, labels.spacing(), 1e-6);
+        ImageVolume p = ImageFiles.readImage(out.resolve("vol_probabilities.nii.gz"));
+        assertEquals(2, p.channels());
+        assertArrayEquals(new long[] {64, 48, 3}, p.spatialSize());
+        ImageVolume u = ImageFiles.readImage(out.resolve("vol_uncertainty.nii.gz"));
+        for (float v : u.data()) {
+            assertTrue(v >= 0 && v <= 1, "uncertainty " + v);
         }
     }
 }

@@ -86,6 +86,36 @@ class TrainCommandTest {
     }
 
     @Test
+    void initStartsFromAModelAndKeepsItsNetwork() throws IOException {
+        Path[] data = smallDataset();
+        Path first = dir.resolve("first.zip");
+        Run r = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                first.toString(), "--epochs", "1", "--iterations", "1", "--validation-iterations", "1", "--patch",
+                "64,64", "--batch-size", "2", "--device", "cpu", "--threads", "1",
+                "--plan-overrides", "{\"network\":{\"features\":[8,16,32,32,32]}}");
+        assertEquals(0, r.code(), r.out() + r.err());
+
+        Path second = dir.resolve("second.zip");
+        Run warm = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                second.toString(), "--init", first.toString(), "--epochs", "1", "--iterations", "1",
+                "--validation-iterations", "1", "--device", "cpu", "--threads", "1");
+        assertEquals(0, warm.code(), warm.out() + warm.err());
+        assertTrue(warm.out().contains("starting from the weights of the initial model"), warm.out());
+        TrainedModel m = TrainedModel.load(second);
+        assertEquals(List.of(64, 64), java.util.Arrays.stream(m.plan().patchSize).boxed().toList());
+        assertEquals(List.of(8, 16, 32, 32, 32), java.util.Arrays.stream(m.plan().network.features).boxed().toList());
+        assertFalse(m.sameWeightsAs(TrainedModel.load(first)));
+
+        Run patch = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                dir.resolve("third.zip").toString(), "--init", first.toString(), "--patch", "32,32", "--device",
+                "cpu");
+        assertTrue(patch.code() != 0);
+        assertTrue(patch.err().startsWith("maskseg: patch size [32, 32] differs from the initial model's [64, 64]"),
+                patch.err());
+        assertFalse(Files.exists(dir.resolve("third.zip")));
+    }
+
+    @Test
     void badInputGivesOneLineReasonAndNoModel() throws IOException {
         Path[] data = smallDataset();
         Path model = dir.resolve("m.zip");

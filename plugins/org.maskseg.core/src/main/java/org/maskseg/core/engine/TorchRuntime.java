@@ -9,6 +9,8 @@ import org.maskseg.core.InvalidInputException;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.pytorch.engine.PtEngineProvider;
 
 /**
  * Starts DJL's PyTorch engine offline and chooses the compute device. Every front end goes through
@@ -61,13 +63,25 @@ public final class TorchRuntime {
                 System.setProperty("PYTORCH_FLAVOR", installation.flavor());
             }
         }
+        // DJL finds its engine provider (ServiceLoader) and the bundled natives (class path resources) through
+        // the thread's context class loader. Inside OSGi (KNIME) that loader does not see DJL's bundles, so
+        // use the loader of the PyTorch engine bundle, which also carries the native fragments.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(PtEngineProvider.class.getClassLoader());
         try {
+            if (!Engine.hasEngine(ENGINE)) {
+                // DJL was initialised earlier from a loader that could not see the provider
+                Engine.registerEngine(new PtEngineProvider());
+            }
             Engine engine = Engine.getEngine(ENGINE);
             engineLoaded = true;
             return engine;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new InvalidInputException("the PyTorch engine could not be loaded: " + e.getMessage()
                     + ". Check the PyTorch installation setting (library path, version, flavour)", e);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 
@@ -122,11 +136,23 @@ public final class TorchRuntime {
         return NDManager.newBaseManager(device, ENGINE);
     }
 
-    /** Limits the CPU threads libtorch uses (0 or less keeps its default). */
-    public static void setCpuThreads(int threads) {
+    /**
+     * Limits the CPU threads libtorch uses (0 or less keeps the current setting). Before the engine starts
+     * this becomes its start-up setting; afterwards it changes the running engine's thread pool.
+     */
+    public static synchronized void setCpuThreads(int threads) {
         if (threads > 0) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+            if (engineLoaded) {
+                JniUtils.setNumThreads(threads);
+            }
         }
+    }
+
+    /** The number of CPU threads libtorch currently uses for one operation. */
+    public static int cpuThreads() {
+        engine();
+        return JniUtils.getNumThreads();
     }
 }

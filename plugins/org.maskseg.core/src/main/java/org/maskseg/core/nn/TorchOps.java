@@ -1,5 +1,7 @@
 package org.maskseg.core.nn;
 
+import java.util.Arrays;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -9,7 +11,7 @@ import ai.djl.nn.Activation;
  * Functional layers for (n, c, [z,] y, x) tensors on DJL's PyTorch engine, including exact replacements
  * for what that engine lacks (transposed convolution, instance normalisation).
  * <p>
- * Arrays derived from parameters (reshaped weights, broadcast gammas) are attached to the manager of
+ * Arrays derived from parameters (rearranged weights, repeated biases and norm parameters) are attached to the manager of
  * the activation they are combined with, so that closing the step's manager or scope frees them and the
  * parameter manager never accumulates temporaries.
  */
@@ -34,7 +36,7 @@ public final class TorchOps {
      */
     public static NDArray conv(NDArray x, NDArray weight, NDArray bias, long[] stride, long[] padding) {
         long[] dilation = new long[stride.length];
-        java.util.Arrays.fill(dilation, 1);
+        Arrays.fill(dilation, 1);
         return x.getNDArrayInternal()
                 .convolution(x, weight, bias, new Shape(stride), new Shape(padding), new Shape(dilation), 1)
                 .singletonOrThrow();
@@ -58,7 +60,7 @@ public final class TorchOps {
         for (int i = 0; i < d; i++) {
             if (ws.get(2 + i) != stride[i]) {
                 throw new IllegalArgumentException("transposed convolution kernel " + ws + " does not match stride "
-                        + java.util.Arrays.toString(stride));
+                        + Arrays.toString(stride));
             }
             block *= stride[i];
         }
@@ -74,13 +76,16 @@ public final class TorchOps {
         long[] kShape = new long[2 + d];
         kShape[0] = cOut * block;
         kShape[1] = cIn;
-        java.util.Arrays.fill(kShape, 2, 2 + d, 1);
+        Arrays.fill(kShape, 2, 2 + d, 1);
         NDArray k = attach(weight.transpose(perm), local);
         NDArray k2 = attach(k.reshape(kShape), local);
         long[] ones = new long[d];
         long[] zeros = new long[d];
-        java.util.Arrays.fill(ones, 1);
-        NDArray y = conv(x, k2, null, ones, zeros);
+        Arrays.fill(ones, 1);
+        // bias per output channel, repeated for each position in the block: added by the convolution
+        // itself instead of by a separate pass over the upsampled output
+        NDArray b2 = bias == null ? null : attach(bias.repeat(0, block), local);
+        NDArray y = conv(x, k2, b2, ones, zeros);
         Shape xs = x.getShape();
         long n = xs.get(0);
         // (n, c_out, s_1..s_d, X_1..X_d) -> (n, c_out, X_1, s_1, ..., X_d, s_d) -> (n, c_out, X_1·s_1, ...)
@@ -104,11 +109,7 @@ public final class TorchOps {
         for (int i = 0; i < d; i++) {
             outShape[2 + i] = xs.get(2 + i) * stride[i];
         }
-        NDArray out = y.reshape(split).transpose(interleave).reshape(outShape);
-        if (bias != null) {
-            out = out.add(attach(bias.reshape(channelShape(cOut, d)), local));
-        }
-        return out;
+        return y.reshape(split).transpose(interleave).reshape(outShape);
     }
 
     /**
@@ -123,8 +124,7 @@ public final class TorchOps {
         Shape s = x.getShape();
         long n = s.get(0);
         long c = s.get(1);
-        long[] folded = s.getShape();
-        folded = folded.clone();
+        long[] folded = s.getShape().clone();
         folded[0] = 1;
         folded[1] = n * c;
         NDManager local = x.getManager();
@@ -134,24 +134,15 @@ public final class TorchOps {
         // Per-channel affine parameters repeated per sample: folded channel b·c + ch uses gamma[ch].
         NDArray g = gamma != null ? attach(gamma.tile(n), local) : local.ones(new Shape(n * c), x.getDataType());
         NDArray b = beta != null ? attach(beta.tile(n), local) : local.zeros(new Shape(n * c), x.getDataType());
-        NDArray normed = x.getNDArrayInternal()
+        return x.getNDArrayInternal()
                 .batchNorm(x.reshape(folded), runningMean, runningVar, g, b, -1, 0.9f, eps, true)
                 .singletonOrThrow()
                 .reshape(s);
-        return normed;
     }
 
     /** LeakyReLU with slope {@link #LEAKY_SLOPE}. */
     public static NDArray leakyRelu(NDArray x) {
         return Activation.leakyRelu(x, LEAKY_SLOPE);
-    }
-
-    /** Shape (c, 1, ..., 1) with d trailing ones: broadcasts a per-channel vector over (n, c, spatial). */
-    static Shape channelShape(long c, int d) {
-        long[] s = new long[1 + d];
-        s[0] = c;
-        java.util.Arrays.fill(s, 1, 1 + d, 1);
-        return new Shape(s);
     }
 
     private static NDArray attach(NDArray derived, NDManager manager) {

@@ -72,8 +72,10 @@ public final class NesterovSgd implements AutoCloseable {
 
     /**
      * One update of every parameter from its current gradient. Runs with gradient recording off and frees
-     * its temporaries. Parameters that no backward pass reached are left unchanged (no decay, no
-     * momentum), like PyTorch's SGD skips parameters whose gradient is None.
+     * its temporaries. The gradients are used as scratch space and hold no meaningful values afterwards
+     * (reset them with {@link Gradients#zero} before the next backward pass). Parameters that no backward
+     * pass reached are left unchanged (no decay, no momentum), like PyTorch's SGD skips parameters whose
+     * gradient is None.
      */
     public void step(double learningRate) {
         float lr = (float) learningRate;
@@ -85,12 +87,14 @@ public final class NesterovSgd implements AutoCloseable {
                     if (d == null) {
                         continue; // not reached by the loss: left alone, as PyTorch does
                     }
+                    // computed in the gradient's own storage to save allocations and memory passes
                     if (weightDecay != 0) {
-                        d = d.add(p.mul(weightDecay));
+                        d.addi(p.mul(weightDecay));
                     }
                     NDArray buf = buffers.get(e.getKey());
                     buf.muli(momentum).addi(d);
-                    p.subi(d.add(buf.mul(momentum)).muli(lr));
+                    d.addi(buf.mul(momentum));
+                    p.subi(d.muli(lr));
                 }
             }
         });

@@ -2,20 +2,24 @@ package org.maskseg.core.optim;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Locale;
 
+import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.Batch;
 import org.maskseg.core.loss.DeepSupervisionLoss;
 import org.maskseg.core.loss.MaskedDiceCeLoss;
 import org.maskseg.core.nn.Autograd;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.tensor.Tensors;
 
+import ai.djl.Device;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
 /**
@@ -80,8 +84,8 @@ public final class TrainingStep implements AutoCloseable {
     public Result run(Batch batch, double learningRate) {
         checkBatch(batch);
         try (NDScope scope = new NDScope(); NDManager step = network.manager().newSubManager()) {
-            NDArray x = step.create(batch.images(), new Shape(batch.imageShape()));
-            NDArray y = step.create(batch.labels(), new Shape(batch.labelShape()));
+            NDArray x = Tensors.batchImages(step, batch);
+            NDArray y = Tensors.batchLabels(step, batch, DataType.INT32);
             float value;
             synchronized (RECORDING) {
                 try (GradientCollector gc = network.manager().getEngine().newGradientCollector()) {
@@ -96,8 +100,12 @@ public final class TrainingStep implements AutoCloseable {
             if (finite) {
                 optimiser.step(learningRate);
             }
-            Gradients.zero(params);
             return new Result(value, norm, finite);
+        } catch (EngineException e) {
+            throw explain(e, batch, "training step", network.manager().getDevice());
+        } finally {
+            // also after a failure part-way, so that no partial gradient leaks into the next step
+            Gradients.zero(params);
         }
     }
 
@@ -113,17 +121,37 @@ public final class TrainingStep implements AutoCloseable {
     public Validation validate(Batch batch) {
         checkBatch(batch);
         Validation[] result = new Validation[1];
-        Autograd.withoutGrad(() -> {
-            try (NDScope scope = new NDScope(); NDManager step = network.manager().newSubManager()) {
-                NDArray x = step.create(batch.images(), new Shape(batch.imageShape()));
-                NDArray y = step.create(batch.labels(), new Shape(batch.labelShape()));
-                NDList out = network.forward(x, true);
-                float value = loss.compute(out, y).getFloat();
-                int[] prediction = out.get(0).argMax(1).toType(DataType.INT32, false).toIntArray();
-                result[0] = new Validation(value, prediction);
-            }
-        });
+        try {
+            Autograd.withoutGrad(() -> {
+                try (NDScope scope = new NDScope(); NDManager step = network.manager().newSubManager()) {
+                    NDArray x = Tensors.batchImages(step, batch);
+                    NDArray y = Tensors.batchLabels(step, batch, DataType.INT32);
+                    NDList out = network.forward(x, true);
+                    float value = loss.compute(out, y).getFloat();
+                    int[] prediction = out.get(0).argMax(1).toType(DataType.INT32, false).toIntArray();
+                    result[0] = new Validation(value, prediction);
+                }
+            });
+        } catch (EngineException e) {
+            throw explain(e, batch, "validation step", network.manager().getDevice());
+        }
         return result[0];
+    }
+
+    /**
+     * Turns the engine's out-of-memory failures (CUDA or host allocator) into a message that says what to
+     * lower; other engine failures are returned unchanged.
+     */
+    static RuntimeException explain(EngineException e, Batch batch, String what, Device device) {
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        if (m.contains("out of memory") || m.contains("can't allocate memory")
+                || m.contains("cannot allocate memory")) {
+            return new InvalidInputException("out of memory on " + device + " during a " + what + " (batch size "
+                    + batch.batchSize() + ", patch size " + Arrays.toString(batch.patchSize())
+                    + "): lower the batch size or the patch size, use fewer network stages or features, or use a "
+                    + "device with more memory", e);
+        }
+        return e;
     }
 
     private void checkBatch(Batch b) {

@@ -10,6 +10,7 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.VolumeShapes;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.train.CancelledException;
+import org.maskseg.core.tensor.Tensors;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
@@ -144,8 +145,11 @@ public final class SlidingWindowPredictor {
         float[] input = new float[Math.min(batch, origins.size()) * channels * windowVoxels];
         int classes = network.outputChannels();
         long[] netShape = networkWindowShape(w);
+        // Only touch the thread's grad mode when it is on (inside training); switching it costs a libtorch warning.
         boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        if (gradMode) {
+            JniUtils.setGradMode(false);
+        }
         try {
             for (int first = 0; first < origins.size(); first += batch) {
                 if (monitor.isCancelled()) {
@@ -162,7 +166,9 @@ public final class SlidingWindowPredictor {
                 monitor.progress(first + n, total);
             }
         } finally {
-            JniUtils.setGradMode(gradMode);
+            if (gradMode) {
+                JniUtils.setGradMode(true);
+            }
         }
         // The weight sum does not depend on the network: add the map once per window.
         for (int[] o : origins) {
@@ -184,7 +190,7 @@ public final class SlidingWindowPredictor {
         int length = n * channels * (int) new Shape(windowShape).size();
         try (NDScope scope = new NDScope(); NDManager sub = network.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
-            NDArray x = sub.create(length == input.length ? input : Arrays.copyOf(input, length), new Shape(shape));
+            NDArray x = Tensors.fromFloats(sub, length == input.length ? input : Arrays.copyOf(input, length), shape);
             return passes(x, shape, windowShape.length, classes);
         } catch (EngineException e) {
             String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,6 +32,7 @@ import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.tensor.Tensors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -80,6 +82,7 @@ public final class Trainer {
     private CancellationToken cancellation = CancellationToken.create();
     private Map<String, Object> datasetSummary = Map.of();
     private BatchSourceFactory batchSources = Trainer::standardBatches;
+    private List<String> validationCases;
 
     /**
      * @param plan     the plan the cases were preprocessed with; epochs and iterations from the settings
@@ -111,6 +114,25 @@ public final class Trainer {
                         + " channels, the plan expects " + plan.inputChannels);
             }
         }
+        if (settings.initialModel() != null) {
+            checkInitialModel(settings.initialModel(), plan);
+        }
+    }
+
+    /** A warm start needs a model of the same channels, dimensionality and classes as the plan trained. */
+    static void checkInitialModel(TrainedModel init, Plan plan) {
+        if (init.numClasses() != plan.numClasses) {
+            throw new InvalidInputException("the initial model has " + init.numClasses() + " classes, the training"
+                    + " labels have " + plan.numClasses + "; a warm start needs the same classes");
+        }
+        if (init.inputChannels() != plan.inputChannels) {
+            throw new InvalidInputException("the initial model expects " + init.inputChannels() + " channel(s), the"
+                    + " training images have " + plan.inputChannels + "; a warm start needs the same channels");
+        }
+        if (init.spatialDims() != plan.spatialDims()) {
+            throw new InvalidInputException("the initial model is a " + init.spatialDims() + "D network, the plan"
+                    + " trains a " + plan.spatialDims() + "D network; a warm start needs the same configuration");
+        }
     }
 
     private static Plan effectivePlan(Plan given, TrainingSettings s) {
@@ -140,6 +162,22 @@ public final class Trainer {
     /** A summary of the dataset fingerprint, stored in the model's metadata. */
     public Trainer datasetSummary(Map<String, Object> summary) {
         this.datasetSummary = summary == null ? Map.of() : Map.copyOf(summary);
+        return this;
+    }
+
+    /**
+     * Validates on exactly these cases and trains on all others, instead of holding out the settings'
+     * validation fraction. A resumed run keeps the split stored in its checkpoint.
+     *
+     * @param names names of given cases; null or empty for the fraction split
+     */
+    public Trainer validationCases(Collection<String> names) {
+        if (names == null || names.isEmpty()) {
+            this.validationCases = null;
+        } else {
+            ValidationSplit.explicit(caseNames(), names); // refuses unknown names now rather than at train()
+            this.validationCases = List.copyOf(names);
+        }
         return this;
     }
 
@@ -174,9 +212,14 @@ public final class Trainer {
             listener.message("resuming with the checkpoint's seed " + state.seed());
         }
 
-        ValidationSplit split = state != null ? new ValidationSplit(state.trainingCases(), state.validationCases())
-                : ValidationSplit.of(cases.stream().map(TrainingCase::name).toList(), settings.validationFraction(),
-                        seed);
+        ValidationSplit split;
+        if (state != null) {
+            split = new ValidationSplit(state.trainingCases(), state.validationCases());
+        } else if (validationCases != null) {
+            split = ValidationSplit.explicit(caseNames(), validationCases);
+        } else {
+            split = ValidationSplit.of(caseNames(), settings.validationFraction(), seed);
+        }
         Map<String, TrainingCase> byName = new HashMap<>();
         cases.forEach(c -> byName.put(c.name(), c));
         List<TrainingCase> trainCases = select(split.training(), byName);
@@ -206,7 +249,6 @@ public final class Trainer {
         long stepNanos = 0;
         int stepCount = 0;
         String stopReason = lastEpoch < epochs ? "epoch limit" : "completed";
-        int epochsDone = startEpoch - 1;
 
         listener.message("training on " + trainCases.size() + " case(s), validating on " + valCases.size()
                 + (split.heldOut() ? "" : " (not held out)") + ", device " + device);
@@ -216,6 +258,10 @@ public final class Trainer {
             if (resume != null) {
                 resume.model().loadInto(network);
                 step.optimiser().loadState(values(resume.optimizerState()));
+            } else if (settings.initialModel() != null) {
+                // weights only: the optimiser's momentum starts from zero as in a fresh run
+                settings.initialModel().loadInto(network);
+                listener.message("starting from the weights of the initial model");
             }
             for (int epoch = startEpoch; epoch <= lastEpoch; epoch++) {
                 cancellation.throwIfCancelled();
@@ -274,7 +320,6 @@ public final class Trainer {
                 EpochStats stats = new EpochStats(epoch, epochs, lossSum / done, valLossSum / valIterations, perClass,
                         mean, ema, newBest, lr, done, epochSeconds, previousSeconds + now, timeUp ? 0 : eta);
                 history.add(stats);
-                epochsDone = epoch;
                 listener.epochFinished(stats);
 
                 TrainingMetadata meta = metadata(stats, bestEma, bestEpoch, "last", stopReason, seed,
@@ -308,12 +353,9 @@ public final class Trainer {
             EpochStats lastStats = history.isEmpty() ? null : history.get(history.size() - 1);
             TrainingMetadata meta = metadata(lastStats, bestEma, bestEpoch, "last", stopReason, seed, seconds, device,
                     split);
-            if (lastStats != null && lastStats.epoch() != epochsDone) {
-                throw new IllegalStateException("history out of step");
-            }
             TrainedModel finalModel = TrainedModel.of(plan, labels, meta, network);
-            TrainedModel bestModel = best == null ? finalModel.withMetadata(meta.withSelection("best"))
-                    : best.withMetadata(meta.withSelection("best"));
+            // the best model keeps the metadata of its own epoch
+            TrainedModel bestModel = best == null ? finalModel.withMetadata(meta.withSelection("best")) : best;
             return new TrainingResult(finalModel, bestModel, history, stopReason, split,
                     stepCount == 0 ? Double.NaN : stepNanos / 1e6 / stepCount);
         } catch (InterruptedException e) {
@@ -350,8 +392,8 @@ public final class Trainer {
             JniUtils.setGradMode(false);
         }
         try (NDScope scope = new NDScope(); NDManager m = network.manager().newSubManager()) {
-            NDArray x = m.create(batch.images(), new Shape(batch.imageShape()));
-            NDArray y = m.create(batch.labels(), new Shape(batch.labelShape()));
+            NDArray x = Tensors.batchImages(m, batch);
+            NDArray y = Tensors.batchLabels(m, batch, DataType.INT32);
             NDList out = network.forward(x, true);
             double value = loss.compute(out, y).getFloat();
             dice.add(out.get(0).argMax(1).toType(DataType.INT32, false).toIntArray(), batch.labels());
@@ -402,6 +444,10 @@ public final class Trainer {
                 last == null ? Double.NaN : last.emaPseudoDice(), bestEma, bestEpoch, selection, stopReason, seed,
                 seconds, Instant.now().toString(), device.toString(), split.training().size(),
                 split.heldOut() ? split.validation().size() : 0, datasetSummary);
+    }
+
+    private List<String> caseNames() {
+        return cases.stream().map(TrainingCase::name).toList();
     }
 
     private static List<TrainingCase> select(List<String> names, Map<String, TrainingCase> byName) {

@@ -3,10 +3,12 @@ package org.maskseg.core.train;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.TrainingCase;
@@ -17,6 +19,7 @@ import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.Checkpoint;
+import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.DatasetFingerprint;
 import org.maskseg.core.plan.NetworkTopology;
 import org.maskseg.core.plan.Plan;
@@ -28,7 +31,8 @@ import org.maskseg.core.preprocess.Preprocessor;
 /**
  * The whole training job in one call, shared by the command line and the KNIME node: read the data,
  * derive the label classes, fingerprint the dataset, plan (with the user's overrides), preprocess,
- * train. A resumed job takes plan and labels from its checkpoint instead of planning again.
+ * train. A resumed job takes plan and labels from its checkpoint instead of planning again; a warm-started
+ * job takes them from its initial model.
  */
 public final class TrainingJob {
 
@@ -67,15 +71,47 @@ public final class TrainingJob {
     public static TrainingResult run(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
             TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
             CancellationToken cancellation) {
+        return run(images, labels, List.of(), List.of(), ignoreValue, settings, planner, listener, cancellation);
+    }
+
+    /**
+     * Trains on images and label images in memory and validates on the given validation cases instead of a
+     * held-out fraction of the training cases (with none given, the settings' fraction is held out). Classes
+     * and the dataset fingerprint are derived from training and validation cases together, as for a fraction
+     * split. Case names (the images' names) must be unique over both lists.
+     */
+    public static TrainingResult run(List<ImageVolume> trainingImages, List<LabelVolume> trainingLabels,
+            List<ImageVolume> validationImages, List<LabelVolume> validationLabels, Integer ignoreValue,
+            TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
+            CancellationToken cancellation) {
         Objects.requireNonNull(settings, "settings");
-        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
-        CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
-        if (images.isEmpty()) {
+        if (trainingImages.isEmpty()) {
             throw new InvalidInputException("no training images given");
         }
-        if (images.size() != labels.size()) {
-            throw new InvalidInputException(images.size() + " images but " + labels.size() + " label images");
+        if (trainingImages.size() != trainingLabels.size()) {
+            throw new InvalidInputException(trainingImages.size() + " images but " + trainingLabels.size()
+                    + " label images");
         }
+        if (validationImages.size() != validationLabels.size()) {
+            throw new InvalidInputException(validationImages.size() + " validation images but "
+                    + validationLabels.size() + " validation label images");
+        }
+        Set<String> trainingNames = new HashSet<>();
+        trainingImages.forEach(i -> trainingNames.add(i.name()));
+        List<String> validationNames = new ArrayList<>();
+        for (ImageVolume v : validationImages) {
+            if (trainingNames.contains(v.name())) {
+                throw new InvalidInputException("validation image '" + v.name() + "' has the name of a training "
+                        + "image; case names must be unique over training and validation images");
+            }
+            validationNames.add(v.name());
+        }
+        List<ImageVolume> images = new ArrayList<>(trainingImages);
+        images.addAll(validationImages);
+        List<LabelVolume> labels = new ArrayList<>(trainingLabels);
+        labels.addAll(validationLabels);
+        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
         LabelSpec spec;
         Plan plan;
         DatasetFingerprint fingerprint = null;
@@ -89,6 +125,17 @@ public final class TrainingJob {
                         + spec.ignoreValue() + "; resume with the same labels and settings");
             }
             labels.forEach(spec::validate);
+        } else if (settings.initialModel() != null) {
+            TrainedModel init = settings.initialModel();
+            images.forEach(init::checkCompatible);
+            spec = warmStartLabels(init, labels, ignoreValue);
+            plan = warmStartPlan(init.plan(), settings);
+            // overrides may tune training (e.g. a lower learning rate for fine-tuning); a changed network no
+            // longer takes the model's weights, which the trainer reports
+            String overrides = planner == null ? null : planner.overrides();
+            if (overrides != null && !overrides.isBlank()) {
+                plan = PlanJson.applyOverrides(plan, overrides);
+            }
         } else {
             spec = LabelSpec.infer(labels, ignoreValue);
             l.phase("fingerprinting " + images.size() + " cases");
@@ -114,8 +161,8 @@ public final class TrainingJob {
             token.throwIfCancelled();
             cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
         }
-        return new Trainer(plan, spec, cases, settings).listener(l).cancellation(token)
-                .datasetSummary(summary(images, spec, fingerprint)).train();
+        return new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
+                .cancellation(token).datasetSummary(summary(images, spec, fingerprint)).train();
     }
 
     /**
@@ -153,6 +200,52 @@ public final class TrainingJob {
         }
         PlanJson.validate(p);
         return p;
+    }
+
+    /**
+     * The classes of a warm start: the model's, with the user's ignore value (default: the model's). Labels
+     * holding more classes than the model are refused.
+     */
+    static LabelSpec warmStartLabels(TrainedModel init, List<LabelVolume> labels, Integer ignoreValue) {
+        int ignore = ignoreValue != null ? ignoreValue : init.labels().ignoreValue();
+        int max = -1;
+        for (LabelVolume l : labels) {
+            for (int v : l.data()) {
+                if (v != ignore) {
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        int found = Math.max(2, max + 1);
+        if (found > init.numClasses()) {
+            throw new InvalidInputException("the training labels have " + found + " classes (values 0.." + max
+                    + " besides the ignore value " + ignore + "), the initial model has " + init.numClasses()
+                    + "; a warm start needs the same classes");
+        }
+        if (ignore >= 0 && ignore < init.numClasses()) {
+            throw new InvalidInputException("ignore value " + ignore + " is one of the initial model's classes 0.."
+                    + (init.numClasses() - 1) + "; choose a value outside them");
+        }
+        LabelSpec spec = new LabelSpec(init.numClasses(), ignore, init.labels().classNames());
+        labels.forEach(spec::validate);
+        return spec;
+    }
+
+    /**
+     * The plan of a warm start: the model's topology, patch size and normalisation; batch size, epochs and
+     * iterations may be set anew.
+     */
+    static Plan warmStartPlan(Plan model, TrainingSettings s) {
+        if (s.configuration() != null && !s.configuration().equals(model.configuration)) {
+            throw new InvalidInputException("configuration " + s.configuration() + " differs from the initial model's "
+                    + model.configuration + "; a warm start keeps the model's network");
+        }
+        if (s.patchSize() != null && !Arrays.equals(s.patchSize(), model.patchSize)) {
+            throw new InvalidInputException("patch size " + Arrays.toString(s.patchSize())
+                    + " differs from the initial model's " + Arrays.toString(model.patchSize)
+                    + "; a warm start keeps the model's network and patch size");
+        }
+        return applySettings(model, s);
     }
 
     /** One line describing a plan for the user. */

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.model.TrainedModel;
 
 /**
  * How to train. Null numbers mean "as planned"; everything else has the defaults of
@@ -32,11 +33,15 @@ import org.maskseg.core.engine.TorchRuntime;
  * @param workFolder           where to write curves, checkpoints and the best model; null for none
  * @param checkpointEvery      write a checkpoint to the work folder every this many epochs (and at the end)
  * @param resumeFrom           checkpoint to continue from, or null
+ * @param initialModel         model to start from (warm start), or null for random initialisation: its plan
+ *                             (topology, patch size, normalisation) and weights are used, the optimiser starts
+ *                             fresh; cannot be combined with {@code resumeFrom}
  */
 public record TrainingSettings(String configuration, Integer epochs, Integer iterationsPerEpoch,
         Integer validationIterations, Integer batchSize, int[] patchSize, Integer epochLimit, Duration timeLimit,
         double validationFraction, long seed, String device, String precision, int threads, int loaderThreads,
-        TorchRuntime.Installation installation, Path workFolder, int checkpointEvery, Path resumeFrom) {
+        TorchRuntime.Installation installation, Path workFolder, int checkpointEvery, Path resumeFrom,
+        TrainedModel initialModel) {
 
     public TrainingSettings {
         patchSize = patchSize == null ? null : patchSize.clone();
@@ -75,6 +80,10 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         }
         if (checkpointEvery < 1) {
             throw new InvalidInputException("checkpoint interval must be at least 1 epoch, got " + checkpointEvery);
+        }
+        if (resumeFrom != null && initialModel != null) {
+            throw new InvalidInputException("a run either resumes from a checkpoint or starts from an initial model,"
+                    + " not both");
         }
     }
 
@@ -118,6 +127,7 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         b.workFolder = workFolder;
         b.checkpointEvery = checkpointEvery;
         b.resumeFrom = resumeFrom;
+        b.initialModel = initialModel;
         return b;
     }
 
@@ -141,6 +151,7 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         private Path workFolder;
         private int checkpointEvery = 50;
         private Path resumeFrom;
+        private TrainedModel initialModel;
 
         private Builder() {
         }
@@ -235,10 +246,15 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
             return this;
         }
 
+        public Builder initialModel(TrainedModel v) {
+            initialModel = v;
+            return this;
+        }
+
         public TrainingSettings build() {
             return new TrainingSettings(configuration, epochs, iterationsPerEpoch, validationIterations, batchSize,
                     patchSize, epochLimit, timeLimit, validationFraction, seed, device, precision, threads,
-                    loaderThreads, installation, workFolder, checkpointEvery, resumeFrom);
+                    loaderThreads, installation, workFolder, checkpointEvery, resumeFrom, initialModel);
         }
     }
 }

@@ -1,9 +1,14 @@
 package org.maskseg.core.train;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.maskseg.core.InvalidInputException;
 
 /**
  * Splits cases into training and validation by case name, reproducibly for a seed and independent of
@@ -23,6 +28,34 @@ public record ValidationSplit(List<String> training, List<String> validation) {
     /** True when validation cases are not trained on. */
     public boolean heldOut() {
         return Collections.disjoint(training, validation);
+    }
+
+    /**
+     * A split chosen by the user: the named cases are validated, all others trained on.
+     *
+     * @param names      distinct case names
+     * @param validation names of the validation cases, each one of {@code names}; at least one case must remain
+     *                   for training
+     */
+    public static ValidationSplit explicit(List<String> names, Collection<String> validation) {
+        Set<String> val = new TreeSet<>(validation);
+        for (String v : val) {
+            if (!names.contains(v)) {
+                throw new InvalidInputException("validation case '" + v + "' is not among the cases");
+            }
+        }
+        List<String> train = new ArrayList<>();
+        for (String n : names) {
+            if (!val.contains(n)) {
+                train.add(n);
+            }
+        }
+        if (val.isEmpty() || train.isEmpty()) {
+            throw new InvalidInputException("an explicit validation set needs at least one validation case and one "
+                    + "training case; got " + val.size() + " validation and " + train.size() + " training case(s)");
+        }
+        Collections.sort(train);
+        return new ValidationSplit(train, new ArrayList<>(val));
     }
 
     /**

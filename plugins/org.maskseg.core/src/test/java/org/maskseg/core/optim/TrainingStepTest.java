@@ -14,12 +14,14 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.Batch;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.plan.Plan;
 
 import ai.djl.Device;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -155,6 +157,25 @@ class TrainingStepTest {
             assertEquals(2 * vox, v.prediction().length);
             assertTrue(v.loss() < first, "loss fell from " + first + " to " + v.loss());
         }
+    }
+
+    @Test
+    void outOfMemorySaysWhatToLower() {
+        Batch batch = toyBatch(new Random(6), 2, 16);
+        EngineException oom = null;
+        try (NDManager m = TorchRuntime.newManager(Device.cpu())) {
+            m.zeros(new Shape(1L << 40)); // 4 TB: refused by the host allocator
+        } catch (EngineException e) {
+            oom = e;
+        }
+        assertTrue(oom != null, "the engine refuses a 4 TB allocation");
+        RuntimeException r = TrainingStep.explain(oom, batch, "training step", Device.cpu());
+        assertTrue(r instanceof InvalidInputException, r.toString());
+        assertTrue(r.getMessage().contains("out of memory on cpu()") && r.getMessage().contains("batch size 2")
+                && r.getMessage().contains("patch size [16, 16]") && r.getMessage().contains("lower"),
+                r.getMessage());
+        EngineException other = new EngineException("shape mismatch");
+        assertTrue(TrainingStep.explain(other, batch, "training step", Device.cpu()) == other);
     }
 
     /** Threads other than the one that started the engine begin with PyTorch's gradient recording on. */

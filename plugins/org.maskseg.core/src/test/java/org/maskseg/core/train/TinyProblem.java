@@ -44,6 +44,7 @@ final class TinyProblem {
         p.training.epochs = epochs;
         p.training.iterationsPerEpoch = iterations;
         p.training.validationIterations = 2;
+        p.training.initialLearningRate = 0.04; // a small, easy problem: learn it in a few steps
         return p;
     }
 

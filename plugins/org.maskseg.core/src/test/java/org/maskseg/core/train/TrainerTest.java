@@ -56,34 +56,37 @@ class TrainerTest {
         List<TrainingCase> cases = TinyProblem.cases(3, 1);
         Path work = dir.resolve("work");
         Losses losses = new Losses();
-        TrainingResult r = new Trainer(TinyProblem.plan(25, 12), TinyProblem.LABELS, cases,
+        TrainingResult r = new Trainer(TinyProblem.plan(30, 10), TinyProblem.LABELS, cases,
                 cpu().workFolder(work).checkpointEvery(100).build()).listener(losses).train();
+        System.out.printf(java.util.Locale.ROOT, "tiny problem: %.1f ms per training step, %.1f s in total%n",
+                r.msPerStep(), r.finalModel().metadata().trainingSeconds());
         assertEquals("completed", r.stopReason());
-        assertEquals(25, r.history().size());
-        assertEquals(25 * 12, losses.steps.size());
+        assertEquals(30, r.history().size());
+        assertEquals(30 * 10, losses.steps.size());
         assertEquals(1, r.split().validation().size());
         TrainingCase trained = cases.stream().filter(c -> c.name().equals(r.split().training().get(0))).findFirst()
                 .orElseThrow();
         try (NDManager m = TorchRuntime.newManager(Device.cpu())) {
             double dice = TinyProblem.dice(r.finalModel(), trained, m);
+            System.out.printf(java.util.Locale.ROOT, "tiny problem: Dice %.4f on a training image%n", dice);
             assertTrue(dice > 0.95, "Dice on a training image " + dice);
         }
-        EpochStats last = r.history().get(24);
+        EpochStats last = r.history().get(29);
         assertTrue(last.trainLoss() < r.history().get(0).trainLoss());
         assertTrue(last.pseudoDice()[0] > 0.8, last.toString());
         // the moving average follows 0.9 old + 0.1 new over the recorded means
         double ema = r.history().get(0).meanPseudoDice();
-        for (EpochStats s : r.history().subList(1, 25)) {
+        for (EpochStats s : r.history().subList(1, 30)) {
             ema = 0.9 * ema + 0.1 * s.meanPseudoDice();
         }
         assertEquals(ema, last.emaPseudoDice(), 1e-12);
-        assertEquals(25, r.finalModel().metadata().epochsDone());
+        assertEquals(30, r.finalModel().metadata().epochsDone());
         assertEquals("last", r.finalModel().metadata().selection());
         assertEquals("best", r.bestModel().metadata().selection());
 
         assertTrue(Files.isRegularFile(work.resolve(Trainer.BEST_MODEL)));
         assertTrue(Files.isRegularFile(work.resolve(Trainer.CHECKPOINT)));
-        assertEquals(26, Files.readAllLines(work.resolve(TrainingCurves.CSV)).size());
+        assertEquals(31, Files.readAllLines(work.resolve(TrainingCurves.CSV)).size());
         assertTrue(Files.size(work.resolve(TrainingCurves.PNG)) > 1000);
         TrainedModel best = TrainedModel.load(work.resolve(Trainer.BEST_MODEL));
         int bestEpoch = best.metadata().bestEpoch();
@@ -117,12 +120,21 @@ class TrainerTest {
         List<Double> joined = new ArrayList<>(first.steps);
         joined.addAll(second.steps);
         assertEquals(12, whole.steps.size());
-        assertEquals(whole.steps, joined, "the same loss sequence, bit for bit");
-        assertTrue(full.finalModel().sameWeightsAs(resumed.finalModel()));
+        assertEquals(12, joined.size());
+        // Same batches, weights and momentum give the same losses. With one libtorch thread they agree bit for
+        // bit; a multi-threaded CPU build may sum in another order, hence the tolerance far below the
+        // step-to-step changes a wrong batch or a lost momentum buffer would cause.
+        for (int i = 0; i < 12; i++) {
+            assertEquals(whole.steps.get(i), joined.get(i), 1e-4, "loss of step " + (i + 1));
+        }
+        for (var e : full.finalModel().weights().entrySet()) {
+            assertArrayEquals(e.getValue().data(), resumed.finalModel().weights().get(e.getKey()).data(), 1e-4f,
+                    e.getKey());
+        }
         assertEquals(4, resumed.history().size());
         for (int e = 0; e < 4; e++) {
-            assertArrayEquals(full.history().get(e).pseudoDice(), resumed.history().get(e).pseudoDice());
-            assertEquals(full.history().get(e).emaPseudoDice(), resumed.history().get(e).emaPseudoDice());
+            assertArrayEquals(full.history().get(e).pseudoDice(), resumed.history().get(e).pseudoDice(), 1e-3);
+            assertEquals(full.history().get(e).emaPseudoDice(), resumed.history().get(e).emaPseudoDice(), 1e-3);
         }
         assertEquals(full.finalModel().metadata().bestEpoch(), resumed.finalModel().metadata().bestEpoch());
     }

@@ -73,7 +73,7 @@ class BundleStructureTest {
         String path = category.getAttribute("path") + "/" + category.getAttribute("level-id");
         assertTrue(Files.isRegularFile(BUNDLE.resolve(category.getAttribute("icon"))));
         List<Element> nodes = elements(d, "node");
-        assertEquals(4, nodes.size());
+        assertEquals(5, nodes.size());
         for (Element n : nodes) {
             assertEquals(path, n.getAttribute("category-path"), n.getAttribute("factory-class"));
         }

@@ -1,0 +1,300 @@
+package org.maskseg.knime.trainer;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import org.knime.core.data.DataColumnSpecCreator;
+import org.knime.core.data.DataRow;
+import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.def.DefaultRow;
+import org.knime.core.data.def.DoubleCell;
+import org.knime.core.data.def.IntCell;
+import org.knime.core.node.BufferedDataContainer;
+import org.knime.core.node.BufferedDataTable;
+import org.knime.core.node.CanceledExecutionException;
+import org.knime.core.node.ExecutionContext;
+import org.knime.core.node.ExecutionMonitor;
+import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.NodeModel;
+import org.knime.core.node.NodeSettingsRO;
+import org.knime.core.node.NodeSettingsWO;
+import org.knime.core.node.port.PortObject;
+import org.knime.core.node.port.PortObjectSpec;
+import org.knime.core.node.port.PortType;
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.train.CancellationToken;
+import org.maskseg.core.train.CancelledException;
+import org.maskseg.core.train.EpochStats;
+import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.TrainingListener;
+import org.maskseg.core.train.TrainingResult;
+import org.maskseg.core.train.TrainingSettings;
+import org.maskseg.knime.port.MaskSegModelPortObject;
+import org.maskseg.knime.port.MaskSegModelPortObjectSpec;
+import org.maskseg.knime.util.CellReader;
+import org.maskseg.knime.util.Columns;
+
+/**
+ * Masked Trainer: plans and trains a segmentation network on the image/label pairs of a table with the engine's
+ * training job (masked loss: ignore-label voxels count nowhere). Outputs the model and one row per epoch.
+ * <p>
+ * Two optional inputs: a table of validation cases (same columns as the training table), validated instead of
+ * a held-out fraction of the training rows; and a model to start from (its plan, classes and weights).
+ */
+final class TrainerNodeModel extends NodeModel {
+
+    static final int VALIDATION_PORT = 1;
+
+    static final int MODEL_PORT = 2;
+
+    /** Appended to the row keys of validation cases to name them. */
+    static final String VALIDATION_SUFFIX = " (validation)";
+
+    private final TrainerSettings m_settings = new TrainerSettings();
+
+    TrainerNodeModel() {
+        // optional ports come after the training table, so that workflows connecting only it stay valid
+        super(new PortType[]{BufferedDataTable.TYPE, BufferedDataTable.TYPE_OPTIONAL,
+            MaskSegModelPortObject.TYPE_OPTIONAL},
+            new PortType[]{MaskSegModelPortObject.TYPE, BufferedDataTable.TYPE});
+    }
+
+    TrainerSettings settings() {
+        return m_settings;
+    }
+
+    static DataTableSpec statisticsSpec() {
+        return new DataTableSpec("Training statistics",
+            new DataColumnSpecCreator("Epoch", IntCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Learning rate", DoubleCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Training loss", DoubleCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Validation loss", DoubleCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Mean pseudo-Dice", DoubleCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Pseudo-Dice moving average", DoubleCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Iterations", IntCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Epoch seconds", DoubleCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Elapsed seconds", DoubleCell.TYPE).createSpec());
+    }
+
+    @Override
+    protected PortObjectSpec[] configure(final PortObjectSpec[] inSpecs) throws InvalidSettingsException {
+        DataTableSpec in = (DataTableSpec)inSpecs[0];
+        preset(in);
+        Columns.require(in, m_settings.imageColumn.getStringValue(), "Image column", Columns.IMAGE_OR_PATH);
+        Columns.require(in, m_settings.labelColumn.getStringValue(), "Label column", Columns.IMAGE_OR_PATH);
+        if (m_settings.imageColumn.getStringValue().equals(m_settings.labelColumn.getStringValue())) {
+            throw new InvalidSettingsException("Image and label column are both \""
+                + m_settings.imageColumn.getStringValue() + "\"; choose the label images in their own column");
+        }
+        if (inSpecs.length > VALIDATION_PORT && inSpecs[VALIDATION_PORT] != null) {
+            DataTableSpec val = (DataTableSpec)inSpecs[VALIDATION_PORT];
+            Columns.require(val, m_settings.imageColumn.getStringValue(), "Image column (validation table)",
+                Columns.IMAGE_OR_PATH);
+            Columns.require(val, m_settings.labelColumn.getStringValue(), "Label column (validation table)",
+                Columns.IMAGE_OR_PATH);
+        }
+        m_settings.check();
+        if (inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec model
+            && model.getConfiguration() != null) {
+            checkFitsInitialModel(model);
+        }
+        // The model's classes and plan are known only once the data has been read.
+        return new PortObjectSpec[]{null, statisticsSpec()};
+    }
+
+    /** A warm start keeps the initial model's network: a differing configuration or patch size is refused. */
+    private void checkFitsInitialModel(final MaskSegModelPortObjectSpec model) throws InvalidSettingsException {
+        TrainingSettings s = m_settings.trainingSettings();
+        if (s.configuration() != null && !s.configuration().equals(model.getConfiguration())) {
+            throw new InvalidSettingsException("Configuration " + s.configuration() + " differs from the initial "
+                + "model's " + model.getConfiguration() + "; set it to auto or " + model.getConfiguration());
+        }
+        if (s.patchSize() != null && model.getPatchSize().length > 0
+            && !Arrays.equals(s.patchSize(), model.getPatchSize())) {
+            throw new InvalidSettingsException("Patch size " + Arrays.toString(s.patchSize())
+                + " differs from the initial model's " + Arrays.toString(model.getPatchSize())
+                + "; leave it empty to train with the model's patch size");
+        }
+    }
+
+    private void preset(final DataTableSpec in) {
+        if (m_settings.imageColumn.getStringValue().isEmpty() && m_settings.labelColumn.getStringValue().isEmpty()) {
+            String labels = Columns.guess(in, Set.of(), Columns.LABEL_HINTS, Columns.IMAGE_OR_PATH);
+            String image = Columns.guess(in, labels == null ? Set.of() : Set.of(labels), List.of(),
+                Columns.IMAGE_OR_PATH);
+            if (labels != null && image != null) {
+                m_settings.imageColumn.setStringValue(image);
+                m_settings.labelColumn.setStringValue(labels);
+                setWarningMessage("Columns preset: images \"" + image + "\", labels \"" + labels + "\"");
+            }
+        }
+    }
+
+    @Override
+    protected PortObject[] execute(final PortObject[] inObjects, final ExecutionContext exec) throws Exception {
+        BufferedDataTable table = (BufferedDataTable)inObjects[0];
+        if (table.size() == 0) {
+            throw new InvalidInputException("The input table is empty; training needs at least one image with labels");
+        }
+        TrainingSettings settings = m_settings.trainingSettings();
+        if (inObjects.length > MODEL_PORT && inObjects[MODEL_PORT] instanceof MaskSegModelPortObject initial) {
+            exec.setMessage("Reading the initial model");
+            settings = settings.toBuilder().initialModel(TrainedModel.load(initial.getModelFile())).build();
+        }
+        CellReader reader = new CellReader(table.getDataTableSpec(), m_settings.labelColumn.getStringValue(),
+            m_settings.imageColumn.getStringValue(), null);
+
+        ExecutionMonitor reading = exec.createSubProgress(0.05);
+        List<ImageVolume> images = new ArrayList<>();
+        List<LabelVolume> labels = new ArrayList<>();
+        long row = 0;
+        for (DataRow r : table) {
+            exec.checkCanceled();
+            images.add(reader.image(r));
+            labels.add(reader.labels(r));
+            long done = ++row;
+            reading.setProgress(done / (double)table.size(), () -> "Read " + done + " of " + table.size() + " cases");
+        }
+        List<ImageVolume> valImages = new ArrayList<>();
+        List<LabelVolume> valLabels = new ArrayList<>();
+        if (inObjects.length > VALIDATION_PORT && inObjects[VALIDATION_PORT] instanceof BufferedDataTable val) {
+            if (val.size() == 0) {
+                throw new InvalidInputException("The validation table is empty; connect a table with at least one "
+                    + "image with labels, or disconnect it to hold out a fraction of the training rows");
+            }
+            CellReader valReader = new CellReader(val.getDataTableSpec(), m_settings.labelColumn.getStringValue(),
+                m_settings.imageColumn.getStringValue(), null);
+            for (DataRow r : val) {
+                exec.checkCanceled();
+                // row keys of the two tables may coincide; case names must not
+                valImages.add(valReader.image(r).withName(r.getKey().getString() + VALIDATION_SUFFIX));
+                valLabels.add(valReader.labels(r).withName(r.getKey().getString() + VALIDATION_SUFFIX));
+            }
+        }
+
+        ExecutionMonitor training = exec.createSubProgress(0.95);
+        BufferedDataContainer stats = exec.createDataContainer(statisticsSpec());
+        Progress listener = new Progress(training, stats, settings);
+        CancellationToken token = CancellationToken.of(() -> {
+            try {
+                exec.checkCanceled();
+                return false;
+            } catch (CanceledExecutionException e) {
+                return true;
+            }
+        });
+        TrainingResult result;
+        try {
+            result = TrainingJob.run(images, labels, valImages, valLabels, m_settings.ignore(), settings,
+                PlannerOptions.defaults(), listener, token);
+        } catch (CancelledException e) {
+            throw new CanceledExecutionException("Training cancelled; no model was produced");
+        }
+        stats.close();
+        if (!"completed".equals(result.stopReason())) {
+            setWarningMessage("Training stopped early (" + result.stopReason() + ") after "
+                + result.history().size() + " epochs");
+        }
+        TrainedModel model =
+            TrainerSettings.BEST_MODEL.equals(m_settings.modelSelection.getStringValue()) ? result.bestModel()
+                : result.finalModel();
+        exec.setMessage("Storing the model");
+        MaskSegModelPortObject port =
+            MaskSegModelPortObject.create(MaskSegModelPortObjectSpec.of(model), exec, model::save);
+        return new PortObject[]{port, stats.getTable()};
+    }
+
+    /** Node progress and the statistics table, from the training job's events. */
+    static final class Progress implements TrainingListener {
+
+        private final ExecutionMonitor m_exec;
+
+        private final BufferedDataContainer m_stats;
+
+        private final TrainingSettings m_settings;
+
+        private String m_epochLine = "";
+
+        Progress(final ExecutionMonitor exec, final BufferedDataContainer stats, final TrainingSettings settings) {
+            m_exec = exec;
+            m_stats = stats;
+            m_settings = settings;
+        }
+
+        @Override
+        public void phase(final String description) {
+            m_exec.setMessage(description);
+        }
+
+        @Override
+        public void iterationFinished(final int epoch, final int iteration, final int iterations, final double loss) {
+            // progress within an epoch is shown as part of the epoch; the message keeps the last epoch's summary
+            m_exec.setMessage(() -> "Epoch " + epoch + ", step " + iteration + "/" + iterations
+                + String.format(", loss %.4f", loss) + m_epochLine);
+        }
+
+        @Override
+        public void epochFinished(final EpochStats s) {
+            m_stats.addRowToTable(new DefaultRow("Epoch " + s.epoch(), new IntCell(s.epoch()),
+                new DoubleCell(s.learningRate()), new DoubleCell(s.trainLoss()), new DoubleCell(s.validationLoss()),
+                new DoubleCell(s.meanPseudoDice()), new DoubleCell(s.emaPseudoDice()), new IntCell(s.iterations()),
+                new DoubleCell(s.epochSeconds()), new DoubleCell(s.elapsedSeconds())));
+            double fraction = s.epoch() / (double)s.epochs();
+            if (m_settings.timeLimit() != null) {
+                fraction = Math.max(fraction, s.elapsedSeconds() / m_settings.timeLimit().toSeconds());
+            }
+            m_epochLine = String.format(" | last epoch %d/%d: pseudo-Dice %.3f", s.epoch(), s.epochs(),
+                s.meanPseudoDice()) + (Double.isFinite(s.etaSeconds()) ? ", about " + eta(s.etaSeconds()) + " left"
+                    : "");
+            m_exec.setProgress(Math.min(1, fraction), "Epoch " + s.epoch() + "/" + s.epochs() + m_epochLine);
+        }
+
+        @Override
+        public void message(final String text) {
+            m_exec.setMessage(text);
+        }
+
+        static String eta(final double seconds) {
+            long s = Math.round(seconds);
+            return s >= 3600 ? String.format("%d h %02d min", s / 3600, (s % 3600) / 60)
+                : s >= 60 ? String.format("%d min %02d s", s / 60, s % 60) : s + " s";
+        }
+    }
+
+    @Override
+    protected void saveSettingsTo(final NodeSettingsWO settings) {
+        m_settings.saveTo(settings);
+    }
+
+    @Override
+    protected void validateSettings(final NodeSettingsRO settings) throws InvalidSettingsException {
+        m_settings.validate(settings);
+    }
+
+    @Override
+    protected void loadValidatedSettingsFrom(final NodeSettingsRO settings) throws InvalidSettingsException {
+        m_settings.loadFrom(settings);
+    }
+
+    @Override
+    protected void reset() {
+        // nothing cached
+    }
+
+    @Override
+    protected void loadInternals(final File nodeInternDir, final ExecutionMonitor exec) {
+        // the model lives in the port's file store
+    }
+
+    @Override
+    protected void saveInternals(final File nodeInternDir, final ExecutionMonitor exec) {
+        // the model lives in the port's file store
+    }
+}

@@ -1,0 +1,155 @@
+package org.maskseg.knime.trainer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.defaultnodesettings.SettingsModel;
+import org.knime.core.node.defaultnodesettings.SettingsModelBoolean;
+import org.knime.core.node.defaultnodesettings.SettingsModelDoubleBounded;
+import org.knime.core.node.defaultnodesettings.SettingsModelInteger;
+import org.knime.core.node.defaultnodesettings.SettingsModelIntegerBounded;
+import org.knime.core.node.defaultnodesettings.SettingsModelString;
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.train.TrainingSettings;
+import org.maskseg.knime.util.SettingsGroup;
+
+/** Settings of the Masked Trainer; the keys are those of the node's settings.xml. 0 means "as planned". */
+final class TrainerSettings extends SettingsGroup {
+
+    static final String AUTO = "auto";
+
+    static final List<String> CONFIGURATIONS = List.of(AUTO, "2d", "3d");
+
+    static final List<String> PRECISIONS = List.of("fp32", "bf16");
+
+    static final String FINAL_MODEL = "final";
+
+    static final String BEST_MODEL = "best";
+
+    final SettingsModelString imageColumn = new SettingsModelString("image_column", "");
+
+    final SettingsModelString labelColumn = new SettingsModelString("label_column", "");
+
+    final SettingsModelBoolean defaultIgnore = new SettingsModelBoolean("ignore_value_default", true);
+
+    final SettingsModelInteger ignoreValue = new SettingsModelInteger("ignore_value", -1);
+
+    final SettingsModelString configuration = new SettingsModelString("configuration", AUTO);
+
+    final SettingsModelIntegerBounded epochs = new SettingsModelIntegerBounded("epochs", 0, 0, Integer.MAX_VALUE);
+
+    final SettingsModelIntegerBounded iterations =
+        new SettingsModelIntegerBounded("iterations_per_epoch", 0, 0, Integer.MAX_VALUE);
+
+    final SettingsModelIntegerBounded validationIterations =
+        new SettingsModelIntegerBounded("validation_iterations", 0, 0, Integer.MAX_VALUE);
+
+    final SettingsModelIntegerBounded batchSize = new SettingsModelIntegerBounded("batch_size", 0, 0, 4096);
+
+    final SettingsModelString patchSize = new SettingsModelString("patch_size", "");
+
+    final SettingsModelIntegerBounded timeLimit =
+        new SettingsModelIntegerBounded("time_limit_minutes", 0, 0, Integer.MAX_VALUE);
+
+    final SettingsModelDoubleBounded validationFraction =
+        new SettingsModelDoubleBounded("validation_fraction", 0.2, 0, 0.9);
+
+    final SettingsModelString device = new SettingsModelString("device", AUTO);
+
+    final SettingsModelString precision = new SettingsModelString("precision", "fp32");
+
+    final SettingsModelInteger seed = new SettingsModelInteger("seed", 0);
+
+    final SettingsModelIntegerBounded threads = new SettingsModelIntegerBounded("threads", 0, 0, 1024);
+
+    final SettingsModelString modelSelection = new SettingsModelString("model_selection", FINAL_MODEL);
+
+    @Override
+    public List<SettingsModel> models() {
+        return List.of(imageColumn, labelColumn, defaultIgnore, ignoreValue, configuration, epochs, iterations,
+            validationIterations, batchSize, patchSize, timeLimit, validationFraction, device, precision, seed,
+            threads, modelSelection);
+    }
+
+    @Override
+    protected TrainerSettings newInstance() {
+        return new TrainerSettings();
+    }
+
+    @Override
+    protected void check() throws InvalidSettingsException {
+        trainingSettings();
+        if (!List.of(FINAL_MODEL, BEST_MODEL).contains(modelSelection.getStringValue())) {
+            throw new InvalidSettingsException("Model selection \"" + modelSelection.getStringValue()
+                + "\" is unknown; expected \"" + FINAL_MODEL + "\" or \"" + BEST_MODEL + "\"");
+        }
+    }
+
+    Integer ignore() {
+        return defaultIgnore.getBooleanValue() ? null : ignoreValue.getIntValue();
+    }
+
+    private static Integer planned(final int v) {
+        return v == 0 ? null : v;
+    }
+
+    /** The engine's training settings; refused values name the setting. */
+    TrainingSettings trainingSettings() throws InvalidSettingsException {
+        String conf = configuration.getStringValue();
+        if (!CONFIGURATIONS.contains(conf)) {
+            throw new InvalidSettingsException("Configuration \"" + conf + "\" is unknown; expected " + CONFIGURATIONS);
+        }
+        if (!PRECISIONS.contains(precision.getStringValue())) {
+            throw new InvalidSettingsException(
+                "Precision \"" + precision.getStringValue() + "\" is unknown; expected " + PRECISIONS);
+        }
+        try {
+            TrainingSettings.Builder b = TrainingSettings.builder()
+                .configuration(AUTO.equals(conf) ? null : conf)
+                .epochs(planned(epochs.getIntValue()))
+                .iterationsPerEpoch(planned(iterations.getIntValue()))
+                .validationIterations(planned(validationIterations.getIntValue()))
+                .batchSize(planned(batchSize.getIntValue()))
+                .timeLimit(timeLimit.getIntValue() == 0 ? null : Duration.ofMinutes(timeLimit.getIntValue()))
+                .validationFraction(validationFraction.getDoubleValue())
+                .seed(seed.getIntValue())
+                .device(device.getStringValue())
+                .precision(precision.getStringValue())
+                .threads(threads.getIntValue());
+            int[] patch = parsePatchSize(patchSize.getStringValue());
+            if (patch != null) {
+                b.patchSize(patch);
+            }
+            return b.build();
+        } catch (InvalidInputException e) {
+            throw refused(e);
+        }
+    }
+
+    /** "128, 128" (x first); empty for the planned size. */
+    static int[] parsePatchSize(final String text) throws InvalidSettingsException {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        List<Integer> values = new ArrayList<>();
+        for (String part : text.trim().split("[,x×;\\s]+")) {
+            try {
+                int v = Integer.parseInt(part);
+                if (v < 1) {
+                    throw new NumberFormatException();
+                }
+                values.add(v);
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingsException("\"Patch size\": \"" + part
+                    + "\" is not a positive whole number; give 2 or 3 sizes, x first, e.g. 128, 128");
+            }
+        }
+        if (values.size() != 2 && values.size() != 3) {
+            throw new InvalidSettingsException(
+                "\"Patch size\" needs 2 (2D) or 3 (3D) sizes, x first, e.g. 128, 128; got \"" + text + "\"");
+        }
+        return values.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

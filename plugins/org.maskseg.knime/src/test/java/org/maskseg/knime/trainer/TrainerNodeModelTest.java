@@ -1,0 +1,205 @@
+package org.maskseg.knime.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.knime.core.data.DataRow;
+import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.def.DefaultRow;
+import org.knime.core.data.def.DoubleCell;
+import org.knime.core.data.def.IntCell;
+import org.knime.core.data.def.StringCell;
+import org.knime.core.node.BufferedDataTable;
+import org.knime.core.node.CanceledExecutionException;
+import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.NodeSettings;
+import org.knime.core.node.port.PortObject;
+import org.knime.core.node.port.PortObjectSpec;
+import org.knime.knip.base.data.img.ImgPlusCell;
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.knime.NodeTestData;
+import org.maskseg.knime.port.MaskSegModelPortObject;
+import org.maskseg.knime.port.MaskSegModelPortObjectSpec;
+import org.maskseg.knime.testing.NodeHarness;
+import org.maskseg.knime.testing.PortObjects;
+import org.maskseg.knime.testing.Tables;
+
+class TrainerNodeModelTest {
+
+    @TempDir
+    Path dir;
+
+    /** Two epochs of two steps on 64 x 64 patches: seconds on a CPU. */
+    private NodeHarness<TrainerNodeModel> harness() throws InvalidSettingsException {
+        NodeHarness<TrainerNodeModel> h = NodeHarness.of(new TrainerNodeFactory(), dir);
+        NodeSettings s = h.saveSettings();
+        s.addString("image_column", "image");
+        s.addString("label_column", "labels");
+        s.addString("configuration", "2d");
+        s.addInt("epochs", 2);
+        s.addInt("iterations_per_epoch", 2);
+        s.addInt("validation_iterations", 1);
+        s.addInt("batch_size", 2);
+        s.addString("patch_size", "64, 64");
+        s.addDouble("validation_fraction", 0.25);
+        s.addString("device", "cpu");
+        s.addInt("threads", 2);
+        h.loadSettings(s);
+        return h;
+    }
+
+    private static BufferedDataTable nuclei(final int n) throws Exception {
+        return nuclei(0, n);
+    }
+
+    /** Sample cases first..end-1, with row keys "case 0", "case 1", ... */
+    private static BufferedDataTable nuclei(final int first, final int end) throws Exception {
+        List<Path> images = NodeTestData.nucleiImages(end);
+        List<Path> labels = NodeTestData.nucleiLabels(end);
+        List<DataRow> rows = new ArrayList<>();
+        for (int i = first; i < end; i++) {
+            rows.add(new DefaultRow("case " + (i - first), NodeTestData.pathCell(images.get(i)),
+                NodeTestData.pathCell(labels.get(i))));
+        }
+        return Tables.table(Tables.spec("image", StringCell.TYPE, "labels", StringCell.TYPE), rows);
+    }
+
+    @Test
+    void trainsAModelAndReportsEveryEpoch() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        PortObjectSpec[] specs = h.configure(nuclei(4).getDataTableSpec(), null, null);
+        assertNull(specs[0], "the model's classes are known only after reading the data");
+        PortObject[] out = h.execute(nuclei(4), null, null);
+        MaskSegModelPortObject model = (MaskSegModelPortObject)out[0];
+        MaskSegModelPortObjectSpec spec = model.getSpec();
+        assertEquals(2, spec.getNumClasses());
+        assertEquals(2, spec.getIgnoreValue(), "default ignore value: highest class + 1");
+        assertEquals("2d", spec.getConfiguration());
+        TrainedModel loaded = TrainedModel.load(model.getModelFile());
+        assertEquals(2, loaded.metadata().epochsDone());
+
+        BufferedDataTable stats = (BufferedDataTable)out[1];
+        assertEquals(2, stats.size());
+        int epoch = 1;
+        for (DataRow r : stats) {
+            assertEquals(epoch++, ((IntCell)r.getCell(0)).getIntValue());
+            double loss = ((DoubleCell)r.getCell(2)).getDoubleValue();
+            assertTrue(Double.isFinite(loss), "training loss " + loss);
+            assertEquals(2, ((IntCell)r.getCell(6)).getIntValue(), "steps per epoch");
+        }
+        assertTrue(h.messageHistory().stream().anyMatch(m -> m.startsWith("Epoch 2/2")), h.messageHistory().toString());
+        assertTrue(h.messageHistory().stream().anyMatch(m -> m.startsWith("Epoch 1/2") && m.contains(" left")),
+            "estimated time left after the first epoch: " + h.messageHistory());
+        List<Double> progress = h.progressHistory();
+        assertEquals(1.0, progress.get(progress.size() - 1), 1e-9);
+
+        MaskSegModelPortObject reloaded = PortObjects.roundTrip(model, new MaskSegModelPortObject.Serializer(),
+            new MaskSegModelPortObjectSpec.Serializer(), dir.resolve("saved"));
+        assertTrue(TrainedModel.load(reloaded.getModelFile()).sameWeightsAs(loaded));
+    }
+
+    @Test
+    void validatesOnTheValidationTableAndStartsFromTheInitialModel() throws Exception {
+        NodeHarness<TrainerNodeModel> first = harness();
+        MaskSegModelPortObject initial = (MaskSegModelPortObject)first.execute(nuclei(3), null, null)[0];
+        TrainedModel initialModel = TrainedModel.load(initial.getModelFile());
+
+        NodeHarness<TrainerNodeModel> h = harness();
+        BufferedDataTable train = nuclei(3);
+        BufferedDataTable validation = nuclei(3, 5); // row keys "case 0", "case 1" as in the training table
+        PortObjectSpec[] specs = h.configure(train.getDataTableSpec(), validation.getDataTableSpec(), initial.getSpec());
+        assertNull(specs[0]);
+        PortObject[] out = h.execute(train, validation, initial);
+        TrainedModel trained = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
+        assertEquals(3, trained.metadata().trainingCases(), "every training row is trained on");
+        assertEquals(2, trained.metadata().validationCases());
+        assertArrayEquals(initialModel.plan().patchSize, trained.plan().patchSize);
+        assertEquals(initialModel.weights().keySet(), trained.weights().keySet());
+        assertTrue(h.messageHistory().contains("starting from the weights of the initial model"),
+            h.messageHistory().toString());
+        assertEquals(2, ((BufferedDataTable)out[1]).size());
+
+        NodeSettings otherPatch = h.saveSettings();
+        otherPatch.addString("patch_size", "32, 32");
+        h.loadSettings(otherPatch);
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+            () -> h.configure(train.getDataTableSpec(), null, initial.getSpec()));
+        assertTrue(e.getMessage().startsWith("Patch size [32, 32] differs from the initial model's [64, 64]"),
+            e.getMessage());
+
+        NodeSettings noLabels = h.saveSettings();
+        noLabels.addString("patch_size", "");
+        h.loadSettings(noLabels);
+        DataTableSpec imagesOnly = Tables.spec("image", StringCell.TYPE);
+        assertThrows(InvalidSettingsException.class, () -> h.configure(train.getDataTableSpec(), imagesOnly, null));
+    }
+
+    @Test
+    void remainingTimeIsReadable() {
+        assertEquals("59 s", TrainerNodeModel.Progress.eta(59.4));
+        assertEquals("1 min 01 s", TrainerNodeModel.Progress.eta(61));
+        assertEquals("1 h 02 min", TrainerNodeModel.Progress.eta(3725));
+    }
+
+    @Test
+    void cancellationProducesNoModel() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        h.cancelAfterChecks(12);
+        assertThrows(CanceledExecutionException.class, () -> h.execute(nuclei(4), null, null));
+    }
+
+    @Test
+    void mismatchedLabelSizeNamesTheRow() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        List<Path> images = NodeTestData.nucleiImages(2);
+        LabelVolume small = LabelVolume.create("small", new long[]{10, 10}, new double[]{1, 1});
+        small.data()[0] = 1;
+        BufferedDataTable in = Tables.table(Tables.spec("image", StringCell.TYPE, "labels", ImgPlusCell.TYPE),
+            new DefaultRow("good row", NodeTestData.pathCell(images.get(0)),
+                NodeTestData.labelCell(NodeTestData.nucleiLabels(1).get(0))),
+            new DefaultRow("odd row", NodeTestData.pathCell(images.get(1)), NodeTestData.labelCell(small)));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> h.execute(in, null, null));
+        assertTrue(e.getMessage().contains("odd row"), e.getMessage());
+    }
+
+    @Test
+    void settingsAreCheckedAndCoveredByTheDialog() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings bad = h.saveSettings();
+        bad.addString("patch_size", "64, big");
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> h.validateSettings(bad));
+        assertTrue(e.getMessage().contains("big"), e.getMessage());
+        NodeSettings conf = h.saveSettings();
+        conf.addString("configuration", "4d");
+        e = assertThrows(InvalidSettingsException.class, () -> h.validateSettings(conf));
+        assertTrue(e.getMessage().contains("4d"), e.getMessage());
+        NodeSettings same = h.saveSettings();
+        same.addString("label_column", "image");
+        h.loadSettings(same);
+        e = assertThrows(InvalidSettingsException.class, () -> h.configure(nuclei(1).getDataTableSpec(), null, null));
+        assertTrue(e.getMessage().contains("both"), e.getMessage());
+
+        NodeSettings fromDialog = h.dialogRoundTrip(h.saveSettings(), nuclei(1).getDataTableSpec());
+        assertEquals(h.saveSettings().keySet(), fromDialog.keySet());
+    }
+
+    @Test
+    void columnsArePresetFromTheTable() throws Exception {
+        NodeHarness<TrainerNodeModel> fresh = NodeHarness.of(new TrainerNodeFactory(), dir);
+        DataTableSpec spec = Tables.spec("name", DoubleCell.TYPE, "raw", ImgPlusCell.TYPE, "mask", ImgPlusCell.TYPE);
+        fresh.configure(spec, null, null);
+        assertEquals("raw", fresh.model().settings().imageColumn.getStringValue());
+        assertEquals("mask", fresh.model().settings().labelColumn.getStringValue());
+    }
+}
