@@ -71,12 +71,12 @@ if [[ "$mode" == gpu ]]; then
     predict_3d_java=(--image 256,256,256 --patch 128,128,128 --stages 6 --repeats 3)
     predict_3d_py=(--image 256 256 256 --patch 128 128 128 --stages 6 --repeats 3)
 else
-    train_2d=(--dims 2 --size 128 --batch 2 --stages 5 --warmup 2 --steps 6)
+    train_2d=(--dims 2 --size 128 --batch 2 --stages 5 --warmup 3 --steps 10)
     train_3d=(--dims 3 --size 64 --batch 1 --stages 5 --warmup 1 --steps 3)
-    predict_2d_java=(--image 256,256 --patch 128,128 --stages 5 --repeats 2)
-    predict_2d_py=(--image 256 256 --patch 128 128 --stages 5 --repeats 2)
-    predict_3d_java=(--image 96,96,96 --patch 64,64,64 --stages 5 --repeats 1)
-    predict_3d_py=(--image 96 96 96 --patch 64 64 64 --stages 5 --repeats 1)
+    predict_2d_java=(--image 256,256 --patch 128,128 --stages 5 --repeats 5)
+    predict_2d_py=(--image 256 256 --patch 128 128 --stages 5 --repeats 5)
+    predict_3d_java=(--image 96,96,96 --patch 64,64,64 --stages 5 --repeats 2)
+    predict_3d_py=(--image 96 96 96 --patch 64 64 64 --stages 5 --repeats 2)
 fi
 cases="${CASES:-train_2d train_3d predict_2d predict_3d}"
 
