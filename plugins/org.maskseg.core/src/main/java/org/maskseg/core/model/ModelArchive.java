@@ -48,6 +48,23 @@ final class ModelArchive {
     private ModelArchive() {
     }
 
+    /**
+     * The manifest of an archive as indented JSON, without reading the weights: what a viewer shows. The
+     * manifest is the first entry, so only the start of the file is read.
+     */
+    static String manifestText(Path file) throws IOException {
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (MANIFEST.equals(e.getName())) {
+                    return JSON.writeValueAsString(JSON.readTree(zip.readAllBytes()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidInputException("model file '" + file + "' cannot be read: " + e.getMessage(), e);
+        }
+        throw new InvalidInputException("'" + file + "' is not a MaskSeg model file (no " + MANIFEST + ")");
+    }
+
     /** Manifest plus raw data entries, as read from or about to be written to an archive. */
     record Contents(ObjectNode manifest, Map<String, byte[]> entries) {
     }

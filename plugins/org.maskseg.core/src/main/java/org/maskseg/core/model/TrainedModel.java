@@ -219,6 +219,14 @@ public final class TrainedModel {
         ModelArchive.write(out, manifest("model"), entries());
     }
 
+    /**
+     * The description stored in a model file (plan, classes and ignore value, training metadata, checksums)
+     * as indented JSON, read without loading the weights.
+     */
+    public static String describeFile(Path file) throws IOException {
+        return ModelArchive.manifestText(file);
+    }
+
     /** Reads and verifies a model file (a checkpoint is accepted too: its model part is returned). */
     public static TrainedModel load(Path file) {
         String source = String.valueOf(file.getFileName());

@@ -67,6 +67,9 @@ class TrainedModelTest {
             model.save(file);
             TrainedModel back = TrainedModel.load(file);
             assertTrue(back.sameWeightsAs(model));
+            String described = TrainedModel.describeFile(file);
+            assertTrue(described.contains("\"ignoreValue\" : 255") && described.contains("\"edge\""), described);
+            assertTrue(described.contains("\"patchSize\""), described);
             assertEquals(List.of("conv.weight", "conv.bias"), List.copyOf(back.weights().keySet()));
             assertArrayEquals(new long[] {3, 2, 3, 3}, back.weights().get("conv.weight").shape());
             assertEquals(255, back.labels().ignoreValue());

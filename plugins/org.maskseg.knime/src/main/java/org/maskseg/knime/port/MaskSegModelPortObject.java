@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
 
+import java.awt.Font;
+
 import javax.swing.JComponent;
+import javax.swing.JScrollPane;
+import javax.swing.JTextArea;
 
 import org.knime.core.data.filestore.FileStore;
 import org.knime.core.data.filestore.FileStorePortObject;
@@ -22,6 +26,7 @@ import org.knime.core.node.port.PortObjectZipInputStream;
 import org.knime.core.node.port.PortObjectZipOutputStream;
 import org.knime.core.node.port.PortType;
 import org.knime.core.node.port.PortTypeRegistry;
+import org.maskseg.core.model.TrainedModel;
 
 /**
  * A trained MaskSeg model passed between nodes. The model is the engine's model file (the same zip the command line
@@ -94,7 +99,22 @@ public final class MaskSegModelPortObject extends FileStorePortObject {
 
     @Override
     public JComponent[] getViews() {
-        return new JComponent[0];
+        JTextArea text = new JTextArea(describeModel());
+        text.setEditable(false);
+        text.setFont(new Font(Font.MONOSPACED, Font.PLAIN, 12));
+        text.setCaretPosition(0);
+        JScrollPane view = new JScrollPane(text);
+        view.setName("Plan and training");
+        return new JComponent[]{view};
+    }
+
+    /** The model file's own description: plan, classes, ignore value and training metadata. */
+    String describeModel() {
+        try {
+            return TrainedModel.describeFile(getModelFile());
+        } catch (IOException | RuntimeException e) {
+            return "The model file cannot be read: " + e.getMessage();
+        }
     }
 
     @Override

@@ -74,6 +74,9 @@ class MaskSegModelPortObjectTest {
         assertNotEquals(po.getModelFile(), loaded.getModelFile());
         assertArrayEquals(model, Files.readAllBytes(loaded.getModelFile()));
         assertTrue(loaded.getSummary().contains("membrane"), loaded.getSummary());
+        // the view says plainly that these bytes are no model, instead of failing
+        assertEquals(1, loaded.getViews().length);
+        assertTrue(loaded.describeModel().startsWith("The model file cannot be read"), loaded.describeModel());
     }
 
     @Test
