@@ -2,8 +2,10 @@ package org.maskseg.core.train;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -82,6 +84,17 @@ public final class TrainingCurves {
             moveIntoPlace(pngTmp, folder.resolve(PNG));
         } finally {
             Files.deleteIfExists(pngTmp);
+        }
+    }
+
+    /** The chart as PNG bytes, e.g. for a viewer that holds no charting library of its own. */
+    public static byte[] png(List<String> classNames, List<EpochStats> history, int width, int height) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ChartUtils.writeChartAsPNG(out, chart(classNames, history), width, height);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

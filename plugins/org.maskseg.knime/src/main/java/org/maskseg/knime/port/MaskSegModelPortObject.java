@@ -12,7 +12,9 @@ import java.util.zip.ZipEntry;
 
 import java.awt.Font;
 
+import javax.swing.ImageIcon;
 import javax.swing.JComponent;
+import javax.swing.JLabel;
 import javax.swing.JScrollPane;
 import javax.swing.JTextArea;
 
@@ -47,7 +49,13 @@ public final class MaskSegModelPortObject extends FileStorePortObject {
 
     private static final String FORMAT = "1";
 
+    /** Optional entry of the serialized port object: the training curve as PNG. */
+    private static final String CURVE_ENTRY = "training-curve.png";
+
     private final MaskSegModelPortObjectSpec m_spec;
+
+    /** The training curve (PNG) when the model was trained in this workflow, else null. */
+    private byte[] m_curvePng;
 
     private MaskSegModelPortObject(final MaskSegModelPortObjectSpec spec, final FileStore store) {
         super(List.of(store));
@@ -57,6 +65,17 @@ public final class MaskSegModelPortObject extends FileStorePortObject {
     /** For deserialization: KNIME attaches the file store afterwards. */
     private MaskSegModelPortObject(final MaskSegModelPortObjectSpec spec) {
         m_spec = spec;
+    }
+
+    /** The same port object showing a training curve (PNG bytes) in its view. */
+    public MaskSegModelPortObject withTrainingCurve(final byte[] png) {
+        m_curvePng = png == null ? null : png.clone();
+        return this;
+    }
+
+    /** The training curve as PNG, or null when the model was read from a file. */
+    public byte[] getTrainingCurve() {
+        return m_curvePng == null ? null : m_curvePng.clone();
     }
 
     /** Writes a model file into a new file store. The writer receives the path to write the zip to. */
@@ -105,11 +124,16 @@ public final class MaskSegModelPortObject extends FileStorePortObject {
         text.setCaretPosition(0);
         JScrollPane view = new JScrollPane(text);
         view.setName("Plan and training");
-        return new JComponent[]{view};
+        if (m_curvePng == null) {
+            return new JComponent[]{view};
+        }
+        JScrollPane curve = new JScrollPane(new JLabel(new ImageIcon(m_curvePng)));
+        curve.setName("Training curve");
+        return new JComponent[]{curve, view};
     }
 
     /** The model file's own description: plan, classes, ignore value and training metadata. */
-    String describeModel() {
+    public String describeModel() {
         try {
             return TrainedModel.describeFile(getModelFile());
         } catch (IOException | RuntimeException e) {
@@ -134,6 +158,11 @@ public final class MaskSegModelPortObject extends FileStorePortObject {
             out.putNextEntry(new ZipEntry(META_ENTRY));
             out.write(("format=" + FORMAT + "\n").getBytes(StandardCharsets.ISO_8859_1));
             out.closeEntry();
+            if (portObject.m_curvePng != null) {
+                out.putNextEntry(new ZipEntry(CURVE_ENTRY));
+                out.write(portObject.m_curvePng);
+                out.closeEntry();
+            }
         }
 
         @Override
@@ -162,7 +191,12 @@ public final class MaskSegModelPortObject extends FileStorePortObject {
             if (!(spec instanceof MaskSegModelPortObjectSpec s)) {
                 throw new IOException("Expected a MaskSeg model spec, got " + spec);
             }
-            return new MaskSegModelPortObject(s);
+            MaskSegModelPortObject po = new MaskSegModelPortObject(s);
+            ZipEntry next = in.getNextEntry();
+            if (next != null && CURVE_ENTRY.equals(next.getName())) {
+                po.m_curvePng = in.readAllBytes();
+            }
+            return po;
         }
     }
 }

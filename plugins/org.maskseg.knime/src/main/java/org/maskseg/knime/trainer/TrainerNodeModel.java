@@ -34,6 +34,7 @@ import org.maskseg.core.train.CancelledException;
 import org.maskseg.core.train.EpochStats;
 import org.maskseg.core.train.TrainingJob;
 import org.maskseg.core.train.TrainingListener;
+import org.maskseg.core.train.TrainingCurves;
 import org.maskseg.core.train.TrainingResult;
 import org.maskseg.core.train.TrainingSettings;
 import org.maskseg.knime.port.MaskSegModelPortObject;
@@ -207,7 +208,8 @@ final class TrainerNodeModel extends NodeModel {
                 : result.finalModel();
         exec.setMessage("Storing the model");
         MaskSegModelPortObject port =
-            MaskSegModelPortObject.create(MaskSegModelPortObjectSpec.of(model), exec, model::save);
+            MaskSegModelPortObject.create(MaskSegModelPortObjectSpec.of(model), exec, model::save)
+                .withTrainingCurve(TrainingCurves.png(model.labels().classNames(), result.history(), 900, 700));
         return new PortObject[]{port, stats.getTable()};
     }
 

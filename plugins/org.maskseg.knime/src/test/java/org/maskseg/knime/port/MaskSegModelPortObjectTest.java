@@ -80,6 +80,19 @@ class MaskSegModelPortObjectTest {
     }
 
     @Test
+    void trainingCurveSurvivesSaveAndLoadAndIsShown() throws Exception {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
+        ExecutionContext exec = ExecutionContexts.create(dir.resolve("c"));
+        MaskSegModelPortObject po = MaskSegModelPortObject.create(spec(), exec, p -> Files.write(p, new byte[] {1}))
+            .withTrainingCurve(png);
+        MaskSegModelPortObject loaded = PortObjects.roundTrip(po, new MaskSegModelPortObject.Serializer(),
+            new MaskSegModelPortObjectSpec.Serializer(), dir.resolve("d"));
+        assertArrayEquals(png, loaded.getTrainingCurve());
+        assertEquals("Training curve", loaded.getViews()[0].getName());
+        assertEquals(2, loaded.getViews().length);
+    }
+
+    @Test
     void writerThatWritesNothingIsAnError() {
         ExecutionContext exec = ExecutionContexts.create(dir);
         IOException e = assertThrows(IOException.class, () -> MaskSegModelPortObject.create(spec(), exec, p -> {

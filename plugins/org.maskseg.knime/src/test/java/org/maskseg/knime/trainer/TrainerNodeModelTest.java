@@ -107,6 +107,11 @@ class TrainerNodeModelTest {
         MaskSegModelPortObject reloaded = PortObjects.roundTrip(model, new MaskSegModelPortObject.Serializer(),
             new MaskSegModelPortObjectSpec.Serializer(), dir.resolve("saved"));
         assertTrue(TrainedModel.load(reloaded.getModelFile()).sameWeightsAs(loaded));
+        // the view shows the training curve (a real PNG of the run) and the model's plan
+        byte[] png = reloaded.getTrainingCurve();
+        assertTrue(png != null && png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
+        assertEquals(2, reloaded.getViews().length);
+        assertTrue(reloaded.describeModel().contains("\"patchSize\""), reloaded.describeModel());
     }
 
     @Test
