@@ -3,17 +3,17 @@ package org.maskseg.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.maskseg.cli.CommandLineRun.nuclei;
+import static org.maskseg.cli.CommandLineRun.run;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
+import org.maskseg.cli.CommandLineRun.Result;
 import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
@@ -22,36 +22,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 class PlanCommandTest {
-
-    record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = MaskSegCommand.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static Path nuclei() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isDirectory(p.resolve("sample-data/nuclei"))) {
-            p = p.getParent();
-        }
-        if (p == null) {
-            throw new IllegalStateException("sample-data/nuclei not found");
-        }
-        return p.resolve("sample-data/nuclei");
-    }
 
     private static String[] args(String... extra) {
         String[] base = {"plan", "--images", nuclei().resolve("images").toString(), "--labels",

@@ -3,11 +3,10 @@ package org.maskseg.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.maskseg.cli.CommandLineRun.nuclei;
+import static org.maskseg.cli.CommandLineRun.run;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.maskseg.cli.CommandLineRun.Result;
 import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
@@ -36,42 +36,12 @@ import ai.djl.ndarray.NDManager;
 
 class PredictEvaluateCommandTest {
 
-    record Result(int exitCode, String out, String err) {
-    }
-
     @TempDir
     static Path tmp;
 
     static Path images;
     static Path references;
     static Path model;
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = MaskSegCommand.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static Path nuclei() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isDirectory(p.resolve("sample-data/nuclei"))) {
-            p = p.getParent();
-        }
-        if (p == null) {
-            throw new IllegalStateException("sample-data/nuclei not found");
-        }
-        return p.resolve("sample-data/nuclei");
-    }
 
     /** A small 2D U-Net plan for one-channel 256 x 256 images, two classes. */
     static Plan smallPlan(int channels) {
