@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 
@@ -19,6 +17,7 @@ import org.maskseg.core.data.Batch;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.testing.ProcessMemory;
 
 import ai.djl.Device;
 import ai.djl.engine.EngineException;
@@ -78,16 +77,6 @@ class TrainingStepTest {
         return plan;
     }
 
-    /** Resident set size of this process in kB, from /proc/self/status. */
-    static long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
-    }
-
     @Test
     void nativeMemoryStaysFlatAndLossFalls() throws IOException {
         int size = 64;
@@ -113,15 +102,15 @@ class TrainingStepTest {
                     last += res.loss() / 20;
                 }
                 if (i == warmUp) {
-                    System.gc();
-                    warm = rssKb();
+                    warm = ProcessMemory.outsideHeapKb();
                 }
             }
-            System.gc();
-            long end = rssKb();
+            long end = ProcessMemory.outsideHeapKb();
             long growthMb = (end - warm) / 1024;
-            System.out.printf("RSS after warm-up %d MB, after %d steps %d MB%n", warm / 1024, steps, end / 1024);
-            assertTrue(growthMb < 100, "process memory grew by " + growthMb + " MB over " + (steps - warmUp) + " steps");
+            System.out.printf("memory outside the Java heap after warm-up %d MB, after %d steps %d MB%n",
+                    warm / 1024, steps, end / 1024);
+            assertTrue(growthMb < 100,
+                    "native memory grew by " + growthMb + " MB over " + (steps - warmUp) + " steps");
             assertTrue(last < first - 0.3, "loss fell from " + first + " to " + last);
         }
     }

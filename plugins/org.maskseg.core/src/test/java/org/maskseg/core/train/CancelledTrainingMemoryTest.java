@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.testing.ProcessMemory;
 
 /**
  * Cancelling a run must release its network, optimiser, batches and step graphs: repeated cancelled runs keep
@@ -43,16 +44,14 @@ class CancelledTrainingMemoryTest {
             for (int i = 0; i < 2; i++) {
                 cancelledRun(trainer, plan, cases);
             }
-            System.gc();
-            long before = rssKb();
+            long before = ProcessMemory.outsideHeapKb();
             for (int i = 0; i < 5; i++) {
                 cancelledRun(trainer, plan, cases);
             }
-            System.gc();
-            long after = rssKb();
-            System.out.printf(Locale.ROOT, "resident memory over 5 cancelled runs: %d MB -> %d MB%n",
+            long after = ProcessMemory.outsideHeapKb();
+            System.out.printf(Locale.ROOT, "memory outside the Java heap over 5 cancelled runs: %d MB -> %d MB%n",
                     before / 1024, after / 1024);
-            assertTrue(after - before < 150 * 1024, "resident memory grew from " + before / 1024 + " MB to "
+            assertTrue(after - before < 150 * 1024, "native memory grew from " + before / 1024 + " MB to "
                     + after / 1024 + " MB over 5 cancelled runs");
         } finally {
             trainer.shutdownNow();
@@ -90,12 +89,4 @@ class CancelledTrainingMemoryTest {
         }
     }
 
-    private static long rssKb() throws IOException {
-        for (String line : Files.readAllLines(STATUS)) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in " + STATUS);
-    }
 }
