@@ -23,7 +23,6 @@ import org.maskseg.core.data.BatchSource;
 import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.labels.LabelSpec;
-import org.maskseg.core.loss.DeepSupervisionLoss;
 import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
@@ -32,7 +31,6 @@ import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;
-import org.maskseg.core.tensor.Tensors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -43,12 +41,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Trains a network on preprocessed cases, nnU-Net style: epochs of a fixed number of steps with a
@@ -302,7 +295,9 @@ public final class Trainer {
                     for (int it = 0; it < valIterations; it++) {
                         Batch batch = cancellation.await(source::next);
                         cancellation.throwIfCancelled();
-                        valLossSum += validate(network, step.loss(), batch, dice);
+                        TrainingStep.Validation v = step.validate(batch);
+                        dice.add(v.prediction(), batch.labels());
+                        valLossSum += v.loss();
                     }
                 }
                 double[] perClass = dice.perClass();
@@ -383,29 +378,6 @@ public final class Trainer {
         }
         return training ? BatchLoader.training(cases, bs, seed)
                 : BatchLoader.validation(cases, bs, seed, plan.training.validationIterations);
-    }
-
-    /**
-     * Validation step: loss over all deep-supervision outputs (as in training) and the argmax of the
-     * full-resolution output added to the pseudo-Dice; no gradients are recorded.
-     */
-    static double validate(SegmentationNetwork network, DeepSupervisionLoss loss, Batch batch, PseudoDice dice) {
-        boolean gradMode = JniUtils.isGradMode();
-        if (gradMode) {
-            JniUtils.setGradMode(false);
-        }
-        try (NDScope scope = new NDScope(); NDManager m = network.manager().newSubManager()) {
-            NDArray x = Tensors.batchImages(m, batch);
-            NDArray y = Tensors.batchLabels(m, batch, DataType.INT32);
-            NDList out = network.forward(x, true);
-            double value = loss.compute(out, y).getFloat();
-            dice.add(out.get(0).argMax(1).toType(DataType.INT32, false).toIntArray(), batch.labels());
-            return value;
-        } finally {
-            if (gradMode) {
-                JniUtils.setGradMode(true);
-            }
-        }
     }
 
     /** The optimiser's momentum buffers with the shapes of their parameters. */
