@@ -91,7 +91,7 @@ class TrainingStepTest {
                 TrainingStep step = TrainingStep.forPlan(net, plan)) {
             double first = 0, last = 0;
             long warm = 0;
-            int steps = 350, warmUp = 50;
+            int steps = 450, warmUp = 150;
             for (int i = 0; i < steps; i++) {
                 TrainingStep.Result res = step.run(batches[i % batches.length], PolyLearningRate.at(0.01, i, steps));
                 assertTrue(res.updated() && Float.isFinite(res.loss()) && res.gradientNorm() > 0, res.toString());
