@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.RegionSet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -99,6 +100,7 @@ public final class Planner {
         plan.ignoreValue = spec.ignoreValue();
         plan.targetSpacing = spacing;
         plan.batchDice = dims == 2;
+        plan.regions = new ArrayList<>(RegionSet.parse(options.regions(), spec).regions());
         configureNetwork(plan, spacing, shape, datasetVoxels, options);
         plan.normalization = normalization(fingerprint, options.channelModalities());
         plan.training = new Plan.Training();

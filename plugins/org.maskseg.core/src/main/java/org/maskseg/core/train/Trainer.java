@@ -118,6 +118,12 @@ public final class Trainer {
             throw new InvalidInputException("the initial model has " + init.numClasses() + " classes, the training"
                     + " labels have " + plan.numClasses + "; a warm start needs the same classes");
         }
+        if (!init.plan().regions.equals(plan.regions)) {
+            throw new InvalidInputException("the initial model was trained on "
+                    + (init.plan().regionBased() ? "the regions " + init.regions().format() : "classes")
+                    + ", the plan trains " + (plan.regionBased() ? "the regions " + plan.regionSet().format()
+                            : "classes") + "; a warm start needs the same outputs");
+        }
         if (init.inputChannels() != plan.inputChannels) {
             throw new InvalidInputException("the initial model expects " + init.inputChannels() + " channel(s), the"
                     + " training images have " + plan.inputChannels + "; a warm start needs the same channels");
@@ -288,7 +294,7 @@ public final class Trainer {
                 }
                 timeUp |= System.nanoTime() - sessionStart >= timeLimitNanos;
 
-                PseudoDice dice = new PseudoDice(plan.numClasses);
+                PseudoDice dice = PseudoDice.forPlan(plan);
                 double valLossSum = 0;
                 try (BatchSource source = batchSources.open(valCases, plan, epochSeed(seed, epoch, true), false,
                         settings.loaderThreads())) {
@@ -331,7 +337,7 @@ public final class Trainer {
                 boolean last = timeUp || epoch == lastEpoch;
                 if (work != null) {
                     cancellation.throwIfCancelled();
-                    TrainingCurves.write(work, labels.classNames(), history);
+                    TrainingCurves.writeScores(work, scoreNames(), history);
                     if (newBest) {
                         best.save(work.resolve(BEST_MODEL));
                     }
@@ -419,6 +425,12 @@ public final class Trainer {
                 last == null ? Double.NaN : last.emaPseudoDice(), bestEma, bestEpoch, selection, stopReason, seed,
                 seconds, Instant.now().toString(), device.toString(), split.training().size(),
                 split.heldOut() ? split.validation().size() : 0, datasetSummary);
+    }
+
+    /** Names of the pseudo-Dice values: the regions of a region-based plan, else the foreground classes. */
+    private List<String> scoreNames() {
+        return plan.regionBased() ? plan.regionSet().names()
+                : labels.classNames().subList(1, labels.numClasses());
     }
 
     private List<String> caseNames() {

@@ -18,6 +18,7 @@ import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.DatasetFingerprint;
@@ -125,11 +126,13 @@ public final class TrainingJob {
                         + spec.ignoreValue() + "; resume with the same labels and settings");
             }
             labels.forEach(spec::validate);
+            checkSameRegions(planner, spec, plan, "the checkpoint");
         } else if (settings.initialModel() != null) {
             TrainedModel init = settings.initialModel();
             images.forEach(init::checkCompatible);
             spec = warmStartLabels(init, labels, ignoreValue);
             plan = warmStartPlan(init.plan(), settings);
+            checkSameRegions(planner, spec, plan, "the initial model");
             // overrides may tune training (e.g. a lower learning rate for fine-tuning); a changed network no
             // longer takes the model's weights, which the trainer reports
             String overrides = planner == null ? null : planner.overrides();
@@ -138,6 +141,9 @@ public final class TrainingJob {
             }
         } else {
             spec = LabelSpec.infer(labels, ignoreValue);
+            if (planner != null) {
+                RegionSet.parse(planner.regions(), spec); // refuse bad regions before the long steps
+            }
             l.phase("fingerprinting " + images.size() + " cases");
             token.throwIfCancelled();
             fingerprint = DatasetFingerprint.compute(images, labels, spec);
@@ -252,7 +258,24 @@ public final class TrainingJob {
     public static String describe(Plan p) {
         return "plan: " + p.configuration + ", patch " + Arrays.toString(p.patchSize) + ", batch " + p.batchSize
                 + ", " + p.network.numStages + " stages, features " + Arrays.toString(p.network.features) + ", "
-                + p.training.epochs + " epochs x " + p.training.iterationsPerEpoch + " iterations";
+                + p.training.epochs + " epochs x " + p.training.iterationsPerEpoch + " iterations"
+                + (p.regionBased() ? ", regions " + p.regionSet().format() : "");
+    }
+
+    /**
+     * A resumed or warm-started job keeps the network of its checkpoint or model, and so its outputs: regions
+     * given for it must be the ones it was trained with.
+     */
+    static void checkSameRegions(PlannerOptions planner, LabelSpec spec, Plan plan, String source) {
+        if (planner == null || planner.regions() == null) {
+            return;
+        }
+        RegionSet given = RegionSet.parse(planner.regions(), spec);
+        if (!given.equals(plan.regionSet())) {
+            throw new InvalidInputException("regions " + given.format() + " differ from those of " + source + " ("
+                    + (plan.regionBased() ? plan.regionSet().format() : "none: it was trained on classes")
+                    + "); its network keeps its outputs");
+        }
     }
 
     private static Map<String, Object> summary(List<ImageVolume> images, LabelSpec spec, DatasetFingerprint fp) {
