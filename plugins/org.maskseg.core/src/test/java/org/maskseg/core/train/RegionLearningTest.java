@@ -39,7 +39,9 @@ import ai.djl.Device;
  * Region-based training learns nested structures from real images: nuclei relabelled as rim (class 1) and
  * eroded core (class 2), trained on the overlapping regions whole = {1, 2} and core = {2} with one sigmoid
  * output each, then predicted on held-out images with the sliding window and scored region by region.
- * Budget: 144 steps of 4 patches of 96x96, one libtorch thread.
+ * Budget: 144 steps of 4 patches of 96x96, one libtorch thread. Held-out Dice (tp, fp, fn pooled over the 8
+ * images) measured on CPU with seeds 5, 6 and 7: whole 0.754, 0.706, 0.736; core 0.642, 0.639, 0.643. (A softmax
+ * model on the same three classes and budget, seed 5, scored on the same regions: whole 0.801, core 0.710.)
  */
 @Tag("learning")
 class RegionLearningTest {
@@ -108,8 +110,8 @@ class RegionLearningTest {
                 TRAIN, EPOCHS * ITERATIONS, whole, core, metrics.regionDice(0), metrics.regionDice(1),
                 result.msPerStep(), last);
         assertEquals(2, last.pseudoDice().length, "pseudo-Dice per region");
-        assertTrue(whole > 0.7, "whole " + whole);
-        assertTrue(core > 0.5, "core " + core);
+        assertTrue(whole > 0.65, "whole " + whole);
+        assertTrue(core > 0.55, "core " + core);
     }
 
     /** Labels, probabilities and uncertainty of a region model have the image's grid and valid values. */
