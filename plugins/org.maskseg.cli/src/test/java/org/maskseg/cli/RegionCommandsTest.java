@@ -124,6 +124,19 @@ class RegionCommandsTest {
     }
 
     @Test
+    void planShowsTheRegions() throws IOException {
+        Path[] data = nestedDataset();
+        Result r = run("plan", "--images", data[0].toString(), "--labels", data[1].toString(), "--regions",
+                "whole=1,2;core=2");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        JsonNode plan = new ObjectMapper().readTree(r.out());
+        assertEquals(2, plan.get("regions").size());
+        assertEquals("core", plan.get("regions").get(1).get("name").asText());
+        assertEquals(2, plan.get("regions").get(1).get("exportLabel").asInt());
+        assertEquals(1, plan.get("regions").get(0).get("exportLabel").asInt());
+    }
+
+    @Test
     void badRegionsAreRefusedBeforeTraining() throws IOException {
         Path[] data = nestedDataset();
         Path model = dir.resolve("bad.zip");

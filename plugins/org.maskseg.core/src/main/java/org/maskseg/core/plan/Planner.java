@@ -228,7 +228,7 @@ public final class Planner {
         int[] patch = initialPatch(spacing, medianShape);
         NetworkTopology topology = NetworkTopology.of(spacing, patch, maxPools);
         patch = topology.patchSize();
-        double perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.numClasses);
+        double perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.outputChannels());
         while (perPatch * MIN_BATCH_SIZE > budget) {
             int axis = 0;
             for (int a = 1; a < dims; a++) {
@@ -250,7 +250,7 @@ public final class Planner {
             }
             topology = NetworkTopology.of(spacing, patch, maxPools);
             patch = topology.patchSize();
-            perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.numClasses);
+            perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.outputChannels());
         }
 
         int batch = (int) Math.min(Integer.MAX_VALUE, Math.floor(budget / perPatch));

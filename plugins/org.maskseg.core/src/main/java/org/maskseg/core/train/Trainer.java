@@ -118,7 +118,7 @@ public final class Trainer {
             throw new InvalidInputException("the initial model has " + init.numClasses() + " classes, the training"
                     + " labels have " + plan.numClasses + "; a warm start needs the same classes");
         }
-        if (!init.plan().regions.equals(plan.regions)) {
+        if (!init.regions().equals(plan.regionSet())) {
             throw new InvalidInputException("the initial model was trained on "
                     + (init.plan().regionBased() ? "the regions " + init.regions().format() : "classes")
                     + ", the plan trains " + (plan.regionBased() ? "the regions " + plan.regionSet().format()

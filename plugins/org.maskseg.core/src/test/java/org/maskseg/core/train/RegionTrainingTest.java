@@ -1,0 +1,56 @@
+package org.maskseg.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.labels.RegionSet;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.plan.Plan;
+import org.maskseg.core.plan.PlannerOptions;
+
+/** Training plumbing of region-based plans: a single region (one output), and warm starts keep their outputs. */
+class RegionTrainingTest {
+
+    private static TrainingSettings.Builder cpu() {
+        return TrainingSettings.builder().device("cpu").seed(5).loaderThreads(1).threads(1);
+    }
+
+    private static Plan regionPlan() {
+        Plan p = TinyProblem.plan(1, 2);
+        p.regions = RegionSet.parse("disk=1", TinyProblem.LABELS).regions();
+        return p;
+    }
+
+    @Test
+    void singleRegionModelTrainsWithOneOutputAndWarmStartsKeepTheOutputs() {
+        List<TrainingCase> cases = TinyProblem.cases(3, 7);
+        TrainingResult r = new Trainer(regionPlan(), TinyProblem.LABELS, cases, cpu().build()).train();
+        TrainedModel regions = r.finalModel();
+        assertEquals(1, regions.plan().outputChannels());
+        assertEquals(1, regions.weights().get(regions.weights().keySet().stream()
+                .filter(k -> k.endsWith("head.bias")).findFirst().orElseThrow()).data().length);
+        assertEquals(List.of("disk"), regions.scoreNames());
+        assertEquals(1, r.history().get(0).pseudoDice().length);
+        assertTrue(Double.isFinite(r.history().get(0).trainLoss()));
+
+        // a class plan cannot start from a region model, nor the other way round
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> new Trainer(TinyProblem.plan(1, 1), TinyProblem.LABELS, cases,
+                        cpu().initialModel(regions).build()));
+        assertTrue(e.getMessage().contains("a warm start needs the same outputs"), e.getMessage());
+        // regions given for a job that continues a model must be the model's
+        PlannerOptions other = PlannerOptions.defaults().withRegions("disk=1:1;again=1");
+        InvalidInputException f = assertThrows(InvalidInputException.class,
+                () -> TrainingJob.checkSameRegions(other, TinyProblem.LABELS, regions.plan(), "the initial model"));
+        assertTrue(f.getMessage().startsWith("regions disk=1:1;again=1:1 differ from those of the initial model "
+                + "(disk=1:1)"), f.getMessage());
+        TrainingJob.checkSameRegions(PlannerOptions.defaults().withRegions("disk=1"), TinyProblem.LABELS,
+                regions.plan(), "the initial model");
+    }
+}
