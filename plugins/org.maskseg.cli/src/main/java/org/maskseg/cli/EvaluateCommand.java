@@ -18,11 +18,11 @@ import org.maskseg.core.io.AtomicFiles;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.metrics.CaseMetrics;
 import org.maskseg.core.metrics.DatasetMetrics;
 import org.maskseg.core.metrics.PairCounts;
 import org.maskseg.core.metrics.RegionMetrics;
-import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.model.TrainedModel;
 
 import picocli.CommandLine.Command;
@@ -179,7 +179,6 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
         } else {
             k = Math.max(Math.max(counts.maxValue(), counts.maxPredicted()), largestNumber(regionText)) + 1;
         }
-        int ignore = ignoreLabel == null ? Integer.MIN_VALUE : ignoreLabel;
         LabelSpec spec = new LabelSpec(k, ignoreLabel == null ? k : ignoreLabel,
                 classNames != null && classNames.numClasses() == k ? classNames.classNames() : null);
         RegionSet parsed = RegionSet.parse(regionText, spec);
@@ -187,7 +186,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
         for (PairCounts c : counts.cases()) {
             cases.add(c.toRegionMetrics(parsed));
         }
-        return new RegionMetrics(parsed, ignore, cases);
+        return new RegionMetrics(parsed, spec.ignoreValue(), cases);
     }
 
     /** The largest whole number in a region text (its class and label numbers), 1 if there is none. */
