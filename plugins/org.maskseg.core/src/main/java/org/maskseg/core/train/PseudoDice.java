@@ -7,10 +7,6 @@ import org.maskseg.core.plan.Plan;
  * Accumulates nnU-Net's online validation metric over the batches of one epoch: per foreground class,
  * true positives, false positives and false negatives of the argmax prediction, counted only where the
  * reference is annotated (not the ignore value).
- * <p>
- * For a region-based plan ({@link #forRegions}) the scores are per region instead: the prediction of each
- * voxel is a bit mask of predicted regions (σ &gt; 0.5), and a voxel counts for a region only where the
- * reference code makes the region's membership known.
  */
 public final class PseudoDice {
 
@@ -47,7 +43,11 @@ public final class PseudoDice {
         this.known = regions.knownTable();
     }
 
-    /** Scores per region of a region-based model; predictions are bit masks of predicted regions. */
+    /**
+     * Scores per region of a region-based model instead: {@link #add} then takes as prediction of each voxel a
+     * bit mask of the predicted regions (bit r ⇔ σ of region r &gt; 0.5), and a voxel counts for a region only
+     * where the reference code makes the region's membership known (see {@link RegionSet#knownTable()}).
+     */
     public static PseudoDice forRegions(RegionSet regions) {
         if (regions.isEmpty()) {
             throw new IllegalArgumentException("no regions");
@@ -63,8 +63,8 @@ public final class PseudoDice {
     /**
      * Adds one batch.
      *
-     * @param predicted argmax classes per voxel, or for regions bit masks of the predicted regions
-     * @param reference canonical label codes (numClasses = ignore), same length
+     * @param predicted argmax classes per voxel
+     * @param reference canonical labels (numClasses = ignore), same length
      */
     public void add(int[] predicted, int[] reference) {
         if (predicted.length != reference.length) {

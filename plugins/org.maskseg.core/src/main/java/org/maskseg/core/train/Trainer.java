@@ -118,12 +118,6 @@ public final class Trainer {
             throw new InvalidInputException("the initial model has " + init.numClasses() + " classes, the training"
                     + " labels have " + plan.numClasses + "; a warm start needs the same classes");
         }
-        if (!init.regions().equals(plan.regionSet())) {
-            throw new InvalidInputException("the initial model was trained on "
-                    + (init.plan().regionBased() ? "the regions " + init.regions().format() : "classes")
-                    + ", the plan trains " + (plan.regionBased() ? "the regions " + plan.regionSet().format()
-                            : "classes") + "; a warm start needs the same outputs");
-        }
         if (init.inputChannels() != plan.inputChannels) {
             throw new InvalidInputException("the initial model expects " + init.inputChannels() + " channel(s), the"
                     + " training images have " + plan.inputChannels + "; a warm start needs the same channels");
@@ -131,6 +125,12 @@ public final class Trainer {
         if (init.spatialDims() != plan.spatialDims()) {
             throw new InvalidInputException("the initial model is a " + init.spatialDims() + "D network, the plan"
                     + " trains a " + plan.spatialDims() + "D network; a warm start needs the same configuration");
+        }
+        if (!init.regions().equals(plan.regionSet())) {
+            throw new InvalidInputException("the initial model was trained on "
+                    + (init.plan().regionBased() ? "the regions " + init.regions().format() : "classes")
+                    + ", the plan trains " + (plan.regionBased() ? "the regions " + plan.regionSet().format()
+                            : "classes") + "; a warm start needs the same outputs");
         }
     }
 
