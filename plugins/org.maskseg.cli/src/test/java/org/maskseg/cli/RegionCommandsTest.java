@@ -78,6 +78,7 @@ class RegionCommandsTest {
                 "--threads", "1", "--plan-overrides", "{\"network\":{\"features\":[8,16,32,32,32]}}");
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.out().contains("regions whole=1,2:1;core=2:2"), r.out());
+        assertTrue(r.out().contains("pseudo-Dice per region in the order whole, core"), r.out());
         TrainedModel m = TrainedModel.load(model);
         assertEquals(List.of("whole", "core"), m.scoreNames());
         assertEquals(2, m.plan().outputChannels());

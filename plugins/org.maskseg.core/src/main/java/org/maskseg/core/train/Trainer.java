@@ -254,6 +254,10 @@ public final class Trainer {
 
         listener.message("training on " + trainCases.size() + " case(s), validating on " + valCases.size()
                 + (split.heldOut() ? "" : " (not held out)") + ", device " + device);
+        if (plan.regionBased()) {
+            listener.message("region-based training: one sigmoid output per region; pseudo-Dice per region in the "
+                    + "order " + String.join(", ", scoreNames()));
+        }
         try (NDManager manager = TorchRuntime.newManager(device);
                 PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, seed);
                 TrainingStep step = TrainingStep.forPlan(network, plan)) {
