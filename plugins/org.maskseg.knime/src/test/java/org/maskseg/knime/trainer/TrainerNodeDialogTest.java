@@ -1,5 +1,6 @@
 package org.maskseg.knime.trainer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,12 +28,17 @@ import org.knime.core.node.port.PortObject;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.ImageFiles;
+import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.TrainingJob;
 import org.maskseg.core.train.TrainingSettings;
 import org.maskseg.knime.NodeTestData;
+import org.maskseg.knime.TestModels;
+import org.maskseg.knime.port.MaskSegModelPortObject;
+import org.maskseg.knime.port.MaskSegModelPortObjectSpec;
+import org.maskseg.knime.testing.ExecutionContexts;
 import org.maskseg.knime.testing.NodeHarness;
 import org.maskseg.knime.testing.Tables;
 
@@ -160,6 +166,32 @@ class TrainerNodeDialogTest {
             + engineDefault.training.iterationsPerEpoch + "  (planned)"), d.planText());
         d.onClose();
         assertEquals(entries(planned), entries(NodeHarness.saveDialog(d)));
+    }
+
+    @Test
+    void withAnInitialModelTheDialogShowsTheModelsNetworkAndPlansOnValidationCasesToo() throws Exception {
+        Path file = TestModels.untrainedNetwork(dir.resolve("net.zip"));
+        MaskSegModelPortObject initial = MaskSegModelPortObject.copyOf(
+            MaskSegModelPortObjectSpec.of(TrainedModel.load(file)), file, ExecutionContexts.create(dir.resolve("fs")));
+        NodeHarness<TrainerNodeModel> h = NodeHarness.of(new TrainerNodeFactory(), dir);
+        BufferedDataTable training = nuclei(3);
+        List<DataRow> validationRows = new ArrayList<>();
+        List<Path> images = NodeTestData.nucleiImages(5);
+        List<Path> labels = NodeTestData.nucleiLabels(5);
+        for (int i = 3; i < 5; i++) {
+            validationRows.add(new DefaultRow("case " + i, NodeTestData.pathCell(images.get(i)),
+                NodeTestData.pathCell(labels.get(i))));
+        }
+        BufferedDataTable validation = Tables.table(training.getDataTableSpec(), validationRows);
+        PortObject[] data = {training, validation, initial};
+        TrainerNodeDialog d = (TrainerNodeDialog)h.openDialog(settings(h, 0, 0), NodeHarness.specsOf(data), data);
+        Plan shown = finish(d, d.computePlan());
+        assertArrayEquals(new int[]{64, 64}, shown.patchSize, "a warm start keeps the model's patch size");
+        assertArrayEquals(new int[]{8, 16, 32}, shown.network.features);
+        assertTrue(d.planText().contains("Patch size:                   64 × 64 (x × y)  (from the initial model)"),
+            d.planText());
+        assertTrue(d.planStatus().startsWith("Plan for 5 cases"), d.planStatus());
+        d.onClose();
     }
 
     @Test
