@@ -113,6 +113,52 @@ public final class TrainingJob {
         labels.addAll(validationLabels);
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
+        Planned planned = prepare(images, labels, ignoreValue, settings, planner, l, token);
+        LabelSpec spec = planned.spec();
+        Plan plan = planned.plan();
+        DatasetFingerprint fingerprint = planned.fingerprint();
+        l.message(describe(plan));
+
+        List<TrainingCase> cases = new ArrayList<>();
+        l.phase("preprocessing " + images.size() + " cases");
+        for (int i = 0; i < images.size(); i++) {
+            token.throwIfCancelled();
+            cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
+        }
+        return new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
+                .cancellation(token).datasetSummary(summary(images, spec, fingerprint)).train();
+    }
+
+    /**
+     * The plan a training job with these arguments would train with, without training: the classes are derived
+     * from the labels, the dataset is fingerprinted and planned, and the settings' overrides (configuration, batch
+     * and patch size, epochs, iterations) and the planner's JSON overrides are applied, exactly as {@link #run}
+     * does. A warm start (settings with an initial model) gives the model's plan with the settings applied; a
+     * resumed job gives its checkpoint's plan. Pass all cases, training and validation ones, as {@code run} plans
+     * on both together.
+     *
+     * @param ignoreValue the ignore value of the labels, or null for the default (highest class + 1)
+     * @param planner     planning choices, or null for the defaults
+     */
+    public static Plan plan(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
+            TrainingSettings settings, PlannerOptions planner) {
+        Objects.requireNonNull(settings, "settings");
+        if (images.isEmpty()) {
+            throw new InvalidInputException("no images given to plan for");
+        }
+        if (images.size() != labels.size()) {
+            throw new InvalidInputException(images.size() + " images but " + labels.size() + " label images");
+        }
+        return prepare(images, labels, ignoreValue, settings, planner, TrainingListener.NONE,
+                CancellationToken.create()).plan();
+    }
+
+    /** Classes, plan and (for a newly planned job) the dataset fingerprint of a job. */
+    private record Planned(LabelSpec spec, Plan plan, DatasetFingerprint fingerprint) {
+    }
+
+    private static Planned prepare(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
+            TrainingSettings settings, PlannerOptions planner, TrainingListener l, CancellationToken token) {
         LabelSpec spec;
         Plan plan;
         DatasetFingerprint fingerprint = null;
@@ -159,16 +205,7 @@ public final class TrainingJob {
                 plan = PlanJson.applyOverrides(plan, overrides);
             }
         }
-        l.message(describe(plan));
-
-        List<TrainingCase> cases = new ArrayList<>();
-        l.phase("preprocessing " + images.size() + " cases");
-        for (int i = 0; i < images.size(); i++) {
-            token.throwIfCancelled();
-            cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
-        }
-        return new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
-                .cancellation(token).datasetSummary(summary(images, spec, fingerprint)).train();
+        return new Planned(spec, plan, fingerprint);
     }
 
     /**
