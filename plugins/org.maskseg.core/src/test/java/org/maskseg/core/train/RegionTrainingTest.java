@@ -4,9 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.labels.RegionSet;
@@ -16,6 +24,9 @@ import org.maskseg.core.plan.PlannerOptions;
 
 /** Training plumbing of region-based plans: a single region (one output), and warm starts keep their outputs. */
 class RegionTrainingTest {
+
+    @TempDir
+    Path dir;
 
     private static TrainingSettings.Builder cpu() {
         return TrainingSettings.builder().device("cpu").seed(5).loaderThreads(1).threads(1);
@@ -52,5 +63,36 @@ class RegionTrainingTest {
                 + "(disk=1:1)"), f.getMessage());
         TrainingJob.checkSameRegions(PlannerOptions.defaults().withRegions("disk=1"), TinyProblem.LABELS,
                 regions.plan(), "the initial model");
+    }
+
+    @Test
+    void modelFileCarriesTheRegionsAndRefusesInvalidOnes() throws IOException {
+        TrainedModel model = new Trainer(regionPlan(), TinyProblem.LABELS, TinyProblem.cases(2, 3),
+                cpu().iterationsPerEpoch(1).validationIterations(1).build()).train().finalModel();
+        Path file = dir.resolve("regions.zip");
+        model.save(file);
+        TrainedModel back = TrainedModel.load(file);
+        assertEquals(model.regions(), back.regions());
+        assertTrue(back.sameWeightsAs(model));
+
+        // the same file with a region whose export label is background
+        Path bad = dir.resolve("bad.zip");
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(file));
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bad))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                byte[] data = in.readAllBytes();
+                if (e.getName().endsWith(".json")) {
+                    String json = new String(data, StandardCharsets.UTF_8);
+                    assertTrue(json.contains("\"exportLabel\" : 1"), json);
+                    data = json.replace("\"exportLabel\" : 1", "\"exportLabel\" : 0").getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new ZipEntry(e.getName()));
+                out.write(data);
+                out.closeEntry();
+            }
+        }
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> TrainedModel.load(bad));
+        assertTrue(e.getMessage().contains("its regions are invalid (region 'disk' has export label 0"),
+                e.getMessage());
     }
 }
