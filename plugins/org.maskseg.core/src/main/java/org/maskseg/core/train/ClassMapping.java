@@ -91,7 +91,8 @@ public final class ClassMapping {
     /**
      * The mapping by class names: the first name is the background and continues the initial model's
      * background (it may rename it); every further name that is a class name of the initial model keeps that
-     * class, any other name is a new class. Model classes not named are dropped.
+     * class, any other name is a new class. Model classes not named are dropped. A name that differs from a model
+     * class only in case is refused as a probable typing slip.
      *
      * @param modelNames the initial model's class names, index = class
      * @param names      the new model's class names, background first
@@ -119,6 +120,16 @@ public final class ClassMapping {
             if (s == 0) {
                 throw new InvalidInputException("class names: '" + given.get(c) + "' is the initial model's "
                         + "background; name the background first");
+            }
+            if (s < 0) {
+                for (String m : modelNames) {
+                    if (m.equalsIgnoreCase(given.get(c))) {
+                        // most likely a typing slip that would silently start the class anew
+                        throw new InvalidInputException("class names: '" + given.get(c) + "' differs from the "
+                                + "initial model's class '" + m + "' only in case; write '" + m + "' to keep that "
+                                + "class, or choose a distinct name for a new class");
+                    }
+                }
             }
             sources[c] = s < 0 ? NEW : s;
         }

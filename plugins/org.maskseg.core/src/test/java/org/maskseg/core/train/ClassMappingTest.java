@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
@@ -88,6 +89,9 @@ class ClassMappingTest {
         assertEquals("class names: 'background' is the initial model's background; name the background first",
                 error(() -> ClassMapping.byNames(MODEL, "nucleus,background")));
         assertTrue(error(() -> ClassMapping.byNames(MODEL, "background,,nucleus")).startsWith("class names: empty"));
+        assertEquals("class names: 'Nucleus' differs from the initial model's class 'nucleus' only in case; write "
+                + "'nucleus' to keep that class, or choose a distinct name for a new class",
+                error(() -> ClassMapping.byNames(MODEL, "background,Nucleus")));
         assertTrue(error(() -> ClassMapping.byNames(MODEL, "background")).contains("at least two classes"));
     }
 
@@ -97,12 +101,28 @@ class ClassMappingTest {
                 .contains("give the initial model too"));
     }
 
+    @Test
+    void regionBasedModelsTakeNoClassMapping() {
+        TrainedModel regions = randomModel(3, 8, "all=1,2;inner=2");
+        assertEquals("a class mapping needs an initial model trained on classes; this one was trained on the regions "
+                + regions.regions().format(), error(() -> TrainingSettings.builder().initialModel(regions)
+                        .classMapping(ClassMapping.identity(MODEL)).build()));
+    }
+
     /** A model of the given classes on the tiny network with every weight random, biases included. */
     private static TrainedModel randomModel(int classes, long seed) {
+        return randomModel(classes, seed, null);
+    }
+
+    /** The same for a region-based model when regions (text form) are given. */
+    private static TrainedModel randomModel(int classes, long seed, String regions) {
         Plan plan = TinyProblem.plan(1, 1);
         plan.numClasses = classes;
         plan.classNames = MODEL.subList(0, classes);
         plan.ignoreValue = 255;
+        if (regions != null) {
+            plan.regions = RegionSet.parse(regions, new LabelSpec(classes, 255, plan.classNames)).regions();
+        }
         Random r = new Random(seed);
         LinkedHashMap<String, HostTensor> w = new LinkedHashMap<>();
         try (NDManager m = TorchRuntime.newManager(Device.cpu()); PlainConvUNet net = PlainConvUNet.fromPlan(m, plan, 1)) {
