@@ -228,7 +228,7 @@ public final class Trainer {
         }
         // derived from the epoch number, so a resumed run freezes exactly where the interrupted one would have
         int freezeEpochs = state != null ? state.freezeEncoderEpochs() : settings.freezeEncoderEpochs();
-        if (state != null && settings.freezeEncoderEpochs() != 0 && state.freezeEncoderEpochs() != freezeEpochs) {
+        if (state != null && settings.freezeEncoderEpochs() != 0 && settings.freezeEncoderEpochs() != freezeEpochs) {
             listener.message("resuming with the checkpoint's encoder freeze of " + freezeEpochs + " epoch(s)");
         }
 
