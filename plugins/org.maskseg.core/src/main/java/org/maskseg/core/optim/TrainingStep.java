@@ -62,7 +62,8 @@ public final class TrainingStep implements AutoCloseable {
 
     /** Loss, optimiser and clipping as the plan sets them (nnU-Net's defaults unless overridden). */
     public static TrainingStep forPlan(SegmentationNetwork network, Plan plan) {
-        DeepSupervisionLoss loss = new DeepSupervisionLoss(new MaskedDiceCeLoss(plan.numClasses, plan.batchDice));
+        DeepSupervisionLoss loss = new DeepSupervisionLoss(
+                new MaskedDiceCeLoss(plan.numClasses, plan.batchDice, plan.training.partialLabels));
         NesterovSgd sgd = new NesterovSgd(network.parameters(), plan.training.momentum, plan.training.weightDecay);
         return new TrainingStep(network, loss, sgd, plan.training.gradientClip);
     }

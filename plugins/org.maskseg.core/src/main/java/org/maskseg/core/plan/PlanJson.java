@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.labels.LabelCodes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -309,6 +310,11 @@ public final class PlanJson {
         }
         checkNormalization(problems, plan.normalization, plan.inputChannels);
         checkTraining(problems, plan.training);
+        if (plan.training != null && plan.training.partialLabels
+                && plan.numClasses - 1 > LabelCodes.MAX_PARTIAL_FOREGROUND) {
+            problems.add("training.partialLabels needs at most " + LabelCodes.MAX_PARTIAL_FOREGROUND
+                    + " foreground classes, the plan has " + (plan.numClasses - 1));
+        }
         return problems;
     }
 
