@@ -42,6 +42,16 @@ class TrainingPartsTest {
     }
 
     @Test
+    void pseudoDiceScoresEachClassWhereItIsKnown() {
+        // classes 0,1,2; ignore 3; 4 = "background or class 1", 5 = "background or class 2"
+        PseudoDice d = new PseudoDice(3);
+        d.add(new int[] {1, 1, 2, 1, 1, 2}, new int[] {1, 5, 5, 3, 4, 0});
+        // class 1: tp at 0; fp at 1 (class 1 known there); nothing at 4 (unknown) -> 2/(2+1) = 2/3
+        // class 2: nothing at 2 (unknown); fp at 5 -> 0
+        assertArrayEquals(new double[] {2 / 3.0, 0.0}, d.perClass(), 1e-12);
+    }
+
+    @Test
     void movingAverageStartsWithTheFirstValue() {
         double ema = PseudoDice.ema(Double.NaN, 0.5);
         assertEquals(0.5, ema);
