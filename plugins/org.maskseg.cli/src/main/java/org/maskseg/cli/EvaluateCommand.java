@@ -17,10 +17,13 @@ import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.AtomicFiles;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
+import org.maskseg.core.io.PartialLabelFiles;
+import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.metrics.CaseMetrics;
 import org.maskseg.core.metrics.DatasetMetrics;
 import org.maskseg.core.metrics.PairCounts;
+import org.maskseg.core.metrics.SegmentationMetrics;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +39,8 @@ import picocli.CommandLine.Option;
                         + "not the ignore label. A class absent from both reference and prediction of a case has "
                         + "no score (n/a in the table, null in the JSON); means skip such values. The mean Dice "
                         + "averages the foreground classes (all but 0).",
+                "With partial references (--annotated-classes, --unknown-masks) each class is scored only where the "
+                        + "reference knows it.",
                 "Probability and uncertainty maps written by 'maskseg predict' next to the labels are skipped." })
 public final class EvaluateCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -55,13 +60,25 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
             description = "number of classes including background (default: largest value found + 1)")
     Integer numClasses;
 
+    @Option(names = "--annotated-classes", paramLabel = "FILE",
+            description = "partial references: CSV (case,annotated_classes; classes separated by ';') or JSON "
+                    + "({\"case\": [1, 2]}) naming the classes annotated in each listed case; the others are "
+                    + "unknown there and not scored")
+    Path annotatedClasses;
+
+    @Option(names = "--unknown-masks", paramLabel = "DIR",
+            description = "partial references: DIR/<class>/<reference file name>, non-zero where that class is "
+                    + "unknown; the class is not scored there")
+    Path unknownMasks;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the scores, per class and per case, as JSON")
     Path json;
 
     @Override
     public Integer call() {
         try {
-            DatasetMetrics metrics = evaluate(reference, prediction, ignoreLabel, numClasses, System.err);
+            DatasetMetrics metrics = evaluate(reference, prediction, ignoreLabel, numClasses, annotatedClasses,
+                    unknownMasks, System.err);
             System.out.print(metrics.formatTable());
             System.out.printf(Locale.ROOT, "%d case(s); mean Dice over the foreground classes: %s%n",
                     metrics.cases().size(), Double.isNaN(metrics.meanDice()) ? "n/a"
@@ -90,6 +107,18 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
      */
     static DatasetMetrics evaluate(Path referenceFolder, Path predictionFolder, Integer ignoreLabel,
             Integer numClasses, java.io.PrintStream notes) {
+        return evaluate(referenceFolder, predictionFolder, ignoreLabel, numClasses, null, null, notes);
+    }
+
+    /**
+     * Like {@link #evaluate(Path, Path, Integer, Integer, java.io.PrintStream)} for partial references: each class
+     * is scored only where the reference knows it (see {@link PartialLabelFiles}; classes by value).
+     *
+     * @param classSetFile      annotated classes per reference case, or null
+     * @param unknownMaskFolder unknown-region masks named like the reference files, or null
+     */
+    static DatasetMetrics evaluate(Path referenceFolder, Path predictionFolder, Integer ignoreLabel,
+            Integer numClasses, Path classSetFile, Path unknownMaskFolder, java.io.PrintStream notes) {
         Map<String, Path> references = labelFiles(referenceFolder, "reference");
         Map<String, Path> predictions = labelFiles(predictionFolder, "prediction");
         // Probability and uncertainty maps written by 'maskseg predict' next to the labels are not cases.
@@ -127,11 +156,38 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
                     + "unannotated voxels, pass --ignore-label " + maxValue);
         }
         LabelSpec spec = new LabelSpec(k, ignoreLabel == null ? k : ignoreLabel, null);
+        Map<String, ClassKnowledge> knowledge = knowledge(classSetFile, unknownMaskFolder, references, spec);
         List<CaseMetrics> cases = new ArrayList<>();
         for (PairCounts c : counts) {
-            cases.add(c.toMetrics(k));
+            CaseMetrics m = c.toMetrics(k);
+            ClassKnowledge known = knowledge.get(c.name());
+            if (known != null && !known.isComplete()) {
+                // partial reference: score again, each class only where the reference knows it
+                m = SegmentationMetrics.evaluate(c.name(), ImageFiles.readLabels(references.get(c.name()), c.name()),
+                        ImageFiles.readLabels(predictions.get(c.name()), c.name()), spec, known);
+            }
+            cases.add(m);
         }
         return new DatasetMetrics(spec, cases);
+    }
+
+    /** The class knowledge of every reference case, or an empty map without partial-label inputs. */
+    private static Map<String, ClassKnowledge> knowledge(Path classSetFile, Path unknownMaskFolder,
+            Map<String, Path> references, LabelSpec spec) {
+        if (!PartialLabelFiles.given(classSetFile, unknownMaskFolder)) {
+            return Map.of();
+        }
+        List<String> names = new ArrayList<>(references.keySet());
+        List<String> fileNames = new ArrayList<>();
+        for (String n : names) {
+            fileNames.add(references.get(n).getFileName().toString());
+        }
+        List<ClassKnowledge> list = PartialLabelFiles.read(classSetFile, unknownMaskFolder, names, fileNames, spec);
+        Map<String, ClassKnowledge> out = new TreeMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            out.put(names.get(i), list.get(i));
+        }
+        return out;
     }
 
     /** Supported image files of a folder by base name (hidden files skipped). */
