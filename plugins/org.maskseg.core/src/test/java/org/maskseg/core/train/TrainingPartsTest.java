@@ -52,6 +52,22 @@ class TrainingPartsTest {
     }
 
     @Test
+    void trainerRefusesPartialCodesWithoutThePartialLoss() {
+        org.maskseg.core.plan.Plan plan = TinyProblem.plan(1, 1);
+        plan.numClasses = 3;
+        plan.classNames = List.of("background", "a", "b");
+        List<org.maskseg.core.data.TrainingCase> cases = TinyProblem.cases(2, 4);
+        cases.get(1).labels().data()[7] = 3 + 2; // "background or class 2"
+        org.maskseg.core.labels.LabelSpec spec = org.maskseg.core.labels.LabelSpec.withDefaultIgnore(3);
+        TrainingSettings settings = TrainingSettings.builder().device("cpu").build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(plan, spec, cases, settings));
+        assertTrue(e.getMessage().contains("training.partialLabels"), e.getMessage());
+        plan.training.partialLabels = true;
+        new Trainer(plan, spec, cases, settings);
+    }
+
+    @Test
     void movingAverageStartsWithTheFirstValue() {
         double ema = PseudoDice.ema(Double.NaN, 0.5);
         assertEquals(0.5, ema);
