@@ -34,7 +34,7 @@ import ai.djl.ndarray.types.Shape;
  * Allowed and known classes are looked up per voxel from small tables on the device. Without partial labels
  * the original computation runs unchanged.
  */
-public final class MaskedDiceCeLoss {
+public final class MaskedDiceCeLoss implements SegmentationLoss {
 
     /** Smoothing of the Dice ratio (numerator and denominator). */
     public static final double DICE_SMOOTH = 1e-5;
@@ -86,7 +86,7 @@ public final class MaskedDiceCeLoss {
     }
 
     /** The two terms of the loss (scalars) and their combination. */
-    public record Terms(NDArray crossEntropy, NDArray dice, NDArray loss) {
+    public record Terms(NDArray crossEntropy, NDArray dice, NDArray loss) implements SegmentationLoss.Terms {
     }
 
     /**

@@ -21,6 +21,7 @@ import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.io.PartialLabelFiles;
 import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.DatasetFingerprint;
@@ -171,47 +172,10 @@ public final class TrainingJob {
         labels.addAll(validationLabels);
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
-        LabelSpec spec;
-        Plan plan;
-        DatasetFingerprint fingerprint = null;
-        if (settings.resumeFrom() != null) {
-            l.phase("reading checkpoint");
-            Checkpoint ckpt = Checkpoint.load(settings.resumeFrom());
-            spec = ckpt.model().labels();
-            plan = ckpt.model().plan();
-            if (ignoreValue != null && ignoreValue != spec.ignoreValue()) {
-                throw new InvalidInputException("ignore label " + ignoreValue + " differs from the checkpoint's "
-                        + spec.ignoreValue() + "; resume with the same labels and settings");
-            }
-            labels.forEach(spec::validate);
-        } else if (settings.initialModel() != null) {
-            TrainedModel init = settings.initialModel();
-            images.forEach(init::checkCompatible);
-            spec = warmStartLabels(init, labels, ignoreValue);
-            plan = warmStartPlan(init.plan(), settings);
-            // overrides may tune training (e.g. a lower learning rate for fine-tuning); a changed network no
-            // longer takes the model's weights, which the trainer reports
-            String overrides = planner == null ? null : planner.overrides();
-            if (overrides != null && !overrides.isBlank()) {
-                plan = PlanJson.applyOverrides(plan, overrides);
-            }
-        } else {
-            spec = LabelSpec.infer(labels, ignoreValue);
-            l.phase("fingerprinting " + images.size() + " cases");
-            token.throwIfCancelled();
-            fingerprint = DatasetFingerprint.compute(images, labels, spec);
-            l.phase("planning");
-            PlannerOptions options = planner == null ? PlannerOptions.defaults() : planner;
-            if (settings.configuration() != null) {
-                options = options.withConfiguration(settings.configuration());
-            }
-            // explicit JSON overrides come last, so that they win over the settings' patch-derived topology
-            String overrides = options.overrides();
-            plan = applySettings(Planner.plan(fingerprint, spec, options.withOverrides(null)), settings);
-            if (overrides != null && !overrides.isBlank()) {
-                plan = PlanJson.applyOverrides(plan, overrides);
-            }
-        }
+        Planned planned = prepare(images, labels, ignoreValue, settings, planner, l, token);
+        LabelSpec spec = planned.spec();
+        Plan plan = planned.plan();
+        DatasetFingerprint fingerprint = planned.fingerprint();
         List<ClassKnowledge> knowledge = knowledgeFor == null ? null : knowledgeFor.apply(spec);
         boolean partial = knowledge != null && knowledge.stream().anyMatch(k -> !k.isComplete());
         if (partial && !plan.training.partialLabels) {
@@ -231,6 +195,85 @@ public final class TrainingJob {
         }
         return new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
                 .cancellation(token).datasetSummary(summary(images, spec, fingerprint)).train();
+    }
+
+    /**
+     * The plan a training job with these arguments would train with, without training: the classes are derived
+     * from the labels, the dataset is fingerprinted and planned, and the settings' overrides (configuration, batch
+     * and patch size, epochs, iterations) and the planner's JSON overrides are applied, exactly as {@link #run}
+     * does. A warm start (settings with an initial model) gives the model's plan with the settings applied; a
+     * resumed job gives its checkpoint's plan. Pass all cases, training and validation ones, as {@code run} plans
+     * on both together.
+     *
+     * @param ignoreValue the ignore value of the labels, or null for the default (highest class + 1)
+     * @param planner     planning choices, or null for the defaults
+     */
+    public static Plan plan(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
+            TrainingSettings settings, PlannerOptions planner) {
+        Objects.requireNonNull(settings, "settings");
+        if (images.isEmpty()) {
+            throw new InvalidInputException("no images given to plan for");
+        }
+        if (images.size() != labels.size()) {
+            throw new InvalidInputException(images.size() + " images but " + labels.size() + " label images");
+        }
+        return prepare(images, labels, ignoreValue, settings, planner, TrainingListener.NONE,
+                CancellationToken.create()).plan();
+    }
+
+    /** Classes, plan and (for a newly planned job) the dataset fingerprint of a job. */
+    private record Planned(LabelSpec spec, Plan plan, DatasetFingerprint fingerprint) {
+    }
+
+    private static Planned prepare(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
+            TrainingSettings settings, PlannerOptions planner, TrainingListener l, CancellationToken token) {
+        LabelSpec spec;
+        Plan plan;
+        DatasetFingerprint fingerprint = null;
+        if (settings.resumeFrom() != null) {
+            l.phase("reading checkpoint");
+            Checkpoint ckpt = Checkpoint.load(settings.resumeFrom());
+            spec = ckpt.model().labels();
+            plan = ckpt.model().plan();
+            if (ignoreValue != null && ignoreValue != spec.ignoreValue()) {
+                throw new InvalidInputException("ignore label " + ignoreValue + " differs from the checkpoint's "
+                        + spec.ignoreValue() + "; resume with the same labels and settings");
+            }
+            labels.forEach(spec::validate);
+            checkSameRegions(planner, spec, plan, "the checkpoint");
+        } else if (settings.initialModel() != null) {
+            TrainedModel init = settings.initialModel();
+            images.forEach(init::checkCompatible);
+            spec = warmStartLabels(init, labels, ignoreValue);
+            plan = warmStartPlan(init.plan(), settings);
+            checkSameRegions(planner, spec, plan, "the initial model");
+            // overrides may tune training (e.g. a lower learning rate for fine-tuning); a changed network no
+            // longer takes the model's weights, which the trainer reports
+            String overrides = planner == null ? null : planner.overrides();
+            if (overrides != null && !overrides.isBlank()) {
+                plan = PlanJson.applyOverrides(plan, overrides);
+            }
+        } else {
+            spec = LabelSpec.infer(labels, ignoreValue);
+            if (planner != null) {
+                RegionSet.parse(planner.regions(), spec); // refuse bad regions before the long steps
+            }
+            l.phase("fingerprinting " + images.size() + " cases");
+            token.throwIfCancelled();
+            fingerprint = DatasetFingerprint.compute(images, labels, spec);
+            l.phase("planning");
+            PlannerOptions options = planner == null ? PlannerOptions.defaults() : planner;
+            if (settings.configuration() != null) {
+                options = options.withConfiguration(settings.configuration());
+            }
+            // explicit JSON overrides come last, so that they win over the settings' patch-derived topology
+            String overrides = options.overrides();
+            plan = applySettings(Planner.plan(fingerprint, spec, options.withOverrides(null)), settings);
+            if (overrides != null && !overrides.isBlank()) {
+                plan = PlanJson.applyOverrides(plan, overrides);
+            }
+        }
+        return new Planned(spec, plan, fingerprint);
     }
 
     /**
@@ -321,7 +364,24 @@ public final class TrainingJob {
         return "plan: " + p.configuration + ", patch " + Arrays.toString(p.patchSize) + ", batch " + p.batchSize
                 + ", " + p.network.numStages + " stages, features " + Arrays.toString(p.network.features) + ", "
                 + p.training.epochs + " epochs x " + p.training.iterationsPerEpoch + " iterations"
+                + (p.regionBased() ? ", regions " + p.regionSet().format() : "")
                 + (p.training.partialLabels ? ", partial labels" : "");
+    }
+
+    /**
+     * A resumed or warm-started job keeps the network of its checkpoint or model, and so its outputs: regions
+     * given for it must be the ones it was trained with.
+     */
+    static void checkSameRegions(PlannerOptions planner, LabelSpec spec, Plan plan, String source) {
+        if (planner == null || planner.regions() == null) {
+            return;
+        }
+        RegionSet given = RegionSet.parse(planner.regions(), spec);
+        if (!given.equals(plan.regionSet())) {
+            throw new InvalidInputException("regions " + given.format() + " differ from those of " + source + " ("
+                    + (plan.regionBased() ? plan.regionSet().format() : "none: it was trained on classes")
+                    + "); its network keeps its outputs");
+        }
     }
 
     private static Map<String, Object> summary(List<ImageVolume> images, LabelSpec spec, DatasetFingerprint fp) {
