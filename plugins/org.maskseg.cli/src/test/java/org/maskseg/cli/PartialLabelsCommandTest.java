@@ -175,5 +175,11 @@ class PartialLabelsCommandTest {
         cases = new ObjectMapper().readTree(json.toFile()).get("cases");
         assertEquals(2 / 3.0, cases.get(1).get("dice").get("2").asDouble(), 1e-12);
         assertEquals(0.0, cases.get(0).get("dice").get("2").asDouble(), 1e-12);
+
+        // region scores cannot use the class knowledge
+        r = CommandLineRun.run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(),
+                "--annotated-classes", classes.toString(), "--regions", "all=1,2");
+        assertTrue(r.exitCode() != 0 && r.err().startsWith("maskseg: --annotated-classes and --unknown-masks"),
+                r.err());
     }
 }

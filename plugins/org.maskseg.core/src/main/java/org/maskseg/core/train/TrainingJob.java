@@ -81,7 +81,7 @@ public final class TrainingJob {
             CaseData d = c.read();
             images.add(d.image());
             labels.add(d.labels());
-            names.add(d.image().name());
+            names.add(c.name());
             labelFileNames.add(c.labelFile().map(f -> f.getFileName().toString()).orElseThrow());
         }
         Function<LabelSpec, List<ClassKnowledge>> knowledge = !PartialLabelFiles.given(classSetFile,
