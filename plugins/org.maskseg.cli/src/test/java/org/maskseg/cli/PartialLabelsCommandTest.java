@@ -96,6 +96,15 @@ class PartialLabelsCommandTest {
         TrainedModel m = TrainedModel.load(model);
         assertTrue(m.plan().training.partialLabels);
         assertEquals(3, m.numClasses());
+
+        // region-based training takes the same partial labels
+        Path regionModel = dir.resolve("regions.zip");
+        List<String> args = train(data, (Path) data[2], (Path) data[3], regionModel);
+        args.addAll(List.of("--regions", "nuclei=1,2;right=2"));
+        r = CommandLineRun.run(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        TrainedModel regions = TrainedModel.load(regionModel);
+        assertTrue(regions.plan().training.partialLabels && regions.plan().regionBased());
     }
 
     @Test
