@@ -39,12 +39,13 @@ public final class MaskedDiceCeLoss implements SegmentationLoss {
     /** Smoothing of the Dice ratio (numerator and denominator). */
     public static final double DICE_SMOOTH = 1e-5;
 
-    /** Added to the log-probability of classes a voxel cannot have: exp of it is exactly 0 in float. */
+    /** Added to the logits of classes a voxel cannot have: their exp is exactly 0 in float. */
     private static final float EXCLUDED = -1e30f;
 
     private final int numClasses;
     private final boolean batchDice;
     private final boolean partialLabels;
+    private final PartialTables partialTables;
 
     /**
      * @param numClasses K, classes including background; K is also the canonical ignore value
@@ -70,6 +71,7 @@ public final class MaskedDiceCeLoss implements SegmentationLoss {
         this.numClasses = numClasses;
         this.batchDice = batchDice;
         this.partialLabels = partialLabels;
+        this.partialTables = partialLabels ? new PartialTables(numClasses) : null;
     }
 
     public int numClasses() {
@@ -144,53 +146,82 @@ public final class MaskedDiceCeLoss implements SegmentationLoss {
     }
 
     /**
-     * The partial-label terms: y holds label codes (int64). The allowed and known class masks come from
-     * {@link LabelCodes} tables indexed by the codes, giving (n, [z,] y, x, K), moved to (n, K, [z,] y, x).
+     * The partial-label terms: y holds label codes (int64). Per-voxel class masks come from small class-major
+     * tables (class × code) indexed with the flattened codes, giving (K, n·voxels), then viewed as
+     * (n, K, [z,] y, x).
      */
     private Terms partialTerms(NDArray logits, NDArray y, int spatialDims) {
         NDManager local = logits.getManager();
         DataType ft = logits.getDataType();
-        LabelCodes codes = new LabelCodes(numClasses);
-        Shape tableShape = new Shape(codes.numCodes(), numClasses);
-        int[] classesFirst = new int[2 + spatialDims];
-        classesFirst[0] = 0;
-        classesFirst[1] = 1 + spatialDims;
-        for (int a = 0; a < spatialDims; a++) {
-            classesFirst[2 + a] = 1 + a;
-        }
-        // codes outside the table would make the lookup fail with an opaque engine error
-        NDArray safeCodes = y.clip(0, codes.numCodes() - 1);
-        NDArray allowed = local.create(codes.allowedTable(), tableShape).toType(ft, false)
-                .get(new NDIndex("{}", safeCodes)).transpose(classesFirst);
-        NDArray known = local.create(codes.knownTable(), tableShape).toType(ft, false)
-                .get(new NDIndex("{}", safeCodes)).transpose(classesFirst);
+        Shape spatial = y.getShape();
+        NDArray flatCodes = y.clip(0, partialTables.numCodes - 1).flatten(); // out-of-range codes: no opaque error
+        NDArray offsets = classMajor(local, partialTables.offsets, numClasses, flatCodes, spatial, ft);
+        NDArray known = classMajor(local, partialTables.knownForeground, numClasses - 1, flatCodes, spatial, ft);
         NDArray mask = y.neq(numClasses).toType(ft, false); // (n, spatial)
 
-        // Marginal CE: −logsumexp of the log-probabilities of the allowed classes. Excluded classes are
-        // pushed to EXCLUDED, so they add exactly 0; a voxel without any allowed class (ignore) stays finite
-        // and is then multiplied by 0, which gives it no gradient.
+        // Marginal CE, log Σ_{c allowed} p_c = lse_allowed(z) − lse(z). With excluded classes pushed down by
+        // EXCLUDED, log-softmax of the restricted logits at an allowed class a is z_a − lse_allowed(z), so the
+        // marginal is logSoftmax(z)_a − logSoftmax(z + offsets)_a: two fused, stable log-softmax passes. The
+        // anchor a is the label for plain classes and background (always allowed) for partial codes; exactly
+        // logp_y for plain classes. Ignored voxels stay finite and are multiplied by 0, so they get no gradient.
+        NDArray anchor = y.mul(y.lt(numClasses).toType(DataType.INT64, false)).expandDims(1);
         NDArray logp = logits.logSoftmax(1);
-        NDArray restricted = logp.add(allowed.neg().add(1f).mul(EXCLUDED));
-        NDArray top = restricted.max(new int[] {1}, true).stopGradient();
-        NDArray marginal = restricted.sub(top).exp().sum(new int[] {1}).log().add(top.squeeze(1));
+        NDArray restricted = logits.add(offsets).logSoftmax(1);
+        NDArray marginal = logp.gather(anchor, 1).sub(restricted.gather(anchor, 1)).squeeze(1);
         NDArray count = mask.sum();
         NDArray ce = marginal.mul(mask).sum().neg().div(count.maximum(1f));
 
         // Dice of each foreground class over the voxels where that class is known; a voxel labelled with a
         // class is known for every class, so the one-hot needs no mask.
         NDArray probs = logits.softmax(1).get(new NDIndex(":, 1:"));
-        NDArray k = known.get(new NDIndex(":, 1:"));
         long[] classShape = new long[2 + spatialDims];
         java.util.Arrays.fill(classShape, 1);
         classShape[1] = numClasses - 1;
         NDArray classes = local.arange(1, numClasses, 1, DataType.INT64).reshape(classShape);
         NDArray onehot = y.expandDims(1).eq(classes).toType(ft, false);
-        NDArray xk = probs.mul(k);
+        NDArray xk = probs.mul(known);
         int[] axes = new int[spatialDims];
         for (int a = 0; a < spatialDims; a++) {
             axes[a] = 2 + a;
         }
         return combine(ce, xk.mul(onehot).sum(axes), xk.sum(axes), onehot.sum(axes));
+    }
+
+    /** Rows of a class-major table (rows × codes) picked per voxel: (n, rows, [z,] y, x). */
+    private static NDArray classMajor(NDManager manager, float[] table, int rows, NDArray flatCodes, Shape labels,
+            DataType type) {
+        int numCodes = table.length / rows;
+        long[] shape = new long[labels.dimension() + 1];
+        shape[0] = rows;
+        System.arraycopy(labels.getShape(), 0, shape, 1, labels.dimension());
+        return manager.create(table, new Shape(rows, numCodes)).toType(type, false)
+                .get(new NDIndex(":, {}", flatCodes)).reshape(new Shape(shape)).swapAxes(0, 1);
+    }
+
+    /** The lookup tables of the partial loss, class-major (class × code). */
+    private static final class PartialTables {
+        final int numCodes;
+        /** 0 where the class is allowed at the code, {@link #EXCLUDED} where not; K rows. */
+        final float[] offsets;
+        /** 1 where foreground class c (row c-1) is known at the code; K-1 rows. */
+        final float[] knownForeground;
+
+        PartialTables(int numClasses) {
+            LabelCodes codes = new LabelCodes(numClasses);
+            numCodes = codes.numCodes();
+            float[] allowed = codes.allowedTable();
+            float[] known = codes.knownTable();
+            offsets = new float[numClasses * numCodes];
+            knownForeground = new float[(numClasses - 1) * numCodes];
+            for (int v = 0; v < numCodes; v++) {
+                for (int c = 0; c < numClasses; c++) {
+                    offsets[c * numCodes + v] = allowed[v * numClasses + c] != 0 ? 0f : EXCLUDED;
+                    if (c > 0) {
+                        knownForeground[(c - 1) * numCodes + v] = known[v * numClasses + c];
+                    }
+                }
+            }
+        }
     }
 
     /** Soft Dice from the per-sample sums (n, K-1), and the combined loss. */
