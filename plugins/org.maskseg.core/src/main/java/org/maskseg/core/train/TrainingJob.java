@@ -172,11 +172,17 @@ public final class TrainingJob {
         labels.addAll(validationLabels);
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
+        // a newly planned job takes its classes from the labels alone: read the class sets and unknown-region
+        // masks now, so that mistakes in them surface before fingerprinting and planning
+        List<ClassKnowledge> knowledge = knowledgeFor != null && settings.resumeFrom() == null
+                && settings.initialModel() == null ? knowledgeFor.apply(LabelSpec.infer(labels, ignoreValue)) : null;
         Planned planned = prepare(images, labels, ignoreValue, settings, planner, l, token);
         LabelSpec spec = planned.spec();
         Plan plan = planned.plan();
         DatasetFingerprint fingerprint = planned.fingerprint();
-        List<ClassKnowledge> knowledge = knowledgeFor == null ? null : knowledgeFor.apply(spec);
+        if (knowledge == null && knowledgeFor != null) {
+            knowledge = knowledgeFor.apply(spec);
+        }
         boolean partial = knowledge != null && knowledge.stream().anyMatch(k -> !k.isComplete());
         if (partial && !plan.training.partialLabels) {
             plan = PlanJson.fromJson(PlanJson.toJson(plan), "plan");
