@@ -335,6 +335,17 @@ public final class ClassMapping {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof ClassMapping m && m.modelClasses == modelClasses && Arrays.equals(m.sources, sources)
+                && m.classNames.equals(classNames);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(modelClasses, Arrays.hashCode(sources), classNames);
+    }
+
+    @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
         for (int c = 0; c < sources.length; c++) {

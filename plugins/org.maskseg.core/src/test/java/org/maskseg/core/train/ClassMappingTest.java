@@ -46,6 +46,9 @@ class ClassMappingTest {
                 m.describe());
 
         assertTrue(ClassMapping.byNames(MODEL, List.of("background", "nucleus", "debris")).isIdentity());
+        assertEquals(ClassMapping.identity(MODEL), ClassMapping.parse("0=0,1=1,2=2", MODEL));
+        assertEquals(ClassMapping.identity(MODEL).hashCode(), ClassMapping.parse("0=0,1=1,2=2", MODEL).hashCode());
+        assertFalse(ClassMapping.identity(MODEL).equals(ClassMapping.parse("0=0,1=2,2=1", MODEL)));
         assertTrue(ClassMapping.identity(MODEL).isIdentity());
         ClassMapping dropped = ClassMapping.byNames(MODEL, List.of("background", "debris"));
         assertArrayEquals(new int[] {0, 2}, dropped.sources());
