@@ -37,19 +37,32 @@ import picocli.CommandLine.Option;
  * training images are reduced to simulated scribbles (everything else becomes the ignore label), and a
  * network is trained briefly on the CPU from those scribbles alone; the held-out images are then segmented
  * and scored against their dense labels.
+ * <p>
+ * With {@code --partial} it runs the per-class partial-label example of {@link PartialLabelDemo} instead.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = { "Trains on the bundled nuclei sample from simulated scribbles (a few minutes on a CPU).",
                 "Then segments the held-out images and scores them against their dense labels.",
-                "The model, curves, predictions and scores (scores.json) are written to the output folder." })
+                "The model, curves, predictions and scores (scores.json) are written to the output folder.",
+                "With --partial: per-class partial labels instead. Nuclei are split into dim (1) and bright (2) by "
+                        + "their mean intensity against the median over all training nuclei; lab A annotates only "
+                        + "bright nuclei (annotated_classes.csv), lab B dim nuclei only in the left half of each "
+                        + "image (unknown/1/). Trained with --annotated-classes and --unknown-masks, scored on both "
+                        + "classes; --compare also trains the naive reading (unannotated = background)." })
 public final class DemoCommand implements Callable<Integer> {
 
     /** Images kept out of training, for evaluating the model on unseen data. */
     static final int HELD_OUT = 8;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "maskseg-demo",
-            description = "output folder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "output folder (default: maskseg-demo, with --partial maskseg-demo-partial)")
     Path out;
+
+    @Option(names = "--partial", description = "the per-class partial-label example (three classes, two labs)")
+    boolean partial;
+
+    @Option(names = "--compare", description = "with --partial: also train with unannotated pixels read as background")
+    boolean compare;
 
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "10", description = "epochs (default: ${DEFAULT-VALUE})")
     int epochs;
@@ -68,7 +81,17 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         ConsoleProgress.quietEngineLogs();
         try (ConsoleProgress progress = new ConsoleProgress(System.out)) {
-            run(progress);
+            if (compare && !partial) {
+                throw new InvalidInputException("--compare belongs to the partial-label example; add --partial");
+            }
+            if (out == null) {
+                out = Path.of(partial ? "maskseg-demo-partial" : "maskseg-demo");
+            }
+            if (partial) {
+                runPartial(progress);
+            } else {
+                run(progress);
+            }
             return 0;
         } catch (InvalidInputException | IOException e) {
             return TrainCommand.fail(e.getMessage());
@@ -102,14 +125,54 @@ public final class DemoCommand implements Callable<Integer> {
         return nuclei;
     }
 
-    private void run(ConsoleProgress progress) throws IOException {
-        Path nuclei = sampleData();
-        progress.phase("reading the nuclei sample from " + nuclei);
-        DatasetFolder folder = DatasetFolder.open(nuclei.resolve("images"), nuclei.resolve("labels"));
-        List<DatasetCase> all = folder.cases();
+    /** The demo's short CPU training budget, with curves and checkpoint in {@code work}. */
+    private TrainingSettings settings(Path work) {
+        return TrainingSettings.builder().device("cpu").epochs(epochs).iterationsPerEpoch(iterations)
+                .validationIterations(5).patchSize(128, 128).batchSize(4).seed(seed).threads(threads)
+                .workFolder(work).checkpointEvery(Math.max(1, epochs)).build();
+    }
+
+    private static PlannerOptions planner(TrainingSettings settings) {
+        return PlannerOptions.defaults().withOverrides(narrowNetwork(settings.patchSize()));
+    }
+
+    /** The sample cases, checked to leave some for training. */
+    private static List<DatasetCase> sampleCases(Path nuclei) {
+        List<DatasetCase> all = DatasetFolder.open(nuclei.resolve("images"), nuclei.resolve("labels")).cases();
         if (all.size() <= HELD_OUT) {
             throw new InvalidInputException("the sample data has only " + all.size() + " images");
         }
+        return all;
+    }
+
+    private void runPartial(ConsoleProgress progress) throws IOException {
+        Path nuclei = sampleData();
+        progress.phase("preparing the partial-label example from " + nuclei);
+        PartialLabelDemo.Layout layout = new PartialLabelDemo.Layout(out);
+        PartialLabelDemo.Summary summary = PartialLabelDemo.prepare(sampleCases(nuclei), HELD_OUT, layout);
+        PartialLabelDemo.describe(summary, layout, progress::message);
+        CancellationToken token = CancellationToken.create();
+        List<PartialLabelDemo.Outcome> outcomes = new ArrayList<>();
+        progress.phase("training with the partial labels (--annotated-classes, --unknown-masks)");
+        TrainingSettings settings = settings(out.resolve("training"));
+        outcomes.add(PartialLabelDemo.trainAndScore(layout, true, out, settings, planner(settings), progress, token));
+        if (compare) {
+            progress.phase("training on the same labels read naively: unannotated = background");
+            Path naive = out.resolve("naive");
+            TrainingSettings naiveSettings = settings(naive.resolve("training"));
+            outcomes.add(PartialLabelDemo.trainAndScore(layout, false, naive, naiveSettings, planner(naiveSettings),
+                    progress, token));
+        }
+        progress.phase("held-out Dice against the dense three-class labels");
+        for (String line : PartialLabelDemo.table(outcomes).split("\\R")) {
+            progress.message(line);
+        }
+    }
+
+    private void run(ConsoleProgress progress) throws IOException {
+        Path nuclei = sampleData();
+        progress.phase("reading the nuclei sample from " + nuclei);
+        List<DatasetCase> all = sampleCases(nuclei);
         List<DatasetCase> training = all.subList(0, all.size() - HELD_OUT);
         List<ImageVolume> images = new ArrayList<>();
         List<LabelVolume> dense = new ArrayList<>();
@@ -137,12 +200,9 @@ public final class DemoCommand implements Callable<Integer> {
                 100.0 * annotated / total, 100.0 * (total - annotated) / total, spec.ignoreValue()));
 
         Files.createDirectories(out);
-        TrainingSettings settings = TrainingSettings.builder().device("cpu").epochs(epochs).iterationsPerEpoch(iterations)
-                .validationIterations(5).patchSize(128, 128).batchSize(4).seed(seed).threads(threads)
-                .workFolder(out.resolve("training")).checkpointEvery(Math.max(1, epochs)).build();
+        TrainingSettings settings = settings(out.resolve("training"));
         TrainingResult result = TrainingJob.run(images, scribbles, spec.ignoreValue(), settings,
-                PlannerOptions.defaults().withOverrides(narrowNetwork(settings.patchSize())), progress,
-                CancellationToken.create());
+                planner(settings), progress, CancellationToken.create());
         Path model = out.resolve("model.zip");
         result.finalModel().save(model);
         TrainingMetadata m = result.finalModel().metadata();

@@ -1,0 +1,306 @@
+package org.maskseg.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.annotate.ConnectedComponents;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.io.AtomicFiles;
+import org.maskseg.core.io.CaseData;
+import org.maskseg.core.io.DatasetCase;
+import org.maskseg.core.io.DatasetFolder;
+import org.maskseg.core.io.ImageFiles;
+import org.maskseg.core.metrics.DatasetMetrics;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.train.CancellationToken;
+import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.TrainingResult;
+import org.maskseg.core.train.TrainingSettings;
+
+/**
+ * The partial-label example of {@code maskseg demo --partial} on the bundled nuclei images.
+ * <p>
+ * <b>Three classes.</b> Every nucleus (8-connected component of the dense nucleus label) becomes class 1, "dim
+ * nucleus", when its mean image intensity (first channel) is below the median of the mean intensities of all
+ * nuclei of the training images, else class 2, "bright nucleus". The same threshold splits the held-out images.
+ * <p>
+ * <b>Two labs.</b> The training images alternate between two labs, each annotating only part of the classes:
+ * <ul>
+ * <li>lab A (1st, 3rd, ... training image) annotates bright nuclei only; its dim nuclei are labelled 0 and the
+ * class-set file lists class 2 for its cases;</li>
+ * <li>lab B (2nd, 4th, ...) annotates bright nuclei everywhere but dim nuclei only in the left half of each image
+ * (x &lt; width / 2): dim nuclei in the right half are labelled 0 and the unknown-region mask of class 1 marks the
+ * right half, which is what {@code maskseg annotate --mode class-roi --class 1} makes of a left-half region.</li>
+ * </ul>
+ * Both sets are written as a user would write them by hand, and training reads them back through the same
+ * engine call as {@code maskseg train --annotated-classes FILE --unknown-masks DIR}.
+ */
+final class PartialLabelDemo {
+
+    static final int DIM = 1;
+    static final int BRIGHT = 2;
+    static final String CLASS_SET_FILE = "annotated_classes.csv";
+    static final String UNKNOWN_FOLDER = "unknown";
+
+    /** The files of the prepared example, all under the demo's output folder. */
+    record Layout(Path out) {
+        /** The training images (copies of the sample images). */
+        Path images() {
+            return out.resolve("images");
+        }
+
+        /** The two labs' labels: 0 background or not annotated, 1 dim nucleus, 2 bright nucleus. */
+        Path labels() {
+            return out.resolve("labels");
+        }
+
+        /** Per case of lab A, the classes it annotated. */
+        Path classSets() {
+            return out.resolve(CLASS_SET_FILE);
+        }
+
+        /** {@code unknown/1/<label file>}: where lab B did not look for dim nuclei. */
+        Path unknown() {
+            return out.resolve(UNKNOWN_FOLDER);
+        }
+
+        /** The held-out images. */
+        Path testImages() {
+            return out.resolve("test").resolve("images");
+        }
+
+        /** Dense three-class labels of the held-out images, to score against. */
+        Path testReference() {
+            return out.resolve("test").resolve("reference");
+        }
+    }
+
+    /** What the preparation found: the brightness threshold and how many nuclei, cases and pixels of each kind. */
+    record Summary(double threshold, int dimNuclei, int brightNuclei, int labACases, int labBCases,
+            long dimPixelsUnknown, long dimPixels) {
+    }
+
+    private PartialLabelDemo() {
+    }
+
+    /**
+     * The per-nucleus mean intensities of one case.
+     *
+     * @return the components of the nucleus label (8-connected) and their mean first-channel intensities
+     */
+    static double[] nucleusMeans(ConnectedComponents nuclei, ImageVolume image) {
+        // the first channel comes first in the C-order backing array
+        return nuclei.means(Arrays.copyOf(image.data(), Math.toIntExact(image.voxelsPerChannel())));
+    }
+
+    /** The median of the values (the mean of the two middle values for an even count). */
+    static double median(double[] values) {
+        if (values.length == 0) {
+            throw new InvalidInputException("the training images contain no nuclei to split by brightness");
+        }
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int m = v.length / 2;
+        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+    }
+
+    /**
+     * Dense three-class labels: each nucleus component becomes {@link #DIM} when its mean intensity is below the
+     * threshold, else {@link #BRIGHT}.
+     *
+     * @param means per component (element 0 unused), from {@link #nucleusMeans}
+     */
+    static LabelVolume splitByBrightness(LabelVolume nucleusLabels, ConnectedComponents nuclei, double[] means,
+            double threshold) {
+        int[] ids = nuclei.ids();
+        int[] out = new int[ids.length];
+        for (int v = 0; v < ids.length; v++) {
+            out[v] = ids[v] == 0 ? 0 : means[ids[v]] < threshold ? DIM : BRIGHT;
+        }
+        return LabelVolume.wrap(nucleusLabels.name(), out, nucleusLabels.size(), nucleusLabels.spacing());
+    }
+
+    /** Lab A's labels: the dense labels with every {@link #DIM} voxel set to 0. */
+    static LabelVolume brightOnly(LabelVolume dense) {
+        int[] out = dense.data().clone();
+        for (int v = 0; v < out.length; v++) {
+            out[v] = out[v] == DIM ? 0 : out[v];
+        }
+        return LabelVolume.wrap(dense.name(), out, dense.size(), dense.spacing());
+    }
+
+    /** Lab B's unknown-region mask of class {@link #DIM}: 255 in the right half (x &ge; width / 2), else 0. */
+    static LabelVolume rightHalf(LabelVolume dense) {
+        long width = dense.size()[0];
+        int[] mask = new int[dense.data().length];
+        for (int v = 0; v < mask.length; v++) {
+            mask[v] = v % width >= width / 2 ? 255 : 0;
+        }
+        return LabelVolume.wrap(dense.name(), mask, dense.size(), dense.spacing());
+    }
+
+    /** Lab B's labels: the dense labels with {@link #DIM} set to 0 wherever the mask marks it unknown. */
+    static LabelVolume dimOutside(LabelVolume dense, LabelVolume unknownMask) {
+        int[] out = dense.data().clone();
+        int[] mask = unknownMask.data();
+        for (int v = 0; v < out.length; v++) {
+            out[v] = out[v] == DIM && mask[v] != 0 ? 0 : out[v];
+        }
+        return LabelVolume.wrap(dense.name(), out, dense.size(), dense.spacing());
+    }
+
+    /**
+     * Writes the example's data: training images with the two labs' labels, the class-set file and the
+     * unknown-region masks; held-out images with their dense three-class labels.
+     *
+     * @param cases    the sample cases (images with dense nucleus labels 0/1)
+     * @param heldOut  how many of the last cases are held out
+     */
+    static Summary prepare(List<DatasetCase> cases, int heldOut, Layout layout) throws IOException {
+        List<DatasetCase> training = cases.subList(0, cases.size() - heldOut);
+        List<CaseData> data = new ArrayList<>();
+        List<ConnectedComponents> components = new ArrayList<>();
+        List<double[]> means = new ArrayList<>();
+        List<Double> all = new ArrayList<>();
+        for (DatasetCase c : cases) {
+            CaseData d = c.read();
+            ConnectedComponents cc = ConnectedComponents.of(d.labels(), true);
+            double[] m = nucleusMeans(cc, d.image());
+            data.add(d);
+            components.add(cc);
+            means.add(m);
+            if (data.size() <= training.size()) {
+                for (int i = 1; i < m.length; i++) {
+                    all.add(m[i]);
+                }
+            }
+        }
+        double threshold = median(all.stream().mapToDouble(Double::doubleValue).toArray());
+
+        StringBuilder classSets = new StringBuilder("case,annotated_classes\n");
+        int dimNuclei = 0;
+        int brightNuclei = 0;
+        int labA = 0;
+        int labB = 0;
+        long dimUnknown = 0;
+        long dimPixels = 0;
+        Path unknownDim = layout.unknown().resolve(Integer.toString(DIM));
+        for (int i = 0; i < cases.size(); i++) {
+            DatasetCase c = cases.get(i);
+            LabelVolume dense = splitByBrightness(data.get(i).labels(), components.get(i), means.get(i), threshold);
+            String labelFile = c.labelFile().orElseThrow().getFileName().toString();
+            if (i >= training.size()) {
+                copyImages(c, layout.testImages());
+                ImageFiles.writeLabels(dense, layout.testReference().resolve(labelFile));
+                continue;
+            }
+            for (int k = 1; k < means.get(i).length; k++) {
+                if (means.get(i)[k] < threshold) {
+                    dimNuclei++;
+                } else {
+                    brightNuclei++;
+                }
+            }
+            for (int v : dense.data()) {
+                dimPixels += v == DIM ? 1 : 0;
+            }
+            copyImages(c, layout.images());
+            LabelVolume labels;
+            if (i % 2 == 0) {
+                labA++;
+                labels = brightOnly(dense);
+                classSets.append(c.name()).append(',').append(BRIGHT).append('\n');
+            } else {
+                labB++;
+                LabelVolume mask = rightHalf(dense);
+                labels = dimOutside(dense, mask);
+                ImageFiles.writeLabels(mask, unknownDim.resolve(labelFile));
+            }
+            for (int v = 0; v < labels.data().length; v++) {
+                dimUnknown += dense.data()[v] == DIM && labels.data()[v] != DIM ? 1 : 0;
+            }
+            ImageFiles.writeLabels(labels, layout.labels().resolve(labelFile));
+        }
+        String csv = classSets.toString();
+        AtomicFiles.write(layout.classSets(), temp -> Files.writeString(temp, csv, StandardCharsets.UTF_8));
+        return new Summary(threshold, dimNuclei, brightNuclei, labA, labB, dimUnknown, dimPixels);
+    }
+
+    private static void copyImages(DatasetCase c, Path folder) throws IOException {
+        for (Path f : c.imageFiles()) {
+            AtomicFiles.write(folder.resolve(f.getFileName()),
+                    temp -> Files.copy(f, temp, StandardCopyOption.REPLACE_EXISTING));
+        }
+    }
+
+    /** Scores of one training reading of the labels. */
+    record Outcome(String reading, DatasetMetrics scores) {
+    }
+
+    /**
+     * Trains on the prepared labels and scores the held-out images against their dense labels.
+     *
+     * @param partial true to read the labels with the class-set file and the unknown-region masks, false for the
+     *                naive reading in which everything labelled 0 is background
+     * @param folder  where model, curves, predictions and scores go
+     */
+    static Outcome trainAndScore(Layout layout, boolean partial, Path folder, TrainingSettings settings,
+            PlannerOptions planner, ConsoleProgress progress, CancellationToken token) throws IOException {
+        Files.createDirectories(folder);
+        TrainingResult result = TrainingJob.run(layout.images(), layout.labels(),
+                partial ? layout.classSets() : null, partial ? layout.unknown() : null, null, settings, planner,
+                progress, token);
+        TrainedModel model = result.finalModel();
+        Path file = folder.resolve("model.zip");
+        model.save(file);
+        progress.message(String.format(Locale.ROOT, "trained %d epochs in %.0f s; model: %s",
+                model.metadata().epochsDone(), model.metadata().trainingSeconds(), file.toAbsolutePath()));
+        List<DatasetCase> test = DatasetFolder.open(layout.testImages(), layout.testReference()).cases();
+        DatasetMetrics scores = PredictCommand.evaluateHeldOut(model, test, folder, token, progress::message);
+        return new Outcome(partial ? "partial labels" : "unannotated = background", scores);
+    }
+
+    /** The comparison table: Dice per class on the held-out images, one row per reading of the labels. */
+    static String table(List<Outcome> outcomes) {
+        StringBuilder sb = new StringBuilder();
+        String row = "%-26s %16s %16s %8s%n";
+        sb.append(String.format(Locale.ROOT, row, "training labels read as", "Dice dim (1)", "Dice bright (2)",
+                "mean"));
+        for (Outcome o : outcomes) {
+            DatasetMetrics s = o.scores();
+            sb.append(String.format(Locale.ROOT, row, o.reading(), format(s.classDice(DIM)),
+                    format(s.classDice(BRIGHT)), format(s.meanDice())));
+        }
+        return sb.toString();
+    }
+
+    private static String format(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /** Prints the summary of the prepared data. */
+    static void describe(Summary s, Layout layout, Consumer<String> log) {
+        log.accept(String.format(Locale.ROOT,
+                "three classes: %d dim nuclei (class 1, mean intensity below the median %.1f) and %d bright nuclei "
+                        + "(class 2) in the training images",
+                s.dimNuclei(), s.threshold(), s.brightNuclei()));
+        log.accept(String.format(Locale.ROOT,
+                "lab A (%d images) annotated bright nuclei only; lab B (%d images) annotated dim nuclei only in the "
+                        + "left half; %.1f %% of the dim-nucleus pixels are unannotated (labelled 0)",
+                s.labACases(), s.labBCases(), 100.0 * s.dimPixelsUnknown() / Math.max(1, s.dimPixels())));
+        log.accept("labels: " + layout.labels().toAbsolutePath());
+        log.accept("class sets of lab A: " + layout.classSets().toAbsolutePath());
+        log.accept("unknown-region masks of lab B: " + layout.unknown().resolve(Integer.toString(DIM)).toAbsolutePath());
+    }
+}
