@@ -75,6 +75,19 @@ final class PartialLabelDemo {
             return out.resolve(UNKNOWN_FOLDER);
         }
 
+        /**
+         * Lab B's dense three-class labels and its regions (left halves, 255): the inputs from which
+         * {@code maskseg annotate --mode class-roi --class 1} makes lab B's labels and unknown-region masks.
+         */
+        Path labBDense() {
+            return out.resolve("lab-b").resolve("dense");
+        }
+
+        /** Lab B's regions where dim nuclei were annotated: 255 in the left half, else 0. */
+        Path labBRoi() {
+            return out.resolve("lab-b").resolve("roi");
+        }
+
         /** The held-out images. */
         Path testImages() {
             return out.resolve("test").resolve("images");
@@ -142,10 +155,19 @@ final class PartialLabelDemo {
 
     /** Lab B's unknown-region mask of class {@link #DIM}: 255 in the right half (x &ge; width / 2), else 0. */
     static LabelVolume rightHalf(LabelVolume dense) {
+        return half(dense, true);
+    }
+
+    /** Lab B's region where it annotated dim nuclei: 255 in the left half (x &lt; width / 2), else 0. */
+    static LabelVolume leftHalf(LabelVolume dense) {
+        return half(dense, false);
+    }
+
+    private static LabelVolume half(LabelVolume dense, boolean right) {
         long width = dense.size()[0];
         int[] mask = new int[dense.data().length];
         for (int v = 0; v < mask.length; v++) {
-            mask[v] = v % width >= width / 2 ? 255 : 0;
+            mask[v] = (v % width >= width / 2) == right ? 255 : 0;
         }
         return LabelVolume.wrap(dense.name(), mask, dense.size(), dense.spacing());
     }
@@ -226,6 +248,8 @@ final class PartialLabelDemo {
                 LabelVolume mask = rightHalf(dense);
                 labels = dimOutside(dense, mask);
                 ImageFiles.writeLabels(mask, unknownDim.resolve(labelFile));
+                ImageFiles.writeLabels(dense, layout.labBDense().resolve(labelFile));
+                ImageFiles.writeLabels(leftHalf(dense), layout.labBRoi().resolve(labelFile));
             }
             for (int v = 0; v < labels.data().length; v++) {
                 dimUnknown += dense.data()[v] == DIM && labels.data()[v] != DIM ? 1 : 0;
@@ -301,6 +325,9 @@ final class PartialLabelDemo {
                 s.labACases(), s.labBCases(), 100.0 * s.dimPixelsUnknown() / Math.max(1, s.dimPixels())));
         log.accept("labels: " + layout.labels().toAbsolutePath());
         log.accept("class sets of lab A: " + layout.classSets().toAbsolutePath());
-        log.accept("unknown-region masks of lab B: " + layout.unknown().resolve(Integer.toString(DIM)).toAbsolutePath());
+        log.accept("unknown-region masks of lab B: "
+                + layout.unknown().resolve(Integer.toString(DIM)).toAbsolutePath());
+        log.accept("lab B's dense labels and annotated regions (inputs of maskseg annotate --mode class-roi): "
+                + layout.labBDense().getParent().toAbsolutePath());
     }
 }

@@ -62,6 +62,8 @@ class PartialDemoCommandTest {
         assertEquals(16, masks.size());
         assertEquals(32, files(out.resolve("images")).size());
         assertEquals(8, files(out.resolve("test").resolve("images")).size());
+        assertEquals(16, files(out.resolve("lab-b").resolve("dense")).size());
+        assertEquals(16, files(out.resolve("lab-b").resolve("roi")).size());
 
         Map<String, Set<Integer>> sets = PartialLabelFiles.readClassSets(out.resolve("annotated_classes.csv"), spec);
         assertEquals(16, sets.size());
@@ -97,6 +99,15 @@ class PartialDemoCommandTest {
                     boolean right = v % 256 >= 128;
                     assertEquals(right, mask.data()[v] != 0);
                     assertFalse(right && l.data()[v] == 1, "no dim nucleus labelled in the right half");
+                }
+                // lab B's labels are its dense labels with dim nuclei removed outside its region
+                Path labBFolder = out.resolve("lab-b");
+                LabelVolume dense = ImageFiles.readLabels(labBFolder.resolve("dense").resolve(fileNames.get(i)));
+                LabelVolume roi = ImageFiles.readLabels(labBFolder.resolve("roi").resolve(fileNames.get(i)));
+                for (int v = 0; v < l.data().length; v++) {
+                    assertEquals(roi.data()[v] == 0, mask.data()[v] != 0);
+                    int expected = dense.data()[v] == 1 && roi.data()[v] == 0 ? 0 : dense.data()[v];
+                    assertEquals(expected, l.data()[v]);
                 }
             }
             // the labels agree with what they declare (a declared-unknown class labelled would throw)
@@ -148,6 +159,8 @@ class PartialDemoCommandTest {
         assertArrayEquals(new int[] {0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 2, 2}, PartialLabelDemo.brightOnly(dense).data());
         LabelVolume right = PartialLabelDemo.rightHalf(dense);
         assertArrayEquals(new int[] {0, 0, 0, 255, 255, 255, 0, 0, 0, 255, 255, 255}, right.data());
+        assertArrayEquals(new int[] {255, 255, 255, 0, 0, 0, 255, 255, 255, 0, 0, 0},
+                PartialLabelDemo.leftHalf(dense).data());
         // a dim nucleus reaching into the right half keeps only its left part
         LabelVolume wide = LabelVolume.wrap("w", new int[] {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}, new long[] {6, 2},
                 new double[] {1, 1});
