@@ -38,18 +38,22 @@ import org.maskseg.core.train.TrainingSettings;
  * <b>Two labs.</b> The training images alternate between two labs, each annotating only part of the classes:
  * <ul>
  * <li>lab A (1st, 3rd, ... training image) annotates bright nuclei only; its dim nuclei are labelled 0 and the
- * class-set file lists class 2 for its cases;</li>
+ * class-set file lists "bright nucleus" for its cases;</li>
  * <li>lab B (2nd, 4th, ...) annotates bright nuclei everywhere but dim nuclei only in the left half of each image
- * (x &lt; width / 2): dim nuclei in the right half are labelled 0 and the unknown-region mask of class 1 marks the
- * right half, which is what {@code maskseg annotate --mode class-roi --class 1} makes of a left-half region.</li>
+ * (x &lt; width / 2): dim nuclei in the right half are labelled 0 and the unknown-region mask of "dim nucleus"
+ * marks the right half, which is what {@code maskseg annotate --mode class-roi --class 1} makes of a left-half
+ * region.</li>
  * </ul>
- * Both sets are written as a user would write them by hand, and training reads them back through the same
- * engine call as {@code maskseg train --annotated-classes FILE --unknown-masks DIR}.
+ * Both sets are written as a user would write them by hand, with the classes by name, and training reads them
+ * back through the same engine call as {@code maskseg train --classes NAMES --annotated-classes FILE
+ * --unknown-masks DIR}.
  */
 final class PartialLabelDemo {
 
     static final int DIM = 1;
     static final int BRIGHT = 2;
+    /** The class names, background first; class-set file and unknown-mask folder use them. */
+    static final List<String> CLASS_NAMES = List.of("background", "dim nucleus", "bright nucleus");
     static final String CLASS_SET_FILE = "annotated_classes.csv";
     static final String UNKNOWN_FOLDER = "unknown";
 
@@ -70,7 +74,7 @@ final class PartialLabelDemo {
             return out.resolve(CLASS_SET_FILE);
         }
 
-        /** {@code unknown/1/<label file>}: where lab B did not look for dim nuclei. */
+        /** {@code unknown/dim nucleus/<label file>}: where lab B did not look for dim nuclei. */
         Path unknown() {
             return out.resolve(UNKNOWN_FOLDER);
         }
@@ -217,7 +221,7 @@ final class PartialLabelDemo {
         int labB = 0;
         long dimUnknown = 0;
         long dimPixels = 0;
-        Path unknownDim = layout.unknown().resolve(Integer.toString(DIM));
+        Path unknownDim = layout.unknown().resolve(CLASS_NAMES.get(DIM));
         for (int i = 0; i < cases.size(); i++) {
             DatasetCase c = cases.get(i);
             LabelVolume dense = splitByBrightness(data.get(i).labels(), components.get(i), means.get(i), threshold);
@@ -242,7 +246,7 @@ final class PartialLabelDemo {
             if (i % 2 == 0) {
                 labA++;
                 labels = brightOnly(dense);
-                classSets.append(c.name()).append(',').append(BRIGHT).append('\n');
+                classSets.append(c.name()).append(',').append(CLASS_NAMES.get(BRIGHT)).append('\n');
             } else {
                 labB++;
                 LabelVolume mask = rightHalf(dense);
@@ -283,8 +287,8 @@ final class PartialLabelDemo {
             PlannerOptions planner, ConsoleProgress progress, CancellationToken token) throws IOException {
         Files.createDirectories(folder);
         TrainingResult result = TrainingJob.run(layout.images(), layout.labels(),
-                partial ? layout.classSets() : null, partial ? layout.unknown() : null, null, settings, planner,
-                progress, token);
+                partial ? layout.classSets() : null, partial ? layout.unknown() : null, null,
+                settings.toBuilder().classNames(CLASS_NAMES).build(), planner, progress, token);
         TrainedModel model = result.finalModel();
         Path file = folder.resolve("model.zip");
         model.save(file);
@@ -298,8 +302,8 @@ final class PartialLabelDemo {
     /** The comparison table: Dice per class on the held-out images, one row per reading of the labels. */
     static String table(List<Outcome> outcomes) {
         StringBuilder sb = new StringBuilder();
-        String row = "%-26s %16s %16s %8s%n";
-        sb.append(String.format(Locale.ROOT, row, "training labels read as", "Dice dim (1)", "Dice bright (2)",
+        String row = "%-26s %16s %19s %8s%n";
+        sb.append(String.format(Locale.ROOT, row, "training labels read as", "Dice dim nucleus", "Dice bright nucleus",
                 "mean"));
         for (Outcome o : outcomes) {
             DatasetMetrics s = o.scores();
@@ -326,7 +330,7 @@ final class PartialLabelDemo {
         log.accept("labels: " + layout.labels().toAbsolutePath());
         log.accept("class sets of lab A: " + layout.classSets().toAbsolutePath());
         log.accept("unknown-region masks of lab B: "
-                + layout.unknown().resolve(Integer.toString(DIM)).toAbsolutePath());
+                + layout.unknown().resolve(CLASS_NAMES.get(DIM)).toAbsolutePath());
         log.accept("lab B's dense labels and annotated regions (inputs of maskseg annotate --mode class-roi): "
                 + layout.labBDense().getParent().toAbsolutePath());
     }

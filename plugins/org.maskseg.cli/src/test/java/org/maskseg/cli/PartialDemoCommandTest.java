@@ -53,11 +53,11 @@ class PartialDemoCommandTest {
             }
         }
         assertEquals(0, r.exitCode(), r.out() + r.err());
-        assertTrue(r.out().contains("Dice bright (2)") && r.out().contains("partial labels"), r.out());
+        assertTrue(r.out().contains("Dice bright nucleus") && r.out().contains("partial labels"), r.out());
 
-        LabelSpec spec = LabelSpec.withDefaultIgnore(3);
+        LabelSpec spec = new LabelSpec(3, 3, List.of("background", "dim nucleus", "bright nucleus"));
         List<Path> labels = files(out.resolve("labels"));
-        List<Path> masks = files(out.resolve("unknown").resolve("1"));
+        List<Path> masks = files(out.resolve("unknown").resolve("dim nucleus"));
         assertEquals(32, labels.size());
         assertEquals(16, masks.size());
         assertEquals(32, files(out.resolve("images")).size());
@@ -70,6 +70,7 @@ class PartialDemoCommandTest {
         for (Set<Integer> s : sets.values()) {
             assertEquals(Set.of(2), s);
         }
+        assertTrue(Files.readString(out.resolve("annotated_classes.csv")).contains(",bright nucleus\n"));
         List<String> names = new ArrayList<>();
         List<String> fileNames = new ArrayList<>();
         for (Path f : labels) {
@@ -126,6 +127,8 @@ class PartialDemoCommandTest {
 
         JsonNode scores = new ObjectMapper().readTree(out.resolve("scores.json").toFile());
         assertTrue(scores.get("classes").has("1") && scores.get("classes").has("2"), scores.toString());
+        assertEquals("dim nucleus", scores.get("classes").get("1").get("name").asText());
+        assertEquals("bright nucleus", scores.get("classes").get("2").get("name").asText());
         assertEquals(8, scores.get("cases").size());
         assertEquals(8, files(out.resolve("predictions")).size());
         assertTrue(Files.isRegularFile(out.resolve("model.zip")));
