@@ -302,7 +302,7 @@ final class PartialLabelDemo {
     /** The comparison table: Dice per class on the held-out images, one row per reading of the labels. */
     static String table(List<Outcome> outcomes) {
         StringBuilder sb = new StringBuilder();
-        String row = "%-26s %16s %19s %8s%n";
+        String row = "%-26s %18s %21s %8s%n";
         sb.append(String.format(Locale.ROOT, row, "training labels read as", "Dice dim nucleus", "Dice bright nucleus",
                 "mean"));
         for (Outcome o : outcomes) {
