@@ -47,8 +47,9 @@ import picocli.CommandLine.Option;
                 "With --partial: per-class partial labels instead. Nuclei are split into dim (1) and bright (2) by "
                         + "their mean intensity against the median over all training nuclei; lab A annotates only "
                         + "bright nuclei (annotated_classes.csv), lab B dim nuclei only in the left half of each "
-                        + "image (unknown/dim nucleus/). Trained with --annotated-classes and --unknown-masks, scored on both "
-                        + "classes; --compare also trains the naive reading (unannotated = background)." })
+                        + "image (unknown/dim nucleus/). Trained with --annotated-classes and --unknown-masks, "
+                        + "scored on both classes; --compare also trains the naive reading (unannotated = "
+                        + "background)." })
 public final class DemoCommand implements Callable<Integer> {
 
     /** Images kept out of training, for evaluating the model on unseen data. */

@@ -112,9 +112,10 @@ final class PartialLabelDemo {
     }
 
     /**
-     * The per-nucleus mean intensities of one case.
+     * The mean first-channel intensity of each nucleus of one case.
      *
-     * @return the components of the nucleus label (8-connected) and their mean first-channel intensities
+     * @param nuclei the components of the case's nucleus label
+     * @return element c is the mean over component c (element 0: over the background)
      */
     static double[] nucleusMeans(ConnectedComponents nuclei, ImageVolume image) {
         // the first channel comes first in the C-order backing array
