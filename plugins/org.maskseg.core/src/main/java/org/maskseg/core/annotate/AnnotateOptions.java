@@ -128,6 +128,7 @@ public record AnnotateOptions(AnnotationMode mode, Integer ignoreValue, long see
             throw new InvalidInputException("no annotation mode chosen; expected one of " + AnnotationMode.keys());
         }
         String m = "mode '" + mode.key() + "'";
+        ClassChoice.checkNames(classNames);
         switch (mode) {
             case REMAP -> {
                 if (values.isEmpty()) {
@@ -168,7 +169,6 @@ public record AnnotateOptions(AnnotationMode mode, Integer ignoreValue, long see
         if (every != null && every < 1) {
             throw new InvalidInputException("slice interval must be at least 1, got " + every);
         }
-        ClassChoice.checkNames(classNames);
         if (axis != null && (axis < 0 || axis > 2)) {
             throw new InvalidInputException("slice axis must be 0 (x), 1 (y) or 2 (z), got " + axis);
         }
