@@ -28,8 +28,8 @@ import org.maskseg.core.labels.LabelSpec;
 /**
  * Annotates a folder of label files and writes the results, with the same file names and formats, into
  * an output folder. Images (needed by {@link AnnotationMode#INVALID}) are paired with the labels by file
- * name through {@link DatasetFolder}; region-of-interest masks (for {@link AnnotationMode#ROI}) are the
- * files of the ROI folder with the same base name as the labels.
+ * name through {@link DatasetFolder}; region-of-interest masks (for {@link AnnotationMode#ROI} and
+ * {@link AnnotationMode#CLASS_ROI}) are the files of the ROI folder with the same base name as the labels.
  * <p>
  * Mode {@link AnnotationMode#CLASS_ROI} also writes one unknown-region mask per case, as
  * {@code <unknownOut>/<class name or value>/<label file name>} (1 = class unknown), the layout training reads.
@@ -48,7 +48,8 @@ public final class FolderAnnotation {
      * @param images folder of images, or null; required by {@link AnnotationMode#INVALID}. When given, the
      *               labels are paired with it and sizes are checked.
      * @param labels folder of label files
-     * @param roi    folder of region-of-interest masks, or null; required by {@link AnnotationMode#ROI}
+     * @param roi    folder of region-of-interest masks, or null; required by {@link AnnotationMode#ROI} and
+     *               {@link AnnotationMode#CLASS_ROI}
      * @param out    output folder (created if missing), different from the labels folder
      * @param unknownOut folder of unknown-region masks, or null; required by {@link AnnotationMode#CLASS_ROI},
      *               which writes into its subfolder named after the class (created if missing)
