@@ -238,4 +238,24 @@ class ClassRoiTest {
         assertTrue(e.getMessage().contains("golgi"), e.getMessage());
         assertFalse(Files.exists(out2) || Files.exists(unknown2));
     }
+    @Test
+    void folderJobOnNiftiVolumesWritesNiftiMasks() throws IOException {
+        Path labels = Files.createDirectories(tmp.resolve("labels"));
+        Path roi = Files.createDirectories(tmp.resolve("roi"));
+        // 3 x 2 x 2 with spacing; ROI = slice z = 1; class 1 unknown below it
+        LabelVolume in = LabelVolume.wrap("v", new int[] {1, 0, 2, 1, 1, 0, 0, 1, 2, 0, 1, 1}, new long[] {3, 2, 2},
+                new double[] {0.5, 0.5, 2});
+        ImageFiles.writeLabels(in, labels.resolve("v.nii.gz"));
+        ImageFiles.writeLabels(vol(new int[] {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, 3, 2, 2), roi.resolve("v.nii.gz"));
+        FolderAnnotation.Result r = FolderAnnotation.run(AnnotateOptions.of(AnnotationMode.CLASS_ROI)
+                .withUnknownClass("1"), new FolderAnnotation.Folders(null, labels, roi, tmp.resolve("out"),
+                        tmp.resolve("unknown")), null);
+        LabelVolume out = ImageFiles.readLabels(tmp.resolve("out").resolve("v.nii.gz"));
+        LabelVolume mask = ImageFiles.readLabels(tmp.resolve("unknown").resolve("1").resolve("v.nii.gz"));
+        assertArrayEquals(new int[] {0, 0, 2, 0, 0, 0, 0, 1, 2, 0, 1, 1}, out.data());
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0}, mask.data());
+        assertArrayEquals(new double[] {0.5, 0.5, 2}, mask.spacing(), 1e-6);
+        // 12 annotated; certain: slice 1 (6) and the class-2 voxel of slice 0 (1)
+        assertEquals(7.0 / 12, r.cases().get(0).fraction(), 1e-12);
+    }
 }
