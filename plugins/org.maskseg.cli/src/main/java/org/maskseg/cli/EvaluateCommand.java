@@ -18,9 +18,12 @@ import org.maskseg.core.io.AtomicFiles;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.metrics.CaseMetrics;
 import org.maskseg.core.metrics.DatasetMetrics;
 import org.maskseg.core.metrics.PairCounts;
+import org.maskseg.core.metrics.RegionMetrics;
+import org.maskseg.core.model.TrainedModel;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +39,9 @@ import picocli.CommandLine.Option;
                         + "not the ignore label. A class absent from both reference and prediction of a case has "
                         + "no score (n/a in the table, null in the JSON); means skip such values. The mean Dice "
                         + "averages the foreground classes (all but 0).",
+                "With --regions (or --model of a region-based model) the scores are per region instead: reference "
+                        + "and prediction are turned into region memberships (a voxel is in a region where its "
+                        + "class is one of the region's classes), and the mean Dice averages the regions.",
                 "Probability and uncertainty maps written by 'maskseg predict' next to the labels are skipped." })
 public final class EvaluateCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -55,20 +61,51 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
             description = "number of classes including background (default: largest value found + 1)")
     Integer numClasses;
 
+    @Option(names = "--regions", paramLabel = "NAME=C,C...[:L];...",
+            description = "score regions of classes instead of classes, e.g. \"whole=1,2,3;core=2,3;enhancing=3\" "
+                    + "(default: the regions of --model, if it has any)")
+    String regions;
+
+    @Option(names = "--model", paramLabel = "MODEL.zip",
+            description = "take the number of classes, the ignore label and the regions from this trained model "
+                    + "(options given explicitly win)")
+    Path model;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the scores, per class and per case, as JSON")
     Path json;
 
     @Override
     public Integer call() {
         try {
-            DatasetMetrics metrics = evaluate(reference, prediction, ignoreLabel, numClasses, System.err);
-            System.out.print(metrics.formatTable());
-            System.out.printf(Locale.ROOT, "%d case(s); mean Dice over the foreground classes: %s%n",
-                    metrics.cases().size(), Double.isNaN(metrics.meanDice()) ? "n/a"
-                            : String.format(Locale.ROOT, "%.4f", metrics.meanDice()));
+            Integer ignore = ignoreLabel;
+            Integer classes = numClasses;
+            String regionText = regions;
+            LabelSpec modelLabels = null;
+            if (model != null) {
+                TrainedModel m = TrainedModel.load(model);
+                modelLabels = m.labels();
+                ignore = ignore != null ? ignore : m.labels().ignoreValue();
+                classes = classes != null ? classes : m.numClasses();
+                regionText = regionText != null ? regionText : m.plan().regionBased() ? m.regions().format() : null;
+            }
+            String text;
+            if (regionText != null && !regionText.isBlank()) {
+                RegionMetrics metrics = evaluateRegions(reference, prediction, ignore, classes, regionText,
+                        modelLabels);
+                System.out.print(metrics.formatTable());
+                System.out.printf(Locale.ROOT, "%d case(s); mean Dice over the regions: %s%n",
+                        metrics.cases().size(), format(metrics.meanDice()));
+                text = json == null ? null : metrics.toJson();
+            } else {
+                DatasetMetrics metrics = evaluate(reference, prediction, ignore, classes, System.err);
+                System.out.print(metrics.formatTable());
+                System.out.printf(Locale.ROOT, "%d case(s); mean Dice over the foreground classes: %s%n",
+                        metrics.cases().size(), format(metrics.meanDice()));
+                text = json == null ? null : metrics.toJson();
+            }
             if (json != null) {
-                String text = metrics.toJson();
-                AtomicFiles.write(json, temp -> Files.writeString(temp, text, StandardCharsets.UTF_8));
+                String report = text;
+                AtomicFiles.write(json, temp -> Files.writeString(temp, report, StandardCharsets.UTF_8));
                 System.out.println("scores written to " + json);
             }
             return 0;
@@ -81,15 +118,15 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
         }
     }
 
-    /**
-     * Reads every prediction and its reference and scores them.
-     *
-     * @param ignoreLabel reference value to leave out, or null
-     * @param numClasses  class count, or null to use the largest value found + 1
-     * @param notes       where hints about suspicious data go
-     */
-    static DatasetMetrics evaluate(Path referenceFolder, Path predictionFolder, Integer ignoreLabel,
-            Integer numClasses, java.io.PrintStream notes) {
+    private static String format(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /** The pair counts of every case and the largest values seen. */
+    private record Counts(List<PairCounts> cases, int maxValue, int maxPredicted) {
+    }
+
+    private static Counts count(Path referenceFolder, Path predictionFolder, Integer ignoreLabel) {
         Map<String, Path> references = labelFiles(referenceFolder, "reference");
         Map<String, Path> predictions = labelFiles(predictionFolder, "prediction");
         // Probability and uncertainty maps written by 'maskseg predict' next to the labels are not cases.
@@ -105,7 +142,6 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
                     + " prediction(s) have no reference of the same name in '" + referenceFolder + "': "
                     + listed(missing));
         }
-        int ignore = ignoreLabel == null ? -1 : ignoreLabel;
         List<PairCounts> counts = new ArrayList<>();
         int maxValue = 1;
         int maxPredicted = 0;
@@ -114,13 +150,72 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
             LabelVolume ref = ImageFiles.readLabels(references.get(name), name);
             LabelVolume pred = ImageFiles.readLabels(e.getValue(), name);
             // Without a declared ignore label every value is a class, so no value may be left out.
-            PairCounts c = PairCounts.count(name, ref, pred, ignoreLabel == null ? Integer.MIN_VALUE : ignore);
+            PairCounts c = PairCounts.count(name, ref, pred, ignoreLabel == null ? Integer.MIN_VALUE : ignoreLabel);
             counts.add(c);
             maxValue = Math.max(maxValue, c.maxValue());
             for (int v : pred.data()) {
                 maxPredicted = Math.max(maxPredicted, v);
             }
         }
+        return new Counts(counts, maxValue, maxPredicted);
+    }
+
+    /**
+     * Reads every prediction and its reference and scores them per region.
+     *
+     * @param ignoreLabel reference value to leave out, or null
+     * @param numClasses  class count, or null for the largest value found (or class named by a region) + 1
+     * @param regionText  the regions in text form
+     * @param classNames  classes whose names the regions may use, or null (classes by number only)
+     */
+    static RegionMetrics evaluateRegions(Path referenceFolder, Path predictionFolder, Integer ignoreLabel,
+            Integer numClasses, String regionText, LabelSpec classNames) {
+        Counts counts = count(referenceFolder, predictionFolder, ignoreLabel);
+        int k;
+        if (numClasses != null) {
+            k = numClasses;
+        } else if (classNames != null) {
+            k = classNames.numClasses();
+        } else {
+            k = Math.max(Math.max(counts.maxValue(), counts.maxPredicted()), largestNumber(regionText)) + 1;
+        }
+        LabelSpec spec = new LabelSpec(k, ignoreLabel == null ? k : ignoreLabel,
+                classNames != null && classNames.numClasses() == k ? classNames.classNames() : null);
+        RegionSet parsed = RegionSet.parse(regionText, spec);
+        List<CaseMetrics> cases = new ArrayList<>();
+        for (PairCounts c : counts.cases()) {
+            cases.add(c.toRegionMetrics(parsed));
+        }
+        return new RegionMetrics(parsed, spec.ignoreValue(), cases);
+    }
+
+    /** The largest whole number in a region text (its class and label numbers), 1 if there is none. */
+    private static int largestNumber(String text) {
+        int max = 1;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<![A-Za-z_])\\d+(?![A-Za-z_])").matcher(text);
+        while (m.find()) {
+            try {
+                max = Math.max(max, Integer.parseInt(m.group()));
+            } catch (NumberFormatException e) {
+                // a number too large for a class: RegionSet.parse names it
+            }
+        }
+        return Math.min(max, PairCounts.MAX_CLASS_VALUE);
+    }
+
+    /**
+     * Reads every prediction and its reference and scores them.
+     *
+     * @param ignoreLabel reference value to leave out, or null
+     * @param numClasses  class count, or null to use the largest value found + 1
+     * @param notes       where hints about suspicious data go
+     */
+    static DatasetMetrics evaluate(Path referenceFolder, Path predictionFolder, Integer ignoreLabel,
+            Integer numClasses, java.io.PrintStream notes) {
+        Counts all = count(referenceFolder, predictionFolder, ignoreLabel);
+        List<PairCounts> counts = all.cases();
+        int maxValue = all.maxValue();
+        int maxPredicted = all.maxPredicted();
         int k = numClasses != null ? numClasses : Math.max(maxValue, maxPredicted) + 1;
         if (ignoreLabel == null && maxValue > maxPredicted + 1) {
             notes.println("note: reference value " + maxValue + " never occurs in the predictions; if it marks "

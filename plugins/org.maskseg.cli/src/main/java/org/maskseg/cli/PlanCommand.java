@@ -72,6 +72,11 @@ public final class PlanCommand implements Callable<Integer> {
                     + "{\"patchSize\":[128,128],\"batchSize\":4}")
     String override;
 
+    @Option(names = "--regions", paramLabel = "NAME=C,C...[:L];...",
+            description = "plan region-based training, e.g. \"whole=1,2,3;core=2,3;enhancing=3\" (see 'maskseg "
+                    + "train --help')")
+    String regions;
+
     @Option(names = "--out", paramLabel = "FILE", description = "also write the plan to this file")
     Path out;
 
@@ -101,7 +106,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     private Plan plan() throws IOException {
         PlannerOptions options = new PlannerOptions(config == null ? null : config.toLowerCase(Locale.ROOT),
-                memoryGiB, maxBatchSize, modalities, overrideJson());
+                memoryGiB, maxBatchSize, modalities, overrideJson(), regions);
         DatasetFolder dataset = DatasetFolder.open(images, labels);
         List<DatasetCase> cases = dataset.cases();
         // Two passes, one case in memory at a time: first the label values (to know the classes), then

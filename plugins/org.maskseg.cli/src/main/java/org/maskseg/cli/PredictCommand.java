@@ -45,7 +45,10 @@ import picocli.CommandLine.Option;
                         + "<case>_uncertainty are written next to them as 32-bit float images: NIfTI for NIfTI "
                         + "inputs, TIFF otherwise; probabilities have one channel per class, the uncertainty is "
                         + "the entropy of the probabilities divided by log(classes), 0 = certain, 1 = all classes "
-                        + "equally likely." })
+                        + "equally likely.",
+                "Region-based models write their regions' export labels (later regions overwrite earlier ones "
+                        + "where their sigmoid exceeds 0.5), one probability channel per region, and as uncertainty "
+                        + "the mean binary entropy of the regions divided by log 2." })
 public final class PredictCommand implements Callable<Integer> {
 
     static final String PROBABILITIES_SUFFIX = "_probabilities";
@@ -142,8 +145,10 @@ public final class PredictCommand implements Callable<Integer> {
         Prediction.Outputs outputs = new Prediction.Outputs(probabilities, uncertainty);
         int done = 0;
         try (ModelPredictor predictor = ModelPredictor.open(trained, dev, settings)) {
-            System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s, %d classes, patch %s) on %s%n",
-                    cases.size(), model.getFileName(), trained.plan().configuration, trained.numClasses(),
+            System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s, %s, patch %s) on %s%n",
+                    cases.size(), model.getFileName(), trained.plan().configuration,
+                    trained.plan().regionBased() ? "regions " + trained.regions().format()
+                            : trained.numClasses() + " classes",
                     java.util.Arrays.toString(trained.plan().patchSize), dev);
             for (DatasetCase c : cases) {
                 long t0 = System.nanoTime();

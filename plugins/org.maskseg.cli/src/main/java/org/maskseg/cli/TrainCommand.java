@@ -48,6 +48,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "2d|3d", description = "network configuration (default: from the data)")
     String config;
 
+    @Option(names = "--regions", paramLabel = "NAME=C,C...[:L];...",
+            description = "region-based training: one sigmoid output per (possibly overlapping) region of foreground "
+                    + "classes, e.g. \"whole=1,2,3;core=2,3;enhancing=3\"; classes by number or name. In exported "
+                    + "labels later regions overwrite earlier ones with their export label L (default: the region's "
+                    + "lowest class in no later region). Default: one softmax output per class")
+    String regions;
+
     @Option(names = "--epochs", paramLabel = "E", description = "epochs (default: planned, 1000)")
     Integer epochs;
 
@@ -165,7 +172,7 @@ public final class TrainCommand implements Callable<Integer> {
                         : new TorchRuntime.Installation(pytorchLibrary.toString(), null, null))
                 .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume)
                 .initialModel(init == null ? null : TrainedModel.load(init)).build();
-        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides);
+        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides).withRegions(regions);
         TrainingResult result = TrainingJob.run(images, labels, ignoreLabel, settings, planner, progress, token);
         token.throwIfCancelled();
         result.finalModel().save(target);

@@ -7,20 +7,20 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Weighted sum of a {@link MaskedDiceCeLoss} over the outputs of a deep-supervised network (full
- * resolution first). Output i has weight 1/2^i, the lowest resolution gets 0, and the weights are
+ * Weighted sum of a {@link SegmentationLoss} ({@link MaskedDiceCeLoss} or {@link RegionLoss}) over the
+ * outputs of a deep-supervised network (full resolution first). Output i has weight 1/2^i, the lowest resolution gets 0, and the weights are
  * normalised to sum 1. Each output's target is the full-resolution label tensor resized by nearest
  * neighbour to that output's size (see {@link LabelDownsampling}), so ignore voxels stay ignored.
  */
 public final class DeepSupervisionLoss {
 
-    private final MaskedDiceCeLoss loss;
+    private final SegmentationLoss loss;
 
-    public DeepSupervisionLoss(MaskedDiceCeLoss loss) {
+    public DeepSupervisionLoss(SegmentationLoss loss) {
         this.loss = loss;
     }
 
-    public MaskedDiceCeLoss base() {
+    public SegmentationLoss base() {
         return loss;
     }
 
@@ -42,8 +42,8 @@ public final class DeepSupervisionLoss {
     }
 
     /**
-     * @param outputs logits per output, full resolution first, each (n, K, [z,] y, x)
-     * @param labels  full-resolution canonical labels (n, [z,] y, x), integer
+     * @param outputs logits per output, full resolution first, each (n, outputs, [z,] y, x)
+     * @param labels  full-resolution canonical label codes (n, [z,] y, x), integer
      * @return the weighted loss, a scalar
      */
     public NDArray compute(NDList outputs, NDArray labels) {

@@ -22,7 +22,7 @@ import ai.djl.ndarray.types.Shape;
  * Ignored voxels are set to class 0 before any gather or one-hot and then masked, so the ignore value
  * never indexes anything.
  */
-public final class MaskedDiceCeLoss {
+public final class MaskedDiceCeLoss implements SegmentationLoss {
 
     /** Smoothing of the Dice ratio (numerator and denominator). */
     public static final double DICE_SMOOTH = 1e-5;
@@ -51,7 +51,7 @@ public final class MaskedDiceCeLoss {
     }
 
     /** The two terms of the loss (scalars) and their combination. */
-    public record Terms(NDArray crossEntropy, NDArray dice, NDArray loss) {
+    public record Terms(NDArray crossEntropy, NDArray dice, NDArray loss) implements SegmentationLoss.Terms {
     }
 
     /**

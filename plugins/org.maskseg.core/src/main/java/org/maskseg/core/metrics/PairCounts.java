@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.labels.RegionSet;
 
 /**
  * How often each (reference value, predicted value) pair occurs among the annotated voxels of one case: a
@@ -109,6 +110,47 @@ public final class PairCounts {
                 } else {
                     fn[r] += c;
                     fp[p] += c;
+                }
+            }
+        }
+        return new CaseMetrics(name, tp, fp, fn, annotated, voxels);
+    }
+
+    /**
+     * Per-region counts of a region-based evaluation: reference and prediction values are classes, and a voxel
+     * belongs to region r where its class is in the region's set. For region r, tp counts annotated voxels in
+     * the region in both, fp those in the region only in the prediction, fn those only in the reference. The
+     * result's index r is region r.
+     *
+     * @throws InvalidInputException if a value of this case is not one of the regions' classes
+     */
+    public CaseMetrics toRegionMetrics(RegionSet regions) {
+        int k = regions.numClasses();
+        if (maxValue() >= k) {
+            throw new InvalidInputException("case '" + name + "' contains the value " + maxValue()
+                    + " but the regions are defined over " + k + " classes (0.." + (k - 1) + ")");
+        }
+        int[] member = regions.classMemberships();
+        int n = regions.size();
+        long[] tp = new long[n];
+        long[] fp = new long[n];
+        long[] fn = new long[n];
+        for (int a = 0; a < pairs.length; a++) {
+            for (int b = 0; b < pairs.length; b++) {
+                long c = pairs[a][b];
+                if (c == 0) {
+                    continue;
+                }
+                for (int r = 0; r < n; r++) {
+                    boolean inRef = (member[a] & (1 << r)) != 0;
+                    boolean inPred = (member[b] & (1 << r)) != 0;
+                    if (inRef && inPred) {
+                        tp[r] += c;
+                    } else if (inPred) {
+                        fp[r] += c;
+                    } else if (inRef) {
+                        fn[r] += c;
+                    }
                 }
             }
         }

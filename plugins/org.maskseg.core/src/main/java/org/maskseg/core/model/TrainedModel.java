@@ -21,6 +21,7 @@ import java.util.Objects;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
@@ -136,11 +137,11 @@ public final class TrainedModel {
 
     /** Loads these weights into an existing network built from the same plan. */
     public void loadInto(SegmentationNetwork network) {
-        if (network.inputChannels() != inputChannels() || network.outputChannels() != numClasses()
+        if (network.inputChannels() != inputChannels() || network.outputChannels() != plan.outputChannels()
                 || network.spatialDims() != spatialDims()) {
             throw new InvalidInputException("the model (" + spatialDims() + "D, " + inputChannels() + " channels, "
-                    + numClasses() + " classes) does not fit a " + network.spatialDims() + "D network with "
-                    + network.inputChannels() + " channels and " + network.outputChannels() + " classes");
+                    + plan.outputChannels() + " outputs) does not fit a " + network.spatialDims() + "D network with "
+                    + network.inputChannels() + " channels and " + network.outputChannels() + " outputs");
         }
         copyToDevice(weights, network.parameters(), "the model");
     }
@@ -188,6 +189,20 @@ public final class TrainedModel {
 
     public int numClasses() {
         return plan.numClasses;
+    }
+
+    /** The regions of a region-based model, {@link RegionSet#none()} for a class model. */
+    public RegionSet regions() {
+        return plan.regionSet();
+    }
+
+    /**
+     * Names of the scores the model is validated and evaluated on: its regions, or its foreground classes
+     * (classes 1..K-1) for a class model. These name the pseudo-Dice values of the training metadata.
+     */
+    public List<String> scoreNames() {
+        return plan.regionBased() ? plan.regionSet().names()
+                : labels.classNames().subList(1, labels.numClasses());
     }
 
     public TrainedModel withMetadata(TrainingMetadata newMetadata) {
@@ -294,6 +309,11 @@ public final class TrainedModel {
                 throw new InvalidInputException(what + " is corrupt: its manifest (" + dims + "D, " + channels
                         + " channels, " + names.size() + " classes) contradicts its plan (" + plan.spatialDims()
                         + "D, " + plan.inputChannels + " channels, " + plan.numClasses + " classes)");
+            }
+            List<String> regionProblems = RegionSet.problems(plan.regions, plan.numClasses);
+            if (!regionProblems.isEmpty()) {
+                throw new InvalidInputException(what + " is corrupt: its regions are invalid ("
+                        + String.join("; ", regionProblems) + ")");
             }
             byte[] w = c.entries().get(WEIGHTS);
             if (w == null) {

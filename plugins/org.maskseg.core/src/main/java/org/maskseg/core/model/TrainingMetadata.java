@@ -10,7 +10,8 @@ import java.util.Map;
  * @param epochsDone          epochs completed
  * @param epochsPlanned       epochs the run was set up for
  * @param iterationsPerEpoch  training steps per epoch
- * @param finalPseudoDice     pseudo-Dice per foreground class after the last epoch (NaN = class never seen)
+ * @param finalPseudoDice     pseudo-Dice per foreground class (per region for a region-based model, see
+ *                            {@link TrainedModel#scoreNames()}) after the last epoch (NaN = never seen)
  * @param finalEmaPseudoDice  exponential moving average of the mean foreground pseudo-Dice after the last epoch
  * @param bestEmaPseudoDice   highest moving average reached
  * @param bestEpoch           epoch (1-based) at which it was reached, 0 when none

@@ -58,7 +58,7 @@ public final class PlainConvUNet implements SegmentationNetwork {
      * @param parent        manager whose device the parameters live on; the network owns a sub-manager of it
      * @param topology      stages, features, strides and kernels (spatial arrays x first, as in the plan)
      * @param inputChannels image channels
-     * @param numClasses    output channels (classes including background)
+     * @param numClasses    output channels (classes including background, or regions of a region-based plan)
      * @param spatialDims   2 or 3
      * @param seed          seed of the weight initialisation; the same seed gives the same weights everywhere
      */
@@ -93,7 +93,7 @@ public final class PlainConvUNet implements SegmentationNetwork {
 
     /** The network a plan describes (2D or 3D, channels, classes, topology). */
     public static PlainConvUNet fromPlan(NDManager parent, Plan plan, long seed) {
-        return new PlainConvUNet(parent, plan.network, plan.inputChannels, plan.numClasses, plan.spatialDims(), seed);
+        return new PlainConvUNet(parent, plan.network, plan.inputChannels, plan.outputChannels(), plan.spatialDims(), seed);
     }
 
     private static void validate(Plan.Network t, int inputChannels, int numClasses, int dims) {
@@ -103,8 +103,8 @@ public final class PlainConvUNet implements SegmentationNetwork {
         if (inputChannels < 1) {
             throw new InvalidInputException("network: at least one input channel is needed, got " + inputChannels);
         }
-        if (numClasses < 2) {
-            throw new InvalidInputException("network: at least two classes are needed, got " + numClasses);
+        if (numClasses < 1) {
+            throw new InvalidInputException("network: at least one output channel is needed, got " + numClasses);
         }
         if (t.numStages < 2) {
             throw new InvalidInputException("plan network.numStages: at least 2 stages are needed, got "

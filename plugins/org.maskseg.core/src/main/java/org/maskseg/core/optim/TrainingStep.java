@@ -8,6 +8,8 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.Batch;
 import org.maskseg.core.loss.DeepSupervisionLoss;
 import org.maskseg.core.loss.MaskedDiceCeLoss;
+import org.maskseg.core.loss.RegionLoss;
+import org.maskseg.core.loss.SegmentationLoss;
 import org.maskseg.core.nn.Autograd;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
@@ -60,11 +62,20 @@ public final class TrainingStep implements AutoCloseable {
         this.params = network.parameters().values();
     }
 
-    /** Loss, optimiser and clipping as the plan sets them (nnU-Net's defaults unless overridden). */
+    /**
+     * Loss, optimiser and clipping as the plan sets them (nnU-Net's defaults unless overridden): the softmax
+     * loss over classes, or the sigmoid loss over the plan's regions.
+     */
     public static TrainingStep forPlan(SegmentationNetwork network, Plan plan) {
-        DeepSupervisionLoss loss = new DeepSupervisionLoss(new MaskedDiceCeLoss(plan.numClasses, plan.batchDice));
+        DeepSupervisionLoss loss = new DeepSupervisionLoss(lossFor(plan));
         NesterovSgd sgd = new NesterovSgd(network.parameters(), plan.training.momentum, plan.training.weightDecay);
         return new TrainingStep(network, loss, sgd, plan.training.gradientClip);
+    }
+
+    /** The loss of one output for a plan: {@link RegionLoss} for region-based plans, else {@link MaskedDiceCeLoss}. */
+    public static SegmentationLoss lossFor(Plan plan) {
+        return plan.regionBased() ? new RegionLoss(plan.regionSet(), plan.batchDice)
+                : new MaskedDiceCeLoss(plan.numClasses, plan.batchDice);
     }
 
     public NesterovSgd optimiser() {
@@ -109,14 +120,18 @@ public final class TrainingStep implements AutoCloseable {
         }
     }
 
-    /** Result of {@link #validate}: the loss and the full-resolution argmax prediction. */
+    /**
+     * Result of {@link #validate}: the loss and the full-resolution decision per voxel (see
+     * {@link SegmentationLoss#decide}: the class for class outputs, a bit mask of predicted regions for regions).
+     */
     public record Validation(float loss, int[] prediction) {
     }
 
     /**
      * Evaluates a batch without recording gradients or changing anything: the (deep-supervised) loss as in
-     * training, and the class of highest logit per voxel of the full-resolution output, C order
-     * (n, [z,] y, x) like {@link Batch#labels()}.
+     * training, and the decision per voxel of the full-resolution output (the class of highest logit, or for
+     * regions a bit mask with bit r set where σ of region r exceeds 0.5), C order (n, [z,] y, x) like
+     * {@link Batch#labels()}.
      */
     public Validation validate(Batch batch) {
         checkBatch(batch);
@@ -128,7 +143,7 @@ public final class TrainingStep implements AutoCloseable {
                     NDArray y = Tensors.batchLabels(step, batch, DataType.INT32);
                     NDList out = network.forward(x, true);
                     float value = loss.compute(out, y).getFloat();
-                    int[] prediction = out.get(0).argMax(1).toType(DataType.INT32, false).toIntArray();
+                    int[] prediction = loss.base().decide(out.get(0)).toIntArray();
                     result[0] = new Validation(value, prediction);
                 }
             });

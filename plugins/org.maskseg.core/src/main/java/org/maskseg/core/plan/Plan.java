@@ -3,7 +3,11 @@ package org.maskseg.core.plan;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.maskseg.core.labels.Region;
+import org.maskseg.core.labels.RegionSet;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Everything needed to build, train and apply a network for one dataset: the counterpart of nnU-Net's
@@ -26,7 +30,7 @@ public final class Plan {
     /** Number of input channels (modalities). */
     public int inputChannels = 1;
 
-    /** Number of classes including background; the network has this many outputs. */
+    /** Number of classes including background; the network has this many outputs unless regions are set. */
     public int numClasses = 2;
 
     /** Class names, index = class value. */
@@ -34,6 +38,14 @@ public final class Plan {
 
     /** The ignore value in the user's label files (canonically numClasses inside the engine). */
     public int ignoreValue = 2;
+
+    /**
+     * Regions of a region-based model, in export order (see {@link RegionSet}): the network then has one sigmoid
+     * output per region instead of a softmax over the classes. Empty for ordinary class training; written only
+     * when set, so plans without regions read the same as before.
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public List<Region> regions = new ArrayList<>();
 
     /** Spacing the data is resampled to before training and prediction, x first. */
     public double[] targetSpacing = {1, 1};
@@ -101,6 +113,21 @@ public final class Plan {
         public double gradientClip = 12;
         /** Share of each batch forced to contain foreground. */
         public double foregroundOversampling = 0.33;
+    }
+
+    /** Whether the plan trains regions (sigmoid outputs) rather than exclusive classes (softmax). */
+    public boolean regionBased() {
+        return regions != null && !regions.isEmpty();
+    }
+
+    /** The validated regions ({@link RegionSet#none()} for class training). */
+    public RegionSet regionSet() {
+        return regionBased() ? RegionSet.of(regions, numClasses) : RegionSet.none();
+    }
+
+    /** Output channels of the network: one per region for region-based plans, else one per class. */
+    public int outputChannels() {
+        return regionBased() ? regions.size() : numClasses;
     }
 
     /** Number of spatial dimensions of the network: 2 or 3. */

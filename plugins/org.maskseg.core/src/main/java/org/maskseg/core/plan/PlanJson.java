@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.labels.RegionSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -295,6 +296,11 @@ public final class PlanJson {
         if (plan.ignoreValue >= 0 && plan.ignoreValue < plan.numClasses) {
             problems.add("ignoreValue " + plan.ignoreValue + " collides with a class (0.." + (plan.numClasses - 1)
                     + ")");
+        }
+        if (plan.numClasses >= 2) {
+            for (String p : RegionSet.problems(plan.regions, plan.numClasses)) {
+                problems.add("regions: " + p);
+            }
         }
         if (!"cubic".equals(plan.imageInterpolation) && !"linear".equals(plan.imageInterpolation)) {
             problems.add("imageInterpolation must be \"cubic\" or \"linear\", got " + quoted(plan.imageInterpolation));

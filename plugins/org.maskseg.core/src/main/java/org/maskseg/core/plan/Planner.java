@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.RegionSet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -99,6 +100,7 @@ public final class Planner {
         plan.ignoreValue = spec.ignoreValue();
         plan.targetSpacing = spacing;
         plan.batchDice = dims == 2;
+        plan.regions = new ArrayList<>(RegionSet.parse(options.regions(), spec).regions());
         configureNetwork(plan, spacing, shape, datasetVoxels, options);
         plan.normalization = normalization(fingerprint, options.channelModalities());
         plan.training = new Plan.Training();
@@ -226,7 +228,7 @@ public final class Planner {
         int[] patch = initialPatch(spacing, medianShape);
         NetworkTopology topology = NetworkTopology.of(spacing, patch, maxPools);
         patch = topology.patchSize();
-        double perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.numClasses);
+        double perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.outputChannels());
         while (perPatch * MIN_BATCH_SIZE > budget) {
             int axis = 0;
             for (int a = 1; a < dims; a++) {
@@ -248,7 +250,7 @@ public final class Planner {
             }
             topology = NetworkTopology.of(spacing, patch, maxPools);
             patch = topology.patchSize();
-            perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.numClasses);
+            perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.outputChannels());
         }
 
         int batch = (int) Math.min(Integer.MAX_VALUE, Math.floor(budget / perPatch));

@@ -13,38 +13,53 @@ import java.util.List;
  *                          clipping, anything else per-image z-score. Null or empty means z-score for all channels.
  * @param overrides         a JSON object merged onto the planned plan (see {@link PlanJson#applyOverrides}), or null;
  *                          a new patch size or target spacing without a new network re-derives the network
+ * @param regions           regions for region-based training in the text form of
+ *                          {@link org.maskseg.core.labels.RegionSet#parse}, e.g. {@code whole=1,2;core=2}; null or
+ *                          blank for ordinary class training
  */
 public record PlannerOptions(String configuration, double memoryBudgetGiB, int maxBatchSize,
-        List<String> channelModalities, String overrides) {
+        List<String> channelModalities, String overrides, String regions) {
 
     public static final double DEFAULT_MEMORY_BUDGET_GIB = 8;
 
     public PlannerOptions {
         channelModalities = channelModalities == null ? List.of() : List.copyOf(channelModalities);
+        regions = regions == null || regions.isBlank() ? null : regions;
+    }
+
+    /** Options for class training (no regions). */
+    public PlannerOptions(String configuration, double memoryBudgetGiB, int maxBatchSize,
+            List<String> channelModalities, String overrides) {
+        this(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, overrides, null);
     }
 
     /** Configuration chosen by the data, 8 GiB, no batch limit, z-score for all channels, no overrides. */
     public static PlannerOptions defaults() {
-        return new PlannerOptions(null, DEFAULT_MEMORY_BUDGET_GIB, 0, List.of(), null);
+        return new PlannerOptions(null, DEFAULT_MEMORY_BUDGET_GIB, 0, List.of(), null, null);
     }
 
     public PlannerOptions withConfiguration(String value) {
-        return new PlannerOptions(value, memoryBudgetGiB, maxBatchSize, channelModalities, overrides);
+        return new PlannerOptions(value, memoryBudgetGiB, maxBatchSize, channelModalities, overrides, regions);
     }
 
     public PlannerOptions withMemoryBudgetGiB(double value) {
-        return new PlannerOptions(configuration, value, maxBatchSize, channelModalities, overrides);
+        return new PlannerOptions(configuration, value, maxBatchSize, channelModalities, overrides, regions);
     }
 
     public PlannerOptions withMaxBatchSize(int value) {
-        return new PlannerOptions(configuration, memoryBudgetGiB, value, channelModalities, overrides);
+        return new PlannerOptions(configuration, memoryBudgetGiB, value, channelModalities, overrides, regions);
     }
 
     public PlannerOptions withChannelModalities(List<String> value) {
-        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, value, overrides);
+        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, value, overrides, regions);
     }
 
     public PlannerOptions withOverrides(String value) {
-        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, value);
+        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, value, regions);
+    }
+
+    /** With regions in text form (null or blank: class training). */
+    public PlannerOptions withRegions(String value) {
+        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, overrides, value);
     }
 }

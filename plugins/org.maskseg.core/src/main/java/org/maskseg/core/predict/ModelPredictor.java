@@ -19,7 +19,8 @@ import ai.djl.ndarray.NDManager;
  * Segments images with a trained model, end to end: each image is normalised and resampled to the plan's
  * spacing exactly as in training, predicted with a sliding window, and the blended logits are resampled
  * linearly back to the image's own grid before the softmax and the argmax, so that labels, probabilities
- * and uncertainty all have the input's size and spacing (the order nnU-Net uses).
+ * and uncertainty all have the input's size and spacing (the order nnU-Net uses). A region-based model gets
+ * the sigmoid per region and its regions' export labels instead (see {@link Prediction#fromRegionLogits}).
  * <p>
  * Not thread-safe: predict one image at a time per instance.
  */
@@ -101,7 +102,9 @@ public final class ModelPredictor implements AutoCloseable {
             float[] back = pre.toOriginalGrid(logits.data(), logits.channels());
             original = ImageVolume.wrap(image.name(), back, image.spatialSize(), logits.channels(), image.spacing());
         }
-        return Prediction.fromLogits(original.withName(image.name()), outputs);
+        ImageVolume named = original.withName(image.name());
+        return plan.regionBased() ? Prediction.fromRegionLogits(named, plan.regionSet(), outputs)
+                : Prediction.fromLogits(named, outputs);
     }
 
     /** Frees the network if this predictor built it. */

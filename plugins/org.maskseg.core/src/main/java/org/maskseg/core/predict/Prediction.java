@@ -2,14 +2,19 @@ package org.maskseg.core.predict;
 
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.labels.RegionSet;
 
 /**
  * The result of predicting one image, on the image's own grid and spacing.
  *
- * @param labels        class per voxel (0..K-1, never the ignore value)
- * @param probabilities softmax of the blended logits, one channel per class; null unless requested
+ * @param labels        class per voxel (0..K-1, never the ignore value); for a region-based model the export
+ *                      labels of the predicted regions (see {@link ClassMaps#regionLabels})
+ * @param probabilities softmax of the blended logits, one channel per class; for a region-based model the
+ *                      sigmoid, one channel per region; null unless requested
  * @param uncertainty   per-voxel entropy of the probabilities divided by log K, in [0, 1] (see
- *                      {@link ClassMaps#normalisedEntropy}); null unless requested
+ *                      {@link ClassMaps#normalisedEntropy}); for a region-based model the mean binary entropy
+ *                      of the regions divided by log 2 ({@link ClassMaps#meanBinaryEntropy}); null unless
+ *                      requested
  */
 public record Prediction(LabelVolume labels, ImageVolume probabilities, ImageVolume uncertainty) {
 
@@ -28,5 +33,19 @@ public record Prediction(LabelVolume labels, ImageVolume probabilities, ImageVol
         ImageVolume p = ClassMaps.softmax(logits);
         return new Prediction(labels, outputs.probabilities() ? p : null,
                 outputs.uncertainty() ? ClassMaps.normalisedEntropy(p) : null);
+    }
+
+    /**
+     * Labels and the requested maps from the blended logits of a region-based model (one channel per region):
+     * the sigmoid is applied after blending, as nnU-Net does.
+     */
+    public static Prediction fromRegionLogits(ImageVolume logits, RegionSet regions, Outputs outputs) {
+        LabelVolume labels = ClassMaps.regionLabels(logits, regions);
+        if (!outputs.probabilities() && !outputs.uncertainty()) {
+            return new Prediction(labels, null, null);
+        }
+        ImageVolume p = ClassMaps.sigmoid(logits);
+        return new Prediction(labels, outputs.probabilities() ? p : null,
+                outputs.uncertainty() ? ClassMaps.meanBinaryEntropy(p) : null);
     }
 }

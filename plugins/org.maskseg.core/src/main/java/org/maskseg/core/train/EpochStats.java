@@ -12,8 +12,8 @@ import java.util.Arrays;
  * @param epochs              epochs planned in total
  * @param trainLoss           mean training loss of the epoch
  * @param validationLoss      mean validation loss
- * @param pseudoDice          per foreground class (classes 1..K-1)
- * @param meanPseudoDice      mean over the classes that are not NaN (NaN if all are)
+ * @param pseudoDice          per foreground class (classes 1..K-1), or per region for a region-based plan
+ * @param meanPseudoDice      mean over the classes (regions) that are not NaN (NaN if all are)
  * @param emaPseudoDice       exponential moving average of the mean: 0.9·previous + 0.1·current
  * @param newBest             whether the moving average reached a new high with this epoch
  * @param learningRate        learning rate used in this epoch

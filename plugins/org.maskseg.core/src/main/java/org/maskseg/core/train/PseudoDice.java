@@ -1,5 +1,8 @@
 package org.maskseg.core.train;
 
+import org.maskseg.core.labels.RegionSet;
+import org.maskseg.core.plan.Plan;
+
 /**
  * Accumulates nnU-Net's online validation metric over the batches of one epoch: per foreground class,
  * true positives, false positives and false negatives of the argmax prediction, counted only where the
@@ -11,6 +14,10 @@ public final class PseudoDice {
     private final long[] tp;
     private final long[] fp;
     private final long[] fn;
+    private final RegionSet regions;
+    private final int rows;
+    private final float[] targets;
+    private final float[] known;
 
     /** @param numClasses classes including background; the canonical ignore value is numClasses */
     public PseudoDice(int numClasses) {
@@ -18,6 +25,39 @@ public final class PseudoDice {
         this.tp = new long[numClasses];
         this.fp = new long[numClasses];
         this.fn = new long[numClasses];
+        this.regions = RegionSet.none();
+        this.rows = 0;
+        this.targets = null;
+        this.known = null;
+    }
+
+    private PseudoDice(RegionSet regions) {
+        int n = regions.size();
+        this.numClasses = regions.numClasses();
+        this.tp = new long[n];
+        this.fp = new long[n];
+        this.fn = new long[n];
+        this.regions = regions;
+        this.rows = regions.tableRows();
+        this.targets = regions.targetTable();
+        this.known = regions.knownTable();
+    }
+
+    /**
+     * Scores per region of a region-based model instead: {@link #add} then takes as prediction of each voxel a
+     * bit mask of the predicted regions (bit r ⇔ σ of region r &gt; 0.5), and a voxel counts for a region only
+     * where the reference code makes the region's membership known (see {@link RegionSet#knownTable()}).
+     */
+    public static PseudoDice forRegions(RegionSet regions) {
+        if (regions.isEmpty()) {
+            throw new IllegalArgumentException("no regions");
+        }
+        return new PseudoDice(regions);
+    }
+
+    /** Per region for region-based plans, else per foreground class. */
+    public static PseudoDice forPlan(Plan plan) {
+        return plan.regionBased() ? forRegions(plan.regionSet()) : new PseudoDice(plan.numClasses);
     }
 
     /**
@@ -29,6 +69,10 @@ public final class PseudoDice {
     public void add(int[] predicted, int[] reference) {
         if (predicted.length != reference.length) {
             throw new IllegalArgumentException(predicted.length + " predictions for " + reference.length + " labels");
+        }
+        if (!regions.isEmpty()) {
+            addRegions(predicted, reference);
+            return;
         }
         for (int i = 0; i < predicted.length; i++) {
             int r = reference[i];
@@ -45,8 +89,48 @@ public final class PseudoDice {
         }
     }
 
-    /** Dice per foreground class 1..K-1: 2tp / (2tp + fp + fn), NaN when the denominator is 0. */
+    private void addRegions(int[] predicted, int[] reference) {
+        int n = regions.size();
+        for (int i = 0; i < predicted.length; i++) {
+            int v = reference[i];
+            if (v < 0 || v >= rows) {
+                throw new IllegalArgumentException("label code " + v + " outside 0.." + (rows - 1));
+            }
+            for (int r = 0; r < n; r++) {
+                if (known[v * n + r] == 0) {
+                    continue;
+                }
+                boolean t = targets[v * n + r] != 0;
+                boolean p = (predicted[i] & (1 << r)) != 0;
+                if (t && p) {
+                    tp[r]++;
+                } else if (p) {
+                    fp[r]++;
+                } else if (t) {
+                    fn[r]++;
+                }
+            }
+        }
+    }
+
+    /** Per region (in order), 2tp / (2tp + fp + fn), NaN when the denominator is 0. */
+    private double[] perRegion() {
+        double[] d = new double[tp.length];
+        for (int r = 0; r < d.length; r++) {
+            long den = 2 * tp[r] + fp[r] + fn[r];
+            d[r] = den == 0 ? Double.NaN : 2.0 * tp[r] / den;
+        }
+        return d;
+    }
+
+    /**
+     * Dice per foreground class 1..K-1 (or per region for regions): 2tp / (2tp + fp + fn), NaN when the
+     * denominator is 0.
+     */
     public double[] perClass() {
+        if (!regions.isEmpty()) {
+            return perRegion();
+        }
         double[] d = new double[numClasses - 1];
         for (int c = 1; c < numClasses; c++) {
             long den = 2 * tp[c] + fp[c] + fn[c];

@@ -126,6 +126,12 @@ public final class Trainer {
             throw new InvalidInputException("the initial model is a " + init.spatialDims() + "D network, the plan"
                     + " trains a " + plan.spatialDims() + "D network; a warm start needs the same configuration");
         }
+        if (!init.regions().equals(plan.regionSet())) {
+            throw new InvalidInputException("the initial model was trained on "
+                    + (init.plan().regionBased() ? "the regions " + init.regions().format() : "classes")
+                    + ", the plan trains " + (plan.regionBased() ? "the regions " + plan.regionSet().format()
+                            : "classes") + "; a warm start needs the same outputs");
+        }
     }
 
     private static Plan effectivePlan(Plan given, TrainingSettings s) {
@@ -248,6 +254,10 @@ public final class Trainer {
 
         listener.message("training on " + trainCases.size() + " case(s), validating on " + valCases.size()
                 + (split.heldOut() ? "" : " (not held out)") + ", device " + device);
+        if (plan.regionBased()) {
+            listener.message("region-based training: one sigmoid output per region; pseudo-Dice per region in the "
+                    + "order " + String.join(", ", scoreNames()));
+        }
         try (NDManager manager = TorchRuntime.newManager(device);
                 PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, seed);
                 TrainingStep step = TrainingStep.forPlan(network, plan)) {
@@ -288,7 +298,7 @@ public final class Trainer {
                 }
                 timeUp |= System.nanoTime() - sessionStart >= timeLimitNanos;
 
-                PseudoDice dice = new PseudoDice(plan.numClasses);
+                PseudoDice dice = PseudoDice.forPlan(plan);
                 double valLossSum = 0;
                 try (BatchSource source = batchSources.open(valCases, plan, epochSeed(seed, epoch, true), false,
                         settings.loaderThreads())) {
@@ -331,7 +341,7 @@ public final class Trainer {
                 boolean last = timeUp || epoch == lastEpoch;
                 if (work != null) {
                     cancellation.throwIfCancelled();
-                    TrainingCurves.write(work, labels.classNames(), history);
+                    TrainingCurves.writeScores(work, scoreNames(), history);
                     if (newBest) {
                         best.save(work.resolve(BEST_MODEL));
                     }
@@ -419,6 +429,12 @@ public final class Trainer {
                 last == null ? Double.NaN : last.emaPseudoDice(), bestEma, bestEpoch, selection, stopReason, seed,
                 seconds, Instant.now().toString(), device.toString(), split.training().size(),
                 split.heldOut() ? split.validation().size() : 0, datasetSummary);
+    }
+
+    /** Names of the pseudo-Dice values: the regions of a region-based plan, else the foreground classes. */
+    private List<String> scoreNames() {
+        return plan.regionBased() ? plan.regionSet().names()
+                : labels.classNames().subList(1, labels.numClasses());
     }
 
     private List<String> caseNames() {

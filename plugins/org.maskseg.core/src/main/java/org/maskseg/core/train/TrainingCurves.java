@@ -36,11 +36,23 @@ public final class TrainingCurves {
 
     /** CSV header: epoch, train_loss, val_loss, one pseudo_dice column per foreground class, ema, lr, seconds. */
     public static String header(List<String> classNames) {
+        return scoreHeader(foreground(classNames));
+    }
+
+    /**
+     * CSV header with one pseudo_dice column per scored output: the foreground classes, or the regions of a
+     * region-based model (see {@link org.maskseg.core.model.TrainedModel#scoreNames()}).
+     */
+    public static String scoreHeader(List<String> scoreNames) {
         StringBuilder sb = new StringBuilder("epoch,train_loss,val_loss");
-        for (int c = 1; c < classNames.size(); c++) {
-            sb.append(",pseudo_dice_").append(classNames.get(c).replaceAll("[^A-Za-z0-9_]+", "_"));
+        for (String name : scoreNames) {
+            sb.append(",pseudo_dice_").append(name.replaceAll("[^A-Za-z0-9_]+", "_"));
         }
         return sb.append(",ema_pseudo_dice,lr,seconds").toString();
+    }
+
+    private static List<String> foreground(List<String> classNames) {
+        return classNames.isEmpty() ? classNames : classNames.subList(1, classNames.size());
     }
 
     public static String row(EpochStats s) {
@@ -57,14 +69,20 @@ public final class TrainingCurves {
         return Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%.6g", v);
     }
 
-    /** Writes (replaces) both files in {@code folder}, each atomically. */
+    /** Writes (replaces) both files in {@code folder}, each atomically; scores are named by foreground class. */
     public static void write(Path folder, List<String> classNames, List<EpochStats> history) throws IOException {
+        writeScores(folder, foreground(classNames), history);
+    }
+
+    /** Writes (replaces) both files in {@code folder}, each atomically, naming the scores as given. */
+    public static void writeScores(Path folder, List<String> scoreNames, List<EpochStats> history)
+            throws IOException {
         Files.createDirectories(folder);
         Path csvTmp = temporarySibling(folder.resolve(CSV));
         try {
             try (Writer w = Files.newBufferedWriter(csvTmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
-                w.write(header(classNames));
+                w.write(scoreHeader(scoreNames));
                 w.write('\n');
                 for (EpochStats s : history) {
                     w.write(row(s));
@@ -79,7 +97,7 @@ public final class TrainingCurves {
         try {
             try (OutputStream out = Files.newOutputStream(pngTmp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
-                ChartUtils.writeChartAsPNG(out, chart(classNames, history), 900, 700);
+                ChartUtils.writeChartAsPNG(out, scoreChart(scoreNames, history), 900, 700);
             }
             moveIntoPlace(pngTmp, folder.resolve(PNG));
         } finally {
@@ -89,9 +107,14 @@ public final class TrainingCurves {
 
     /** The chart as PNG bytes, e.g. for a viewer that holds no charting library of its own. */
     public static byte[] png(List<String> classNames, List<EpochStats> history, int width, int height) {
+        return scorePng(foreground(classNames), history, width, height);
+    }
+
+    /** Like {@link #png}, naming the scores as given (foreground classes or regions). */
+    public static byte[] scorePng(List<String> scoreNames, List<EpochStats> history, int width, int height) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ChartUtils.writeChartAsPNG(out, chart(classNames, history), width, height);
+            ChartUtils.writeChartAsPNG(out, scoreChart(scoreNames, history), width, height);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -112,12 +135,17 @@ public final class TrainingCurves {
 
     /** The chart: train and validation loss over epochs, and pseudo-Dice per class with its moving average. */
     public static JFreeChart chart(List<String> classNames, List<EpochStats> history) {
+        return scoreChart(foreground(classNames), history);
+    }
+
+    /** The chart, naming the pseudo-Dice series as given (foreground classes or regions). */
+    public static JFreeChart scoreChart(List<String> scoreNames, List<EpochStats> history) {
         XYSeries train = new XYSeries("train loss");
         XYSeries val = new XYSeries("validation loss");
         XYSeries ema = new XYSeries("pseudo-Dice (moving average)");
-        XYSeries[] dice = new XYSeries[Math.max(0, classNames.size() - 1)];
+        XYSeries[] dice = new XYSeries[scoreNames.size()];
         for (int c = 0; c < dice.length; c++) {
-            dice[c] = new XYSeries("pseudo-Dice " + classNames.get(c + 1));
+            dice[c] = new XYSeries("pseudo-Dice " + scoreNames.get(c));
         }
         for (EpochStats s : history) {
             train.add(s.epoch(), finite(s.trainLoss()));

@@ -18,6 +18,7 @@ import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.DatasetFingerprint;
@@ -112,6 +113,52 @@ public final class TrainingJob {
         labels.addAll(validationLabels);
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
+        Planned planned = prepare(images, labels, ignoreValue, settings, planner, l, token);
+        LabelSpec spec = planned.spec();
+        Plan plan = planned.plan();
+        DatasetFingerprint fingerprint = planned.fingerprint();
+        l.message(describe(plan));
+
+        List<TrainingCase> cases = new ArrayList<>();
+        l.phase("preprocessing " + images.size() + " cases");
+        for (int i = 0; i < images.size(); i++) {
+            token.throwIfCancelled();
+            cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
+        }
+        return new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
+                .cancellation(token).datasetSummary(summary(images, spec, fingerprint)).train();
+    }
+
+    /**
+     * The plan a training job with these arguments would train with, without training: the classes are derived
+     * from the labels, the dataset is fingerprinted and planned, and the settings' overrides (configuration, batch
+     * and patch size, epochs, iterations) and the planner's JSON overrides are applied, exactly as {@link #run}
+     * does. A warm start (settings with an initial model) gives the model's plan with the settings applied; a
+     * resumed job gives its checkpoint's plan. Pass all cases, training and validation ones, as {@code run} plans
+     * on both together.
+     *
+     * @param ignoreValue the ignore value of the labels, or null for the default (highest class + 1)
+     * @param planner     planning choices, or null for the defaults
+     */
+    public static Plan plan(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
+            TrainingSettings settings, PlannerOptions planner) {
+        Objects.requireNonNull(settings, "settings");
+        if (images.isEmpty()) {
+            throw new InvalidInputException("no images given to plan for");
+        }
+        if (images.size() != labels.size()) {
+            throw new InvalidInputException(images.size() + " images but " + labels.size() + " label images");
+        }
+        return prepare(images, labels, ignoreValue, settings, planner, TrainingListener.NONE,
+                CancellationToken.create()).plan();
+    }
+
+    /** Classes, plan and (for a newly planned job) the dataset fingerprint of a job. */
+    private record Planned(LabelSpec spec, Plan plan, DatasetFingerprint fingerprint) {
+    }
+
+    private static Planned prepare(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
+            TrainingSettings settings, PlannerOptions planner, TrainingListener l, CancellationToken token) {
         LabelSpec spec;
         Plan plan;
         DatasetFingerprint fingerprint = null;
@@ -125,11 +172,13 @@ public final class TrainingJob {
                         + spec.ignoreValue() + "; resume with the same labels and settings");
             }
             labels.forEach(spec::validate);
+            checkSameRegions(planner, spec, plan, "the checkpoint");
         } else if (settings.initialModel() != null) {
             TrainedModel init = settings.initialModel();
             images.forEach(init::checkCompatible);
             spec = warmStartLabels(init, labels, ignoreValue);
             plan = warmStartPlan(init.plan(), settings);
+            checkSameRegions(planner, spec, plan, "the initial model");
             // overrides may tune training (e.g. a lower learning rate for fine-tuning); a changed network no
             // longer takes the model's weights, which the trainer reports
             String overrides = planner == null ? null : planner.overrides();
@@ -138,6 +187,9 @@ public final class TrainingJob {
             }
         } else {
             spec = LabelSpec.infer(labels, ignoreValue);
+            if (planner != null) {
+                RegionSet.parse(planner.regions(), spec); // refuse bad regions before the long steps
+            }
             l.phase("fingerprinting " + images.size() + " cases");
             token.throwIfCancelled();
             fingerprint = DatasetFingerprint.compute(images, labels, spec);
@@ -153,16 +205,7 @@ public final class TrainingJob {
                 plan = PlanJson.applyOverrides(plan, overrides);
             }
         }
-        l.message(describe(plan));
-
-        List<TrainingCase> cases = new ArrayList<>();
-        l.phase("preprocessing " + images.size() + " cases");
-        for (int i = 0; i < images.size(); i++) {
-            token.throwIfCancelled();
-            cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
-        }
-        return new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
-                .cancellation(token).datasetSummary(summary(images, spec, fingerprint)).train();
+        return new Planned(spec, plan, fingerprint);
     }
 
     /**
@@ -252,7 +295,24 @@ public final class TrainingJob {
     public static String describe(Plan p) {
         return "plan: " + p.configuration + ", patch " + Arrays.toString(p.patchSize) + ", batch " + p.batchSize
                 + ", " + p.network.numStages + " stages, features " + Arrays.toString(p.network.features) + ", "
-                + p.training.epochs + " epochs x " + p.training.iterationsPerEpoch + " iterations";
+                + p.training.epochs + " epochs x " + p.training.iterationsPerEpoch + " iterations"
+                + (p.regionBased() ? ", regions " + p.regionSet().format() : "");
+    }
+
+    /**
+     * A resumed or warm-started job keeps the network of its checkpoint or model, and so its outputs: regions
+     * given for it must be the ones it was trained with.
+     */
+    static void checkSameRegions(PlannerOptions planner, LabelSpec spec, Plan plan, String source) {
+        if (planner == null || planner.regions() == null) {
+            return;
+        }
+        RegionSet given = RegionSet.parse(planner.regions(), spec);
+        if (!given.equals(plan.regionSet())) {
+            throw new InvalidInputException("regions " + given.format() + " differ from those of " + source + " ("
+                    + (plan.regionBased() ? plan.regionSet().format() : "none: it was trained on classes")
+                    + "); its network keeps its outputs");
+        }
     }
 
     private static Map<String, Object> summary(List<ImageVolume> images, LabelSpec spec, DatasetFingerprint fp) {

@@ -12,6 +12,8 @@ import org.knime.core.data.DataColumnSpec;
 import org.knime.core.data.DataColumnSpecCreator;
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.collection.CollectionCellFactory;
+import org.knime.core.data.collection.ListCell;
 import org.knime.core.data.def.DefaultRow;
 import org.knime.core.data.def.DoubleCell;
 import org.knime.core.data.def.IntCell;
@@ -42,12 +44,15 @@ import org.maskseg.knime.util.UnknownMaskColumns;
 /**
  * Ignore-Label Annotator: turns the labels of each row into labels with an ignore region, using the engine's
  * annotator. Output 0 is the input with the annotated label image (in mode class-roi also the unknown-region mask of
- * the chosen class) and the kept fraction appended; output 1 lists
- * per row and class how many voxels the input had and how many stay annotated.
+ * the chosen class), the kept fraction, and the kept fraction per class (a list, in class order: the classes are
+ * found from the data, so their number is unknown at configure time) appended; output 1 lists per row and class
+ * how many voxels the input had and how many stay annotated.
  */
 final class AnnotatorNodeModel extends NodeModel {
 
     static final String FRACTION_COLUMN = "Annotated fraction";
+
+    static final String CLASS_FRACTIONS_COLUMN = "Annotated fraction per class";
 
     private final AnnotatorSettings m_settings = new AnnotatorSettings();
 
@@ -94,6 +99,8 @@ final class AnnotatorNodeModel extends NodeModel {
                 ImgPlusCell.TYPE).createSpec());
         }
         added.add(new DataColumnSpecCreator(unique(in, added, FRACTION_COLUMN), DoubleCell.TYPE).createSpec());
+        added.add(new DataColumnSpecCreator(unique(in, added, CLASS_FRACTIONS_COLUMN),
+            ListCell.getCollectionType(DoubleCell.TYPE)).createSpec());
         return new DataTableSpec(in, new DataTableSpec(added.toArray(DataColumnSpec[]::new)));
     }
 
@@ -159,6 +166,7 @@ final class AnnotatorNodeModel extends NodeModel {
                 cellsOut.add(ImageCells.labelCell(result.unknown().mask(), cells));
             }
             cellsOut.add(new DoubleCell(report.fraction()));
+            cellsOut.add(classFractions(report));
             out.addRowToTable(new DefaultRow(r.getKey(), cellsOut));
             for (AnnotationReport.ClassFraction c : report.classes()) {
                 stats.addRowToTable(new DefaultRow(r.getKey().getString() + " #" + c.value(),
@@ -174,6 +182,15 @@ final class AnnotatorNodeModel extends NodeModel {
             setWarningMessage(String.join("\n", warnings));
         }
         return new BufferedDataTable[]{out.getTable(), stats.getTable()};
+    }
+
+    /** Kept fraction of each class, in class order; NaN for a class that does not occur in the row's input. */
+    static DataCell classFractions(final AnnotationReport report) {
+        List<DoubleCell> fractions = new ArrayList<>();
+        for (AnnotationReport.ClassFraction c : report.classes()) {
+            fractions.add(new DoubleCell(c.fraction()));
+        }
+        return CollectionCellFactory.createListCell(fractions);
     }
 
     @Override

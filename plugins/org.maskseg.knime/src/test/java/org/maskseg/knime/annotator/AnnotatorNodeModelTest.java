@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.collection.ListCell;
 import org.knime.core.data.DataType;
 import org.knime.core.data.def.DefaultRow;
 import org.knime.core.data.def.DoubleCell;
@@ -88,6 +89,17 @@ class AnnotatorNodeModelTest {
             }
             assertEquals(List.of(0, 1, 2), new ArrayList<>(values), "classes 0, 1 and the default ignore value 2");
         }
+        List<Double> statisticsFractions = new ArrayList<>();
+        for (DataRow r : out[1]) {
+            statisticsFractions.add(((DoubleCell)r.getCell(5)).getDoubleValue());
+        }
+        List<Double> listed = new ArrayList<>();
+        for (DataRow r : out[0]) {
+            ListCell perClass = (ListCell)r.getCell(3);
+            assertEquals(2, perClass.size());
+            perClass.forEach(c -> listed.add(((DoubleCell)c).getDoubleValue()));
+        }
+        assertEquals(statisticsFractions, listed, "the list column holds the per-class fractions of the statistics");
         for (DataRow r : out[1]) {
             long input = ((LongCell)r.getCell(3)).getLongValue();
             long kept = ((LongCell)r.getCell(4)).getLongValue();
@@ -113,11 +125,50 @@ class AnnotatorNodeModelTest {
         BufferedDataTable[] out =
             (BufferedDataTable[])castTables(h.execute(Tables.table(spec, new DefaultRow("r1", NodeTestData.labelCell(in)))));
         DataTableSpec outSpec = out[0].getDataTableSpec();
-        assertArrayEquals(new String[]{"labels", "labels (#1)", "Annotated fraction"}, outSpec.getColumnNames());
+        assertArrayEquals(new String[]{"labels", "labels (#1)", "Annotated fraction", "Annotated fraction per class"},
+            outSpec.getColumnNames());
+        assertEquals(ListCell.getCollectionType(DoubleCell.TYPE),
+            outSpec.getColumnSpec("Annotated fraction per class").getType());
         assertArrayEquals(new int[]{0, 0, 1, 1, 2, 2, 0, 1}, labels(out[0], 0, 1).data());
         DataRow row = out[0].iterator().next();
         // 6 of the 8 annotated input voxels keep a class; the two 3s became ignore
         assertEquals(0.75, ((DoubleCell)row.getCell(2)).getDoubleValue(), 1e-12);
+    }
+
+    @Test
+    void roiKeepsAFractionPerClassListedInClassOrder() throws Exception {
+        // values 0, 1, 2 over both rows: three classes, ignore value 3
+        LabelVolume a = LabelVolume.wrap("a", new int[]{0, 0, 1, 1, 0, 1, 2, 2}, new long[]{4, 2}, new double[]{1, 1});
+        LabelVolume roiA = LabelVolume.wrap("ra", new int[]{1, 0, 1, 0, 1, 1, 0, 1}, new long[]{4, 2},
+            new double[]{1, 1});
+        LabelVolume b = LabelVolume.wrap("b", new int[]{0, 0, 0, 0, 1, 1, 1, 1}, new long[]{4, 2}, new double[]{1, 1});
+        LabelVolume roiB = LabelVolume.wrap("rb", new int[]{0, 1, 1, 1, 1, 1, 1, 1}, new long[]{4, 2},
+            new double[]{1, 1});
+        DataTableSpec spec = Tables.spec("labels", ImgPlusCell.TYPE, "roi", ImgPlusCell.TYPE);
+        NodeHarness<AnnotatorNodeModel> h = harness();
+        set(h, s -> {
+            s.labelColumn.setStringValue("labels");
+            s.roiColumn.setStringValue("roi");
+            s.mode.setStringValue("roi");
+        });
+        BufferedDataTable[] out = (BufferedDataTable[])castTables(h.execute(Tables.table(spec,
+            new DefaultRow("a", NodeTestData.labelCell(a), NodeTestData.labelCell(roiA)),
+            new DefaultRow("b", NodeTestData.labelCell(b), NodeTestData.labelCell(roiB)))));
+        var rows = out[0].iterator();
+        DataRow rowA = rows.next();
+        DataRow rowB = rows.next();
+        // row a keeps 5 of 8 annotated voxels: class 0 two of three, class 1 two of three, class 2 one of two
+        assertEquals(5 / 8.0, ((DoubleCell)rowA.getCell(3)).getDoubleValue(), 1e-12);
+        assertEquals(List.of(2 / 3.0, 2 / 3.0, 1 / 2.0), doubles((ListCell)rowA.getCell(4)));
+        // row b keeps 7 of 8: class 0 three of four, class 1 all four; class 2 does not occur (NaN)
+        assertEquals(7 / 8.0, ((DoubleCell)rowB.getCell(3)).getDoubleValue(), 1e-12);
+        assertEquals(List.of(3 / 4.0, 1.0, Double.NaN), doubles((ListCell)rowB.getCell(4)));
+    }
+
+    private static List<Double> doubles(final ListCell list) {
+        List<Double> out = new ArrayList<>();
+        list.forEach(c -> out.add(((DoubleCell)c).getDoubleValue()));
+        return out;
     }
 
     @Test
@@ -155,8 +206,8 @@ class AnnotatorNodeModelTest {
             s.classNames.setStringValue("background, nucleus, mito");
         });
         DataTableSpec configured = (DataTableSpec)h.configure(spec)[0];
-        assertArrayEquals(new String[]{"labels", "roi", "Annotated labels", "Unknown mask (mito)", "Annotated fraction"},
-            configured.getColumnNames());
+        assertArrayEquals(new String[]{"labels", "roi", "Annotated labels", "Unknown mask (mito)", "Annotated fraction",
+            "Annotated fraction per class"}, configured.getColumnNames());
         assertEquals("mito", UnknownMaskColumns.className(configured.getColumnNames()[3]));
         BufferedDataTable[] out = (BufferedDataTable[])castTables(h.execute(Tables.table(spec,
             new DefaultRow("r1", NodeTestData.labelCell(in), NodeTestData.labelCell(roi)))));

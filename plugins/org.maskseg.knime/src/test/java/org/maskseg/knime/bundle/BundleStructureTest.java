@@ -28,6 +28,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.knime.core.data.filestore.FileStorePortObject;
+import org.knime.core.node.DataAwareNodeDialogPane;
 import org.knime.core.node.NodeFactory;
 import org.knime.core.node.NodeTestAccess;
 import org.knime.core.node.defaultnodesettings.DefaultNodeSettingsPane;
@@ -88,7 +89,9 @@ class BundleStructureTest {
             assertNotNull(f.createNodeModel());
             assertEquals(0, NodeTestAccess.viewCount(f));
             assertTrue(NodeTestAccess.hasDialog(f));
-            assertTrue(NodeTestAccess.dialog(f) instanceof DefaultNodeSettingsPane);
+            var dialog = NodeTestAccess.dialog(f);
+            assertTrue(dialog instanceof DefaultNodeSettingsPane || dialog instanceof DataAwareNodeDialogPane,
+                name + " builds a settings or data-aware dialog");
         }));
     }
 

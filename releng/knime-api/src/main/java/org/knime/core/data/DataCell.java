@@ -2,6 +2,8 @@ package org.knime.core.data;
 
 import java.io.Serializable;
 
+import org.knime.core.data.collection.CollectionDataValue;
+
 /**
  * API surface: the base class of all cells. Equality is final here as in KNIME: cells of the same class are
  * compared with {@link #equalsDataCell(DataCell)}.
@@ -11,7 +13,11 @@ import java.io.Serializable;
 public abstract class DataCell implements DataValue, Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The cell's type; for collection cells it includes their element type. */
     public final DataType getType() {
+        if (this instanceof CollectionDataValue coll) {
+            return DataType.getType(getClass(), coll.getElementType());
+        }
         return DataType.getType(getClass());
     }
 

@@ -106,9 +106,10 @@ public final class NodeTestAccess {
         return factory.createNodeDialogPane();
     }
 
+    /** Loads a dialog as KNIME does; {@code data} is null or holds null entries for inputs without data. */
     public static void loadDialog(final NodeDialogPane dialog, final NodeSettingsRO settings,
-        final PortObjectSpec[] specs) throws NotConfigurableException {
-        dialog.loadSettingsFrom(settings, specs);
+        final PortObjectSpec[] specs, final PortObject[] data) throws NotConfigurableException {
+        dialog.callDerivedLoadSettingsFrom(settings, specs, data);
     }
 
     public static void saveDialog(final NodeDialogPane dialog, final NodeSettingsWO settings)

@@ -88,11 +88,38 @@ public final class NodeHarness<M extends NodeModel> {
     /** Loads the settings into the node's dialog and saves them back, as opening and closing it with OK does. */
     public NodeSettings dialogRoundTrip(final NodeSettingsRO settings, final PortObjectSpec... specs)
         throws NotConfigurableException, InvalidSettingsException {
+        NodeDialogPane dialog = openDialog(settings, specs, null);
+        dialog.onClose();
+        return saveDialog(dialog);
+    }
+
+    /**
+     * Opens the node's dialog as KNIME does: loads the settings with the input specs and, where upstream nodes have
+     * been executed, their data ({@code data} may be null, or hold null for inputs without data; a data-aware
+     * dialog gets the data), then calls {@code onOpen}. Close it with {@code onClose}.
+     */
+    public NodeDialogPane openDialog(final NodeSettingsRO settings, final PortObjectSpec[] specs,
+        final PortObject[] data) throws NotConfigurableException {
         if (!NodeTestAccess.hasDialog(m_factory)) {
             throw new IllegalStateException("node has no dialog");
         }
         NodeDialogPane dialog = NodeTestAccess.dialog(m_factory);
-        NodeTestAccess.loadDialog(dialog, settings, specs);
+        NodeTestAccess.loadDialog(dialog, settings, specs, data);
+        dialog.onOpen();
+        return dialog;
+    }
+
+    /** The specs of input data (null for missing inputs), as the framework derives them for a dialog. */
+    public static PortObjectSpec[] specsOf(final PortObject... data) {
+        PortObjectSpec[] specs = new PortObjectSpec[data.length];
+        for (int i = 0; i < data.length; i++) {
+            specs[i] = data[i] == null ? null : data[i].getSpec();
+        }
+        return specs;
+    }
+
+    /** The dialog's settings, as pressing OK saves them. */
+    public static NodeSettings saveDialog(final NodeDialogPane dialog) throws InvalidSettingsException {
         NodeSettings out = new NodeSettings("model");
         NodeTestAccess.saveDialog(dialog, out);
         return out;

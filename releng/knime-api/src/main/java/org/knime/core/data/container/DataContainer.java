@@ -8,6 +8,7 @@ import java.util.Set;
 import org.knime.core.data.DataCell;
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.DataType;
 
 /**
  * API surface: collects rows for a new table. This in-memory version checks what KNIME checks when rows are added:
@@ -39,7 +40,10 @@ public class DataContainer {
         }
         for (int i = 0; i < row.getNumCells(); i++) {
             DataCell c = row.getCell(i);
-            if (!c.isMissing() && !m_spec.getColumnSpec(i).getType().getCellClass().isInstance(c)) {
+            DataType type = m_spec.getColumnSpec(i).getType();
+            boolean fits = type.getCellClass().isInstance(c) && (type.getCollectionElementType() == null
+                || type.getCollectionElementType().equals(c.getType().getCollectionElementType()));
+            if (!c.isMissing() && !fits) {
                 throw new IllegalArgumentException("Row " + row.getKey() + ", column \""
                     + m_spec.getColumnSpec(i).getName() + "\": cell of type " + c.getType()
                     + " does not fit column type " + m_spec.getColumnSpec(i).getType());
