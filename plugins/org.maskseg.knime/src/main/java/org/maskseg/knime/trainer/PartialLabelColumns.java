@@ -11,7 +11,9 @@ import org.knime.core.data.DataColumnSpec;
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
 import org.knime.core.data.DataValue;
+import org.knime.core.data.IntValue;
 import org.knime.core.data.StringValue;
+import org.knime.core.data.collection.CollectionDataValue;
 import org.knime.core.node.InvalidSettingsException;
 import org.knime.knip.base.data.img.ImgPlusValue;
 import org.maskseg.core.InvalidInputException;
@@ -23,7 +25,7 @@ import org.maskseg.knime.util.UnknownMaskColumns;
 
 /**
  * The partial-label columns of a training table: which foreground classes each row annotates (a string such as
- * "nucleus; mito" or "1;2") and per class a mask of the pixels where that class is unknown. Turns each row into a
+ * "nucleus; mito" or "1;2", or a collection of such strings or of numbers) and per class a mask of the pixels where that class is unknown. Turns each row into a
  * {@link ClassKnowledge} for the engine. A missing class-set cell means every class is annotated; a row whose mask
  * cell is missing knows that class wherever it is annotated.
  */
@@ -32,6 +34,11 @@ final class PartialLabelColumns {
     /** One unknown-mask column and the class it belongs to (a name or a value, resolved per job). */
     record MaskColumn(String column, int index, String classToken, CellReader reader) {
     }
+
+    /** A class-set column holds text ("nucleus; mito") or a collection of texts or numbers. */
+    @SuppressWarnings("unchecked")
+    static final Class<? extends DataValue>[] CLASS_SET_TYPES =
+        new Class[]{StringValue.class, CollectionDataValue.class};
 
     private final String m_classSetColumn;
 
@@ -58,7 +65,7 @@ final class PartialLabelColumns {
         int classSetIndex = -1;
         String classSet = blankToNull(classSetColumn);
         if (classSet != null) {
-            classSetIndex = Columns.require(spec, classSet, "Annotated classes column", StringValue.class);
+            classSetIndex = Columns.require(spec, classSet, "Annotated classes column", CLASS_SET_TYPES);
             if (spec.getColumnSpec(classSetIndex).getType().isCompatible(ImgPlusValue.class)) {
                 throw new InvalidSettingsException("Column \"" + classSet + "\" (setting \"Annotated classes column\")"
                     + " holds images; expected text naming the annotated classes, e.g. \"nucleus; mito\" or \"1;2\"");
@@ -152,10 +159,21 @@ final class PartialLabelColumns {
         return k;
     }
 
-    /** The classes of a class-set cell: separated by ';' (commas are accepted too). */
+    /**
+     * The classes of a class-set cell: the elements of a collection, or a text with the classes separated by ';'
+     * (commas are accepted too).
+     */
     private static List<String> tokens(final DataCell cell) {
         List<String> out = new ArrayList<>();
-        if (cell instanceof StringValue s) {
+        if (cell instanceof CollectionDataValue c) {
+            for (DataCell e : c) {
+                if (!e.isMissing()) {
+                    out.addAll(tokens(e));
+                }
+            }
+        } else if (cell instanceof IntValue i) {
+            out.add(Integer.toString(i.getIntValue()));
+        } else if (cell instanceof StringValue s) {
             for (String t : s.getStringValue().split("[;,]")) {
                 if (!t.isBlank()) {
                     out.add(t.strip());

@@ -18,7 +18,6 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.Plan;
-import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.TrainingJob;
 import org.maskseg.core.train.TrainingSettings;
 import org.maskseg.knime.port.MaskSegModelPortObject;
@@ -68,7 +67,7 @@ final class PlanPreview {
             ts = ts.toBuilder().initialModel(TrainedModel.load(initial.getModelFile())).build();
         }
         progress.accept("Planning on " + images.size() + " cases");
-        return TrainingJob.plan(images, labels, settings.ignore(), ts, PlannerOptions.defaults());
+        return TrainingJob.plan(images, labels, settings.ignore(), ts, settings.plannerOptions());
     }
 
     private static void read(final BufferedDataTable table, final TrainerSettings settings,
@@ -114,6 +113,9 @@ final class PlanPreview {
             settings.validationIterations() != null ? SET : planned);
         line(sb, "Classes", p.numClasses + " (" + String.join(", ", p.classNames) + "), ignore value "
             + p.ignoreValue, "from the labels");
+        if (p.regionBased()) {
+            line(sb, "Regions", p.regionSet().format(), warmStart ? FROM_MODEL : SET);
+        }
         line(sb, "Normalisation", String.join(", ", p.normalization.schemes), planned);
         return sb.toString();
     }

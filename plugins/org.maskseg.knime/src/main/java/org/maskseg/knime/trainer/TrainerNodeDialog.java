@@ -48,6 +48,8 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
 
     static final String OPTIONS_TAB = "Options";
 
+    static final String LABELS_TAB = "Regions";
+
     static final String PLAN_TAB = "Plan";
 
     private final TrainerSettings m_settings = new TrainerSettings();
@@ -98,13 +100,19 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
             new DialogComponentNumber(s.threads, "CPU threads (0 = PyTorch default)", 1)));
         options.add(Box.createVerticalGlue());
         addTab(OPTIONS_TAB, options);
+        JPanel labels = new JPanel();
+        labels.setLayout(new BoxLayout(labels, BoxLayout.Y_AXIS));
+        labels.add(group("Regions (optional)",
+            new DialogComponentString(s.regions, "Regions (name=classes; ...)")));
+        labels.add(Box.createVerticalGlue());
+        addTab(LABELS_TAB, labels);
         addTab(PLAN_TAB, planPanel());
 
         s.defaultIgnore.addChangeListener(e -> s.ignoreValue.setEnabled(!s.defaultIgnore.getBooleanValue()));
         s.ignoreValue.setEnabled(!s.defaultIgnore.getBooleanValue());
         // a shown plan no longer matches once an override changes
         for (var model : List.of(s.configuration, s.epochs, s.iterations, s.validationIterations, s.batchSize,
-            s.patchSize, s.defaultIgnore, s.ignoreValue, s.imageColumn, s.labelColumn)) {
+            s.patchSize, s.defaultIgnore, s.ignoreValue, s.imageColumn, s.labelColumn, s.regions)) {
             model.addChangeListener(e -> markOutdated());
         }
     }

@@ -28,7 +28,6 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.model.TrainedModel;
-import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.CancellationToken;
 import org.maskseg.core.train.CancelledException;
 import org.maskseg.core.train.EpochStats;
@@ -194,7 +193,7 @@ final class TrainerNodeModel extends NodeModel {
         TrainingResult result;
         try {
             result = TrainingJob.run(images, labels, valImages, valLabels, m_settings.ignore(), settings,
-                PlannerOptions.defaults(), listener, token);
+                m_settings.plannerOptions(), listener, token);
         } catch (CancelledException e) {
             throw new CanceledExecutionException("Training cancelled; no model was produced");
         }
@@ -209,7 +208,9 @@ final class TrainerNodeModel extends NodeModel {
         exec.setMessage("Storing the model");
         MaskSegModelPortObject port =
             MaskSegModelPortObject.create(MaskSegModelPortObjectSpec.of(model), exec, model::save)
-                .withTrainingCurve(TrainingCurves.png(model.labels().classNames(), result.history(), 900, 700));
+                .withTrainingCurve(model.plan().regionBased()
+                    ? TrainingCurves.scorePng(model.plan().regionSet().names(), result.history(), 900, 700)
+                    : TrainingCurves.png(model.labels().classNames(), result.history(), 900, 700));
         return new PortObject[]{port, stats.getTable()};
     }
 

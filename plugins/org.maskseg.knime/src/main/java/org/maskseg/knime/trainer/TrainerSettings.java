@@ -12,6 +12,7 @@ import org.knime.core.node.defaultnodesettings.SettingsModelInteger;
 import org.knime.core.node.defaultnodesettings.SettingsModelIntegerBounded;
 import org.knime.core.node.defaultnodesettings.SettingsModelString;
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.TrainingSettings;
 import org.maskseg.knime.util.SettingsGroup;
 
@@ -66,11 +67,13 @@ final class TrainerSettings extends SettingsGroup {
 
     final SettingsModelString modelSelection = new SettingsModelString("model_selection", FINAL_MODEL);
 
+    final SettingsModelString regions = new SettingsModelString("regions", "");
+
     @Override
     public List<SettingsModel> models() {
         return List.of(imageColumn, labelColumn, defaultIgnore, ignoreValue, configuration, epochs, iterations,
             validationIterations, batchSize, patchSize, timeLimit, validationFraction, device, precision, seed,
-            threads, modelSelection);
+            threads, modelSelection, regions);
     }
 
     @Override
@@ -85,6 +88,12 @@ final class TrainerSettings extends SettingsGroup {
             throw new InvalidSettingsException("Model selection \"" + modelSelection.getStringValue()
                 + "\" is unknown; expected \"" + FINAL_MODEL + "\" or \"" + BEST_MODEL + "\"");
         }
+    }
+
+    /** The planner options: defaults, with the region definitions when set. */
+    PlannerOptions plannerOptions() {
+        String r = regions.getStringValue();
+        return PlannerOptions.defaults().withRegions(r == null || r.isBlank() ? null : r.trim());
     }
 
     Integer ignore() {

@@ -14,6 +14,9 @@ import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
 import org.knime.core.data.DataType;
 import org.knime.core.data.def.DefaultRow;
+import org.knime.core.data.collection.CollectionCellFactory;
+import org.knime.core.data.collection.ListCell;
+import org.knime.core.data.def.IntCell;
 import org.knime.core.data.def.StringCell;
 import org.knime.core.node.BufferedDataTable;
 import org.knime.core.node.InvalidSettingsException;
@@ -60,6 +63,20 @@ class PartialLabelColumnsTest {
 
         PartialLabelColumns none = PartialLabelColumns.of(t.getDataTableSpec(), "", false, null, "");
         assertTrue(none.isEmpty());
+    }
+
+    @Test
+    void collectionCellsListTheClasses() throws Exception {
+        DataTableSpec spec = Tables.spec("classes", ListCell.getCollectionType(StringCell.TYPE), "numbers",
+            ListCell.getCollectionType(IntCell.TYPE));
+        BufferedDataTable t = Tables.table(spec, new DefaultRow("r1",
+            CollectionCellFactory.createListCell(List.of(new StringCell("Mito"), new StringCell("nucleus"))),
+            CollectionCellFactory.createListCell(List.of(new IntCell(0), new IntCell(2)))));
+        DataRow row = t.iterator().next();
+        assertEquals(Set.of(1, 2), PartialLabelColumns.of(spec, "classes", false, "", "").knowledge(row, NAMES)
+            .annotatedClasses(), "names in any case");
+        assertEquals(Set.of(2), PartialLabelColumns.of(spec, "numbers", false, "", "").knowledge(row, List.of())
+            .annotatedClasses(), "background is always annotated and left out");
     }
 
     @Test

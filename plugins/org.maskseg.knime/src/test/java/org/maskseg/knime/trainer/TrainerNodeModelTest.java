@@ -151,6 +151,27 @@ class TrainerNodeModelTest {
     }
 
     @Test
+    void trainsOnRegionsAndRefusesRegionsOfUnknownClasses() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addString("regions", "cell=1");
+        h.loadSettings(s);
+        PortObject[] out = h.execute(nuclei(3), null, null);
+        TrainedModel model = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
+        assertTrue(model.plan().regionBased());
+        assertEquals("cell=1:1", model.plan().regionSet().format(), "region with its export label");
+        byte[] png = ((MaskSegModelPortObject)out[0]).getTrainingCurve();
+        assertTrue(png != null && png.length > 1000, "curve of the region pseudo-Dice");
+        assertTrue(h.messageHistory().stream().anyMatch(m -> m.contains("regions cell=1:1")),
+            h.messageHistory().toString());
+
+        s.addString("regions", "cell=1,4");
+        h.loadSettings(s);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> h.execute(nuclei(3), null, null));
+        assertTrue(e.getMessage().contains("cell") && e.getMessage().contains("4"), e.getMessage());
+    }
+
+    @Test
     void remainingTimeIsReadable() {
         assertEquals("59 s", TrainerNodeModel.Progress.eta(59.4));
         assertEquals("1 min 01 s", TrainerNodeModel.Progress.eta(61));
