@@ -17,12 +17,15 @@ import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.AtomicFiles;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
+import org.maskseg.core.io.PartialLabelFiles;
+import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.metrics.CaseMetrics;
 import org.maskseg.core.metrics.DatasetMetrics;
 import org.maskseg.core.metrics.PairCounts;
 import org.maskseg.core.metrics.RegionMetrics;
+import org.maskseg.core.metrics.SegmentationMetrics;
 import org.maskseg.core.model.TrainedModel;
 
 import picocli.CommandLine.Command;
@@ -42,6 +45,8 @@ import picocli.CommandLine.Option;
                 "With --regions (or --model of a region-based model) the scores are per region instead: reference "
                         + "and prediction are turned into region memberships (a voxel is in a region where its "
                         + "class is one of the region's classes), and the mean Dice averages the regions.",
+                "With partial references (--annotated-classes, --unknown-masks) each class is scored only where the "
+                        + "reference knows it.",
                 "Probability and uncertainty maps written by 'maskseg predict' next to the labels are skipped." })
 public final class EvaluateCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -71,6 +76,17 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
                     + "(options given explicitly win)")
     Path model;
 
+    @Option(names = "--annotated-classes", paramLabel = "FILE",
+            description = "partial references: CSV (case,annotated_classes; classes separated by ';') or JSON "
+                    + "({\"case\": [1, 2]}) naming the classes annotated in each listed case; the others are "
+                    + "unknown there and not scored")
+    Path annotatedClasses;
+
+    @Option(names = "--unknown-masks", paramLabel = "DIR",
+            description = "partial references: DIR/<class>/<reference file name>, non-zero where that class is "
+                    + "unknown; the class is not scored there")
+    Path unknownMasks;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the scores, per class and per case, as JSON")
     Path json;
 
@@ -90,6 +106,10 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
             }
             String text;
             if (regionText != null && !regionText.isBlank()) {
+                if (PartialLabelFiles.given(annotatedClasses, unknownMasks)) {
+                    throw new InvalidInputException("--annotated-classes and --unknown-masks score classes; they "
+                            + "cannot be combined with region scores (--regions or a region-based --model)");
+                }
                 RegionMetrics metrics = evaluateRegions(reference, prediction, ignore, classes, regionText,
                         modelLabels);
                 System.out.print(metrics.formatTable());
@@ -97,7 +117,8 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
                         metrics.cases().size(), format(metrics.meanDice()));
                 text = json == null ? null : metrics.toJson();
             } else {
-                DatasetMetrics metrics = evaluate(reference, prediction, ignore, classes, System.err);
+                DatasetMetrics metrics = evaluate(reference, prediction, ignore, classes, annotatedClasses,
+                        unknownMasks, modelLabels, System.err);
                 System.out.print(metrics.formatTable());
                 System.out.printf(Locale.ROOT, "%d case(s); mean Dice over the foreground classes: %s%n",
                         metrics.cases().size(), format(metrics.meanDice()));
@@ -122,8 +143,9 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
     }
 
-    /** The pair counts of every case and the largest values seen. */
-    private record Counts(List<PairCounts> cases, int maxValue, int maxPredicted) {
+    /** The pair counts of every case, the largest values seen, and the files by case name. */
+    private record Counts(List<PairCounts> cases, int maxValue, int maxPredicted, Map<String, Path> references,
+            Map<String, Path> predictions) {
     }
 
     private static Counts count(Path referenceFolder, Path predictionFolder, Integer ignoreLabel) {
@@ -157,7 +179,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
                 maxPredicted = Math.max(maxPredicted, v);
             }
         }
-        return new Counts(counts, maxValue, maxPredicted);
+        return new Counts(counts, maxValue, maxPredicted, references, predictions);
     }
 
     /**
@@ -212,6 +234,21 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
      */
     static DatasetMetrics evaluate(Path referenceFolder, Path predictionFolder, Integer ignoreLabel,
             Integer numClasses, java.io.PrintStream notes) {
+        return evaluate(referenceFolder, predictionFolder, ignoreLabel, numClasses, null, null, null, notes);
+    }
+
+    /**
+     * Like {@link #evaluate(Path, Path, Integer, Integer, java.io.PrintStream)} for partial references: each class
+     * is scored only where the reference knows it (see {@link PartialLabelFiles}).
+     *
+     * @param classSetFile      annotated classes per reference case, or null
+     * @param unknownMaskFolder unknown-region masks named like the reference files, or null
+     * @param classNames        classes whose names the class-set file and mask folders may use (those of a model),
+     *                          or null (classes by value)
+     */
+    static DatasetMetrics evaluate(Path referenceFolder, Path predictionFolder, Integer ignoreLabel,
+            Integer numClasses, Path classSetFile, Path unknownMaskFolder, LabelSpec classNames,
+            java.io.PrintStream notes) {
         Counts all = count(referenceFolder, predictionFolder, ignoreLabel);
         List<PairCounts> counts = all.cases();
         int maxValue = all.maxValue();
@@ -221,12 +258,41 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
             notes.println("note: reference value " + maxValue + " never occurs in the predictions; if it marks "
                     + "unannotated voxels, pass --ignore-label " + maxValue);
         }
-        LabelSpec spec = new LabelSpec(k, ignoreLabel == null ? k : ignoreLabel, null);
+        LabelSpec spec = new LabelSpec(k, ignoreLabel == null ? k : ignoreLabel,
+                classNames != null && classNames.numClasses() == k ? classNames.classNames() : null);
+        Map<String, ClassKnowledge> knowledge = knowledge(classSetFile, unknownMaskFolder, all.references(), spec);
         List<CaseMetrics> cases = new ArrayList<>();
         for (PairCounts c : counts) {
-            cases.add(c.toMetrics(k));
+            CaseMetrics m = c.toMetrics(k);
+            ClassKnowledge known = knowledge.get(c.name());
+            if (known != null && !known.isComplete()) {
+                // partial reference: score again, each class only where the reference knows it
+                m = SegmentationMetrics.evaluate(c.name(),
+                        ImageFiles.readLabels(all.references().get(c.name()), c.name()),
+                        ImageFiles.readLabels(all.predictions().get(c.name()), c.name()), spec, known);
+            }
+            cases.add(m);
         }
         return new DatasetMetrics(spec, cases);
+    }
+
+    /** The class knowledge of every reference case, or an empty map without partial-label inputs. */
+    private static Map<String, ClassKnowledge> knowledge(Path classSetFile, Path unknownMaskFolder,
+            Map<String, Path> references, LabelSpec spec) {
+        if (!PartialLabelFiles.given(classSetFile, unknownMaskFolder)) {
+            return Map.of();
+        }
+        List<String> names = new ArrayList<>(references.keySet());
+        List<String> fileNames = new ArrayList<>();
+        for (String n : names) {
+            fileNames.add(references.get(n).getFileName().toString());
+        }
+        List<ClassKnowledge> list = PartialLabelFiles.read(classSetFile, unknownMaskFolder, names, fileNames, spec);
+        Map<String, ClassKnowledge> out = new TreeMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            out.put(names.get(i), list.get(i));
+        }
+        return out;
     }
 
     /** Supported image files of a folder by base name (hidden files skipped). */

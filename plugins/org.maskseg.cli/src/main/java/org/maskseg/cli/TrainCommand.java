@@ -27,6 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = { "Trains a segmentation network on images and (partial) label images paired by file name.",
                 "Voxels with the ignore label take part neither in the loss nor in patch sampling.",
+                "Partial labels (--annotated-classes, --unknown-masks): where a class is unknown, the loss lets the "
+                        + "network choose between background and the unknown classes.",
                 "Writes the final model to --out; curves (CSV, PNG), the best model and a checkpoint go to the "
                         + "work folder." })
 public final class TrainCommand implements Callable<Integer> {
@@ -44,6 +46,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ignore-label", paramLabel = "K",
             description = "label value meaning 'not annotated' (default: highest class + 1)")
     Integer ignoreLabel;
+
+    @Option(names = "--annotated-classes", paramLabel = "FILE",
+            description = "partial labels: CSV (case,annotated_classes; classes separated by ';') or JSON "
+                    + "({\"case\": [1, 2]}) naming the classes annotated in each listed case; the others are "
+                    + "unknown there (label 0 then means 'background or an unknown class'). Unlisted cases are "
+                    + "fully annotated")
+    Path annotatedClasses;
+
+    @Option(names = "--unknown-masks", paramLabel = "DIR",
+            description = "partial labels: DIR/<class>/<label file name>, non-zero where that class is unknown")
+    Path unknownMasks;
 
     @Option(names = "--config", paramLabel = "2d|3d", description = "network configuration (default: from the data)")
     String config;
@@ -173,7 +186,8 @@ public final class TrainCommand implements Callable<Integer> {
                 .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume)
                 .initialModel(init == null ? null : TrainedModel.load(init)).build();
         PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides).withRegions(regions);
-        TrainingResult result = TrainingJob.run(images, labels, ignoreLabel, settings, planner, progress, token);
+        TrainingResult result = TrainingJob.run(images, labels, annotatedClasses, unknownMasks, ignoreLabel, settings,
+                planner, progress, token);
         token.throwIfCancelled();
         result.finalModel().save(target);
         TrainingMetadata m = result.finalModel().metadata();

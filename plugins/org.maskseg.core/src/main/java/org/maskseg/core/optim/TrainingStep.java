@@ -75,7 +75,7 @@ public final class TrainingStep implements AutoCloseable {
     /** The loss of one output for a plan: {@link RegionLoss} for region-based plans, else {@link MaskedDiceCeLoss}. */
     public static SegmentationLoss lossFor(Plan plan) {
         return plan.regionBased() ? new RegionLoss(plan.regionSet(), plan.batchDice)
-                : new MaskedDiceCeLoss(plan.numClasses, plan.batchDice);
+                : new MaskedDiceCeLoss(plan.numClasses, plan.batchDice, plan.training.partialLabels);
     }
 
     public NesterovSgd optimiser() {

@@ -113,6 +113,11 @@ public final class Plan {
         public double gradientClip = 12;
         /** Share of each batch forced to contain foreground. */
         public double foregroundOversampling = 0.33;
+        /**
+         * Labels carry partial codes (classes unknown per case or region, see {@code labels.LabelCodes}): the
+         * loss then uses the marginal cross-entropy and Dice over known voxels. Plans without it load as false.
+         */
+        public boolean partialLabels = false;
     }
 
     /** Whether the plan trains regions (sigmoid outputs) rather than exclusive classes (softmax). */

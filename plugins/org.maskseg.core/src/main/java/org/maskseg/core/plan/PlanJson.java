@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.labels.LabelCodes;
 import org.maskseg.core.labels.RegionSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -315,6 +316,11 @@ public final class PlanJson {
         }
         checkNormalization(problems, plan.normalization, plan.inputChannels);
         checkTraining(problems, plan.training);
+        if (plan.training != null && plan.training.partialLabels
+                && plan.numClasses - 1 > LabelCodes.MAX_PARTIAL_FOREGROUND) {
+            problems.add("training.partialLabels needs at most " + LabelCodes.MAX_PARTIAL_FOREGROUND
+                    + " foreground classes, the plan has " + (plan.numClasses - 1));
+        }
         return problems;
     }
 

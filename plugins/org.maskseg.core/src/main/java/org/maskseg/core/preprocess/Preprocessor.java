@@ -6,6 +6,7 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.plan.Plan;
 
@@ -27,6 +28,19 @@ public final class Preprocessor {
      * same grid.
      */
     public static TrainingCase preprocessCase(ImageVolume image, LabelVolume labels, LabelSpec spec, Plan plan) {
+        return preprocessCase(image, labels, spec, plan, ClassKnowledge.complete());
+    }
+
+    /**
+     * A training case with partial labels: the canonical labels are turned into label codes with the case's
+     * class knowledge on the original grid, then resampled by nearest neighbour, which copies codes unchanged.
+     * Needs a plan with {@code training.partialLabels} unless the knowledge is complete.
+     *
+     * @throws InvalidInputException also for a voxel labelled with a class declared unknown there, or an
+     *                               unknown-region mask of another size than the labels
+     */
+    public static TrainingCase preprocessCase(ImageVolume image, LabelVolume labels, LabelSpec spec, Plan plan,
+            ClassKnowledge knowledge) {
         checkImage(image, plan);
         if (!Arrays.equals(image.spatialSize(), labels.size())) {
             throw new InvalidInputException("image '" + image.name() + "' has size "
@@ -38,6 +52,13 @@ public final class Preprocessor {
                     + " classes but the plan was made for " + plan.numClasses);
         }
         int[] canonical = spec.toCanonical(labels);
+        if (!knowledge.isComplete()) {
+            if (!plan.training.partialLabels) {
+                throw new IllegalArgumentException("case '" + image.name() + "' has partial labels but the plan "
+                        + "does not enable training.partialLabels");
+            }
+            canonical = knowledge.encode(canonical, labels.size(), spec, image.name());
+        }
         ImageVolume normalised = Normalizer.normalize(image, plan.normalization);
         double[] spacing = image.spacing();
         double[] target = Resampler.fullTargetSpacing(spacing, plan.targetSpacing);

@@ -7,10 +7,12 @@ import java.util.WeakHashMap;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.labels.LabelCodes;
 
 /**
  * Voxel positions of one case, per foreground class and for all annotated voxels, used to centre
- * patches. Large classes are subsampled (at most {@link #MAX_PER_CLASS} positions, but never fewer than
+ * patches. Labels may be partial-label codes ({@link LabelCodes}): a code above the ignore value is annotated
+ * but never foreground, so forced-foreground patches are only centred on voxels labelled with their class. Large classes are subsampled (at most {@link #MAX_PER_CLASS} positions, but never fewer than
  * {@link #MIN_COVERAGE} of the class) with a fixed seed, so the index is the same on every run and
  * stays small for large volumes.
  * <p>
@@ -71,24 +73,28 @@ public final class ClassLocations {
     }
 
     /**
-     * Indexes a case with canonical labels.
+     * Indexes a case with canonical labels or partial-label codes.
      *
-     * @throws InvalidInputException if a label value is neither a class 0..K-1 nor the ignore value K
+     * @throws InvalidInputException if a label value is neither a class 0..K-1, the ignore value K nor a
+     *                               partial-label code
      */
     public static ClassLocations of(TrainingCase c, int numClasses) {
         int[] labels = c.labels().data();
         long[] size = c.labels().size();
         int sliceSize = (int) (size[0] * size[1]);
         int ignore = numClasses;
+        LabelCodes codes = new LabelCodes(numClasses);
         int[] counts = new int[numClasses + 1];
         for (int i = 0; i < labels.length; i++) {
             int v = labels[i];
-            if (v < 0 || v > ignore) {
+            if (!codes.isValid(v)) {
                 throw new InvalidInputException("case '" + c.name() + "': label value " + v + " at voxel "
                         + position(size, i) + " is neither a class (0.." + (numClasses - 1)
-                        + ") nor the canonical ignore value " + ignore);
+                        + "), the canonical ignore value " + ignore + " nor a partial-label code");
             }
-            counts[v]++;
+            if (v <= ignore) {
+                counts[v]++;
+            }
         }
         boolean hasIgnore = counts[ignore] > 0;
         int annotatedCount = labels.length - counts[ignore];
@@ -115,7 +121,7 @@ public final class ClassLocations {
             if (v == ignore) {
                 continue;
             }
-            if (v > 0) {
+            if (codes.isForeground(v)) {
                 if (needed[v] > 0 && (needed[v] == remaining[v] || rng.nextInt(remaining[v]) < needed[v])) {
                     byClass[v][filled[v]++] = i;
                     needed[v]--;

@@ -7,6 +7,10 @@ import org.maskseg.core.plan.Plan;
  * Accumulates nnU-Net's online validation metric over the batches of one epoch: per foreground class,
  * true positives, false positives and false negatives of the argmax prediction, counted only where the
  * reference is annotated (not the ignore value).
+ * <p>
+ * References may hold partial-label codes ({@code labels.LabelCodes}): a voxel coded K + m is "background or
+ * one of the classes in bit mask m". Each class is scored only where it is known, so there a prediction of a
+ * known foreground class (bit not set) is a false positive of that class, and nothing else is counted.
  */
 public final class PseudoDice {
 
@@ -64,7 +68,7 @@ public final class PseudoDice {
      * Adds one batch.
      *
      * @param predicted argmax classes per voxel
-     * @param reference canonical labels (numClasses = ignore), same length
+     * @param reference canonical labels (numClasses = ignore) or partial-label codes, same length
      */
     public void add(int[] predicted, int[] reference) {
         if (predicted.length != reference.length) {
@@ -76,10 +80,17 @@ public final class PseudoDice {
         }
         for (int i = 0; i < predicted.length; i++) {
             int r = reference[i];
-            if (r < 0 || r >= numClasses) {
+            int p = predicted[i];
+            if (r > numClasses) {
+                int unknown = r - numClasses;
+                if (p > 0 && p < numClasses && (unknown & (1 << (p - 1))) == 0) {
+                    fp[p]++;
+                }
+                continue;
+            }
+            if (r < 0 || r == numClasses) {
                 continue; // ignored voxel
             }
-            int p = predicted[i];
             if (p == r) {
                 tp[p]++;
             } else {

@@ -81,7 +81,8 @@ public final class Trainer {
      * @param plan     the plan the cases were preprocessed with; epochs and iterations from the settings
      *                 override its training section
      * @param labels   class names and ignore value (stored in the model)
-     * @param cases    preprocessed cases with canonical labels, distinct names
+     * @param cases    preprocessed cases with canonical labels (or label codes when the plan enables
+     *                 training.partialLabels), distinct names
      * @param settings training settings
      */
     public Trainer(Plan plan, LabelSpec labels, List<TrainingCase> cases, TrainingSettings settings) {
@@ -105,6 +106,15 @@ public final class Trainer {
             if (c.image().channels() != plan.inputChannels) {
                 throw new InvalidInputException("case '" + c.name() + "' has " + c.image().channels()
                         + " channels, the plan expects " + plan.inputChannels);
+            }
+            if (!plan.training.partialLabels) {
+                // partial-label codes need the partial loss; the plain one would index classes with them
+                for (int v : c.labels().data()) {
+                    if (v > plan.numClasses) {
+                        throw new IllegalArgumentException("case '" + c.name() + "' has partial-label codes but "
+                                + "the plan does not enable training.partialLabels");
+                    }
+                }
             }
         }
         if (settings.initialModel() != null) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.TrainingCase;
@@ -17,6 +18,8 @@ import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
+import org.maskseg.core.io.PartialLabelFiles;
+import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.model.Checkpoint;
@@ -51,19 +54,40 @@ public final class TrainingJob {
     public static TrainingResult run(Path imagesFolder, Path labelsFolder, Integer ignoreValue,
             TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
             CancellationToken cancellation) {
+        return run(imagesFolder, labelsFolder, null, null, ignoreValue, settings, planner, listener, cancellation);
+    }
+
+    /**
+     * Trains on a folder of images and a folder of label images with partial labels: which classes each case
+     * annotates and where classes are unknown (see {@link PartialLabelFiles}); both may be null.
+     *
+     * @param classSetFile      CSV or JSON file of the annotated classes per case, or null (all annotated)
+     * @param unknownMaskFolder folder {@code <class name or value>/<label file name>} of unknown-region masks,
+     *                          or null
+     */
+    public static TrainingResult run(Path imagesFolder, Path labelsFolder, Path classSetFile,
+            Path unknownMaskFolder, Integer ignoreValue, TrainingSettings settings, PlannerOptions planner,
+            TrainingListener listener, CancellationToken cancellation) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
         l.phase("reading images");
         DatasetFolder folder = DatasetFolder.open(imagesFolder, labelsFolder);
         List<ImageVolume> images = new ArrayList<>();
         List<LabelVolume> labels = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> labelFileNames = new ArrayList<>();
         for (DatasetCase c : folder.cases()) {
             token.throwIfCancelled();
             CaseData d = c.read();
             images.add(d.image());
             labels.add(d.labels());
+            names.add(c.name());
+            labelFileNames.add(c.labelFile().map(f -> f.getFileName().toString()).orElseThrow());
         }
-        return run(images, labels, ignoreValue, settings, planner, l, token);
+        Function<LabelSpec, List<ClassKnowledge>> knowledge = !PartialLabelFiles.given(classSetFile,
+                unknownMaskFolder) ? null
+                        : spec -> PartialLabelFiles.read(classSetFile, unknownMaskFolder, names, labelFileNames, spec);
+        return train(images, labels, List.of(), List.of(), knowledge, ignoreValue, settings, planner, l, token);
     }
 
     /**
@@ -85,6 +109,41 @@ public final class TrainingJob {
             List<ImageVolume> validationImages, List<LabelVolume> validationLabels, Integer ignoreValue,
             TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
             CancellationToken cancellation) {
+        return train(trainingImages, trainingLabels, validationImages, validationLabels, null, ignoreValue, settings,
+                planner, listener, cancellation);
+    }
+
+    /**
+     * Trains with partial labels: like {@link #run(List, List, List, List, Integer, TrainingSettings,
+     * PlannerOptions, TrainingListener, CancellationToken)}, with one {@link ClassKnowledge} per training and
+     * per validation case (same order as the images) saying which classes the case annotates and where classes
+     * are unknown. Unknown-region masks have the size of the case's labels.
+     */
+    public static TrainingResult run(List<ImageVolume> trainingImages, List<LabelVolume> trainingLabels,
+            List<ClassKnowledge> trainingKnowledge, List<ImageVolume> validationImages,
+            List<LabelVolume> validationLabels, List<ClassKnowledge> validationKnowledge, Integer ignoreValue,
+            TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
+            CancellationToken cancellation) {
+        if (trainingKnowledge.size() != trainingImages.size()
+                || validationKnowledge.size() != validationImages.size()) {
+            throw new IllegalArgumentException("class knowledge for " + trainingKnowledge.size() + " training and "
+                    + validationKnowledge.size() + " validation cases, but there are " + trainingImages.size()
+                    + " and " + validationImages.size());
+        }
+        List<ClassKnowledge> all = new ArrayList<>(trainingKnowledge);
+        all.addAll(validationKnowledge);
+        return train(trainingImages, trainingLabels, validationImages, validationLabels, spec -> all, ignoreValue,
+                settings, planner, listener, cancellation);
+    }
+
+    /**
+     * @param knowledgeFor the class knowledge of every case (training, then validation) once the classes are
+     *                     known, or null when every case is fully annotated
+     */
+    private static TrainingResult train(List<ImageVolume> trainingImages, List<LabelVolume> trainingLabels,
+            List<ImageVolume> validationImages, List<LabelVolume> validationLabels,
+            Function<LabelSpec, List<ClassKnowledge>> knowledgeFor, Integer ignoreValue, TrainingSettings settings,
+            PlannerOptions planner, TrainingListener listener, CancellationToken cancellation) {
         Objects.requireNonNull(settings, "settings");
         if (trainingImages.isEmpty()) {
             throw new InvalidInputException("no training images given");
@@ -113,17 +172,32 @@ public final class TrainingJob {
         labels.addAll(validationLabels);
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
+        // a newly planned job takes its classes from the labels alone: read the class sets and unknown-region
+        // masks now, so that mistakes in them surface before fingerprinting and planning
+        List<ClassKnowledge> knowledge = knowledgeFor != null && settings.resumeFrom() == null
+                && settings.initialModel() == null ? knowledgeFor.apply(LabelSpec.infer(labels, ignoreValue)) : null;
         Planned planned = prepare(images, labels, ignoreValue, settings, planner, l, token);
         LabelSpec spec = planned.spec();
         Plan plan = planned.plan();
         DatasetFingerprint fingerprint = planned.fingerprint();
+        if (knowledge == null && knowledgeFor != null) {
+            knowledge = knowledgeFor.apply(spec);
+        }
+        boolean partial = knowledge != null && knowledge.stream().anyMatch(k -> !k.isComplete());
+        if (partial && !plan.training.partialLabels) {
+            plan = PlanJson.fromJson(PlanJson.toJson(plan), "plan");
+            plan.training.partialLabels = true;
+            PlanJson.validate(plan);
+        }
         l.message(describe(plan));
 
         List<TrainingCase> cases = new ArrayList<>();
         l.phase("preprocessing " + images.size() + " cases");
         for (int i = 0; i < images.size(); i++) {
             token.throwIfCancelled();
-            cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
+            cases.add(partial
+                    ? Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan, knowledge.get(i))
+                    : Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
         }
         return new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
                 .cancellation(token).datasetSummary(summary(images, spec, fingerprint)).train();
@@ -296,7 +370,8 @@ public final class TrainingJob {
         return "plan: " + p.configuration + ", patch " + Arrays.toString(p.patchSize) + ", batch " + p.batchSize
                 + ", " + p.network.numStages + " stages, features " + Arrays.toString(p.network.features) + ", "
                 + p.training.epochs + " epochs x " + p.training.iterationsPerEpoch + " iterations"
-                + (p.regionBased() ? ", regions " + p.regionSet().format() : "");
+                + (p.regionBased() ? ", regions " + p.regionSet().format() : "")
+                + (p.training.partialLabels ? ", partial labels" : "");
     }
 
     /**

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,6 +52,41 @@ class SegmentationMetricsTest {
         assertEquals(2 / 3.0, m.dice(2), 1e-12);
         assertEquals(0.5, m.iou(2), 1e-12);
         assertEquals((0.8 + 2 / 3.0) / 2, m.meanForegroundDice(), 1e-12);
+    }
+
+    @Test
+    void partialReferenceScoresEachClassWhereItIsKnown() {
+        LabelVolume ref = labels(
+                0, 0, 1, 1,
+                255, 0, 1, 0,
+                0, 0, 0, 0);
+        LabelVolume pred = labels(
+                0, 2, 1, 1,
+                2, 1, 1, 2,
+                1, 0, 2, 0);
+        // only class 1 annotated in this case, and class 1 is unknown at voxel (0, 2) as well: nothing is known
+        // there, so it counts as not annotated
+        int[] unknown1 = new int[12];
+        unknown1[8] = 1;
+        ClassKnowledge knowledge = ClassKnowledge.annotated(Set.of(1)).withUnknownMask(1, labels(unknown1));
+        CaseMetrics m = SegmentationMetrics.evaluate("partial", ref, pred, SPEC, knowledge);
+        // class 1: tp at (2,0), (3,0), (2,1); fp at (1,1) where the reference is background and class 1 known;
+        // the prediction 1 at (0,2) is not counted. Class 2 is unknown everywhere: no counts.
+        assertArrayEquals(new long[] {0, 3, 0}, m.tp());
+        assertArrayEquals(new long[] {0, 1, 0}, m.fp());
+        assertArrayEquals(new long[] {0, 0, 0}, m.fn());
+        assertEquals(10 / 12.0, m.annotatedFraction(), 1e-12);
+        assertEquals(6 / 7.0, m.dice(1), 1e-12);
+        assertTrue(Double.isNaN(m.dice(2)));
+        // the same reference read as fully annotated punishes every class-2 prediction
+        assertEquals(0, SegmentationMetrics.evaluate("plain", ref, pred, SPEC).dice(2), 0);
+        assertEquals(SegmentationMetrics.evaluate("plain", ref, pred, SPEC),
+                SegmentationMetrics.evaluate("plain", ref, pred, SPEC, ClassKnowledge.complete()));
+
+        LabelVolume labelledUnknown = labels(0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> SegmentationMetrics
+                .evaluate("c7", labelledUnknown, pred, SPEC, ClassKnowledge.annotated(Set.of(1))));
+        assertTrue(e.getMessage().contains("'c7'") && e.getMessage().contains("(2, 0)"), e.getMessage());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.maskseg.core.plan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,21 @@ class PlanJsonTest {
         try (var files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList(), "no temporary file left behind");
         }
+    }
+
+    @Test
+    void partialLabelsFlagDefaultsToFalseForOlderPlans() {
+        Plan p = validPlan();
+        String withoutFlag = PlanJson.toJson(p).replace("\"partialLabels\" : false,", "")
+                .replace(",\n    \"partialLabels\" : false", "");
+        assertFalse(withoutFlag.contains("partialLabels"), withoutFlag);
+        assertFalse(PlanJson.fromJson(withoutFlag, "old.json").training.partialLabels);
+        p.training.partialLabels = true;
+        assertTrue(PlanJson.fromJson(PlanJson.toJson(p), "new.json").training.partialLabels);
+        p.numClasses = 18;
+        p.classNames = java.util.Collections.nCopies(18, "c");
+        String m = message(() -> PlanJson.validate(p));
+        assertTrue(m.contains("training.partialLabels needs at most 16 foreground classes"), m);
     }
 
     @Test

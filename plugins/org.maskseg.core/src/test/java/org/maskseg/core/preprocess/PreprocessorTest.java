@@ -12,6 +12,7 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.plan.Plan;
 
@@ -49,6 +50,40 @@ class PreprocessorTest {
         // Nearest: output (j, 0) takes source (2j + 1, 1): labels 255 -> 2 and 0.
         assertArrayEquals(new int[] {2, 0}, tc.labels().data());
         assertArrayEquals(new long[] {2, 1}, tc.labels().size());
+    }
+
+    @Test
+    void partialLabelsAreCodedBeforeResamplingAndSurviveIt() {
+        // 3 classes; class 2 unknown everywhere in this case and class 1 unknown at voxel (3, 1). 4×2 at spacing
+        // 0.5 -> 2×1 at spacing 1: output (j, 0) takes source (2j + 1, 1).
+        ImageVolume img = ImageVolume.wrap("c", new float[] {0, 1, 2, 3, 4, 5, 6, 7}, new long[] {4, 2}, 1,
+                new double[] {0.5, 0.5});
+        LabelVolume lab = LabelVolume.wrap("c", new int[] {0, 1, 0, 0, 0, 1, 0, 0}, new long[] {4, 2},
+                new double[] {0.5, 0.5});
+        LabelVolume unknown1 = LabelVolume.wrap("m", new int[] {0, 0, 0, 0, 0, 0, 0, 9}, new long[] {4, 2},
+                new double[] {0.5, 0.5});
+        LabelSpec spec = LabelSpec.withDefaultIgnore(3);
+        Plan plan = plan2d(1);
+        plan.numClasses = 3;
+        plan.classNames = spec.classNames();
+        ClassKnowledge knowledge = ClassKnowledge.annotated(java.util.Set.of(1)).withUnknownMask(1, unknown1);
+        // a plan without partial labels refuses such a case
+        assertThrows(IllegalArgumentException.class,
+                () -> Preprocessor.preprocessCase(img, lab, spec, plan, knowledge));
+        plan.training.partialLabels = true;
+        TrainingCase tc = Preprocessor.preprocessCase(img, lab, spec, plan, knowledge);
+        // (1, 1) is labelled 1; (3, 1) is background with both classes unknown -> ignore (3)
+        assertArrayEquals(new int[] {1, 3}, tc.labels().data());
+        // (1, 1) -> 0 with class 2 unknown: "background or class 2" = 3 + 2
+        LabelVolume moved = LabelVolume.wrap("c", new int[] {0, 1, 0, 0, 0, 0, 0, 1}, new long[] {4, 2},
+                new double[] {0.5, 0.5});
+        assertArrayEquals(new int[] {5, 1},
+                Preprocessor.preprocessCase(img, moved, spec, plan, ClassKnowledge.annotated(java.util.Set.of(1)))
+                        .labels().data());
+        // a voxel labelled with a class declared unknown there is refused, naming the case and the voxel
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Preprocessor.preprocessCase(img, moved, spec, plan, knowledge));
+        assertTrue(e.getMessage().contains("'c'") && e.getMessage().contains("(3, 1)"), e.getMessage());
     }
 
     @Test

@@ -42,6 +42,32 @@ class TrainingPartsTest {
     }
 
     @Test
+    void pseudoDiceScoresEachClassWhereItIsKnown() {
+        // classes 0,1,2; ignore 3; 4 = "background or class 1", 5 = "background or class 2"
+        PseudoDice d = new PseudoDice(3);
+        d.add(new int[] {1, 1, 2, 1, 1, 2}, new int[] {1, 5, 5, 3, 4, 0});
+        // class 1: tp at 0; fp at 1 (class 1 known there); nothing at 4 (unknown) -> 2/(2+1) = 2/3
+        // class 2: nothing at 2 (unknown); fp at 5 -> 0
+        assertArrayEquals(new double[] {2 / 3.0, 0.0}, d.perClass(), 1e-12);
+    }
+
+    @Test
+    void trainerRefusesPartialCodesWithoutThePartialLoss() {
+        org.maskseg.core.plan.Plan plan = TinyProblem.plan(1, 1);
+        plan.numClasses = 3;
+        plan.classNames = List.of("background", "a", "b");
+        List<org.maskseg.core.data.TrainingCase> cases = TinyProblem.cases(2, 4);
+        cases.get(1).labels().data()[7] = 3 + 2; // "background or class 2"
+        org.maskseg.core.labels.LabelSpec spec = org.maskseg.core.labels.LabelSpec.withDefaultIgnore(3);
+        TrainingSettings settings = TrainingSettings.builder().device("cpu").build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(plan, spec, cases, settings));
+        assertTrue(e.getMessage().contains("training.partialLabels"), e.getMessage());
+        plan.training.partialLabels = true;
+        new Trainer(plan, spec, cases, settings);
+    }
+
+    @Test
     void movingAverageStartsWithTheFirstValue() {
         double ema = PseudoDice.ema(Double.NaN, 0.5);
         assertEquals(0.5, ema);
