@@ -48,7 +48,7 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
 
     static final String OPTIONS_TAB = "Options";
 
-    static final String LABELS_TAB = "Regions";
+    static final String LABELS_TAB = "Partial labels and regions";
 
     static final String PLAN_TAB = "Plan";
 
@@ -102,6 +102,13 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
         addTab(OPTIONS_TAB, options);
         JPanel labels = new JPanel();
         labels.setLayout(new BoxLayout(labels, BoxLayout.Y_AXIS));
+        labels.add(group("Partial labels (optional)",
+            new DialogComponentColumnNameSelection(s.annotatedClassesColumn, "Annotated classes column", 0, false,
+                true, PartialLabelColumns.CLASS_SET_TYPES),
+            new DialogComponentBoolean(s.detectUnknownMasks, "Use the \"Unknown mask (class)\" columns"),
+            new DialogComponentColumnNameSelection(s.unknownMaskColumn, "Unknown mask column", 0, false, true,
+                Columns.IMAGE_OR_PATH),
+            new DialogComponentString(s.unknownMaskClass, "Class of the unknown mask column")));
         labels.add(group("Regions (optional)",
             new DialogComponentString(s.regions, "Regions (name=classes; ...)")));
         labels.add(Box.createVerticalGlue());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.knime.core.data.DataTableSpec;
 import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.defaultnodesettings.SettingsModel;
 import org.knime.core.node.defaultnodesettings.SettingsModelBoolean;
@@ -67,13 +68,22 @@ final class TrainerSettings extends SettingsGroup {
 
     final SettingsModelString modelSelection = new SettingsModelString("model_selection", FINAL_MODEL);
 
+    final SettingsModelString annotatedClassesColumn = new SettingsModelString("annotated_classes_column", "");
+
+    final SettingsModelBoolean detectUnknownMasks = new SettingsModelBoolean("detect_unknown_masks", true);
+
+    final SettingsModelString unknownMaskColumn = new SettingsModelString("unknown_mask_column", "");
+
+    final SettingsModelString unknownMaskClass = new SettingsModelString("unknown_mask_class", "");
+
     final SettingsModelString regions = new SettingsModelString("regions", "");
 
     @Override
     public List<SettingsModel> models() {
         return List.of(imageColumn, labelColumn, defaultIgnore, ignoreValue, configuration, epochs, iterations,
             validationIterations, batchSize, patchSize, timeLimit, validationFraction, device, precision, seed,
-            threads, modelSelection, regions);
+            threads, modelSelection, annotatedClassesColumn, detectUnknownMasks, unknownMaskColumn, unknownMaskClass,
+            regions);
     }
 
     @Override
@@ -88,6 +98,13 @@ final class TrainerSettings extends SettingsGroup {
             throw new InvalidSettingsException("Model selection \"" + modelSelection.getStringValue()
                 + "\" is unknown; expected \"" + FINAL_MODEL + "\" or \"" + BEST_MODEL + "\"");
         }
+    }
+
+    /** The partial-label columns these settings select in a table (none when nothing is selected or found). */
+    PartialLabelColumns partialLabels(final DataTableSpec spec) throws InvalidSettingsException {
+        return PartialLabelColumns.of(spec, annotatedClassesColumn.getStringValue(),
+            detectUnknownMasks.getBooleanValue(), unknownMaskColumn.getStringValue(),
+            unknownMaskClass.getStringValue());
     }
 
     /** The planner options: defaults, with the region definitions when set. */

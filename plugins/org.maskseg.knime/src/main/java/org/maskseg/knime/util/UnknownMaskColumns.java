@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  */
 public final class UnknownMaskColumns {
 
-    private static final Pattern NAME = Pattern.compile("Unknown mask \\((.+)\\)(?: \\(#\\d+\\))?");
+    private static final Pattern NAME = Pattern.compile("Unknown mask \\((.+?)\\)(?: \\(#\\d+\\))?");
 
     private UnknownMaskColumns() {
     }
