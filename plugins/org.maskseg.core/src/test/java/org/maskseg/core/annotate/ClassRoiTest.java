@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.ImageFiles;
+import org.maskseg.core.io.PartialLabelFiles;
 import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelCodes;
 import org.maskseg.core.labels.LabelSpec;
@@ -217,6 +219,17 @@ class ClassRoiTest {
                 ImageFiles.readLabels(unknown.resolve("mito").resolve("b.png")).data());
         // a: 8 annotated, certain 4 inside + the nucleus below = 5
         assertEquals(5.0 / 8, r.cases().get(0).fraction(), 1e-12);
+
+        // training reads the masks back from the same layout: class 'mito' unknown in the lower row of each case
+        LabelSpec named = new LabelSpec(3, 3, List.of("background", "nucleus", "mito"));
+        List<ClassKnowledge> read = PartialLabelFiles.read(null, unknown, List.of("a", "b"),
+                List.of("a.png", "b.png"), named);
+        assertEquals(Set.of(2), read.get(0).unknownMasks().keySet());
+        assertArrayEquals(new int[] {0, 0, 0, 0, 1, 1, 1, 1}, read.get(1).unknownMasks().get(2).data());
+        int[] codes = read.get(0).encode(named.toCanonical(ImageFiles.readLabels(out.resolve("a.png"))),
+                new long[] {4, 2}, named, "a");
+        // lower row of a: background-or-mito (K + bit(2) = 3 + 2) where 0, the nucleus stays 1
+        assertArrayEquals(new int[] {2, 1, 0, 0, 5, 5, 5, 1}, codes);
 
         // a missing ROI mask: nothing written, the new folders are removed again
         Files.delete(roi.resolve("b.tif"));
