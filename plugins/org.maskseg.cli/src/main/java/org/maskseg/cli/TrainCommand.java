@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +17,7 @@ import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.CancellationToken;
 import org.maskseg.core.train.CancelledException;
+import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.TrainingJob;
 import org.maskseg.core.train.TrainingResult;
 import org.maskseg.core.train.TrainingSettings;
@@ -113,8 +115,29 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--init", paramLabel = "MODEL.zip",
             description = "start from the weights, plan and classes of this model or checkpoint (fine-tuning on new "
-                    + "data of the same channels and classes); the optimiser starts fresh")
+                    + "data of the same channels); the optimiser starts fresh")
     Path init;
+
+    @Option(names = "--classes", paramLabel = "NAMES",
+            description = "with --init: the classes of the labels by name, background first, e.g. "
+                    + "background,nucleus,mitosis; names of the model's classes keep what the model learnt for them, "
+                    + "other names are new classes, model classes not named are dropped")
+    String classes;
+
+    @Option(names = "--class-map", paramLabel = "MAP",
+            description = "with --init: the classes of the labels by index, e.g. 0=0,1=2,2=new (label class = model "
+                    + "class or new); model classes not mapped are dropped")
+    String classMap;
+
+    @Option(names = "--freeze-encoder-epochs", paramLabel = "E", defaultValue = "0",
+            description = "keep the encoder fixed during the first E epochs while decoder and heads adapt "
+                    + "(default: ${DEFAULT-VALUE})")
+    int freezeEncoderEpochs;
+
+    @Option(names = "--learning-rate", paramLabel = "LR",
+            description = "initial learning rate of the poly schedule (default: planned, 0.01; fine-tuning "
+                    + "typically uses 0.001)")
+    Double learningRate;
 
     @Option(names = "--work-dir", paramLabel = "DIR",
             description = "folder for curves, checkpoints and the best model (default: next to --out, "
@@ -176,6 +199,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path target = out.toAbsolutePath();
         String modelName = target.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
         Path work = workDir != null ? workDir : target.resolveSibling(modelName + "-training");
+        TrainedModel initial = init == null ? null : TrainedModel.load(init);
         TrainingSettings settings = TrainingSettings.builder().configuration(lower(config)).epochs(epochs)
                 .iterationsPerEpoch(iterations).validationIterations(validationIterations).batchSize(batchSize)
                 .patchSize(patch).epochLimit(epochLimit)
@@ -184,7 +208,8 @@ public final class TrainCommand implements Callable<Integer> {
                 .installation(pytorchLibrary == null ? TorchRuntime.Installation.BUNDLED
                         : new TorchRuntime.Installation(pytorchLibrary.toString(), null, null))
                 .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume)
-                .initialModel(init == null ? null : TrainedModel.load(init)).build();
+                .initialModel(initial).classMapping(classMapping(initial)).freezeEncoderEpochs(freezeEncoderEpochs)
+                .learningRate(learningRate).build();
         PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides).withRegions(regions);
         TrainingResult result = TrainingJob.run(images, labels, annotatedClasses, unknownMasks, ignoreLabel, settings,
                 planner, progress, token);
@@ -200,6 +225,23 @@ public final class TrainCommand implements Callable<Integer> {
         progress.message("model written to " + target);
         progress.message("curves, best model and checkpoint in " + work);
         return 0;
+    }
+
+    private ClassMapping classMapping(TrainedModel initial) {
+        if (classes == null && classMap == null) {
+            return null;
+        }
+        String option = classes != null ? "--classes" : "--class-map";
+        if (classes != null && classMap != null) {
+            throw new InvalidInputException("give the classes either by name (--classes) or by index (--class-map), "
+                    + "not both");
+        }
+        if (initial == null) {
+            throw new InvalidInputException(option + " relates the label classes to those of an initial model; give "
+                    + "the model with --init");
+        }
+        List<String> modelNames = initial.labels().classNames();
+        return classes != null ? ClassMapping.byNames(modelNames, classes) : ClassMapping.parse(classMap, modelNames);
     }
 
     /** Exit code for unusable input or settings, and for cancellation. */

@@ -375,6 +375,22 @@ public final class PlainConvUNet implements SegmentationNetwork {
         return params;
     }
 
+    /**
+     * Names of the contracting path's parameters (every encoder stage, the bottleneck included), in parameter
+     * order: what fine-tuning keeps fixed while the decoder adapts.
+     */
+    public List<String> encoderParameterNames() {
+        return shapes.keySet().stream().filter(n -> n.startsWith("encoder.")).toList();
+    }
+
+    /**
+     * Whether a parameter belongs to an output head (a 1×1 convolution per decoder level whose first axis is
+     * the class): {@code decoder.<l>.head.weight} or {@code decoder.<l>.head.bias}.
+     */
+    public static boolean isHeadParameter(String name) {
+        return name.startsWith("decoder.") && (name.endsWith(".head.weight") || name.endsWith(".head.bias"));
+    }
+
     /** Shapes of all parameters, in parameter order. */
     public Map<String, Shape> parameterShapes() {
         return Collections.unmodifiableMap(shapes);

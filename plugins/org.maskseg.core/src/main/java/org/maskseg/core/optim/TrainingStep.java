@@ -2,7 +2,11 @@ package org.maskseg.core.optim;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.Batch;
@@ -70,6 +74,46 @@ public final class TrainingStep implements AutoCloseable {
         DeepSupervisionLoss loss = new DeepSupervisionLoss(lossFor(plan));
         NesterovSgd sgd = new NesterovSgd(network.parameters(), plan.training.momentum, plan.training.weightDecay);
         return new TrainingStep(network, loss, sgd, plan.training.gradientClip);
+    }
+
+    /**
+     * Keeps the named parameters fixed until the next call, and trains all others: frozen parameters take no
+     * part in the backward pass, so they get no gradient, count nothing towards the clipped gradient norm, and
+     * the optimiser neither moves them nor decays them nor accumulates momentum for them. Their momentum
+     * buffers keep whatever they held when they were frozen.
+     *
+     * @param names parameter names of the network; empty to train everything
+     * @throws IllegalArgumentException for a name the network does not have
+     */
+    public void freeze(Collection<String> names) {
+        Map<String, NDArray> all = network.parameters();
+        Set<String> frozen = new HashSet<>(names);
+        for (String n : frozen) {
+            if (!all.containsKey(n)) {
+                throw new IllegalArgumentException("the network has no parameter '" + n + "'");
+            }
+        }
+        Autograd.withoutGrad(() -> {
+            for (Map.Entry<String, NDArray> e : all.entrySet()) {
+                boolean trainable = !frozen.contains(e.getKey());
+                if (e.getValue().hasGradient() != trainable) {
+                    // a stale gradient of a frozen parameter is no longer visible (hasGradient is false) and was
+                    // zeroed after the last step, so unfreezing starts its accumulation from zero
+                    e.getValue().setRequiresGradient(trainable);
+                }
+            }
+        });
+    }
+
+    /** Names of the parameters currently kept fixed by {@link #freeze}. */
+    public Set<String> frozen() {
+        Set<String> out = new TreeSet<>();
+        network.parameters().forEach((n, p) -> {
+            if (!p.hasGradient()) {
+                out.add(n);
+            }
+        });
+        return out;
     }
 
     /** The loss of one output for a plan: {@link RegionLoss} for region-based plans, else {@link MaskedDiceCeLoss}. */

@@ -27,6 +27,7 @@ import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
+import org.maskseg.core.nn.Autograd;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.optim.TrainingStep;
@@ -118,15 +119,24 @@ public final class Trainer {
             }
         }
         if (settings.initialModel() != null) {
-            checkInitialModel(settings.initialModel(), plan);
+            checkInitialModel(settings.initialModel(), plan, settings.classMapping());
         }
     }
 
-    /** A warm start needs a model of the same channels, dimensionality and classes as the plan trained. */
-    static void checkInitialModel(TrainedModel init, Plan plan) {
-        if (init.numClasses() != plan.numClasses) {
+    /**
+     * A warm start needs a model of the same channels and dimensionality as the plan trained, and the same
+     * classes unless a class mapping relates them.
+     */
+    static void checkInitialModel(TrainedModel init, Plan plan, ClassMapping mapping) {
+        if (mapping != null && mapping.numClasses() != plan.numClasses) {
+            throw new InvalidInputException("the class mapping defines " + mapping.numClasses() + " classes "
+                    + mapping.classNames() + ", the training labels have " + plan.numClasses);
+        }
+        if (mapping == null && init.numClasses() != plan.numClasses) {
             throw new InvalidInputException("the initial model has " + init.numClasses() + " classes, the training"
-                    + " labels have " + plan.numClasses + "; a warm start needs the same classes");
+                    + " labels have " + plan.numClasses + "; a warm start needs the same classes unless a class"
+                    + " mapping says which model class each label class continues (command line: --classes or"
+                    + " --class-map)");
         }
         if (init.inputChannels() != plan.inputChannels) {
             throw new InvalidInputException("the initial model expects " + init.inputChannels() + " channel(s), the"
@@ -154,6 +164,9 @@ public final class Trainer {
         }
         if (s.validationIterations() != null) {
             p.training.validationIterations = s.validationIterations();
+        }
+        if (s.learningRate() != null) {
+            p.training.initialLearningRate = s.learningRate();
         }
         return p;
     }
@@ -223,6 +236,11 @@ public final class Trainer {
         if (state != null && state.seed() != settings.seed()) {
             listener.message("resuming with the checkpoint's seed " + state.seed());
         }
+        // derived from the epoch number, so a resumed run freezes exactly where the interrupted one would have
+        int freezeEpochs = state != null ? state.freezeEncoderEpochs() : settings.freezeEncoderEpochs();
+        if (state != null && settings.freezeEncoderEpochs() != 0 && settings.freezeEncoderEpochs() != freezeEpochs) {
+            listener.message("resuming with the checkpoint's encoder freeze of " + freezeEpochs + " epoch(s)");
+        }
 
         ValidationSplit split;
         if (state != null) {
@@ -276,12 +294,20 @@ public final class Trainer {
                 step.optimiser().loadState(values(resume.optimizerState()));
             } else if (settings.initialModel() != null) {
                 // weights only: the optimiser's momentum starts from zero as in a fresh run
-                settings.initialModel().loadInto(network);
+                loadInitialModel(network, settings.initialModel(), settings.classMapping());
                 listener.message("starting from the weights of the initial model");
+                if (settings.classMapping() != null && !settings.classMapping().isIdentity()) {
+                    listener.message("classes: " + settings.classMapping().describe());
+                }
+            }
+            if (freezeEpochs > 0 && startEpoch <= freezeEpochs) {
+                listener.message("encoder fixed during epoch" + (freezeEpochs == 1 ? " 1" : "s 1-" + freezeEpochs)
+                        + ", decoder and heads train");
             }
             for (int epoch = startEpoch; epoch <= lastEpoch; epoch++) {
                 cancellation.throwIfCancelled();
                 long epochStart = System.nanoTime();
+                step.freeze(epoch <= freezeEpochs ? network.encoderParameterNames() : List.of());
                 double lr = learningRate(plan.training.initialLearningRate, epoch, epochs);
                 listener.epochStarted(epoch, epochs, lr);
 
@@ -357,7 +383,7 @@ public final class Trainer {
                     }
                     if (last || epoch % settings.checkpointEvery() == 0) {
                         TrainerState ts = new TrainerState(epoch, ema, bestEma, bestEpoch, previousSeconds + now, seed,
-                                split.training(), split.validation(), history);
+                                split.training(), split.validation(), history, freezeEpochs);
                         new Checkpoint(TrainedModel.of(plan, labels, meta, network), optimizerState(step, network),
                                 JSON.valueToTree(ts)).save(work.resolve(CHECKPOINT));
                     }
@@ -398,6 +424,20 @@ public final class Trainer {
         }
         return training ? BatchLoader.training(cases, bs, seed)
                 : BatchLoader.validation(cases, bs, seed, plan.training.validationIterations);
+    }
+
+    /**
+     * Loads an initial model's weights into a freshly initialised network. With a class mapping the output heads'
+     * class rows are rearranged, and rows of new classes keep the fresh network's initialisation.
+     */
+    static void loadInitialModel(PlainConvUNet network, TrainedModel init, ClassMapping mapping) {
+        if (mapping == null) {
+            init.loadInto(network);
+            return;
+        }
+        Map<String, HostTensor> weights = mapping.adaptWeights(init.weights(),
+                TrainedModel.toHost(network.parameters()), PlainConvUNet::isHeadParameter);
+        Autograd.withoutGrad(() -> TrainedModel.copyToDevice(weights, network.parameters(), "the initial model"));
     }
 
     /** The optimiser's momentum buffers with the shapes of their parameters. */

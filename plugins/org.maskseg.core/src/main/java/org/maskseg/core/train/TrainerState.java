@@ -14,10 +14,12 @@ import java.util.List;
  * @param trainingCases    case names trained on
  * @param validationCases  case names validated on
  * @param history          statistics of every epoch done
+ * @param freezeEncoderEpochs epochs at the start during which the encoder is kept fixed (0 in checkpoints
+ *                         written before the setting existed)
  */
 record TrainerState(int epochsDone, double emaPseudoDice, double bestEmaPseudoDice, int bestEpoch,
         double elapsedSeconds, long seed, List<String> trainingCases, List<String> validationCases,
-        List<EpochStats> history) {
+        List<EpochStats> history, int freezeEncoderEpochs) {
 
     TrainerState {
         trainingCases = List.copyOf(trainingCases);

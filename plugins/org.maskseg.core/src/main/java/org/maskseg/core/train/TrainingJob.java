@@ -250,8 +250,8 @@ public final class TrainingJob {
         } else if (settings.initialModel() != null) {
             TrainedModel init = settings.initialModel();
             images.forEach(init::checkCompatible);
-            spec = warmStartLabels(init, labels, ignoreValue);
-            plan = warmStartPlan(init.plan(), settings);
+            spec = warmStartLabels(init, labels, ignoreValue, settings.classMapping());
+            plan = warmStartPlan(init.plan(), settings, spec);
             checkSameRegions(planner, spec, plan, "the initial model");
             // overrides may tune training (e.g. a lower learning rate for fine-tuning); a changed network no
             // longer takes the model's weights, which the trainer reports
@@ -315,16 +315,25 @@ public final class TrainingJob {
         if (s.validationIterations() != null) {
             p.training.validationIterations = s.validationIterations();
         }
+        if (s.learningRate() != null) {
+            p.training.initialLearningRate = s.learningRate();
+        }
         PlanJson.validate(p);
         return p;
     }
 
     /**
-     * The classes of a warm start: the model's, with the user's ignore value (default: the model's). Labels
-     * holding more classes than the model are refused.
+     * The classes of a warm start: the model's, or those of the class mapping, with the user's ignore value
+     * (default: the model's, or the highest class + 1 when the model's value is a class of the mapping). Labels
+     * holding more classes than that are refused.
      */
-    static LabelSpec warmStartLabels(TrainedModel init, List<LabelVolume> labels, Integer ignoreValue) {
-        int ignore = ignoreValue != null ? ignoreValue : init.labels().ignoreValue();
+    static LabelSpec warmStartLabels(TrainedModel init, List<LabelVolume> labels, Integer ignoreValue,
+            ClassMapping mapping) {
+        int classes = mapping == null ? init.numClasses() : mapping.numClasses();
+        List<String> names = mapping == null ? init.labels().classNames() : mapping.classNames();
+        int modelIgnore = init.labels().ignoreValue();
+        int ignore = ignoreValue != null ? ignoreValue
+                : modelIgnore < 0 || modelIgnore >= classes ? modelIgnore : classes;
         int max = -1;
         for (LabelVolume l : labels) {
             for (int v : l.data()) {
@@ -334,25 +343,32 @@ public final class TrainingJob {
             }
         }
         int found = Math.max(2, max + 1);
-        if (found > init.numClasses()) {
+        if (found > classes && mapping == null) {
             throw new InvalidInputException("the training labels have " + found + " classes (values 0.." + max
                     + " besides the ignore value " + ignore + "), the initial model has " + init.numClasses()
-                    + "; a warm start needs the same classes");
+                    + " " + init.labels().classNames() + "; a warm start needs the same classes unless a class "
+                    + "mapping says which model class each label class continues (command line: --classes or "
+                    + "--class-map)");
         }
-        if (ignore >= 0 && ignore < init.numClasses()) {
-            throw new InvalidInputException("ignore value " + ignore + " is one of the initial model's classes 0.."
-                    + (init.numClasses() - 1) + "; choose a value outside them");
+        if (found > classes) {
+            throw new InvalidInputException("the training labels hold the value " + max + " (besides the ignore value "
+                    + ignore + "), the class mapping defines classes 0.." + (classes - 1) + " " + names
+                    + "; map every label value to a class");
         }
-        LabelSpec spec = new LabelSpec(init.numClasses(), ignore, init.labels().classNames());
+        if (ignore >= 0 && ignore < classes) {
+            throw new InvalidInputException("ignore value " + ignore + " is one of the " + (mapping == null
+                    ? "initial model's" : "mapped") + " classes 0.." + (classes - 1) + "; choose a value outside them");
+        }
+        LabelSpec spec = new LabelSpec(classes, ignore, names);
         labels.forEach(spec::validate);
         return spec;
     }
 
     /**
-     * The plan of a warm start: the model's topology, patch size and normalisation; batch size, epochs and
-     * iterations may be set anew.
+     * The plan of a warm start: the model's topology, patch size and normalisation with the classes of the
+     * warm start's labels; batch size, epochs, iterations and learning rate may be set anew.
      */
-    static Plan warmStartPlan(Plan model, TrainingSettings s) {
+    static Plan warmStartPlan(Plan model, TrainingSettings s, LabelSpec labels) {
         if (s.configuration() != null && !s.configuration().equals(model.configuration)) {
             throw new InvalidInputException("configuration " + s.configuration() + " differs from the initial model's "
                     + model.configuration + "; a warm start keeps the model's network");
@@ -362,7 +378,12 @@ public final class TrainingJob {
                     + " differs from the initial model's " + Arrays.toString(model.patchSize)
                     + "; a warm start keeps the model's network and patch size");
         }
-        return applySettings(model, s);
+        Plan p = applySettings(model, s);
+        p.numClasses = labels.numClasses();
+        p.classNames = new ArrayList<>(labels.classNames());
+        p.ignoreValue = labels.ignoreValue();
+        PlanJson.validate(p);
+        return p;
     }
 
     /** One line describing a plan for the user. */

@@ -36,12 +36,20 @@ import org.maskseg.core.model.TrainedModel;
  * @param initialModel         model to start from (warm start), or null for random initialisation: its plan
  *                             (topology, patch size, normalisation) and weights are used, the optimiser starts
  *                             fresh; cannot be combined with {@code resumeFrom}
+ * @param classMapping         for a warm start whose classes differ from the initial model's: which of the
+ *                             model's classes each new class continues (null: the same classes are required)
+ * @param freezeEncoderEpochs  keep the encoder (contracting path) fixed during the first this many epochs while
+ *                             decoder and heads train; 0 trains everything from the start. A resumed run keeps
+ *                             the value of its checkpoint
+ * @param learningRate         initial learning rate of the poly schedule, replacing the plan's
+ *                             (training.initialLearningRate); null for the plan's value. Fine-tuning typically
+ *                             uses 1e-3
  */
 public record TrainingSettings(String configuration, Integer epochs, Integer iterationsPerEpoch,
         Integer validationIterations, Integer batchSize, int[] patchSize, Integer epochLimit, Duration timeLimit,
         double validationFraction, long seed, String device, String precision, int threads, int loaderThreads,
         TorchRuntime.Installation installation, Path workFolder, int checkpointEvery, Path resumeFrom,
-        TrainedModel initialModel) {
+        TrainedModel initialModel, ClassMapping classMapping, int freezeEncoderEpochs, Double learningRate) {
 
     public TrainingSettings {
         patchSize = patchSize == null ? null : patchSize.clone();
@@ -84,6 +92,28 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         if (resumeFrom != null && initialModel != null) {
             throw new InvalidInputException("a run either resumes from a checkpoint or starts from an initial model,"
                     + " not both");
+        }
+        if (classMapping != null) {
+            if (initialModel == null) {
+                throw new InvalidInputException("a class mapping relates the classes to those of an initial model; "
+                        + "give the initial model too");
+            }
+            if (initialModel.plan().regionBased()) {
+                // the heads of a region-based model score regions, not classes, so class rows cannot be moved
+                throw new InvalidInputException("a class mapping needs an initial model trained on classes; this "
+                        + "one was trained on the regions " + initialModel.regions().format());
+            }
+            if (classMapping.modelClasses() != initialModel.numClasses()) {
+                throw new InvalidInputException("the class mapping is made for a model of "
+                        + classMapping.modelClasses() + " classes, the initial model has "
+                        + initialModel.numClasses());
+            }
+        }
+        if (freezeEncoderEpochs < 0) {
+            throw new InvalidInputException("encoder freeze must be 0 or more epochs, got " + freezeEncoderEpochs);
+        }
+        if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new InvalidInputException("learning rate must be a positive number, got " + learningRate);
         }
     }
 
@@ -128,6 +158,9 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         b.checkpointEvery = checkpointEvery;
         b.resumeFrom = resumeFrom;
         b.initialModel = initialModel;
+        b.classMapping = classMapping;
+        b.freezeEncoderEpochs = freezeEncoderEpochs;
+        b.learningRate = learningRate;
         return b;
     }
 
@@ -152,6 +185,9 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         private int checkpointEvery = 50;
         private Path resumeFrom;
         private TrainedModel initialModel;
+        private ClassMapping classMapping;
+        private int freezeEncoderEpochs;
+        private Double learningRate;
 
         private Builder() {
         }
@@ -251,10 +287,26 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
             return this;
         }
 
+        public Builder classMapping(ClassMapping v) {
+            classMapping = v;
+            return this;
+        }
+
+        public Builder freezeEncoderEpochs(int v) {
+            freezeEncoderEpochs = v;
+            return this;
+        }
+
+        public Builder learningRate(Double v) {
+            learningRate = v;
+            return this;
+        }
+
         public TrainingSettings build() {
             return new TrainingSettings(configuration, epochs, iterationsPerEpoch, validationIterations, batchSize,
                     patchSize, epochLimit, timeLimit, validationFraction, seed, device, precision, threads,
-                    loaderThreads, installation, workFolder, checkpointEvery, resumeFrom, initialModel);
+                    loaderThreads, installation, workFolder, checkpointEvery, resumeFrom, initialModel, classMapping,
+                    freezeEncoderEpochs, learningRate);
         }
     }
 }

@@ -93,7 +93,8 @@ class WarmStartTest {
                 () -> new Trainer(threeClasses, LabelSpec.withDefaultIgnore(3), cases,
                         cpu().initialModel(initial).build()));
         assertEquals("the initial model has 2 classes, the training labels have 3; a warm start needs the same "
-                + "classes", e.getMessage());
+                + "classes unless a class mapping says which model class each label class continues (command line: "
+                + "--classes or --class-map)", e.getMessage());
 
         List<ImageVolume> images = cases.stream().map(TrainingCase::image).toList();
         int[] values = cases.get(0).labels().data().clone();
@@ -104,7 +105,8 @@ class WarmStartTest {
         InvalidInputException job = assertThrows(InvalidInputException.class,
                 () -> TrainingJob.run(images, labels, null, cpu().initialModel(initial).build(), null, null, null));
         assertTrue(job.getMessage().startsWith("the training labels have 4 classes"), job.getMessage());
-        assertTrue(job.getMessage().contains("the initial model has 2"), job.getMessage());
+        assertTrue(job.getMessage().contains("the initial model has 2 [background, class 1]"), job.getMessage());
+        assertTrue(job.getMessage().endsWith("(command line: --classes or --class-map)"), job.getMessage());
     }
 
     @Test
