@@ -194,7 +194,8 @@ final class PartialLabelColumns {
             }
         }
         String why = classNames.isEmpty()
-            ? "the classes have no names; give class values (e.g. 2) or set the class names"
+            ? "the classes have no names (names come from the initial model or the Class names setting); give class"
+                + " values such as 2"
             : "the classes are " + classNames + " (give a name or a value)";
         throw RowErrors.inRow(row.getKey(), column, new InvalidInputException("unknown class '" + token + "'; " + why));
     }

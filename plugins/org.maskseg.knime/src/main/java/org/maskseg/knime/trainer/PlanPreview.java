@@ -64,7 +64,9 @@ final class PlanPreview {
         }
         if (initial != null) {
             progress.accept("Reading the initial model");
-            ts = ts.toBuilder().initialModel(TrainedModel.load(initial.getModelFile())).build();
+            TrainedModel model = TrainedModel.load(initial.getModelFile());
+            ts = ts.toBuilder().initialModel(model)
+                .classMapping(settings.classMapping(model.labels().classNames())).build();
         }
         progress.accept("Planning on " + images.size() + " cases");
         return TrainingJob.plan(images, labels, settings.ignore(), ts, settings.plannerOptions());
@@ -109,6 +111,8 @@ final class PlanPreview {
         line(sb, "Epochs × iterations", p.training.epochs + " × " + p.training.iterationsPerEpoch,
             scheduleSet ? (settings.epochs() != null && settings.iterationsPerEpoch() != null ? SET
                 : "partly " + SET) : planned);
+        line(sb, "Initial learning rate", number(p.training.initialLearningRate),
+            settings.learningRate() != null ? SET : planned);
         line(sb, "Validation batches per epoch", Integer.toString(p.training.validationIterations),
             settings.validationIterations() != null ? SET : planned);
         line(sb, "Classes", p.numClasses + " (" + String.join(", ", p.classNames) + "), ignore value "

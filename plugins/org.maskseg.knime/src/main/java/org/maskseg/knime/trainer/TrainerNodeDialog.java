@@ -93,6 +93,11 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
             new DialogComponentNumber(s.timeLimit, "Time limit (minutes, 0 = none)", 10),
             new DialogComponentStringSelection(s.modelSelection, "Output model", TrainerSettings.FINAL_MODEL,
                 TrainerSettings.BEST_MODEL)));
+        options.add(group("Fine-tuning (initial model at the third input)",
+            new DialogComponentString(s.classNames, "Class names (background first, comma separated)"),
+            new DialogComponentString(s.classMap, "Class mapping (label class=model class or new)"),
+            new DialogComponentNumber(s.freezeEncoderEpochs, "Frozen-encoder epochs", 1),
+            new DialogComponentNumber(s.learningRate, "Learning rate (0 = as planned)", 0.001)));
         options.add(group("Compute",
             new DialogComponentStringSelection(s.device, "Device", "auto", "cpu", "gpu:0", "gpu:1"),
             new DialogComponentStringSelection(s.precision, "Precision", TrainerSettings.PRECISIONS),
@@ -119,7 +124,8 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
         s.ignoreValue.setEnabled(!s.defaultIgnore.getBooleanValue());
         // a shown plan no longer matches once an override changes
         for (var model : List.of(s.configuration, s.epochs, s.iterations, s.validationIterations, s.batchSize,
-            s.patchSize, s.defaultIgnore, s.ignoreValue, s.imageColumn, s.labelColumn, s.regions)) {
+            s.patchSize, s.defaultIgnore, s.ignoreValue, s.imageColumn, s.labelColumn, s.regions, s.classNames,
+            s.classMap, s.learningRate)) {
             model.addChangeListener(e -> markOutdated());
         }
     }

@@ -114,6 +114,11 @@ final class TrainerNodeModel extends NodeModel {
         if (inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec model
             && model.getConfiguration() != null) {
             checkFitsInitialModel(model);
+            m_settings.classMapping(model.getClassNames());
+        } else if (m_settings.mapsClasses()
+            && !(inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec)) {
+            throw new InvalidSettingsException("\"Class names\" and \"Class mapping\" relate the label classes to "
+                + "those of an initial model; connect the model to the third input or clear them");
         }
         // The model's classes and plan are known only once the data has been read.
         return new PortObjectSpec[]{null, statisticsSpec()};
@@ -156,7 +161,12 @@ final class TrainerNodeModel extends NodeModel {
         TrainingSettings settings = m_settings.trainingSettings();
         if (inObjects.length > MODEL_PORT && inObjects[MODEL_PORT] instanceof MaskSegModelPortObject initial) {
             exec.setMessage("Reading the initial model");
-            settings = settings.toBuilder().initialModel(TrainedModel.load(initial.getModelFile())).build();
+            TrainedModel model = TrainedModel.load(initial.getModelFile());
+            settings = settings.toBuilder().initialModel(model)
+                .classMapping(m_settings.classMapping(model.labels().classNames())).build();
+        } else if (m_settings.mapsClasses()) {
+            throw new InvalidInputException("\"Class names\" and \"Class mapping\" relate the label classes to "
+                + "those of an initial model; connect the model to the third input or clear them");
         }
         CellReader reader = new CellReader(table.getDataTableSpec(), m_settings.labelColumn.getStringValue(),
             m_settings.imageColumn.getStringValue(), null);
@@ -237,10 +247,14 @@ final class TrainerNodeModel extends NodeModel {
     }
 
     /**
-     * The class names that classes given by name in the partial-label columns refer to: those of the initial
-     * model; empty when training from scratch (the classes then have no names, and are given by value).
+     * The class names that classes given by name in the partial-label columns refer to: those of the class mapping,
+     * else those of the initial model; empty when training from scratch (the classes then have no names, and are
+     * given by value).
      */
     private static List<String> classNames(final TrainingSettings settings) {
+        if (settings.classMapping() != null) {
+            return settings.classMapping().classNames();
+        }
         return settings.initialModel() != null ? settings.initialModel().labels().classNames() : List.of();
     }
 

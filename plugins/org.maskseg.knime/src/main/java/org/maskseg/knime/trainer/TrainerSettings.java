@@ -14,6 +14,7 @@ import org.knime.core.node.defaultnodesettings.SettingsModelIntegerBounded;
 import org.knime.core.node.defaultnodesettings.SettingsModelString;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.TrainingSettings;
 import org.maskseg.knime.util.SettingsGroup;
 
@@ -78,12 +79,21 @@ final class TrainerSettings extends SettingsGroup {
 
     final SettingsModelString regions = new SettingsModelString("regions", "");
 
+    final SettingsModelString classNames = new SettingsModelString("class_names", "");
+
+    final SettingsModelString classMap = new SettingsModelString("class_map", "");
+
+    final SettingsModelIntegerBounded freezeEncoderEpochs =
+        new SettingsModelIntegerBounded("freeze_encoder_epochs", 0, 0, Integer.MAX_VALUE);
+
+    final SettingsModelDoubleBounded learningRate = new SettingsModelDoubleBounded("learning_rate", 0, 0, 1000);
+
     @Override
     public List<SettingsModel> models() {
         return List.of(imageColumn, labelColumn, defaultIgnore, ignoreValue, configuration, epochs, iterations,
             validationIterations, batchSize, patchSize, timeLimit, validationFraction, device, precision, seed,
             threads, modelSelection, annotatedClassesColumn, detectUnknownMasks, unknownMaskColumn, unknownMaskClass,
-            regions);
+            regions, classNames, classMap, freezeEncoderEpochs, learningRate);
     }
 
     @Override
@@ -97,6 +107,35 @@ final class TrainerSettings extends SettingsGroup {
         if (!List.of(FINAL_MODEL, BEST_MODEL).contains(modelSelection.getStringValue())) {
             throw new InvalidSettingsException("Model selection \"" + modelSelection.getStringValue()
                 + "\" is unknown; expected \"" + FINAL_MODEL + "\" or \"" + BEST_MODEL + "\"");
+        }
+    }
+
+    /** Whether the classes are related to those of an initial model (fine-tuning onto other classes). */
+    boolean mapsClasses() {
+        return !classNames.getStringValue().isBlank() || !classMap.getStringValue().isBlank();
+    }
+
+    /**
+     * How the classes of the labels relate to those of the initial model, from the class names or the class
+     * mapping setting; null when neither is set.
+     *
+     * @param modelClassNames the initial model's class names
+     */
+    ClassMapping classMapping(final List<String> modelClassNames) throws InvalidSettingsException {
+        boolean byName = !classNames.getStringValue().isBlank();
+        boolean byIndex = !classMap.getStringValue().isBlank();
+        if (!byName && !byIndex) {
+            return null;
+        }
+        if (byName && byIndex) {
+            throw new InvalidSettingsException("Give the classes either by name (\"Class names\") or by index "
+                + "(\"Class mapping\"), not both");
+        }
+        try {
+            return byName ? ClassMapping.byNames(modelClassNames, classNames.getStringValue().trim())
+                : ClassMapping.parse(classMap.getStringValue().trim(), modelClassNames);
+        } catch (InvalidInputException e) {
+            throw refused(e);
         }
     }
 
@@ -143,7 +182,9 @@ final class TrainerSettings extends SettingsGroup {
                 .seed(seed.getIntValue())
                 .device(device.getStringValue())
                 .precision(precision.getStringValue())
-                .threads(threads.getIntValue());
+                .threads(threads.getIntValue())
+                .freezeEncoderEpochs(freezeEncoderEpochs.getIntValue())
+                .learningRate(learningRate.getDoubleValue() == 0 ? null : learningRate.getDoubleValue());
             int[] patch = parsePatchSize(patchSize.getStringValue());
             if (patch != null) {
                 b.patchSize(patch);

@@ -235,6 +235,39 @@ class TrainerNodeModelTest {
     }
 
     @Test
+    void fineTunesOntoANewClassWithFrozenEncoderAndLowerLearningRate() throws Exception {
+        MaskSegModelPortObject initial = (MaskSegModelPortObject)harness().execute(nuclei(3), null, null)[0];
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addString("class_names", "background, class 1, mitosis");
+        s.addInt("freeze_encoder_epochs", 1);
+        s.addDouble("learning_rate", 0.001);
+        h.loadSettings(s);
+        PortObject[] out = h.execute(nuclei(3), null, initial);
+        TrainedModel tuned = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
+        assertEquals(List.of("background", "class 1", "mitosis"), tuned.labels().classNames());
+        assertEquals(0.001, tuned.plan().training.initialLearningRate, 1e-12);
+        assertEquals(0.001, ((DoubleCell)((BufferedDataTable)out[1]).iterator().next().getCell(1)).getDoubleValue(),
+            1e-12, "first epoch's learning rate");
+
+        // without the initial model, or with both forms, the class settings are refused before training
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+            () -> h.configure(nuclei(1).getDataTableSpec(), null, null));
+        assertTrue(e.getMessage().contains("initial model"), e.getMessage());
+        s.addString("class_map", "0=0,1=1,2=new");
+        h.loadSettings(s);
+        e = assertThrows(InvalidSettingsException.class,
+            () -> h.configure(nuclei(1).getDataTableSpec(), null, initial.getSpec()));
+        assertTrue(e.getMessage().contains("not both"), e.getMessage());
+        s.addString("class_names", "");
+        s.addString("class_map", "0=0,1=5");
+        h.loadSettings(s);
+        e = assertThrows(InvalidSettingsException.class,
+            () -> h.configure(nuclei(1).getDataTableSpec(), null, initial.getSpec()));
+        assertTrue(e.getMessage().contains("5"), e.getMessage());
+    }
+
+    @Test
     void remainingTimeIsReadable() {
         assertEquals("59 s", TrainerNodeModel.Progress.eta(59.4));
         assertEquals("1 min 01 s", TrainerNodeModel.Progress.eta(61));
