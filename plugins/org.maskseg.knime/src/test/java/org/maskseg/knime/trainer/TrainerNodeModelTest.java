@@ -242,15 +242,20 @@ class TrainerNodeModelTest {
         s.addString("class_names", "background, class 1, mitosis");
         s.addInt("freeze_encoder_epochs", 1);
         s.addDouble("learning_rate", 0.001);
+        // mitosis is drawn in no row: the class sets name only class 1, by its name in the class names
+        s.addString("annotated_classes_column", "classes");
         h.loadSettings(s);
-        PortObject[] out = h.execute(nuclei(3), null, initial);
+        PortObject[] out = h.execute(partialNuclei(3, "Class 1", "class 1", "class 1"), null, initial);
         TrainedModel tuned = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
         assertEquals(List.of("background", "class 1", "mitosis"), tuned.labels().classNames());
+        assertTrue(tuned.plan().training.partialLabels);
         assertEquals(0.001, tuned.plan().training.initialLearningRate, 1e-12);
         assertEquals(0.001, ((DoubleCell)((BufferedDataTable)out[1]).iterator().next().getCell(1)).getDoubleValue(),
             1e-12, "first epoch's learning rate");
 
         // without the initial model, or with both forms, the class settings are refused before training
+        s.addString("annotated_classes_column", "");
+        h.loadSettings(s);
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
             () -> h.configure(nuclei(1).getDataTableSpec(), null, null));
         assertTrue(e.getMessage().contains("initial model"), e.getMessage());
