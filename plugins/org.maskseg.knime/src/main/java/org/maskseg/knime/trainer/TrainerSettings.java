@@ -112,7 +112,11 @@ final class TrainerSettings extends SettingsGroup {
 
     /** Whether the classes are related to those of an initial model (fine-tuning onto other classes). */
     boolean mapsClasses() {
-        return !classNames.getStringValue().isBlank() || !classMap.getStringValue().isBlank();
+        return !blank(classNames.getStringValue()) || !blank(classMap.getStringValue());
+    }
+
+    private static boolean blank(final String s) {
+        return s == null || s.isBlank();
     }
 
     /**
@@ -122,8 +126,8 @@ final class TrainerSettings extends SettingsGroup {
      * @param modelClassNames the initial model's class names
      */
     ClassMapping classMapping(final List<String> modelClassNames) throws InvalidSettingsException {
-        boolean byName = !classNames.getStringValue().isBlank();
-        boolean byIndex = !classMap.getStringValue().isBlank();
+        boolean byName = !blank(classNames.getStringValue());
+        boolean byIndex = !blank(classMap.getStringValue());
         if (!byName && !byIndex) {
             return null;
         }
@@ -149,7 +153,7 @@ final class TrainerSettings extends SettingsGroup {
     /** The planner options: defaults, with the region definitions when set. */
     PlannerOptions plannerOptions() {
         String r = regions.getStringValue();
-        return PlannerOptions.defaults().withRegions(r == null || r.isBlank() ? null : r.trim());
+        return PlannerOptions.defaults().withRegions(blank(r) ? null : r.trim());
     }
 
     Integer ignore() {
