@@ -119,9 +119,10 @@ public final class TrainCommand implements Callable<Integer> {
     Path init;
 
     @Option(names = "--classes", paramLabel = "NAMES",
-            description = "with --init: the classes of the labels by name, background first, e.g. "
-                    + "background,nucleus,mitosis; names of the model's classes keep what the model learnt for them, "
-                    + "other names are new classes, model classes not named are dropped")
+            description = "the classes of the labels by name, background first, e.g. background,nucleus,mitosis. "
+                    + "A new model is given these names (class-set files, unknown-mask folders and --regions may "
+                    + "then use them). With --init, names of the model's classes keep what the model learnt for "
+                    + "them, other names are new classes, model classes not named are dropped")
     String classes;
 
     @Option(names = "--class-map", paramLabel = "MAP",
@@ -209,7 +210,7 @@ public final class TrainCommand implements Callable<Integer> {
                         : new TorchRuntime.Installation(pytorchLibrary.toString(), null, null))
                 .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume)
                 .initialModel(initial).classMapping(classMapping(initial)).freezeEncoderEpochs(freezeEncoderEpochs)
-                .learningRate(learningRate).build();
+                .learningRate(learningRate).classNames(newClassNames(initial)).build();
         PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides).withRegions(regions);
         TrainingResult result = TrainingJob.run(images, labels, annotatedClasses, unknownMasks, ignoreLabel, settings,
                 planner, progress, token);
@@ -236,12 +237,23 @@ public final class TrainCommand implements Callable<Integer> {
             throw new InvalidInputException("give the classes either by name (--classes) or by index (--class-map), "
                     + "not both");
         }
-        if (initial == null) {
+        if (initial == null && classMap != null) {
             throw new InvalidInputException(option + " relates the label classes to those of an initial model; give "
                     + "the model with --init");
         }
+        if (initial == null) {
+            return null; // --classes names a new model's classes, see newClassNames
+        }
         List<String> modelNames = initial.labels().classNames();
         return classes != null ? ClassMapping.byNames(modelNames, classes) : ClassMapping.parse(classMap, modelNames);
+    }
+
+    /** The names --classes gives a newly planned model (null when resuming or warm-starting). */
+    private List<String> newClassNames(TrainedModel initial) {
+        if (classes == null || initial != null) {
+            return null;
+        }
+        return Arrays.stream(classes.split(",")).map(String::trim).toList();
     }
 
     /** Exit code for unusable input or settings, and for cancellation. */

@@ -106,11 +106,17 @@ class FineTuneCommandTest {
                 + "(background, class 1)", r.err().strip());
         assertFalse(Files.exists(model));
 
-        CommandLineRun.Result noInit = train(model, "--classes", "background,nucleus");
+        CommandLineRun.Result noInit = train(model, "--class-map", "0=0,1=1");
         assertTrue(noInit.exitCode() != 0);
-        assertTrue(noInit.err().startsWith("maskseg: --classes relates the label classes to those of an initial model"),
-                noInit.err());
+        assertTrue(noInit.err().startsWith("maskseg: --class-map relates the label classes to those of an initial "
+                + "model"), noInit.err());
         assertEquals(1, noInit.err().strip().lines().count(), noInit.err());
+
+        // without --init, --classes names a new model's classes, one name per class of the labels
+        CommandLineRun.Result names = train(model, "--classes", "background,nucleus,mitosis");
+        assertTrue(names.exitCode() != 0);
+        assertEquals("maskseg: 3 class names given (background, nucleus, mitosis), but the labels have 2 classes "
+                + "(values 0..1), background first", names.err().strip());
 
         CommandLineRun.Result both = train(model, "--init", base.toString(), "--classes", "background,x",
                 "--class-map", "0=0,1=1");

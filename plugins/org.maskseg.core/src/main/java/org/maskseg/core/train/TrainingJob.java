@@ -175,7 +175,8 @@ public final class TrainingJob {
         // a newly planned job takes its classes from the labels alone: read the class sets and unknown-region
         // masks now, so that mistakes in them surface before fingerprinting and planning
         List<ClassKnowledge> knowledge = knowledgeFor != null && settings.resumeFrom() == null
-                && settings.initialModel() == null ? knowledgeFor.apply(LabelSpec.infer(labels, ignoreValue)) : null;
+                && settings.initialModel() == null ? knowledgeFor.apply(newLabels(labels, ignoreValue, settings))
+                        : null;
         Planned planned = prepare(images, labels, ignoreValue, settings, planner, l, token);
         LabelSpec spec = planned.spec();
         Plan plan = planned.plan();
@@ -260,7 +261,7 @@ public final class TrainingJob {
                 plan = PlanJson.applyOverrides(plan, overrides);
             }
         } else {
-            spec = LabelSpec.infer(labels, ignoreValue);
+            spec = newLabels(labels, ignoreValue, settings);
             if (planner != null) {
                 RegionSet.parse(planner.regions(), spec); // refuse bad regions before the long steps
             }
@@ -426,5 +427,29 @@ public final class TrainingJob {
             m.put("classVoxels", fp.classVoxels());
         }
         return m;
+    }
+
+    /** The classes of a newly planned job: derived from the labels, named as the settings say. */
+    static LabelSpec newLabels(List<LabelVolume> labels, Integer ignoreValue, TrainingSettings settings) {
+        LabelSpec inferred = LabelSpec.infer(labels, ignoreValue);
+        List<String> names = settings.classNames();
+        if (names == null || names.isEmpty()) {
+            return inferred;
+        }
+        if (names.size() != inferred.numClasses()) {
+            throw new InvalidInputException(names.size() + " class names given (" + String.join(", ", names)
+                    + "), but the labels have " + inferred.numClasses() + " classes (values 0.."
+                    + (inferred.numClasses() - 1) + "), background first");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String n : names) {
+            if (n == null || n.isBlank()) {
+                throw new InvalidInputException("class names must not be empty: " + names);
+            }
+            if (!seen.add(n.trim().toLowerCase(java.util.Locale.ROOT))) {
+                throw new InvalidInputException("class name '" + n.trim() + "' is given twice");
+            }
+        }
+        return new LabelSpec(inferred.numClasses(), inferred.ignoreValue(), names.stream().map(String::trim).toList());
     }
 }

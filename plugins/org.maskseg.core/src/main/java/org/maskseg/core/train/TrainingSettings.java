@@ -2,6 +2,7 @@ package org.maskseg.core.train;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import org.maskseg.core.InvalidInputException;
@@ -44,12 +45,16 @@ import org.maskseg.core.model.TrainedModel;
  * @param learningRate         initial learning rate of the poly schedule, replacing the plan's
  *                             (training.initialLearningRate); null for the plan's value. Fine-tuning typically
  *                             uses 1e-3
+ * @param classNames           names of the classes of a newly planned model, background first (null: "background",
+ *                             "class 1", ...); class-set files, unknown-mask folders and regions may then use them.
+ *                             A warm start takes the names from its class mapping or initial model instead
  */
 public record TrainingSettings(String configuration, Integer epochs, Integer iterationsPerEpoch,
         Integer validationIterations, Integer batchSize, int[] patchSize, Integer epochLimit, Duration timeLimit,
         double validationFraction, long seed, String device, String precision, int threads, int loaderThreads,
         TorchRuntime.Installation installation, Path workFolder, int checkpointEvery, Path resumeFrom,
-        TrainedModel initialModel, ClassMapping classMapping, int freezeEncoderEpochs, Double learningRate) {
+        TrainedModel initialModel, ClassMapping classMapping, int freezeEncoderEpochs, Double learningRate,
+        List<String> classNames) {
 
     public TrainingSettings {
         patchSize = patchSize == null ? null : patchSize.clone();
@@ -109,6 +114,11 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
                         + initialModel.numClasses());
             }
         }
+        classNames = classNames == null ? null : List.copyOf(classNames);
+        if (classNames != null && (resumeFrom != null || initialModel != null)) {
+            throw new InvalidInputException("class names name the classes of a new model; a resumed run keeps its "
+                    + "checkpoint's names and a warm start takes them from the initial model or the class mapping");
+        }
         if (freezeEncoderEpochs < 0) {
             throw new InvalidInputException("encoder freeze must be 0 or more epochs, got " + freezeEncoderEpochs);
         }
@@ -161,6 +171,7 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         b.classMapping = classMapping;
         b.freezeEncoderEpochs = freezeEncoderEpochs;
         b.learningRate = learningRate;
+        b.classNames = classNames;
         return b;
     }
 
@@ -188,6 +199,7 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         private ClassMapping classMapping;
         private int freezeEncoderEpochs;
         private Double learningRate;
+        private List<String> classNames;
 
         private Builder() {
         }
@@ -302,11 +314,16 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
             return this;
         }
 
+        public Builder classNames(List<String> v) {
+            classNames = v;
+            return this;
+        }
+
         public TrainingSettings build() {
             return new TrainingSettings(configuration, epochs, iterationsPerEpoch, validationIterations, batchSize,
                     patchSize, epochLimit, timeLimit, validationFraction, seed, device, precision, threads,
                     loaderThreads, installation, workFolder, checkpointEvery, resumeFrom, initialModel, classMapping,
-                    freezeEncoderEpochs, learningRate);
+                    freezeEncoderEpochs, learningRate, classNames);
         }
     }
 }

@@ -84,4 +84,21 @@ class TrainingJobPlanTest {
         assertTrue(assertThrows(InvalidInputException.class,
                 () -> TrainingJob.plan(List.of(), List.of(), null, s, null)).getMessage().contains("no images"));
     }
+
+    @Test
+    void classNamesNameTheClassesOfANewModel() {
+        TrainingSettings named = TrainingSettings.builder().classNames(List.of("background", " nucleus ")).build();
+        Plan plan = TrainingJob.plan(IMAGES, LABELS, null, named, PlannerOptions.defaults());
+        assertEquals(List.of("background", "nucleus"), plan.classNames);
+        assertEquals(List.of("background", "nucleus"), TrainingJob.newLabels(LABELS, null, named).classNames());
+
+        InvalidInputException count = assertThrows(InvalidInputException.class, () -> TrainingJob.plan(IMAGES,
+                LABELS, null, TrainingSettings.builder().classNames(List.of("background")).build(),
+                PlannerOptions.defaults()));
+        assertEquals("1 class names given (background), but the labels have 2 classes (values 0..1), background "
+                + "first", count.getMessage());
+        InvalidInputException twice = assertThrows(InvalidInputException.class, () -> TrainingJob.newLabels(LABELS,
+                null, TrainingSettings.builder().classNames(List.of("cell", "Cell")).build()));
+        assertEquals("class name 'Cell' is given twice", twice.getMessage());
+    }
 }
