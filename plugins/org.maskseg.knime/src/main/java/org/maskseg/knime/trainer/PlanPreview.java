@@ -67,6 +67,8 @@ final class PlanPreview {
             TrainedModel model = TrainedModel.load(initial.getModelFile());
             ts = ts.toBuilder().initialModel(model)
                 .classMapping(settings.classMapping(model.labels().classNames())).build();
+        } else {
+            ts = ts.toBuilder().classNames(settings.classNameList()).build();
         }
         progress.accept("Planning on " + images.size() + " cases");
         return TrainingJob.plan(images, labels, settings.ignore(), ts, settings.plannerOptions());

@@ -93,7 +93,7 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
             new DialogComponentNumber(s.timeLimit, "Time limit (minutes, 0 = none)", 10),
             new DialogComponentStringSelection(s.modelSelection, "Output model", TrainerSettings.FINAL_MODEL,
                 TrainerSettings.BEST_MODEL)));
-        options.add(group("Fine-tuning (initial model at the third input)",
+        options.add(group("Classes and fine-tuning",
             new DialogComponentString(s.classNames, "Class names (background first, comma separated)"),
             new DialogComponentString(s.classMap, "Class mapping (label class=model class or new)"),
             new DialogComponentNumber(s.freezeEncoderEpochs, "Frozen-encoder epochs", 1),

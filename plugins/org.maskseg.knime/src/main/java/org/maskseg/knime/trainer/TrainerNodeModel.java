@@ -117,8 +117,9 @@ final class TrainerNodeModel extends NodeModel {
             m_settings.classMapping(model.getClassNames());
         } else if (m_settings.mapsClasses()
             && !(inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec)) {
-            throw new InvalidSettingsException("\"Class names\" and \"Class mapping\" relate the label classes to "
-                + "those of an initial model; connect the model to the third input or clear them");
+            throw new InvalidSettingsException("\"Class mapping\" relates the label classes to those of an initial "
+                + "model; connect the model to the third input, or clear it and name the classes under \"Class "
+                + "names\"");
         }
         // The model's classes and plan are known only once the data has been read.
         return new PortObjectSpec[]{null, statisticsSpec()};
@@ -165,8 +166,11 @@ final class TrainerNodeModel extends NodeModel {
             settings = settings.toBuilder().initialModel(model)
                 .classMapping(m_settings.classMapping(model.labels().classNames())).build();
         } else if (m_settings.mapsClasses()) {
-            throw new InvalidInputException("\"Class names\" and \"Class mapping\" relate the label classes to "
-                + "those of an initial model; connect the model to the third input or clear them");
+            throw new InvalidInputException("\"Class mapping\" relates the label classes to those of an initial "
+                + "model; connect the model to the third input, or clear it and name the classes under \"Class "
+                + "names\"");
+        } else {
+            settings = settings.toBuilder().classNames(m_settings.classNameList()).build();
         }
         CellReader reader = new CellReader(table.getDataTableSpec(), m_settings.labelColumn.getStringValue(),
             m_settings.imageColumn.getStringValue(), null);
@@ -248,14 +252,17 @@ final class TrainerNodeModel extends NodeModel {
 
     /**
      * The class names that classes given by name in the partial-label columns refer to: those of the class mapping,
-     * else those of the initial model; empty when training from scratch (the classes then have no names, and are
+     * else those of the initial model, else those set for a new model; empty when none are set (the classes are then
      * given by value).
      */
     private static List<String> classNames(final TrainingSettings settings) {
         if (settings.classMapping() != null) {
             return settings.classMapping().classNames();
         }
-        return settings.initialModel() != null ? settings.initialModel().labels().classNames() : List.of();
+        if (settings.initialModel() != null) {
+            return settings.initialModel().labels().classNames();
+        }
+        return settings.classNames() != null ? settings.classNames() : List.of();
     }
 
     /** Node progress and the statistics table, from the training job's events. */

@@ -2,6 +2,7 @@ package org.maskseg.knime.trainer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.knime.core.data.DataTableSpec;
@@ -110,9 +111,15 @@ final class TrainerSettings extends SettingsGroup {
         }
     }
 
-    /** Whether the classes are related to those of an initial model (fine-tuning onto other classes). */
+    /** Whether the class mapping setting, which needs an initial model, is set. */
     boolean mapsClasses() {
-        return !blank(classNames.getStringValue()) || !blank(classMap.getStringValue());
+        return !blank(classMap.getStringValue());
+    }
+
+    /** The class names setting as a list, background first; null when empty. */
+    List<String> classNameList() {
+        String text = classNames.getStringValue();
+        return blank(text) ? null : Arrays.stream(text.split(",")).map(String::trim).toList();
     }
 
     private static boolean blank(final String s) {
@@ -120,8 +127,8 @@ final class TrainerSettings extends SettingsGroup {
     }
 
     /**
-     * How the classes of the labels relate to those of the initial model, from the class names or the class
-     * mapping setting; null when neither is set.
+     * With an initial model: how the classes of the labels relate to those of the model, from the class names or
+     * the class mapping setting; null when neither is set.
      *
      * @param modelClassNames the initial model's class names
      */

@@ -203,14 +203,17 @@ class TrainerNodeModelTest {
         NodeHarness<TrainerNodeModel> h = harness();
         NodeSettings s = h.saveSettings();
         s.addString("annotated_classes_column", "classes");
+        s.addString("class_names", "background, nucleus");
         h.loadSettings(s);
-        BufferedDataTable in = partialNuclei(3, "1", "1");
+        // class sets by the names given to the new model's classes, and by value
+        BufferedDataTable in = partialNuclei(3, "nucleus", "1");
         h.configure(in.getDataTableSpec(), null, null);
         assertTrue(h.warning() != null && h.warning().contains("\"Unknown mask (1)\" (class 1)"), h.warning());
         PortObject[] out = h.execute(in, null, null);
         TrainedModel model = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
         assertEquals(2, model.metadata().epochsDone());
         assertTrue(model.plan().training.partialLabels, "the plan records partial labels");
+        assertEquals(List.of("background", "nucleus"), model.labels().classNames());
         assertTrue(h.messageHistory().stream().anyMatch(m -> m.contains("partial labels")),
             h.messageHistory().toString());
     }
@@ -253,14 +256,13 @@ class TrainerNodeModelTest {
         assertEquals(0.001, ((DoubleCell)((BufferedDataTable)out[1]).iterator().next().getCell(1)).getDoubleValue(),
             1e-12, "first epoch's learning rate");
 
-        // without the initial model, or with both forms, the class settings are refused before training
+        // a class mapping without the initial model, or both forms, are refused before training
         s.addString("annotated_classes_column", "");
+        s.addString("class_map", "0=0,1=1,2=new");
         h.loadSettings(s);
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
             () -> h.configure(nuclei(1).getDataTableSpec(), null, null));
         assertTrue(e.getMessage().contains("initial model"), e.getMessage());
-        s.addString("class_map", "0=0,1=1,2=new");
-        h.loadSettings(s);
         e = assertThrows(InvalidSettingsException.class,
             () -> h.configure(nuclei(1).getDataTableSpec(), null, initial.getSpec()));
         assertTrue(e.getMessage().contains("not both"), e.getMessage());
