@@ -79,15 +79,16 @@ public final class AnnotateCommand implements Callable<Integer> {
 
     @Option(names = "--class", paramLabel = "C",
             description = "class-roi: the class annotated only inside the masks: its label value (2), its name "
-                    + "(mito, with --class-names) or both (mito=2). The name, else the value, names the mask folder.")
+                    + "(mito, with --classes) or both (mito=2). The name, else the value, names the mask folder.")
     private String unknownClass;
 
     @Option(names = "--unknown-out", paramLabel = "DIR",
             description = "class-roi: folder of the unknown-region masks; they go to DIR/<class>/<label file name>.")
     private Path unknownOut;
 
-    @Option(names = "--class-names", paramLabel = "a,b", split = ",",
-            description = "Names of the classes 0, 1, ... (background first), used in the report and by --class.")
+    @Option(names = "--classes", paramLabel = "NAMES", split = ",",
+            description = "Names of the classes 0, 1, ..., background first, e.g. background,nucleus,mito (as for "
+                    + "train); used in the report and by --class.")
     private List<String> classNames;
 
     @Option(names = "--values", paramLabel = "a,b", split = ",",

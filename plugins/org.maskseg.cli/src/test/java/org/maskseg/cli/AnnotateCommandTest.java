@@ -173,7 +173,7 @@ class AnnotateCommandTest {
         Path out = tmp.resolve("out");
         Path unknown = tmp.resolve("unknown");
         Run r = run("annotate", "--labels", labels.toString(), "--roi", roi.toString(), "--out", out.toString(),
-                "--mode", "class-roi", "--class", "band", "--class-names", "background,square,band",
+                "--mode", "class-roi", "--class", "band", "--classes", "background,square,band",
                 "--unknown-out", unknown.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(List.of("a.png", "b.tif"), files(out));
