@@ -66,8 +66,8 @@ public record ClassChoice(String name, Integer value) {
                         + " foreground class");
             }
             if (value != null && index >= 0 && index != value) {
-                throw new InvalidInputException("class '" + name + "=" + value + "' contradicts the class names, where '"
-                        + name + "' is class " + index);
+                throw new InvalidInputException("class '" + name + "=" + value + "' contradicts the class names, "
+                        + "where '" + name + "' is class " + index);
             }
         }
     }

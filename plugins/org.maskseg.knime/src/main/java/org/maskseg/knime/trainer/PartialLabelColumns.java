@@ -25,9 +25,9 @@ import org.maskseg.knime.util.UnknownMaskColumns;
 
 /**
  * The partial-label columns of a training table: which foreground classes each row annotates (a string such as
- * "nucleus; mito" or "1;2", or a collection of such strings or of numbers) and per class a mask of the pixels where that class is unknown. Turns each row into a
- * {@link ClassKnowledge} for the engine. A missing class-set cell means every class is annotated; a row whose mask
- * cell is missing knows that class wherever it is annotated.
+ * "nucleus; mito" or "1;2", or a collection of such strings or of numbers) and per class a mask of the pixels where
+ * that class is unknown. Turns each row into a {@link ClassKnowledge} for the engine. A missing class-set cell means
+ * every class is annotated; a row whose mask cell is missing knows that class wherever it is annotated.
  */
 final class PartialLabelColumns {
 
