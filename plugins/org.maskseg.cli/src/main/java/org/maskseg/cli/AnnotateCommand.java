@@ -36,6 +36,10 @@ import picocli.CommandLine.Spec;
             "Writes labels with an ignore region: from a region-of-interest mask, remapped values, a band around "
                     + "class borders or invalid image voxels, or simulated sparse annotation (scribbles, dense "
                     + "slices, dense patches) from dense labels.",
+            "Mode class-roi writes partial labels instead: one class (--class) counts as annotated only inside the "
+                    + "region-of-interest masks; outside them its voxels become background, meaning \"background or "
+                    + "that class\", and an unknown-region mask per label file is written to "
+                    + "--unknown-out DIR/<class>/<label file name> (1 = class unknown). Other classes stay known.",
             "Output files have the names and formats of the label files; a table of the annotated fraction "
                     + "per class is printed."},
         exitCodeListHeading = "Exit codes:%n",
@@ -57,7 +61,7 @@ public final class AnnotateCommand implements Callable<Integer> {
     private Path out;
 
     @Option(names = "--mode", paramLabel = "MODE", required = true,
-            description = "roi | remap | border | invalid | scribbles | slices | patches")
+            description = "roi | class-roi | remap | border | invalid | scribbles | slices | patches")
     private String mode;
 
     @Option(names = "--ignore-label", paramLabel = "K",
@@ -69,8 +73,23 @@ public final class AnnotateCommand implements Callable<Integer> {
     private long seed;
 
     @Option(names = "--roi", paramLabel = "DIR",
-            description = "roi: masks paired with the labels by file name; zero = outside = ignore.")
+            description = "roi, class-roi: masks paired with the labels by file name; zero = outside (roi: becomes "
+                    + "ignore; class-roi: the class is unknown there).")
     private Path roi;
+
+    @Option(names = "--class", paramLabel = "C",
+            description = "class-roi: the class annotated only inside the masks: its label value (2), its name "
+                    + "(mito, with --classes) or both (mito=2). The name, else the value, names the mask folder.")
+    private String unknownClass;
+
+    @Option(names = "--unknown-out", paramLabel = "DIR",
+            description = "class-roi: folder of the unknown-region masks; they go to DIR/<class>/<label file name>.")
+    private Path unknownOut;
+
+    @Option(names = "--classes", paramLabel = "NAMES", split = ",",
+            description = "Names of the classes 0, 1, ..., background first, e.g. background,nucleus,mito (as for "
+                    + "train); used in the report and by --class.")
+    private List<String> classNames;
 
     @Option(names = "--values", paramLabel = "a,b", split = ",",
             description = "remap: label values that become ignore.")
@@ -129,10 +148,15 @@ public final class AnnotateCommand implements Callable<Integer> {
         try {
             AnnotateOptions options = options();
             FolderAnnotation.Result result = FolderAnnotation.run(options,
-                    new FolderAnnotation.Folders(images, labels, roi, out), null);
+                    new FolderAnnotation.Folders(images, labels, roi, out, unknownOut), null);
             outWriter.print(AnnotationReport.table(result.cases()));
             outWriter.printf(Locale.ROOT, "%d label file(s) written to %s (ignore value %d)%n", result.written().size(),
                     out, result.spec().ignoreValue());
+            if (!result.masks().isEmpty()) {
+                outWriter.printf(Locale.ROOT, "%d unknown-region mask(s) written to %s; the %% columns count voxels"
+                        + " whose class stays certain (overall: where the class is known)%n", result.masks().size(),
+                        result.masks().get(0).getParent());
+            }
             for (String w : result.total().warnings()) {
                 err.println("maskseg: warning: " + w);
             }
@@ -150,7 +174,9 @@ public final class AnnotateCommand implements Callable<Integer> {
 
     /** The options that only some modes use, and those modes. */
     private static final Map<String, Set<AnnotationMode>> MODE_OPTIONS = Map.ofEntries(
-            Map.entry("--roi", EnumSet.of(AnnotationMode.ROI)),
+            Map.entry("--roi", EnumSet.of(AnnotationMode.ROI, AnnotationMode.CLASS_ROI)),
+            Map.entry("--class", EnumSet.of(AnnotationMode.CLASS_ROI)),
+            Map.entry("--unknown-out", EnumSet.of(AnnotationMode.CLASS_ROI)),
             Map.entry("--values", EnumSet.of(AnnotationMode.REMAP)),
             Map.entry("--width", EnumSet.of(AnnotationMode.BORDER)),
             Map.entry("--physical", EnumSet.of(AnnotationMode.BORDER)),
@@ -184,6 +210,8 @@ public final class AnnotateCommand implements Callable<Integer> {
                 .withAxis(axis == null ? null : parseAxis(axis))
                 .withPatchSize(patchSize)
                 .withScribbleStroke(thickness, boundaryFraction)
+                .withUnknownClass(unknownClass)
+                .withClassNames(classNames == null ? null : classNames.stream().map(String::trim).toList())
                 .validate();
     }
 

@@ -155,6 +155,99 @@ class AnnotateCommandTest {
         assertEquals(26, keptColumns);
     }
 
+    /** Region-of-interest masks for {@link #labels()}: the upper half of each image (rows 0..2). */
+    private Path upperHalfMasks() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("roi"));
+        int[] m = new int[36];
+        java.util.Arrays.fill(m, 0, 18, 1);
+        for (String name : List.of("a.png", "b.tif")) {
+            ImageFiles.writeLabels(LabelVolume.wrap("m", m, new long[] {6, 6}, new double[] {1, 1}), dir.resolve(name));
+        }
+        return dir;
+    }
+
+    @Test
+    void classRoiWritesPartialLabelsAndUnknownMasks() throws IOException {
+        Path labels = labels();
+        Path roi = upperHalfMasks();
+        Path out = tmp.resolve("out");
+        Path unknown = tmp.resolve("unknown");
+        Run r = run("annotate", "--labels", labels.toString(), "--roi", roi.toString(), "--out", out.toString(),
+                "--mode", "class-roi", "--class", "band", "--classes", "background,square,band",
+                "--unknown-out", unknown.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("a.png", "b.tif"), files(out));
+        assertEquals(List.of("a.png", "b.tif"), files(unknown.resolve("band")));
+        // b: the band (rows 4, 5) lies outside the upper half, so it turns into background there
+        LabelVolume b = ImageFiles.readLabels(out.resolve("b.tif"));
+        assertTrue(java.util.Arrays.stream(b.data()).allMatch(v -> v == 0));
+        LabelVolume mask = ImageFiles.readLabels(unknown.resolve("band").resolve("b.tif"));
+        for (int i = 0; i < 36; i++) {
+            assertEquals(i < 18 ? 0 : 1, mask.data()[i], "voxel " + i);
+        }
+        // a: the square (rows 2, 3) is another class and stays; 18 + 2 square voxels of 36 stay certain
+        assertEquals(ImageFiles.readLabels(labels.resolve("a.png")).data()[20],
+                ImageFiles.readLabels(out.resolve("a.png")).data()[20]);
+        String[] lines = r.out().split("\n");
+        assertTrue(lines[0].matches("case\\s+background %\\s+square %\\s+band %\\s+overall %"), r.out());
+        assertTrue(lines[1].matches("a\\s+50\\.00\\s+100\\.00\\s+-\\s+55\\.56"), lines[1]);
+        assertTrue(lines[2].matches("b\\s+75\\.00\\s+-\\s+0\\.00\\s+50\\.00"), lines[2]);
+        assertTrue(r.out().contains("2 unknown-region mask(s) written to " + unknown.resolve("band")), r.out());
+        assertTrue(r.err().contains("band (value 2) occurs only outside"), r.err());
+
+        // the value form names the folder by the value
+        Run byValue = run("annotate", "--labels", labels.toString(), "--roi", roi.toString(), "--out",
+                tmp.resolve("out2").toString(), "--mode", "class-roi", "--class", "2", "--unknown-out",
+                unknown.toString());
+        assertEquals(0, byValue.code(), byValue.err());
+        assertEquals(List.of("2", "band"), files(unknown));
+    }
+
+    @Test
+    void classRoiBadInputGivesOneLineAndWritesNothing() throws IOException {
+        Path labels = labels();
+        Path roi = upperHalfMasks();
+        Path out = tmp.resolve("out");
+        Path unknown = tmp.resolve("unknown");
+        String[] base = {"annotate", "--labels", labels.toString(), "--out", out.toString(), "--mode", "class-roi"};
+        Run noClass = run(concat(base, "--roi", roi.toString(), "--unknown-out", unknown.toString()));
+        assertEquals(1, noClass.code());
+        assertTrue(noClass.err().startsWith("maskseg: mode 'class-roi' needs the class"), noClass.err());
+        assertEquals(1, noClass.err().strip().lines().count());
+        Run noMasksOut = run(concat(base, "--roi", roi.toString(), "--class", "2"));
+        assertEquals(1, noMasksOut.code());
+        assertTrue(noMasksOut.err().contains("unknown-region masks"), noMasksOut.err());
+        Run noRoi = run(concat(base, "--class", "2", "--unknown-out", unknown.toString()));
+        assertEquals(1, noRoi.code());
+        assertTrue(noRoi.err().contains("region-of-interest"), noRoi.err());
+        Run byName = run(concat(base, "--roi", roi.toString(), "--class", "band", "--unknown-out",
+                unknown.toString()));
+        assertEquals(1, byName.code());
+        assertTrue(byName.err().contains("band=<value>"), byName.err());
+        Run background = run(concat(base, "--roi", roi.toString(), "--class", "0", "--unknown-out",
+                unknown.toString()));
+        assertEquals(1, background.code());
+        assertTrue(background.err().contains("not a foreground class"), background.err());
+        Files.delete(roi.resolve("b.tif"));
+        Run missingMask = run(concat(base, "--roi", roi.toString(), "--class", "2", "--unknown-out",
+                unknown.toString()));
+        assertEquals(1, missingMask.code());
+        assertTrue(missingMask.err().contains("b.tif"), missingMask.err());
+        Run wrongMode = run("annotate", "--labels", labels.toString(), "--out", out.toString(), "--mode", "border",
+                "--width", "1", "--class", "2");
+        assertEquals(1, wrongMode.code());
+        assertEquals("maskseg: --class has no effect with --mode border; it is for --mode class-roi",
+                wrongMode.err().strip());
+        assertFalse(Files.exists(out));
+        assertFalse(Files.exists(unknown));
+    }
+
+    private static String[] concat(String[] a, String... more) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + more.length);
+        System.arraycopy(more, 0, r, a.length, more.length);
+        return r;
+    }
+
     /** The sample nuclei data of the repository (tests run in the module folder). */
     private static Path nuclei() {
         Path p = Path.of("").toAbsolutePath();
@@ -167,9 +260,4 @@ class AnnotateCommandTest {
         return p.resolve("sample-data/nuclei");
     }
 
-    private static String[] concat(String[] a, String last) {
-        String[] r = java.util.Arrays.copyOf(a, a.length + 1);
-        r[a.length] = last;
-        return r;
-    }
 }

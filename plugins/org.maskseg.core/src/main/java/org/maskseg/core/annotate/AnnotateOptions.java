@@ -28,72 +28,98 @@ import org.maskseg.core.InvalidInputException;
  * @param patchSize             patches: side length in voxels
  * @param thickness             scribbles: stroke width in pixels
  * @param boundaryFraction      scribbles: part of the boundary the boundary scribble covers
+ * @param unknownClass          class-roi: the class annotated only inside the region of interest, as its value
+ *                              ("2"), its name ("mito", needs classNames) or both ("mito=2"); see {@link ClassChoice}
+ * @param classNames            names of the classes 0, 1, ... (background first), or empty; used in reports and
+ *                              to find a class by name
  */
 public record AnnotateOptions(AnnotationMode mode, Integer ignoreValue, long seed, Double fraction, Integer every,
         Integer axis, Double width, boolean physicalWidth, List<Integer> values, Double outOfField,
-        boolean outOfFieldAllChannels, int patchSize, int thickness, double boundaryFraction) {
+        boolean outOfFieldAllChannels, int patchSize, int thickness, double boundaryFraction, String unknownClass,
+        List<String> classNames) {
 
     public static final int DEFAULT_PATCH_SIZE = 32;
 
     public AnnotateOptions {
         values = values == null ? List.of() : List.copyOf(values);
+        classNames = classNames == null ? List.of() : List.copyOf(classNames);
     }
 
     /** Defaults for a mode: seed 0, patches of 32 voxels, scribble strokes 2 pixels wide along a quarter
      * of the boundary; nothing else set. */
     public static AnnotateOptions of(AnnotationMode mode) {
         return new AnnotateOptions(mode, null, 0, null, null, null, null, false, List.of(), null, false,
-                DEFAULT_PATCH_SIZE, ScribbleOptions.DEFAULT.thickness(), ScribbleOptions.DEFAULT.boundaryFraction());
+                DEFAULT_PATCH_SIZE, ScribbleOptions.DEFAULT.thickness(), ScribbleOptions.DEFAULT.boundaryFraction(),
+                null, List.of());
     }
 
     public AnnotateOptions withIgnoreValue(Integer v) {
         return new AnnotateOptions(mode, v, seed, fraction, every, axis, width, physicalWidth, values, outOfField,
-                outOfFieldAllChannels, patchSize, thickness, boundaryFraction);
+                outOfFieldAllChannels, patchSize, thickness, boundaryFraction, unknownClass, classNames);
     }
 
     public AnnotateOptions withSeed(long s) {
         return new AnnotateOptions(mode, ignoreValue, s, fraction, every, axis, width, physicalWidth, values,
-                outOfField, outOfFieldAllChannels, patchSize, thickness, boundaryFraction);
+                outOfField, outOfFieldAllChannels, patchSize, thickness, boundaryFraction, unknownClass, classNames);
     }
 
     public AnnotateOptions withFraction(Double f) {
         return new AnnotateOptions(mode, ignoreValue, seed, f, every, axis, width, physicalWidth, values,
-                outOfField, outOfFieldAllChannels, patchSize, thickness, boundaryFraction);
+                outOfField, outOfFieldAllChannels, patchSize, thickness, boundaryFraction, unknownClass, classNames);
     }
 
     public AnnotateOptions withEvery(Integer n) {
         return new AnnotateOptions(mode, ignoreValue, seed, fraction, n, axis, width, physicalWidth, values,
-                outOfField, outOfFieldAllChannels, patchSize, thickness, boundaryFraction);
+                outOfField, outOfFieldAllChannels, patchSize, thickness, boundaryFraction, unknownClass, classNames);
     }
 
     public AnnotateOptions withAxis(Integer a) {
         return new AnnotateOptions(mode, ignoreValue, seed, fraction, every, a, width, physicalWidth, values,
-                outOfField, outOfFieldAllChannels, patchSize, thickness, boundaryFraction);
+                outOfField, outOfFieldAllChannels, patchSize, thickness, boundaryFraction, unknownClass, classNames);
     }
 
     public AnnotateOptions withWidth(Double w, boolean physical) {
         return new AnnotateOptions(mode, ignoreValue, seed, fraction, every, axis, w, physical, values, outOfField,
-                outOfFieldAllChannels, patchSize, thickness, boundaryFraction);
+                outOfFieldAllChannels, patchSize, thickness, boundaryFraction, unknownClass, classNames);
     }
 
     public AnnotateOptions withValues(List<Integer> v) {
         return new AnnotateOptions(mode, ignoreValue, seed, fraction, every, axis, width, physicalWidth, v,
-                outOfField, outOfFieldAllChannels, patchSize, thickness, boundaryFraction);
+                outOfField, outOfFieldAllChannels, patchSize, thickness, boundaryFraction, unknownClass, classNames);
     }
 
     public AnnotateOptions withOutOfField(Double v, boolean allChannels) {
         return new AnnotateOptions(mode, ignoreValue, seed, fraction, every, axis, width, physicalWidth, values, v,
-                allChannels, patchSize, thickness, boundaryFraction);
+                allChannels, patchSize, thickness, boundaryFraction, unknownClass, classNames);
     }
 
     public AnnotateOptions withPatchSize(int size) {
         return new AnnotateOptions(mode, ignoreValue, seed, fraction, every, axis, width, physicalWidth, values,
-                outOfField, outOfFieldAllChannels, size, thickness, boundaryFraction);
+                outOfField, outOfFieldAllChannels, size, thickness, boundaryFraction, unknownClass, classNames);
     }
 
     public AnnotateOptions withScribbleStroke(int pixels, double boundary) {
         return new AnnotateOptions(mode, ignoreValue, seed, fraction, every, axis, width, physicalWidth, values,
-                outOfField, outOfFieldAllChannels, patchSize, pixels, boundary);
+                outOfField, outOfFieldAllChannels, patchSize, pixels, boundary, unknownClass, classNames);
+    }
+
+    public AnnotateOptions withUnknownClass(String c) {
+        return new AnnotateOptions(mode, ignoreValue, seed, fraction, every, axis, width, physicalWidth, values,
+                outOfField, outOfFieldAllChannels, patchSize, thickness, boundaryFraction, c, classNames);
+    }
+
+    public AnnotateOptions withClassNames(List<String> names) {
+        return new AnnotateOptions(mode, ignoreValue, seed, fraction, every, axis, width, physicalWidth, values,
+                outOfField, outOfFieldAllChannels, patchSize, thickness, boundaryFraction, unknownClass, names);
+    }
+
+    /** The class chosen for mode class-roi, parsed (not yet resolved against the classes). */
+    public ClassChoice unknownClassChoice() {
+        if (unknownClass == null || unknownClass.isBlank()) {
+            throw new InvalidInputException("mode '" + AnnotationMode.CLASS_ROI.key() + "' needs the class that is"
+                    + " annotated only inside the region of interest (its value, e.g. 2, or name=value, e.g. mito=2)");
+        }
+        return ClassChoice.parse(unknownClass);
     }
 
     /** Checks that the mode has what it needs and nothing that contradicts it. */
@@ -102,6 +128,7 @@ public record AnnotateOptions(AnnotationMode mode, Integer ignoreValue, long see
             throw new InvalidInputException("no annotation mode chosen; expected one of " + AnnotationMode.keys());
         }
         String m = "mode '" + mode.key() + "'";
+        ClassChoice.checkNames(classNames);
         switch (mode) {
             case REMAP -> {
                 if (values.isEmpty()) {
@@ -131,6 +158,7 @@ public record AnnotateOptions(AnnotationMode mode, Integer ignoreValue, long see
                 }
             }
             case SCRIBBLES -> scribbleOptions(); // checks stroke settings
+            case CLASS_ROI -> unknownClassChoice().checkNamed(classNames);
             default -> {
                 // ROI and INVALID need inputs, not settings
             }

@@ -10,6 +10,11 @@ import org.maskseg.core.InvalidInputException;
 public enum AnnotationMode {
     /** Outside a region-of-interest mask becomes ignore. */
     ROI("roi", "region of interest"),
+    /**
+     * One class annotated only inside a region-of-interest mask: outside it that class is unknown (partial
+     * labels), every other class stays known.
+     */
+    CLASS_ROI("class-roi", "class annotated only inside a region of interest"),
     /** Listed label values become ignore. */
     REMAP("remap", "remap values to ignore"),
     /** A band around every class border becomes ignore. */

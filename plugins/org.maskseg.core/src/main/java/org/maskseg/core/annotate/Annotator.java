@@ -1,6 +1,7 @@
 package org.maskseg.core.annotate;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -31,10 +32,16 @@ public final class Annotator {
      *
      * @param labels dense (or partly ignored) labels
      * @param image  the case's image; needed by {@link AnnotationMode#INVALID}, otherwise may be null
-     * @param roi    the region-of-interest mask (nonzero = inside); needed by {@link AnnotationMode#ROI},
-     *               otherwise may be null
+     * @param roi    the region-of-interest mask (nonzero = inside); needed by {@link AnnotationMode#ROI} and
+     *               {@link AnnotationMode#CLASS_ROI}, otherwise may be null
+     * @return the labels and report; for {@link AnnotationMode#CLASS_ROI} also the unknown-region mask
      */
     public Annotation annotate(LabelVolume labels, LabelSpec spec, ImageVolume image, LabelVolume roi) {
+        if (options.mode() == AnnotationMode.CLASS_ROI) {
+            ClassChoice choice = options.unknownClassChoice();
+            return ClassRoi.apply(labels, spec, require(roi, "a region-of-interest mask", labels),
+                    choice.resolve(spec, options.classNames()), choice.displayName(options.classNames()));
+        }
         long seed = caseSeed(options.seed(), labels.name());
         int axis = options.axis() != null ? options.axis() : SparseAnnotation.defaultAxis(labels);
         LabelVolume out = switch (options.mode()) {
@@ -49,6 +56,7 @@ public final class Annotator {
                     ? SparseAnnotation.everyNthSlice(labels, spec, axis, options.every())
                     : SparseAnnotation.randomSlices(labels, spec, axis, options.fraction(), seed);
             case PATCHES -> SparseAnnotation.patches(labels, spec, options.patchSize(), options.fraction(), seed);
+            case CLASS_ROI -> throw new IllegalStateException("handled above");
         };
         return new Annotation(out, AnnotationReport.compare(options.mode().key(), spec, labels, out));
     }
@@ -87,6 +95,8 @@ public final class Annotator {
      * The classes and ignore value of a job, from the distinct label values of all its cases: classes are
      * 0 up to the largest value that is neither the ignore value nor (for {@link AnnotationMode#REMAP}) a
      * value being remapped; the ignore value is the one set in the options, or that largest class + 1.
+     * The class range also covers every class named in the options (class names, the class of
+     * {@link AnnotationMode#CLASS_ROI}), so a class without voxels in these labels still gets its value.
      *
      * @throws InvalidInputException for negative values that are not the ignore value, for an ignore value
      *                               inside the class range, or when no class value occurs at all
@@ -112,10 +122,27 @@ public final class Annotator {
                     + ", nothing is annotated");
         }
         int numClasses = Math.max(2, max + 1);
-        if (ignore != null && ignore >= 0 && ignore < numClasses) {
-            throw new InvalidInputException("ignore value " + ignore + " lies inside the class range 0.." + max
-                    + " found in the labels; it must be outside it (e.g. " + numClasses + ", 255 or -1)");
+        List<String> names = options.classNames();
+        if (!names.isEmpty() && names.size() < numClasses) {
+            throw new InvalidInputException(names.size() + " class names " + names + " given, but the labels contain"
+                    + " class values up to " + max + " (" + numClasses + " classes)");
         }
-        return new LabelSpec(numClasses, ignore == null ? numClasses : ignore, null);
+        numClasses = Math.max(numClasses, names.size());
+        if (options.mode() == AnnotationMode.CLASS_ROI) {
+            ClassChoice choice = options.unknownClassChoice();
+            if (choice.value() != null) {
+                numClasses = Math.max(numClasses, choice.value() + 1);
+            }
+            if (!names.isEmpty() && numClasses > names.size()) {
+                throw new InvalidInputException("class " + choice.value() + " has no name among the "
+                        + names.size() + " class names " + names);
+            }
+        }
+        if (ignore != null && ignore >= 0 && ignore < numClasses) {
+            throw new InvalidInputException("ignore value " + ignore + " lies inside the class range 0.."
+                    + (numClasses - 1) + (numClasses - 1 == max ? " found in the labels" : "")
+                    + "; it must be outside it (e.g. " + numClasses + ", 255 or -1)");
+        }
+        return new LabelSpec(numClasses, ignore == null ? numClasses : ignore, names);
     }
 }

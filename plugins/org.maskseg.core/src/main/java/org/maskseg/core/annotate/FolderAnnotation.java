@@ -28,8 +28,11 @@ import org.maskseg.core.labels.LabelSpec;
 /**
  * Annotates a folder of label files and writes the results, with the same file names and formats, into
  * an output folder. Images (needed by {@link AnnotationMode#INVALID}) are paired with the labels by file
- * name through {@link DatasetFolder}; region-of-interest masks (for {@link AnnotationMode#ROI}) are the
- * files of the ROI folder with the same base name as the labels.
+ * name through {@link DatasetFolder}; region-of-interest masks (for {@link AnnotationMode#ROI} and
+ * {@link AnnotationMode#CLASS_ROI}) are the files of the ROI folder with the same base name as the labels.
+ * <p>
+ * Mode {@link AnnotationMode#CLASS_ROI} also writes one unknown-region mask per case, as
+ * {@code <unknownOut>/<class name or value>/<label file name>} (1 = class unknown), the layout training reads.
  * <p>
  * All or nothing: every input is checked and every result is computed and written under a temporary
  * name before the first result file is moved into place; on any error the output folder keeps its
@@ -45,13 +48,21 @@ public final class FolderAnnotation {
      * @param images folder of images, or null; required by {@link AnnotationMode#INVALID}. When given, the
      *               labels are paired with it and sizes are checked.
      * @param labels folder of label files
-     * @param roi    folder of region-of-interest masks, or null; required by {@link AnnotationMode#ROI}
+     * @param roi    folder of region-of-interest masks, or null; required by {@link AnnotationMode#ROI} and
+     *               {@link AnnotationMode#CLASS_ROI}
      * @param out    output folder (created if missing), different from the labels folder
+     * @param unknownOut folder of unknown-region masks, or null; required by {@link AnnotationMode#CLASS_ROI},
+     *               which writes into its subfolder named after the class (created if missing)
      */
-    public record Folders(Path images, Path labels, Path roi, Path out) {
+    public record Folders(Path images, Path labels, Path roi, Path out, Path unknownOut) {
         public Folders {
             Objects.requireNonNull(labels, "labels folder");
             Objects.requireNonNull(out, "output folder");
+        }
+
+        /** Folders of a job without unknown-region masks. */
+        public Folders(Path images, Path labels, Path roi, Path out) {
+            this(images, labels, roi, out, null);
         }
     }
 
@@ -60,9 +71,11 @@ public final class FolderAnnotation {
      *
      * @param spec    the classes and ignore value used
      * @param cases   one report per case, in name order
-     * @param written the files written
+     * @param written the label files written
+     * @param masks   the unknown-region masks written, in the order of {@code written}; empty unless the mode
+     *                makes a class unknown
      */
-    public record Result(LabelSpec spec, List<AnnotationReport> cases, List<Path> written) {
+    public record Result(LabelSpec spec, List<AnnotationReport> cases, List<Path> written, List<Path> masks) {
 
         /** The counts of all cases together. */
         public AnnotationReport total() {
@@ -89,6 +102,11 @@ public final class FolderAnnotation {
         List<Item> items = items(mode, folders);
         Path out = folders.out();
         checkOutput(folders, items);
+        Path maskDir = null;
+        if (mode == AnnotationMode.CLASS_ROI) {
+            ClassChoice choice = annotator.options().unknownClassChoice();
+            maskDir = maskFolder(folders, choice.displayName(annotator.options().classNames()));
+        }
 
         // pass 1: the label values of all cases decide the classes and the default ignore value
         TreeSet<Integer> values = new TreeSet<>();
@@ -96,19 +114,24 @@ public final class FolderAnnotation {
             values.addAll(Annotator.distinctValues(readLabels(item)));
         }
         LabelSpec spec = annotator.labelSpec(values);
-        boolean created = !Files.exists(out);
-        createOutput(out);
+        List<Path> createdFolders = new ArrayList<>();
+        createOutput(out, createdFolders);
+        if (maskDir != null) {
+            createOutput(maskDir, createdFolders);
+        }
 
         // pass 2: annotate, write under temporary names, then move everything into place
         List<Path> temps = new ArrayList<>();
         List<Path> targets = new ArrayList<>();
         List<AnnotationReport> reports = new ArrayList<>();
+        List<Path> labelTargets = new ArrayList<>();
+        List<Path> maskTargets = new ArrayList<>();
         boolean done = false;
         try {
             for (Item item : items) {
                 LabelVolume labels = readLabels(item);
                 ImageVolume image = mode == AnnotationMode.INVALID ? item.dataset().readImage() : null;
-                LabelVolume roi = mode == AnnotationMode.ROI
+                LabelVolume roi = item.roiFile() != null
                         ? ImageFiles.readLabels(item.roiFile(), item.name()) : null;
                 if (roi != null) {
                     LabelMasking.checkSameSize(labels, roi.size(), "region-of-interest mask '" + item.roiFile() + "'");
@@ -119,6 +142,14 @@ public final class FolderAnnotation {
                 temps.add(temp);
                 ImageFiles.writeLabels(a.labels(), temp, item.labelFile()); // NIfTI keeps the input orientation
                 targets.add(out.resolve(fileName));
+                labelTargets.add(out.resolve(fileName));
+                if (maskDir != null) {
+                    Path maskTemp = maskDir.resolve(TEMP_PREFIX + fileName);
+                    temps.add(maskTemp);
+                    ImageFiles.writeLabels(a.unknown().mask(), maskTemp, item.labelFile());
+                    targets.add(maskDir.resolve(fileName));
+                    maskTargets.add(maskDir.resolve(fileName));
+                }
                 reports.add(a.report());
                 if (progress != null) {
                     progress.accept(a.report());
@@ -137,16 +168,16 @@ public final class FolderAnnotation {
                         // best effort: the temporary files start with a dot and are ignored by every reader
                     }
                 }
-                if (created) {
+                for (int i = createdFolders.size() - 1; i >= 0; i--) {
                     try {
-                        Files.deleteIfExists(out); // only succeeds when empty
+                        Files.deleteIfExists(createdFolders.get(i)); // only succeeds when empty
                     } catch (IOException e) {
                         // not empty or not removable: leave it
                     }
                 }
             }
         }
-        return new Result(spec, List.copyOf(reports), List.copyOf(targets));
+        return new Result(spec, List.copyOf(reports), List.copyOf(labelTargets), List.copyOf(maskTargets));
     }
 
     private static LabelVolume readLabels(Item item) {
@@ -159,8 +190,13 @@ public final class FolderAnnotation {
             throw new InvalidInputException("mode 'invalid' needs the images folder: the image voxels decide what is"
                     + " invalid");
         }
-        if (mode == AnnotationMode.ROI && folders.roi() == null) {
-            throw new InvalidInputException("mode 'roi' needs the folder of region-of-interest masks");
+        boolean needsRoi = mode == AnnotationMode.ROI || mode == AnnotationMode.CLASS_ROI;
+        if (needsRoi && folders.roi() == null) {
+            throw new InvalidInputException("mode '" + mode.key() + "' needs the folder of region-of-interest masks");
+        }
+        if (mode == AnnotationMode.CLASS_ROI && folders.unknownOut() == null) {
+            throw new InvalidInputException("mode '" + mode.key() + "' needs the folder for the unknown-region masks"
+                    + " of the class annotated only inside the region of interest");
         }
         List<Item> items = new ArrayList<>();
         if (folders.images() != null) {
@@ -174,7 +210,7 @@ public final class FolderAnnotation {
                 items.add(new Item(ImageFormat.baseName(f), f, null, null));
             }
         }
-        if (mode == AnnotationMode.ROI) {
+        if (needsRoi) {
             Map<String, Path> masks = new TreeMap<>();
             for (Path f : listImageFiles(folders.roi(), "region-of-interest")) {
                 Path previous = masks.put(ImageFormat.baseName(f), f);
@@ -230,9 +266,31 @@ public final class FolderAnnotation {
         }
     }
 
-    private static void createOutput(Path out) {
+    /** The class's mask folder; it must not be one of the input or label output folders. */
+    private static Path maskFolder(Folders folders, String className) {
+        Path dir = folders.unknownOut().resolve(className);
+        if (Files.exists(folders.unknownOut()) && !Files.isDirectory(folders.unknownOut())) {
+            throw new InvalidInputException("unknown-region mask folder '" + folders.unknownOut()
+                    + "' exists but is not a folder");
+        }
+        for (Path other : new Path[]{folders.labels(), folders.roi(), folders.out(), folders.images()}) {
+            if (other != null && dir.toAbsolutePath().normalize().equals(other.toAbsolutePath().normalize())) {
+                throw new InvalidInputException("unknown-region mask folder '" + dir + "' is also an input or output"
+                        + " folder of the job; choose another --unknown-out folder");
+            }
+        }
+        return dir;
+    }
+
+    /** Creates the folder and its missing parents, remembering each one created (outermost first). */
+    private static void createOutput(Path out, List<Path> created) {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = out.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            missing.add(0, p);
+        }
         try {
             Files.createDirectories(out);
+            created.addAll(missing);
         } catch (IOException e) {
             throw new InvalidInputException("output folder '" + out + "' cannot be created: " + e.getMessage(), e);
         }

@@ -19,7 +19,7 @@ final class AnnotatorNodeDialog extends DefaultNodeSettingsPane {
         addDialogComponent(new DialogComponentColumnNameSelection(s.imageColumn, "Image column (mode 'invalid')", 0,
             false, true, Columns.IMAGE_OR_PATH));
         addDialogComponent(new DialogComponentColumnNameSelection(s.roiColumn,
-            "Region-of-interest column (mode 'roi')", 0, false, true, Columns.IMAGE_OR_PATH));
+            "Region-of-interest column (modes 'roi', 'class-roi')", 0, false, true, Columns.IMAGE_OR_PATH));
         closeCurrentGroup();
         createNewGroup("Annotation");
         addDialogComponent(new DialogComponentStringSelection(s.mode, "Mode", AnnotatorSettings.modeKeys()));
@@ -27,6 +27,7 @@ final class AnnotatorNodeDialog extends DefaultNodeSettingsPane {
         addDialogComponent(new DialogComponentNumber(s.ignoreValue, "Ignore value", 1));
         addDialogComponent(new DialogComponentNumber(s.seed, "Random seed", 1));
         addDialogComponent(new DialogComponentString(s.outputColumn, "Output column"));
+        addDialogComponent(new DialogComponentString(s.classNames, "Class names (optional, comma separated)"));
         closeCurrentGroup();
 
         createNewTab("Mode options");
@@ -51,6 +52,9 @@ final class AnnotatorNodeDialog extends DefaultNodeSettingsPane {
         addDialogComponent(new DialogComponentNumber(s.scribbleEvery, "Scribble every n-th slice (3D)", 1));
         addDialogComponent(new DialogComponentNumber(s.scribbleThickness, "Scribble stroke width (pixels)", 1));
         addDialogComponent(new DialogComponentNumber(s.scribbleBoundary, "Boundary part followed by scribble", 0.05));
+        closeCurrentGroup();
+        createNewGroup("class-roi (partial labels)");
+        addDialogComponent(new DialogComponentString(s.unknownClass, "Class annotated only inside the region"));
         closeCurrentGroup();
         createNewGroup("patches");
         addDialogComponent(new DialogComponentNumber(s.patchFraction, "Fraction of the image covered", 0.05));

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.knime.core.data.DataCell;
+import org.knime.core.data.DataColumnSpec;
 import org.knime.core.data.DataColumnSpecCreator;
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
@@ -38,12 +39,14 @@ import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.knime.util.CellReader;
 import org.maskseg.knime.util.Columns;
 import org.maskseg.knime.util.ImageCells;
+import org.maskseg.knime.util.UnknownMaskColumns;
 
 /**
  * Ignore-Label Annotator: turns the labels of each row into labels with an ignore region, using the engine's
- * annotator. Output 0 is the input with the annotated label image, the kept fraction, and the kept fraction per
- * class (a list, in class order: the classes are found from the data, so their number is unknown at configure
- * time) appended; output 1 lists per row and class how many voxels the input had and how many stay annotated.
+ * annotator. Output 0 is the input with the annotated label image (in mode class-roi also the unknown-region mask of
+ * the chosen class), the kept fraction, and the kept fraction per class (a list, in class order: the classes are
+ * found from the data, so their number is unknown at configure time) appended; output 1 lists per row and class
+ * how many voxels the input had and how many stay annotated.
  */
 final class AnnotatorNodeModel extends NodeModel {
 
@@ -67,7 +70,7 @@ final class AnnotatorNodeModel extends NodeModel {
         autoSelectLabelColumn(in);
         m_settings.validateColumns(in);
         m_settings.options();
-        return new DataTableSpec[]{outputSpec(in), statisticsSpec()};
+        return new DataTableSpec[]{outputSpec(in, m_settings.unknownClassName()), statisticsSpec()};
     }
 
     private void autoSelectLabelColumn(final DataTableSpec in) {
@@ -81,14 +84,30 @@ final class AnnotatorNodeModel extends NodeModel {
         }
     }
 
-    private DataTableSpec outputSpec(final DataTableSpec in) {
+    /**
+     * The input columns, then the annotated labels, for mode class-roi the unknown-region mask of its class (an
+     * image cell like the labels), and the annotated fraction.
+     *
+     * @param unknownClass the class whose unknown mask is appended, or null
+     */
+    private DataTableSpec outputSpec(final DataTableSpec in, final String unknownClass) {
+        List<DataColumnSpec> added = new ArrayList<>();
         String name = DataTableSpec.getUniqueColumnName(in, m_settings.outputColumn.getStringValue().trim());
-        DataTableSpec added = new DataTableSpec(new DataColumnSpecCreator(name, ImgPlusCell.TYPE).createSpec(),
-            new DataColumnSpecCreator(DataTableSpec.getUniqueColumnName(in, FRACTION_COLUMN), DoubleCell.TYPE)
-                .createSpec(),
-            new DataColumnSpecCreator(DataTableSpec.getUniqueColumnName(in, CLASS_FRACTIONS_COLUMN),
-                ListCell.getCollectionType(DoubleCell.TYPE)).createSpec());
-        return new DataTableSpec(in, added);
+        added.add(new DataColumnSpecCreator(name, ImgPlusCell.TYPE).createSpec());
+        if (unknownClass != null) {
+            added.add(new DataColumnSpecCreator(unique(in, added, UnknownMaskColumns.name(unknownClass)),
+                ImgPlusCell.TYPE).createSpec());
+        }
+        added.add(new DataColumnSpecCreator(unique(in, added, FRACTION_COLUMN), DoubleCell.TYPE).createSpec());
+        added.add(new DataColumnSpecCreator(unique(in, added, CLASS_FRACTIONS_COLUMN),
+            ListCell.getCollectionType(DoubleCell.TYPE)).createSpec());
+        return new DataTableSpec(in, new DataTableSpec(added.toArray(DataColumnSpec[]::new)));
+    }
+
+    /** A name unique among the input columns and those already added. */
+    private static String unique(final DataTableSpec in, final List<DataColumnSpec> added, final String name) {
+        return DataTableSpec.getUniqueColumnName(new DataTableSpec(in, new DataTableSpec(
+            added.toArray(DataColumnSpec[]::new))), name);
     }
 
     static DataTableSpec statisticsSpec() {
@@ -113,6 +132,7 @@ final class AnnotatorNodeModel extends NodeModel {
             m_settings.needsImage() ? m_settings.imageColumn.getStringValue() : null,
             m_settings.needsRoi() ? m_settings.roiColumn.getStringValue() : null);
         Annotator annotator = new Annotator(m_settings.options());
+        String unknownClass = m_settings.unknownClassName();
 
         // First pass: the classes follow from the label values of all rows together.
         ExecutionMonitor scan = exec.createSubProgress(0.3);
@@ -126,7 +146,7 @@ final class AnnotatorNodeModel extends NodeModel {
         LabelSpec spec = annotator.labelSpec(values);
 
         ExecutionMonitor annotate = exec.createSubProgress(0.7);
-        BufferedDataContainer out = exec.createDataContainer(outputSpec(in));
+        BufferedDataContainer out = exec.createDataContainer(outputSpec(in, unknownClass));
         BufferedDataContainer stats = exec.createDataContainer(statisticsSpec());
         ImgPlusCellFactory cells = new ImgPlusCellFactory(exec);
         Set<String> warnings = new LinkedHashSet<>();
@@ -142,6 +162,9 @@ final class AnnotatorNodeModel extends NodeModel {
             List<DataCell> cellsOut = new ArrayList<>();
             r.forEach(cellsOut::add);
             cellsOut.add(ImageCells.labelCell(result.labels(), cells));
+            if (unknownClass != null) {
+                cellsOut.add(ImageCells.labelCell(result.unknown().mask(), cells));
+            }
             cellsOut.add(new DoubleCell(report.fraction()));
             cellsOut.add(classFractions(report));
             out.addRowToTable(new DefaultRow(r.getKey(), cellsOut));

@@ -81,6 +81,10 @@ final class AnnotatorSettings extends SettingsGroup {
     final SettingsModelIntegerBounded patchSize =
         new SettingsModelIntegerBounded("patch_size", AnnotateOptions.DEFAULT_PATCH_SIZE, 1, Integer.MAX_VALUE);
 
+    final SettingsModelString unknownClass = new SettingsModelString("unknown_class", "");
+
+    final SettingsModelString classNames = new SettingsModelString("class_names", "");
+
     final SettingsModelInteger seed = new SettingsModelInteger("seed", 0);
 
     final SettingsModelString outputColumn = new SettingsModelString("output_column", "Annotated labels");
@@ -90,7 +94,7 @@ final class AnnotatorSettings extends SettingsGroup {
         return List.of(labelColumn, imageColumn, roiColumn, mode, defaultIgnore, ignoreValue, remapValues,
             borderWidth, borderPhysical, outOfFieldEnabled, outOfFieldValue, outOfFieldAllChannels, sliceSelection,
             sliceEvery, sliceFraction, sliceAxis, scribbleEvery, scribbleThickness, scribbleBoundary, patchFraction,
-            patchSize, seed, outputColumn);
+            patchSize, unknownClass, classNames, seed, outputColumn);
     }
 
     @Override
@@ -115,7 +119,24 @@ final class AnnotatorSettings extends SettingsGroup {
     }
 
     boolean needsRoi() throws InvalidSettingsException {
-        return modeValue() == AnnotationMode.ROI;
+        AnnotationMode m = modeValue();
+        return m == AnnotationMode.ROI || m == AnnotationMode.CLASS_ROI;
+    }
+
+    /**
+     * For mode class-roi, the name of the class that is unknown outside the region (the class name, else its value):
+     * it names the unknown-mask column. Null for the other modes.
+     */
+    String unknownClassName() throws InvalidSettingsException {
+        AnnotateOptions o = options();
+        if (o.mode() != AnnotationMode.CLASS_ROI) {
+            return null;
+        }
+        try {
+            return o.unknownClassChoice().displayName(o.classNames());
+        } catch (InvalidInputException e) {
+            throw refused(e);
+        }
     }
 
     /** The columns the chosen mode reads must exist and hold images or file paths. */
@@ -142,7 +163,8 @@ final class AnnotatorSettings extends SettingsGroup {
         AnnotationMode m = modeValue();
         AnnotateOptions o = AnnotateOptions.of(m)
             .withIgnoreValue(defaultIgnore.getBooleanValue() ? null : ignoreValue.getIntValue())
-            .withSeed(seed.getIntValue());
+            .withSeed(seed.getIntValue())
+            .withClassNames(parseNames(classNames.getStringValue()));
         switch (m) {
             case REMAP -> o = o.withValues(parseValues(remapValues.getStringValue()));
             case BORDER -> o = o.withWidth(borderWidth.getDoubleValue(), borderPhysical.getBooleanValue());
@@ -155,6 +177,7 @@ final class AnnotatorSettings extends SettingsGroup {
             case SCRIBBLES -> o = o.withEvery(scribbleEvery.getIntValue()).withAxis(axis())
                 .withScribbleStroke(scribbleThickness.getIntValue(), scribbleBoundary.getDoubleValue());
             case PATCHES -> o = o.withFraction(patchFraction.getDoubleValue()).withPatchSize(patchSize.getIntValue());
+            case CLASS_ROI -> o = o.withUnknownClass(unknownClass.getStringValue());
             default -> {
                 // ROI needs only its input column
             }
@@ -177,6 +200,15 @@ final class AnnotatorSettings extends SettingsGroup {
                 "Slice axis \"" + sliceAxis.getStringValue() + "\" is unknown; expected one of " + AXES);
         }
         return i == 0 ? null : i - 1;
+    }
+
+    /** "background, nucleus, mito" as a list of names; empty text gives no names. */
+    static List<String> parseNames(final String text) {
+        List<String> names = new ArrayList<>();
+        for (String part : (text == null ? "" : text).split(",")) {
+            names.add(part.trim());
+        }
+        return names.size() == 1 && names.get(0).isEmpty() ? List.of() : names;
     }
 
     /** "3, 4 ,7" as a list of label values. */
@@ -210,7 +242,8 @@ final class AnnotatorSettings extends SettingsGroup {
         }
         Set<AnnotationMode> slicing = EnumSet.of(AnnotationMode.SLICES, AnnotationMode.SCRIBBLES);
         imageColumn.setEnabled(m == AnnotationMode.INVALID);
-        roiColumn.setEnabled(m == AnnotationMode.ROI);
+        roiColumn.setEnabled(m == AnnotationMode.ROI || m == AnnotationMode.CLASS_ROI);
+        unknownClass.setEnabled(m == AnnotationMode.CLASS_ROI);
         ignoreValue.setEnabled(!defaultIgnore.getBooleanValue());
         remapValues.setEnabled(m == AnnotationMode.REMAP);
         borderWidth.setEnabled(m == AnnotationMode.BORDER);

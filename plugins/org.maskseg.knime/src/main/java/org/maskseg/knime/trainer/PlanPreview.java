@@ -18,7 +18,6 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.Plan;
-import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.TrainingJob;
 import org.maskseg.core.train.TrainingSettings;
 import org.maskseg.knime.port.MaskSegModelPortObject;
@@ -65,10 +64,14 @@ final class PlanPreview {
         }
         if (initial != null) {
             progress.accept("Reading the initial model");
-            ts = ts.toBuilder().initialModel(TrainedModel.load(initial.getModelFile())).build();
+            TrainedModel model = TrainedModel.load(initial.getModelFile());
+            ts = ts.toBuilder().initialModel(model)
+                .classMapping(settings.classMapping(model.labels().classNames())).build();
+        } else {
+            ts = ts.toBuilder().classNames(settings.classNameList()).build();
         }
         progress.accept("Planning on " + images.size() + " cases");
-        return TrainingJob.plan(images, labels, settings.ignore(), ts, PlannerOptions.defaults());
+        return TrainingJob.plan(images, labels, settings.ignore(), ts, settings.plannerOptions());
     }
 
     private static void read(final BufferedDataTable table, final TrainerSettings settings,
@@ -110,10 +113,15 @@ final class PlanPreview {
         line(sb, "Epochs × iterations", p.training.epochs + " × " + p.training.iterationsPerEpoch,
             scheduleSet ? (settings.epochs() != null && settings.iterationsPerEpoch() != null ? SET
                 : "partly " + SET) : planned);
+        line(sb, "Initial learning rate", number(p.training.initialLearningRate),
+            settings.learningRate() != null ? SET : planned);
         line(sb, "Validation batches per epoch", Integer.toString(p.training.validationIterations),
             settings.validationIterations() != null ? SET : planned);
         line(sb, "Classes", p.numClasses + " (" + String.join(", ", p.classNames) + "), ignore value "
             + p.ignoreValue, "from the labels");
+        if (p.regionBased()) {
+            line(sb, "Regions", p.regionSet().format(), warmStart ? FROM_MODEL : SET);
+        }
         line(sb, "Normalisation", String.join(", ", p.normalization.schemes), planned);
         return sb.toString();
     }

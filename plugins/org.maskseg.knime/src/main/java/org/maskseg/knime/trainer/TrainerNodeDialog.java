@@ -48,6 +48,8 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
 
     static final String OPTIONS_TAB = "Options";
 
+    static final String LABELS_TAB = "Partial labels and regions";
+
     static final String PLAN_TAB = "Plan";
 
     private final TrainerSettings m_settings = new TrainerSettings();
@@ -91,6 +93,11 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
             new DialogComponentNumber(s.timeLimit, "Time limit (minutes, 0 = none)", 10),
             new DialogComponentStringSelection(s.modelSelection, "Output model", TrainerSettings.FINAL_MODEL,
                 TrainerSettings.BEST_MODEL)));
+        options.add(group("Classes and fine-tuning",
+            new DialogComponentString(s.classNames, "Class names (background first, comma separated)"),
+            new DialogComponentString(s.classMap, "Class mapping (label class=model class or new)"),
+            new DialogComponentNumber(s.freezeEncoderEpochs, "Frozen-encoder epochs", 1),
+            new DialogComponentNumber(s.learningRate, "Learning rate (0 = as planned)", 0.001)));
         options.add(group("Compute",
             new DialogComponentStringSelection(s.device, "Device", "auto", "cpu", "gpu:0", "gpu:1"),
             new DialogComponentStringSelection(s.precision, "Precision", TrainerSettings.PRECISIONS),
@@ -98,13 +105,27 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
             new DialogComponentNumber(s.threads, "CPU threads (0 = PyTorch default)", 1)));
         options.add(Box.createVerticalGlue());
         addTab(OPTIONS_TAB, options);
+        JPanel labels = new JPanel();
+        labels.setLayout(new BoxLayout(labels, BoxLayout.Y_AXIS));
+        labels.add(group("Partial labels (optional)",
+            new DialogComponentColumnNameSelection(s.annotatedClassesColumn, "Annotated classes column", 0, false,
+                true, PartialLabelColumns.CLASS_SET_TYPES),
+            new DialogComponentBoolean(s.detectUnknownMasks, "Use the \"Unknown mask (class)\" columns"),
+            new DialogComponentColumnNameSelection(s.unknownMaskColumn, "Unknown mask column", 0, false, true,
+                Columns.IMAGE_OR_PATH),
+            new DialogComponentString(s.unknownMaskClass, "Class of the unknown mask column")));
+        labels.add(group("Regions (optional)",
+            new DialogComponentString(s.regions, "Regions (name=classes; ...)")));
+        labels.add(Box.createVerticalGlue());
+        addTab(LABELS_TAB, labels);
         addTab(PLAN_TAB, planPanel());
 
         s.defaultIgnore.addChangeListener(e -> s.ignoreValue.setEnabled(!s.defaultIgnore.getBooleanValue()));
         s.ignoreValue.setEnabled(!s.defaultIgnore.getBooleanValue());
         // a shown plan no longer matches once an override changes
         for (var model : List.of(s.configuration, s.epochs, s.iterations, s.validationIterations, s.batchSize,
-            s.patchSize, s.defaultIgnore, s.ignoreValue, s.imageColumn, s.labelColumn)) {
+            s.patchSize, s.defaultIgnore, s.ignoreValue, s.imageColumn, s.labelColumn, s.regions, s.classNames,
+            s.classMap, s.learningRate)) {
             model.addChangeListener(e -> markOutdated());
         }
     }

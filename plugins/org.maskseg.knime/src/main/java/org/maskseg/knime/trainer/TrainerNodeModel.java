@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.knime.core.data.DataColumnSpecCreator;
 import org.knime.core.data.DataRow;
@@ -27,8 +28,8 @@ import org.knime.core.node.port.PortType;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.model.TrainedModel;
-import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.CancellationToken;
 import org.maskseg.core.train.CancelledException;
 import org.maskseg.core.train.EpochStats;
@@ -44,7 +45,9 @@ import org.maskseg.knime.util.Columns;
 
 /**
  * Masked Trainer: plans and trains a segmentation network on the image/label pairs of a table with the engine's
- * training job (masked loss: ignore-label voxels count nowhere). Outputs the model and one row per epoch.
+ * training job (masked loss: ignore-label voxels count nowhere). Optional partial-label columns say per row which
+ * classes are annotated and where a class is unknown; optional region definitions train one output per region.
+ * Outputs the model and one row per epoch.
  * <p>
  * Two optional inputs: a table of validation cases (same columns as the training table), validated instead of
  * a held-out fraction of the training rows; and a model to start from (its plan, classes and weights).
@@ -100,11 +103,23 @@ final class TrainerNodeModel extends NodeModel {
                 Columns.IMAGE_OR_PATH);
             Columns.require(val, m_settings.labelColumn.getStringValue(), "Label column (validation table)",
                 Columns.IMAGE_OR_PATH);
+            m_settings.partialLabels(val);
+        }
+        PartialLabelColumns partial = m_settings.partialLabels(in);
+        if (!partial.maskColumns().isEmpty() && m_settings.detectUnknownMasks.getBooleanValue()) {
+            setWarningMessage("Partial labels: unknown masks from " + partial.maskColumns().stream()
+                .map(m -> "\"" + m.column() + "\" (class " + m.classToken() + ")").toList());
         }
         m_settings.check();
         if (inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec model
             && model.getConfiguration() != null) {
             checkFitsInitialModel(model);
+            m_settings.classMapping(model.getClassNames());
+        } else if (m_settings.mapsClasses()
+            && !(inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec)) {
+            throw new InvalidSettingsException("\"Class mapping\" relates the label classes to those of an initial "
+                + "model; connect the model to the third input, or clear it and name the classes under \"Class "
+                + "names\"");
         }
         // The model's classes and plan are known only once the data has been read.
         return new PortObjectSpec[]{null, statisticsSpec()};
@@ -147,24 +162,37 @@ final class TrainerNodeModel extends NodeModel {
         TrainingSettings settings = m_settings.trainingSettings();
         if (inObjects.length > MODEL_PORT && inObjects[MODEL_PORT] instanceof MaskSegModelPortObject initial) {
             exec.setMessage("Reading the initial model");
-            settings = settings.toBuilder().initialModel(TrainedModel.load(initial.getModelFile())).build();
+            TrainedModel model = TrainedModel.load(initial.getModelFile());
+            settings = settings.toBuilder().initialModel(model)
+                .classMapping(m_settings.classMapping(model.labels().classNames())).build();
+        } else if (m_settings.mapsClasses()) {
+            throw new InvalidInputException("\"Class mapping\" relates the label classes to those of an initial "
+                + "model; connect the model to the third input, or clear it and name the classes under \"Class "
+                + "names\"");
+        } else {
+            settings = settings.toBuilder().classNames(m_settings.classNameList()).build();
         }
         CellReader reader = new CellReader(table.getDataTableSpec(), m_settings.labelColumn.getStringValue(),
             m_settings.imageColumn.getStringValue(), null);
+        PartialLabelColumns partial = m_settings.partialLabels(table.getDataTableSpec());
+        List<String> classNames = classNames(settings);
 
         ExecutionMonitor reading = exec.createSubProgress(0.05);
         List<ImageVolume> images = new ArrayList<>();
         List<LabelVolume> labels = new ArrayList<>();
+        List<ClassKnowledge> knowledge = new ArrayList<>();
         long row = 0;
         for (DataRow r : table) {
             exec.checkCanceled();
             images.add(reader.image(r));
             labels.add(reader.labels(r));
+            knowledge.add(partial.knowledge(r, classNames));
             long done = ++row;
             reading.setProgress(done / (double)table.size(), () -> "Read " + done + " of " + table.size() + " cases");
         }
         List<ImageVolume> valImages = new ArrayList<>();
         List<LabelVolume> valLabels = new ArrayList<>();
+        List<ClassKnowledge> valKnowledge = new ArrayList<>();
         if (inObjects.length > VALIDATION_PORT && inObjects[VALIDATION_PORT] instanceof BufferedDataTable val) {
             if (val.size() == 0) {
                 throw new InvalidInputException("The validation table is empty; connect a table with at least one "
@@ -172,11 +200,13 @@ final class TrainerNodeModel extends NodeModel {
             }
             CellReader valReader = new CellReader(val.getDataTableSpec(), m_settings.labelColumn.getStringValue(),
                 m_settings.imageColumn.getStringValue(), null);
+            PartialLabelColumns valPartial = m_settings.partialLabels(val.getDataTableSpec());
             for (DataRow r : val) {
                 exec.checkCanceled();
                 // row keys of the two tables may coincide; case names must not
                 valImages.add(valReader.image(r).withName(r.getKey().getString() + VALIDATION_SUFFIX));
                 valLabels.add(valReader.labels(r).withName(r.getKey().getString() + VALIDATION_SUFFIX));
+                valKnowledge.add(valPartial.knowledge(r, classNames));
             }
         }
 
@@ -193,8 +223,13 @@ final class TrainerNodeModel extends NodeModel {
         });
         TrainingResult result;
         try {
-            result = TrainingJob.run(images, labels, valImages, valLabels, m_settings.ignore(), settings,
-                PlannerOptions.defaults(), listener, token);
+            boolean partialLabels = Stream.concat(knowledge.stream(), valKnowledge.stream())
+                .anyMatch(k -> !k.isComplete());
+            result = partialLabels
+                ? TrainingJob.run(images, labels, knowledge, valImages, valLabels, valKnowledge, m_settings.ignore(),
+                    settings, m_settings.plannerOptions(), listener, token)
+                : TrainingJob.run(images, labels, valImages, valLabels, m_settings.ignore(), settings,
+                    m_settings.plannerOptions(), listener, token);
         } catch (CancelledException e) {
             throw new CanceledExecutionException("Training cancelled; no model was produced");
         }
@@ -209,8 +244,25 @@ final class TrainerNodeModel extends NodeModel {
         exec.setMessage("Storing the model");
         MaskSegModelPortObject port =
             MaskSegModelPortObject.create(MaskSegModelPortObjectSpec.of(model), exec, model::save)
-                .withTrainingCurve(TrainingCurves.png(model.labels().classNames(), result.history(), 900, 700));
+                .withTrainingCurve(model.plan().regionBased()
+                    ? TrainingCurves.scorePng(model.plan().regionSet().names(), result.history(), 900, 700)
+                    : TrainingCurves.png(model.labels().classNames(), result.history(), 900, 700));
         return new PortObject[]{port, stats.getTable()};
+    }
+
+    /**
+     * The class names that classes given by name in the partial-label columns refer to: those of the class mapping,
+     * else those of the initial model, else those set for a new model; empty when none are set (the classes are then
+     * given by value).
+     */
+    private static List<String> classNames(final TrainingSettings settings) {
+        if (settings.classMapping() != null) {
+            return settings.classMapping().classNames();
+        }
+        if (settings.initialModel() != null) {
+            return settings.initialModel().labels().classNames();
+        }
+        return settings.classNames() != null ? settings.classNames() : List.of();
     }
 
     /** Node progress and the statistics table, from the training job's events. */

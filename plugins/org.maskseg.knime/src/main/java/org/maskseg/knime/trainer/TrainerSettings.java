@@ -2,8 +2,10 @@ package org.maskseg.knime.trainer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
+import org.knime.core.data.DataTableSpec;
 import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.defaultnodesettings.SettingsModel;
 import org.knime.core.node.defaultnodesettings.SettingsModelBoolean;
@@ -12,6 +14,8 @@ import org.knime.core.node.defaultnodesettings.SettingsModelInteger;
 import org.knime.core.node.defaultnodesettings.SettingsModelIntegerBounded;
 import org.knime.core.node.defaultnodesettings.SettingsModelString;
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.TrainingSettings;
 import org.maskseg.knime.util.SettingsGroup;
 
@@ -66,11 +70,31 @@ final class TrainerSettings extends SettingsGroup {
 
     final SettingsModelString modelSelection = new SettingsModelString("model_selection", FINAL_MODEL);
 
+    final SettingsModelString annotatedClassesColumn = new SettingsModelString("annotated_classes_column", "");
+
+    final SettingsModelBoolean detectUnknownMasks = new SettingsModelBoolean("detect_unknown_masks", true);
+
+    final SettingsModelString unknownMaskColumn = new SettingsModelString("unknown_mask_column", "");
+
+    final SettingsModelString unknownMaskClass = new SettingsModelString("unknown_mask_class", "");
+
+    final SettingsModelString regions = new SettingsModelString("regions", "");
+
+    final SettingsModelString classNames = new SettingsModelString("class_names", "");
+
+    final SettingsModelString classMap = new SettingsModelString("class_map", "");
+
+    final SettingsModelIntegerBounded freezeEncoderEpochs =
+        new SettingsModelIntegerBounded("freeze_encoder_epochs", 0, 0, Integer.MAX_VALUE);
+
+    final SettingsModelDoubleBounded learningRate = new SettingsModelDoubleBounded("learning_rate", 0, 0, 1000);
+
     @Override
     public List<SettingsModel> models() {
         return List.of(imageColumn, labelColumn, defaultIgnore, ignoreValue, configuration, epochs, iterations,
             validationIterations, batchSize, patchSize, timeLimit, validationFraction, device, precision, seed,
-            threads, modelSelection);
+            threads, modelSelection, annotatedClassesColumn, detectUnknownMasks, unknownMaskColumn, unknownMaskClass,
+            regions, classNames, classMap, freezeEncoderEpochs, learningRate);
     }
 
     @Override
@@ -85,6 +109,58 @@ final class TrainerSettings extends SettingsGroup {
             throw new InvalidSettingsException("Model selection \"" + modelSelection.getStringValue()
                 + "\" is unknown; expected \"" + FINAL_MODEL + "\" or \"" + BEST_MODEL + "\"");
         }
+    }
+
+    /** Whether the class mapping setting, which needs an initial model, is set. */
+    boolean mapsClasses() {
+        return !blank(classMap.getStringValue());
+    }
+
+    /** The class names setting as a list, background first; null when empty. */
+    List<String> classNameList() {
+        String text = classNames.getStringValue();
+        return blank(text) ? null : Arrays.stream(text.split(",")).map(String::trim).toList();
+    }
+
+    private static boolean blank(final String s) {
+        return s == null || s.isBlank();
+    }
+
+    /**
+     * With an initial model: how the classes of the labels relate to those of the model, from the class names or
+     * the class mapping setting; null when neither is set.
+     *
+     * @param modelClassNames the initial model's class names
+     */
+    ClassMapping classMapping(final List<String> modelClassNames) throws InvalidSettingsException {
+        boolean byName = !blank(classNames.getStringValue());
+        boolean byIndex = !blank(classMap.getStringValue());
+        if (!byName && !byIndex) {
+            return null;
+        }
+        if (byName && byIndex) {
+            throw new InvalidSettingsException("Give the classes either by name (\"Class names\") or by index "
+                + "(\"Class mapping\"), not both");
+        }
+        try {
+            return byName ? ClassMapping.byNames(modelClassNames, classNames.getStringValue().trim())
+                : ClassMapping.parse(classMap.getStringValue().trim(), modelClassNames);
+        } catch (InvalidInputException e) {
+            throw refused(e);
+        }
+    }
+
+    /** The partial-label columns these settings select in a table (none when nothing is selected or found). */
+    PartialLabelColumns partialLabels(final DataTableSpec spec) throws InvalidSettingsException {
+        return PartialLabelColumns.of(spec, annotatedClassesColumn.getStringValue(),
+            detectUnknownMasks.getBooleanValue(), unknownMaskColumn.getStringValue(),
+            unknownMaskClass.getStringValue());
+    }
+
+    /** The planner options: defaults, with the region definitions when set. */
+    PlannerOptions plannerOptions() {
+        String r = regions.getStringValue();
+        return PlannerOptions.defaults().withRegions(blank(r) ? null : r.trim());
     }
 
     Integer ignore() {
@@ -117,7 +193,9 @@ final class TrainerSettings extends SettingsGroup {
                 .seed(seed.getIntValue())
                 .device(device.getStringValue())
                 .precision(precision.getStringValue())
-                .threads(threads.getIntValue());
+                .threads(threads.getIntValue())
+                .freezeEncoderEpochs(freezeEncoderEpochs.getIntValue())
+                .learningRate(learningRate.getDoubleValue() == 0 ? null : learningRate.getDoubleValue());
             int[] patch = parsePatchSize(patchSize.getStringValue());
             if (patch != null) {
                 b.patchSize(patch);

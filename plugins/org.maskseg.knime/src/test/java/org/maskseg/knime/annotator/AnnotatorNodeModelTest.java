@@ -33,6 +33,7 @@ import org.maskseg.knime.NodeTestData;
 import org.maskseg.knime.testing.NodeHarness;
 import org.maskseg.knime.testing.Tables;
 import org.maskseg.knime.util.ImageCells;
+import org.maskseg.knime.util.UnknownMaskColumns;
 
 class AnnotatorNodeModelTest {
 
@@ -188,6 +189,73 @@ class AnnotatorNodeModelTest {
         assertArrayEquals(new int[]{0, 1, 255, 255}, labels(out[0], 0, 2).data());
         DataRow row = out[0].iterator().next();
         assertEquals(0.5, ((DoubleCell)row.getCell(3)).getDoubleValue(), 1e-12);
+    }
+
+    @Test
+    void classRoiAppendsTheUnknownMaskOfTheClassAndKeepsOtherClasses() throws Exception {
+        // 4 x 2: nuclei (1) everywhere, mito (2) drawn only in the upper row
+        LabelVolume in = LabelVolume.wrap("a", new int[]{2, 1, 0, 2, 1, 2, 0, 0}, new long[]{4, 2}, new double[]{1, 1});
+        LabelVolume roi = LabelVolume.wrap("m", new int[]{1, 1, 1, 1, 0, 0, 0, 0}, new long[]{4, 2}, new double[]{1, 1});
+        DataTableSpec spec = Tables.spec("labels", ImgPlusCell.TYPE, "roi", ImgPlusCell.TYPE);
+        NodeHarness<AnnotatorNodeModel> h = harness();
+        set(h, s -> {
+            s.labelColumn.setStringValue("labels");
+            s.roiColumn.setStringValue("roi");
+            s.mode.setStringValue("class-roi");
+            s.unknownClass.setStringValue("mito");
+            s.classNames.setStringValue("background, nucleus, mito");
+        });
+        DataTableSpec configured = (DataTableSpec)h.configure(spec)[0];
+        assertArrayEquals(new String[]{"labels", "roi", "Annotated labels", "Unknown mask (mito)", "Annotated fraction",
+            "Annotated fraction per class"}, configured.getColumnNames());
+        assertEquals("mito", UnknownMaskColumns.className(configured.getColumnNames()[3]));
+        BufferedDataTable[] out = (BufferedDataTable[])castTables(h.execute(Tables.table(spec,
+            new DefaultRow("r1", NodeTestData.labelCell(in), NodeTestData.labelCell(roi)))));
+        assertEquals(configured, out[0].getDataTableSpec());
+        assertArrayEquals(new int[]{2, 1, 0, 2, 1, 0, 0, 0}, labels(out[0], 0, 2).data());
+        assertArrayEquals(new int[]{0, 0, 0, 0, 1, 1, 1, 1}, labels(out[0], 0, 3).data());
+        DataRow row = out[0].iterator().next();
+        // certain: the 4 upper voxels and the nucleus below; 5 of 8
+        assertEquals(5 / 8.0, ((DoubleCell)row.getCell(4)).getDoubleValue(), 1e-12);
+        List<String> classNames = new ArrayList<>();
+        for (DataRow r : out[1]) {
+            classNames.add(((StringCell)r.getCell(2)).getStringValue());
+        }
+        assertEquals(List.of("background", "nucleus", "mito"), classNames);
+    }
+
+    @Test
+    void classRoiSettingsAreCheckedBeforeExecution() throws Exception {
+        NodeHarness<AnnotatorNodeModel> h = harness();
+        NodeSettings noClass = h.saveSettings();
+        noClass.addString("mode", "class-roi");
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> h.validateSettings(noClass));
+        assertTrue(e.getMessage().contains("needs the class"), e.getMessage());
+        NodeSettings nameOnly = h.saveSettings();
+        nameOnly.addString("mode", "class-roi");
+        nameOnly.addString("unknown_class", "mito");
+        e = assertThrows(InvalidSettingsException.class, () -> h.validateSettings(nameOnly));
+        assertTrue(e.getMessage().contains("mito=<value>"), e.getMessage());
+        nameOnly.addString("class_names", "background, mito; golgi");
+        e = assertThrows(InvalidSettingsException.class, () -> h.validateSettings(nameOnly));
+        assertTrue(e.getMessage().contains("';'"), e.getMessage());
+
+        // a value beyond the class names is refused with the row at execution
+        LabelVolume in = LabelVolume.wrap("a", new int[]{0, 1, 0, 1}, new long[]{2, 2}, new double[]{1, 1});
+        DataTableSpec spec = Tables.spec("labels", ImgPlusCell.TYPE, "roi", ImgPlusCell.TYPE);
+        set(h, s -> {
+            s.labelColumn.setStringValue("labels");
+            s.roiColumn.setStringValue("roi");
+            s.mode.setStringValue("class-roi");
+            s.unknownClass.setStringValue("3");
+            s.classNames.setStringValue("background, nucleus");
+        });
+        InvalidInputException x = assertThrows(InvalidInputException.class, () -> h.execute(Tables.table(spec,
+            new DefaultRow("r1", NodeTestData.labelCell(in), NodeTestData.labelCell(in)))));
+        assertTrue(x.getMessage().contains("class 3"), x.getMessage());
+        // the ROI column is required in this mode
+        set(h, s -> s.roiColumn.setStringValue(""));
+        assertThrows(InvalidSettingsException.class, () -> h.configure(spec));
     }
 
     @Test

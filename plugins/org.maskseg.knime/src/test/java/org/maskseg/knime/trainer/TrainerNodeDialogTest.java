@@ -29,6 +29,8 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.PlannerOptions;
@@ -109,12 +111,20 @@ class TrainerNodeDialogTest {
             "Features per stage:           32, 64, 128  (planned)",
             "Target spacing:               1 × 0.5  (planned)",
             "Epochs × iterations:          40 × 250  (partly set in this dialog)",
+            "Initial learning rate:        0.01  (planned)",
             "Validation batches per epoch: 50  (planned)",
             "Classes:                      2 (background, class 1), ignore value 2  (from the labels)",
             "Normalisation:                zscore  (planned)", ""),
             PlanPreview.describe(p, epochsSet, false));
         String warm = PlanPreview.describe(p, TrainingSettings.builder().build(), true);
         assertTrue(warm.contains("Patch size:                   256 × 192 (x × y)  (from the initial model)"), warm);
+
+        // a lower learning rate for fine-tuning and region definitions are shown with their source
+        p.training.initialLearningRate = 0.001;
+        p.regions = RegionSet.parse("cell=1", new LabelSpec(2, 2, null)).regions();
+        String tuned = PlanPreview.describe(p, TrainingSettings.builder().learningRate(0.001).build(), false);
+        assertTrue(tuned.contains("Initial learning rate:        0.001  (set in this dialog)"), tuned);
+        assertTrue(tuned.contains("Regions:                      cell=1:1  (set in this dialog)"), tuned);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.DataType;
 import org.knime.core.data.def.DefaultRow;
 import org.knime.core.data.def.DoubleCell;
 import org.knime.core.data.def.IntCell;
@@ -26,7 +27,11 @@ import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.knip.base.data.img.ImgPlusCell;
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.annotate.Annotation;
+import org.maskseg.core.annotate.ClassRoi;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.io.ImageFiles;
+import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.knime.NodeTestData;
 import org.maskseg.knime.port.MaskSegModelPortObject;
@@ -148,6 +153,125 @@ class TrainerNodeModelTest {
         h.loadSettings(noLabels);
         DataTableSpec imagesOnly = Tables.spec("image", StringCell.TYPE);
         assertThrows(InvalidSettingsException.class, () -> h.configure(train.getDataTableSpec(), imagesOnly, null));
+    }
+
+    @Test
+    void trainsOnRegionsAndRefusesRegionsOfUnknownClasses() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addString("regions", "cell=1");
+        h.loadSettings(s);
+        PortObject[] out = h.execute(nuclei(3), null, null);
+        TrainedModel model = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
+        assertTrue(model.plan().regionBased());
+        assertEquals("cell=1:1", model.plan().regionSet().format(), "region with its export label");
+        byte[] png = ((MaskSegModelPortObject)out[0]).getTrainingCurve();
+        assertTrue(png != null && png.length > 1000, "curve of the region pseudo-Dice");
+        assertTrue(h.messageHistory().stream().anyMatch(m -> m.contains("regions cell=1:1")),
+            h.messageHistory().toString());
+
+        s.addString("regions", "cell=1,4");
+        h.loadSettings(s);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> h.execute(nuclei(3), null, null));
+        assertTrue(e.getMessage().contains("cell") && e.getMessage().contains("4"), e.getMessage());
+    }
+
+    /**
+     * Sample cases whose nuclei count as drawn only in the upper half (the Annotator's mode class-roi), with the
+     * unknown mask of class 1 in a column named as the Annotator names it, and a class-set column.
+     */
+    private static BufferedDataTable partialNuclei(final int n, final String... classSets) throws Exception {
+        List<Path> images = NodeTestData.nucleiImages(n);
+        List<Path> labels = NodeTestData.nucleiLabels(n);
+        List<DataRow> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            LabelVolume dense = ImageFiles.readLabels(labels.get(i), "case " + i);
+            int[] roi = new int[dense.data().length];
+            java.util.Arrays.fill(roi, 0, roi.length / 2, 1);
+            Annotation a = ClassRoi.apply(dense, new LabelSpec(2, 2, null),
+                LabelVolume.wrap("roi", roi, dense.size(), dense.spacing()), 1, "1");
+            rows.add(new DefaultRow("case " + i, NodeTestData.pathCell(images.get(i)),
+                NodeTestData.labelCell(a.labels()), NodeTestData.labelCell(a.unknown().mask()),
+                i < classSets.length ? new StringCell(classSets[i]) : DataType.getMissingCell()));
+        }
+        return Tables.table(Tables.spec("image", StringCell.TYPE, "labels", ImgPlusCell.TYPE, "Unknown mask (1)",
+            ImgPlusCell.TYPE, "classes", StringCell.TYPE), rows);
+    }
+
+    @Test
+    void trainsOnPartialLabelsFromTheAnnotatorsMaskAndAClassSetColumn() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addString("annotated_classes_column", "classes");
+        s.addString("class_names", "background, nucleus");
+        h.loadSettings(s);
+        // class sets by the names given to the new model's classes, and by value
+        BufferedDataTable in = partialNuclei(3, "nucleus", "1");
+        h.configure(in.getDataTableSpec(), null, null);
+        assertTrue(h.warning() != null && h.warning().contains("\"Unknown mask (1)\" (class 1)"), h.warning());
+        PortObject[] out = h.execute(in, null, null);
+        TrainedModel model = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
+        assertEquals(2, model.metadata().epochsDone());
+        assertTrue(model.plan().training.partialLabels, "the plan records partial labels");
+        assertEquals(List.of("background", "nucleus"), model.labels().classNames());
+        assertTrue(h.messageHistory().stream().anyMatch(m -> m.contains("partial labels")),
+            h.messageHistory().toString());
+    }
+
+    @Test
+    void partialLabelErrorsNameTheRow() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addString("annotated_classes_column", "classes");
+        h.loadSettings(s);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+            () -> h.execute(partialNuclei(2, "1", "golgi"), null, null));
+        assertTrue(e.getMessage().contains("case 1") && e.getMessage().contains("golgi"), e.getMessage());
+        e = assertThrows(InvalidInputException.class, () -> h.execute(partialNuclei(2, "1", "1;3"), null, null));
+        assertTrue(e.getMessage().contains("case 1") && e.getMessage().contains("3"), e.getMessage());
+
+        s.addString("annotated_classes_column", "labels");
+        h.loadSettings(s);
+        InvalidSettingsException x = assertThrows(InvalidSettingsException.class,
+            () -> h.configure(partialNuclei(1).getDataTableSpec(), null, null));
+        assertTrue(x.getMessage().contains("Annotated classes column"), x.getMessage());
+    }
+
+    @Test
+    void fineTunesOntoANewClassWithFrozenEncoderAndLowerLearningRate() throws Exception {
+        MaskSegModelPortObject initial = (MaskSegModelPortObject)harness().execute(nuclei(3), null, null)[0];
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addString("class_names", "background, class 1, mitosis");
+        s.addInt("freeze_encoder_epochs", 1);
+        s.addDouble("learning_rate", 0.001);
+        // mitosis is drawn in no row: the class sets name only class 1, by its name in the class names
+        s.addString("annotated_classes_column", "classes");
+        h.loadSettings(s);
+        PortObject[] out = h.execute(partialNuclei(3, "Class 1", "class 1", "class 1"), null, initial);
+        TrainedModel tuned = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
+        assertEquals(List.of("background", "class 1", "mitosis"), tuned.labels().classNames());
+        assertTrue(tuned.plan().training.partialLabels);
+        assertEquals(0.001, tuned.plan().training.initialLearningRate, 1e-12);
+        assertEquals(0.001, ((DoubleCell)((BufferedDataTable)out[1]).iterator().next().getCell(1)).getDoubleValue(),
+            1e-12, "first epoch's learning rate");
+
+        // a class mapping without the initial model, or both forms, are refused before training
+        s.addString("annotated_classes_column", "");
+        s.addString("class_map", "0=0,1=1,2=new");
+        h.loadSettings(s);
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+            () -> h.configure(nuclei(1).getDataTableSpec(), null, null));
+        assertTrue(e.getMessage().contains("initial model"), e.getMessage());
+        e = assertThrows(InvalidSettingsException.class,
+            () -> h.configure(nuclei(1).getDataTableSpec(), null, initial.getSpec()));
+        assertTrue(e.getMessage().contains("not both"), e.getMessage());
+        s.addString("class_names", "");
+        s.addString("class_map", "0=0,1=5");
+        h.loadSettings(s);
+        e = assertThrows(InvalidSettingsException.class,
+            () -> h.configure(nuclei(1).getDataTableSpec(), null, initial.getSpec()));
+        assertTrue(e.getMessage().contains("5"), e.getMessage());
     }
 
     @Test
