@@ -12,7 +12,10 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.annotate.AnnotateOptions;
+import org.maskseg.core.annotate.AnnotationMode;
 import org.maskseg.core.annotate.ConnectedComponents;
+import org.maskseg.core.annotate.FolderAnnotation;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.AtomicFiles;
@@ -40,9 +43,9 @@ import org.maskseg.core.train.TrainingSettings;
  * <li>lab A (1st, 3rd, ... training image) annotates bright nuclei only; its dim nuclei are labelled 0 and the
  * class-set file lists "bright nucleus" for its cases;</li>
  * <li>lab B (2nd, 4th, ...) annotates bright nuclei everywhere but dim nuclei only in the left half of each image
- * (x &lt; width / 2): dim nuclei in the right half are labelled 0 and the unknown-region mask of "dim nucleus"
- * marks the right half, which is what {@code maskseg annotate --mode class-roi --class 1} makes of a left-half
- * region.</li>
+ * (x &lt; width / 2). Its labels come from its dense labels and left-half regions through the annotation job of
+ * {@code maskseg annotate --mode class-roi --class "dim nucleus"}: dim nuclei in the right half become 0 and the
+ * unknown-region mask of "dim nucleus" marks the right half.</li>
  * </ul>
  * Both sets are written as a user would write them by hand, with the classes by name, and training reads them
  * back through the same engine call as {@code maskseg train --classes NAMES --annotated-classes FILE
@@ -80,8 +83,8 @@ final class PartialLabelDemo {
         }
 
         /**
-         * Lab B's dense three-class labels and its regions (left halves, 255): the inputs from which
-         * {@code maskseg annotate --mode class-roi --class 1} makes lab B's labels and unknown-region masks.
+         * Lab B's dense three-class labels: with {@link #labBRoi()} the input from which
+         * {@code maskseg annotate --mode class-roi} makes lab B's labels and unknown-region masks.
          */
         Path labBDense() {
             return out.resolve("lab-b").resolve("dense");
@@ -158,33 +161,27 @@ final class PartialLabelDemo {
         return LabelVolume.wrap(dense.name(), out, dense.size(), dense.spacing());
     }
 
-    /** Lab B's unknown-region mask of class {@link #DIM}: 255 in the right half (x &ge; width / 2), else 0. */
-    static LabelVolume rightHalf(LabelVolume dense) {
-        return half(dense, true);
-    }
-
     /** Lab B's region where it annotated dim nuclei: 255 in the left half (x &lt; width / 2), else 0. */
     static LabelVolume leftHalf(LabelVolume dense) {
-        return half(dense, false);
-    }
-
-    private static LabelVolume half(LabelVolume dense, boolean right) {
         long width = dense.size()[0];
         int[] mask = new int[dense.data().length];
         for (int v = 0; v < mask.length; v++) {
-            mask[v] = (v % width >= width / 2) == right ? 255 : 0;
+            mask[v] = v % width < width / 2 ? 255 : 0;
         }
         return LabelVolume.wrap(dense.name(), mask, dense.size(), dense.spacing());
     }
 
-    /** Lab B's labels: the dense labels with {@link #DIM} set to 0 wherever the mask marks it unknown. */
-    static LabelVolume dimOutside(LabelVolume dense, LabelVolume unknownMask) {
-        int[] out = dense.data().clone();
-        int[] mask = unknownMask.data();
-        for (int v = 0; v < out.length; v++) {
-            out[v] = out[v] == DIM && mask[v] != 0 ? 0 : out[v];
-        }
-        return LabelVolume.wrap(dense.name(), out, dense.size(), dense.spacing());
+    /**
+     * Lab B's labels and unknown-region masks, by the annotation job of {@code maskseg annotate --mode class-roi}
+     * on its dense labels and regions: dim nuclei outside the region become 0, and
+     * {@code unknown/dim nucleus/} marks where they are unknown.
+     */
+    static FolderAnnotation.Result annotateLabB(Layout layout) {
+        AnnotateOptions options = AnnotateOptions.of(AnnotationMode.CLASS_ROI).withClassNames(CLASS_NAMES)
+                .withUnknownClass(CLASS_NAMES.get(DIM));
+        return FolderAnnotation.run(options,
+                new FolderAnnotation.Folders(null, layout.labBDense(), layout.labBRoi(), layout.labels(),
+                        layout.unknown()), null);
     }
 
     /**
@@ -222,7 +219,6 @@ final class PartialLabelDemo {
         int labB = 0;
         long dimUnknown = 0;
         long dimPixels = 0;
-        Path unknownDim = layout.unknown().resolve(CLASS_NAMES.get(DIM));
         for (int i = 0; i < cases.size(); i++) {
             DatasetCase c = cases.get(i);
             LabelVolume dense = splitByBrightness(data.get(i).labels(), components.get(i), means.get(i), threshold);
@@ -243,27 +239,32 @@ final class PartialLabelDemo {
                 dimPixels += v == DIM ? 1 : 0;
             }
             copyImages(c, layout.images());
-            LabelVolume labels;
             if (i % 2 == 0) {
                 labA++;
-                labels = brightOnly(dense);
+                ImageFiles.writeLabels(brightOnly(dense), layout.labels().resolve(labelFile));
                 classSets.append(c.name()).append(',').append(CLASS_NAMES.get(BRIGHT)).append('\n');
+                dimUnknown += count(dense, null);
             } else {
                 labB++;
-                LabelVolume mask = rightHalf(dense);
-                labels = dimOutside(dense, mask);
-                ImageFiles.writeLabels(mask, unknownDim.resolve(labelFile));
+                LabelVolume region = leftHalf(dense);
                 ImageFiles.writeLabels(dense, layout.labBDense().resolve(labelFile));
-                ImageFiles.writeLabels(leftHalf(dense), layout.labBRoi().resolve(labelFile));
+                ImageFiles.writeLabels(region, layout.labBRoi().resolve(labelFile));
+                dimUnknown += count(dense, region);
             }
-            for (int v = 0; v < labels.data().length; v++) {
-                dimUnknown += dense.data()[v] == DIM && labels.data()[v] != DIM ? 1 : 0;
-            }
-            ImageFiles.writeLabels(labels, layout.labels().resolve(labelFile));
         }
+        annotateLabB(layout);
         String csv = classSets.toString();
         AtomicFiles.write(layout.classSets(), temp -> Files.writeString(temp, csv, StandardCharsets.UTF_8));
         return new Summary(threshold, dimNuclei, brightNuclei, labA, labB, dimUnknown, dimPixels);
+    }
+
+    /** The {@link #DIM} voxels of the dense labels outside the region (everywhere without a region). */
+    private static long count(LabelVolume dense, LabelVolume region) {
+        long n = 0;
+        for (int v = 0; v < dense.data().length; v++) {
+            n += dense.data()[v] == DIM && (region == null || region.data()[v] == 0) ? 1 : 0;
+        }
+        return n;
     }
 
     private static void copyImages(DatasetCase c, Path folder) throws IOException {
