@@ -146,7 +146,8 @@ final class PredictorNodeModel extends NodeModel {
         LabelSpec referenceSpec = m_settings.scores() ? referenceSpec(in, model) : null;
         Prediction.Outputs outputs =
             new Prediction.Outputs(m_settings.probabilities.getBooleanValue(), m_settings.uncertainty.getBooleanValue());
-        BufferedDataContainer out = exec.createDataContainer(outputSpec(in, modelPort.getSpec()));
+        // columns from the model itself: a spec saved by an older version does not name a model's regions
+        BufferedDataContainer out = exec.createDataContainer(outputSpec(in, MaskSegModelPortObjectSpec.of(model)));
         ImgPlusCellFactory cells = new ImgPlusCellFactory(exec);
         long rows = table.size();
         try (ModelPredictor predictor = ModelPredictor.open(model, TorchRuntime.device(m_settings.device.getStringValue()),

@@ -50,6 +50,11 @@ import org.maskseg.knime.util.IgnoreValueProperty;
  * classes are annotated and where a class is unknown; optional region definitions train one output per region.
  * Outputs the model and one row per epoch.
  * <p>
+ * With the default ignore setting, a label column that declares its ignore value ({@link IgnoreValueProperty}, as
+ * the Ignore-Label Annotator's output does) is trained with that value; an ignore value set in the dialog wins, and
+ * configure warns when it differs from the declared one. Region definitions are checked at configure as far as
+ * possible without data ({@link RegionDefinitions}).
+ * <p>
  * Two optional inputs: a table of validation cases (same columns as the training table), validated instead of
  * a held-out fraction of the training rows; and a model to start from (its plan, classes and weights).
  */
