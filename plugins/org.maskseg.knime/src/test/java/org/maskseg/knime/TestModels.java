@@ -2,11 +2,13 @@ package org.maskseg.knime;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
@@ -27,16 +29,32 @@ public final class TestModels {
      * saved as a model file: enough to run prediction end to end in a second.
      */
     public static Path untrainedNetwork(final Path file) throws IOException {
+        return untrainedNetwork(file, List.of("background", "nucleus"), null);
+    }
+
+    /**
+     * As {@link #untrainedNetwork(Path)}, for 3 classes (background, outer, inner; ignore value 3) and two regions:
+     * "cell" = classes 1 and 2, "core" = class 2 (export labels 1 and 2).
+     */
+    public static Path untrainedRegionNetwork(final Path file) throws IOException {
+        return untrainedNetwork(file, List.of("background", "outer", "inner"), "cell=1,2;core=2");
+    }
+
+    private static Path untrainedNetwork(final Path file, final List<String> classNames, final String regions)
+        throws IOException {
         Plan plan = new Plan();
-        plan.numClasses = 2;
-        plan.classNames = List.of("background", "nucleus");
-        plan.ignoreValue = 2;
+        plan.numClasses = classNames.size();
+        plan.classNames = classNames;
+        plan.ignoreValue = classNames.size();
+        LabelSpec labels = new LabelSpec(plan.numClasses, plan.ignoreValue, plan.classNames);
+        if (regions != null) {
+            plan.regions = new ArrayList<>(RegionSet.parse(regions, labels).regions());
+        }
         plan.patchSize = new int[]{64, 64};
         plan.network.numStages = 3;
         plan.network.features = new int[]{8, 16, 32};
         plan.network.strides = new int[][]{{1, 1}, {2, 2}, {2, 2}};
         plan.network.kernelSizes = new int[][]{{3, 3}, {3, 3}, {3, 3}};
-        LabelSpec labels = new LabelSpec(2, 2, plan.classNames);
         TrainingMetadata meta = new TrainingMetadata(0, 0, 0, new double[]{Double.NaN}, Double.NaN, Double.NaN, 0,
             "last", "completed", 0, 0, "2026-01-01T00:00:00Z", "cpu()", 0, 0, Map.of());
         try (NDManager manager = TorchRuntime.newManager(Device.cpu())) {

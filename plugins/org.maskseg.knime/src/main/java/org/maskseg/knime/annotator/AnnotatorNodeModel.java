@@ -38,6 +38,7 @@ import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.knime.util.CellReader;
 import org.maskseg.knime.util.Columns;
+import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.ImageCells;
 import org.maskseg.knime.util.UnknownMaskColumns;
 
@@ -70,7 +71,9 @@ final class AnnotatorNodeModel extends NodeModel {
         autoSelectLabelColumn(in);
         m_settings.validateColumns(in);
         m_settings.options();
-        return new DataTableSpec[]{outputSpec(in, m_settings.unknownClassName()), statisticsSpec()};
+        // with the default ignore value (highest class + 1) the value is known only once the labels are read
+        Integer ignore = m_settings.defaultIgnore.getBooleanValue() ? null : m_settings.ignoreValue.getIntValue();
+        return new DataTableSpec[]{outputSpec(in, m_settings.unknownClassName(), ignore), statisticsSpec()};
     }
 
     private void autoSelectLabelColumn(final DataTableSpec in) {
@@ -88,12 +91,17 @@ final class AnnotatorNodeModel extends NodeModel {
      * The input columns, then the annotated labels, for mode class-roi the unknown-region mask of its class (an
      * image cell like the labels), and the annotated fraction.
      *
+     * The label column declares its ignore value through {@link IgnoreValueProperty}, for the Masked Trainer and the
+     * Predictor downstream.
+     *
      * @param unknownClass the class whose unknown mask is appended, or null
+     * @param ignoreValue the ignore value written into the labels, or null when not known yet
      */
-    private DataTableSpec outputSpec(final DataTableSpec in, final String unknownClass) {
+    private DataTableSpec outputSpec(final DataTableSpec in, final String unknownClass, final Integer ignoreValue) {
         List<DataColumnSpec> added = new ArrayList<>();
         String name = DataTableSpec.getUniqueColumnName(in, m_settings.outputColumn.getStringValue().trim());
-        added.add(new DataColumnSpecCreator(name, ImgPlusCell.TYPE).createSpec());
+        DataColumnSpec labels = new DataColumnSpecCreator(name, ImgPlusCell.TYPE).createSpec();
+        added.add(ignoreValue == null ? labels : IgnoreValueProperty.set(labels, ignoreValue));
         if (unknownClass != null) {
             added.add(new DataColumnSpecCreator(unique(in, added, UnknownMaskColumns.name(unknownClass)),
                 ImgPlusCell.TYPE).createSpec());
@@ -146,7 +154,7 @@ final class AnnotatorNodeModel extends NodeModel {
         LabelSpec spec = annotator.labelSpec(values);
 
         ExecutionMonitor annotate = exec.createSubProgress(0.7);
-        BufferedDataContainer out = exec.createDataContainer(outputSpec(in, unknownClass));
+        BufferedDataContainer out = exec.createDataContainer(outputSpec(in, unknownClass, spec.ignoreValue()));
         BufferedDataContainer stats = exec.createDataContainer(statisticsSpec());
         ImgPlusCellFactory cells = new ImgPlusCellFactory(exec);
         Set<String> warnings = new LinkedHashSet<>();

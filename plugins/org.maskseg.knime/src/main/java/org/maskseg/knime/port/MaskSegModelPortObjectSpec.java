@@ -27,6 +27,8 @@ public final class MaskSegModelPortObjectSpec extends AbstractSimplePortObjectSp
 
     private static final String KEY_PATCH = "patch_size";
 
+    private static final String KEY_REGIONS = "region_names";
+
     private String m_configuration = "2d";
 
     private int m_inputChannels = 1;
@@ -37,17 +39,28 @@ public final class MaskSegModelPortObjectSpec extends AbstractSimplePortObjectSp
 
     private int[] m_patchSize = {};
 
+    private List<String> m_regionNames = List.of();
+
     /** For deserialization only. */
     public MaskSegModelPortObjectSpec() {
     }
 
     public MaskSegModelPortObjectSpec(final String configuration, final int inputChannels,
         final List<String> classNames, final int ignoreValue, final int[] patchSize) {
+        this(configuration, inputChannels, classNames, ignoreValue, patchSize, List.of());
+    }
+
+    /**
+     * @param regionNames the regions of a region-based model, in output order; empty for a class model
+     */
+    public MaskSegModelPortObjectSpec(final String configuration, final int inputChannels,
+        final List<String> classNames, final int ignoreValue, final int[] patchSize, final List<String> regionNames) {
         m_configuration = Objects.requireNonNull(configuration);
         m_inputChannels = inputChannels;
         m_classNames = List.copyOf(classNames);
         m_ignoreValue = ignoreValue;
         m_patchSize = patchSize.clone();
+        m_regionNames = List.copyOf(regionNames);
     }
 
     /** The spec of a model trained with this plan. */
@@ -56,13 +69,14 @@ public final class MaskSegModelPortObjectSpec extends AbstractSimplePortObjectSp
             : java.util.stream.IntStream.range(0, plan.numClasses)
                 .mapToObj(c -> c == 0 ? "background" : "class " + c).toList();
         return new MaskSegModelPortObjectSpec(plan.configuration, plan.inputChannels, names, plan.ignoreValue,
-            plan.patchSize);
+            plan.patchSize, plan.regionBased() ? plan.regionSet().names() : List.of());
     }
 
     /** The spec of a trained model (as read from a model file). */
     public static MaskSegModelPortObjectSpec of(final TrainedModel model) {
         return new MaskSegModelPortObjectSpec(model.plan().configuration, model.inputChannels(),
-            model.labels().classNames(), model.labels().ignoreValue(), model.plan().patchSize);
+            model.labels().classNames(), model.labels().ignoreValue(), model.plan().patchSize,
+            model.regions().names());
     }
 
     /** "2d" or "3d". */
@@ -86,6 +100,15 @@ public final class MaskSegModelPortObjectSpec extends AbstractSimplePortObjectSp
         return m_ignoreValue;
     }
 
+    /** The regions of a region-based model, in output order; empty for a class model. */
+    public List<String> getRegionNames() {
+        return m_regionNames;
+    }
+
+    public boolean isRegionBased() {
+        return !m_regionNames.isEmpty();
+    }
+
     /** Training patch size, x first. */
     public int[] getPatchSize() {
         return m_patchSize.clone();
@@ -98,6 +121,7 @@ public final class MaskSegModelPortObjectSpec extends AbstractSimplePortObjectSp
         model.addStringArray(KEY_CLASSES, m_classNames.toArray(String[]::new));
         model.addInt(KEY_IGNORE, m_ignoreValue);
         model.addIntArray(KEY_PATCH, m_patchSize);
+        model.addStringArray(KEY_REGIONS, m_regionNames.toArray(String[]::new));
     }
 
     @Override
@@ -107,12 +131,15 @@ public final class MaskSegModelPortObjectSpec extends AbstractSimplePortObjectSp
         m_classNames = List.of(model.getStringArray(KEY_CLASSES));
         m_ignoreValue = model.getInt(KEY_IGNORE);
         m_patchSize = model.getIntArray(KEY_PATCH);
+        // absent in specs saved before region-based models were shown in the spec: a class model
+        m_regionNames = List.of(model.getStringArray(KEY_REGIONS, new String[0]));
     }
 
     /** One line for port tooltips and summaries. */
     public String describe() {
         return m_configuration.toUpperCase() + " model, " + m_inputChannels + " channel"
             + (m_inputChannels == 1 ? "" : "s") + ", classes " + m_classNames + ", ignore value " + m_ignoreValue
+            + (m_regionNames.isEmpty() ? "" : ", regions " + m_regionNames)
             + (m_patchSize.length == 0 ? "" : ", patch " + Arrays.toString(m_patchSize));
     }
 
@@ -120,13 +147,14 @@ public final class MaskSegModelPortObjectSpec extends AbstractSimplePortObjectSp
     public boolean equals(final Object o) {
         return o instanceof MaskSegModelPortObjectSpec s && s.m_configuration.equals(m_configuration)
             && s.m_inputChannels == m_inputChannels && s.m_classNames.equals(m_classNames)
-            && s.m_ignoreValue == m_ignoreValue && Arrays.equals(s.m_patchSize, m_patchSize);
+            && s.m_ignoreValue == m_ignoreValue && Arrays.equals(s.m_patchSize, m_patchSize)
+            && s.m_regionNames.equals(m_regionNames);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(m_configuration, m_inputChannels, m_classNames, m_ignoreValue,
-            Arrays.hashCode(m_patchSize));
+            Arrays.hashCode(m_patchSize), m_regionNames);
     }
 
     @Override

@@ -30,7 +30,10 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.metrics.CaseMetrics;
+import org.maskseg.core.metrics.RegionMetrics;
 import org.maskseg.core.metrics.SegmentationMetrics;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.predict.ModelPredictor;
@@ -41,11 +44,14 @@ import org.maskseg.knime.port.MaskSegModelPortObject;
 import org.maskseg.knime.port.MaskSegModelPortObjectSpec;
 import org.maskseg.knime.util.CellReader;
 import org.maskseg.knime.util.Columns;
+import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.ImageCells;
 
 /**
  * Predictor: segments the images of a table with a model (sliding window, as in training), appending the label
- * images and optionally class probabilities, uncertainty, and Dice scores against reference labels.
+ * images and optionally class probabilities, uncertainty, and Dice scores against reference labels: per foreground
+ * class for a class model, per region for a region-based model. The reference's ignore value is the one its column
+ * declares ({@link IgnoreValueProperty}), else the model's.
  */
 final class PredictorNodeModel extends NodeModel {
 
@@ -54,6 +60,8 @@ final class PredictorNodeModel extends NodeModel {
     static final String UNCERTAINTY_COLUMN = "Uncertainty";
 
     static final String MEAN_DICE_COLUMN = "Mean foreground Dice";
+
+    static final String MEAN_REGION_DICE_COLUMN = "Mean region Dice";
 
     private final PredictorSettings m_settings = new PredictorSettings();
 
@@ -80,6 +88,7 @@ final class PredictorNodeModel extends NodeModel {
         if (m_settings.scores()) {
             Columns.require(in, m_settings.referenceColumn.getStringValue(), "Reference labels for scoring",
                 Columns.IMAGE_OR_PATH);
+            IgnoreValueProperty.of(in.getColumnSpec(m_settings.referenceColumn.getStringValue()));
         }
         m_settings.check();
         return new PortObjectSpec[]{outputSpec(in, (MaskSegModelPortObjectSpec)inSpecs[0])};
@@ -96,11 +105,18 @@ final class PredictorNodeModel extends NodeModel {
             added.add(column(names, UNCERTAINTY_COLUMN, ImgPlusCell.TYPE));
         }
         if (m_settings.scores()) {
-            List<String> classes = model.getClassNames();
-            for (int c = 1; c < classes.size(); c++) {
-                added.add(column(names, "Dice " + classes.get(c), DoubleCell.TYPE));
+            if (model.isRegionBased()) {
+                for (String region : model.getRegionNames()) {
+                    added.add(column(names, "Dice " + region, DoubleCell.TYPE));
+                }
+                added.add(column(names, MEAN_REGION_DICE_COLUMN, DoubleCell.TYPE));
+            } else {
+                List<String> classes = model.getClassNames();
+                for (int c = 1; c < classes.size(); c++) {
+                    added.add(column(names, "Dice " + classes.get(c), DoubleCell.TYPE));
+                }
+                added.add(column(names, MEAN_DICE_COLUMN, DoubleCell.TYPE));
             }
-            added.add(column(names, MEAN_DICE_COLUMN, DoubleCell.TYPE));
         }
         return new DataTableSpec(in, new DataTableSpec(added.toArray(DataColumnSpec[]::new)));
     }
@@ -127,9 +143,11 @@ final class PredictorNodeModel extends NodeModel {
             m_settings.imageColumn.getStringValue(), null);
         exec.setMessage("Loading the model");
         TrainedModel model = TrainedModel.load(modelPort.getModelFile());
+        LabelSpec referenceSpec = m_settings.scores() ? referenceSpec(in, model) : null;
         Prediction.Outputs outputs =
             new Prediction.Outputs(m_settings.probabilities.getBooleanValue(), m_settings.uncertainty.getBooleanValue());
-        BufferedDataContainer out = exec.createDataContainer(outputSpec(in, modelPort.getSpec()));
+        // columns from the model itself: a spec saved by an older version does not name a model's regions
+        BufferedDataContainer out = exec.createDataContainer(outputSpec(in, MaskSegModelPortObjectSpec.of(model)));
         ImgPlusCellFactory cells = new ImgPlusCellFactory(exec);
         long rows = table.size();
         try (ModelPredictor predictor = ModelPredictor.open(model, TorchRuntime.device(m_settings.device.getStringValue()),
@@ -150,13 +168,8 @@ final class PredictorNodeModel extends NodeModel {
                     cellsOut.add(ImageCells.imageCell(p.uncertainty(), cells));
                 }
                 if (m_settings.scores()) {
-                    LabelVolume reference = reader.labels(r);
-                    CaseMetrics m = reader.inRow(r,
-                        () -> SegmentationMetrics.evaluate(r.getKey().getString(), reference, p.labels(), model.labels()));
-                    for (int c = 1; c < m.numClasses(); c++) {
-                        cellsOut.add(new DoubleCell(m.dice(c)));
-                    }
-                    cellsOut.add(new DoubleCell(m.meanForegroundDice()));
+                    cellsOut.addAll(reader.inRow(r, () -> scores(r.getKey().getString(), reader.labels(r), p.labels(),
+                        referenceSpec, model.regions())));
                 }
                 out.addRowToTable(new DefaultRow(r.getKey(), cellsOut));
                 index++;
@@ -167,6 +180,48 @@ final class PredictorNodeModel extends NodeModel {
         }
         out.close();
         return new PortObject[]{out.getTable()};
+    }
+
+    /**
+     * The classes of the model with the ignore value of the reference labels: the one their column declares, else the
+     * model's.
+     */
+    private LabelSpec referenceSpec(final DataTableSpec in, final TrainedModel model) throws InvalidSettingsException {
+        String column = m_settings.referenceColumn.getStringValue();
+        Integer declared = IgnoreValueProperty.of(in.getColumnSpec(column));
+        LabelSpec labels = model.labels();
+        if (declared == null || declared == labels.ignoreValue()) {
+            return labels;
+        }
+        if (declared >= 0 && declared < labels.numClasses()) {
+            throw new InvalidInputException("The reference column \"" + column + "\" declares the ignore value "
+                + declared + ", which is one of the model's classes (0.." + (labels.numClasses() - 1) + "); score "
+                + "against labels whose ignore value lies outside the classes");
+        }
+        return new LabelSpec(labels.numClasses(), declared, labels.classNames());
+    }
+
+    /**
+     * The Dice cells of one row: per foreground class and their mean, or for a region-based model per region and
+     * their mean; undefined scores (nothing of a class or region in reference or prediction) are NaN.
+     */
+    static List<DataCell> scores(final String name, final LabelVolume reference, final LabelVolume predicted,
+        final LabelSpec spec, final RegionSet regions) {
+        List<DataCell> cells = new ArrayList<>();
+        if (regions.isEmpty()) {
+            CaseMetrics m = SegmentationMetrics.evaluate(name, reference, predicted, spec);
+            for (int c = 1; c < m.numClasses(); c++) {
+                cells.add(new DoubleCell(m.dice(c)));
+            }
+            cells.add(new DoubleCell(m.meanForegroundDice()));
+        } else {
+            CaseMetrics m = RegionMetrics.evaluate(name, reference, predicted, spec.ignoreValue(), regions);
+            for (int r = 0; r < regions.size(); r++) {
+                cells.add(new DoubleCell(m.dice(r)));
+            }
+            cells.add(new DoubleCell(new RegionMetrics(regions, spec.ignoreValue(), List.of(m)).meanDice()));
+        }
+        return cells;
     }
 
     /** Window progress within the current row, and cancellation polled between forward passes. */

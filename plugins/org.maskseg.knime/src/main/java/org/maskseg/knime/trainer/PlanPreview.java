@@ -71,7 +71,8 @@ final class PlanPreview {
             ts = ts.toBuilder().classNames(settings.classNameList()).build();
         }
         progress.accept("Planning on " + images.size() + " cases");
-        return TrainingJob.plan(images, labels, settings.ignore(), ts, settings.plannerOptions());
+        return TrainingJob.plan(images, labels, settings.ignore(training.getDataTableSpec()), ts,
+            settings.plannerOptions());
     }
 
     private static void read(final BufferedDataTable table, final TrainerSettings settings,
@@ -97,6 +98,16 @@ final class PlanPreview {
      * @param warmStart whether the plan comes from an initial model
      */
     static String describe(final Plan p, final TrainingSettings settings, final boolean warmStart) {
+        return describe(p, settings, warmStart, null);
+    }
+
+    /**
+     * As {@link #describe(Plan, TrainingSettings, boolean)}, saying where the ignore value comes from.
+     *
+     * @param ignoreSource e.g. "set in this dialog" or "declared by the label column ...", or null when unknown
+     */
+    static String describe(final Plan p, final TrainingSettings settings, final boolean warmStart,
+        final String ignoreSource) {
         String planned = warmStart ? FROM_MODEL : PLANNED;
         StringBuilder sb = new StringBuilder();
         line(sb, "Configuration", p.configuration, settings.configuration() != null ? SET : planned);
@@ -118,7 +129,7 @@ final class PlanPreview {
         line(sb, "Validation batches per epoch", Integer.toString(p.training.validationIterations),
             settings.validationIterations() != null ? SET : planned);
         line(sb, "Classes", p.numClasses + " (" + String.join(", ", p.classNames) + "), ignore value "
-            + p.ignoreValue, "from the labels");
+            + p.ignoreValue, ignoreSource == null ? "from the labels" : "classes from the labels, ignore value " + ignoreSource);
         if (p.regionBased()) {
             line(sb, "Regions", p.regionSet().format(), warmStart ? FROM_MODEL : SET);
         }

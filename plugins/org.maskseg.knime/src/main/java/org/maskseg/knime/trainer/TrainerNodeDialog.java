@@ -268,7 +268,8 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
                 m_computeButton.setEnabled(m_training != null);
                 try {
                     TrainingSettings ts = settings.trainingSettings();
-                    m_planText.setText(PlanPreview.describe(get(), ts, model != null));
+                    m_planText.setText(PlanPreview.describe(get(), ts, model != null,
+                        settings.ignoreSource(training.getDataTableSpec())));
                     m_planStatus.setText("Plan for " + (training.size() + (validation == null ? 0
                         : validation.size())) + " cases with the current settings");
                 } catch (ExecutionException e) {

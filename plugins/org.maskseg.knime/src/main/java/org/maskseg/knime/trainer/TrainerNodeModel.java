@@ -42,12 +42,18 @@ import org.maskseg.knime.port.MaskSegModelPortObject;
 import org.maskseg.knime.port.MaskSegModelPortObjectSpec;
 import org.maskseg.knime.util.CellReader;
 import org.maskseg.knime.util.Columns;
+import org.maskseg.knime.util.IgnoreValueProperty;
 
 /**
  * Masked Trainer: plans and trains a segmentation network on the image/label pairs of a table with the engine's
  * training job (masked loss: ignore-label voxels count nowhere). Optional partial-label columns say per row which
  * classes are annotated and where a class is unknown; optional region definitions train one output per region.
  * Outputs the model and one row per epoch.
+ * <p>
+ * With the default ignore setting, a label column that declares its ignore value ({@link IgnoreValueProperty}, as
+ * the Ignore-Label Annotator's output does) is trained with that value; an ignore value set in the dialog wins, and
+ * configure warns when it differs from the declared one. Region definitions are checked at configure as far as
+ * possible without data ({@link RegionDefinitions}).
  * <p>
  * Two optional inputs: a table of validation cases (same columns as the training table), validated instead of
  * a held-out fraction of the training rows; and a model to start from (its plan, classes and weights).
@@ -90,13 +96,15 @@ final class TrainerNodeModel extends NodeModel {
     @Override
     protected PortObjectSpec[] configure(final PortObjectSpec[] inSpecs) throws InvalidSettingsException {
         DataTableSpec in = (DataTableSpec)inSpecs[0];
-        preset(in);
+        List<String> warnings = new ArrayList<>();
+        preset(in, warnings);
         Columns.require(in, m_settings.imageColumn.getStringValue(), "Image column", Columns.IMAGE_OR_PATH);
         Columns.require(in, m_settings.labelColumn.getStringValue(), "Label column", Columns.IMAGE_OR_PATH);
         if (m_settings.imageColumn.getStringValue().equals(m_settings.labelColumn.getStringValue())) {
             throw new InvalidSettingsException("Image and label column are both \""
                 + m_settings.imageColumn.getStringValue() + "\"; choose the label images in their own column");
         }
+        addIfPresent(warnings, m_settings.ignoreConflict(in, "training"));
         if (inSpecs.length > VALIDATION_PORT && inSpecs[VALIDATION_PORT] != null) {
             DataTableSpec val = (DataTableSpec)inSpecs[VALIDATION_PORT];
             Columns.require(val, m_settings.imageColumn.getStringValue(), "Image column (validation table)",
@@ -104,25 +112,47 @@ final class TrainerNodeModel extends NodeModel {
             Columns.require(val, m_settings.labelColumn.getStringValue(), "Label column (validation table)",
                 Columns.IMAGE_OR_PATH);
             m_settings.partialLabels(val);
+            addIfPresent(warnings, m_settings.ignoreConflict(val, "validation"));
+            Integer used = m_settings.ignore(in);
+            Integer declared = IgnoreValueProperty.of(val.getColumnSpec(m_settings.labelColumn.getStringValue()));
+            if (m_settings.defaultIgnore.getBooleanValue() && declared != null && !declared.equals(used)) {
+                warnings.add("The validation label column declares the ignore value " + declared + ", the training "
+                    + "label column " + (used == null ? "none" : used) + "; training uses "
+                    + (used == null ? "the highest class + 1" : used) + " for both tables");
+            }
         }
         PartialLabelColumns partial = m_settings.partialLabels(in);
         if (!partial.maskColumns().isEmpty() && m_settings.detectUnknownMasks.getBooleanValue()) {
-            setWarningMessage("Partial labels: unknown masks from " + partial.maskColumns().stream()
+            warnings.add("Partial labels: unknown masks from " + partial.maskColumns().stream()
                 .map(m -> "\"" + m.column() + "\" (class " + m.classToken() + ")").toList());
         }
         m_settings.check();
+        List<String> knownClassNames = null;
         if (inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec model
             && model.getConfiguration() != null) {
             checkFitsInitialModel(model);
             m_settings.classMapping(model.getClassNames());
+            knownClassNames = model.getClassNames();
         } else if (m_settings.mapsClasses()
             && !(inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec)) {
             throw new InvalidSettingsException("\"Class mapping\" relates the label classes to those of an initial "
                 + "model; connect the model to the third input, or clear it and name the classes under \"Class "
                 + "names\"");
+        } else if (!(inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec)) {
+            knownClassNames = m_settings.classNameList();
+        }
+        RegionDefinitions.check(m_settings.regions.getStringValue(), knownClassNames);
+        if (!warnings.isEmpty()) {
+            setWarningMessage(String.join("\n", warnings));
         }
         // The model's classes and plan are known only once the data has been read.
         return new PortObjectSpec[]{null, statisticsSpec()};
+    }
+
+    private static void addIfPresent(final List<String> warnings, final String warning) {
+        if (warning != null) {
+            warnings.add(warning);
+        }
     }
 
     /** A warm start keeps the initial model's network: a differing configuration or patch size is refused. */
@@ -140,7 +170,7 @@ final class TrainerNodeModel extends NodeModel {
         }
     }
 
-    private void preset(final DataTableSpec in) {
+    private void preset(final DataTableSpec in, final List<String> warnings) {
         if (m_settings.imageColumn.getStringValue().isEmpty() && m_settings.labelColumn.getStringValue().isEmpty()) {
             String labels = Columns.guess(in, Set.of(), Columns.LABEL_HINTS, Columns.IMAGE_OR_PATH);
             String image = Columns.guess(in, labels == null ? Set.of() : Set.of(labels), List.of(),
@@ -148,7 +178,7 @@ final class TrainerNodeModel extends NodeModel {
             if (labels != null && image != null) {
                 m_settings.imageColumn.setStringValue(image);
                 m_settings.labelColumn.setStringValue(labels);
-                setWarningMessage("Columns preset: images \"" + image + "\", labels \"" + labels + "\"");
+                warnings.add("Columns preset: images \"" + image + "\", labels \"" + labels + "\"");
             }
         }
     }
@@ -176,6 +206,7 @@ final class TrainerNodeModel extends NodeModel {
             m_settings.imageColumn.getStringValue(), null);
         PartialLabelColumns partial = m_settings.partialLabels(table.getDataTableSpec());
         List<String> classNames = classNames(settings);
+        Integer ignore = m_settings.ignore(table.getDataTableSpec());
 
         ExecutionMonitor reading = exec.createSubProgress(0.05);
         List<ImageVolume> images = new ArrayList<>();
@@ -226,9 +257,9 @@ final class TrainerNodeModel extends NodeModel {
             boolean partialLabels = Stream.concat(knowledge.stream(), valKnowledge.stream())
                 .anyMatch(k -> !k.isComplete());
             result = partialLabels
-                ? TrainingJob.run(images, labels, knowledge, valImages, valLabels, valKnowledge, m_settings.ignore(),
+                ? TrainingJob.run(images, labels, knowledge, valImages, valLabels, valKnowledge, ignore,
                     settings, m_settings.plannerOptions(), listener, token)
-                : TrainingJob.run(images, labels, valImages, valLabels, m_settings.ignore(), settings,
+                : TrainingJob.run(images, labels, valImages, valLabels, ignore, settings,
                     m_settings.plannerOptions(), listener, token);
         } catch (CancelledException e) {
             throw new CanceledExecutionException("Training cancelled; no model was produced");

@@ -17,6 +17,7 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.TrainingSettings;
+import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.SettingsGroup;
 
 /** Settings of the Masked Trainer; the keys are those of the node's settings.xml. 0 means "as planned". */
@@ -163,8 +164,43 @@ final class TrainerSettings extends SettingsGroup {
         return PlannerOptions.defaults().withRegions(blank(r) ? null : r.trim());
     }
 
-    Integer ignore() {
-        return defaultIgnore.getBooleanValue() ? null : ignoreValue.getIntValue();
+    /**
+     * The ignore value training uses on a table: the one set in the dialog; with the default, the one the label
+     * column declares ({@link IgnoreValueProperty}, set by the Ignore-Label Annotator); else null, for the highest
+     * class + 1.
+     */
+    Integer ignore(final DataTableSpec table) throws InvalidSettingsException {
+        if (!defaultIgnore.getBooleanValue()) {
+            return ignoreValue.getIntValue();
+        }
+        return IgnoreValueProperty.of(table.getColumnSpec(labelColumn.getStringValue()));
+    }
+
+    /** Where the value of {@link #ignore(DataTableSpec)} comes from, in words for the plan preview. */
+    String ignoreSource(final DataTableSpec table) throws InvalidSettingsException {
+        if (!defaultIgnore.getBooleanValue()) {
+            return "set in this dialog";
+        }
+        return ignore(table) != null ? "declared by the label column \"" + labelColumn.getStringValue() + "\""
+            : "highest class + 1";
+    }
+
+    /**
+     * A warning when the ignore value set in the dialog differs from the one the label column of a table declares
+     * (the declared value would then count as a class); null when they agree or nothing is declared or set.
+     *
+     * @param table the training or validation table
+     * @param what "training" or "validation", for the message
+     */
+    String ignoreConflict(final DataTableSpec table, final String what) throws InvalidSettingsException {
+        Integer declared = IgnoreValueProperty.of(table.getColumnSpec(labelColumn.getStringValue()));
+        if (declared == null || defaultIgnore.getBooleanValue() || declared == ignoreValue.getIntValue()) {
+            return null;
+        }
+        return "Ignore value " + ignoreValue.getIntValue() + " is set, but the " + what + " label column \""
+            + labelColumn.getStringValue() + "\" declares " + declared + " (e.g. from the Ignore-Label Annotator); "
+            + "the set value is used, so " + declared + " counts as a class. Select \"Ignore value: highest class "
+            + "+ 1\" to use the declared value";
     }
 
     private static Integer planned(final int v) {

@@ -2,6 +2,7 @@ package org.maskseg.knime.annotator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knime.core.data.DataColumnSpec;
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
 import org.knime.core.data.collection.ListCell;
@@ -32,6 +34,7 @@ import org.maskseg.core.image.LabelVolume;
 import org.maskseg.knime.NodeTestData;
 import org.maskseg.knime.testing.NodeHarness;
 import org.maskseg.knime.testing.Tables;
+import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.ImageCells;
 import org.maskseg.knime.util.UnknownMaskColumns;
 
@@ -62,6 +65,44 @@ class AnnotatorNodeModelTest {
             }
         }
         throw new IndexOutOfBoundsException(row);
+    }
+
+    @Test
+    void labelColumnDeclaresItsIgnoreValueForTheNodesDownstream() throws Exception {
+        List<Path> files = NodeTestData.nucleiLabels(2);
+        DataTableSpec spec = Tables.spec("labels", StringCell.TYPE);
+        List<DataRow> rows = new ArrayList<>();
+        for (Path f : files) {
+            rows.add(new DefaultRow(f.getFileName().toString(), NodeTestData.pathCell(f)));
+        }
+        NodeHarness<AnnotatorNodeModel> h = harness();
+        set(h, s -> {
+            s.labelColumn.setStringValue("labels");
+            s.mode.setStringValue("scribbles");
+        });
+        // the default (highest class + 1) is known only from the data: declared at execute, not at configure
+        DataTableSpec configured = (DataTableSpec)h.configure(spec)[0];
+        assertNull(IgnoreValueProperty.of(configured.getColumnSpec("Annotated labels")));
+        BufferedDataTable out = (BufferedDataTable)h.execute(Tables.table(spec, rows))[0];
+        DataColumnSpec labels = out.getDataTableSpec().getColumnSpec("Annotated labels");
+        assertEquals("2", labels.getProperties().getProperty(IgnoreValueProperty.KEY));
+        assertEquals(2, IgnoreValueProperty.of(labels));
+        assertNull(IgnoreValueProperty.of(out.getDataTableSpec().getColumnSpec("labels")), "input column untouched");
+
+        // an ignore value set in the dialog is declared already at configure, and is the value written
+        set(h, s -> {
+            s.defaultIgnore.setBooleanValue(false);
+            s.ignoreValue.setIntValue(255);
+        });
+        configured = (DataTableSpec)h.configure(spec)[0];
+        assertEquals(255, IgnoreValueProperty.of(configured.getColumnSpec("Annotated labels")));
+        out = (BufferedDataTable)h.execute(Tables.table(spec, rows))[0];
+        assertEquals(configured, out.getDataTableSpec(), "configure and execute agree");
+        TreeSet<Integer> values = new TreeSet<>();
+        for (int v : labels(out, 0, 1).data()) {
+            values.add(v);
+        }
+        assertEquals(List.of(0, 1, 255), new ArrayList<>(values));
     }
 
     @Test
@@ -211,7 +252,9 @@ class AnnotatorNodeModelTest {
         assertEquals("mito", UnknownMaskColumns.className(configured.getColumnNames()[3]));
         BufferedDataTable[] out = (BufferedDataTable[])castTables(h.execute(Tables.table(spec,
             new DefaultRow("r1", NodeTestData.labelCell(in), NodeTestData.labelCell(roi)))));
-        assertEquals(configured, out[0].getDataTableSpec());
+        assertArrayEquals(configured.getColumnNames(), out[0].getDataTableSpec().getColumnNames());
+        assertEquals(3, IgnoreValueProperty.of(out[0].getDataTableSpec().getColumnSpec("Annotated labels")),
+            "the default ignore value, highest class + 1, declared once the labels are read");
         assertArrayEquals(new int[]{2, 1, 0, 2, 1, 0, 0, 0}, labels(out[0], 0, 2).data());
         assertArrayEquals(new int[]{0, 0, 0, 0, 1, 1, 1, 1}, labels(out[0], 0, 3).data());
         DataRow row = out[0].iterator().next();

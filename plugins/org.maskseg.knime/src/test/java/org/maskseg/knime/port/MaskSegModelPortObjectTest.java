@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.ExecutionMonitor;
+import org.knime.core.node.ModelContent;
 import org.knime.core.node.port.PortTestAccess;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.knime.testing.ExecutionContexts;
@@ -44,6 +45,32 @@ class MaskSegModelPortObjectTest {
         assertEquals(3, loaded.getNumClasses());
         assertEquals(-1, loaded.getIgnoreValue());
         assertArrayEquals(new int[]{64, 64, 32}, loaded.getPatchSize());
+    }
+
+    @Test
+    void regionNamesSurviveSerializationAndOlderSpecsAreClassModels() throws Exception {
+        MaskSegModelPortObjectSpec regions = new MaskSegModelPortObjectSpec("2d", 1,
+            List.of("background", "outer", "inner"), 3, new int[]{64, 64}, List.of("cell", "core"));
+        MaskSegModelPortObjectSpec loaded =
+            PortObjects.roundTripSpec(regions, new MaskSegModelPortObjectSpec.Serializer());
+        assertEquals(regions, loaded);
+        assertEquals(List.of("cell", "core"), loaded.getRegionNames());
+        assertTrue(loaded.isRegionBased());
+        assertNotEquals(new MaskSegModelPortObjectSpec("2d", 1, List.of("background", "outer", "inner"), 3,
+            new int[]{64, 64}), loaded);
+        assertTrue(loaded.describe().contains("regions [cell, core]"), loaded.describe());
+
+        // a spec saved without region names (as before they were stored) loads as a class model
+        ModelContent old = new ModelContent("spec");
+        old.addString("configuration", "2d");
+        old.addInt("input_channels", 1);
+        old.addStringArray("class_names", "background", "nucleus");
+        old.addInt("ignore_value", 2);
+        old.addIntArray("patch_size", 64, 64);
+        MaskSegModelPortObjectSpec fromOld = new MaskSegModelPortObjectSpec();
+        fromOld.load(old);
+        assertEquals(List.of(), fromOld.getRegionNames());
+        assertTrue(!fromOld.isRegionBased());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ import org.maskseg.knime.port.MaskSegModelPortObjectSpec;
 import org.maskseg.knime.testing.ExecutionContexts;
 import org.maskseg.knime.testing.NodeHarness;
 import org.maskseg.knime.testing.Tables;
+import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.ImageCells;
 
 class PredictorNodeModelTest {
@@ -114,6 +116,109 @@ class PredictorNodeModelTest {
             i++;
         }
         assertTrue(h.messageHistory().stream().anyMatch(m -> m.contains("window")), "window progress shown");
+    }
+
+    /**
+     * The sample labels as three classes (nuclei in the left half of the image are "inner" = 2, the others "outer" =
+     * 1), with the top rows set to {@code ignore}.
+     */
+    private static LabelVolume threeClassReference(final Path file, final int ignore) throws Exception {
+        LabelVolume dense = ImageFiles.readLabels(file);
+        int w = (int)dense.size()[0];
+        int[] v = dense.data().clone();
+        for (int i = 0; i < v.length; i++) {
+            if (i < 8 * w) {
+                v[i] = ignore;
+            } else if (v[i] == 1 && i % w < w / 2) {
+                v[i] = 2;
+            }
+        }
+        return LabelVolume.wrap("reference", v, dense.size(), dense.spacing());
+    }
+
+    /** Dice of the voxels whose class is in {@code region}, counted over the voxels where the reference is not ignore. */
+    private static double regionDice(final int[] ref, final int[] pred, final Set<Integer> region, final int ignore) {
+        long tp = 0;
+        long fp = 0;
+        long fn = 0;
+        for (int i = 0; i < ref.length; i++) {
+            if (ref[i] == ignore) {
+                continue;
+            }
+            boolean r = region.contains(ref[i]);
+            boolean p = region.contains(pred[i]);
+            tp += r && p ? 1 : 0;
+            fp += !r && p ? 1 : 0;
+            fn += r && !p ? 1 : 0;
+        }
+        return tp + fp + fn == 0 ? Double.NaN : 2.0 * tp / (2 * tp + fp + fn);
+    }
+
+    @Test
+    void scoresARegionModelPerRegionWithTheReferencesDeclaredIgnoreValue() throws Exception {
+        Path file = TestModels.untrainedRegionNetwork(dir.resolve("regions.zip"));
+        MaskSegModelPortObject regionModel = MaskSegModelPortObject.copyOf(
+            MaskSegModelPortObjectSpec.of(TrainedModel.load(file)), file, ExecutionContexts.create(dir.resolve("s")));
+        assertEquals(List.of("cell", "core"), regionModel.getSpec().getRegionNames());
+        List<Path> images = NodeTestData.nucleiImages(2);
+        List<Path> refs = NodeTestData.nucleiLabels(2);
+        // the reference marks unannotated pixels with 255 and says so through its column property
+        DataTableSpec spec = Tables.withProperty(Tables.spec("image", StringCell.TYPE, "labels", ImgPlusCell.TYPE),
+            "labels", IgnoreValueProperty.KEY, "255");
+        DataRow[] rows = new DataRow[2];
+        LabelVolume[] references = new LabelVolume[2];
+        for (int i = 0; i < 2; i++) {
+            references[i] = threeClassReference(refs.get(i), 255);
+            rows[i] = new DefaultRow("case " + i, NodeTestData.pathCell(images.get(i)),
+                NodeTestData.labelCell(references[i]));
+        }
+        NodeHarness<PredictorNodeModel> h = harness("labels", false);
+        DataTableSpec configured = (DataTableSpec)h.configure(regionModel.getSpec(), spec)[0];
+        assertEquals(List.of("image", "labels", "Predicted labels", "Dice cell", "Dice core", "Mean region Dice"),
+            List.of(configured.getColumnNames()));
+        BufferedDataTable out = (BufferedDataTable)h.execute(regionModel, Tables.table(spec, rows))[0];
+        int i = 0;
+        for (DataRow r : out) {
+            int[] predicted = ImageCells.toLabelVolume((ImgPlusValue<?>)r.getCell(2), "p").data();
+            int[] ref = references[i].data();
+            double cell = regionDice(ref, predicted, Set.of(1, 2), 255);
+            double core = regionDice(ref, predicted, Set.of(2), 255);
+            assertEquals(cell, ((DoubleCell)r.getCell(3)).getDoubleValue(), 1e-12);
+            assertEquals(core, ((DoubleCell)r.getCell(4)).getDoubleValue(), 1e-12);
+            double mean = Double.isNaN(cell) ? core : Double.isNaN(core) ? cell : (cell + core) / 2;
+            assertEquals(mean, ((DoubleCell)r.getCell(5)).getDoubleValue(), 1e-12);
+            i++;
+        }
+
+        // without the property the model's ignore value (3) applies, and 255 is refused as a value of the reference
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+            () -> h.execute(regionModel, Tables.table(Tables.spec("image", StringCell.TYPE, "labels", ImgPlusCell.TYPE),
+                rows)));
+        assertTrue(e.getMessage().contains("255") && e.getMessage().contains("case 0"), e.getMessage());
+    }
+
+    @Test
+    void classScoresUseTheReferencesDeclaredIgnoreValue() throws Exception {
+        List<Path> images = NodeTestData.nucleiImages(1);
+        LabelVolume dense = ImageFiles.readLabels(NodeTestData.nucleiLabels(1).get(0));
+        int[] v = dense.data().clone();
+        java.util.Arrays.fill(v, 0, v.length / 2, 7);
+        LabelVolume reference = LabelVolume.wrap("reference", v, dense.size(), dense.spacing());
+        DataTableSpec spec = Tables.withProperty(Tables.spec("image", StringCell.TYPE, "labels", ImgPlusCell.TYPE),
+            "labels", IgnoreValueProperty.KEY, "7");
+        BufferedDataTable out = (BufferedDataTable)harness("labels", false).execute(model, Tables.table(spec,
+            new DefaultRow("case 0", NodeTestData.pathCell(images.get(0)), NodeTestData.labelCell(reference))))[0];
+        DataRow r = out.iterator().next();
+        int[] predicted = ImageCells.toLabelVolume((ImgPlusValue<?>)r.getCell(2), "p").data();
+        assertEquals(regionDice(v, predicted, Set.of(1), 7), ((DoubleCell)r.getCell(3)).getDoubleValue(), 1e-12);
+
+        // a declared value inside the model's classes is refused, naming the column
+        DataTableSpec clash = Tables.withProperty(spec, "labels", IgnoreValueProperty.KEY, "1");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> harness("labels", false)
+            .execute(model, Tables.table(clash, new DefaultRow("case 0", NodeTestData.pathCell(images.get(0)),
+                NodeTestData.labelCell(reference)))));
+        assertTrue(e.getMessage().contains("\"labels\"") && e.getMessage().contains("ignore value 1"),
+            e.getMessage());
     }
 
     @Test

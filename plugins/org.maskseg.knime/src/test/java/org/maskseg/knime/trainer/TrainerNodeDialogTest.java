@@ -43,6 +43,7 @@ import org.maskseg.knime.port.MaskSegModelPortObjectSpec;
 import org.maskseg.knime.testing.ExecutionContexts;
 import org.maskseg.knime.testing.NodeHarness;
 import org.maskseg.knime.testing.Tables;
+import org.maskseg.knime.util.IgnoreValueProperty;
 
 /**
  * The trainer dialog's Plan tab. The dialog is built from lightweight Swing components (panels, labels, a text area,
@@ -162,7 +163,9 @@ class TrainerNodeDialogTest {
         assertEquals(PlanJson.toJson(engine), PlanJson.toJson(shown));
         assertEquals(3, shown.training.epochs);
         assertEquals(5, shown.batchSize);
-        assertEquals(PlanPreview.describe(engine, overrides, false), d.planText());
+        assertEquals(PlanPreview.describe(engine, overrides, false, "highest class + 1"), d.planText());
+        assertTrue(d.planText().contains("ignore value 2  (classes from the labels, ignore value highest class + 1)"),
+            d.planText());
         assertTrue(d.planText().contains("Batch size:                   5  (set in this dialog)"), d.planText());
         assertTrue(d.planStatus().startsWith("Plan for 4 cases"), d.planStatus());
 
@@ -176,6 +179,23 @@ class TrainerNodeDialogTest {
             + engineDefault.training.iterationsPerEpoch + "  (planned)"), d.planText());
         d.onClose();
         assertEquals(entries(planned), entries(NodeHarness.saveDialog(d)));
+    }
+
+    @Test
+    void thePlanShowsTheIgnoreValueTheLabelColumnDeclares() throws Exception {
+        NodeHarness<TrainerNodeModel> h = NodeHarness.of(new TrainerNodeFactory(), dir);
+        BufferedDataTable plain = nuclei(2);
+        List<DataRow> rows = new ArrayList<>();
+        plain.forEach(rows::add);
+        BufferedDataTable table = Tables.table(Tables.withProperty(plain.getDataTableSpec(), "labels",
+            IgnoreValueProperty.KEY, "255"), rows);
+        PortObject[] data = {table, null, null};
+        TrainerNodeDialog d = (TrainerNodeDialog)h.openDialog(settings(h, 0, 0), NodeHarness.specsOf(data), data);
+        Plan shown = finish(d, d.computePlan());
+        assertEquals(255, shown.ignoreValue);
+        assertTrue(d.planText().contains("ignore value 255  (classes from the labels, ignore value declared by the "
+            + "label column \"labels\")"), d.planText());
+        d.onClose();
     }
 
     @Test

@@ -34,11 +34,13 @@ import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.knime.NodeTestData;
+import org.maskseg.knime.annotator.AnnotatorNodeFactory;
 import org.maskseg.knime.port.MaskSegModelPortObject;
 import org.maskseg.knime.port.MaskSegModelPortObjectSpec;
 import org.maskseg.knime.testing.NodeHarness;
 import org.maskseg.knime.testing.PortObjects;
 import org.maskseg.knime.testing.Tables;
+import org.maskseg.knime.util.IgnoreValueProperty;
 
 class TrainerNodeModelTest {
 
@@ -300,6 +302,94 @@ class TrainerNodeModelTest {
             new DefaultRow("odd row", NodeTestData.pathCell(images.get(1)), NodeTestData.labelCell(small)));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> h.execute(in, null, null));
         assertTrue(e.getMessage().contains("odd row"), e.getMessage());
+    }
+
+    /** The sample cases after the Ignore-Label Annotator (scribbles, its default settings). */
+    private BufferedDataTable annotated(final int n) throws Exception {
+        NodeHarness<?> annotator = NodeHarness.of(new AnnotatorNodeFactory(), dir.resolve("annotator"));
+        NodeSettings s = annotator.saveSettings();
+        s.addString("label_column", "labels");
+        annotator.loadSettings(s);
+        return (BufferedDataTable)annotator.execute(nuclei(n))[0];
+    }
+
+    @Test
+    void trainsOnTheAnnotatorsLabelsWithTheIgnoreValueTheyDeclare() throws Exception {
+        BufferedDataTable in = annotated(3);
+        assertEquals(2, IgnoreValueProperty.of(in.getDataTableSpec().getColumnSpec("Annotated labels")));
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addString("label_column", "Annotated labels");
+        h.loadSettings(s);
+
+        // default setting: the declared value 2 is the ignore value, not a third class
+        MaskSegModelPortObjectSpec spec = ((MaskSegModelPortObject)h.execute(in, null, null)[0]).getSpec();
+        assertEquals(List.of("background", "class 1"), spec.getClassNames());
+        assertEquals(2, spec.getIgnoreValue());
+        assertNull(h.warning());
+
+        // the same value set explicitly agrees with the column: no warning
+        s.addBoolean("ignore_value_default", false);
+        s.addInt("ignore_value", 2);
+        h.loadSettings(s);
+        h.configure(in.getDataTableSpec(), null, null);
+        assertNull(h.warning());
+
+        // an explicit value wins over the declared one; configure warns that 2 then counts as a class
+        s.addInt("ignore_value", 3);
+        h.loadSettings(s);
+        h.configure(in.getDataTableSpec(), null, null);
+        assertTrue(h.warning() != null && h.warning().contains("Ignore value 3 is set")
+            && h.warning().contains("declares 2"), h.warning());
+        spec = ((MaskSegModelPortObject)h.execute(in, null, null)[0]).getSpec();
+        assertEquals(3, spec.getNumClasses(), "0, 1 and the former ignore value 2 are classes");
+        assertEquals(3, spec.getIgnoreValue());
+    }
+
+    @Test
+    void regionDefinitionsAreCheckedAtConfigure() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        DataTableSpec in = nuclei(1).getDataTableSpec();
+        String[][] refused = {
+            {"cell", "not of the form"},
+            {"=1", "no region name"},
+            {"cell=", "has no classes"},
+            {"cell=1; inner= , ", "\"inner\" has no classes"},
+            {"cell=1; Cell=1", "two regions are named \"Cell\""},
+            {"cell=0,1", "background"},
+            {"cell=1,-2", "-2 is not a foreground class"},
+            {"cell=1:", "no export label"},
+            {" ; ", "defines no region"},
+            {"cell=1,nucleus", "\"nucleus\" is neither a class number nor one of the class names [nucleus x]"},
+        };
+        for (String[] r : refused) {
+            NodeSettings s = h.saveSettings();
+            s.addString("regions", r[0]);
+            s.addString("class_names", r[0].contains("nucleus") ? "background, nucleus x" : "");
+            h.loadSettings(s);
+            InvalidSettingsException e =
+                assertThrows(InvalidSettingsException.class, () -> h.configure(in, null, null), r[0]);
+            assertTrue(e.getMessage().startsWith("\"Regions\": ") && e.getMessage().contains(r[1]),
+                r[0] + ": " + e.getMessage());
+        }
+        // accepted at configure: class numbers beyond the classes (known only from the labels, checked by
+        // training), names of classes named in the settings, names of classes not yet known, a background name
+        String[][] accepted = {{"cell=1,4", ""}, {"all=nucleus x, 2; inner=2:2", "background, nucleus x, other"},
+            {"cell=nucleus", ""}};
+        for (String[] a : accepted) {
+            NodeSettings s = h.saveSettings();
+            s.addString("regions", a[0]);
+            s.addString("class_names", a[1]);
+            h.loadSettings(s);
+            h.configure(in, null, null);
+        }
+        NodeSettings s = h.saveSettings();
+        s.addString("regions", "cell=1; rest=background");
+        s.addString("class_names", "background, nucleus");
+        h.loadSettings(s);
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> h.configure(in, null, null));
+        assertTrue(e.getMessage().contains("\"rest\" contains background (class 0, \"background\")"),
+            e.getMessage());
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.maskseg.core.model.TrainedModel;
 import org.maskseg.knime.NodeTestData;
 import org.maskseg.knime.port.MaskSegModelPortObject;
 import org.maskseg.knime.trainer.TrainerNodeFactory;
+import org.maskseg.knime.util.IgnoreValueProperty;
 
 /**
  * Runs the shipped example workflows node by node with the settings stored in their settings.xml files, on the
@@ -97,6 +98,12 @@ class ExampleWorkflowExecutionTest {
                 assertTrue(cf > 0 && cf < 1, r.getKey() + ": " + classes);
             }
         }
+
+        // the annotator declares the ignore value it wrote, so the trainer keeps its default ignore setting
+        assertEquals(2, IgnoreValueProperty.of(spec.getColumnSpec("Scribble labels")));
+        WorkflowExecution.Node trainerNode = sparse.nodes().stream()
+            .filter(n -> n.name().startsWith("MaskSeg Masked Trainer")).findFirst().orElseThrow();
+        assertTrue(trainerNode.model().getBoolean("ignore_value_default"));
 
         // the trainer ran its one epoch on the scribble labels
         PortObjectsOfTrainer trainer = new PortObjectsOfTrainer(sparse.outputs(id(sparse, "MaskSeg Masked Trainer")));

@@ -11,6 +11,8 @@ public final class DataColumnSpecCreator {
 
     private DataType m_type;
 
+    private DataColumnProperties m_properties = new DataColumnProperties();
+
     public DataColumnSpecCreator(final String name, final DataType type) {
         setName(name);
         setType(type);
@@ -18,6 +20,7 @@ public final class DataColumnSpecCreator {
 
     public DataColumnSpecCreator(final DataColumnSpec cspec) {
         this(cspec.getName(), cspec.getType());
+        m_properties = cspec.getProperties();
     }
 
     public void setName(final String name) {
@@ -34,11 +37,16 @@ public final class DataColumnSpecCreator {
         m_type = type;
     }
 
+    /** Replaces the properties; null stands for none. */
+    public void setProperties(final DataColumnProperties props) {
+        m_properties = props == null ? new DataColumnProperties() : props;
+    }
+
     public DataType getType() {
         return m_type;
     }
 
     public DataColumnSpec createSpec() {
-        return new DataColumnSpec(m_name, m_type);
+        return new DataColumnSpec(m_name, m_type, m_properties);
     }
 }

@@ -2,6 +2,7 @@ package org.maskseg.knime.testing;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import org.knime.core.data.DataColumnSpec;
 import org.knime.core.data.DataColumnSpecCreator;
@@ -28,6 +29,25 @@ public final class Tables {
                 .createSpec();
         }
         return new DataTableSpec(cols);
+    }
+
+    /** The spec with one column's property set (the column's other properties kept). */
+    public static DataTableSpec withProperty(final DataTableSpec spec, final String column, final String key,
+        final String value) {
+        DataColumnSpec[] cols = new DataColumnSpec[spec.getNumColumns()];
+        for (int i = 0; i < cols.length; i++) {
+            DataColumnSpec c = spec.getColumnSpec(i);
+            if (c.getName().equals(column)) {
+                DataColumnSpecCreator creator = new DataColumnSpecCreator(c);
+                creator.setProperties(c.getProperties().cloneAndOverwrite(Map.of(key, value)));
+                c = creator.createSpec();
+            }
+            cols[i] = c;
+        }
+        if (spec.findColumnIndex(column) < 0) {
+            throw new IllegalArgumentException("no column \"" + column + "\" in " + spec);
+        }
+        return new DataTableSpec(spec.getName(), cols);
     }
 
     public static BufferedDataTable table(final DataTableSpec spec, final List<DataRow> rows) {
