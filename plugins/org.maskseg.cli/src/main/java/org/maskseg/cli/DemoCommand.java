@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
                 "Then segments the held-out images and scores them against their dense labels.",
                 "The model, curves, predictions and scores (scores.json) are written to the output folder.",
                 "With --partial: per-class partial labels instead. Nuclei are split into dim (1) and bright (2) by "
-                        + "their mean intensity against the median over all training nuclei; lab A annotates only "
+                        + "their mean intensity against the median of their image's nuclei; lab A annotates only "
                         + "bright nuclei (annotated_classes.csv), lab B dim nuclei only in the left half of each "
                         + "image (unknown/dim nucleus/). Trained with --annotated-classes and --unknown-masks, "
                         + "scored on both classes; --compare also trains the naive reading (unannotated = "

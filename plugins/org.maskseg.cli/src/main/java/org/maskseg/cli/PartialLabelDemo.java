@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
-import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.annotate.AnnotateOptions;
 import org.maskseg.core.annotate.AnnotationMode;
 import org.maskseg.core.annotate.ConnectedComponents;
@@ -35,8 +34,8 @@ import org.maskseg.core.train.TrainingSettings;
  * The partial-label example of {@code maskseg demo --partial} on the bundled nuclei images.
  * <p>
  * <b>Three classes.</b> Every nucleus (8-connected component of the dense nucleus label) becomes class 1, "dim
- * nucleus", when its mean image intensity (first channel) is below the median of the mean intensities of all
- * nuclei of the training images, else class 2, "bright nucleus". The same threshold splits the held-out images.
+ * nucleus", when its mean image intensity (first channel) is below the median of the mean intensities of the
+ * nuclei of its image, else class 2, "bright nucleus"; held-out images are split the same way.
  * <p>
  * <b>Two labs.</b> The training images alternate between two labs, each annotating only part of the classes:
  * <ul>
@@ -107,7 +106,7 @@ final class PartialLabelDemo {
     }
 
     /** What the preparation found: the brightness threshold and how many nuclei, cases and pixels of each kind. */
-    record Summary(double threshold, int dimNuclei, int brightNuclei, int labACases, int labBCases,
+    record Summary(int dimNuclei, int brightNuclei, int labACases, int labBCases,
             long dimPixelsUnknown, long dimPixels) {
     }
 
@@ -128,7 +127,7 @@ final class PartialLabelDemo {
     /** The median of the values (the mean of the two middle values for an even count). */
     static double median(double[] values) {
         if (values.length == 0) {
-            throw new InvalidInputException("the training images contain no nuclei to split by brightness");
+            throw new IllegalArgumentException("no values");
         }
         double[] v = values.clone();
         Arrays.sort(v);
@@ -196,7 +195,6 @@ final class PartialLabelDemo {
         List<CaseData> data = new ArrayList<>();
         List<ConnectedComponents> components = new ArrayList<>();
         List<double[]> means = new ArrayList<>();
-        List<Double> all = new ArrayList<>();
         for (DatasetCase c : cases) {
             CaseData d = c.read();
             ConnectedComponents cc = ConnectedComponents.of(d.labels(), true);
@@ -204,13 +202,7 @@ final class PartialLabelDemo {
             data.add(d);
             components.add(cc);
             means.add(m);
-            if (data.size() <= training.size()) {
-                for (int i = 1; i < m.length; i++) {
-                    all.add(m[i]);
-                }
-            }
         }
-        double threshold = median(all.stream().mapToDouble(Double::doubleValue).toArray());
 
         StringBuilder classSets = new StringBuilder("case,annotated_classes\n");
         int dimNuclei = 0;
@@ -221,6 +213,10 @@ final class PartialLabelDemo {
         long dimPixels = 0;
         for (int i = 0; i < cases.size(); i++) {
             DatasetCase c = cases.get(i);
+            // the threshold is the image's own median: images are normalised one by one, so only brightness
+            // relative to the other nuclei of the same image is visible to the network
+            double threshold = means.get(i).length < 2 ? 0
+                    : median(Arrays.copyOfRange(means.get(i), 1, means.get(i).length));
             LabelVolume dense = splitByBrightness(data.get(i).labels(), components.get(i), means.get(i), threshold);
             String labelFile = c.labelFile().orElseThrow().getFileName().toString();
             if (i >= training.size()) {
@@ -255,7 +251,7 @@ final class PartialLabelDemo {
         annotateLabB(layout);
         String csv = classSets.toString();
         AtomicFiles.write(layout.classSets(), temp -> Files.writeString(temp, csv, StandardCharsets.UTF_8));
-        return new Summary(threshold, dimNuclei, brightNuclei, labA, labB, dimUnknown, dimPixels);
+        return new Summary(dimNuclei, brightNuclei, labA, labB, dimUnknown, dimPixels);
     }
 
     /** The {@link #DIM} voxels of the dense labels outside the region (everywhere without a region). */
@@ -322,9 +318,9 @@ final class PartialLabelDemo {
     /** Prints the summary of the prepared data. */
     static void describe(Summary s, Layout layout, Consumer<String> log) {
         log.accept(String.format(Locale.ROOT,
-                "three classes: %d dim nuclei (class 1, mean intensity below the median %.1f) and %d bright nuclei "
-                        + "(class 2) in the training images",
-                s.dimNuclei(), s.threshold(), s.brightNuclei()));
+                "three classes: %d dim nuclei (class 1, mean intensity below the median of their image's nuclei) and "
+                        + "%d bright nuclei (class 2) in the training images",
+                s.dimNuclei(), s.brightNuclei()));
         log.accept(String.format(Locale.ROOT,
                 "lab A (%d images) annotated bright nuclei only; lab B (%d images) annotated dim nuclei only in the "
                         + "left half; %.1f %% of the dim-nucleus pixels are unannotated (labelled 0)",
