@@ -1,5 +1,8 @@
 package org.maskseg.core.metrics;
 
+import static org.maskseg.core.metrics.ScoreColumns.format;
+import static org.maskseg.core.metrics.ScoreColumns.putNumber;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -8,7 +11,6 @@ import org.maskseg.core.labels.LabelSpec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -26,11 +28,11 @@ public final class DatasetMetrics {
             + "skipping null classes.";
 
     private final LabelSpec spec;
-    private final List<CaseMetrics> cases;
+    private final ScoreColumns scores;
 
     public DatasetMetrics(LabelSpec spec, List<CaseMetrics> cases) {
         this.spec = spec;
-        this.cases = List.copyOf(cases);
+        this.scores = new ScoreColumns(cases);
         for (CaseMetrics m : cases) {
             if (m.numClasses() != spec.numClasses()) {
                 throw new IllegalArgumentException("case " + m.name() + " has " + m.numClasses() + " classes, not "
@@ -44,40 +46,32 @@ public final class DatasetMetrics {
     }
 
     public List<CaseMetrics> cases() {
-        return cases;
+        return scores.cases();
     }
 
     /** Mean Dice of class c over the cases, skipping NaN; NaN if no case defines it. */
     public double classDice(int c) {
-        return NanMean.of(cases.stream().mapToDouble(m -> m.dice(c)).toArray());
+        return scores.dice(c);
     }
 
     /** Mean IoU of class c over the cases, skipping NaN. */
     public double classIou(int c) {
-        return NanMean.of(cases.stream().mapToDouble(m -> m.iou(c)).toArray());
+        return scores.iou(c);
     }
 
     /** Number of cases in which class c is defined (its Dice is not NaN). */
     public int casesDefining(int c) {
-        return NanMean.defined(cases.stream().mapToDouble(m -> m.dice(c)).toArray());
+        return scores.defined(c);
     }
 
     /** Mean of {@link #classDice} over the foreground classes, skipping NaN. */
     public double meanDice() {
-        double[] d = new double[spec.numClasses() - 1];
-        for (int c = 1; c < spec.numClasses(); c++) {
-            d[c - 1] = classDice(c);
-        }
-        return NanMean.of(d);
+        return scores.meanDice(1, spec.numClasses());
     }
 
     /** Mean of {@link #classIou} over the foreground classes, skipping NaN. */
     public double meanIou() {
-        double[] d = new double[spec.numClasses() - 1];
-        for (int c = 1; c < spec.numClasses(); c++) {
-            d[c - 1] = classIou(c);
-        }
-        return NanMean.of(d);
+        return scores.meanIou(1, spec.numClasses());
     }
 
     /**
@@ -100,37 +94,11 @@ public final class DatasetMetrics {
         }
         putNumber(root, "mean_dice", meanDice());
         putNumber(root, "mean_iou", meanIou());
-        ArrayNode list = root.putArray("cases");
-        for (CaseMetrics m : cases) {
-            ObjectNode n = list.addObject();
-            n.put("name", m.name());
-            n.put("annotated_fraction", m.annotatedFraction());
-            ObjectNode dice = n.putObject("dice");
-            ObjectNode iou = n.putObject("iou");
-            ObjectNode tp = n.putObject("tp");
-            ObjectNode fp = n.putObject("fp");
-            ObjectNode fn = n.putObject("fn");
-            for (int c = 0; c < spec.numClasses(); c++) {
-                String key = Integer.toString(c);
-                putNumber(dice, key, m.dice(c));
-                putNumber(iou, key, m.iou(c));
-                tp.put(key, m.tp()[c]);
-                fp.put(key, m.fp()[c]);
-                fn.put(key, m.fn()[c]);
-            }
-        }
+        scores.writeCases(root.putArray("cases"), spec.numClasses(), Integer::toString);
         try {
             return mapper.writeValueAsString(root) + System.lineSeparator();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void putNumber(ObjectNode node, String key, double v) {
-        if (Double.isNaN(v)) {
-            node.putNull(key);
-        } else {
-            node.put(key, v);
         }
     }
 
@@ -145,13 +113,9 @@ public final class DatasetMetrics {
         sb.append(String.format(Locale.ROOT, row, "class", "dice", "iou", "cases"));
         for (int c = 0; c < spec.numClasses(); c++) {
             sb.append(String.format(Locale.ROOT, row, c + " " + spec.classNames().get(c), format(classDice(c)),
-                    format(classIou(c)), casesDefining(c) + "/" + cases.size()));
+                    format(classIou(c)), casesDefining(c) + "/" + scores.cases().size()));
         }
         sb.append(String.format(Locale.ROOT, row, "mean (foreground)", format(meanDice()), format(meanIou()), ""));
         return sb.toString();
-    }
-
-    private static String format(double v) {
-        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
     }
 }

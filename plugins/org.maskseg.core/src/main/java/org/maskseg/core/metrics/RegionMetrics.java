@@ -1,5 +1,8 @@
 package org.maskseg.core.metrics;
 
+import static org.maskseg.core.metrics.ScoreColumns.format;
+import static org.maskseg.core.metrics.ScoreColumns.putNumber;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -30,7 +33,7 @@ public final class RegionMetrics {
 
     private final RegionSet regions;
     private final int ignoreValue;
-    private final List<CaseMetrics> cases;
+    private final ScoreColumns scores;
 
     /**
      * @param regions     the regions scored
@@ -40,7 +43,7 @@ public final class RegionMetrics {
     public RegionMetrics(RegionSet regions, int ignoreValue, List<CaseMetrics> cases) {
         this.regions = regions;
         this.ignoreValue = ignoreValue;
-        this.cases = List.copyOf(cases);
+        this.scores = new ScoreColumns(cases);
         for (CaseMetrics m : cases) {
             if (m.numClasses() != regions.size()) {
                 throw new IllegalArgumentException("case " + m.name() + " has " + m.numClasses() + " scores, not "
@@ -66,40 +69,32 @@ public final class RegionMetrics {
     }
 
     public List<CaseMetrics> cases() {
-        return cases;
+        return scores.cases();
     }
 
     /** Mean Dice of region r over the cases, skipping NaN. */
     public double regionDice(int r) {
-        return NanMean.of(cases.stream().mapToDouble(m -> m.dice(r)).toArray());
+        return scores.dice(r);
     }
 
     /** Mean IoU of region r over the cases, skipping NaN. */
     public double regionIou(int r) {
-        return NanMean.of(cases.stream().mapToDouble(m -> m.iou(r)).toArray());
+        return scores.iou(r);
     }
 
     /** Number of cases in which region r is defined. */
     public int casesDefining(int r) {
-        return NanMean.defined(cases.stream().mapToDouble(m -> m.dice(r)).toArray());
+        return scores.defined(r);
     }
 
     /** Mean of {@link #regionDice} over the regions, skipping NaN. */
     public double meanDice() {
-        double[] d = new double[regions.size()];
-        for (int r = 0; r < d.length; r++) {
-            d[r] = regionDice(r);
-        }
-        return NanMean.of(d);
+        return scores.meanDice(0, regions.size());
     }
 
     /** Mean of {@link #regionIou} over the regions, skipping NaN. */
     public double meanIou() {
-        double[] d = new double[regions.size()];
-        for (int r = 0; r < d.length; r++) {
-            d[r] = regionIou(r);
-        }
-        return NanMean.of(d);
+        return scores.meanIou(0, regions.size());
     }
 
     /**
@@ -124,37 +119,11 @@ public final class RegionMetrics {
         }
         putNumber(root, "mean_dice", meanDice());
         putNumber(root, "mean_iou", meanIou());
-        ArrayNode list = root.putArray("cases");
-        for (CaseMetrics m : cases) {
-            ObjectNode n = list.addObject();
-            n.put("name", m.name());
-            n.put("annotated_fraction", m.annotatedFraction());
-            ObjectNode dice = n.putObject("dice");
-            ObjectNode iou = n.putObject("iou");
-            ObjectNode tp = n.putObject("tp");
-            ObjectNode fp = n.putObject("fp");
-            ObjectNode fn = n.putObject("fn");
-            for (int r = 0; r < regions.size(); r++) {
-                String key = regions.get(r).name();
-                putNumber(dice, key, m.dice(r));
-                putNumber(iou, key, m.iou(r));
-                tp.put(key, m.tp()[r]);
-                fp.put(key, m.fp()[r]);
-                fn.put(key, m.fn()[r]);
-            }
-        }
+        scores.writeCases(root.putArray("cases"), regions.size(), r -> regions.get(r).name());
         try {
             return mapper.writeValueAsString(root) + System.lineSeparator();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void putNumber(ObjectNode node, String key, double v) {
-        if (Double.isNaN(v)) {
-            node.putNull(key);
-        } else {
-            node.put(key, v);
         }
     }
 
@@ -170,13 +139,9 @@ public final class RegionMetrics {
         for (int r = 0; r < regions.size(); r++) {
             String classes = regions.get(r).classes().toString().replace(" ", "");
             sb.append(String.format(Locale.ROOT, row, regions.get(r).name(), classes, format(regionDice(r)),
-                    format(regionIou(r)), casesDefining(r) + "/" + cases.size()));
+                    format(regionIou(r)), casesDefining(r) + "/" + scores.cases().size()));
         }
         sb.append(String.format(Locale.ROOT, row, "mean (regions)", "", format(meanDice()), format(meanIou()), ""));
         return sb.toString();
-    }
-
-    private static String format(double v) {
-        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
     }
 }
