@@ -201,7 +201,7 @@ public final class TrainingJob {
                     : Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
         }
         return new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
-                .cancellation(token).datasetSummary(summary(images, spec, fingerprint)).train();
+                .cancellation(token).datasetSummary(summary(images, spec, fingerprint, settings, partial)).train();
     }
 
     /**
@@ -412,7 +412,8 @@ public final class TrainingJob {
         }
     }
 
-    private static Map<String, Object> summary(List<ImageVolume> images, LabelSpec spec, DatasetFingerprint fp) {
+    private static Map<String, Object> summary(List<ImageVolume> images, LabelSpec spec, DatasetFingerprint fp,
+            TrainingSettings settings, boolean partialLabels) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cases", images.size());
         m.put("channels", images.get(0).channels());
@@ -425,6 +426,17 @@ public final class TrainingJob {
             m.put("minSize", fp.minSize());
             m.put("maxSize", fp.maxSize());
             m.put("classVoxels", fp.classVoxels());
+        }
+        m.put("partialLabels", partialLabels);
+        // how a warm start related to its initial model, for the record: the model file does not keep it otherwise
+        if (settings.initialModel() != null) {
+            Map<String, Object> warm = new LinkedHashMap<>();
+            warm.put("initialModelClasses", settings.initialModel().labels().classNames());
+            if (settings.classMapping() != null) {
+                warm.put("classMapping", settings.classMapping().describe());
+            }
+            warm.put("freezeEncoderEpochs", settings.freezeEncoderEpochs());
+            m.put("warmStart", warm);
         }
         return m;
     }

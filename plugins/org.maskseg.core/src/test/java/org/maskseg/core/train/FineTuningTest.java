@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -131,7 +134,7 @@ class FineTuningTest {
     }
 
     @Test
-    void jobTrainsTheMappedClassesAndStoresThem() {
+    void jobTrainsTheMappedClassesAndStoresThem() throws IOException {
         List<ImageVolume> images = cases.stream().map(TrainingCase::image).toList();
         List<LabelVolume> labels = withNewClass();
         ClassMapping mapping = ClassMapping.byNames(initial.labels().classNames(), "background,class 1,mitosis");
@@ -145,6 +148,17 @@ class FineTuningTest {
         // the model's ignore value 2 is now a class, so the default moves to the highest class + 1
         assertEquals(3, m.labels().ignoreValue());
         assertEquals(3, plan.ignoreValue);
+        // the relation to the initial model is kept in the training record, also through a save and load
+        Path file = Files.createTempDirectory("maskseg-warm").resolve("tuned.zip");
+        m.save(file);
+        TrainedModel loaded = TrainedModel.load(file);
+        Files.delete(file);
+        Files.delete(file.getParent());
+        Map<?, ?> warm = (Map<?, ?>) loaded.metadata().dataset().get("warmStart");
+        assertEquals(List.of("background", "class 1"), warm.get("initialModelClasses"));
+        assertEquals(mapping.describe(), warm.get("classMapping"));
+        assertEquals(0, ((Number) warm.get("freezeEncoderEpochs")).intValue());
+        assertEquals(false, loaded.metadata().dataset().get("partialLabels"));
         for (var e : m.weights().entrySet()) {
             HostTensor before = initial.weights().get(e.getKey());
             if (PlainConvUNet.isHeadParameter(e.getKey())) {
