@@ -17,6 +17,7 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
+import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainingMetadata;
@@ -201,7 +202,15 @@ public final class DemoCommand implements Callable<Integer> {
                 100.0 * annotated / total, 100.0 * (total - annotated) / total, spec.ignoreValue()));
 
         Files.createDirectories(out);
-        TrainingSettings settings = settings(out.resolve("training"));
+        // the simulated annotation as a user would draw it: 0 and 1 where scribbled, the ignore value elsewhere
+        Path scribbleFolder = out.resolve("scribbles");
+        Files.createDirectories(scribbleFolder);
+        for (int i = 0; i < scribbles.size(); i++) {
+            Path labelFile = training.get(i).labelFile().orElseThrow();
+            ImageFiles.writeLabels(scribbles.get(i), scribbleFolder.resolve(labelFile.getFileName().toString()));
+        }
+        TrainingSettings settings = settings(out.resolve("training")).toBuilder()
+                .classNames(List.of("background", "nucleus")).build();
         TrainingResult result = TrainingJob.run(images, scribbles, spec.ignoreValue(), settings,
                 planner(settings), progress, CancellationToken.create());
         Path model = out.resolve("model.zip");
