@@ -120,9 +120,66 @@ public final class RegionSet {
         if (text == null || text.isBlank()) {
             return NONE;
         }
-        List<String> names = new ArrayList<>();
+        List<Entry> entries = entries(text);
         List<List<Integer>> classes = new ArrayList<>();
-        List<Integer> explicitExport = new ArrayList<>();
+        for (Entry e : entries) {
+            TreeSet<Integer> set = new TreeSet<>();
+            for (String t : e.classTokens()) {
+                set.add(classOf(t, spec, e.name(), "class"));
+            }
+            classes.add(new ArrayList<>(set));
+        }
+        List<Region> regions = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            int export = e.exportToken() != null ? classOf(e.exportToken(), spec, e.name(), "export label")
+                    : defaultExportLabel(classes, i);
+            regions.add(new Region(e.name(), classes.get(i), export));
+        }
+        return of(regions, spec.numClasses());
+    }
+
+    /**
+     * Checks the text form before the labels are known (e.g. when a workflow is configured): syntax, names
+     * present and unique, every region with a class, no background, at most {@link #MAX_REGIONS} regions.
+     * Class numbers are checked against the class count only by {@link #parse}; class names are resolved
+     * when the names are known.
+     *
+     * @param text       the text form; null or blank passes (training on classes)
+     * @param classNames the class names, background first, or null when they are known only from the data
+     * @throws InvalidInputException naming the region and the entry that is wrong
+     */
+    public static void check(String text, List<String> classNames) {
+        if (text == null || text.isBlank()) {
+            return;
+        }
+        List<Entry> entries = entries(text);
+        Set<String> seen = new HashSet<>();
+        for (Entry e : entries) {
+            if (!seen.add(e.name().toLowerCase(Locale.ROOT))) {
+                throw new InvalidInputException("two regions are named '" + e.name() + "'; give every region its "
+                        + "own name");
+            }
+            for (String t : e.classTokens()) {
+                checkClass(t, classNames, e.name(), "class");
+            }
+            if (e.exportToken() != null) {
+                checkClass(e.exportToken(), classNames, e.name(), "export label");
+            }
+        }
+        if (entries.size() > MAX_REGIONS) {
+            throw new InvalidInputException(entries.size() + " regions are defined; at most " + MAX_REGIONS
+                    + " are supported");
+        }
+    }
+
+    /** One region of the text form, its class tokens not yet resolved. */
+    private record Entry(String name, List<String> classTokens, String exportToken) {
+    }
+
+    /** The entries of the text form, refusing what is wrong regardless of the classes. */
+    private static List<Entry> entries(String text) {
+        List<Entry> entries = new ArrayList<>();
         for (String entry : text.split(";")) {
             String e = entry.trim();
             if (e.isEmpty()) {
@@ -138,40 +195,71 @@ public final class RegionSet {
                 throw new InvalidInputException("regions: '" + e + "' has no region name before '='");
             }
             String rest = e.substring(eq + 1);
-            Integer export = null;
+            String export = null;
             int colon = rest.lastIndexOf(':');
             if (colon >= 0) {
-                String label = rest.substring(colon + 1).trim();
-                if (label.isEmpty()) {
-                    throw new InvalidInputException("region '" + name + "': no export label after ':'");
+                export = rest.substring(colon + 1).trim();
+                if (export.isEmpty()) {
+                    throw new InvalidInputException("region '" + name + "': no export label after ':'; write e.g. "
+                            + name + "=1,2:2, or drop the ':'");
                 }
-                export = classOf(label, spec, name, "export label");
                 rest = rest.substring(0, colon);
             }
-            TreeSet<Integer> set = new TreeSet<>();
+            List<String> tokens = new ArrayList<>();
             for (String token : rest.split(",")) {
-                String t = token.trim();
-                if (!t.isEmpty()) {
-                    set.add(classOf(t, spec, name, "class"));
+                if (!token.isBlank()) {
+                    tokens.add(token.trim());
                 }
             }
-            if (set.isEmpty()) {
+            if (tokens.isEmpty()) {
                 throw new InvalidInputException("region '" + name + "' has no classes; give at least one foreground "
                         + "class, e.g. " + name + "=1");
             }
-            names.add(name);
-            classes.add(new ArrayList<>(set));
-            explicitExport.add(export);
+            entries.add(new Entry(name, tokens, export));
         }
-        if (names.isEmpty()) {
-            throw new InvalidInputException("regions: '" + text + "' names no region");
+        if (entries.isEmpty()) {
+            throw new InvalidInputException("regions: '" + text.trim() + "' names no region");
         }
-        List<Region> regions = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            int export = explicitExport.get(i) != null ? explicitExport.get(i) : defaultExportLabel(classes, i);
-            regions.add(new Region(names.get(i), classes.get(i), export));
+        return entries;
+    }
+
+    /** {@link #classOf} without the class count: numbers need only be foreground, names only when known. */
+    private static void checkClass(String token, List<String> classNames, String region, String what) {
+        int c;
+        try {
+            c = Integer.parseInt(token);
+        } catch (NumberFormatException e) {
+            if (classNames == null) {
+                return; // resolved once the classes are known
+            }
+            c = indexOfName(classNames, token);
+            if (c < 0) {
+                throw new InvalidInputException("region '" + region + "': " + what + " '" + token
+                        + "' is neither a class number nor a class name " + classNames.subList(1, classNames.size()));
+            }
         }
-        return of(regions, spec.numClasses());
+        if (c == 0) {
+            throw new InvalidInputException("region '" + region + "': background (class 0" + (token.equals("0") ? ""
+                    : ", '" + token + "'") + ") cannot be part of a region; a region is a set of foreground classes");
+        }
+        if (c < 0) {
+            throw new InvalidInputException("region '" + region + "': " + what + " " + c + " is not a foreground "
+                    + "class (1, 2, ...)");
+        }
+    }
+
+    /** Index of a class name, an exact match first, then ignoring case; -1 when absent. */
+    private static int indexOfName(List<String> classNames, String token) {
+        int exact = classNames.indexOf(token);
+        if (exact >= 0) {
+            return exact;
+        }
+        for (int i = 0; i < classNames.size(); i++) {
+            if (classNames.get(i).equalsIgnoreCase(token)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -194,25 +282,15 @@ public final class RegionSet {
 
     private static int classOf(String token, LabelSpec spec, String region, String what) {
         int k = spec.numClasses();
-        Integer c = null;
+        int c;
         try {
             c = Integer.parseInt(token);
         } catch (NumberFormatException e) {
-            List<String> classNames = spec.classNames();
-            for (int i = 0; i < k && c == null; i++) {
-                if (classNames.get(i).equals(token)) {
-                    c = i;
-                }
-            }
-            for (int i = 0; i < k && c == null; i++) {
-                if (classNames.get(i).equalsIgnoreCase(token)) {
-                    c = i;
-                }
-            }
-            if (c == null) {
+            c = indexOfName(spec.classNames(), token);
+            if (c < 0) {
                 throw new InvalidInputException("region '" + region + "': " + what + " '" + token
                         + "' is neither a class number (1.." + (k - 1) + ") nor a class name "
-                        + classNames.subList(1, k));
+                        + spec.classNames().subList(1, k));
             }
         }
         if (c == 0) {

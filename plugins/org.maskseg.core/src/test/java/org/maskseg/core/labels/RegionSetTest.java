@@ -169,4 +169,37 @@ class RegionSetTest {
         String unknownField = PlanJson.toJson(p).replace("\"exportLabel\" : 3", "\"exportLabel\" : 3, \"color\" : 1");
         assertThrows(InvalidInputException.class, () -> PlanJson.fromJson(unknownField, "x"));
     }
+
+    @Test
+    void checkWithoutLabelsRefusesWhatNoLabelsCouldFix() {
+        RegionSet.check(null, null);
+        RegionSet.check("  ", null);
+        RegionSet.check("whole=1,2,9;core=tumour", null); // numbers and names resolved once the labels are known
+        RegionSet.check("whole=1,Core;core=core:2", List.of("background", "core"));
+        String[][] refused = {
+            {"whole", "regions: 'whole' must be written name=class,class,...[:label], e.g. whole=1,2,3;core=2,3;"
+                    + "enhancing=3"},
+            {"whole=1;Whole=2", "two regions are named 'Whole'; give every region its own name"},
+            {"whole=0,1", "region 'whole': background (class 0) cannot be part of a region; a region is a set of "
+                    + "foreground classes"},
+            {"whole=1:-1", "region 'whole': export label -1 is not a foreground class (1, 2, ...)"},
+            {"whole=1,edema", "region 'whole': class 'edema' is neither a class number nor a class name [core]"},
+            {"whole=background", "region 'whole': background (class 0, 'background') cannot be part of a region; "
+                    + "a region is a set of foreground classes"},
+            {";", "regions: ';' names no region"},
+        };
+        for (String[] r : refused) {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> RegionSet.check(r[0], List.of("background", "core")), r[0]);
+            assertEquals(r[1], e.getMessage());
+        }
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i <= RegionSet.MAX_REGIONS; i++) {
+            many.append("r").append(i).append("=1;");
+        }
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> RegionSet.check(many.toString(), null));
+        assertEquals((RegionSet.MAX_REGIONS + 1) + " regions are defined; at most " + RegionSet.MAX_REGIONS
+                + " are supported", e.getMessage());
+    }
 }

@@ -351,16 +351,16 @@ class TrainerNodeModelTest {
         NodeHarness<TrainerNodeModel> h = harness();
         DataTableSpec in = nuclei(1).getDataTableSpec();
         String[][] refused = {
-            {"cell", "not of the form"},
+            {"cell", "must be written name=class,class"},
             {"=1", "no region name"},
             {"cell=", "has no classes"},
-            {"cell=1; inner= , ", "\"inner\" has no classes"},
-            {"cell=1; Cell=1", "two regions are named \"Cell\""},
+            {"cell=1; inner= , ", "'inner' has no classes"},
+            {"cell=1; Cell=1", "two regions are named 'Cell'"},
             {"cell=0,1", "background"},
             {"cell=1,-2", "-2 is not a foreground class"},
             {"cell=1:", "no export label"},
-            {" ; ", "defines no region"},
-            {"cell=1,nucleus", "\"nucleus\" is neither a class number nor one of the class names [nucleus x]"},
+            {" ; ", "names no region"},
+            {"cell=1,nucleus", "'nucleus' is neither a class number nor a class name [nucleus x]"},
         };
         for (String[] r : refused) {
             NodeSettings s = h.saveSettings();
@@ -388,7 +388,7 @@ class TrainerNodeModelTest {
         s.addString("class_names", "background, nucleus");
         h.loadSettings(s);
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> h.configure(in, null, null));
-        assertTrue(e.getMessage().contains("\"rest\" contains background (class 0, \"background\")"),
+        assertTrue(e.getMessage().contains("'rest': background (class 0, 'background')"),
             e.getMessage());
     }
 
