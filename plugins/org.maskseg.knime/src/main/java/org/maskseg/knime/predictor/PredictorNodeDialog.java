@@ -7,6 +7,7 @@ import org.knime.core.node.defaultnodesettings.DialogComponentNumber;
 import org.knime.core.node.defaultnodesettings.DialogComponentString;
 import org.knime.core.node.defaultnodesettings.DialogComponentStringSelection;
 import org.maskseg.knime.util.Columns;
+import org.maskseg.knime.util.PartialLabelColumns;
 
 /** Dialog of the Predictor. The table is input port 1 (port 0 is the model). */
 final class PredictorNodeDialog extends DefaultNodeSettingsPane {
@@ -21,6 +22,14 @@ final class PredictorNodeDialog extends DefaultNodeSettingsPane {
         addDialogComponent(new DialogComponentBoolean(s.uncertainty, "Append uncertainty"));
         addDialogComponent(new DialogComponentColumnNameSelection(s.referenceColumn,
             "Reference labels for scoring (optional)", 1, false, true, Columns.IMAGE_OR_PATH));
+        // partial labels of the reference, named as in the Masked Trainer
+        addDialogComponent(new DialogComponentColumnNameSelection(s.referenceAnnotatedClasses,
+            "Annotated classes column", 1, false, true, PartialLabelColumns.CLASS_SET_TYPES));
+        addDialogComponent(new DialogComponentBoolean(s.referenceDetectUnknownMasks,
+            "Use the \"Unknown mask (class)\" columns"));
+        addDialogComponent(new DialogComponentColumnNameSelection(s.referenceUnknownMaskColumn, "Unknown mask column",
+            1, false, true, Columns.IMAGE_OR_PATH));
+        addDialogComponent(new DialogComponentString(s.referenceUnknownMaskClass, "Class of the unknown mask column"));
         closeCurrentGroup();
         createNewGroup("Sliding window");
         addDialogComponent(new DialogComponentNumber(s.step, "Step (fraction of the patch)", 0.05));

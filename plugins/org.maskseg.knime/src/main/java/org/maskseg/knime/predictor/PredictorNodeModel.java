@@ -30,6 +30,7 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.metrics.CaseMetrics;
@@ -46,12 +47,14 @@ import org.maskseg.knime.util.CellReader;
 import org.maskseg.knime.util.Columns;
 import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.ImageCells;
+import org.maskseg.knime.util.PartialLabelColumns;
 
 /**
  * Predictor: segments the images of a table with a model (sliding window, as in training), appending the label
  * images and optionally class probabilities, uncertainty, and Dice scores against reference labels: per foreground
  * class for a class model, per region for a region-based model. The reference's ignore value is the one its column
- * declares ({@link IgnoreValueProperty}), else the model's.
+ * declares ({@link IgnoreValueProperty}), else the model's. Partial-label columns of the reference (annotated classes,
+ * unknown masks) limit each class's score to where the reference knows that class; region scores do not take them.
  */
 final class PredictorNodeModel extends NodeModel {
 
@@ -89,6 +92,10 @@ final class PredictorNodeModel extends NodeModel {
             Columns.require(in, m_settings.referenceColumn.getStringValue(), "Reference labels for scoring",
                 Columns.IMAGE_OR_PATH);
             IgnoreValueProperty.of(in.getColumnSpec(m_settings.referenceColumn.getStringValue()));
+            PartialLabelColumns partial = m_settings.referencePartialLabels(in);
+            if (inSpecs[0] instanceof MaskSegModelPortObjectSpec model && model.isRegionBased() && !partial.isEmpty()) {
+                throw new InvalidSettingsException(regionModelRefusal(partial));
+            }
         }
         m_settings.check();
         return new PortObjectSpec[]{outputSpec(in, (MaskSegModelPortObjectSpec)inSpecs[0])};
@@ -144,6 +151,10 @@ final class PredictorNodeModel extends NodeModel {
         exec.setMessage("Loading the model");
         TrainedModel model = TrainedModel.load(modelPort.getModelFile());
         LabelSpec referenceSpec = m_settings.scores() ? referenceSpec(in, model) : null;
+        PartialLabelColumns partial = m_settings.scores() ? m_settings.referencePartialLabels(in) : null;
+        if (partial != null && !partial.isEmpty() && !model.regions().isEmpty()) {
+            throw new InvalidInputException(regionModelRefusal(partial));
+        }
         Prediction.Outputs outputs =
             new Prediction.Outputs(m_settings.probabilities.getBooleanValue(), m_settings.uncertainty.getBooleanValue());
         // columns from the model itself: a spec saved by an older version does not name a model's regions
@@ -168,8 +179,9 @@ final class PredictorNodeModel extends NodeModel {
                     cellsOut.add(ImageCells.imageCell(p.uncertainty(), cells));
                 }
                 if (m_settings.scores()) {
+                    ClassKnowledge knowledge = partial.knowledge(r, model.labels().classNames());
                     cellsOut.addAll(reader.inRow(r, () -> scores(r.getKey().getString(), reader.labels(r), p.labels(),
-                        referenceSpec, model.regions())));
+                        referenceSpec, model.regions(), knowledge)));
                 }
                 out.addRowToTable(new DefaultRow(r.getKey(), cellsOut));
                 index++;
@@ -201,15 +213,29 @@ final class PredictorNodeModel extends NodeModel {
         return new LabelSpec(labels.numClasses(), declared, labels.classNames());
     }
 
+    /** Why partial labels of the reference cannot score a region-based model, and how to go on. */
+    private static String regionModelRefusal(final PartialLabelColumns partial) {
+        List<String> columns = new ArrayList<>();
+        if (partial.annotatedClassesColumn() != null) {
+            columns.add(partial.annotatedClassesColumn());
+        }
+        partial.maskColumns().forEach(m -> columns.add(m.column()));
+        return "The model is region-based and is scored per region, but the reference has partial labels (columns "
+            + columns + "), which say per class where it is known and can only score classes. To score the regions "
+            + "over every annotated reference pixel, clear \"Annotated classes column\" and \"Unknown mask column\" "
+            + "and stop using the \"Unknown mask (class)\" columns";
+    }
+
     /**
      * The Dice cells of one row: per foreground class and their mean, or for a region-based model per region and
-     * their mean; undefined scores (nothing of a class or region in reference or prediction) are NaN.
+     * their mean; undefined scores (nothing of a class or region in reference or prediction) are NaN. A class is
+     * scored only where {@code knowledge} says the reference knows it (region scores require complete knowledge).
      */
     static List<DataCell> scores(final String name, final LabelVolume reference, final LabelVolume predicted,
-        final LabelSpec spec, final RegionSet regions) {
+        final LabelSpec spec, final RegionSet regions, final ClassKnowledge knowledge) {
         List<DataCell> cells = new ArrayList<>();
         if (regions.isEmpty()) {
-            CaseMetrics m = SegmentationMetrics.evaluate(name, reference, predicted, spec);
+            CaseMetrics m = SegmentationMetrics.evaluate(name, reference, predicted, spec, knowledge);
             for (int c = 1; c < m.numClasses(); c++) {
                 cells.add(new DoubleCell(m.dice(c)));
             }

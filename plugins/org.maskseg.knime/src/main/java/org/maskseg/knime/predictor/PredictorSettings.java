@@ -2,6 +2,7 @@ package org.maskseg.knime.predictor;
 
 import java.util.List;
 
+import org.knime.core.data.DataTableSpec;
 import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.defaultnodesettings.SettingsModel;
 import org.knime.core.node.defaultnodesettings.SettingsModelBoolean;
@@ -10,6 +11,7 @@ import org.knime.core.node.defaultnodesettings.SettingsModelIntegerBounded;
 import org.knime.core.node.defaultnodesettings.SettingsModelString;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.predict.PredictionSettings;
+import org.maskseg.knime.util.PartialLabelColumns;
 import org.maskseg.knime.util.SettingsGroup;
 
 /** Settings of the Predictor; the keys are those of the node's settings.xml. */
@@ -25,6 +27,18 @@ final class PredictorSettings extends SettingsGroup {
 
     final SettingsModelString referenceColumn = new SettingsModelString("reference_column", "");
 
+    /** Which classes each reference row annotates; empty for none (every class annotated). */
+    final SettingsModelString referenceAnnotatedClasses =
+        new SettingsModelString("reference_annotated_classes_column", "");
+
+    /** Whether the columns named "Unknown mask (class)" mark where a class is unknown in the reference. */
+    final SettingsModelBoolean referenceDetectUnknownMasks =
+        new SettingsModelBoolean("reference_detect_unknown_masks", true);
+
+    final SettingsModelString referenceUnknownMaskColumn = new SettingsModelString("reference_unknown_mask_column", "");
+
+    final SettingsModelString referenceUnknownMaskClass = new SettingsModelString("reference_unknown_mask_class", "");
+
     final SettingsModelDoubleBounded step =
         new SettingsModelDoubleBounded("step", PredictionSettings.DEFAULT_STEP, 0.05, 1);
 
@@ -37,8 +51,9 @@ final class PredictorSettings extends SettingsGroup {
 
     @Override
     public List<SettingsModel> models() {
-        return List.of(imageColumn, outputColumn, probabilities, uncertainty, referenceColumn, step, mirroring,
-            batchWindows, device);
+        return List.of(imageColumn, outputColumn, probabilities, uncertainty, referenceColumn,
+            referenceAnnotatedClasses, referenceDetectUnknownMasks, referenceUnknownMaskColumn,
+            referenceUnknownMaskClass, step, mirroring, batchWindows, device);
     }
 
     @Override
@@ -70,5 +85,12 @@ final class PredictorSettings extends SettingsGroup {
     boolean scores() {
         String r = referenceColumn.getStringValue();
         return r != null && !r.isEmpty();
+    }
+
+    /** The partial-label columns of the reference in a table (empty when none is set or detected). */
+    PartialLabelColumns referencePartialLabels(final DataTableSpec spec) throws InvalidSettingsException {
+        return PartialLabelColumns.of(spec, referenceAnnotatedClasses.getStringValue(),
+            referenceDetectUnknownMasks.getBooleanValue(), referenceUnknownMaskColumn.getStringValue(),
+            referenceUnknownMaskClass.getStringValue());
     }
 }

@@ -37,6 +37,7 @@ import org.maskseg.core.plan.Plan;
 import org.maskseg.core.train.TrainingSettings;
 import org.maskseg.knime.port.MaskSegModelPortObject;
 import org.maskseg.knime.util.Columns;
+import org.maskseg.knime.util.PartialLabelColumns;
 
 /**
  * Dialog of the Masked Trainer: an "Options" tab with data, schedule and compute settings, and a "Plan" tab that

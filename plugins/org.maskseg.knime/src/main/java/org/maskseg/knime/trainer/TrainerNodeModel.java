@@ -43,6 +43,7 @@ import org.maskseg.knime.port.MaskSegModelPortObjectSpec;
 import org.maskseg.knime.util.CellReader;
 import org.maskseg.knime.util.Columns;
 import org.maskseg.knime.util.IgnoreValueProperty;
+import org.maskseg.knime.util.PartialLabelColumns;
 
 /**
  * Masked Trainer: plans and trains a segmentation network on the image/label pairs of a table with the engine's

@@ -18,6 +18,7 @@ import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.TrainingSettings;
 import org.maskseg.knime.util.IgnoreValueProperty;
+import org.maskseg.knime.util.PartialLabelColumns;
 import org.maskseg.knime.util.SettingsGroup;
 
 /** Settings of the Masked Trainer; the keys are those of the node's settings.xml. 0 means "as planned". */

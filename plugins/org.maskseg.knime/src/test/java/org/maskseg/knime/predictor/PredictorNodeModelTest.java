@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.DataType;
 import org.knime.core.data.def.DefaultRow;
 import org.knime.core.data.def.DoubleCell;
 import org.knime.core.data.def.StringCell;
@@ -38,6 +39,7 @@ import org.maskseg.knime.testing.NodeHarness;
 import org.maskseg.knime.testing.Tables;
 import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.ImageCells;
+import org.maskseg.knime.util.UnknownMaskColumns;
 
 class PredictorNodeModelTest {
 
@@ -219,6 +221,170 @@ class PredictorNodeModelTest {
                 NodeTestData.labelCell(reference)))));
         assertTrue(e.getMessage().contains("\"labels\"") && e.getMessage().contains("ignore value 1"),
             e.getMessage());
+    }
+
+    private NodeHarness<PredictorNodeModel> partialHarness(final String annotatedClasses, final boolean detect,
+        final String maskColumn, final String maskClass) throws InvalidSettingsException {
+        NodeHarness<PredictorNodeModel> h = harness("labels", false);
+        NodeSettings s = h.saveSettings();
+        s.addString("reference_annotated_classes_column", annotatedClasses);
+        s.addBoolean("reference_detect_unknown_masks", detect);
+        s.addString("reference_unknown_mask_column", maskColumn);
+        s.addString("reference_unknown_mask_class", maskClass);
+        h.loadSettings(s);
+        return h;
+    }
+
+    /** The labels the test model predicts for the first sample image. */
+    private static int[] predictionOfFirstImage(final Path dir) throws Exception {
+        NodeHarness<PredictorNodeModel> h = NodeHarness.of(new PredictorNodeFactory(), dir);
+        NodeSettings s = h.saveSettings();
+        s.addString("image_column", "image");
+        s.addString("device", "cpu");
+        h.loadSettings(s);
+        BufferedDataTable out = (BufferedDataTable)h.execute(model, Tables.table(Tables.spec("image", StringCell.TYPE),
+            new DefaultRow("case 0", NodeTestData.pathCell(NodeTestData.nucleiImages(1).get(0)))))[0];
+        return ImageCells.toLabelVolume((ImgPlusValue<?>)out.iterator().next().getCell(1), "p").data();
+    }
+
+    private static double dice(final DataRow r, final int column) {
+        return ((DoubleCell)r.getCell(column)).getDoubleValue();
+    }
+
+    @Test
+    void classUnknownInPartOfTheReferenceIsNotScoredThere() throws Exception {
+        int[] p = predictionOfFirstImage(dir.resolve("plain"));
+        int w = 256;
+        int h = p.length / w;
+        // reference: the prediction in the bottom half, background in the top half; the nucleus is unknown in the
+        // top-left quarter, so only the predicted nucleus pixels of the top-right quarter are false positives
+        int[] ref = new int[p.length];
+        int[] unknown = new int[p.length];
+        long bottom = 0;
+        long topLeft = 0;
+        long topRight = 0;
+        for (int i = 0; i < p.length; i++) {
+            boolean top = i / w < h / 2;
+            boolean left = i % w < w / 2;
+            ref[i] = top ? 0 : p[i];
+            unknown[i] = top && left ? 1 : 0;
+            if (p[i] == 1) {
+                bottom += top ? 0 : 1;
+                topLeft += top && left ? 1 : 0;
+                topRight += top && !left ? 1 : 0;
+            }
+        }
+        assertTrue(bottom > 0 && topLeft > 0, "the test needs predicted nuclei in both parts: " + bottom + ", "
+            + topLeft);
+        long[] size = {w, h};
+        double[] spacing = {1, 1};
+        DataTableSpec spec = Tables.spec("image", StringCell.TYPE, "labels", ImgPlusCell.TYPE, "classes",
+            StringCell.TYPE, UnknownMaskColumns.name("nucleus"), ImgPlusCell.TYPE);
+        Path image = NodeTestData.nucleiImages(1).get(0);
+        BufferedDataTable in = Tables.table(spec,
+            new DefaultRow("partly unknown", NodeTestData.pathCell(image),
+                NodeTestData.labelCell(LabelVolume.wrap("r", ref, size, spacing)), DataType.getMissingCell(),
+                NodeTestData.labelCell(LabelVolume.wrap("m", unknown, size, spacing))),
+            new DefaultRow("nucleus not annotated", NodeTestData.pathCell(image),
+                NodeTestData.labelCell(LabelVolume.wrap("r", new int[p.length], size, spacing)),
+                new StringCell("background"),
+                DataType.getMissingCell()),
+            new DefaultRow("complete", NodeTestData.pathCell(image),
+                NodeTestData.labelCell(LabelVolume.wrap("r", ref, size, spacing)), DataType.getMissingCell(),
+                DataType.getMissingCell()));
+
+        // Dice = 2 tp / (2 tp + fp + fn): tp = predicted nuclei in the bottom half, fn = 0, fp = predicted nuclei
+        // in the top half where the nucleus is known
+        double partly = 2.0 * bottom / (2.0 * bottom + topRight);
+        double complete = 2.0 * bottom / (2.0 * bottom + topLeft + topRight);
+        BufferedDataTable out = (BufferedDataTable)partialHarness("classes", true, "", "").execute(model, in)[0];
+        List<DataRow> rows = new java.util.ArrayList<>();
+        out.forEach(rows::add);
+        assertEquals(partly, dice(rows.get(0), 5), 1e-12);
+        assertEquals(partly, dice(rows.get(0), 6), 1e-12, "the mean of the one foreground class");
+        assertTrue(Double.isNaN(dice(rows.get(1), 5)), "a class the row does not annotate gets no score");
+        assertTrue(Double.isNaN(dice(rows.get(1), 6)));
+        assertEquals(complete, dice(rows.get(2), 5), 1e-12);
+        assertTrue(partly > complete);
+
+        // without the partial-label columns every annotated reference pixel counts for the nucleus
+        BufferedDataTable plain = (BufferedDataTable)partialHarness("", false, "", "").execute(model, in)[0];
+        assertEquals(complete, dice(plain.iterator().next(), 5), 1e-12);
+
+        // the same mask named explicitly, with its class by value, gives the same score
+        DataTableSpec renamed = Tables.spec("image", StringCell.TYPE, "labels", ImgPlusCell.TYPE, "classes",
+            StringCell.TYPE, "hidden", ImgPlusCell.TYPE);
+        BufferedDataTable explicit = (BufferedDataTable)partialHarness("", true, "hidden", "1").execute(model,
+            Tables.table(renamed, new DefaultRow("partly unknown", NodeTestData.pathCell(image),
+                NodeTestData.labelCell(LabelVolume.wrap("r", ref, size, spacing)), DataType.getMissingCell(),
+                NodeTestData.labelCell(LabelVolume.wrap("m", unknown, size, spacing)))))[0];
+        assertEquals(partly, dice(explicit.iterator().next(), 5), 1e-12);
+    }
+
+    @Test
+    void unknownClassInTheAnnotatedClassesNamesTheRow() throws Exception {
+        DataTableSpec spec = Tables.spec("image", StringCell.TYPE, "labels", StringCell.TYPE, "classes",
+            StringCell.TYPE);
+        Path image = NodeTestData.nucleiImages(1).get(0);
+        BufferedDataTable in = Tables.table(spec, new DefaultRow("row with mito", NodeTestData.pathCell(image),
+            NodeTestData.pathCell(NodeTestData.nucleiLabels(1).get(0)), new StringCell("nucleus; mito")));
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+            () -> partialHarness("classes", true, "", "").execute(model, in));
+        assertTrue(e.getMessage().contains("row with mito") && e.getMessage().contains("'mito'")
+            && e.getMessage().contains("[background, nucleus]"), e.getMessage());
+
+        // a class value beyond the model's classes is refused too, naming the row
+        BufferedDataTable tooLarge = Tables.table(spec, new DefaultRow("row with class 5",
+            NodeTestData.pathCell(image), NodeTestData.pathCell(NodeTestData.nucleiLabels(1).get(0)),
+            new StringCell("1;5")));
+        e = assertThrows(InvalidInputException.class,
+            () -> partialHarness("classes", true, "", "").execute(model, tooLarge));
+        assertTrue(e.getMessage().contains("row with class 5") && e.getMessage().contains("5"), e.getMessage());
+
+        // an annotated-classes column holding images is refused at configure
+        InvalidSettingsException s = assertThrows(InvalidSettingsException.class, () -> partialHarness("labels",
+            true, "", "").configure(model.getSpec(), Tables.spec("image", StringCell.TYPE, "labels",
+                ImgPlusCell.TYPE)));
+        assertTrue(s.getMessage().contains("Annotated classes column"), s.getMessage());
+    }
+
+    @Test
+    void regionModelRefusesPartialReferences() throws Exception {
+        Path file = TestModels.untrainedRegionNetwork(dir.resolve("regions.zip"));
+        MaskSegModelPortObject regionModel = MaskSegModelPortObject.copyOf(
+            MaskSegModelPortObjectSpec.of(TrainedModel.load(file)), file, ExecutionContexts.create(dir.resolve("s")));
+        DataTableSpec spec = Tables.spec("image", StringCell.TYPE, "labels", ImgPlusCell.TYPE,
+            UnknownMaskColumns.name("inner"), ImgPlusCell.TYPE);
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+            () -> partialHarness("", true, "", "").configure(regionModel.getSpec(), spec));
+        assertTrue(e.getMessage().contains("region-based") && e.getMessage().contains("Unknown mask (inner)"),
+            e.getMessage());
+        // without detection the regions are scored as before
+        DataTableSpec out = (DataTableSpec)partialHarness("", false, "", "").configure(regionModel.getSpec(), spec)[0];
+        assertEquals("Mean region Dice", out.getColumnSpec(out.getNumColumns() - 1).getName());
+
+    }
+
+    @Test
+    void partialLabelSettingsRoundTrip() throws Exception {
+        NodeHarness<PredictorNodeModel> h = partialHarness("classes", false, "hidden", "nucleus");
+        NodeSettings saved = h.saveSettings();
+        assertEquals("classes", saved.getString("reference_annotated_classes_column"));
+        assertEquals(false, saved.getBoolean("reference_detect_unknown_masks"));
+        assertEquals("hidden", saved.getString("reference_unknown_mask_column"));
+        assertEquals("nucleus", saved.getString("reference_unknown_mask_class"));
+        PredictorSettings fresh = new PredictorSettings();
+        assertTrue(fresh.referenceDetectUnknownMasks.getBooleanValue(), "unknown masks are detected by default");
+        fresh.loadFrom(saved);
+        assertEquals("hidden", fresh.referenceUnknownMaskColumn.getStringValue());
+        DataTableSpec spec = Tables.spec("image", StringCell.TYPE, "labels", ImgPlusCell.TYPE, "classes",
+            StringCell.TYPE, "hidden", ImgPlusCell.TYPE);
+        NodeSettings fromDialog = h.dialogRoundTrip(saved, model.getSpec(), spec);
+        for (String key : List.of("reference_annotated_classes_column", "reference_unknown_mask_column",
+            "reference_unknown_mask_class")) {
+            assertEquals(saved.getString(key), fromDialog.getString(key), key);
+        }
+        assertEquals(false, fromDialog.getBoolean("reference_detect_unknown_masks"));
     }
 
     @Test

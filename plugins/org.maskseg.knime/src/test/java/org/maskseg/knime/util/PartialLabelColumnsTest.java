@@ -1,4 +1,4 @@
-package org.maskseg.knime.trainer;
+package org.maskseg.knime.util;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.maskseg.knime.trainer;
+package org.maskseg.knime.util;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,26 +18,23 @@ import org.knime.core.node.InvalidSettingsException;
 import org.knime.knip.base.data.img.ImgPlusValue;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.labels.ClassKnowledge;
-import org.maskseg.knime.util.CellReader;
-import org.maskseg.knime.util.Columns;
-import org.maskseg.knime.util.RowErrors;
-import org.maskseg.knime.util.UnknownMaskColumns;
 
 /**
  * The partial-label columns of a training table: which foreground classes each row annotates (a string such as
  * "nucleus; mito" or "1;2", or a collection of such strings or of numbers) and per class a mask of the pixels where
  * that class is unknown. Turns each row into a {@link ClassKnowledge} for the engine. A missing class-set cell means
- * every class is annotated; a row whose mask cell is missing knows that class wherever it is annotated.
+ * every class is annotated; a row whose mask cell is missing knows that class wherever it is annotated. The Masked
+ * Trainer reads training labels this way, the Predictor the reference labels it scores against.
  */
-final class PartialLabelColumns {
+public final class PartialLabelColumns {
 
     /** One unknown-mask column and the class it belongs to (a name or a value, resolved per job). */
-    record MaskColumn(String column, int index, String classToken, CellReader reader) {
+    public record MaskColumn(String column, int index, String classToken, CellReader reader) {
     }
 
     /** A class-set column holds text ("nucleus; mito") or a collection of texts or numbers. */
     @SuppressWarnings("unchecked")
-    static final Class<? extends DataValue>[] CLASS_SET_TYPES =
+    public static final Class<? extends DataValue>[] CLASS_SET_TYPES =
         new Class[]{StringValue.class, CollectionDataValue.class};
 
     private final String m_classSetColumn;
@@ -60,7 +57,7 @@ final class PartialLabelColumns {
      * @param maskColumn     a further unknown-mask column, or null/empty for none
      * @param maskClass      its class; empty to take it from a column named "Unknown mask (&lt;class&gt;)"
      */
-    static PartialLabelColumns of(final DataTableSpec spec, final String classSetColumn, final boolean detect,
+    public static PartialLabelColumns of(final DataTableSpec spec, final String classSetColumn, final boolean detect,
         final String maskColumn, final String maskClass) throws InvalidSettingsException {
         int classSetIndex = -1;
         String classSet = blankToNull(classSetColumn);
@@ -116,12 +113,17 @@ final class PartialLabelColumns {
     }
 
     /** Whether the table carries no partial-label information: every class is known wherever annotated. */
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return m_classSetIndex < 0 && m_masks.isEmpty();
     }
 
+    /** The annotated-classes column in use, or null; for messages. */
+    public String annotatedClassesColumn() {
+        return m_classSetColumn;
+    }
+
     /** The unknown-mask columns in use, for messages. */
-    List<MaskColumn> maskColumns() {
+    public List<MaskColumn> maskColumns() {
         return m_masks;
     }
 
@@ -130,7 +132,7 @@ final class PartialLabelColumns {
      *
      * @param classNames the job's class names (index = value), used to find classes given by name; may be empty
      */
-    ClassKnowledge knowledge(final DataRow row, final List<String> classNames) {
+    public ClassKnowledge knowledge(final DataRow row, final List<String> classNames) {
         ClassKnowledge k = ClassKnowledge.complete();
         if (m_classSetIndex >= 0) {
             DataCell cell = row.getCell(m_classSetIndex);
@@ -184,7 +186,8 @@ final class PartialLabelColumns {
     }
 
     /** A class given by value or by name (case-insensitive) among the class names. */
-    static int resolve(final String token, final List<String> classNames, final DataRow row, final String column) {
+    private static int resolve(final String token, final List<String> classNames, final DataRow row,
+        final String column) {
         if (token.matches("\\d{1,9}")) {
             return Integer.parseInt(token);
         }
