@@ -2,6 +2,7 @@ package org.maskseg.cli;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import org.maskseg.core.train.EpochStats;
@@ -18,6 +19,7 @@ final class ConsoleProgress implements TrainingListener, AutoCloseable {
     private final PrintStream out;
     private final boolean interactive;
     private ProgressBar bar;
+    private List<String> scoreNames = List.of();
 
     /** A bar is drawn only on a terminal; in logs and pipes only the per-epoch lines appear. */
     ConsoleProgress(PrintStream out) {
@@ -69,12 +71,27 @@ final class ConsoleProgress implements TrainingListener, AutoCloseable {
     @Override
     public void epochFinished(EpochStats s) {
         closeBar();
+        out.println(formatEpoch(s, scoreNames));
+    }
+
+    @Override
+    public void scoresNamed(List<String> names) {
+        scoreNames = List.copyOf(names);
+    }
+
+    /** One line per epoch; pseudo-Dice values are named when there is more than one. */
+    static String formatEpoch(EpochStats s, List<String> names) {
+        double[] values = s.pseudoDice();
         StringBuilder dice = new StringBuilder();
-        for (double d : s.pseudoDice()) {
-            dice.append(dice.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3f", d));
+        for (int i = 0; i < values.length; i++) {
+            dice.append(i == 0 ? "" : ", ");
+            if (values.length > 1 && names.size() == values.length) {
+                dice.append(names.get(i)).append(' ');
+            }
+            dice.append(String.format(Locale.ROOT, "%.3f", values[i]));
         }
-        out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  val loss %.4f  pseudo-Dice [%s]  EMA %.4f%s  "
-                + "lr %.2e  %.1f s  ETA %s%n", s.epoch(), s.epochs(), s.trainLoss(), s.validationLoss(), dice,
+        return String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f  val loss %.4f  pseudo-Dice [%s]  EMA %.4f%s  "
+                + "lr %.2e  %.1f s  ETA %s", s.epoch(), s.epochs(), s.trainLoss(), s.validationLoss(), dice,
                 s.emaPseudoDice(), s.newBest() ? " (best)" : "", s.learningRate(), s.epochSeconds(),
                 eta(s.etaSeconds()));
     }

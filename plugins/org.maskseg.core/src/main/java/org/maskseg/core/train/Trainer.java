@@ -286,6 +286,7 @@ public final class Trainer {
             listener.message("region-based training: one sigmoid output per region; pseudo-Dice per region in the "
                     + "order " + String.join(", ", scoreNames()));
         }
+        listener.scoresNamed(scoreNames());
         try (NDManager manager = TorchRuntime.newManager(device);
                 PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, seed);
                 TrainingStep step = TrainingStep.forPlan(network, plan)) {

@@ -1,5 +1,7 @@
 package org.maskseg.core.train;
 
+import java.util.List;
+
 /**
  * Receives progress from a training run, on the training thread. Implementations must return quickly
  * (update a progress bar, a node's progress, a log). All methods do nothing by default.
@@ -11,6 +13,13 @@ public interface TrainingListener {
 
     /** A preparation phase began, e.g. "reading images", "planning", "preprocessing". */
     default void phase(String description) {
+    }
+
+    /**
+     * Names of the pseudo-Dice values that {@link EpochStats#pseudoDice()} will hold, in their order: the
+     * foreground classes, or the regions of a region-based model. Called once before the first epoch.
+     */
+    default void scoresNamed(List<String> names) {
     }
 
     /**
