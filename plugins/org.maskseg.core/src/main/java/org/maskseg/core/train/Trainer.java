@@ -156,18 +156,7 @@ public final class Trainer {
 
     private static Plan effectivePlan(Plan given, TrainingSettings s) {
         Plan p = copy(given);
-        if (s.epochs() != null) {
-            p.training.epochs = s.epochs();
-        }
-        if (s.iterationsPerEpoch() != null) {
-            p.training.iterationsPerEpoch = s.iterationsPerEpoch();
-        }
-        if (s.validationIterations() != null) {
-            p.training.validationIterations = s.validationIterations();
-        }
-        if (s.learningRate() != null) {
-            p.training.initialLearningRate = s.learningRate();
-        }
+        s.applySchedule(p.training);
         return p;
     }
 

@@ -307,18 +307,7 @@ public final class TrainingJob {
             p.network.features = Planner.features(t.numStages(),
                     p.spatialDims() == 3 ? Planner.MAX_FEATURES_3D : Planner.MAX_FEATURES_2D);
         }
-        if (s.epochs() != null) {
-            p.training.epochs = s.epochs();
-        }
-        if (s.iterationsPerEpoch() != null) {
-            p.training.iterationsPerEpoch = s.iterationsPerEpoch();
-        }
-        if (s.validationIterations() != null) {
-            p.training.validationIterations = s.validationIterations();
-        }
-        if (s.learningRate() != null) {
-            p.training.initialLearningRate = s.learningRate();
-        }
+        s.applySchedule(p.training);
         PlanJson.validate(p);
         return p;
     }

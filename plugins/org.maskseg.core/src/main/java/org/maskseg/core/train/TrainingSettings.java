@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.plan.Plan;
 
 /**
  * How to train. Null numbers mean "as planned"; everything else has the defaults of
@@ -145,6 +146,25 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Writes the schedule these settings set (epochs, iterations, validation iterations, learning rate) into a
+     * plan's training section; values left unset keep the plan's.
+     */
+    public void applySchedule(Plan.Training training) {
+        if (epochs != null) {
+            training.epochs = epochs;
+        }
+        if (iterationsPerEpoch != null) {
+            training.iterationsPerEpoch = iterationsPerEpoch;
+        }
+        if (validationIterations != null) {
+            training.validationIterations = validationIterations;
+        }
+        if (learningRate != null) {
+            training.initialLearningRate = learningRate;
+        }
     }
 
     public Builder toBuilder() {
