@@ -131,17 +131,10 @@ public final class MaskedDiceCeLoss implements SegmentationLoss {
 
         // Soft Dice on the foreground channels, restricted to annotated voxels.
         NDArray probs = logits.softmax(1).get(new NDIndex(":, 1:"));
-        long[] classShape = new long[2 + spatialDims];
-        java.util.Arrays.fill(classShape, 1);
-        classShape[1] = numClasses - 1;
-        NDArray classes = local.arange(1, numClasses, 1, DataType.INT64).reshape(classShape);
         NDArray m = mask.expandDims(1);
-        NDArray onehot = safe.expandDims(1).eq(classes).toType(ft, false).mul(m);
+        NDArray onehot = foregroundOneHot(local, safe, spatialDims, ft).mul(m);
         NDArray xm = probs.mul(m);
-        int[] axes = new int[spatialDims];
-        for (int a = 0; a < spatialDims; a++) {
-            axes[a] = 2 + a;
-        }
+        int[] axes = SoftDice.spatialAxes(spatialDims);
         return combine(ce, xm.mul(onehot).sum(axes), xm.sum(axes), onehot.sum(axes));
     }
 
@@ -174,17 +167,22 @@ public final class MaskedDiceCeLoss implements SegmentationLoss {
         // Dice of each foreground class over the voxels where that class is known; a voxel labelled with a
         // class is known for every class, so the one-hot needs no mask.
         NDArray probs = logits.softmax(1).get(new NDIndex(":, 1:"));
+        NDArray onehot = foregroundOneHot(local, y, spatialDims, ft);
+        NDArray xk = probs.mul(known);
+        int[] axes = SoftDice.spatialAxes(spatialDims);
+        return combine(ce, xk.mul(onehot).sum(axes), xk.sum(axes), onehot.sum(axes));
+    }
+
+    /**
+     * One-hot of the foreground classes on the manager, (n, K-1, [z,] y, x) in the given type: channel c-1 is 1 where the label is
+     * class c. Other values (background, the ignore value, partial codes) give all zeros.
+     */
+    private NDArray foregroundOneHot(NDManager manager, NDArray labels, int spatialDims, DataType type) {
         long[] classShape = new long[2 + spatialDims];
         java.util.Arrays.fill(classShape, 1);
         classShape[1] = numClasses - 1;
-        NDArray classes = local.arange(1, numClasses, 1, DataType.INT64).reshape(classShape);
-        NDArray onehot = y.expandDims(1).eq(classes).toType(ft, false);
-        NDArray xk = probs.mul(known);
-        int[] axes = new int[spatialDims];
-        for (int a = 0; a < spatialDims; a++) {
-            axes[a] = 2 + a;
-        }
-        return combine(ce, xk.mul(onehot).sum(axes), xk.sum(axes), onehot.sum(axes));
+        NDArray classes = manager.arange(1, numClasses, 1, DataType.INT64).reshape(classShape);
+        return labels.expandDims(1).eq(classes).toType(type, false);
     }
 
     /** Rows of a class-major table (rows × codes) picked per voxel: (n, rows, [z,] y, x). */
@@ -226,15 +224,7 @@ public final class MaskedDiceCeLoss implements SegmentationLoss {
 
     /** Soft Dice from the per-sample sums (n, K-1), and the combined loss. */
     private Terms combine(NDArray ce, NDArray intersect, NDArray sumPred, NDArray sumGt) {
-        if (batchDice) {
-            intersect = intersect.sum(new int[] {0});
-            sumPred = sumPred.sum(new int[] {0});
-            sumGt = sumGt.sum(new int[] {0});
-        }
-        // scalars as float: a double scalar would promote 0-dim results to float64
-        float smooth = (float) DICE_SMOOTH;
-        NDArray dc = intersect.mul(2f).add(smooth).div(sumGt.add(sumPred).add(smooth).maximum(1e-8f));
-        NDArray dice = dc.mean();
+        NDArray dice = SoftDice.mean(intersect, sumPred, sumGt, batchDice);
         return new Terms(ce, dice, ce.sub(dice));
     }
 }

@@ -87,22 +87,9 @@ public final class RegionLoss implements SegmentationLoss {
         NDArray bceMean = bce.mul(k).sum().div(k.sum().maximum(1f));
 
         NDArray probs = Activation.sigmoid(logits).mul(k);
-        int[] axes = new int[spatialDims];
-        for (int a = 0; a < spatialDims; a++) {
-            axes[a] = 2 + a;
-        }
+        int[] axes = SoftDice.spatialAxes(spatialDims);
         NDArray tkk = t.mul(k);
-        NDArray intersect = probs.mul(tkk).sum(axes);
-        NDArray sumPred = probs.sum(axes);
-        NDArray sumGt = tkk.sum(axes);
-        if (batchDice) {
-            intersect = intersect.sum(new int[] {0});
-            sumPred = sumPred.sum(new int[] {0});
-            sumGt = sumGt.sum(new int[] {0});
-        }
-        float smooth = (float) MaskedDiceCeLoss.DICE_SMOOTH;
-        NDArray dc = intersect.mul(2f).add(smooth).div(sumGt.add(sumPred).add(smooth).maximum(1e-8f));
-        NDArray dice = dc.mean();
+        NDArray dice = SoftDice.mean(probs.mul(tkk).sum(axes), probs.sum(axes), tkk.sum(axes), batchDice);
         return new Terms(bceMean, dice, bceMean.sub(dice));
     }
 
