@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
@@ -94,31 +92,16 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CancellationToken token = CancellationToken.create();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            // Ctrl-C: stop between forward passes; files already moved into place are complete
-            token.cancel();
+        // Ctrl-C stops between forward passes; the error is reported before the hook lets the JVM end
+        try (InterruptCancellation interrupt = new InterruptCancellation(token)) {
             try {
-                finished.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return run(token);
-        } catch (InvalidInputException e) {
-            return EvaluateCommand.fail(e.getMessage());
-        } catch (UncheckedIOException e) {
-            return EvaluateCommand.fail(e.getCause().getMessage());
-        } catch (IOException e) {
-            return EvaluateCommand.fail(e.getMessage());
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down
+                return run(token);
+            } catch (InvalidInputException e) {
+                return EvaluateCommand.fail(e.getMessage());
+            } catch (UncheckedIOException e) {
+                return EvaluateCommand.fail(e.getCause().getMessage());
+            } catch (IOException e) {
+                return EvaluateCommand.fail(e.getMessage());
             }
         }
     }

@@ -7,8 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
@@ -169,29 +167,14 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         ConsoleProgress.quietEngineLogs();
         CancellationToken token = CancellationToken.create();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            // Ctrl-C: stop training cleanly (temporary files removed, native memory freed)
-            token.cancel();
-            try {
-                finished.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (ConsoleProgress progress = new ConsoleProgress(System.out)) {
-            return run(token, progress);
-        } catch (InvalidInputException | IOException | java.io.UncheckedIOException e) {
-            return fail(e.getMessage());
-        } catch (CancelledException e) {
-            return fail("training cancelled; no model written");
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down
+        // Ctrl-C stops training cleanly; the outcome is reported before the hook lets the JVM end
+        try (InterruptCancellation interrupt = new InterruptCancellation(token)) {
+            try (ConsoleProgress progress = new ConsoleProgress(System.out)) {
+                return run(token, progress);
+            } catch (InvalidInputException | IOException | java.io.UncheckedIOException e) {
+                return fail(e.getMessage());
+            } catch (CancelledException e) {
+                return fail("training cancelled; no model written");
             }
         }
     }
