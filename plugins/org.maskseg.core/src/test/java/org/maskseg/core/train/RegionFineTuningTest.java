@@ -42,8 +42,9 @@ import ai.djl.ndarray.types.Shape;
  * <p>
  * One libtorch thread makes the numbers reproducible; measured on CPU: base model held-out Dice 0.895; crosses
  * marked background: share of cross pixels called nucleus 95 % to 0 %, held-out Dice 0.873; crosses as a new
- * class: its Dice in R 0 to 0.885, held-out nucleus Dice 0.862 (third decimals move slightly when the loss code
- * changes its order of summation).
+ * class (twice the steps, the encoder frozen for the first half): its Dice in R 0 to 0.986, held-out nucleus Dice
+ * 0.852. The new class needs the longer run: with 200 steps its Dice in R ranged from 0.22 to 0.89 over base
+ * models trained with other seeds, and libtorch is not bit-reproducible from run to run even on one thread.
  */
 class RegionFineTuningTest {
 
@@ -59,6 +60,8 @@ class RegionFineTuningTest {
     private static final int IGNORE = 255;
     private static final int EPOCHS = 20;
     private static final int ITERATIONS = 10;
+    /** A new class starts from fresh output rows and needs more steps than moving objects to background. */
+    private static final int NEW_CLASS_EPOCHS = 2 * EPOCHS;
 
     private static int threadsBefore;
     private static List<ImageVolume> images;
@@ -122,7 +125,7 @@ class RegionFineTuningTest {
         for (int i = 0; i < target.length; i++) {
             target[i] = painting[i] == 1 ? 0 : truth[i];
         }
-        TrainedModel tuned = fineTune(target, null, EPOCHS);
+        TrainedModel tuned = fineTune(target, null, EPOCHS, EPOCHS);
 
         try (NDManager m = TorchRuntime.newManager(Device.cpu());
                 SegmentationNetwork before = base.instantiate(m);
@@ -161,7 +164,7 @@ class RegionFineTuningTest {
             target[i] = painting[i] == 1 ? 2 : truth[i];
         }
         ClassMapping mapping = ClassMapping.byNames(base.labels().classNames(), "background,class 1,cross");
-        TrainedModel tuned = fineTune(target, mapping, EPOCHS / 2);
+        TrainedModel tuned = fineTune(target, mapping, NEW_CLASS_EPOCHS, NEW_CLASS_EPOCHS / 2);
         assertEquals(List.of("background", "class 1", "cross"), tuned.labels().classNames());
 
         try (NDManager m = TorchRuntime.newManager(Device.cpu());
@@ -178,7 +181,7 @@ class RegionFineTuningTest {
             System.out.printf(Locale.ROOT, "region fine-tuning, crosses as a new class (R %dx%d at (%d, %d), %d "
                     + "steps, lr 1e-3, encoder frozen for %d epochs):%n  inside R: cross Dice %.3f -> %.3f, nucleus "
                     + "Dice %.3f -> %.3f%n  %d held-out images: nucleus Dice %.3f -> %.3f%n", REGION, REGION,
-                    region.x0, region.y0, EPOCHS * ITERATIONS, EPOCHS / 2, cross0.dice(), cross1.dice(),
+                    region.x0, region.y0, NEW_CLASS_EPOCHS * ITERATIONS, NEW_CLASS_EPOCHS / 2, cross0.dice(), cross1.dice(),
                     nuclei0.dice(), nuclei1.dice(), HELD_OUT, held0, held1);
 
             assertEquals(0.0, cross0.dice(), "a two-class model never predicts the new class");
@@ -190,7 +193,7 @@ class RegionFineTuningTest {
     }
 
     /** Fine-tunes the base model on the painted image with the given labels inside R, ignore elsewhere. */
-    private static TrainedModel fineTune(int[] target, ClassMapping mapping, int frozenEpochs) {
+    private static TrainedModel fineTune(int[] target, ClassMapping mapping, int epochs, int frozenEpochs) {
         int[] sparse = new int[SIZE * SIZE];
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
@@ -198,7 +201,7 @@ class RegionFineTuningTest {
             }
         }
         LabelVolume l = labels.get(TUNE_CASE);
-        TrainingSettings tune = TrainingSettings.builder().device("cpu").seed(4).epochs(EPOCHS)
+        TrainingSettings tune = TrainingSettings.builder().device("cpu").seed(4).epochs(epochs)
                 .iterationsPerEpoch(ITERATIONS).validationIterations(1).threads(1).initialModel(base)
                 .classMapping(mapping).learningRate(1e-3).freezeEncoderEpochs(frozenEpochs).build();
         TrainingResult r = TrainingJob.run(List.of(painted), List.of(LabelVolume.wrap(l.name(), sparse, l.size(),
