@@ -1,14 +1,16 @@
 package org.maskseg.cli;
 
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.maskseg.core.train.CancellationToken;
 
 /**
- * Turns Ctrl-C into a cancellation for as long as it is open: the JVM's shutdown waits (up to 30 s) until the
- * command has stopped at its next check and closed this, so that temporary files are removed and native memory
- * is freed before the process ends; files already moved into place are complete.
+ * Turns Ctrl-C (SIGINT) and SIGTERM, which a batch scheduler or server sends to stop a job, into a cancellation
+ * for as long as it is open. The JVM's shutdown then waits until the command has stopped at its next check,
+ * reported the outcome and closed this: native work in progress (a backward pass of a large 3D patch can take
+ * minutes on a busy CPU) always finishes before the JVM ends, because ending the process underneath libtorch
+ * crashes it. Temporary files are removed and native memory is freed; files already moved into place are
+ * complete. A forced kill (SIGKILL) is the way to end a run that does not stop.
  */
 final class InterruptCancellation implements AutoCloseable {
 
@@ -18,12 +20,19 @@ final class InterruptCancellation implements AutoCloseable {
     InterruptCancellation(CancellationToken token) {
         hook = new Thread(() -> {
             token.cancel();
-            try {
-                finished.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    finished.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // nothing may end the wait early: the command still uses native memory
+                }
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        });
+        }, "maskseg-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

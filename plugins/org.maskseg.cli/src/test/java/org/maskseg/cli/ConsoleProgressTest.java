@@ -11,7 +11,7 @@ import org.maskseg.core.train.EpochStats;
 class ConsoleProgressTest {
 
     private static EpochStats stats(double... dice) {
-        return new EpochStats(3, 10, -0.5, -0.25, dice, 0.5, 0.4, true, 1e-3, 5, 2.0, 6.0, 3725);
+        return new EpochStats(3, 10, -0.5, -0.25, dice, 0.5, 0.4, true, 1e-3, 5, 0, 2.0, 6.0, 3725);
     }
 
     @Test

@@ -18,13 +18,15 @@ import java.util.Arrays;
  * @param newBest             whether the moving average reached a new high with this epoch
  * @param learningRate        learning rate used in this epoch
  * @param iterations          training steps done in this epoch
+ * @param skippedSteps        steps of this epoch whose loss or gradient was not finite, so the parameters were
+ *                            left unchanged (they count in {@code iterations}, not in {@code trainLoss})
  * @param epochSeconds        wall-clock seconds of this epoch including validation
  * @param elapsedSeconds      seconds of training so far (all sessions of a resumed run)
  * @param etaSeconds          estimated seconds until training ends (NaN before the first epoch finished)
  */
 public record EpochStats(int epoch, int epochs, double trainLoss, double validationLoss, double[] pseudoDice,
         double meanPseudoDice, double emaPseudoDice, boolean newBest, double learningRate, int iterations,
-        double epochSeconds, double elapsedSeconds, double etaSeconds) {
+        int skippedSteps, double epochSeconds, double elapsedSeconds, double etaSeconds) {
 
     public EpochStats {
         pseudoDice = pseudoDice.clone();
@@ -38,8 +40,9 @@ public record EpochStats(int epoch, int epochs, double trainLoss, double validat
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT,
-                "epoch %d/%d: train loss %.4f, val loss %.4f, pseudo-Dice %s, EMA %.4f%s, lr %.2e, %.1f s", epoch,
+                "epoch %d/%d: train loss %.4f, val loss %.4f, pseudo-Dice %s, EMA %.4f%s, lr %.2e, %.1f s%s", epoch,
                 epochs, trainLoss, validationLoss, Arrays.toString(pseudoDice), emaPseudoDice,
-                newBest ? " (best)" : "", learningRate, epochSeconds);
+                newBest ? " (best)" : "", learningRate, epochSeconds,
+                skippedSteps == 0 ? "" : ", " + skippedSteps + " step(s) skipped (non-finite)");
     }
 }

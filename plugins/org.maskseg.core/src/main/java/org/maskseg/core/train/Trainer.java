@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -267,6 +268,8 @@ public final class Trainer {
         long timeLimitNanos = settings.timeLimit() == null ? Long.MAX_VALUE : settings.timeLimit().toNanos();
         long stepNanos = 0;
         int stepCount = 0;
+        SkippedSteps skipped = new SkippedSteps(history.stream().mapToLong(EpochStats::iterations).sum(),
+                history.stream().mapToLong(EpochStats::skippedSteps).sum());
         String stopReason = lastEpoch < epochs ? "epoch limit" : "completed";
 
         listener.message("training on " + trainCases.size() + " case(s), validating on " + valCases.size()
@@ -304,17 +307,29 @@ public final class Trainer {
                 boolean timeUp = false;
                 double lossSum = 0;
                 int done = 0;
+                int updated = 0;
+                int skippedInEpoch = 0;
                 try (BatchSource source = batchSources.open(trainCases, plan, epochSeed(seed, epoch, false), true,
                         settings.loaderThreads())) {
                     for (int it = 1; it <= iterations; it++) {
                         long t0 = System.nanoTime();
                         Batch batch = cancellation.await(source::next);
                         cancellation.throwIfCancelled();
-                        double loss = step.run(batch, lr).loss();
+                        TrainingStep.Result result = step.run(batch, lr);
+                        double loss = result.loss();
                         stepNanos += System.nanoTime() - t0;
                         stepCount++;
-                        lossSum += loss;
                         done++;
+                        if (result.updated()) {
+                            lossSum += loss;
+                            updated++;
+                        } else {
+                            skippedInEpoch++;
+                            listener.message(String.format(Locale.ROOT,
+                                    "step %d of epoch %d skipped: loss %s, gradient norm %s (parameters unchanged)", it,
+                                    epoch, result.loss(), result.gradientNorm()));
+                        }
+                        skipped.record(result.updated());
                         listener.iterationFinished(epoch, it, iterations, loss);
                         if (System.nanoTime() - sessionStart >= timeLimitNanos && it < iterations) {
                             timeUp = true;
@@ -351,8 +366,8 @@ public final class Trainer {
                 if (settings.timeLimit() != null) {
                     eta = Math.min(eta, Math.max(0, timeLimitNanos / 1e9 - now));
                 }
-                EpochStats stats = new EpochStats(epoch, epochs, lossSum / done, valLossSum / valIterations, perClass,
-                        mean, ema, newBest, lr, done, epochSeconds, previousSeconds + now, timeUp ? 0 : eta);
+                EpochStats stats = new EpochStats(epoch, epochs, updated == 0 ? Double.NaN : lossSum / updated,
+                        valLossSum / valIterations, perClass, mean, ema, newBest, lr, done, skippedInEpoch, epochSeconds, previousSeconds + now, timeUp ? 0 : eta);
                 history.add(stats);
                 listener.epochFinished(stats);
 
@@ -396,9 +411,18 @@ public final class Trainer {
             Thread.currentThread().interrupt();
             throw new CancelledException();
         } catch (IOException e) {
+            cancellation.throwIfCancelled(); // e.g. a file channel closed by the interrupt that cancelled the wait
             throw new UncheckedIOException("cannot write to the work folder '" + work + "': " + e.getMessage(), e);
         } catch (ai.djl.engine.EngineException e) {
+            cancellation.throwIfCancelled();
             throw outOfMemoryOr(e, device);
+        } catch (RuntimeException e) {
+            // whatever broke while a cancellation was pending (the JVM shutting down under a Ctrl-C or SIGTERM,
+            // an interrupted write) is reported as the cancellation it is
+            if (!(e instanceof CancelledException)) {
+                cancellation.throwIfCancelled();
+            }
+            throw e;
         }
     }
 

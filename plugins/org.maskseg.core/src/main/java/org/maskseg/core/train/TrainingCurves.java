@@ -2,6 +2,7 @@ package org.maskseg.core.train;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,7 +17,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 
-import org.jfree.chart.ChartUtils;
+import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
@@ -34,7 +38,10 @@ public final class TrainingCurves {
     private TrainingCurves() {
     }
 
-    /** CSV header: epoch, train_loss, val_loss, one pseudo_dice column per foreground class, ema, lr, seconds. */
+    /**
+     * CSV header: epoch, train_loss, val_loss, one pseudo_dice column per foreground class, ema, lr, skipped steps
+     * (non-finite loss or gradient), seconds.
+     */
     public static String header(List<String> classNames) {
         return scoreHeader(foreground(classNames));
     }
@@ -48,7 +55,7 @@ public final class TrainingCurves {
         for (String name : scoreNames) {
             sb.append(",pseudo_dice_").append(name.replaceAll("[^A-Za-z0-9_]+", "_"));
         }
-        return sb.append(",ema_pseudo_dice,lr,seconds").toString();
+        return sb.append(",ema_pseudo_dice,lr,skipped_steps,seconds").toString();
     }
 
     private static List<String> foreground(List<String> classNames) {
@@ -62,6 +69,7 @@ public final class TrainingCurves {
             sb.append(',').append(num(d));
         }
         return sb.append(',').append(num(s.emaPseudoDice())).append(',').append(num(s.learningRate())).append(',')
+                .append(s.skippedSteps()).append(',')
                 .append(String.format(Locale.ROOT, "%.3f", s.elapsedSeconds())).toString();
     }
 
@@ -97,7 +105,7 @@ public final class TrainingCurves {
         try {
             try (OutputStream out = Files.newOutputStream(pngTmp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
-                ChartUtils.writeChartAsPNG(out, scoreChart(scoreNames, history), 900, 700);
+                writePng(out, scoreChart(scoreNames, history), 900, 700);
             }
             moveIntoPlace(pngTmp, folder.resolve(PNG));
         } finally {
@@ -114,10 +122,24 @@ public final class TrainingCurves {
     public static byte[] scorePng(List<String> scoreNames, List<EpochStats> history, int width, int height) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ChartUtils.writeChartAsPNG(out, scoreChart(scoreNames, history), width, height);
+            writePng(out, scoreChart(scoreNames, history), width, height);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Encodes the chart as PNG through an in-memory image stream. ImageIO's default file-cached stream registers
+     * a JVM shutdown hook on first use, which fails with "Shutdown in progress" when the curve is written while
+     * a Ctrl-C or SIGTERM is being handled.
+     */
+    private static void writePng(OutputStream out, JFreeChart chart, int width, int height) throws IOException {
+        BufferedImage image = chart.createBufferedImage(width, height);
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            if (!ImageIO.write(image, "png", stream)) {
+                throw new IOException("no PNG encoder available");
+            }
         }
     }
 

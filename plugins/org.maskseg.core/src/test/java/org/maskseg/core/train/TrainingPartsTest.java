@@ -137,14 +137,14 @@ class TrainingPartsTest {
     @Test
     void curvesAreWrittenAsCsvAndPng(@TempDir Path dir) throws IOException {
         List<EpochStats> h = List.of(
-                new EpochStats(1, 2, 0.9, 0.8, new double[] {0.5, Double.NaN}, 0.5, 0.5, true, 0.01, 10, 3, 3, 3),
-                new EpochStats(2, 2, 0.7, 0.6, new double[] {0.7, 0.2}, 0.45, 0.495, false, 0.005, 10, 3, 6, 0));
+                new EpochStats(1, 2, 0.9, 0.8, new double[] {0.5, Double.NaN}, 0.5, 0.5, true, 0.01, 10, 0, 3, 3, 3),
+                new EpochStats(2, 2, 0.7, 0.6, new double[] {0.7, 0.2}, 0.45, 0.495, false, 0.005, 10, 2, 3, 6, 0));
         TrainingCurves.write(dir, List.of("background", "nucleus", "border cell"), h);
         List<String> lines = Files.readAllLines(dir.resolve(TrainingCurves.CSV));
         assertEquals(List.of(
-                "epoch,train_loss,val_loss,pseudo_dice_nucleus,pseudo_dice_border_cell,ema_pseudo_dice,lr,seconds",
-                "1,0.900000,0.800000,0.500000,NaN,0.500000,0.0100000,3.000",
-                "2,0.700000,0.600000,0.700000,0.200000,0.495000,0.00500000,6.000"), lines);
+                "epoch,train_loss,val_loss,pseudo_dice_nucleus,pseudo_dice_border_cell,ema_pseudo_dice,lr,skipped_steps,seconds",
+                "1,0.900000,0.800000,0.500000,NaN,0.500000,0.0100000,0,3.000",
+                "2,0.700000,0.600000,0.700000,0.200000,0.495000,0.00500000,2,6.000"), lines);
         byte[] png = Files.readAllBytes(dir.resolve(TrainingCurves.PNG));
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);
