@@ -18,7 +18,6 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.image.VolumeShapes;
 
 /**
  * A compact NIfTI-1 single-file ({@code .nii}, {@code .nii.gz}) reader and writer.
@@ -172,8 +171,7 @@ final class Nifti1 {
             in.skipNBytes(h.voxOffset - HEADER_SIZE);
             long[] size = h.spatialSize();
             int channels = h.channels();
-            long count = VolumeShapes.voxels(size) * channels;
-            int n = VolumeShapes.checkedArrayLength(what, count);
+            int n = ReadLimits.checkDeclared(what, size, channels);
             Object data = readVoxels(in, h, n, what);
             if (in instanceof GzipStream) {
                 // read to the end so that the gzip trailer (CRC and length) is checked

@@ -176,7 +176,7 @@ public final class PartialLabelFiles {
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("class-set file '" + file + "' is not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ")", e);
+                    + JsonErrors.describe(e), e);
         }
         Map<String, Set<Integer>> sets = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {

@@ -33,7 +33,6 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.image.VolumeShapes;
 
 /**
  * PNG and TIFF through the JDK's ImageIO plugins. A TIFF with several pages is a z-stack (one page per
@@ -237,8 +236,8 @@ final class RasterFiles {
             throws IOException {
         Layout l = layout(reader, format, labels, what);
         long[] size = l.size();
+        int n = ReadLimits.checkDeclared(what, size, l.channels); // before ImageIO decodes a page
         int plane = Math.multiplyExact(l.width, l.height);
-        int n = VolumeShapes.checkedArrayLength(what, VolumeShapes.voxels(size) * l.channels);
         long volume = (long) plane * l.slices;
         Object data;
         PixelType type = l.type;

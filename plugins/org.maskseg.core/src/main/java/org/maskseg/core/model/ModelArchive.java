@@ -20,6 +20,8 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.io.JsonErrors;
+import org.maskseg.core.io.ReadLimits;
 
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,9 +117,13 @@ final class ModelArchive {
         try {
             ZipInputStream zip = new ZipInputStream(in);
             ZipEntry e;
+            long budget = ReadLimits.maxArchiveBytes();
             while ((e = zip.getNextEntry()) != null) {
                 isZip = true;
-                raw.put(e.getName(), zip.readAllBytes());
+                // entries are expanded against one budget, so that a small archive cannot fill the memory
+                byte[] bytes = ReadLimits.readBounded(zip, budget, "model file '" + source + "'");
+                budget -= bytes.length;
+                raw.put(e.getName(), bytes);
             }
         } catch (IOException | IllegalArgumentException e) {
             if (!isZip) {
@@ -144,7 +150,7 @@ final class ModelArchive {
             manifest = o;
         } catch (IOException e) {
             throw new InvalidInputException("model file '" + source + "' is corrupt: " + MANIFEST + " is not valid JSON ("
-                    + e.getMessage() + ")", e);
+                    + JsonErrors.describe(e) + ")", e);
         }
         if (!FORMAT.equals(manifest.path("format").asText())) {
             throw new InvalidInputException("'" + source + "' is not a MaskSeg model file (" + MANIFEST

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.io.JsonErrors;
 import org.maskseg.core.labels.LabelCodes;
 import org.maskseg.core.labels.RegionSet;
 
@@ -156,13 +157,7 @@ public final class PlanJson {
         try {
             node = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            String reason = e.getOriginalMessage();
-            int cut = reason.indexOf(" (start marker");
-            reason = (cut >= 0 ? reason.substring(0, cut) : reason).split("\n")[0];
-            throw new InvalidInputException(what + " is not valid JSON: " + reason
-                    + (e.getLocation() == null ? ""
-                            : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
-                                    + ")"));
+            throw new InvalidInputException(what + " is not valid JSON: " + JsonErrors.describe(e));
         }
         if (node == null || !node.isObject()) {
             throw new InvalidInputException(what + " must be a JSON object ({...})");
