@@ -17,7 +17,7 @@ import org.maskseg.core.data.Batch;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.plan.Plan;
-import org.maskseg.core.testing.ProcessMemory;
+import org.maskseg.core.engine.ProcessMemory;
 
 import ai.djl.Device;
 import ai.djl.engine.EngineException;

@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.plan.Plan;
-import org.maskseg.core.testing.ProcessMemory;
+import org.maskseg.core.engine.ProcessMemory;
 
 /**
  * Cancelling a run must release its network, optimiser, batches and step graphs: repeated cancelled runs keep
