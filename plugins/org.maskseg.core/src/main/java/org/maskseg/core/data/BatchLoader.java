@@ -225,11 +225,15 @@ public final class BatchLoader implements BatchSource {
             lock.unlock();
         }
         workers.forEach(Thread::interrupt);
+        // Workers only compute on Java arrays and stop at their next check; the wait is bounded all the same,
+        // so that a worker stuck in a bug can never hang the training that closes the loader.
         boolean interrupted = false;
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
         for (Thread t : workers) {
-            while (t.isAlive()) {
+            long left;
+            while (t.isAlive() && (left = deadline - System.nanoTime()) > 0) {
                 try {
-                    t.join();
+                    t.join(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -239,6 +243,9 @@ public final class BatchLoader implements BatchSource {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** How long {@link #close()} waits for the workers to stop. */
+    private static final long CLOSE_WAIT_NANOS = 30_000_000_000L;
 
     /** Thrown inside a worker to abandon a batch when the loader closes. */
     private static final class Closing extends RuntimeException {

@@ -194,7 +194,9 @@ class BatchLoaderTest {
         });
         consumer.start();
         loader.close();
-        consumer.join();
+        // a consumer that close failed to wake would still be waiting: that is a failure, not a hang
+        consumer.join(60_000);
+        assertFalse(consumer.isAlive(), "close woke the consumer waiting in next()");
         assertTrue(seen.get() instanceof IllegalStateException, String.valueOf(seen.get()));
     }
 

@@ -2,6 +2,7 @@ package org.maskseg.core.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -196,7 +197,8 @@ class TrainingStepTest {
             }
         });
         t.start();
-        t.join();
+        t.join(120_000);
+        assertFalse(t.isAlive(), "the worker thread ended");
         if (failure[0] != null) {
             throw new AssertionError(failure[0]);
         }

@@ -163,7 +163,8 @@ class TrainerTest {
         t.start();
         started.await();
         token.cancel();
-        t.join();
+        t.join(120_000);
+        assertFalse(t.isAlive(), "the worker thread ended");
         assertTrue(outcome.get() instanceof CancelledException, String.valueOf(outcome.get()));
         assertFalse(Files.exists(work.resolve(Trainer.CHECKPOINT)));
         assertFalse(Files.exists(work.resolve(Trainer.BEST_MODEL)));

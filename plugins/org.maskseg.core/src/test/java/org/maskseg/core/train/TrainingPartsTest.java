@@ -172,7 +172,8 @@ class TrainingPartsTest {
         t.start();
         waiting.await();
         token.cancel();
-        t.join();
+        t.join(120_000);
+        assertFalse(t.isAlive(), "the worker thread ended");
         assertTrue(outcome.get() instanceof CancelledException, String.valueOf(outcome.get()));
         assertFalse(t.isInterrupted());
     }
