@@ -11,12 +11,15 @@ import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Set;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -105,6 +108,69 @@ final class RasterFiles {
         throw new InvalidInputException(what + ": the PNG file is truncated (its final IEND chunk is missing)");
     }
 
+    /** More pages than any z-stack has: a longer chain of directories is damage. */
+    private static final int MAX_TIFF_PAGES = 1 << 20;
+
+    /**
+     * The JDK's TIFF reader follows the chain of image directories without noticing a loop (a damaged
+     * next-directory offset that points back) and then never returns. The chain is walked here first: every
+     * directory must lie inside the file, and none may come twice. Files that are not classic TIFF are left to
+     * the reader to judge.
+     */
+    private static void checkTiffDirectories(Path file, String what) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer head = read(ch, 0, 8);
+            if (head == null) {
+                return;
+            }
+            boolean little = head.get(0) == 'I' && head.get(1) == 'I';
+            boolean big = head.get(0) == 'M' && head.get(1) == 'M';
+            if (!little && !big) {
+                return;
+            }
+            ByteOrder order = little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+            head.order(order);
+            if ((head.getShort(2) & 0xffff) != 42) {
+                return;
+            }
+            long offset = Integer.toUnsignedLong(head.getInt(4));
+            Set<Long> seen = new HashSet<>();
+            while (offset != 0) {
+                if (!seen.add(offset) || seen.size() > MAX_TIFF_PAGES) {
+                    throw new InvalidInputException(what + ": the TIFF file is damaged (its chain of image "
+                            + "directories loops back to byte " + offset + ")");
+                }
+                ByteBuffer count = read(ch, offset, 2);
+                if (count == null) {
+                    throw new InvalidInputException(what + ": the TIFF file is damaged or truncated (an image "
+                            + "directory at byte " + offset + " lies outside the file of " + size + " bytes)");
+                }
+                long nextAt = offset + 2 + 12L * (count.order(order).getShort(0) & 0xffff);
+                ByteBuffer next = read(ch, nextAt, 4);
+                if (next == null) {
+                    throw new InvalidInputException(what + ": the TIFF file is truncated (the image directory at "
+                            + "byte " + offset + " runs past its end)");
+                }
+                offset = Integer.toUnsignedLong(next.order(order).getInt(0));
+            }
+        }
+    }
+
+    /** {@code length} bytes at {@code position}, or null when the file ends before. */
+    private static ByteBuffer read(FileChannel ch, long position, int length) throws IOException {
+        if (position < 0 || position + length > ch.size()) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            if (ch.read(b, position + b.position()) < 0) {
+                return null;
+            }
+        }
+        return b;
+    }
+
     private interface ReaderTask<T> {
         T run(ImageReader reader) throws IOException;
     }
@@ -126,6 +192,9 @@ final class RasterFiles {
             }
             if (reader == null) {
                 throw new InvalidInputException(what + ": not a valid " + format + " file (unrecognised content)");
+            }
+            if (format == ImageFormat.TIFF) {
+                checkTiffDirectories(file, what);
             }
             try {
                 reader.setInput(in, false, format == ImageFormat.PNG);

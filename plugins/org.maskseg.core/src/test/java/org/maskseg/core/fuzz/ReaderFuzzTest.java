@@ -67,11 +67,7 @@ class ReaderFuzzTest {
 
     @BeforeAll
     static void seeds() throws IOException {
-        executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "fuzz-case");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = newExecutor();
         Path nuclei = TestData.nuclei();
         Path firstImage;
         try (var files = Files.list(nuclei.resolve("images"))) {
@@ -107,6 +103,14 @@ class ReaderFuzzTest {
             new Checkpoint(model, opt, new ObjectMapper().createObjectNode().put("epoch", 1)).save(ckpt);
             SEEDS.put("checkpoint.zip", Files.readAllBytes(ckpt));
         }
+    }
+
+    private static ExecutorService newExecutor() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fuzz-case");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @AfterAll
@@ -262,6 +266,8 @@ class ReaderFuzzTest {
             return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
+            executor.shutdownNow(); // the hung thread may never return: later cases get a thread of their own
+            executor = newExecutor();
             return "no answer after " + TIMEOUT_SECONDS + " s";
         }
     }
@@ -355,6 +361,24 @@ class ReaderFuzzTest {
         Path pngBomb = dir.resolve("bomb.png");
         Files.write(pngBomb, png);
         assertRefusedWithLimit(pngBomb);
+    }
+
+    /** A TIFF whose chain of image directories loops back is refused (the JDK's reader would never return). */
+    @Test
+    void tiffDirectoryLoopsAreRefused() throws Exception {
+        byte[] tif = SEEDS.get("stack.tif").clone();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(tif);
+        b.order(tif[0] == 'I' ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+        int first = b.getInt(4);
+        int entries = b.getShort(first) & 0xffff;
+        b.putInt(first + 2 + 12 * entries, first); // the first directory names itself as the next one
+        Path loop = dir.resolve("loop.tif");
+        Files.write(loop, tif);
+        String problem = outcome(loop, f -> ImageFiles.readImage(f));
+        assertEquals(null, problem);
+        InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class,
+                () -> ImageFiles.readInfo(loop));
+        assertTrue(e.getMessage().contains("loops back"), e.getMessage());
     }
 
     /** The limit is a setting: a genuine image above it is refused until the limit is raised. */
