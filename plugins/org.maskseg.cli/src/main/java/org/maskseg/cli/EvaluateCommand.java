@@ -17,6 +17,7 @@ import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.AtomicFiles;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
+import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.io.PartialLabelFiles;
 import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
@@ -93,6 +94,9 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
     @Override
     public Integer call() {
         try {
+            OutputPaths.check().input("--reference", reference).input("--prediction", prediction)
+                    .input("--model", model).input("--annotated-classes", annotatedClasses)
+                    .input("--unknown-masks", unknownMasks).outputFile("--json", json).verify();
             Integer ignore = ignoreLabel;
             Integer classes = numClasses;
             String regionText = regions;
@@ -337,9 +341,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
         return String.join(", ", names.subList(0, shown)) + (names.size() > shown ? ", ..." : "");
     }
 
-    /** Prints {@code maskseg: <reason>} on stderr and returns the failure exit code. */
     static int fail(String reason) {
-        System.err.println("maskseg: " + (reason == null ? "failed" : reason.replace('\n', ' ')));
-        return 2;
+        return Cli.fail(reason);
     }
 }

@@ -18,6 +18,7 @@ import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
+import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.plan.DatasetFingerprint;
 import org.maskseg.core.plan.Plan;
@@ -35,9 +36,6 @@ import picocli.CommandLine.Option;
                 "Intensity statistics use only annotated foreground voxels (ignore-label voxels never count).",
                 "Edit the JSON or pass --override to change single values; train with the result." })
 public final class PlanCommand implements Callable<Integer> {
-
-    /** Exit code for unusable input or settings. */
-    static final int FAILED = 2;
 
     @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of training images")
     Path images;
@@ -88,12 +86,17 @@ public final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
+            Path overrideFile = override == null || override.strip().startsWith("{") ? null : Path.of(override.strip());
+            OutputPaths.check().input("--images", images).input("--labels", labels).input("--override", overrideFile)
+                    .outputFile("--out", out).outputFile("--fingerprint", fingerprintFile).verify();
             Plan plan = plan();
             if (out != null) {
                 PlanJson.write(plan, out);
             }
             System.out.println(PlanJson.toJson(plan));
             return 0;
+        } catch (InvalidPathException e) {
+            return fail("--override must be a JSON object {...} or a JSON file, got '" + override + "'");
         } catch (InvalidInputException | IOException e) {
             return fail(e.getMessage());
         } catch (UncheckedIOException e) {
@@ -189,9 +192,7 @@ public final class PlanCommand implements Callable<Integer> {
         return Files.readString(file, StandardCharsets.UTF_8);
     }
 
-    /** Prints {@code maskseg: <reason>} on stderr and returns the failure exit code. */
     static int fail(String reason) {
-        System.err.println("maskseg: " + (reason == null ? "failed" : reason.replace('\n', ' ')));
-        return FAILED;
+        return Cli.fail(reason);
     }
 }
