@@ -168,8 +168,9 @@ public final class AnnotateCommand implements Callable<Integer> {
             outWriter.flush();
             return 0;
         } catch (InvalidInputException e) {
+            err.println("maskseg: " + Cli.oneLine(e.getMessage()));
             err.flush();
-            return Cli.fail(e.getMessage());
+            return Cli.FAILED;
         }
     }
 

@@ -174,11 +174,11 @@ public final class PredictCommand implements Callable<Integer> {
                     Prediction p = predictor.predict(image, outputs, PredictionMonitor.of(token));
                     writeCase(c, p);
                 } catch (CancelledException e) {
-                    return Cli.cancelled("prediction cancelled at case '" + c.name() + "'; " + written(done, cases));
+                    return Cli.cancelled("prediction cancelled at case '" + c.name() + "'; " + written(done));
                 } catch (InvalidInputException | UncheckedIOException e) {
                     String reason = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
                     return Cli.fail("case '" + c.name() + "' (" + (done + 1) + " of " + cases.size() + ") failed: "
-                            + reason + "; " + written(done, cases));
+                            + reason + "; " + written(done));
                 }
                 done++;
                 System.out.printf(Locale.ROOT, "[%d/%d] %s (%.1f s)%n", done, cases.size(),
@@ -189,9 +189,8 @@ public final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String written(int done, List<DatasetCase> cases) {
-        return done == 0 ? "nothing was written" : done + " of " + cases.size() + " case(s) were written to '" + out
-                + "'";
+    private String written(int done) {
+        return done == 0 ? "nothing was written" : done + " case(s) before it were written to '" + out + "'";
     }
 
     /**

@@ -83,21 +83,21 @@ class PlanCommandTest {
     @Test
     void errorsAreOneLineOnStandardError(@TempDir Path dir) {
         Result missing = run("plan", "--images", dir.resolve("none").toString(), "--labels", dir.toString());
-        assertEquals(2, missing.exitCode());
+        assertEquals(Cli.FAILED, missing.exitCode());
         assertTrue(missing.err().startsWith("maskseg: images folder"), missing.err());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
         assertEquals("", missing.out());
 
         Result bad = run(args("--override", "{\"patchSize\":[100,128]}"));
-        assertEquals(2, bad.exitCode());
+        assertEquals(Cli.FAILED, bad.exitCode());
         assertTrue(bad.err().startsWith("maskseg: patch size [100, 128] does not suit a U-Net"), bad.err());
 
         Result config = run(args("--config", "3d"));
-        assertEquals(2, config.exitCode());
+        assertEquals(Cli.FAILED, config.exitCode());
         assertTrue(config.err().contains("maskseg: configuration '3d' needs 3D images"), config.err());
 
         Result notFile = run(args("--override", "missing.json"));
-        assertEquals(2, notFile.exitCode());
+        assertEquals(Cli.FAILED, notFile.exitCode());
         assertTrue(notFile.err().contains("--override"), notFile.err());
     }
 
