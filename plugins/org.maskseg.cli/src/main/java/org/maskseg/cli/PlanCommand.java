@@ -20,6 +20,7 @@ import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.LabelValues;
 import org.maskseg.core.plan.DatasetFingerprint;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
@@ -47,6 +48,11 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--ignore-label", paramLabel = "K",
             description = "label value meaning 'not annotated' (default: highest class + 1)")
     Integer ignoreLabel;
+
+    @Option(names = "--classes", paramLabel = "NAMES",
+            description = "the classes of the labels by name, background first (as for train); also declares label "
+                    + "values far above the others as classes")
+    String classes;
 
     @Option(names = "--config", paramLabel = "2d|3d",
             description = "network configuration (default: 2d for 2D images, 3d for 3D images)")
@@ -114,11 +120,19 @@ public final class PlanCommand implements Callable<Integer> {
         List<DatasetCase> cases = dataset.cases();
         // Two passes, one case in memory at a time: first the label values (to know the classes), then
         // image and labels together for the fingerprint.
-        List<LabelVolume> valueSummaries = new ArrayList<>(cases.size());
+        java.util.Map<Integer, Long> valueCounts = new java.util.TreeMap<>();
         for (DatasetCase c : cases) {
-            valueSummaries.add(distinctValues(c.readLabels()));
+            LabelValues.add(valueCounts, c.readLabels());
         }
-        LabelSpec spec = LabelSpec.infer(valueSummaries, ignoreLabel);
+        List<String> names = classes == null ? null : Arrays.stream(classes.split(",")).map(String::trim).toList();
+        LabelSpec inferred = LabelSpec.infer(valueCounts, ignoreLabel, names == null ? null : names.size());
+        if (names != null && names.size() != inferred.numClasses()) {
+            throw new InvalidInputException(names.size() + " class names given with --classes, but the labels have "
+                    + inferred.numClasses() + " classes (values 0.." + (inferred.numClasses() - 1)
+                    + "), background first");
+        }
+        LabelSpec spec = names == null ? inferred
+                : new LabelSpec(inferred.numClasses(), inferred.ignoreValue(), names);
         DatasetFingerprint.Builder fingerprint = new DatasetFingerprint.Builder(spec);
         for (DatasetCase c : cases) {
             CaseData data = c.read();
@@ -159,15 +173,6 @@ public final class PlanCommand implements Callable<Integer> {
                         + (spec.numClasses() - 1)
                 : "";
         System.err.println("maskseg: warning: " + which + " occur in no label image" + hint);
-    }
-
-    /**
-     * The distinct values of a label image as a one-row label image of the same name: all that class inference
-     * looks at, in a fraction of the memory.
-     */
-    static LabelVolume distinctValues(LabelVolume labels) {
-        int[] values = IntStream.of(labels.data()).distinct().sorted().toArray();
-        return LabelVolume.wrap(labels.name(), values, new long[] {values.length, 1}, new double[] {1, 1});
     }
 
     /** The --override value: inline JSON when it starts with '{', otherwise the path of a JSON file. */

@@ -229,4 +229,53 @@ class BadInputTest {
         refused(r, "nothing was written");
         assertFalse(Files.exists(dir.resolve("predictions")), "left behind: " + dir.resolve("predictions"));
     }
+
+    /** Sets a 5 x 5 block at the top left of a label file to {@code value}, or every 7th voxel when {@code sparse}. */
+    private static void paint(Path labelFile, int value, boolean sparse) {
+        org.maskseg.core.image.LabelVolume l = org.maskseg.core.io.ImageFiles.readLabels(labelFile, "x");
+        int[] d = l.data().clone();
+        long width = l.size()[0];
+        for (int i = 0; i < d.length; i++) {
+            boolean block = i % width < 5 && i / width < 5;
+            if (sparse ? i % 7 == 0 : block) {
+                d[i] = value;
+            }
+        }
+        org.maskseg.core.io.ImageFiles.writeLabels(org.maskseg.core.image.LabelVolume.wrap("x", d, l.size(),
+                l.spacing()), labelFile);
+    }
+
+    @Test
+    void labelValuesFarAboveTheOthersAreRefusedUnlessDeclared() throws IOException {
+        paint(firstLabel(), 200, false);
+        before = snapshot();
+        Result plan = CommandLineRun.run("plan", "--images", images.toString(), "--labels", labels.toString());
+        refused(plan, "value 200 lies far above");
+        assertTrue(plan.err().contains("200: 25"), plan.err());
+        refused(train("--out", dir.resolve("m.zip").toString(), "--device", "cpu"), "value 200 lies far above");
+        assertFalse(Files.exists(dir.resolve("m.zip")));
+        inputsUnchanged();
+    }
+
+    @Test
+    void masksWith255AreRefusedByTrainAndEvaluateUnless255IsTheIgnoreLabel() throws IOException {
+        Path reference = Files.createDirectories(dir.resolve("reference"));
+        try (Stream<Path> s = Files.list(labels)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, reference.resolve(f.getFileName()));
+                paint(reference.resolve(f.getFileName()), 255, true);
+            }
+        }
+        Result train = CommandLineRun.run("train", "--images", images.toString(), "--labels", reference.toString(),
+                "--out", dir.resolve("m.zip").toString(), "--device", "cpu");
+        refused(train, "value 255 lies far above");
+        assertTrue(train.err().contains("--ignore-label 255"), train.err());
+        Result evaluate = CommandLineRun.run("evaluate", "--reference", reference.toString(), "--prediction",
+                labels.toString());
+        refused(evaluate, "value 255 lies far above");
+        Result declared = CommandLineRun.run("evaluate", "--reference", reference.toString(), "--prediction",
+                labels.toString(), "--ignore-label", "255");
+        assertEquals(0, declared.exitCode(), declared.err());
+        assertTrue(declared.out().contains("mean Dice over the foreground classes: 1.0000"), declared.out());
+    }
 }

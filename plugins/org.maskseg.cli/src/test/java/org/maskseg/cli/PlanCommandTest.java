@@ -131,12 +131,13 @@ class PlanCommandTest {
         assertEquals(3, p.network.numStages);
         assertArrayEquals(new int[] {20, 20}, p.patchSize);
 
-        // Without --ignore-label, 255 would be a class: the user sees it in the summary line.
+        // Without --ignore-label, 255 would make 256 classes: refused with the voxels per value
         Result implicit = run("plan", "--images", imgs.toString(), "--labels", labs.toString());
-        assertEquals(0, implicit.exitCode(), implicit.err());
-        assertTrue(implicit.err().contains("256 class(es)"), implicit.err());
-        assertTrue(implicit.err().contains("maskseg: warning: 253 classes (2, 3, ..., 254) occur in no label image; "
-                + "if 255 marks unannotated voxels, pass --ignore-label 255"), implicit.err());
+        assertEquals(Cli.FAILED, implicit.exitCode(), implicit.err());
+        assertTrue(implicit.err().startsWith("maskseg: the label images: label value 255 lies far above the others "
+                + "(voxels per value: 0: 266, 1: 134, 255: 400)"), implicit.err());
+        assertTrue(implicit.err().contains("--ignore-label 255"), implicit.err());
+        assertEquals(1, implicit.err().strip().lines().count(), implicit.err());
         assertTrue(!r.err().contains("warning"), r.err());
     }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -109,9 +108,9 @@ public final class FolderAnnotation {
         }
 
         // pass 1: the label values of all cases decide the classes and the default ignore value
-        TreeSet<Integer> values = new TreeSet<>();
+        java.util.Map<Integer, Long> values = new java.util.TreeMap<>();
         for (Item item : items) {
-            values.addAll(Annotator.distinctValues(readLabels(item)));
+            org.maskseg.core.labels.LabelValues.add(values, readLabels(item));
         }
         LabelSpec spec = annotator.labelSpec(values);
         List<Path> createdFolders = new ArrayList<>();

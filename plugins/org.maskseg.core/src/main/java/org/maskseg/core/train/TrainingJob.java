@@ -505,8 +505,9 @@ public final class TrainingJob {
 
     /** The classes of a newly planned job: derived from the labels, named as the settings say. */
     static LabelSpec newLabels(List<LabelVolume> labels, Integer ignoreValue, TrainingSettings settings) {
-        LabelSpec inferred = LabelSpec.infer(labels, ignoreValue);
         List<String> names = settings.classNames();
+        LabelSpec inferred = LabelSpec.infer(labels, ignoreValue, names == null || names.isEmpty() ? null
+                : names.size());
         if (names == null || names.isEmpty()) {
             return inferred;
         }
