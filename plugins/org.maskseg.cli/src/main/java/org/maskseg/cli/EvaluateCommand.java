@@ -154,7 +154,8 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
 
         /** Without a declared class count, values far above the others are refused (see LabelValues). */
         void checkNoFarValues(Integer ignoreLabel) {
-            LabelValues.checkNoFarValues(values, ignoreLabel, null, "the reference and predicted labels");
+            LabelValues.checkNoFarValues(values, ignoreLabel, null, "the reference and predicted labels",
+                    "--num-classes");
         }
     }
 

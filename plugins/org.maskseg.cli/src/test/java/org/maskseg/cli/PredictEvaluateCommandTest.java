@@ -244,10 +244,10 @@ class PredictEvaluateCommandTest {
         assertEquals(0.5, root.at("/cases/0/annotated_fraction").asDouble(), 0);
         assertTrue(r.out().contains("n/a"), r.out());
 
-        // without --ignore-label the 255 is taken for a class and a hint is printed
+        // without --ignore-label the 255 would be taken for a class: refused, naming the option
         r = run("evaluate", "--reference", ref.toString(), "--prediction", p.toString());
-        assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.err().contains("--ignore-label 255"), r.err());
+        assertEquals(Cli.FAILED, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--ignore-label 255") && r.err().contains("--num-classes 256"), r.err());
     }
 
     @Test

@@ -95,6 +95,15 @@ public final class LabelValues {
      */
     public static void checkNoFarValues(Map<Integer, Long> counts, Integer ignoreValue, Integer declaredClasses,
             String where) {
+        checkNoFarValues(counts, ignoreValue, declaredClasses, where, "--classes");
+    }
+
+    /**
+     * Like {@link #checkNoFarValues(Map, Integer, Integer, String)}; {@code classesOption} is the option that
+     * declares the classes where the values come from: "--classes" (names) or "--num-classes" (a count).
+     */
+    public static void checkNoFarValues(Map<Integer, Long> counts, Integer ignoreValue, Integer declaredClasses,
+            String where, String classesOption) {
         if (declaredClasses != null) {
             return; // values at or above a declared class count are refused by the class checks themselves
         }
@@ -114,8 +123,9 @@ public final class LabelValues {
         throw new InvalidInputException(where + ": label " + which + " far above the others (voxels per value: "
                 + histogram(counts) + "), which would make " + (max + 1) + " classes, most of them absent; if "
                 + far + " marks unannotated voxels declare it as the ignore label (--ignore-label " + far
-                + "), if these are all classes declare them (--classes with " + (max + 1)
-                + " names), otherwise correct the label files");
+                + "), if these are all classes declare them (" + classesOption
+                + (classesOption.equals("--classes") ? " with " + (max + 1) + " names" : " " + (max + 1))
+                + "), otherwise correct the label files");
     }
 
     /** "0: 61,234, 1: 4,302, 255: 500" (at most 12 values shown). */
