@@ -19,6 +19,7 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
+import org.maskseg.core.io.AtomicFiles;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
 import org.maskseg.core.io.ImageInfo;
@@ -39,7 +40,6 @@ import org.maskseg.core.labels.LabelSpec;
  */
 public final class FolderAnnotation {
 
-    private static final String TEMP_PREFIX = ".maskseg-annotate-";
 
     /**
      * The folders of one job.
@@ -137,13 +137,13 @@ public final class FolderAnnotation {
                 }
                 Annotation a = annotator.annotate(labels, spec, image, roi);
                 Path fileName = item.labelFile().getFileName();
-                Path temp = out.resolve(TEMP_PREFIX + fileName);
+                Path temp = temporary(out.resolve(fileName));
                 temps.add(temp);
                 ImageFiles.writeLabels(a.labels(), temp, item.labelFile()); // NIfTI keeps the input orientation
                 targets.add(out.resolve(fileName));
                 labelTargets.add(out.resolve(fileName));
                 if (maskDir != null) {
-                    Path maskTemp = maskDir.resolve(TEMP_PREFIX + fileName);
+                    Path maskTemp = temporary(maskDir.resolve(fileName));
                     temps.add(maskTemp);
                     ImageFiles.writeLabels(a.unknown().mask(), maskTemp, item.labelFile());
                     targets.add(maskDir.resolve(fileName));
@@ -177,6 +177,16 @@ public final class FolderAnnotation {
             }
         }
         return new Result(spec, List.copyOf(reports), List.copyOf(labelTargets), List.copyOf(maskTargets));
+    }
+
+    /** A temporary file for a target, named so that a later run removes it if this one is killed. */
+    private static Path temporary(Path target) {
+        try {
+            return AtomicFiles.newTemporary(target);
+        } catch (IOException e) {
+            throw new InvalidInputException("output folder '" + target.getParent() + "' cannot be written: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static LabelVolume readLabels(Item item) {
