@@ -278,4 +278,37 @@ class BadInputTest {
         assertEquals(0, declared.exitCode(), declared.err());
         assertTrue(declared.out().contains("mean Dice over the foreground classes: 1.0000"), declared.out());
     }
+
+    @Test
+    void resumeRefusesOptionsThatContradictTheCheckpoint() throws IOException {
+        Path model = dir.resolve("m.zip");
+        Result first = CommandLineRun.run("train", "--images", images.toString(), "--labels", labels.toString(),
+                "--out", model.toString(), "--device", "cpu", "--epochs", "2", "--epoch-limit", "1", "--iterations", "1",
+                "--validation-iterations", "1", "--batch-size", "1", "--patch", "32,32", "--seed", "3",
+                "--checkpoint-every", "1", "--loader-threads", "1");
+        assertEquals(0, first.exitCode(), first.err());
+        Path checkpoint = dir.resolve("m-training").resolve("checkpoint_latest.zip");
+        assertTrue(Files.isRegularFile(checkpoint));
+        Path resumed = dir.resolve("r.zip");
+        String[] base = {"train", "--images", images.toString(), "--labels", labels.toString(), "--out",
+            resumed.toString(), "--device", "cpu", "--resume", checkpoint.toString()};
+        Result patch = CommandLineRun.run(concat(base, "--patch", "64,64", "--seed", "4"));
+        refusedEarly(patch, "patch [64, 64] (checkpoint: [32, 32])");
+        assertTrue(patch.err().contains("seed 4 (checkpoint: 3)"), patch.err());
+        refusedEarly(CommandLineRun.run(concat(base, "--epochs", "4")), "epochs 4 (checkpoint: 2)");
+        refusedEarly(CommandLineRun.run(concat(base, "--batch-size", "2")), "batch size 2 (checkpoint: 1)");
+        assertFalse(Files.exists(resumed));
+        // the checkpoint's own values are accepted, and so is leaving them out
+        Result same = CommandLineRun.run(concat(base, "--patch", "32,32", "--seed", "3", "--epochs", "2",
+                "--loader-threads", "1"));
+        assertEquals(0, same.exitCode(), same.err());
+        assertTrue(same.out().contains("2 epochs"), same.out());
+        assertTrue(Files.isRegularFile(resumed));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> all = new ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
+    }
 }
