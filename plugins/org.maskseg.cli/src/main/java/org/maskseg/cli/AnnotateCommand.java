@@ -20,6 +20,7 @@ import org.maskseg.core.annotate.AnnotateOptions;
 import org.maskseg.core.annotate.AnnotationMode;
 import org.maskseg.core.annotate.AnnotationReport;
 import org.maskseg.core.annotate.FolderAnnotation;
+import org.maskseg.core.io.OutputPaths;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -41,9 +42,7 @@ import picocli.CommandLine.Spec;
                     + "that class\", and an unknown-region mask per label file is written to "
                     + "--unknown-out DIR/<class>/<label file name> (1 = class unknown). Other classes stay known.",
             "Output files have the names and formats of the label files; a table of the annotated fraction "
-                    + "per class is printed."},
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:done", "1:bad input (the reason is printed)", "2:wrong command-line usage"})
+                    + "per class is printed."})
 public final class AnnotateCommand implements Callable<Integer> {
 
     @Spec
@@ -146,6 +145,9 @@ public final class AnnotateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outWriter = spec.commandLine().getOut();
         try {
+            OutputPaths.check().input("--images", images).input("--labels", labels).input("--roi", roi)
+                    .outputFolder("--out", out).outputFolder("--unknown-out", unknownOut).outputFile("--report", report)
+                    .verify();
             AnnotateOptions options = options();
             FolderAnnotation.Result result = FolderAnnotation.run(options,
                     new FolderAnnotation.Folders(images, labels, roi, out, unknownOut), null);
@@ -166,9 +168,9 @@ public final class AnnotateCommand implements Callable<Integer> {
             outWriter.flush();
             return 0;
         } catch (InvalidInputException e) {
-            err.println("maskseg: " + e.getMessage());
+            err.println("maskseg: " + Cli.oneLine(e.getMessage()));
             err.flush();
-            return 1;
+            return Cli.FAILED;
         }
     }
 

@@ -27,16 +27,6 @@ final class ConsoleProgress implements TrainingListener, AutoCloseable {
         this.interactive = System.console() != null;
     }
 
-    /**
-     * Keeps DJL's informational logging (engine start, GPU probing) off the console unless the user
-     * configured logging; must run before the engine starts.
-     */
-    static void quietEngineLogs() {
-        if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl") == null) {
-            System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "error");
-        }
-    }
-
     @Override
     public void phase(String description) {
         out.println(description + "...");

@@ -18,6 +18,7 @@ import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.ImageFiles;
+import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainingMetadata;
@@ -81,7 +82,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConsoleProgress.quietEngineLogs();
         try (ConsoleProgress progress = new ConsoleProgress(System.out)) {
             if (compare && !partial) {
                 throw new InvalidInputException("--compare belongs to the partial-label example; add --partial");
@@ -89,16 +89,17 @@ public final class DemoCommand implements Callable<Integer> {
             if (out == null) {
                 out = Path.of(partial ? "maskseg-demo-partial" : "maskseg-demo");
             }
+            OutputPaths.check().input("sample data", sampleData()).outputFolder("--out", out).verify();
             if (partial) {
                 runPartial(progress);
             } else {
                 run(progress);
             }
             return 0;
-        } catch (InvalidInputException | IOException e) {
-            return TrainCommand.fail(e.getMessage());
+        } catch (InvalidInputException | IOException | java.io.UncheckedIOException e) {
+            return Cli.failure(e);
         } catch (CancelledException e) {
-            return TrainCommand.fail("demo cancelled");
+            return Cli.cancelled("demo cancelled");
         }
     }
 

@@ -17,9 +17,11 @@ import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.AtomicFiles;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
+import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.io.PartialLabelFiles;
 import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.LabelValues;
 import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.metrics.CaseMetrics;
 import org.maskseg.core.metrics.DatasetMetrics;
@@ -93,6 +95,9 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
     @Override
     public Integer call() {
         try {
+            OutputPaths.check().input("--reference", reference).input("--prediction", prediction)
+                    .input("--model", model).input("--annotated-classes", annotatedClasses)
+                    .input("--unknown-masks", unknownMasks).outputFile("--json", json).verify();
             Integer ignore = ignoreLabel;
             Integer classes = numClasses;
             String regionText = regions;
@@ -145,7 +150,13 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
 
     /** The pair counts of every case, the largest values seen, and the files by case name. */
     private record Counts(List<PairCounts> cases, int maxValue, int maxPredicted, Map<String, Path> references,
-            Map<String, Path> predictions) {
+            Map<String, Path> predictions, Map<Integer, Long> values) {
+
+        /** Without a declared class count, values far above the others are refused (see LabelValues). */
+        void checkNoFarValues(Integer ignoreLabel) {
+            LabelValues.checkNoFarValues(values, ignoreLabel, null, "the reference and predicted labels",
+                    "--num-classes");
+        }
     }
 
     private static Counts count(Path referenceFolder, Path predictionFolder, Integer ignoreLabel) {
@@ -165,6 +176,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
                     + listed(missing));
         }
         List<PairCounts> counts = new ArrayList<>();
+        Map<Integer, Long> values = new TreeMap<>();
         int maxValue = 1;
         int maxPredicted = 0;
         for (Map.Entry<String, Path> e : predictions.entrySet()) {
@@ -174,12 +186,16 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
             // Without a declared ignore label every value is a class, so no value may be left out.
             PairCounts c = PairCounts.count(name, ref, pred, ignoreLabel == null ? Integer.MIN_VALUE : ignoreLabel);
             counts.add(c);
+            LabelValues.add(values, pred);
+            int[] annotated = java.util.Arrays.stream(ref.data()).filter(v -> ignoreLabel == null || v != ignoreLabel)
+                    .toArray();
+            LabelValues.add(values, annotated);
             maxValue = Math.max(maxValue, c.maxValue());
             for (int v : pred.data()) {
                 maxPredicted = Math.max(maxPredicted, v);
             }
         }
-        return new Counts(counts, maxValue, maxPredicted, references, predictions);
+        return new Counts(counts, maxValue, maxPredicted, references, predictions, values);
     }
 
     /**
@@ -199,6 +215,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
         } else if (classNames != null) {
             k = classNames.numClasses();
         } else {
+            counts.checkNoFarValues(ignoreLabel);
             k = Math.max(Math.max(counts.maxValue(), counts.maxPredicted()), largestNumber(regionText)) + 1;
         }
         LabelSpec spec = new LabelSpec(k, ignoreLabel == null ? k : ignoreLabel,
@@ -253,6 +270,9 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
         List<PairCounts> counts = all.cases();
         int maxValue = all.maxValue();
         int maxPredicted = all.maxPredicted();
+        if (numClasses == null) {
+            all.checkNoFarValues(ignoreLabel);
+        }
         int k = numClasses != null ? numClasses : Math.max(maxValue, maxPredicted) + 1;
         if (ignoreLabel == null && maxValue > maxPredicted + 1) {
             notes.println("note: reference value " + maxValue + " never occurs in the predictions; if it marks "
@@ -337,9 +357,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
         return String.join(", ", names.subList(0, shown)) + (names.size() > shown ? ", ..." : "");
     }
 
-    /** Prints {@code maskseg: <reason>} on stderr and returns the failure exit code. */
     static int fail(String reason) {
-        System.err.println("maskseg: " + (reason == null ? "failed" : reason.replace('\n', ' ')));
-        return 2;
+        return Cli.fail(reason);
     }
 }

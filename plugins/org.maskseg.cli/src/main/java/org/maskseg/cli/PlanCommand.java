@@ -18,7 +18,9 @@ import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
+import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.LabelValues;
 import org.maskseg.core.plan.DatasetFingerprint;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
@@ -36,9 +38,6 @@ import picocli.CommandLine.Option;
                 "Edit the JSON or pass --override to change single values; train with the result." })
 public final class PlanCommand implements Callable<Integer> {
 
-    /** Exit code for unusable input or settings. */
-    static final int FAILED = 2;
-
     @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of training images")
     Path images;
 
@@ -49,6 +48,11 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--ignore-label", paramLabel = "K",
             description = "label value meaning 'not annotated' (default: highest class + 1)")
     Integer ignoreLabel;
+
+    @Option(names = "--classes", paramLabel = "NAMES",
+            description = "the classes of the labels by name, background first (as for train); also declares label "
+                    + "values far above the others as classes")
+    String classes;
 
     @Option(names = "--config", paramLabel = "2d|3d",
             description = "network configuration (default: 2d for 2D images, 3d for 3D images)")
@@ -88,12 +92,17 @@ public final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
+            Path overrideFile = override == null || override.strip().startsWith("{") ? null : Path.of(override.strip());
+            OutputPaths.check().input("--images", images).input("--labels", labels).input("--override", overrideFile)
+                    .outputFile("--out", out).outputFile("--fingerprint", fingerprintFile).verify();
             Plan plan = plan();
             if (out != null) {
                 PlanJson.write(plan, out);
             }
             System.out.println(PlanJson.toJson(plan));
             return 0;
+        } catch (InvalidPathException e) {
+            return fail("--override must be a JSON object {...} or a JSON file, got '" + override + "'");
         } catch (InvalidInputException | IOException e) {
             return fail(e.getMessage());
         } catch (UncheckedIOException e) {
@@ -111,11 +120,19 @@ public final class PlanCommand implements Callable<Integer> {
         List<DatasetCase> cases = dataset.cases();
         // Two passes, one case in memory at a time: first the label values (to know the classes), then
         // image and labels together for the fingerprint.
-        List<LabelVolume> valueSummaries = new ArrayList<>(cases.size());
+        java.util.Map<Integer, Long> valueCounts = new java.util.TreeMap<>();
         for (DatasetCase c : cases) {
-            valueSummaries.add(distinctValues(c.readLabels()));
+            LabelValues.add(valueCounts, c.readLabels());
         }
-        LabelSpec spec = LabelSpec.infer(valueSummaries, ignoreLabel);
+        List<String> names = classes == null ? null : Arrays.stream(classes.split(",")).map(String::trim).toList();
+        LabelSpec inferred = LabelSpec.infer(valueCounts, ignoreLabel, names == null ? null : names.size());
+        if (names != null && names.size() != inferred.numClasses()) {
+            throw new InvalidInputException(names.size() + " class names given with --classes, but the labels have "
+                    + inferred.numClasses() + " classes (values 0.." + (inferred.numClasses() - 1)
+                    + "), background first");
+        }
+        LabelSpec spec = names == null ? inferred
+                : new LabelSpec(inferred.numClasses(), inferred.ignoreValue(), names);
         DatasetFingerprint.Builder fingerprint = new DatasetFingerprint.Builder(spec);
         for (DatasetCase c : cases) {
             CaseData data = c.read();
@@ -158,15 +175,6 @@ public final class PlanCommand implements Callable<Integer> {
         System.err.println("maskseg: warning: " + which + " occur in no label image" + hint);
     }
 
-    /**
-     * The distinct values of a label image as a one-row label image of the same name: all that class inference
-     * looks at, in a fraction of the memory.
-     */
-    static LabelVolume distinctValues(LabelVolume labels) {
-        int[] values = IntStream.of(labels.data()).distinct().sorted().toArray();
-        return LabelVolume.wrap(labels.name(), values, new long[] {values.length, 1}, new double[] {1, 1});
-    }
-
     /** The --override value: inline JSON when it starts with '{', otherwise the path of a JSON file. */
     private String overrideJson() throws IOException {
         if (override == null || override.isBlank()) {
@@ -189,9 +197,7 @@ public final class PlanCommand implements Callable<Integer> {
         return Files.readString(file, StandardCharsets.UTF_8);
     }
 
-    /** Prints {@code maskseg: <reason>} on stderr and returns the failure exit code. */
     static int fail(String reason) {
-        System.err.println("maskseg: " + (reason == null ? "failed" : reason.replace('\n', ' ')));
-        return FAILED;
+        return Cli.fail(reason);
     }
 }

@@ -17,6 +17,7 @@ import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
+import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.metrics.CaseMetrics;
 import org.maskseg.core.metrics.DatasetMetrics;
 import org.maskseg.core.metrics.SegmentationMetrics;
@@ -107,9 +108,15 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     private int run(CancellationToken token) throws IOException {
+        OutputPaths.check().input("--model", model).input("--images", images).input("--pytorch-library", pytorchLibrary)
+                .outputFolder("--out", out).verify();
         PredictionSettings settings = new PredictionSettings(step, tta, batchWindows);
+        // the device before any data: a wrong --device is refused at once
+        TorchRuntime.setCpuThreads(threads);
+        TorchRuntime.start(pytorchLibrary == null ? TorchRuntime.Installation.BUNDLED
+                : new TorchRuntime.Installation(pytorchLibrary.toString(), null, null));
+        Device dev = TorchRuntime.device(device);
         DatasetFolder folder = DatasetFolder.imagesOnly(images);
-        checkOutputFolder();
         TrainedModel trained = TrainedModel.load(model);
         if (folder.channels() != trained.inputChannels()) {
             throw new InvalidInputException("the images in '" + images + "' have " + folder.channels()
@@ -119,12 +126,39 @@ public final class PredictCommand implements Callable<Integer> {
             throw new InvalidInputException("the images in '" + images + "' are 2D but model '" + model
                     + "' is a 3D model");
         }
-        TorchRuntime.setCpuThreads(threads);
-        TorchRuntime.start(pytorchLibrary == null ? TorchRuntime.Installation.BUNDLED
-                : new TorchRuntime.Installation(pytorchLibrary.toString(), null, null));
-        Device dev = TorchRuntime.device(device);
-        Files.createDirectories(out);
         List<DatasetCase> cases = folder.cases();
+        // folders created for the output are removed again if no case gets written
+        List<Path> created = new ArrayList<>();
+        for (Path p = out.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
+            created.add(p);
+        }
+        Files.createDirectories(out);
+        try {
+            return predictAll(cases, trained, dev, settings, token);
+        } finally {
+            for (Path p : created) {
+                if (!deleteIfEmpty(p)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Deletes a folder if it is empty; false if it holds something or cannot be deleted. */
+    private static boolean deleteIfEmpty(Path folder) {
+        try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
+            if (entries.findAny().isPresent()) {
+                return false;
+            }
+            Files.delete(folder);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private int predictAll(List<DatasetCase> cases, TrainedModel trained, Device dev, PredictionSettings settings,
+            CancellationToken token) throws IOException {
         Prediction.Outputs outputs = new Prediction.Outputs(probabilities, uncertainty);
         int done = 0;
         try (ModelPredictor predictor = ModelPredictor.open(trained, dev, settings)) {
@@ -140,12 +174,11 @@ public final class PredictCommand implements Callable<Integer> {
                     Prediction p = predictor.predict(image, outputs, PredictionMonitor.of(token));
                     writeCase(c, p);
                 } catch (CancelledException e) {
-                    return EvaluateCommand.fail("prediction cancelled at case '" + c.name() + "'; " + done + " of "
-                            + cases.size() + " case(s) were written to '" + out + "'");
+                    return Cli.cancelled("prediction cancelled at case '" + c.name() + "'; " + written(done));
                 } catch (InvalidInputException | UncheckedIOException e) {
                     String reason = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
-                    return EvaluateCommand.fail("case '" + c.name() + "' (" + (done + 1) + " of " + cases.size()
-                            + ") failed: " + reason + "; " + done + " case(s) before it were written to '" + out + "'");
+                    return Cli.fail("case '" + c.name() + "' (" + (done + 1) + " of " + cases.size() + ") failed: "
+                            + reason + "; " + written(done));
                 }
                 done++;
                 System.out.printf(Locale.ROOT, "[%d/%d] %s (%.1f s)%n", done, cases.size(),
@@ -154,6 +187,10 @@ public final class PredictCommand implements Callable<Integer> {
         }
         System.out.println("labels written to " + out);
         return 0;
+    }
+
+    private String written(int done) {
+        return done == 0 ? "nothing was written" : done + " case(s) before it were written to '" + out + "'";
     }
 
     /**
@@ -202,17 +239,6 @@ public final class PredictCommand implements Callable<Integer> {
         }
         log.accept("predicted labels: " + predictions.toAbsolutePath() + ", scores: " + json.toAbsolutePath());
         return scores;
-    }
-
-    /** The output folder must not be the input folder: the labels have the images' file names. */
-    private void checkOutputFolder() throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InvalidInputException("--out '" + out + "' exists and is not a folder");
-        }
-        if (Files.isDirectory(out) && Files.isSameFile(out, images)) {
-            throw new InvalidInputException("--out must differ from --images: the label images take the names "
-                    + "of the input images and would replace them");
-        }
     }
 
     /** Writes the files of one case; if one write fails, the ones already written for this case are removed. */

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.plan.PlannerOptions;
@@ -105,10 +106,13 @@ public final class TrainCommand implements Callable<Integer> {
             description = "fraction of cases held out for validation (default: ${DEFAULT-VALUE})")
     double validation;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "random seed (default: 0)")
-    long seed;
+    @Option(names = "--seed", paramLabel = "S",
+            description = "random seed (default: 0; with --resume the checkpoint's)")
+    Long seed;
 
-    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "continue from a checkpoint")
+    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+            description = "continue from a checkpoint exactly: options that change its plan, schedule or seed "
+                    + "(--patch, --batch-size, --epochs, --seed, ...) are refused unless they equal the checkpoint's")
     Path resume;
 
     @Option(names = "--init", paramLabel = "MODEL.zip",
@@ -165,16 +169,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConsoleProgress.quietEngineLogs();
         CancellationToken token = CancellationToken.create();
         // Ctrl-C stops training cleanly; the outcome is reported before the hook lets the JVM end
         try (InterruptCancellation interrupt = new InterruptCancellation(token)) {
             try (ConsoleProgress progress = new ConsoleProgress(System.out)) {
                 return run(token, progress);
             } catch (InvalidInputException | IOException | java.io.UncheckedIOException e) {
-                return fail(e.getMessage());
+                return Cli.failure(e);
             } catch (CancelledException e) {
-                return fail("training cancelled; no model written");
+                return Cli.cancelled("training cancelled; no model written");
             }
         }
     }
@@ -183,12 +186,18 @@ public final class TrainCommand implements Callable<Integer> {
         Path target = out.toAbsolutePath();
         String modelName = target.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
         Path work = workDir != null ? workDir : target.resolveSibling(modelName + "-training");
+        // the work folder may hold the checkpoint it resumes from: the run continues and replaces it
+        OutputPaths.check().input("--images", images).input("--labels", labels)
+                .input("--annotated-classes", annotatedClasses).input("--unknown-masks", unknownMasks)
+                .input("--resume", resume).input("--init", init).input("--pytorch-library", pytorchLibrary)
+                .outputFile("--out", out).outputFolder(workDir != null ? "--work-dir" : "work folder", work, resume)
+                .verify();
         TrainedModel initial = init == null ? null : TrainedModel.load(init);
         TrainingSettings settings = TrainingSettings.builder().configuration(lower(config)).epochs(epochs)
                 .iterationsPerEpoch(iterations).validationIterations(validationIterations).batchSize(batchSize)
                 .patchSize(patch).epochLimit(epochLimit)
                 .timeLimit(timeLimitMinutes == null ? null : minutes(timeLimitMinutes)).validationFraction(validation)
-                .seed(seed).device(device).precision(precision).threads(threads).loaderThreads(loaderThreads)
+                .seed(seed != null ? seed : resume != null ? TrainingJob.checkpointSeed(resume) : 0).device(device).precision(precision).threads(threads).loaderThreads(loaderThreads)
                 .installation(pytorchLibrary == null ? TorchRuntime.Installation.BUNDLED
                         : new TorchRuntime.Installation(pytorchLibrary.toString(), null, null))
                 .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume)
@@ -239,13 +248,8 @@ public final class TrainCommand implements Callable<Integer> {
         return Arrays.stream(classes.split(",")).map(String::trim).toList();
     }
 
-    /** Exit code for unusable input or settings, and for cancellation. */
-    static final int FAILED = 2;
-
-    /** Prints {@code maskseg: <reason>} on stderr and returns the exit code. */
     static int fail(String reason) {
-        System.err.println("maskseg: " + (reason == null ? "failed" : reason.replace('\n', ' ')));
-        return FAILED;
+        return Cli.fail(reason);
     }
 
     static Duration minutes(double m) {

@@ -137,7 +137,7 @@ class PartialDemoCommandTest {
     @Test
     void compareNeedsPartial() {
         CommandLineRun.Result r = CommandLineRun.run("demo", "--compare", "--out", dir.toString());
-        assertEquals(TrainCommand.FAILED, r.exitCode());
+        assertEquals(Cli.FAILED, r.exitCode());
         assertTrue(r.err().contains("--partial"), r.err());
     }
 

@@ -83,21 +83,21 @@ class PlanCommandTest {
     @Test
     void errorsAreOneLineOnStandardError(@TempDir Path dir) {
         Result missing = run("plan", "--images", dir.resolve("none").toString(), "--labels", dir.toString());
-        assertEquals(2, missing.exitCode());
+        assertEquals(Cli.FAILED, missing.exitCode());
         assertTrue(missing.err().startsWith("maskseg: images folder"), missing.err());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
         assertEquals("", missing.out());
 
         Result bad = run(args("--override", "{\"patchSize\":[100,128]}"));
-        assertEquals(2, bad.exitCode());
+        assertEquals(Cli.FAILED, bad.exitCode());
         assertTrue(bad.err().startsWith("maskseg: patch size [100, 128] does not suit a U-Net"), bad.err());
 
         Result config = run(args("--config", "3d"));
-        assertEquals(2, config.exitCode());
+        assertEquals(Cli.FAILED, config.exitCode());
         assertTrue(config.err().contains("maskseg: configuration '3d' needs 3D images"), config.err());
 
         Result notFile = run(args("--override", "missing.json"));
-        assertEquals(2, notFile.exitCode());
+        assertEquals(Cli.FAILED, notFile.exitCode());
         assertTrue(notFile.err().contains("--override"), notFile.err());
     }
 
@@ -131,12 +131,13 @@ class PlanCommandTest {
         assertEquals(3, p.network.numStages);
         assertArrayEquals(new int[] {20, 20}, p.patchSize);
 
-        // Without --ignore-label, 255 would be a class: the user sees it in the summary line.
+        // Without --ignore-label, 255 would make 256 classes: refused with the voxels per value
         Result implicit = run("plan", "--images", imgs.toString(), "--labels", labs.toString());
-        assertEquals(0, implicit.exitCode(), implicit.err());
-        assertTrue(implicit.err().contains("256 class(es)"), implicit.err());
-        assertTrue(implicit.err().contains("maskseg: warning: 253 classes (2, 3, ..., 254) occur in no label image; "
-                + "if 255 marks unannotated voxels, pass --ignore-label 255"), implicit.err());
+        assertEquals(Cli.FAILED, implicit.exitCode(), implicit.err());
+        assertTrue(implicit.err().startsWith("maskseg: the label images: label value 255 lies far above the others "
+                + "(voxels per value: 0: 266, 1: 134, 255: 400)"), implicit.err());
+        assertTrue(implicit.err().contains("--ignore-label 255"), implicit.err());
+        assertEquals(1, implicit.err().strip().lines().count(), implicit.err());
         assertTrue(!r.err().contains("warning"), r.err());
     }
 }

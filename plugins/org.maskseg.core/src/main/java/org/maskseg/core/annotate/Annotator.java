@@ -102,6 +102,17 @@ public final class Annotator {
      *                               inside the class range, or when no class value occurs at all
      */
     public LabelSpec labelSpec(Collection<Integer> observedValues) {
+        java.util.Map<Integer, Long> unknownCounts = new java.util.TreeMap<>();
+        observedValues.forEach(v -> unknownCounts.put(v, -1L));
+        return labelSpec(unknownCounts);
+    }
+
+    /**
+     * Like {@link #labelSpec(Collection)} from the voxels per value of the label images, which the refusal of
+     * values far above the others reports (see {@link org.maskseg.core.labels.LabelValues}).
+     */
+    public LabelSpec labelSpec(java.util.Map<Integer, Long> valueCounts) {
+        Collection<Integer> observedValues = valueCounts.keySet();
         Integer ignore = options.ignoreValue();
         int max = -1;
         for (int v : observedValues) {
@@ -121,8 +132,14 @@ public final class Annotator {
                     + (options.mode() == AnnotationMode.REMAP ? " or a remapped value" : "")
                     + ", nothing is annotated");
         }
-        int numClasses = Math.max(2, max + 1);
+        java.util.Map<Integer, Long> classCounts = new java.util.TreeMap<>(valueCounts);
+        if (options.mode() == AnnotationMode.REMAP) {
+            classCounts.keySet().removeAll(options.values());
+        }
         List<String> names = options.classNames();
+        org.maskseg.core.labels.LabelValues.checkNoFarValues(classCounts, ignore, names.isEmpty() ? null
+                : names.size(), "the label files");
+        int numClasses = Math.max(2, max + 1);
         if (!names.isEmpty() && names.size() < numClasses) {
             throw new InvalidInputException(names.size() + " class names " + names + " given, but the labels contain"
                     + " class values up to " + max + " (" + numClasses + " classes)");

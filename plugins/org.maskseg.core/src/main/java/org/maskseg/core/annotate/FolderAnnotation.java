@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -20,6 +19,7 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
+import org.maskseg.core.io.AtomicFiles;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
 import org.maskseg.core.io.ImageInfo;
@@ -40,7 +40,6 @@ import org.maskseg.core.labels.LabelSpec;
  */
 public final class FolderAnnotation {
 
-    private static final String TEMP_PREFIX = ".maskseg-annotate-";
 
     /**
      * The folders of one job.
@@ -109,9 +108,9 @@ public final class FolderAnnotation {
         }
 
         // pass 1: the label values of all cases decide the classes and the default ignore value
-        TreeSet<Integer> values = new TreeSet<>();
+        java.util.Map<Integer, Long> values = new java.util.TreeMap<>();
         for (Item item : items) {
-            values.addAll(Annotator.distinctValues(readLabels(item)));
+            org.maskseg.core.labels.LabelValues.add(values, readLabels(item));
         }
         LabelSpec spec = annotator.labelSpec(values);
         List<Path> createdFolders = new ArrayList<>();
@@ -138,13 +137,13 @@ public final class FolderAnnotation {
                 }
                 Annotation a = annotator.annotate(labels, spec, image, roi);
                 Path fileName = item.labelFile().getFileName();
-                Path temp = out.resolve(TEMP_PREFIX + fileName);
+                Path temp = temporary(out.resolve(fileName));
                 temps.add(temp);
                 ImageFiles.writeLabels(a.labels(), temp, item.labelFile()); // NIfTI keeps the input orientation
                 targets.add(out.resolve(fileName));
                 labelTargets.add(out.resolve(fileName));
                 if (maskDir != null) {
-                    Path maskTemp = maskDir.resolve(TEMP_PREFIX + fileName);
+                    Path maskTemp = temporary(maskDir.resolve(fileName));
                     temps.add(maskTemp);
                     ImageFiles.writeLabels(a.unknown().mask(), maskTemp, item.labelFile());
                     targets.add(maskDir.resolve(fileName));
@@ -178,6 +177,16 @@ public final class FolderAnnotation {
             }
         }
         return new Result(spec, List.copyOf(reports), List.copyOf(labelTargets), List.copyOf(maskTargets));
+    }
+
+    /** A temporary file for a target, named so that a later run removes it if this one is killed. */
+    private static Path temporary(Path target) {
+        try {
+            return AtomicFiles.newTemporary(target);
+        } catch (IOException e) {
+            throw new InvalidInputException("output folder '" + target.getParent() + "' cannot be written: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static LabelVolume readLabels(Item item) {

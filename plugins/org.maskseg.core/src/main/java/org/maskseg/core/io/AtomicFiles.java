@@ -17,9 +17,16 @@ import java.util.Set;
  */
 public final class AtomicFiles {
 
-    /** Prefix of temporary files; folder listings skip files starting with a dot. */
-    static final String TEMP_PREFIX = ".";
-    static final String TEMP_SUFFIX = ".part";
+    /**
+     * Temporary files are named {@code .maskseg-<process id>-<random>.<target name>}: hidden (folder listings skip
+     * files starting with a dot), with the target's extension (writers choose the format by it), and with the
+     * process id, which tells a later run whether the writer still lives, so that files left by a killed run
+     * (kill -9, power loss) are removed without touching those of a run still writing.
+     */
+    static final String TEMP_PREFIX = ".maskseg-";
+
+    private static final java.util.regex.Pattern TEMP_NAME = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(TEMP_PREFIX) + "(\\d+)-(\\d+)\\.(.+)");
 
     /** Writes content to the given temporary path. */
     @FunctionalInterface
@@ -38,9 +45,7 @@ public final class AtomicFiles {
      */
     public static void write(Path target, Content content) throws IOException {
         Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, TEMP_PREFIX + absolute.getFileName(), TEMP_SUFFIX);
+        Path temp = newTemporary(absolute);
         boolean moved = false;
         try {
             content.writeTo(temp);
@@ -56,6 +61,69 @@ public final class AtomicFiles {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    /**
+     * A new, empty temporary file for {@code target} in the target's folder (created if missing), named so that
+     * {@link #removeStale} recognises it; temporary files of {@code target} left by earlier runs that no longer
+     * live are removed first. The caller moves it into place or deletes it.
+     */
+    public static Path newTemporary(Path target) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        removeStale(absolute);
+        return Files.createTempFile(dir, TEMP_PREFIX + ProcessHandle.current().pid() + "-",
+                "." + absolute.getFileName());
+    }
+
+    /**
+     * Removes the temporary files of {@code target} that runs which no longer live left behind: only files named
+     * exactly as {@link #newTemporary} names them for this target, whose process id is not a running process.
+     *
+     * @return how many were removed
+     */
+    public static int removeStale(Path target) {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        String name = absolute.getFileName().toString();
+        int removed = 0;
+        if (dir == null || !Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+                TEMP_PREFIX + "*." + globEscape(name))) {
+            for (Path f : files) {
+                java.util.regex.Matcher m = TEMP_NAME.matcher(f.getFileName().toString());
+                if (!m.matches() || !m.group(3).equals(name) || !Files.isRegularFile(f,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(m.group(1));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (pid == ProcessHandle.current().pid()
+                        || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue; // this or another living run is writing it
+                }
+                try {
+                    Files.deleteIfExists(f);
+                    removed++;
+                } catch (IOException e) {
+                    // not ours to fight over: it stays hidden (leading dot)
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            // listing failed: nothing removed, writing goes on
+        }
+        return removed;
+    }
+
+    private static String globEscape(String s) {
+        return s.replaceAll("([\\\\*?\\[\\]{}])", "\\\\$1");
     }
 
     /**

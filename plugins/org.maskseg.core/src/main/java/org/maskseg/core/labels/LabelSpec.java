@@ -54,32 +54,57 @@ public final class LabelSpec {
     /**
      * Derives the classes from label images: the class count is the largest value that is not the ignore
      * value, plus one. Without an explicit ignore value the data must not contain one yet, and the default
-     * (highest class + 1) is used.
+     * (highest class + 1) is used. Values far above the others are refused (see {@link LabelValues}).
      *
      * @param ignoreValue the user's ignore value, or null for the default
      */
     public static LabelSpec infer(Collection<LabelVolume> labels, Integer ignoreValue) {
+        return infer(labels, ignoreValue, null);
+    }
+
+    /**
+     * Like {@link #infer(Collection, Integer)} with a declared class count (e.g. from class names), which accepts
+     * values far above the others as long as they are below it.
+     *
+     * @param declaredClasses the number of classes the user declared, or null
+     */
+    public static LabelSpec infer(Collection<LabelVolume> labels, Integer ignoreValue, Integer declaredClasses) {
         if (labels.isEmpty()) {
             throw new InvalidInputException("no label images given");
         }
-        int max = Integer.MIN_VALUE;
         for (LabelVolume l : labels) {
             for (int v : l.data()) {
-                if (ignoreValue != null && v == ignoreValue) {
-                    continue;
+                if (v < 0 && (ignoreValue == null || v != ignoreValue)) {
+                    throw negative(l.name(), v, ignoreValue);
                 }
-                if (v < 0) {
-                    throw new InvalidInputException("labels '" + l.name() + "': negative value " + v
-                            + (ignoreValue == null ? " (set the ignore value if it marks unannotated voxels)"
-                                    : " is neither a class nor the ignore value " + ignoreValue));
-                }
-                max = Math.max(max, v);
             }
+        }
+        return infer(LabelValues.count(labels), ignoreValue, declaredClasses);
+    }
+
+    /**
+     * The classes of labels given by their voxels per value (see {@link LabelValues#count}).
+     *
+     * @param counts          voxels per value over all label images
+     * @param ignoreValue     the user's ignore value, or null for the default
+     * @param declaredClasses the number of classes the user declared, or null
+     */
+    public static LabelSpec infer(java.util.Map<Integer, Long> counts, Integer ignoreValue, Integer declaredClasses) {
+        int max = Integer.MIN_VALUE;
+        for (int v : counts.keySet()) {
+            if (ignoreValue != null && v == ignoreValue) {
+                continue;
+            }
+            if (v < 0) {
+                throw negative("labels", v, ignoreValue);
+            }
+            max = Math.max(max, v);
         }
         if (max == Integer.MIN_VALUE) {
             throw new InvalidInputException("every voxel of every label image is the ignore value " + ignoreValue
                     + ": nothing is annotated, there is nothing to learn from");
         }
+        LabelValues.checkNoFarValues(counts, ignoreValue, declaredClasses, "the label images");
         int numClasses = Math.max(2, max + 1);
         if (ignoreValue != null && ignoreValue >= 0 && ignoreValue < numClasses) {
             throw new InvalidInputException("ignore value " + ignoreValue + " lies inside the class range 0.." + max
@@ -87,6 +112,12 @@ public final class LabelSpec {
                     + "other common choices are -1 and 255)");
         }
         return new LabelSpec(numClasses, ignoreValue == null ? numClasses : ignoreValue, null);
+    }
+
+    private static InvalidInputException negative(String name, int v, Integer ignoreValue) {
+        return new InvalidInputException("labels '" + name + "': negative value " + v
+                + (ignoreValue == null ? " (set the ignore value if it marks unannotated voxels)"
+                        : " is neither a class nor the ignore value " + ignoreValue));
     }
 
     public int numClasses() {

@@ -87,22 +87,8 @@ public final class PlanJson {
     }
 
     private static void writeText(String json, Path file) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        // Not Files.createTempFile: its owner-only permissions would stick to the plan after the move.
-        Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
-        try {
-            Files.writeString(tmp, json + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        org.maskseg.core.io.AtomicFiles.write(file, temp -> Files.writeString(temp, json + System.lineSeparator(),
+                StandardCharsets.UTF_8));
     }
 
     /** Reads and validates a plan file. */

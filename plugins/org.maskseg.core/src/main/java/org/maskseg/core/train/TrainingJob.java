@@ -13,6 +13,7 @@ import java.util.function.Function;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.CaseData;
@@ -70,6 +71,7 @@ public final class TrainingJob {
             TrainingListener listener, CancellationToken cancellation) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
+        checkBeforeReading(settings, ignoreValue);
         l.phase("reading images");
         DatasetFolder folder = DatasetFolder.open(imagesFolder, labelsFolder);
         List<ImageVolume> images = new ArrayList<>();
@@ -145,6 +147,7 @@ public final class TrainingJob {
             Function<LabelSpec, List<ClassKnowledge>> knowledgeFor, Integer ignoreValue, TrainingSettings settings,
             PlannerOptions planner, TrainingListener listener, CancellationToken cancellation) {
         Objects.requireNonNull(settings, "settings");
+        checkDevice(settings);
         if (trainingImages.isEmpty()) {
             throw new InvalidInputException("no training images given");
         }
@@ -242,10 +245,7 @@ public final class TrainingJob {
             Checkpoint ckpt = Checkpoint.load(settings.resumeFrom());
             spec = ckpt.model().labels();
             plan = ckpt.model().plan();
-            if (ignoreValue != null && ignoreValue != spec.ignoreValue()) {
-                throw new InvalidInputException("ignore label " + ignoreValue + " differs from the checkpoint's "
-                        + spec.ignoreValue() + "; resume with the same labels and settings");
-            }
+            checkResume(ckpt, settings, ignoreValue);
             labels.forEach(spec::validate);
             checkSameRegions(planner, spec, plan, "the checkpoint");
         } else if (settings.initialModel() != null) {
@@ -281,6 +281,79 @@ public final class TrainingJob {
             }
         }
         return new Planned(spec, plan, fingerprint);
+    }
+
+    /**
+     * Everything about the settings that can be checked without the data, so that a job with a wrong device or a
+     * resume that contradicts its checkpoint is refused before the (long) reading: the device is resolved (which
+     * starts the PyTorch engine) and a checkpoint to resume from is compared with the settings.
+     *
+     * @throws InvalidInputException naming the setting at fault
+     */
+    public static void checkBeforeReading(TrainingSettings settings, Integer ignoreValue) {
+        checkDevice(settings);
+        if (settings.resumeFrom() != null) {
+            checkResume(Checkpoint.load(settings.resumeFrom()), settings, ignoreValue);
+        }
+    }
+
+    /** Resolves the settings' device (starting the engine with the settings' threads and installation). */
+    static void checkDevice(TrainingSettings settings) {
+        TorchRuntime.setCpuThreads(settings.threads());
+        TorchRuntime.start(settings.installation());
+        TorchRuntime.device(settings.device());
+    }
+
+    /** The seed a checkpoint was trained with (0 for checkpoints that do not record one). */
+    public static long checkpointSeed(Path checkpoint) {
+        return Checkpoint.load(checkpoint).trainerState().path("seed").asLong(0);
+    }
+
+    /**
+     * A resumed run continues its checkpoint exactly, so settings that would change its network, data or schedule
+     * are refused unless they equal the checkpoint's: all differing ones are named at once.
+     */
+    static void checkResume(Checkpoint ckpt, TrainingSettings s, Integer ignoreValue) {
+        Plan p = ckpt.model().plan();
+        com.fasterxml.jackson.databind.JsonNode state = ckpt.trainerState();
+        List<String> conflicts = new ArrayList<>();
+        if (ignoreValue != null && ignoreValue != ckpt.model().labels().ignoreValue()) {
+            conflicts.add("ignore label " + ignoreValue + " (checkpoint: " + ckpt.model().labels().ignoreValue() + ")");
+        }
+        if (s.configuration() != null && !s.configuration().equals(p.configuration)) {
+            conflicts.add("configuration " + s.configuration() + " (checkpoint: " + p.configuration + ")");
+        }
+        if (s.patchSize() != null && !Arrays.equals(s.patchSize(), p.patchSize)) {
+            conflicts.add("patch " + Arrays.toString(s.patchSize()) + " (checkpoint: " + Arrays.toString(p.patchSize)
+                    + ")");
+        }
+        differs(conflicts, "batch size", s.batchSize(), p.batchSize);
+        differs(conflicts, "epochs", s.epochs(), p.training.epochs);
+        differs(conflicts, "iterations", s.iterationsPerEpoch(), p.training.iterationsPerEpoch);
+        differs(conflicts, "validation iterations", s.validationIterations(), p.training.validationIterations);
+        if (s.learningRate() != null && s.learningRate() != p.training.initialLearningRate) {
+            conflicts.add("learning rate " + s.learningRate() + " (checkpoint: " + p.training.initialLearningRate
+                    + ")");
+        }
+        if (state.has("seed") && s.seed() != state.get("seed").asLong()) {
+            conflicts.add("seed " + s.seed() + " (checkpoint: " + state.get("seed").asLong() + ")");
+        }
+        if (s.freezeEncoderEpochs() != 0 && state.has("freezeEncoderEpochs")
+                && s.freezeEncoderEpochs() != state.get("freezeEncoderEpochs").asInt()) {
+            conflicts.add("encoder freeze " + s.freezeEncoderEpochs() + " epoch(s) (checkpoint: "
+                    + state.get("freezeEncoderEpochs").asInt() + ")");
+        }
+        if (!conflicts.isEmpty()) {
+            throw new InvalidInputException("resuming from '" + s.resumeFrom() + "' with settings that contradict the "
+                    + "checkpoint: " + String.join(", ", conflicts) + "; a resumed run continues the checkpoint "
+                    + "exactly: leave these settings out or give the checkpoint's values");
+        }
+    }
+
+    private static void differs(List<String> conflicts, String what, Integer given, int checkpoint) {
+        if (given != null && given != checkpoint) {
+            conflicts.add(what + " " + given + " (checkpoint: " + checkpoint + ")");
+        }
     }
 
     /**
@@ -432,8 +505,9 @@ public final class TrainingJob {
 
     /** The classes of a newly planned job: derived from the labels, named as the settings say. */
     static LabelSpec newLabels(List<LabelVolume> labels, Integer ignoreValue, TrainingSettings settings) {
-        LabelSpec inferred = LabelSpec.infer(labels, ignoreValue);
         List<String> names = settings.classNames();
+        LabelSpec inferred = LabelSpec.infer(labels, ignoreValue, names == null || names.isEmpty() ? null
+                : names.size());
         if (names == null || names.isEmpty()) {
             return inferred;
         }

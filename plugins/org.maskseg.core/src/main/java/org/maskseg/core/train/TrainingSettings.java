@@ -89,6 +89,12 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         if (!precision.equals("fp32") && !precision.equals("bf16")) {
             throw new InvalidInputException("precision '" + precision + "': expected fp32 or bf16");
         }
+        if (precision.equals("bf16")) {
+            // refused here, before any data is read: DJL 0.36's PyTorch engine aborts the JVM when asked for a
+            // bfloat16 tensor, so there is no safe way to build the working copies a mixed-precision step needs
+            throw new InvalidInputException("precision 'bf16' is not available: the PyTorch engine of DJL 0.36 "
+                    + "cannot create bfloat16 tensors; train with fp32");
+        }
         if (threads < 0 || loaderThreads < 0) {
             throw new InvalidInputException("thread counts cannot be negative");
         }

@@ -298,11 +298,13 @@ class ImageFilesTest {
     }
 
     @Test
-    void writesCreateMissingFoldersAndReplaceExistingFiles() {
+    void writesCreateMissingFoldersAndReplaceExistingFiles() throws java.io.IOException {
         Path file = dir.resolve("sub/deeper/l.tif");
         ImageFiles.writeLabels(labels(new long[] {3, 2}, 1), file);
         ImageFiles.writeLabels(labels(new long[] {3, 2}, 2), file);
         assertArrayEquals(new int[] {2, 2, 2, 2, 2, 2}, ImageFiles.readLabels(file).data());
-        assertFalse(Files.exists(dir.resolve("sub/deeper/.l.tif.part")));
+        try (java.util.stream.Stream<Path> left = Files.list(dir.resolve("sub/deeper"))) {
+            assertEquals(java.util.List.of("l.tif"), left.map(p -> p.getFileName().toString()).toList());
+        }
     }
 }

@@ -94,7 +94,7 @@ class TrainerTest {
                 r.history().get(bestEpoch - 1).emaPseudoDice());
         assertTrue(best.sameWeightsAs(r.bestModel()));
         try (Stream<Path> files = Files.list(work)) {
-            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".part")));
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".maskseg-")));
         }
     }
 
