@@ -17,7 +17,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Host transfer rate between ImgLib2-backed Java arrays and PyTorch tensors, compared with plain memory
+ * Host transfer rate between the volumes' Java arrays and PyTorch tensors, compared with plain memory
  * copies of the same bytes measured in the same run:
  * <ul>
  * <li>{@code arraycopy}: {@code System.arraycopy} between two float arrays (Java heap to heap);</li>

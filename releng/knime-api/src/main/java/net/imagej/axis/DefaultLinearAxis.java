@@ -1,37 +1,66 @@
 package net.imagej.axis;
 
 /**
- * API surface: a linear calibration (physical = scale * pixel).
+ * API surface (subset): a linear calibration, physical = origin + scale * pixel (a = origin, b = scale).
  * <p>
- * Source checked: imagej/imagej-common, src/main/java/net/imagej/axis/DefaultLinearAxis.java (as used by KNIME Image Processing 1.8).
+ * Source checked: imagej/imagej-common, tag imagej-common-0.28.2 (commit a4ccf25fff8b02b7d5b1f45fcf39d903de87c292), src/main/java/net/imagej/axis/DefaultLinearAxis.java.
  */
-public class DefaultLinearAxis implements CalibratedAxis {
-
-    private final AxisType m_type;
-
-    private final double m_scale;
+public class DefaultLinearAxis extends Variable2Axis implements LinearAxis {
 
     public DefaultLinearAxis(final AxisType type, final double scale) {
-        m_type = type;
-        m_scale = scale;
+        this(type, scale, 0);
+    }
+
+    public DefaultLinearAxis(final AxisType type, final double scale, final double origin) {
+        super(type);
+        setScale(scale);
+        setOrigin(origin);
+    }
+
+    public DefaultLinearAxis(final AxisType type, final String unit, final double scale) {
+        this(type, scale, 0);
+        setUnit(unit);
     }
 
     @Override
-    public AxisType type() {
-        return m_type;
+    public void setScale(final double scale) {
+        setB(scale);
     }
 
+    @Override
     public double scale() {
-        return m_scale;
+        return b();
+    }
+
+    @Override
+    public void setOrigin(final double origin) {
+        setA(origin);
+    }
+
+    @Override
+    public double origin() {
+        return a();
     }
 
     @Override
     public double calibratedValue(final double rawValue) {
-        return m_scale * rawValue;
+        return origin() + scale() * rawValue;
     }
 
     @Override
-    public double averageScale(final double rawValue1, final double rawValue2) {
-        return m_scale;
+    public double rawValue(final double calibratedValue) {
+        return (calibratedValue - origin()) / scale();
+    }
+
+    @Override
+    public String generalEquation() {
+        return "y = a + b*x";
+    }
+
+    @Override
+    public DefaultLinearAxis copy() {
+        DefaultLinearAxis c = new DefaultLinearAxis(type(), scale(), origin());
+        c.setUnit(unit());
+        return c;
     }
 }

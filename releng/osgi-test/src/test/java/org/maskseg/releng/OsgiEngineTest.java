@@ -88,9 +88,12 @@ class OsgiEngineTest {
         }
         assertEquals("ai.djl.api", providers.get("ai.djl.ndarray"));
         assertEquals("ai.djl.pytorch.engine", providers.get("ai.djl.pytorch.engine"));
-        assertEquals("net.imglib2", providers.get("net.imglib2"));
         assertEquals("com.fasterxml.jackson.core.jackson-databind", providers.get("com.fasterxml.jackson.databind"));
         assertEquals("org.jfree.jfreechart", providers.get("org.jfree.chart"));
+        // images cross the engine's API as plain arrays: whichever ImgLib2 KNIME Image Processing ships, the
+        // engine is never wired to it
+        assertEquals(List.of(), providers.keySet().stream().filter(p -> p.startsWith("net.imglib2")).toList(),
+                "the engine imports ImgLib2");
     }
 
     @Test

@@ -36,6 +36,8 @@ import aQute.bnd.header.OSGiHeader;
  */
 class ReleaseConsistencyTest {
 
+    /** ImgLib2 as KNIME Image Processing 1.8.3 ships it (bundle {@code imglib2}); the nodes compile against it. */
+    static final String KNIP_IMGLIB2 = "5.8.0";
     /** Bundles that the features the MaskSeg feature requires (KNIME base, KNIP) provide. */
     static final Set<String> PLATFORM_BUNDLES = Set.of("imagej-common", "imglib2");
     /** Name prefixes of bundles that KNIME Analytics Platform itself consists of (KNIME and Eclipse). */
@@ -126,7 +128,7 @@ class ReleaseConsistencyTest {
         // the engine's Maven dependencies, as bundles; the test fails when a dependency is added to the
         // engine and forgotten in the feature
         Set<String> needed = new TreeSet<>(Set.of("ai.djl.api", "ai.djl.pytorch.engine", "ai.djl.pytorch.jni",
-                "ai.djl.pytorch.native.cpu.linux.x86_64", "net.imglib2", "org.jfree.jfreechart",
+                "ai.djl.pytorch.native.cpu.linux.x86_64", "org.jfree.jfreechart",
                 "com.fasterxml.jackson.core.jackson-databind", "com.fasterxml.jackson.core.jackson-core",
                 "com.fasterxml.jackson.core.jackson-annotations", "com.google.gson", "com.sun.jna",
                 "org.apache.commons.commons-compress"));
@@ -135,6 +137,20 @@ class ReleaseConsistencyTest {
         Set<String> targetBundles = new TreeSet<>(bundles.keySet());
         targetBundles.removeAll(featurePlugins.keySet());
         assertEquals(Set.of(), targetBundles, "bundles in the release target platform that the feature does not ship");
+    }
+
+    @Test
+    void onlyTheNodesUseImgLib2AndOnlyTheOneKnipShips() {
+        assertEquals(List.of(), bundles.get("org.maskseg.core").mandatoryImports().stream()
+                .filter(p -> p.startsWith("net.imglib2")).toList(), "the engine imports ImgLib2 packages");
+        assertEquals(List.of(), featurePlugins.keySet().stream().filter(id -> id.contains("imglib2")).toList(),
+                "the feature ships an ImgLib2 bundle; the nodes must use KNIME Image Processing's");
+        assertEquals(List.of(), target.artifacts.stream().filter(a -> a.artifactId().equals("imglib2"))
+                .map(ReleaseTarget.Artifact::coordinates).toList(), "the release target platform wraps ImgLib2");
+        assertTrue(bundles.get("org.maskseg.knime").requiredBundles().contains("imglib2"),
+                "the node bundle requires KNIME Image Processing's bundle imglib2");
+        assertEquals(KNIP_IMGLIB2, System.getProperty("maskseg.imglib2.version"),
+                "the default build compiles the nodes against another ImgLib2 than KNIME Image Processing ships");
     }
 
     @Test
@@ -223,8 +239,7 @@ class ReleaseConsistencyTest {
         }
 
         // Maven versions in the target equal the default build's, and wrapped bundles carry them
-        Map<String, String> expected = Map.of("imglib2", System.getProperty("maskseg.imglib2.version"),
-                "api", System.getProperty("maskseg.djl.version"),
+        Map<String, String> expected = Map.of("api", System.getProperty("maskseg.djl.version"),
                 "pytorch-engine", System.getProperty("maskseg.djl.version"),
                 "pytorch-jni", System.getProperty("maskseg.pytorch.version") + "-" + System.getProperty("maskseg.djl.version"),
                 "pytorch-native-cpu", System.getProperty("maskseg.pytorch.version"),

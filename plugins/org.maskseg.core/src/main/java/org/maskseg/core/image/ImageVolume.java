@@ -5,32 +5,28 @@ import java.util.Objects;
 
 import org.maskseg.core.InvalidInputException;
 
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.img.array.ArrayImg;
-import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.img.basictypeaccess.array.FloatArray;
-import net.imglib2.type.numeric.real.FloatType;
-import net.imglib2.view.Views;
-
 /**
- * A 2D or 3D image with one or more channels (modalities), stored as a float {@link ArrayImg} with
- * dimensions (x, y[, z], c). The channel axis is always present, also for single-channel images.
+ * A 2D or 3D image with one or more channels (modalities), stored as one float array with x varying
+ * fastest, then y, [z,] and the channel slowest. The channel axis is always present, also for
+ * single-channel images.
  * <p>
- * Because ImgLib2's array images are x-fastest, the backing array is exactly a C-order tensor of shape
- * (c, [z,] y, x): the layout a network expects, so conversion to a tensor needs no reordering.
+ * The array is exactly a C-order tensor of shape (c, [z,] y, x): the layout a network expects, so
+ * conversion to a tensor needs no reordering. It is also the layout of an x-fastest array image with
+ * dimensions (x, y[, z], c), so image libraries can wrap it without copying. The engine's API uses plain
+ * arrays only, so it depends on no image library and on none of its versions.
  */
 public final class ImageVolume {
 
     private final String name;
-    private final ArrayImg<FloatType, FloatArray> img;
+    private final float[] data;
     private final long[] spatialSize;
     private final int channels;
     private final double[] spacing;
 
-    private ImageVolume(String name, ArrayImg<FloatType, FloatArray> img, long[] spatialSize, int channels,
+    private ImageVolume(String name, float[] data, long[] spatialSize, int channels,
             double[] spacing) {
         this.name = name;
-        this.img = img;
+        this.data = data;
         this.spatialSize = spatialSize;
         this.channels = channels;
         this.spacing = spacing;
@@ -51,9 +47,7 @@ public final class ImageVolume {
             throw new IllegalArgumentException(
                     "image '" + name + "': data length " + data.length + " does not match size " + expected);
         }
-        long[] dims = Arrays.copyOf(spatialSize, spatialSize.length + 1);
-        dims[spatialSize.length] = channels;
-        return new ImageVolume(name, ArrayImgs.floats(data, dims), spatialSize.clone(), channels, spacing.clone());
+        return new ImageVolume(name, data, spatialSize.clone(), channels, spacing.clone());
     }
 
     private static void checkShape(String name, long[] spatialSize, int channels, double[] spacing) {
@@ -74,28 +68,18 @@ public final class ImageVolume {
 
     /** A copy of this image under another name (data shared). */
     public ImageVolume withName(String newName) {
-        return new ImageVolume(newName, img, spatialSize, channels, spacing);
+        return new ImageVolume(newName, data, spatialSize, channels, spacing);
     }
 
     /** The same pixels with another spacing (data shared). */
     public ImageVolume withSpacing(double[] newSpacing) {
         VolumeShapes.checkSpacing(name, spatialSize, newSpacing);
-        return new ImageVolume(name, img, spatialSize, channels, newSpacing.clone());
-    }
-
-    /** The ImgLib2 view of all data, dimensions (x, y[, z], c). */
-    public ArrayImg<FloatType, FloatArray> img() {
-        return img;
-    }
-
-    /** One channel as an ImgLib2 view, dimensions (x, y[, z]). */
-    public RandomAccessibleInterval<FloatType> channel(int c) {
-        return Views.hyperSlice(img, spatialSize.length, c);
+        return new ImageVolume(name, data, spatialSize, channels, newSpacing.clone());
     }
 
     /** The backing array, C-order (c, [z,] y, x). Writes go straight into the image. */
     public float[] data() {
-        return img.update(null).getCurrentStorageArray();
+        return data;
     }
 
     /** Number of spatial dimensions, 2 or 3. */

@@ -5,27 +5,22 @@ import java.util.Objects;
 
 import org.maskseg.core.InvalidInputException;
 
-import net.imglib2.img.array.ArrayImg;
-import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.img.basictypeaccess.array.IntArray;
-import net.imglib2.type.numeric.integer.IntType;
-
 /**
  * A 2D or 3D label image: one integer per voxel, dimensions (x, y[, z]). Values are the user's own
  * (class values and an ignore value such as -1, 255 or the highest class + 1); see
  * {@link org.maskseg.core.labels.LabelSpec} for their meaning. Stored as a signed int array so that
- * every convention fits.
+ * every convention fits, x varying fastest (C order ([z,] y, x)); plain arrays only, no image library.
  */
 public final class LabelVolume {
 
     private final String name;
-    private final ArrayImg<IntType, IntArray> img;
+    private final int[] data;
     private final long[] size;
     private final double[] spacing;
 
-    private LabelVolume(String name, ArrayImg<IntType, IntArray> img, long[] size, double[] spacing) {
+    private LabelVolume(String name, int[] data, long[] size, double[] spacing) {
         this.name = name;
-        this.img = img;
+        this.data = data;
         this.size = size;
         this.spacing = spacing;
     }
@@ -42,7 +37,7 @@ public final class LabelVolume {
             throw new IllegalArgumentException("labels '" + name + "': data length " + data.length
                     + " does not match size " + Arrays.toString(size));
         }
-        return new LabelVolume(name, ArrayImgs.ints(data, size), size.clone(), spacing.clone());
+        return new LabelVolume(name, data, size.clone(), spacing.clone());
     }
 
     private static void checkShape(String name, long[] size, double[] spacing) {
@@ -59,12 +54,12 @@ public final class LabelVolume {
     }
 
     public LabelVolume withName(String newName) {
-        return new LabelVolume(newName, img, size, spacing);
+        return new LabelVolume(newName, data, size, spacing);
     }
 
     public LabelVolume withSpacing(double[] newSpacing) {
         VolumeShapes.checkSpacing(name, size, newSpacing);
-        return new LabelVolume(name, img, size, newSpacing.clone());
+        return new LabelVolume(name, data, size, newSpacing.clone());
     }
 
     /** A deep copy, for operations that must not touch the input. */
@@ -72,13 +67,9 @@ public final class LabelVolume {
         return wrap(newName, data().clone(), size, spacing);
     }
 
-    public ArrayImg<IntType, IntArray> img() {
-        return img;
-    }
-
     /** The backing array, C-order ([z,] y, x). Writes go straight into the image. */
     public int[] data() {
-        return img.update(null).getCurrentStorageArray();
+        return data;
     }
 
     public int dims() {

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * Everything needed to build, train and apply a network for one dataset: the counterpart of nnU-Net's
  * plans file. Serialised as JSON (see {@code PlanJson}); every field can be overridden by the user.
  * <p>
- * Spatial arrays are x first, like ImgLib2 dimensions: {@code patchSize = {x, y[, z]}}. Tensors are
+ * Spatial arrays are x first, like the volumes' sizes: {@code patchSize = {x, y[, z]}}. Tensors are
  * laid out (n, c, [z,] y, x), so code that builds tensor shapes reverses them.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)

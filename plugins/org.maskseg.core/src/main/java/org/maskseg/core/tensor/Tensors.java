@@ -22,8 +22,8 @@ import ai.djl.ndarray.types.Shape;
  * Copies images, labels and batches between Java arrays and DJL {@link NDArray}s with one copy each way.
  * <p>
  * The backing arrays of {@link ImageVolume} and {@link LabelVolume} are already C-order (c, [z,] y, x), the
- * layout of a tensor, so no reordering is needed: the element at tensor index (c, z, y, x) is the ImgLib2
- * value at (x, y, z, c). To host: an uninitialised tensor is allocated by the engine and the Java array is
+ * layout of a tensor, so no reordering is needed: the element at tensor index (c, z, y, x) is the volume's
+ * value at position (x, y, z, c). To host: an uninitialised tensor is allocated by the engine and the Java array is
  * copied straight into its memory through a direct buffer view (no zero-filling, no intermediate direct
  * buffer, memory owned and freed by the engine when the array or its manager closes). Back: the tensor's
  * memory is viewed the same way and copied into a new Java array. Tensors on a GPU go through a temporary

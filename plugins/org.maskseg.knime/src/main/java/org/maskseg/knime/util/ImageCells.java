@@ -14,7 +14,9 @@ import org.maskseg.core.image.VolumeShapes;
 import net.imagej.ImgPlus;
 import net.imagej.axis.Axes;
 import net.imagej.axis.AxisType;
+import net.imagej.axis.CalibratedAxis;
 import net.imglib2.RandomAccess;
+import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.IntType;
 import net.imglib2.type.numeric.real.FloatType;
@@ -23,6 +25,11 @@ import net.imglib2.type.numeric.real.FloatType;
  * Converts between KNIME Image Processing image cells and the engine's {@link ImageVolume} / {@link LabelVolume}.
  * Axes are matched by type (X, Y, Z, Channel), so images in any axis order work; other axes (e.g. Time) must have
  * size 1. A Z axis of size 1 makes a 2D image.
+ * <p>
+ * Compiled against what KNIME Image Processing ships (ImgLib2 5.8.0, imagej-common 0.28.2); every ImgLib2, ImageJ
+ * and KNIME member used here is listed in {@code releng/knime-api/real-descriptors.txt} or checked against the
+ * ImgLib2 5.8.0 jar by the node plugin's tests. The engine's volumes are plain arrays; the ImgLib2 images of the
+ * output cells are built here, over those arrays without copying.
  */
 public final class ImageCells {
 
@@ -39,7 +46,7 @@ public final class ImageCells {
         int z = -1;
         int c = -1;
         for (int d = 0; d < img.numDimensions(); d++) {
-            AxisType t = img.axis(d).type();
+            AxisType t = axis(img, d).type();
             if (Axes.X.equals(t) && x < 0) {
                 x = d;
             } else if (Axes.Y.equals(t) && y < 0) {
@@ -62,11 +69,19 @@ public final class ImageCells {
         double[] spacing = new double[spatial.length];
         for (int i = 0; i < spatial.length; i++) {
             size[i] = img.dimension(spatial[i]);
-            double s = img.averageScale(spatial[i]);
+            double s = axis(img, spatial[i]).averageScale(0, 1);
             spacing[i] = s > 0 && Double.isFinite(s) ? s : 1;
         }
         int channels = c < 0 ? 1 : Math.toIntExact(img.dimension(c));
         return new Layout(spatial, c, size, channels, spacing);
+    }
+
+    /**
+     * The axis of dimension d. {@code ImgPlus.axis(int)} is declared in a generic superclass, so in bytecode it
+     * returns {@code net.imagej.axis.Axis}; the cast to the calibrated axis every {@code ImgPlus} holds is made here.
+     */
+    private static CalibratedAxis axis(final ImgPlus<?> img, final int d) {
+        return img.axis(d);
     }
 
     private static long[] dims(final ImgPlus<?> img) {
@@ -170,8 +185,8 @@ public final class ImageCells {
 
     /** A label image cell (32-bit integer pixels, so negative ignore values such as -1 survive). */
     public static DataCell labelCell(final LabelVolume labels, final ImgPlusCellFactory factory) throws IOException {
-        ImgPlus<IntType> img =
-            new ImgPlus<>(labels.img(), labels.name(), spatialAxes(labels.dims(), false), labels.spacing());
+        ImgPlus<IntType> img = new ImgPlus<>(ArrayImgs.ints(labels.data(), labels.size()), labels.name(),
+            spatialAxes(labels.dims(), false), labels.spacing());
         return factory.createCell(img);
     }
 
@@ -179,7 +194,10 @@ public final class ImageCells {
     public static DataCell imageCell(final ImageVolume image, final ImgPlusCellFactory factory) throws IOException {
         double[] cal = Arrays.copyOf(image.spacing(), image.spatialDims() + 1);
         cal[image.spatialDims()] = 1;
-        ImgPlus<FloatType> img = new ImgPlus<>(image.img(), image.name(), spatialAxes(image.spatialDims(), true), cal);
+        long[] dims = Arrays.copyOf(image.spatialSize(), image.spatialDims() + 1);
+        dims[image.spatialDims()] = image.channels();
+        ImgPlus<FloatType> img =
+            new ImgPlus<>(ArrayImgs.floats(image.data(), dims), image.name(), spatialAxes(image.spatialDims(), true), cal);
         return factory.createCell(img);
     }
 }

@@ -1,0 +1,13 @@
+package net.imagej.axis;
+
+/**
+ * API surface: an axis with a type.
+ * <p>
+ * Source checked: imagej/imagej-common, tag imagej-common-0.28.2 (commit a4ccf25fff8b02b7d5b1f45fcf39d903de87c292), src/main/java/net/imagej/axis/TypedAxis.java.
+ */
+public interface TypedAxis extends Axis {
+
+    AxisType type();
+
+    void setType(AxisType type);
+}
