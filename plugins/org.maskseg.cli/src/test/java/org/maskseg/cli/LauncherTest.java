@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code maskseg} launcher script, run as a user runs it (with the test class path instead of the jar). */
+@Tag("slow")
 class LauncherTest {
 
     @TempDir

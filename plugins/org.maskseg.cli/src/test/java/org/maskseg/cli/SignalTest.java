@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * code, never with a JVM crash (no hs_err file), and leaves no model and no temporary file behind.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
+@Tag("slow")
 class SignalTest {
 
     @TempDir

@@ -49,17 +49,26 @@ public final class AtomicFiles {
         boolean moved = false;
         try {
             content.writeTo(temp);
-            relaxPermissions(temp);
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveIntoPlace(temp, absolute);
             moved = true;
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /**
+     * Replaces {@code target} by a finished temporary file of {@link #newTemporary} in one step (a rename where the
+     * file system allows it), with the permissions an ordinary new file would have. For writers that finish
+     * several files before moving them all, so that a failure leaves none of them.
+     */
+    public static void moveIntoPlace(Path temporary, Path target) throws IOException {
+        relaxPermissions(temporary);
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

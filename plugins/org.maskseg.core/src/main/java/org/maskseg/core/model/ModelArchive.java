@@ -4,11 +4,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -20,6 +17,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.io.AtomicFiles;
 import org.maskseg.core.io.JsonErrors;
 import org.maskseg.core.io.ReadLimits;
 
@@ -195,40 +193,12 @@ final class ModelArchive {
      * the file system allows). On any failure the temporary file is deleted and the target is untouched.
      */
     static void writeAtomically(Path target, Writer writer) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = temporarySibling(abs);
-        boolean moved = false;
-        try {
-            try (OutputStream out = new BufferedOutputStream(
-                    Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 20)) {
+        AtomicFiles.write(target, tmp -> {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
                 writer.writeTo(out);
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        });
     }
-
-    /**
-     * A fresh hidden name next to the target ({@code .name.<random>.part}). Unlike a temporary file of the
-     * JDK it is created with the user's usual permissions, which the moved file keeps.
-     */
-    static Path temporarySibling(Path target) {
-        return target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".part");
-    }
-
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     static String sha256(byte[] data) {
         try {

@@ -150,18 +150,6 @@ public final class PseudoDice {
         return d;
     }
 
-    /** Mean of the values that are not NaN; NaN when all are. */
-    public static double nanMean(double[] values) {
-        double sum = 0;
-        int n = 0;
-        for (double v : values) {
-            if (!Double.isNaN(v)) {
-                sum += v;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
-    }
 
     /**
      * nnU-Net's moving average: the first value is taken as is, then 0.9·previous + 0.1·current. A NaN

@@ -24,6 +24,7 @@ import org.maskseg.core.data.BatchSource;
 import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.metrics.NanMean;
 import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
@@ -352,7 +353,7 @@ public final class Trainer {
                     }
                 }
                 double[] perClass = dice.perClass();
-                double mean = PseudoDice.nanMean(perClass);
+                double mean = NanMean.of(perClass);
                 ema = PseudoDice.ema(ema, mean);
                 boolean newBest = !Double.isNaN(ema) && (Double.isNaN(bestEma) || ema > bestEma);
                 if (newBest) {

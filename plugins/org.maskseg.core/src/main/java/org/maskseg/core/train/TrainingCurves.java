@@ -9,11 +9,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,6 +19,7 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import org.jfree.chart.JFreeChart;
+import org.maskseg.core.io.AtomicFiles;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.XYPlot;
@@ -85,11 +83,8 @@ public final class TrainingCurves {
     /** Writes (replaces) both files in {@code folder}, each atomically, naming the scores as given. */
     public static void writeScores(Path folder, List<String> scoreNames, List<EpochStats> history)
             throws IOException {
-        Files.createDirectories(folder);
-        Path csvTmp = temporarySibling(folder.resolve(CSV));
-        try {
-            try (Writer w = Files.newBufferedWriter(csvTmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
+        AtomicFiles.write(folder.resolve(CSV), tmp -> {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 w.write(scoreHeader(scoreNames));
                 w.write('\n');
                 for (EpochStats s : history) {
@@ -97,20 +92,12 @@ public final class TrainingCurves {
                     w.write('\n');
                 }
             }
-            moveIntoPlace(csvTmp, folder.resolve(CSV));
-        } finally {
-            Files.deleteIfExists(csvTmp);
-        }
-        Path pngTmp = temporarySibling(folder.resolve(PNG));
-        try {
-            try (OutputStream out = Files.newOutputStream(pngTmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
+        });
+        AtomicFiles.write(folder.resolve(PNG), tmp -> {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
                 writePng(out, scoreChart(scoreNames, history), 900, 700);
             }
-            moveIntoPlace(pngTmp, folder.resolve(PNG));
-        } finally {
-            Files.deleteIfExists(pngTmp);
-        }
+        });
     }
 
     /** The chart as PNG bytes, e.g. for a viewer that holds no charting library of its own. */
@@ -140,18 +127,6 @@ public final class TrainingCurves {
             if (!ImageIO.write(image, "png", stream)) {
                 throw new IOException("no PNG encoder available");
             }
-        }
-    }
-
-    private static Path temporarySibling(Path target) {
-        return target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".part");
-    }
-
-    private static void moveIntoPlace(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +32,7 @@ import ai.djl.training.GradientCollector;
  * convolution kernels) and many backward passes of freshly initialised networks, and fails on the first
  * non-finite gradient, naming the step. The counts are printed so that a build log shows how much was checked.
  */
+@Tag("slow")
 class FiniteGradientsTest {
 
     private static int threads;

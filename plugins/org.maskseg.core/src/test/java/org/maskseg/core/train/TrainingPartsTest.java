@@ -37,8 +37,8 @@ class TrainingPartsTest {
         double[] v = none.perClass();
         assertEquals(1.0, v[0]);
         assertTrue(Double.isNaN(v[1]), "a class never seen nor predicted has no Dice");
-        assertEquals(1.0, PseudoDice.nanMean(v));
-        assertTrue(Double.isNaN(PseudoDice.nanMean(new double[] {Double.NaN})));
+        assertEquals(1.0, org.maskseg.core.metrics.NanMean.of(v));
+        assertTrue(Double.isNaN(org.maskseg.core.metrics.NanMean.of(new double[] {Double.NaN})));
     }
 
     @Test
