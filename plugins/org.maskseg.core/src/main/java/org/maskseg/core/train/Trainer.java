@@ -17,14 +17,12 @@ import java.util.Objects;
 import java.util.Set;
 
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.data.Batch;
 import org.maskseg.core.data.BatchLoader;
 import org.maskseg.core.data.BatchSettings;
 import org.maskseg.core.data.BatchSource;
 import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.labels.LabelSpec;
-import org.maskseg.core.metrics.NanMean;
 import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
@@ -32,13 +30,13 @@ import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.nn.Autograd;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
+import org.maskseg.core.optim.PolyLearningRate;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
@@ -257,20 +255,16 @@ public final class Trainer {
         int lastEpoch = limit == null ? epochs : Math.min(epochs, limit);
 
         List<EpochStats> history = new ArrayList<>(state == null ? List.of() : state.history());
-        double ema = state == null ? Double.NaN : state.emaPseudoDice();
-        double bestEma = state == null ? Double.NaN : state.bestEmaPseudoDice();
-        int bestEpoch = state == null ? 0 : state.bestEpoch();
+        ModelSelection selection = state == null ? ModelSelection.fresh() : ModelSelection.resumed(state);
         double previousSeconds = state == null ? 0 : state.elapsedSeconds();
         int startEpoch = state == null ? 1 : state.epochsDone() + 1;
         TrainedModel best = resume == null ? null : previousBest(settings.resumeFrom());
 
-        Path work = settings.workFolder();
-        long sessionStart = System.nanoTime();
-        long timeLimitNanos = settings.timeLimit() == null ? Long.MAX_VALUE : settings.timeLimit().toNanos();
-        long stepNanos = 0;
-        int stepCount = 0;
+        Deadline deadline = new Deadline(settings.timeLimit());
         SkippedSteps skipped = new SkippedSteps(history.stream().mapToLong(EpochStats::iterations).sum(),
                 history.stream().mapToLong(EpochStats::skippedSteps).sum());
+        WorkFolder work = new WorkFolder(settings.workFolder(), settings.checkpointEvery(), scoreNames(),
+                cancellation);
         String stopReason = lastEpoch < epochs ? "epoch limit" : "completed";
 
         listener.message("training on " + trainCases.size() + " case(s), validating on " + valCases.size()
@@ -283,97 +277,46 @@ public final class Trainer {
         try (NDManager manager = TorchRuntime.newManager(device);
                 PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, seed);
                 TrainingStep step = TrainingStep.forPlan(network, plan)) {
-            if (resume != null) {
-                resume.model().loadInto(network);
-                step.optimiser().loadState(values(resume.optimizerState()));
-            } else if (settings.initialModel() != null) {
-                // weights only: the optimiser's momentum starts from zero as in a fresh run
-                loadInitialModel(network, settings.initialModel(), settings.classMapping());
-                listener.message("starting from the weights of the initial model");
-                if (settings.classMapping() != null && !settings.classMapping().isIdentity()) {
-                    listener.message("classes: " + settings.classMapping().describe());
-                }
-            }
+            startFrom(resume, network, step);
             if (freezeEpochs > 0 && startEpoch <= freezeEpochs) {
                 listener.message("encoder fixed during epoch" + (freezeEpochs == 1 ? " 1" : "s 1-" + freezeEpochs)
                         + ", decoder and heads train");
             }
+            EpochSteps steps = new EpochSteps(step, listener, cancellation, skipped, deadline);
             for (int epoch = startEpoch; epoch <= lastEpoch; epoch++) {
                 cancellation.throwIfCancelled();
                 long epochStart = System.nanoTime();
                 step.freeze(epoch <= freezeEpochs ? network.encoderParameterNames() : List.of());
-                double lr = learningRate(plan.training.initialLearningRate, epoch, epochs);
+                double lr = PolyLearningRate.at(plan.training.initialLearningRate, epoch - 1, epochs);
                 listener.epochStarted(epoch, epochs, lr);
 
-                boolean timeUp = false;
-                double lossSum = 0;
-                int done = 0;
-                int updated = 0;
-                int skippedInEpoch = 0;
+                EpochSteps.Outcome trained;
                 try (BatchSource source = batchSources.open(trainCases, plan, epochSeed(seed, epoch, false), true,
                         settings.loaderThreads())) {
-                    for (int it = 1; it <= iterations; it++) {
-                        long t0 = System.nanoTime();
-                        Batch batch = cancellation.await(source::next);
-                        cancellation.throwIfCancelled();
-                        TrainingStep.Result result = step.run(batch, lr);
-                        double loss = result.loss();
-                        stepNanos += System.nanoTime() - t0;
-                        stepCount++;
-                        done++;
-                        if (result.updated()) {
-                            lossSum += loss;
-                            updated++;
-                        } else {
-                            skippedInEpoch++;
-                            listener.message(String.format(Locale.ROOT,
-                                    "step %d of epoch %d skipped: loss %s, gradient norm %s (parameters unchanged)", it,
-                                    epoch, result.loss(), result.gradientNorm()));
-                        }
-                        skipped.record(result.updated());
-                        listener.iterationFinished(epoch, it, iterations, loss);
-                        if (System.nanoTime() - sessionStart >= timeLimitNanos && it < iterations) {
-                            timeUp = true;
-                            break;
-                        }
-                    }
+                    trained = steps.run(source, epoch, iterations, lr);
                 }
-                timeUp |= System.nanoTime() - sessionStart >= timeLimitNanos;
+                boolean timeUp = trained.deadlinePassed();
 
-                PseudoDice dice = PseudoDice.forPlan(plan);
-                double valLossSum = 0;
+                EpochValidation.Outcome validated;
                 try (BatchSource source = batchSources.open(valCases, plan, epochSeed(seed, epoch, true), false,
                         settings.loaderThreads())) {
-                    for (int it = 0; it < valIterations; it++) {
-                        Batch batch = cancellation.await(source::next);
-                        cancellation.throwIfCancelled();
-                        TrainingStep.Validation v = step.validate(batch);
-                        dice.add(v.prediction(), batch.labels());
-                        valLossSum += v.loss();
-                    }
+                    validated = EpochValidation.run(step, plan, source, valIterations, cancellation);
                 }
-                double[] perClass = dice.perClass();
-                double mean = NanMean.of(perClass);
-                ema = PseudoDice.ema(ema, mean);
-                boolean newBest = !Double.isNaN(ema) && (Double.isNaN(bestEma) || ema > bestEma);
-                if (newBest) {
-                    bestEma = ema;
-                    bestEpoch = epoch;
-                }
-                double now = (System.nanoTime() - sessionStart) / 1e9;
+                boolean newBest = selection.update(epoch, validated.meanPseudoDice());
+                double now = deadline.elapsedSeconds();
                 double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-                double perEpoch = now / (epoch - startEpoch + 1);
-                double eta = perEpoch * (lastEpoch - epoch);
-                if (settings.timeLimit() != null) {
-                    eta = Math.min(eta, Math.max(0, timeLimitNanos / 1e9 - now));
+                double eta = now / (epoch - startEpoch + 1) * (lastEpoch - epoch);
+                if (deadline.isSet()) {
+                    eta = Math.min(eta, deadline.remainingSeconds());
                 }
-                EpochStats stats = new EpochStats(epoch, epochs, updated == 0 ? Double.NaN : lossSum / updated,
-                        valLossSum / valIterations, perClass, mean, ema, newBest, lr, done, skippedInEpoch, epochSeconds, previousSeconds + now, timeUp ? 0 : eta);
+                EpochStats stats = new EpochStats(epoch, epochs, trained.meanLoss(), validated.meanLoss(),
+                        validated.pseudoDice(), validated.meanPseudoDice(), selection.ema(), newBest, lr,
+                        trained.steps(), trained.skipped(), epochSeconds, previousSeconds + now, timeUp ? 0 : eta);
                 history.add(stats);
                 listener.epochFinished(stats);
 
-                TrainingMetadata meta = metadata(stats, bestEma, bestEpoch, "last", stopReason, seed,
-                        previousSeconds + now, device, split);
+                TrainingMetadata meta = metadata(stats, selection, "last", stopReason, seed, previousSeconds + now,
+                        device, split);
                 if (newBest) {
                     best = TrainedModel.of(plan, labels, meta.withSelection("best"), network);
                 }
@@ -381,39 +324,31 @@ public final class Trainer {
                     stopReason = "time limit";
                 }
                 boolean last = timeUp || epoch == lastEpoch;
-                if (work != null) {
-                    cancellation.throwIfCancelled();
-                    TrainingCurves.writeScores(work, scoreNames(), history);
-                    if (newBest) {
-                        best.save(work.resolve(BEST_MODEL));
-                    }
-                    if (last || epoch % settings.checkpointEvery() == 0) {
-                        TrainerState ts = new TrainerState(epoch, ema, bestEma, bestEpoch, previousSeconds + now, seed,
-                                split.training(), split.validation(), history, freezeEpochs);
-                        new Checkpoint(TrainedModel.of(plan, labels, meta, network), optimizerState(step, network),
-                                JSON.valueToTree(ts)).save(work.resolve(CHECKPOINT));
-                    }
-                }
+                int epochsDone = epoch;
+                work.epochDone(history, newBest ? best : null, last, () -> new Checkpoint(
+                        TrainedModel.of(plan, labels, meta, network), optimizerState(step, network),
+                        JSON.valueToTree(new TrainerState(epochsDone, selection.ema(), selection.bestEma(),
+                                selection.bestEpoch(), previousSeconds + now, seed, split.training(),
+                                split.validation(), history, freezeEpochs))));
                 if (timeUp) {
                     listener.message("time limit reached after epoch " + epoch);
                     break;
                 }
             }
-            double seconds = previousSeconds + (System.nanoTime() - sessionStart) / 1e9;
+            double seconds = previousSeconds + deadline.elapsedSeconds();
             EpochStats lastStats = history.isEmpty() ? null : history.get(history.size() - 1);
-            TrainingMetadata meta = metadata(lastStats, bestEma, bestEpoch, "last", stopReason, seed, seconds, device,
-                    split);
+            TrainingMetadata meta = metadata(lastStats, selection, "last", stopReason, seed, seconds, device, split);
             TrainedModel finalModel = TrainedModel.of(plan, labels, meta, network);
             // the best model keeps the metadata of its own epoch
             TrainedModel bestModel = best == null ? finalModel.withMetadata(meta.withSelection("best")) : best;
-            return new TrainingResult(finalModel, bestModel, history, stopReason, split,
-                    stepCount == 0 ? Double.NaN : stepNanos / 1e6 / stepCount);
+            return new TrainingResult(finalModel, bestModel, history, stopReason, split, steps.msPerStep());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancelledException();
         } catch (IOException e) {
             cancellation.throwIfCancelled(); // e.g. a file channel closed by the interrupt that cancelled the wait
-            throw new UncheckedIOException("cannot write to the work folder '" + work + "': " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write to the work folder '" + work.path() + "': " + e.getMessage(),
+                    e);
         } catch (ai.djl.engine.EngineException e) {
             cancellation.throwIfCancelled();
             throw outOfMemoryOr(e, device);
@@ -424,6 +359,21 @@ public final class Trainer {
                 cancellation.throwIfCancelled();
             }
             throw e;
+        }
+    }
+
+    /** Weights (and optimiser state) of the checkpoint to resume, or of the initial model to start from. */
+    private void startFrom(Checkpoint resume, PlainConvUNet network, TrainingStep step) {
+        if (resume != null) {
+            resume.model().loadInto(network);
+            step.optimiser().loadState(values(resume.optimizerState()));
+        } else if (settings.initialModel() != null) {
+            // weights only: the optimiser's momentum starts from zero as in a fresh run
+            loadInitialModel(network, settings.initialModel(), settings.classMapping());
+            listener.message("starting from the weights of the initial model");
+            if (settings.classMapping() != null && !settings.classMapping().isIdentity()) {
+                listener.message("classes: " + settings.classMapping().describe());
+            }
         }
     }
 
@@ -474,11 +424,6 @@ public final class Trainer {
         return out;
     }
 
-    /** Poly schedule: initial · (1 − (epoch − 1) / epochs)^0.9, epoch 1-based. */
-    public static double learningRate(double initial, int epoch, int epochs) {
-        return initial * Math.pow(1 - (epoch - 1) / (double) epochs, 0.9);
-    }
-
     /** Seed of one epoch's training or validation batches, well mixed so neighbouring epochs differ. */
     static long epochSeed(long seed, int epoch, boolean validation) {
         long z = seed * 0x9E3779B97F4A7C15L + epoch * 2L + (validation ? 1 : 0);
@@ -487,11 +432,12 @@ public final class Trainer {
         return z ^ (z >>> 31);
     }
 
-    private TrainingMetadata metadata(EpochStats last, double bestEma, int bestEpoch, String selection,
+    private TrainingMetadata metadata(EpochStats last, ModelSelection models, String selection,
             String stopReason, long seed, double seconds, Device device, ValidationSplit split) {
         return new TrainingMetadata(last == null ? 0 : last.epoch(), plan.training.epochs,
                 plan.training.iterationsPerEpoch, last == null ? new double[0] : last.pseudoDice(),
-                last == null ? Double.NaN : last.emaPseudoDice(), bestEma, bestEpoch, selection, stopReason, seed,
+                last == null ? Double.NaN : last.emaPseudoDice(), models.bestEma(), models.bestEpoch(), selection,
+                stopReason, seed,
                 seconds, Instant.now().toString(), device.toString(), split.training().size(),
                 split.heldOut() ? split.validation().size() : 0, datasetSummary);
     }

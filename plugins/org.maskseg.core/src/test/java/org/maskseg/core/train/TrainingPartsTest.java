@@ -78,9 +78,9 @@ class TrainingPartsTest {
 
     @Test
     void polyLearningRate() {
-        assertEquals(0.01, Trainer.learningRate(0.01, 1, 10), 1e-15);
-        assertEquals(0.01 * Math.pow(0.5, 0.9), Trainer.learningRate(0.01, 6, 10), 1e-15);
-        assertEquals(0.01 * Math.pow(0.1, 0.9), Trainer.learningRate(0.01, 10, 10), 1e-15);
+        assertEquals(0.01, org.maskseg.core.optim.PolyLearningRate.at(0.01, 0, 10), 1e-15);
+        assertEquals(0.01 * Math.pow(0.5, 0.9), org.maskseg.core.optim.PolyLearningRate.at(0.01, 5, 10), 1e-15);
+        assertEquals(0.01 * Math.pow(0.1, 0.9), org.maskseg.core.optim.PolyLearningRate.at(0.01, 9, 10), 1e-15);
     }
 
     @Test

@@ -1,0 +1,81 @@
+package org.maskseg.core.train;
+
+import java.util.Locale;
+
+import org.maskseg.core.data.Batch;
+import org.maskseg.core.data.BatchSource;
+import org.maskseg.core.optim.TrainingStep;
+
+/**
+ * The training steps of one epoch: batches from a source, one optimisation step each, the loss reported after
+ * every step. Steps whose loss or gradient is not finite change nothing; they are reported, counted, and stop the
+ * training when they become more than an accident ({@link SkippedSteps}). The epoch ends early when the session's
+ * deadline has passed.
+ */
+final class EpochSteps {
+
+    /** What an epoch's steps did. */
+    record Outcome(double meanLoss, int steps, int skipped, boolean deadlinePassed) {
+    }
+
+    private final TrainingStep step;
+    private final TrainingListener listener;
+    private final CancellationToken cancellation;
+    private final SkippedSteps skipped;
+    private final Deadline deadline;
+    private long stepNanos;
+    private int stepCount;
+
+    EpochSteps(TrainingStep step, TrainingListener listener, CancellationToken cancellation, SkippedSteps skipped,
+            Deadline deadline) {
+        this.step = step;
+        this.listener = listener;
+        this.cancellation = cancellation;
+        this.skipped = skipped;
+        this.deadline = deadline;
+    }
+
+    /**
+     * Runs up to {@code iterations} steps at the learning rate {@code lr}.
+     *
+     * @throws InterruptedException when the wait for a batch is interrupted
+     */
+    Outcome run(BatchSource source, int epoch, int iterations, double lr) throws InterruptedException {
+        double lossSum = 0;
+        int done = 0;
+        int updated = 0;
+        int skippedHere = 0;
+        boolean passed = false;
+        for (int it = 1; it <= iterations; it++) {
+            long t0 = System.nanoTime();
+            Batch batch = cancellation.await(source::next);
+            cancellation.throwIfCancelled();
+            TrainingStep.Result result = step.run(batch, lr);
+            stepNanos += System.nanoTime() - t0;
+            stepCount++;
+            done++;
+            if (result.updated()) {
+                lossSum += result.loss();
+                updated++;
+            } else {
+                skippedHere++;
+                listener.message(String.format(Locale.ROOT,
+                        "step %d of epoch %d skipped: loss %s, gradient norm %s (parameters unchanged)", it, epoch,
+                        result.loss(), result.gradientNorm()));
+            }
+            skipped.record(result.updated());
+            listener.iterationFinished(epoch, it, iterations, result.loss());
+            if (deadline.passed() && it < iterations) {
+                passed = true;
+                break;
+            }
+        }
+        return new Outcome(updated == 0 ? Double.NaN : lossSum / updated, done, skippedHere,
+                passed || deadline.passed());
+    }
+
+    /** Mean wall-clock milliseconds per step of this session (batch wait included), NaN before the first. */
+    double msPerStep() {
+        return stepCount == 0 ? Double.NaN : stepNanos / 1e6 / stepCount;
+    }
+}

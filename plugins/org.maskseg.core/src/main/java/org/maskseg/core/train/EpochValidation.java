@@ -1,0 +1,37 @@
+package org.maskseg.core.train;
+
+import org.maskseg.core.data.Batch;
+import org.maskseg.core.data.BatchSource;
+import org.maskseg.core.metrics.NanMean;
+import org.maskseg.core.optim.TrainingStep;
+import org.maskseg.core.plan.Plan;
+
+/**
+ * nnU-Net's online validation after an epoch: a fixed number of unaugmented validation batches, whose
+ * true/false positives and false negatives (annotated voxels only) are summed into one pseudo-Dice per class or
+ * region, and the mean validation loss.
+ */
+final class EpochValidation {
+
+    /** What a validation found. */
+    record Outcome(double[] pseudoDice, double meanPseudoDice, double meanLoss) {
+    }
+
+    private EpochValidation() {
+    }
+
+    static Outcome run(TrainingStep step, Plan plan, BatchSource source, int iterations,
+            CancellationToken cancellation) throws InterruptedException {
+        PseudoDice dice = PseudoDice.forPlan(plan);
+        double lossSum = 0;
+        for (int it = 0; it < iterations; it++) {
+            Batch batch = cancellation.await(source::next);
+            cancellation.throwIfCancelled();
+            TrainingStep.Validation v = step.validate(batch);
+            dice.add(v.prediction(), batch.labels());
+            lossSum += v.loss();
+        }
+        double[] perClass = dice.perClass();
+        return new Outcome(perClass, NanMean.of(perClass), lossSum / iterations);
+    }
+}
