@@ -230,15 +230,7 @@ public final class Trainer {
         if (state != null && settings.freezeEncoderEpochs() != 0 && settings.freezeEncoderEpochs() != freezeEpochs) {
             listener.message("resuming with the checkpoint's encoder freeze of " + freezeEpochs + " epoch(s)");
         }
-
-        ValidationSplit split;
-        if (state != null) {
-            split = new ValidationSplit(state.trainingCases(), state.validationCases());
-        } else if (validationCases != null) {
-            split = ValidationSplit.explicit(caseNames(), validationCases);
-        } else {
-            split = ValidationSplit.of(caseNames(), settings.validationFraction(), seed);
-        }
+        ValidationSplit split = split(state, seed);
         Map<String, TrainingCase> byName = new HashMap<>();
         cases.forEach(c -> byName.put(c.name(), c));
         List<TrainingCase> trainCases = select(split.training(), byName);
@@ -360,6 +352,17 @@ public final class Trainer {
             }
             throw e;
         }
+    }
+
+    /** The checkpoint's split when resuming, else the explicit validation cases, else a seeded random split. */
+    private ValidationSplit split(TrainerState state, long seed) {
+        if (state != null) {
+            return new ValidationSplit(state.trainingCases(), state.validationCases());
+        }
+        if (validationCases != null) {
+            return ValidationSplit.explicit(caseNames(), validationCases);
+        }
+        return ValidationSplit.of(caseNames(), settings.validationFraction(), seed);
     }
 
     /** Weights (and optimiser state) of the checkpoint to resume, or of the initial model to start from. */
