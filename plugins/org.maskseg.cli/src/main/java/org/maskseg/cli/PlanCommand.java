@@ -2,19 +2,14 @@ package org.maskseg.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
@@ -28,6 +23,7 @@ import org.maskseg.core.plan.Planner;
 import org.maskseg.core.plan.PlannerOptions;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code maskseg plan}: the dataset fingerprint and the nnU-Net-style plan, printed as JSON. */
@@ -35,7 +31,7 @@ import picocli.CommandLine.Option;
         description = { "Plans a network for a dataset (target spacing, patch and batch size, U-Net topology, "
                 + "normalisation) like nnU-Net's planner, and prints the plan as JSON on standard output.",
                 "Intensity statistics use only annotated foreground voxels (ignore-label voxels never count).",
-                "Edit the JSON or pass --override to change single values; train with the result." })
+                "Edit the JSON or pass --plan-overrides to change single values; train with the result (train --plan-overrides FILE)." })
 public final class PlanCommand implements Callable<Integer> {
 
     @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of training images")
@@ -71,10 +67,8 @@ public final class PlanCommand implements Callable<Integer> {
                     + " anything else per-image z-score (default: z-score for all)")
     List<String> modalities;
 
-    @Option(names = "--override", paramLabel = "JSON|FILE",
-            description = "JSON object (or a file holding one) merged onto the plan, e.g. "
-                    + "{\"patchSize\":[128,128],\"batchSize\":4}")
-    String override;
+    @Mixin
+    PlanOverrideOption override;
 
     @Option(names = "--regions", paramLabel = "NAME=C,C...[:L];...",
             description = "plan region-based training, e.g. \"whole=1,2,3;core=2,3;enhancing=3\" (see 'maskseg "
@@ -92,8 +86,8 @@ public final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Path overrideFile = override == null || override.strip().startsWith("{") ? null : Path.of(override.strip());
-            OutputPaths.check().input("--images", images).input("--labels", labels).input("--override", overrideFile)
+            OutputPaths.check().input("--images", images).input("--labels", labels)
+                    .input("--plan-overrides", override.file())
                     .outputFile("--out", out).outputFile("--fingerprint", fingerprintFile).verify();
             Plan plan = plan();
             if (out != null) {
@@ -101,8 +95,6 @@ public final class PlanCommand implements Callable<Integer> {
             }
             System.out.println(PlanJson.toJson(plan));
             return 0;
-        } catch (InvalidPathException e) {
-            return fail("--override must be a JSON object {...} or a JSON file, got '" + override + "'");
         } catch (InvalidInputException | IOException e) {
             return fail(e.getMessage());
         } catch (UncheckedIOException e) {
@@ -115,7 +107,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     private Plan plan() throws IOException {
         PlannerOptions options = new PlannerOptions(config == null ? null : config.toLowerCase(Locale.ROOT),
-                memoryGiB, maxBatchSize, modalities, overrideJson(), regions);
+                memoryGiB, maxBatchSize, modalities, override.json(), regions);
         DatasetFolder dataset = DatasetFolder.open(images, labels);
         List<DatasetCase> cases = dataset.cases();
         // Two passes, one case in memory at a time: first the label values (to know the classes), then
@@ -173,28 +165,6 @@ public final class PlanCommand implements Callable<Integer> {
                         + (spec.numClasses() - 1)
                 : "";
         System.err.println("maskseg: warning: " + which + " occur in no label image" + hint);
-    }
-
-    /** The --override value: inline JSON when it starts with '{', otherwise the path of a JSON file. */
-    private String overrideJson() throws IOException {
-        if (override == null || override.isBlank()) {
-            return null;
-        }
-        String v = override.strip();
-        if (v.startsWith("{")) {
-            return v;
-        }
-        Path file;
-        try {
-            file = Path.of(v);
-        } catch (InvalidPathException e) {
-            throw new InvalidInputException("--override must be a JSON object {...} or a JSON file, got '" + v + "'");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidInputException("--override must be a JSON object {...} or an existing JSON file; '" + v
-                    + "' is neither");
-        }
-        return Files.readString(file, StandardCharsets.UTF_8);
     }
 
     static int fail(String reason) {

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
@@ -31,6 +30,7 @@ import org.maskseg.core.train.CancelledException;
 
 import ai.djl.Device;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -71,10 +71,6 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--tta", description = "test-time augmentation: average over all mirrored copies (2^d times slower)")
     boolean tta;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu:N", defaultValue = "auto",
-            description = "compute device (default: ${DEFAULT-VALUE})")
-    String device;
-
     @Option(names = "--batch-windows", paramLabel = "N", defaultValue = "" + PredictionSettings.DEFAULT_BATCH_WINDOWS,
             description = "windows per forward pass; lower it if the device runs out of memory (default: ${DEFAULT-VALUE})")
     int batchWindows;
@@ -83,12 +79,8 @@ public final class PredictCommand implements Callable<Integer> {
             description = "window step as a fraction of the patch size, in (0, 1] (default: ${DEFAULT-VALUE})")
     double step;
 
-    @Option(names = "--threads", paramLabel = "T", defaultValue = "0", description = "CPU threads for PyTorch (default: all)")
-    int threads;
-
-    @Option(names = "--pytorch-library", paramLabel = "DIR",
-            description = "use the libtorch in this folder instead of the bundled CPU build")
-    Path pytorchLibrary;
+    @Mixin
+    ComputeOptions compute;
 
     @Override
     public Integer call() {
@@ -108,14 +100,12 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     private int run(CancellationToken token) throws IOException {
-        OutputPaths.check().input("--model", model).input("--images", images).input("--pytorch-library", pytorchLibrary)
+        OutputPaths.check().input("--model", model).input("--images", images)
+                .input("--pytorch-library", compute.pytorchLibrary)
                 .outputFolder("--out", out).verify();
         PredictionSettings settings = new PredictionSettings(step, tta, batchWindows);
         // the device before any data: a wrong --device is refused at once
-        TorchRuntime.setCpuThreads(threads);
-        TorchRuntime.start(pytorchLibrary == null ? TorchRuntime.Installation.BUNDLED
-                : new TorchRuntime.Installation(pytorchLibrary.toString(), null, null));
-        Device dev = TorchRuntime.device(device);
+        Device dev = compute.start();
         DatasetFolder folder = DatasetFolder.imagesOnly(images);
         TrainedModel trained = TrainedModel.load(model);
         if (folder.channels() != trained.inputChannels()) {

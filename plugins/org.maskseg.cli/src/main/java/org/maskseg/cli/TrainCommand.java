@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
@@ -22,6 +21,7 @@ import org.maskseg.core.train.TrainingResult;
 import org.maskseg.core.train.TrainingSettings;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code maskseg train}: plans, preprocesses and trains on an image folder and a label folder. */
@@ -94,10 +94,6 @@ public final class TrainCommand implements Callable<Integer> {
             description = "stop after epoch E, keeping the learning-rate schedule of --epochs")
     Integer epochLimit;
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu:N", defaultValue = "auto",
-            description = "compute device (default: ${DEFAULT-VALUE})")
-    String device;
-
     @Option(names = "--precision", paramLabel = "fp32|bf16", defaultValue = "fp32",
             description = "arithmetic precision; this version trains in fp32 only (default: ${DEFAULT-VALUE})")
     String precision;
@@ -151,21 +147,15 @@ public final class TrainCommand implements Callable<Integer> {
             description = "write a checkpoint every E epochs (default: ${DEFAULT-VALUE}) and at the end")
     int checkpointEvery;
 
-    @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
-            description = "CPU threads for PyTorch (default: all)")
-    int threads;
-
     @Option(names = "--loader-threads", paramLabel = "T", defaultValue = "0",
             description = "threads preparing batches (default: cores - 1, at most 4)")
     int loaderThreads;
 
-    @Option(names = "--plan-overrides", paramLabel = "JSON",
-            description = "JSON merged onto the planned plan, e.g. {\"training\":{\"initialLearningRate\":0.005}}")
-    String planOverrides;
+    @Mixin
+    ComputeOptions compute;
 
-    @Option(names = "--pytorch-library", paramLabel = "DIR",
-            description = "use the libtorch in this folder instead of the bundled CPU build")
-    Path pytorchLibrary;
+    @Mixin
+    PlanOverrideOption planOverrides;
 
     @Override
     public Integer call() {
@@ -189,7 +179,8 @@ public final class TrainCommand implements Callable<Integer> {
         // the work folder may hold the checkpoint it resumes from: the run continues and replaces it
         OutputPaths.check().input("--images", images).input("--labels", labels)
                 .input("--annotated-classes", annotatedClasses).input("--unknown-masks", unknownMasks)
-                .input("--resume", resume).input("--init", init).input("--pytorch-library", pytorchLibrary)
+                .input("--resume", resume).input("--init", init).input("--pytorch-library", compute.pytorchLibrary)
+                .input("--plan-overrides", planOverrides.file())
                 .outputFile("--out", out).outputFolder(workDir != null ? "--work-dir" : "work folder", work, resume)
                 .verify();
         TrainedModel initial = init == null ? null : TrainedModel.load(init);
@@ -197,13 +188,13 @@ public final class TrainCommand implements Callable<Integer> {
                 .iterationsPerEpoch(iterations).validationIterations(validationIterations).batchSize(batchSize)
                 .patchSize(patch).epochLimit(epochLimit)
                 .timeLimit(timeLimitMinutes == null ? null : minutes(timeLimitMinutes)).validationFraction(validation)
-                .seed(seed != null ? seed : resume != null ? TrainingJob.checkpointSeed(resume) : 0).device(device).precision(precision).threads(threads).loaderThreads(loaderThreads)
-                .installation(pytorchLibrary == null ? TorchRuntime.Installation.BUNDLED
-                        : new TorchRuntime.Installation(pytorchLibrary.toString(), null, null))
+                .seed(seed != null ? seed : resume != null ? TrainingJob.checkpointSeed(resume) : 0)
+                .device(compute.device).precision(precision).threads(compute.threads).loaderThreads(loaderThreads)
+                .installation(compute.installation())
                 .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume)
                 .initialModel(initial).classMapping(classMapping(initial)).freezeEncoderEpochs(freezeEncoderEpochs)
                 .learningRate(learningRate).classNames(newClassNames(initial)).build();
-        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides).withRegions(regions);
+        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides.json()).withRegions(regions);
         TrainingResult result = TrainingJob.run(images, labels, annotatedClasses, unknownMasks, ignoreLabel, settings,
                 planner, progress, token);
         token.throwIfCancelled();

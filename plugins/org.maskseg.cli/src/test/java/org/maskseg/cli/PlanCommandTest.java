@@ -98,7 +98,7 @@ class PlanCommandTest {
 
         Result notFile = run(args("--override", "missing.json"));
         assertEquals(Cli.FAILED, notFile.exitCode());
-        assertTrue(notFile.err().contains("--override"), notFile.err());
+        assertTrue(notFile.err().contains("--plan-overrides"), notFile.err());
     }
 
     /** Writes an 8-bit grayscale PNG of size w × h with the given values (row by row). */

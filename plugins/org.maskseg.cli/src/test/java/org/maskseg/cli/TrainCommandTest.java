@@ -1,5 +1,6 @@
 package org.maskseg.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,5 +136,35 @@ class TrainCommandTest {
         Run precision = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
                 model.toString(), "--precision", "fp8");
         assertTrue(precision.err().startsWith("maskseg: precision 'fp8'"), precision.err());
+    }
+
+    @Test
+    void trainsWithAPlanFileWrittenByPlanAndEdited() throws IOException {
+        Path[] data = smallDataset();
+        Path planFile = dir.resolve("plan.json");
+        Run planned = run("plan", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                planFile.toString());
+        assertEquals(0, planned.code(), planned.err());
+        // edited as a user would: a smaller patch and network, and another learning rate
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode plan =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(planFile.toFile());
+        plan.putArray("patchSize").add(128).add(128);
+        com.fasterxml.jackson.databind.node.ArrayNode features =
+                ((com.fasterxml.jackson.databind.node.ObjectNode) plan.get("network")).putArray("features");
+        for (int i = 0; i < plan.get("network").get("numStages").asInt(); i++) {
+            features.add(8);
+        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) plan.get("training")).put("initialLearningRate", 0.005);
+        json.writeValue(planFile.toFile(), plan);
+        Path model = dir.resolve("edited.zip");
+        Run r = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                model.toString(), "--plan-overrides", planFile.toString(), "--epochs", "1", "--iterations", "1",
+                "--validation-iterations", "1", "--batch-size", "2", "--device", "cpu", "--threads", "1");
+        assertEquals(0, r.code(), r.out() + r.err());
+        TrainedModel trained = TrainedModel.load(model);
+        assertArrayEquals(new int[] {128, 128}, trained.plan().patchSize);
+        assertEquals(8, trained.plan().network.features[0]);
+        assertEquals(0.005, trained.plan().training.initialLearningRate);
     }
 }
