@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.evaluate.FolderEvaluation;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
@@ -50,8 +51,6 @@ import picocli.CommandLine.Option;
                         + "the mean binary entropy of the regions divided by log 2." })
 public final class PredictCommand implements Callable<Integer> {
 
-    static final String PROBABILITIES_SUFFIX = "_probabilities";
-    static final String UNCERTAINTY_SUFFIX = "_uncertainty";
 
     @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "trained model file")
     Path model;
@@ -90,11 +89,11 @@ public final class PredictCommand implements Callable<Integer> {
             try {
                 return run(token);
             } catch (InvalidInputException e) {
-                return EvaluateCommand.fail(e.getMessage());
+                return Cli.fail(e.getMessage());
             } catch (UncheckedIOException e) {
-                return EvaluateCommand.fail(e.getCause().getMessage());
+                return Cli.fail(e.getCause().getMessage());
             } catch (IOException e) {
-                return EvaluateCommand.fail(e.getMessage());
+                return Cli.fail(e.getMessage());
             }
         }
     }
@@ -240,12 +239,12 @@ public final class PredictCommand implements Callable<Integer> {
             ImageFiles.writeLabels(p.labels(), labels);
             written.add(labels);
             if (p.probabilities() != null) {
-                Path f = out.resolve(c.name() + PROBABILITIES_SUFFIX + floatExtension(c));
+                Path f = out.resolve(c.name() + FolderEvaluation.PROBABILITIES_SUFFIX + floatExtension(c));
                 ImageFiles.writeImage(p.probabilities(), f);
                 written.add(f);
             }
             if (p.uncertainty() != null) {
-                Path f = out.resolve(c.name() + UNCERTAINTY_SUFFIX + floatExtension(c));
+                Path f = out.resolve(c.name() + FolderEvaluation.UNCERTAINTY_SUFFIX + floatExtension(c));
                 ImageFiles.writeImage(p.uncertainty(), f);
                 written.add(f);
             }
