@@ -22,9 +22,9 @@ import org.maskseg.core.augment.PatchTransform;
 import org.maskseg.core.augment.SpatialTransform;
 import org.maskseg.core.data.BatchLoader;
 import org.maskseg.core.data.BatchSettings;
-import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.preprocess.TrainingCase;
 import org.maskseg.core.sampling.PatchLocation;
 
 /**

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.maskseg.core.data.Batch;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.image.Batch;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.optim.TrainingStep;

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 
-import org.maskseg.core.data.Batch;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.image.Batch;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;

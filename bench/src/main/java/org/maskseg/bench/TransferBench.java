@@ -5,8 +5,8 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Locale;
 
-import org.maskseg.core.data.Batch;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.image.Batch;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.tensor.Tensors;
 

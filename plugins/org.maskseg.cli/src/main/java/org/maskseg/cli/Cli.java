@@ -3,8 +3,8 @@ package org.maskseg.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.train.CancelledException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Option;

@@ -2,7 +2,7 @@ package org.maskseg.cli;
 
 import java.util.concurrent.CountDownLatch;
 
-import org.maskseg.core.train.CancellationToken;
+import org.maskseg.core.CancellationToken;
 
 /**
  * Turns Ctrl-C (SIGINT) and SIGTERM, which a batch scheduler or server sends to stop a job, into a cancellation

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
+import org.maskseg.core.CancellationToken;
 import org.maskseg.core.annotate.AnnotateOptions;
 import org.maskseg.core.annotate.AnnotationMode;
 import org.maskseg.core.annotate.ConnectedComponents;
@@ -25,7 +26,6 @@ import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.metrics.DatasetMetrics;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.PlannerOptions;
-import org.maskseg.core.train.CancellationToken;
 import org.maskseg.core.train.TrainingJob;
 import org.maskseg.core.train.TrainingResult;
 import org.maskseg.core.train.TrainingSettings;

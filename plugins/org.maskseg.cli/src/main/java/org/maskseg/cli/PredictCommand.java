@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.maskseg.core.CancellationToken;
+import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.evaluate.FolderEvaluation;
 import org.maskseg.core.image.ImageVolume;
@@ -26,8 +28,6 @@ import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
 import org.maskseg.core.predict.PredictionMonitor;
 import org.maskseg.core.predict.PredictionSettings;
-import org.maskseg.core.train.CancellationToken;
-import org.maskseg.core.train.CancelledException;
 
 import ai.djl.Device;
 import picocli.CommandLine.Command;

@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.maskseg.core.CancellationToken;
+import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.plan.PlannerOptions;
-import org.maskseg.core.train.CancellationToken;
-import org.maskseg.core.train.CancelledException;
 import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.TrainingJob;
 import org.maskseg.core.train.TrainingResult;

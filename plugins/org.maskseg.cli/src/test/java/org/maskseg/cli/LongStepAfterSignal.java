@@ -3,7 +3,7 @@ package org.maskseg.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.maskseg.core.train.CancellationToken;
+import org.maskseg.core.CancellationToken;
 
 /**
  * A command whose current step takes longer than any fixed grace period (35 s, as a large 3D backward pass on a

@@ -257,7 +257,7 @@ class PredictEvaluateCommandTest {
         Path out = demo.resolve("predictions");
         List<String> lines = new java.util.ArrayList<>();
         org.maskseg.core.metrics.DatasetMetrics scores = PredictCommand.evaluateHeldOut(TrainedModel.load(model),
-                folder.cases().subList(0, 2), demo, org.maskseg.core.train.CancellationToken.create(), lines::add);
+                folder.cases().subList(0, 2), demo, org.maskseg.core.CancellationToken.create(), lines::add);
         assertEquals(2, scores.cases().size());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("mean (foreground)")), lines.toString());
         assertEquals(fileNames(images).subList(0, 2), fileNames(out));

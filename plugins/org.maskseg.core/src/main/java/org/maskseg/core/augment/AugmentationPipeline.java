@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.preprocess.TrainingCase;
 import org.maskseg.core.sampling.PatchLocation;
 
 /**

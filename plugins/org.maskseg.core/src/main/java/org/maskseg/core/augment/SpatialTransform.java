@@ -2,7 +2,7 @@ package org.maskseg.core.augment;
 
 import java.util.random.RandomGenerator;
 
-import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.preprocess.TrainingCase;
 import org.maskseg.core.sampling.PatchLocation;
 
 /**

@@ -11,7 +11,9 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.augment.AugmentationPipeline;
 import org.maskseg.core.augment.AugmentationScratch;
 import org.maskseg.core.augment.PatchBuffer;
+import org.maskseg.core.image.Batch;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.preprocess.TrainingCase;
 import org.maskseg.core.sampling.PatchLocation;
 import org.maskseg.core.sampling.PatchSampler;
 

@@ -1,5 +1,7 @@
 package org.maskseg.core.data;
 
+import org.maskseg.core.image.Batch;
+
 /** An endless supply of training batches (usually produced by background threads). */
 public interface BatchSource extends AutoCloseable {
 

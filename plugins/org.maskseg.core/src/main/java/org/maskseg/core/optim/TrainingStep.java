@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.data.Batch;
+import org.maskseg.core.image.Batch;
 import org.maskseg.core.loss.DeepSupervisionLoss;
 import org.maskseg.core.loss.MaskedDiceCeLoss;
 import org.maskseg.core.loss.RegionLoss;

@@ -90,7 +90,7 @@ public final class ModelPredictor implements AutoCloseable {
      * @param monitor progress (windows of this image) and cancellation; may be null
      * @return labels (and maps) on the image's grid, named like the image
      * @throws org.maskseg.core.InvalidInputException if the image does not fit the model
-     * @throws org.maskseg.core.train.CancelledException if the monitor cancelled
+     * @throws org.maskseg.core.CancelledException if the monitor cancelled
      */
     public Prediction predict(ImageVolume image, Prediction.Outputs outputs, PredictionMonitor monitor) {
         PreprocessedImage pre = Preprocessor.preprocessImage(image, plan);

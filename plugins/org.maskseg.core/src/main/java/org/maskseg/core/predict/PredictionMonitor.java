@@ -10,7 +10,7 @@ public interface PredictionMonitor {
     PredictionMonitor NONE = new PredictionMonitor() {
     };
 
-    /** True to stop: the predictor then throws {@link org.maskseg.core.train.CancelledException}. */
+    /** True to stop: the predictor then throws {@link org.maskseg.core.CancelledException}. */
     default boolean isCancelled() {
         return false;
     }
@@ -25,7 +25,7 @@ public interface PredictionMonitor {
     }
 
     /** Cancelled through a token (e.g. shared with a whole job), progress ignored. */
-    static PredictionMonitor of(org.maskseg.core.train.CancellationToken token) {
+    static PredictionMonitor of(org.maskseg.core.CancellationToken token) {
         return new PredictionMonitor() {
             @Override
             public boolean isCancelled() {

@@ -5,11 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.VolumeShapes;
 import org.maskseg.core.nn.SegmentationNetwork;
-import org.maskseg.core.train.CancelledException;
 import org.maskseg.core.tensor.Tensors;
 
 import ai.djl.engine.EngineException;

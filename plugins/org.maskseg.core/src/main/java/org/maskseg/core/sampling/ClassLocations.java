@@ -5,9 +5,9 @@ import java.util.SplittableRandom;
 import java.util.WeakHashMap;
 
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.LabelCodes;
+import org.maskseg.core.preprocess.TrainingCase;
 
 /**
  * Voxel positions of one case, per foreground class and for all annotated voxels, used to centre

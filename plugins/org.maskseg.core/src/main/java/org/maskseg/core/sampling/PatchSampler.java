@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.random.RandomGenerator;
 
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.preprocess.TrainingCase;
 
 /**
  * Chooses where training patches come from, following nnU-Net's rules:

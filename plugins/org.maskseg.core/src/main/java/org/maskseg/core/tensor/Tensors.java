@@ -6,7 +6,7 @@ import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.List;
 
-import org.maskseg.core.data.Batch;
+import org.maskseg.core.image.Batch;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.image.VolumeShapes;

@@ -3,8 +3,8 @@ package org.maskseg.core.train;
 import java.util.List;
 
 import org.maskseg.core.data.BatchSource;
-import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.preprocess.TrainingCase;
 
 /**
  * Opens batch sources for the trainer. The trainer opens a new source per epoch with a seed derived from

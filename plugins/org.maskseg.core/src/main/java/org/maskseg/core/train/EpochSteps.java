@@ -2,8 +2,9 @@ package org.maskseg.core.train;
 
 import java.util.Locale;
 
-import org.maskseg.core.data.Batch;
+import org.maskseg.core.CancellationToken;
 import org.maskseg.core.data.BatchSource;
+import org.maskseg.core.image.Batch;
 import org.maskseg.core.optim.TrainingStep;
 
 /**

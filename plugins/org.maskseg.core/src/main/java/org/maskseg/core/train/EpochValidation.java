@@ -1,7 +1,8 @@
 package org.maskseg.core.train;
 
-import org.maskseg.core.data.Batch;
+import org.maskseg.core.CancellationToken;
 import org.maskseg.core.data.BatchSource;
+import org.maskseg.core.image.Batch;
 import org.maskseg.core.metrics.NanMean;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;

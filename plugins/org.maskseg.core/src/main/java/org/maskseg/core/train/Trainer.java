@@ -16,11 +16,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import org.maskseg.core.CancellationToken;
+import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.BatchLoader;
 import org.maskseg.core.data.BatchSettings;
 import org.maskseg.core.data.BatchSource;
-import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.Checkpoint;
@@ -33,6 +34,7 @@ import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.optim.PolyLearningRate;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.preprocess.TrainingCase;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;

@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.maskseg.core.CancellationToken;
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
@@ -32,6 +32,7 @@ import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.Planner;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.preprocess.Preprocessor;
+import org.maskseg.core.preprocess.TrainingCase;
 
 /**
  * The whole training job in one call, shared by the command line and the KNIME node: read the data,

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.maskseg.core.CancellationToken;
 import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.TrainedModel;
 

@@ -18,6 +18,8 @@ import org.maskseg.core.augment.AugmentationScratch;
 import org.maskseg.core.augment.AugmentationSettings;
 import org.maskseg.core.augment.PatchBuffer;
 import org.maskseg.core.augment.SpatialTransform;
+import org.maskseg.core.image.Batch;
+import org.maskseg.core.preprocess.TrainingCase;
 import org.maskseg.core.sampling.PatchLocation;
 import org.maskseg.core.sampling.PatchSampler;
 

@@ -14,6 +14,7 @@ import javax.imageio.ImageIO;
 
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.preprocess.TrainingCase;
 import org.maskseg.core.testing.TestData;
 
 /** Training cases for tests: real 2D nuclei images and synthetic volumes. */

@@ -14,11 +14,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.data.Batch;
+import org.maskseg.core.engine.ProcessMemory;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.image.Batch;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.plan.Plan;
-import org.maskseg.core.engine.ProcessMemory;
 
 import ai.djl.Device;
 import ai.djl.engine.EngineException;

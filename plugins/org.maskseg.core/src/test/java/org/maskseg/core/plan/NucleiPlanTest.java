@@ -16,11 +16,11 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
-import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.preprocess.Preprocessor;
+import org.maskseg.core.preprocess.TrainingCase;
 import org.maskseg.core.testing.TestData;
 
 /** Fingerprint, plan and preprocessing of the 40 real nuclei images shipped as sample data. */

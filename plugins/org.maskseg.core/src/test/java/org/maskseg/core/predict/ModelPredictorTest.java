@@ -9,9 +9,9 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
-import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.nn.PlainConvUNet;

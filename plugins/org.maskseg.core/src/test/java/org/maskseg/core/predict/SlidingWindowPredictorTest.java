@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
-import org.maskseg.core.train.CancelledException;
 
 import ai.djl.ndarray.NDArray;
 

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.data.TestCases;
-import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.preprocess.TrainingCase;
 
 /** Patch sampling on label codes: partial codes are annotated but never foreground. */
 class PartialLabelSamplingTest {

@@ -16,7 +16,7 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.augment.PatchBuffer;
 import org.maskseg.core.augment.SpatialTransform;
 import org.maskseg.core.data.TestCases;
-import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.preprocess.TrainingCase;
 
 class PatchSamplerTest {
 

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.maskseg.core.data.Batch;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.image.Batch;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 

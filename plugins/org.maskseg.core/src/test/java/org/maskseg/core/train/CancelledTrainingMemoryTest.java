@@ -15,9 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
-import org.maskseg.core.data.TrainingCase;
-import org.maskseg.core.plan.Plan;
+import org.maskseg.core.CancellationToken;
+import org.maskseg.core.CancelledException;
 import org.maskseg.core.engine.ProcessMemory;
+import org.maskseg.core.plan.Plan;
+import org.maskseg.core.preprocess.TrainingCase;
 
 /**
  * Cancelling a run must release its network, optimiser, batches and step graphs: repeated cancelled runs keep

@@ -11,7 +11,7 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.preprocess.TrainingCase;
 
 class ExplicitValidationTest {
 

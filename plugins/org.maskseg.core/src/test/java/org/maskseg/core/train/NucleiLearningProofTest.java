@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.maskseg.core.annotate.Annotator;
 import org.maskseg.core.annotate.ScribbleOptions;
 import org.maskseg.core.annotate.Scribbles;
-import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
@@ -25,7 +24,7 @@ import org.maskseg.core.plan.DatasetFingerprint;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.Planner;
 import org.maskseg.core.preprocess.Preprocessor;
-import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.preprocess.TrainingCase;
 import org.maskseg.core.testing.TestData;
 
 import ai.djl.Device;

@@ -12,7 +12,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.annotate.DistanceTransform;
-import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
@@ -31,6 +30,7 @@ import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
 import org.maskseg.core.predict.PredictionSettings;
 import org.maskseg.core.preprocess.Preprocessor;
+import org.maskseg.core.preprocess.TrainingCase;
 import org.maskseg.core.testing.TestData;
 
 import ai.djl.Device;

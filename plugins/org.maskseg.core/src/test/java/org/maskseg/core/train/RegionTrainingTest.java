@@ -16,11 +16,11 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.preprocess.TrainingCase;
 
 /** Training plumbing of region-based plans: a single region (one output), and warm starts keep their outputs. */
 class RegionTrainingTest {

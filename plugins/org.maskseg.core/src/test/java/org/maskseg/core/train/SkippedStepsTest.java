@@ -11,8 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.preprocess.TrainingCase;
 
 class SkippedStepsTest {
 

@@ -18,10 +18,12 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.maskseg.core.data.TrainingCase;
+import org.maskseg.core.CancellationToken;
+import org.maskseg.core.CancelledException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.preprocess.TrainingCase;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;

@@ -9,12 +9,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.data.TrainingCase;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.preprocess.TrainingCase;
 
 /** {@link TrainingJob#plan}: the plan a job would train with, computed without training. */
 class TrainingJobPlanTest {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.maskseg.core.CancellationToken;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
@@ -16,7 +17,6 @@ import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
 import org.maskseg.core.predict.PredictionMonitor;
 import org.maskseg.core.predict.PredictionSettings;
-import org.maskseg.core.train.CancellationToken;
 import org.maskseg.core.train.EpochStats;
 import org.maskseg.core.train.Trainer;
 import org.maskseg.core.train.TrainingJob;

@@ -1,4 +1,4 @@
-package org.maskseg.core.data;
+package org.maskseg.core.image;
 
 /**
  * One training batch in host memory, ready to be copied to the device.

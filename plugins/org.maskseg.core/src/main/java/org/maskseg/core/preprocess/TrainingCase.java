@@ -1,4 +1,4 @@
-package org.maskseg.core.data;
+package org.maskseg.core.preprocess;
 
 import java.util.Arrays;
 import java.util.Objects;

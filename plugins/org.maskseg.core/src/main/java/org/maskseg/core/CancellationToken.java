@@ -1,4 +1,4 @@
-package org.maskseg.core.train;
+package org.maskseg.core;
 
 import java.util.Objects;
 import java.util.concurrent.Executors;

@@ -1,4 +1,4 @@
-package org.maskseg.core.train;
+package org.maskseg.core;
 
 /** Thrown when the user cancelled a running job; everything it had allocated has been released. */
 public class CancelledException extends RuntimeException {
