@@ -60,8 +60,15 @@ final class OsgiFramework implements AutoCloseable {
 
     /** Wraps (or takes from a built update site) and installs everything, then starts every non-fragment. */
     static OsgiFramework launch() throws Exception {
+        return launch(work(), List.of(), Map.of());
+    }
+
+    /**
+     * As {@link #launch()}, in the given work folder, with further bundles installed after the engine's (stand-ins
+     * and probes of a test) and further framework properties.
+     */
+    static OsgiFramework launch(Path work, List<Path> extraBundles, Map<String, String> properties) throws Exception {
         Path copied = Path.of(System.getProperty("maskseg.osgi.bundles"));
-        Path work = work();
         deleteTree(work);
         Path wrapped = Files.createDirectories(work.resolve("bundles"));
 
@@ -95,8 +102,9 @@ final class OsgiFramework implements AutoCloseable {
             files.add(copied.resolve(platformJar));
         }
         files.add(probeBundle(wrapped.resolve(PROBE_BUNDLE + ".jar")));
+        files.addAll(extraBundles);
 
-        Map<String, String> config = new HashMap<>();
+        Map<String, String> config = new HashMap<>(properties);
         config.put(Constants.FRAMEWORK_STORAGE, work.resolve("storage").toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // bundles see only the JDK and each other, never the test class path
@@ -143,6 +151,15 @@ final class OsgiFramework implements AutoCloseable {
             throw new AssertionError("no bundle " + symbolicName + " installed; have " + bundles.keySet());
         }
         return b;
+    }
+
+    /** The folder the test classes (and the probes) were compiled to. */
+    static Path testClasses() throws IOException {
+        try {
+            return Path.of(OsgiFramework.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
     }
 
     /** Packs the probe classes (compiled with the tests) into a bundle importing what they use. */
