@@ -49,12 +49,10 @@ final class KnimeBundles {
         return p;
     }
 
-    /** Writes every stand-in, the wrapped ImgLib2 and the node bundle into {@code dir}; returns them in install order. */
-    static List<Path> write(Path dir, Path imglib2Jar) throws IOException {
+    /** Writes every stand-in and the wrapped ImgLib2 into {@code dir}; returns them in install order. */
+    static List<Path> platform(Path dir, Path imglib2Jar) throws IOException {
         Path api = classes("maskseg.knime.api.classes");
         Path testing = classes("maskseg.knime.testing.classes");
-        Path nodes = classes("maskseg.knime.classes");
-        Path nodeManifest = classes("maskseg.knime.bundle").resolve("META-INF/MANIFEST.MF");
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
 
@@ -84,7 +82,13 @@ final class KnimeBundles {
                 "imglib2,org.knime.core,imagej-common,scijava-common"));
         out.add(bundle(dir, TESTING, "0.1.0", Map.of(testing, n -> n.startsWith("org/maskseg/knime/testing/")),
                 "org.knime.core,org.knime.knip.base,imagej-common,imglib2"));
+        return out;
+    }
 
+    /** Writes the node bundle into {@code dir}: its classes and resources with its own manifest, unchanged. */
+    static Path nodes(Path dir) throws IOException {
+        Path nodes = classes("maskseg.knime.classes");
+        Path nodeManifest = classes("maskseg.knime.bundle").resolve("META-INF/MANIFEST.MF");
         // the node bundle: its classes and resources with its own manifest, unchanged
         Path nodeJar = dir.resolve(NODES + ".jar");
         Manifest m;
@@ -92,8 +96,7 @@ final class KnimeBundles {
             m = new Manifest(in);
         }
         writeJar(nodeJar, m, Map.of(nodes, n -> !n.startsWith("META-INF/")));
-        out.add(nodeJar);
-        return out;
+        return nodeJar;
     }
 
     /**

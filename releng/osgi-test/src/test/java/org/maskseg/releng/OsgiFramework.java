@@ -21,6 +21,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 import aQute.bnd.osgi.Builder;
 import aQute.bnd.osgi.Jar;
@@ -60,14 +61,16 @@ final class OsgiFramework implements AutoCloseable {
 
     /** Wraps (or takes from a built update site) and installs everything, then starts every non-fragment. */
     static OsgiFramework launch() throws Exception {
-        return launch(work(), List.of(), Map.of());
+        return launch(work(), List.of(), List.of(), Map.of());
     }
 
     /**
-     * As {@link #launch()}, in the given work folder, with further bundles installed after the engine's (stand-ins
-     * and probes of a test) and further framework properties.
+     * As {@link #launch()}, in the given work folder, with further framework properties, and further bundles: the
+     * platform's, installed and resolved first (as KNIME and KNIME Image Processing are before an extension is
+     * installed), and a test's, installed after the engine's.
      */
-    static OsgiFramework launch(Path work, List<Path> extraBundles, Map<String, String> properties) throws Exception {
+    static OsgiFramework launch(Path work, List<Path> platformBundles, List<Path> extraBundles,
+            Map<String, String> properties) throws Exception {
         Path copied = Path.of(System.getProperty("maskseg.osgi.bundles"));
         deleteTree(work);
         Path wrapped = Files.createDirectories(work.resolve("bundles"));
@@ -115,11 +118,24 @@ final class OsgiFramework implements AutoCloseable {
         framework.start();
         OsgiFramework osgi = new OsgiFramework(framework);
         BundleContext context = framework.getBundleContext();
+        List<Bundle> platform = new ArrayList<>();
+        for (Path file : platformBundles) {
+            Bundle b = context.installBundle("reference:" + file.toUri());
+            osgi.bundles.put(b.getSymbolicName(), b);
+            platform.add(b);
+        }
+        if (!platform.isEmpty() && !framework.adapt(FrameworkWiring.class).resolveBundles(platform)) {
+            osgi.close();
+            throw new AssertionError("the platform's bundles do not resolve: " + platform.stream()
+                    .filter(b -> b.getState() == Bundle.INSTALLED).map(Bundle::getSymbolicName).toList());
+        }
         for (Path file : files) {
             // reference: keeps Equinox from copying the 450 MB native jar into its storage
             Bundle b = context.installBundle("reference:" + file.toUri());
             osgi.bundles.put(b.getSymbolicName(), b);
         }
+        // all at once, as Equinox resolves the installed bundles when KNIME starts (failures are reported by start)
+        framework.adapt(FrameworkWiring.class).resolveBundles(null);
         for (Bundle b : osgi.bundles.values()) {
             if ((b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) == 0) {
                 try {

@@ -7,7 +7,6 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,11 +48,11 @@ class OsgiNodesTest {
         Path work = OsgiFramework.work().resolveSibling("osgi-work-nodes");
         Path bundles = work.resolveSibling("osgi-nodes-bundles");
         OsgiFramework.deleteTree(bundles);
-        List<Path> extra = new ArrayList<>(KnimeBundles.write(bundles,
-                Path.of(System.getProperty("maskseg.imglib2.jar"))));
-        extra.add(probeBundle(bundles.resolve(PROBE + ".jar")));
+        List<Path> platform = KnimeBundles.platform(bundles, Path.of(System.getProperty("maskseg.imglib2.jar")));
+        List<Path> extra = List.of(KnimeBundles.nodes(bundles), probeBundle(bundles.resolve(PROBE + ".jar")));
+        // KNIME (and KNIP's ImgLib2) are installed and resolved before the extension, as in a KNIME installation;
         // KNIME runs on Eclipse's launcher, which lets bundles load javax.* (Swing for the dialogs) from the JDK
-        osgi = OsgiFramework.launch(work, extra, Map.of("osgi.compatibility.bootdelegation", "true"));
+        osgi = OsgiFramework.launch(work, platform, extra, Map.of("osgi.compatibility.bootdelegation", "true"));
         Path engineCache = Files.createDirectories(work.resolve("engine-cache"));
         Path nodesWork = Files.createDirectories(work.resolve("nodes"));
         System.setProperty("ENGINE_CACHE_DIR", engineCache.toString());
