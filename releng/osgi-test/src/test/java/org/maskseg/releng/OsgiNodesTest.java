@@ -144,6 +144,9 @@ class OsgiNodesTest {
     @ValueSource(strings = {"2d-cells", "2d-files", "3d-cells", "3d-files"})
     void annotatorTrainerAndPredictorRunInTheFramework(String c) {
         Map<String, Object> p = probe();
+        if (p.containsKey(c + ".error")) {
+            throw new AssertionError(c + ": " + p.get(c + ".error"));
+        }
         assertTrue(((List<?>) p.get(c + ".annotatedColumns")).contains("Annotated labels"), c);
         // scribbles keep part of both classes and mark the rest with the ignore value (highest class + 1)
         assertEquals(List.of(0, 1, 2), p.get(c + ".annotatedValues"), c);

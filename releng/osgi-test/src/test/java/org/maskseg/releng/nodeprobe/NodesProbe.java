@@ -75,7 +75,12 @@ public final class NodesProbe implements Callable<Map<String, Object>> {
         for (int dims : new int[] {2, 3}) {
             for (boolean cells : new boolean[] {true, false}) {
                 String key = dims + "d-" + (cells ? "cells" : "files");
-                run(key, dims, cells, Files.createDirectories(work.resolve(key)), out);
+                try {
+                    run(key, dims, cells, Files.createDirectories(work.resolve(key)), out);
+                } catch (Throwable e) {
+                    // kept per case, so that one failure does not hide the others (e.g. NoSuchMethodError)
+                    out.merge(key + ".error", describe(e), (a, b) -> a + "\n" + b);
+                }
             }
         }
         return out;
@@ -89,21 +94,30 @@ public final class NodesProbe implements Callable<Map<String, Object>> {
         a.addString("label_column", "labels");
         a.addString("mode", "scribbles");
         annotator.loadSettings(a);
-        BufferedDataTable annotated = (BufferedDataTable) annotator.execute(input)[0];
-        out.put(key + ".annotatedColumns", List.of(annotated.getDataTableSpec().getColumnNames()));
-        TreeSet<Integer> kept = new TreeSet<>();
-        int labelsColumn = annotated.getDataTableSpec().findColumnIndex("Annotated labels");
-        for (DataRow r : annotated) {
-            for (int v : ImageCells.toLabelVolume((ImgPlusValue<?>) r.getCell(labelsColumn), "a").data()) {
-                kept.add(v);
+        BufferedDataTable annotated;
+        String trainingLabels = "Annotated labels";
+        try {
+            annotated = (BufferedDataTable) annotator.execute(input)[0];
+            out.put(key + ".annotatedColumns", List.of(annotated.getDataTableSpec().getColumnNames()));
+            TreeSet<Integer> kept = new TreeSet<>();
+            int labelsColumn = annotated.getDataTableSpec().findColumnIndex("Annotated labels");
+            for (DataRow r : annotated) {
+                for (int v : ImageCells.toLabelVolume((ImgPlusValue<?>) r.getCell(labelsColumn), "a").data()) {
+                    kept.add(v);
+                }
             }
+            out.put(key + ".annotatedValues", new ArrayList<>(kept));
+        } catch (Throwable e) {
+            // recorded; the trainer then runs on the complete labels, so that its own errors show too
+            out.put(key + ".error", "Annotator: " + describe(e));
+            annotated = input;
+            trainingLabels = "labels";
         }
-        out.put(key + ".annotatedValues", new ArrayList<>(kept));
 
         NodeHarness<?> trainer = NodeHarness.of(factory("TrainerNodeFactory"), dir.resolve("trainer"));
         NodeSettings t = trainer.saveSettings();
         t.addString("image_column", "image");
-        t.addString("label_column", "Annotated labels");
+        t.addString("label_column", trainingLabels);
         t.addString("configuration", dims + "d");
         t.addInt("epochs", 1);
         t.addInt("iterations_per_epoch", 2);
@@ -154,6 +168,18 @@ public final class NodesProbe implements Callable<Map<String, Object>> {
         out.put(key + ".probabilityChannels", channels);
         out.put(key + ".meanDice", scores);
         out.put(key + ".expectedSize", Arrays.toString(size(dims)));
+    }
+
+    /** The error with the frames of MaskSeg code where it occurred. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(e.toString());
+        int frames = 0;
+        for (StackTraceElement f : e.getStackTrace()) {
+            if (f.getClassName().startsWith("org.maskseg.") && frames++ < 4) {
+                sb.append("\n    at ").append(f);
+            }
+        }
+        return e.getCause() != null && e.getCause() != e ? sb + "\n  caused by " + describe(e.getCause()) : sb.toString();
     }
 
     static long[] size(int dims) {
