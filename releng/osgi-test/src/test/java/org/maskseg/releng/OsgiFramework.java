@@ -21,6 +21,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 import aQute.bnd.osgi.Builder;
 import aQute.bnd.osgi.Jar;
@@ -60,8 +61,17 @@ final class OsgiFramework implements AutoCloseable {
 
     /** Wraps (or takes from a built update site) and installs everything, then starts every non-fragment. */
     static OsgiFramework launch() throws Exception {
+        return launch(work(), List.of(), List.of(), Map.of());
+    }
+
+    /**
+     * As {@link #launch()}, in the given work folder, with further framework properties, and further bundles: the
+     * platform's, installed and resolved first (as KNIME and KNIME Image Processing are before an extension is
+     * installed), and a test's, installed after the engine's.
+     */
+    static OsgiFramework launch(Path work, List<Path> platformBundles, List<Path> extraBundles,
+            Map<String, String> properties) throws Exception {
         Path copied = Path.of(System.getProperty("maskseg.osgi.bundles"));
-        Path work = work();
         deleteTree(work);
         Path wrapped = Files.createDirectories(work.resolve("bundles"));
 
@@ -95,8 +105,9 @@ final class OsgiFramework implements AutoCloseable {
             files.add(copied.resolve(platformJar));
         }
         files.add(probeBundle(wrapped.resolve(PROBE_BUNDLE + ".jar")));
+        files.addAll(extraBundles);
 
-        Map<String, String> config = new HashMap<>();
+        Map<String, String> config = new HashMap<>(properties);
         config.put(Constants.FRAMEWORK_STORAGE, work.resolve("storage").toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // bundles see only the JDK and each other, never the test class path
@@ -107,11 +118,24 @@ final class OsgiFramework implements AutoCloseable {
         framework.start();
         OsgiFramework osgi = new OsgiFramework(framework);
         BundleContext context = framework.getBundleContext();
+        List<Bundle> platform = new ArrayList<>();
+        for (Path file : platformBundles) {
+            Bundle b = context.installBundle("reference:" + file.toUri());
+            osgi.bundles.put(b.getSymbolicName(), b);
+            platform.add(b);
+        }
+        if (!platform.isEmpty() && !framework.adapt(FrameworkWiring.class).resolveBundles(platform)) {
+            osgi.close();
+            throw new AssertionError("the platform's bundles do not resolve: " + platform.stream()
+                    .filter(b -> b.getState() == Bundle.INSTALLED).map(Bundle::getSymbolicName).toList());
+        }
         for (Path file : files) {
             // reference: keeps Equinox from copying the 450 MB native jar into its storage
             Bundle b = context.installBundle("reference:" + file.toUri());
             osgi.bundles.put(b.getSymbolicName(), b);
         }
+        // all at once, as Equinox resolves the installed bundles when KNIME starts (failures are reported by start)
+        framework.adapt(FrameworkWiring.class).resolveBundles(null);
         for (Bundle b : osgi.bundles.values()) {
             if ((b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) == 0) {
                 try {
@@ -143,6 +167,15 @@ final class OsgiFramework implements AutoCloseable {
             throw new AssertionError("no bundle " + symbolicName + " installed; have " + bundles.keySet());
         }
         return b;
+    }
+
+    /** The folder the test classes (and the probes) were compiled to. */
+    static Path testClasses() throws IOException {
+        try {
+            return Path.of(OsgiFramework.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
     }
 
     /** Packs the probe classes (compiled with the tests) into a bundle importing what they use. */

@@ -130,7 +130,10 @@ public final class TrainingCurves {
         }
     }
 
-    /** The chart: train and validation loss over epochs, and pseudo-Dice per class with its moving average. */
+    /**
+     * The chart: train and validation loss over epochs, pseudo-Dice per class with its moving average, and the
+     * learning rate.
+     */
     public static JFreeChart chart(List<String> classNames, List<EpochStats> history) {
         return scoreChart(foreground(classNames), history);
     }
@@ -153,6 +156,10 @@ public final class TrainingCurves {
                 dice[c].add(s.epoch(), finite(d[c]));
             }
         }
+        XYSeries rate = new XYSeries("learning rate");
+        for (EpochStats s : history) {
+            rate.add(s.epoch(), finite(s.learningRate()));
+        }
         XYSeriesCollection losses = new XYSeriesCollection();
         losses.addSeries(train);
         losses.addSeries(val);
@@ -166,11 +173,15 @@ public final class TrainingCurves {
         NumberAxis diceAxis = new NumberAxis("pseudo-Dice");
         diceAxis.setRange(0, 1);
         XYPlot dicePlot = new XYPlot(dices, null, diceAxis, renderer(dices.getSeriesCount()));
+        NumberAxis rateAxis = new NumberAxis("learning rate");
+        rateAxis.setAutoRangeIncludesZero(true);
+        XYPlot ratePlot = new XYPlot(new XYSeriesCollection(rate), null, rateAxis, renderer(1));
         NumberAxis epochAxis = new NumberAxis("epoch");
         epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochAxis);
         plot.add(lossPlot, 1);
         plot.add(dicePlot, 1);
+        plot.add(ratePlot, 1);
         JFreeChart chart = new JFreeChart("Training", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         return chart;

@@ -161,6 +161,10 @@ final class PredictorNodeModel extends NodeModel {
         BufferedDataContainer out = exec.createDataContainer(outputSpec(in, MaskSegModelPortObjectSpec.of(model)));
         ImgPlusCellFactory cells = new ImgPlusCellFactory(exec);
         long rows = table.size();
+        List<String> scoreNames = new ArrayList<>(model.regions().isEmpty()
+            ? model.labels().classNames().subList(1, model.labels().numClasses()) : model.regions().names());
+        double[] scoreSums = new double[scoreNames.size() + 1];
+        int[] scoreCounts = new int[scoreSums.length];
         try (ModelPredictor predictor = ModelPredictor.open(model, TorchRuntime.device(m_settings.device.getStringValue()),
             m_settings.predictionSettings())) {
             long index = 0;
@@ -180,8 +184,16 @@ final class PredictorNodeModel extends NodeModel {
                 }
                 if (m_settings.scores()) {
                     ClassKnowledge knowledge = partial.knowledge(r, model.labels().classNames());
-                    cellsOut.addAll(reader.inRow(r, () -> scores(r.getKey().getString(), reader.labels(r), p.labels(),
-                        referenceSpec, model.regions(), knowledge)));
+                    List<DataCell> rowScores = reader.inRow(r, () -> scores(r.getKey().getString(), reader.labels(r),
+                        p.labels(), referenceSpec, model.regions(), knowledge));
+                    for (int i = 0; i < rowScores.size() && i < scoreSums.length; i++) {
+                        double v = ((DoubleCell)rowScores.get(i)).getDoubleValue();
+                        if (Double.isFinite(v)) {
+                            scoreSums[i] += v;
+                            scoreCounts[i]++;
+                        }
+                    }
+                    cellsOut.addAll(rowScores);
                 }
                 out.addRowToTable(new DefaultRow(r.getKey(), cellsOut));
                 index++;
@@ -191,7 +203,24 @@ final class PredictorNodeModel extends NodeModel {
             throw new CanceledExecutionException("Prediction cancelled");
         }
         out.close();
+        if (m_settings.scores()) {
+            scoreNames.add("mean");
+            pushScores(scoreNames, scoreSums, scoreCounts);
+        }
         return new PortObject[]{out.getTable()};
+    }
+
+    /** Prefix of the flow variables with the Dice per class (or region) and their mean. */
+    static final String FLOW_DICE_PREFIX = "maskseg_dice_";
+
+    /**
+     * The Dice scores as flow variables: per foreground class (or region) and the mean over them, each averaged over
+     * the rows where it is defined (NaN when it is defined in none).
+     */
+    private void pushScores(final List<String> names, final double[] sums, final int[] counts) {
+        for (int i = 0; i < names.size(); i++) {
+            pushFlowVariableDouble(FLOW_DICE_PREFIX + names.get(i), counts[i] == 0 ? Double.NaN : sums[i] / counts[i]);
+        }
     }
 
     /**

@@ -15,12 +15,15 @@ public final class TrainerNodeFactory extends NodeFactory<TrainerNodeModel> {
 
     @Override
     protected int getNrNodeViews() {
-        return 0;
+        return 1;
     }
 
     @Override
     public NodeView<TrainerNodeModel> createNodeView(final int viewIndex, final TrainerNodeModel nodeModel) {
-        throw NodeFactories.noView(viewIndex);
+        if (viewIndex != 0) {
+            throw NodeFactories.noView(viewIndex);
+        }
+        return new TrainerNodeView(nodeModel);
     }
 
     @Override

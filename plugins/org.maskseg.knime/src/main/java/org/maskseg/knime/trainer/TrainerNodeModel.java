@@ -68,7 +68,25 @@ final class TrainerNodeModel extends NodeModel {
     /** Appended to the row keys of validation cases to name them. */
     static final String VALIDATION_SUFFIX = " (validation)";
 
+    /** Flow variables pushed after training. */
+    static final String FLOW_PSEUDO_DICE_EMA = "maskseg_pseudo_dice_ema";
+
+    static final String FLOW_PSEUDO_DICE_LAST = "maskseg_pseudo_dice_last";
+
+    static final String FLOW_EPOCHS = "maskseg_epochs";
+
+    static final String FLOW_STEPS = "maskseg_steps";
+
+    static final String FLOW_SKIPPED_STEPS = "maskseg_skipped_steps";
+
+    static final String FLOW_SECONDS = "maskseg_training_seconds";
+
+    static final String FLOW_STOP_REASON = "maskseg_stop_reason";
+
     private final TrainerSettings m_settings = new TrainerSettings();
+
+    /** The learning curve so far, for the view (replaced, never modified). */
+    private volatile LearningCurve m_curve = LearningCurve.EMPTY;
 
     TrainerNodeModel() {
         // optional ports come after the training table, so that workflows connecting only it stay valid
@@ -245,7 +263,9 @@ final class TrainerNodeModel extends NodeModel {
 
         ExecutionMonitor training = exec.createSubProgress(0.95);
         BufferedDataContainer stats = exec.createDataContainer(statisticsSpec());
-        Progress listener = new Progress(training, stats, settings);
+        m_curve = new LearningCurve(List.of(), List.of(), "Planning and preprocessing", true);
+        notifyViews(m_curve);
+        Progress listener = new Progress(training, stats, settings, this::updateCurve);
         CancellationToken token = CancellationToken.of(() -> {
             try {
                 exec.checkCanceled();
@@ -264,6 +284,7 @@ final class TrainerNodeModel extends NodeModel {
                 : TrainingJob.run(images, labels, valImages, valLabels, ignore, settings,
                     m_settings.plannerOptions(), listener, token);
         } catch (CancelledException e) {
+            m_curve = m_curve.finished(m_curve.scoreNames(), "Training cancelled");
             throw new CanceledExecutionException("Training cancelled; no model was produced");
         }
         stats.close();
@@ -274,6 +295,10 @@ final class TrainerNodeModel extends NodeModel {
         TrainedModel model =
             TrainerSettings.BEST_MODEL.equals(m_settings.modelSelection.getStringValue()) ? result.bestModel()
                 : result.finalModel();
+        m_curve = m_curve.finished(model.scoreNames(), "Training " + result.stopReason() + " after "
+            + result.history().size() + " epochs");
+        notifyViews(m_curve);
+        pushResults(result);
         exec.setMessage("Storing the model");
         MaskSegModelPortObject port =
             MaskSegModelPortObject.create(MaskSegModelPortObjectSpec.of(model), exec, model::save)
@@ -281,6 +306,42 @@ final class TrainerNodeModel extends NodeModel {
                     ? TrainingCurves.scorePng(model.plan().regionSet().names(), result.history(), 900, 700)
                     : TrainingCurves.png(model.labels().classNames(), result.history(), 900, 700));
         return new PortObject[]{port, stats.getTable()};
+    }
+
+    /** Called by the training listener with each new state; passed on to the open views. */
+    private void updateCurve(final java.util.function.UnaryOperator<LearningCurve> change) {
+        LearningCurve next;
+        synchronized (this) {
+            next = change.apply(m_curve);
+            m_curve = next;
+        }
+        notifyViews(next);
+    }
+
+    LearningCurve learningCurve() {
+        return m_curve;
+    }
+
+    /**
+     * The main results as flow variables: the final pseudo-Dice (moving average and last epoch's mean), the epochs,
+     * the training steps and those skipped for a non-finite loss or gradient, and the seconds of training.
+     */
+    private void pushResults(final TrainingResult result) {
+        List<EpochStats> h = result.history();
+        int steps = 0;
+        int skipped = 0;
+        for (EpochStats s : h) {
+            steps += s.iterations();
+            skipped += s.skippedSteps();
+        }
+        EpochStats last = h.isEmpty() ? null : h.get(h.size() - 1);
+        pushFlowVariableDouble(FLOW_PSEUDO_DICE_EMA, last == null ? Double.NaN : last.emaPseudoDice());
+        pushFlowVariableDouble(FLOW_PSEUDO_DICE_LAST, last == null ? Double.NaN : last.meanPseudoDice());
+        pushFlowVariableInt(FLOW_EPOCHS, h.size());
+        pushFlowVariableInt(FLOW_STEPS, steps);
+        pushFlowVariableInt(FLOW_SKIPPED_STEPS, skipped);
+        pushFlowVariableDouble(FLOW_SECONDS, last == null ? 0 : last.elapsedSeconds());
+        pushFlowVariableString(FLOW_STOP_REASON, result.stopReason());
     }
 
     /**
@@ -307,21 +368,28 @@ final class TrainerNodeModel extends NodeModel {
 
         private final TrainingSettings m_settings;
 
+        private final java.util.function.Consumer<java.util.function.UnaryOperator<LearningCurve>> m_curve;
+
         private String m_epochLine = "";
 
-        Progress(final ExecutionMonitor exec, final BufferedDataContainer stats, final TrainingSettings settings) {
+        Progress(final ExecutionMonitor exec, final BufferedDataContainer stats, final TrainingSettings settings,
+            final java.util.function.Consumer<java.util.function.UnaryOperator<LearningCurve>> curve) {
             m_exec = exec;
             m_stats = stats;
             m_settings = settings;
+            m_curve = curve;
         }
 
         @Override
         public void phase(final String description) {
             m_exec.setMessage(description);
+            m_curve.accept(c -> c.withStatus(description));
         }
 
         @Override
         public void iterationFinished(final int epoch, final int iteration, final int iterations, final double loss) {
+            m_curve.accept(c -> c.withStatus(String.format("Epoch %d, step %d/%d, loss %.4f", epoch, iteration,
+                iterations, loss)));
             // progress within an epoch is shown as part of the epoch; the message keeps the last epoch's summary
             m_exec.setMessage(() -> "Epoch " + epoch + ", step " + iteration + "/" + iterations
                 + String.format(", loss %.4f", loss) + m_epochLine);
@@ -341,6 +409,7 @@ final class TrainerNodeModel extends NodeModel {
                 s.meanPseudoDice()) + (Double.isFinite(s.etaSeconds()) ? ", about " + eta(s.etaSeconds()) + " left"
                     : "");
             m_exec.setProgress(Math.min(1, fraction), "Epoch " + s.epoch() + "/" + s.epochs() + m_epochLine);
+            m_curve.accept(c -> c.withEpoch(s).withStatus("Epoch " + s.epoch() + "/" + s.epochs() + m_epochLine));
         }
 
         @Override
@@ -372,7 +441,8 @@ final class TrainerNodeModel extends NodeModel {
 
     @Override
     protected void reset() {
-        // nothing cached
+        // the model lives in the port's file store; the view forgets the curve
+        m_curve = LearningCurve.EMPTY;
     }
 
     @Override

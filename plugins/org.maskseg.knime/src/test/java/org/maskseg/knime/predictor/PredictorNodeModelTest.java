@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -95,7 +96,16 @@ class PredictorNodeModelTest {
         List<Path> images = NodeTestData.nucleiImages(2);
         List<Path> refs = NodeTestData.nucleiLabels(2);
         int i = 0;
+        double[] diceSum = new double[2];
+        int[] diceCount = new int[2];
         for (DataRow r : out) {
+            for (int k = 0; k < 2; k++) {
+                double d = ((DoubleCell)r.getCell(5 + k)).getDoubleValue();
+                if (Double.isFinite(d)) {
+                    diceSum[k] += d;
+                    diceCount[k]++;
+                }
+            }
             LabelVolume predicted = ImageCells.toLabelVolume((ImgPlusValue<?>)r.getCell(2), "p");
             ImageVolume image = ImageFiles.readImage(images.get(i));
             assertArrayEquals(image.spatialSize(), predicted.size());
@@ -118,6 +128,18 @@ class PredictorNodeModelTest {
             i++;
         }
         assertTrue(h.messageHistory().stream().anyMatch(m -> m.contains("window")), "window progress shown");
+        // flow variables: the Dice per class and the mean, averaged over the rows where they are defined
+        Map<String, Object> flow = h.flowVariables();
+        assertEquals(List.of("maskseg_dice_nucleus", "maskseg_dice_mean"), List.copyOf(flow.keySet()));
+        assertEquals(diceCount[0] == 0 ? Double.NaN : diceSum[0] / diceCount[0], (Double)flow.get("maskseg_dice_nucleus"),
+            1e-12);
+        assertEquals(diceCount[1] == 0 ? Double.NaN : diceSum[1] / diceCount[1], (Double)flow.get("maskseg_dice_mean"),
+            1e-12);
+
+        // without reference labels there are no scores and no variables
+        NodeHarness<PredictorNodeModel> plain = harness("", false);
+        plain.execute(model, in);
+        assertEquals(Map.of(), plain.flowVariables());
     }
 
     /**

@@ -2,6 +2,8 @@ package org.maskseg.knime.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +36,7 @@ import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.train.EpochStats;
 import org.maskseg.knime.NodeTestData;
 import org.maskseg.knime.annotator.AnnotatorNodeFactory;
 import org.maskseg.knime.port.MaskSegModelPortObject;
@@ -66,6 +70,18 @@ class TrainerNodeModelTest {
         return h;
     }
 
+    /** The last row of the statistics table, as the values the flow variables come from. */
+    private static EpochStats stats(final BufferedDataTable stats) {
+        DataRow last = null;
+        for (DataRow r : stats) {
+            last = r;
+        }
+        double d = ((DoubleCell)last.getCell(4)).getDoubleValue();
+        return new EpochStats(((IntCell)last.getCell(0)).getIntValue(), 0, 0, 0, new double[0], d,
+            ((DoubleCell)last.getCell(5)).getDoubleValue(), false, 0, 0, 0, 0,
+            ((DoubleCell)last.getCell(9)).getDoubleValue(), 0);
+    }
+
     private static BufferedDataTable nuclei(final int n) throws Exception {
         return nuclei(0, n);
     }
@@ -87,6 +103,9 @@ class TrainerNodeModelTest {
         NodeHarness<TrainerNodeModel> h = harness();
         PortObjectSpec[] specs = h.configure(nuclei(4).getDataTableSpec(), null, null);
         assertNull(specs[0], "the model's classes are known only after reading the data");
+        TrainerNodeView view = (TrainerNodeView)h.openView(0);
+        assertSame(view.panel(), NodeHarness.viewComponent(view));
+        assertEquals(List.of(0), view.panel().epochsShown(), "nothing trained yet");
         PortObject[] out = h.execute(nuclei(4), null, null);
         MaskSegModelPortObject model = (MaskSegModelPortObject)out[0];
         MaskSegModelPortObjectSpec spec = model.getSpec();
@@ -110,6 +129,30 @@ class TrainerNodeModelTest {
             "estimated time left after the first epoch: " + h.messageHistory());
         List<Double> progress = h.progressHistory();
         assertEquals(1.0, progress.get(progress.size() - 1), 1e-9);
+
+        // the view followed the training epoch by epoch, while the node executed, and shows the finished curve
+        assertEquals(List.of(0, 1, 2), view.panel().epochsShown());
+        LearningCurve curve = view.panel().curve();
+        assertFalse(curve.running());
+        assertEquals(1, curve.seriesNames().size(), "one foreground class: " + curve.seriesNames());
+        assertTrue(curve.status().contains("completed after 2 epochs"), curve.status());
+        java.awt.image.BufferedImage chart = LearningCurvePanel.render(curve, 600, 500);
+        assertEquals(600, chart.getWidth());
+        // flow variables with the main results
+        Map<String, Object> flow = h.flowVariables();
+        EpochStats last = stats(stats);
+        assertEquals(last.emaPseudoDice(), (Double)flow.get("maskseg_pseudo_dice_ema"), 1e-12);
+        assertEquals(last.meanPseudoDice(), (Double)flow.get("maskseg_pseudo_dice_last"), 1e-12);
+        assertEquals(2, flow.get("maskseg_epochs"));
+        assertEquals(4, flow.get("maskseg_steps"));
+        assertEquals(0, flow.get("maskseg_skipped_steps"));
+        assertEquals(last.elapsedSeconds(), (Double)flow.get("maskseg_training_seconds"), 1e-9);
+        assertEquals("completed", flow.get("maskseg_stop_reason"));
+        // reset: the view forgets the curve, and no variables remain
+        h.reset();
+        assertEquals(0, view.panel().curve().history().size());
+        assertEquals(Map.of(), h.flowVariables());
+        h.closeView(view);
 
         MaskSegModelPortObject reloaded = PortObjects.roundTrip(model, new MaskSegModelPortObject.Serializer(),
             new MaskSegModelPortObjectSpec.Serializer(), dir.resolve("saved"));

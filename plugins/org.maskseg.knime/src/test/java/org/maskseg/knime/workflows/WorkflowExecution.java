@@ -60,6 +60,14 @@ final class WorkflowExecution {
     private final List<Integer> m_order = new ArrayList<>();
 
     WorkflowExecution(final Path workflow, final Path workDir) throws Exception {
+        this(workflow, workDir, Map.of());
+    }
+
+    /**
+     * @param variables workflow variables given on the command line ({@code -workflow.variable=name,value,type}):
+     *            they overwrite the workflow's values of the same name, as KNIME's batch application does
+     */
+    WorkflowExecution(final Path workflow, final Path workDir, final Map<String, String> variables) throws Exception {
         m_workflow = workflow;
         m_workDir = workDir;
         NodeSettingsRO wf = read(workflow.resolve("workflow.knime"));
@@ -70,6 +78,7 @@ final class WorkflowExecution {
                 m_variables.put(v.getString("name"), v.getString("value"));
             }
         }
+        m_variables.putAll(variables);
         NodeSettingsRO nodes = wf.getNodeSettings("nodes");
         for (String key : nodes.keySet()) {
             NodeSettingsRO n = nodes.getNodeSettings(key);

@@ -3,6 +3,10 @@ package org.knime.core.node;
 import java.io.File;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.knime.core.data.DataTableSpec;
 import org.knime.core.node.port.PortObject;
@@ -12,17 +16,22 @@ import org.knime.core.node.port.PortType;
 /**
  * API surface: the model of a node. The framework (here: the test double, in this package) calls the protected
  * life-cycle methods. As in KNIME, the port-object variants of configure and execute delegate to the table
- * variants unless overridden.
+ * variants unless overridden. Views registered by the framework receive {@link #notifyViews(Object)}; flow variables a
+ * node pushes are recorded in the order pushed (KNIME puts them on the node's outgoing flow object stack).
  * <p>
  * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/node/NodeModel.java, commit 1b5880a377ed46bd43e0d47318005529eb17f2b6.
  */
-public abstract class NodeModel {
+public abstract class NodeModel implements AbstractNodeView.ViewableModel {
 
     private final PortType[] m_inPortTypes;
 
     private final PortType[] m_outPortTypes;
 
     private String m_warningMessage;
+
+    private final List<AbstractNodeView<?>> m_views = new CopyOnWriteArrayList<>();
+
+    private final Map<String, Object> m_pushedFlowVariables = new LinkedHashMap<>();
 
     protected NodeModel(final int nrInDataPorts, final int nrOutDataPorts) {
         this(tablePorts(nrInDataPorts), tablePorts(nrOutDataPorts));
@@ -104,5 +113,58 @@ public abstract class NodeModel {
 
     protected final NodeLogger getLogger() {
         return NodeLogger.getLogger(getClass());
+    }
+
+    protected final void notifyViews(final Object arg) {
+        for (AbstractNodeView<?> view : m_views) {
+            view.updateModel(arg);
+        }
+    }
+
+    protected final void pushFlowVariableDouble(final String name, final double value) {
+        pushFlowVariable(name, value);
+    }
+
+    protected final void pushFlowVariableInt(final String name, final int value) {
+        pushFlowVariable(name, value);
+    }
+
+    protected final void pushFlowVariableString(final String name, final String value) {
+        pushFlowVariable(name, value);
+    }
+
+    private void pushFlowVariable(final String name, final Object value) {
+        if (name == null || value == null) {
+            throw new IllegalArgumentException("Flow variable name and value must not be null");
+        }
+        synchronized (m_pushedFlowVariables) {
+            // a variable pushed again with the same name hides the earlier one, as on KNIME's stack
+            m_pushedFlowVariables.remove(name);
+            m_pushedFlowVariables.put(name, value);
+        }
+    }
+
+    final void registerView(final AbstractNodeView<?> view) {
+        m_views.add(view);
+    }
+
+    final void unregisterView(final AbstractNodeView<?> view) {
+        m_views.remove(view);
+    }
+
+    final List<AbstractNodeView<?>> views() {
+        return List.copyOf(m_views);
+    }
+
+    final Map<String, Object> pushedFlowVariables() {
+        synchronized (m_pushedFlowVariables) {
+            return new LinkedHashMap<>(m_pushedFlowVariables);
+        }
+    }
+
+    final void clearPushedFlowVariables() {
+        synchronized (m_pushedFlowVariables) {
+            m_pushedFlowVariables.clear();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.knime.core.node;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import org.knime.core.data.DataRow;
@@ -115,5 +116,47 @@ public final class NodeTestAccess {
     public static void saveDialog(final NodeDialogPane dialog, final NodeSettingsWO settings)
         throws InvalidSettingsException {
         dialog.saveSettingsTo(settings);
+    }
+
+    /**
+     * Opens view {@code index} of a node as KNIME does: created by the factory, registered with the model (so that
+     * it receives {@code notifyViews}), then {@code modelChanged} and {@code onOpen}.
+     */
+    public static <M extends NodeModel> NodeView<M> openView(final NodeFactory<M> factory, final M model,
+        final int index) {
+        if (index < 0 || index >= factory.getNrNodeViews()) {
+            throw new IndexOutOfBoundsException("view " + index + " of " + factory.getNrNodeViews());
+        }
+        NodeView<M> view = factory.createNodeView(index, model);
+        model.registerView(view);
+        view.modelChanged();
+        view.onOpen();
+        return view;
+    }
+
+    public static void closeView(final NodeView<?> view) {
+        view.getNodeModel().unregisterView(view);
+        view.onClose();
+    }
+
+    /** Tells the model's open views that its state changed (after execute or reset, as KNIME does). */
+    public static void modelChanged(final NodeModel model) {
+        for (AbstractNodeView<?> v : model.views()) {
+            v.modelChanged();
+        }
+    }
+
+    /** The component a view shows (the centre of its window in KNIME). */
+    public static java.awt.Component viewComponent(final NodeView<?> view) {
+        return view.getComponent();
+    }
+
+    /** Flow variables the model pushed in its last execute, by name, in the order pushed. */
+    public static Map<String, Object> pushedFlowVariables(final NodeModel model) {
+        return model.pushedFlowVariables();
+    }
+
+    public static void clearPushedFlowVariables(final NodeModel model) {
+        model.clearPushedFlowVariables();
     }
 }

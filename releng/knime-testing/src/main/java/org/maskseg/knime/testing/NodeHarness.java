@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.knime.core.data.DataTableSpec;
@@ -19,6 +20,7 @@ import org.knime.core.node.NodeModel;
 import org.knime.core.node.NodeSettings;
 import org.knime.core.node.NodeSettingsRO;
 import org.knime.core.node.NodeTestAccess;
+import org.knime.core.node.NodeView;
 import org.knime.core.node.NotConfigurableException;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
@@ -164,7 +166,13 @@ public final class NodeHarness<M extends NodeModel> {
             NodeTestAccess.cancelAfterChecks(m_lastContext, m_cancelAfterChecks);
             m_cancelAfterChecks = -1;
         }
-        PortObject[] out = NodeTestAccess.execute(m_model, inputs, m_lastContext);
+        NodeTestAccess.clearPushedFlowVariables(m_model);
+        PortObject[] out;
+        try {
+            out = NodeTestAccess.execute(m_model, inputs, m_lastContext);
+        } finally {
+            NodeTestAccess.modelChanged(m_model);
+        }
         PortType[] outTypes = outPortTypes();
         if (out == null || out.length != outTypes.length) {
             throw new IllegalStateException("execute returned the wrong number of outputs");
@@ -218,6 +226,27 @@ public final class NodeHarness<M extends NodeModel> {
 
     public void reset() {
         NodeTestAccess.reset(m_model);
+        NodeTestAccess.clearPushedFlowVariables(m_model);
+        NodeTestAccess.modelChanged(m_model);
+    }
+
+    /** Opens view {@code index} of the node (registered with the model, so it follows execution). */
+    public NodeView<M> openView(final int index) {
+        return NodeTestAccess.openView(m_factory, m_model, index);
+    }
+
+    public void closeView(final NodeView<M> view) {
+        NodeTestAccess.closeView(view);
+    }
+
+    /** The component a view shows. */
+    public static java.awt.Component viewComponent(final NodeView<?> view) {
+        return NodeTestAccess.viewComponent(view);
+    }
+
+    /** The flow variables the node pushed in its last execute (name to Double, Integer or String), in order. */
+    public Map<String, Object> flowVariables() {
+        return NodeTestAccess.pushedFlowVariables(m_model);
     }
 
     private FileStore createFileStore(final String relativePath) {
