@@ -11,6 +11,7 @@ import java.util.Locale;
 import org.maskseg.core.engine.ProcessMemory;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.TrainingRequest;
 import org.maskseg.core.train.TrainingListener;
 import org.maskseg.core.train.TrainingSettings;
 
@@ -89,8 +90,8 @@ public final class SoakBench {
         System.out.printf(Locale.ROOT, "soak: %d steps (%d epochs of %d), patch %d², batch %d, %d thread(s), "
                 + "max heap %d MB, data %s%n", steps, epochs, every, patch, batch, threads,
                 Runtime.getRuntime().maxMemory() >> 20, data);
-        TrainingJob.run(data.resolve("images"), data.resolve("labels"), null, settings, PlannerOptions.defaults(),
-                listener, null);
+        TrainingJob.run(TrainingRequest.folders(data.resolve("images"), data.resolve("labels")).settings(settings)
+                .planner(PlannerOptions.defaults()).build(), listener, null);
         StringBuilder result = new StringBuilder("RESULT soak");
         long at500 = -1;
         long last = -1;

@@ -28,6 +28,7 @@ import org.maskseg.core.plan.NetworkTopology;
 import org.maskseg.core.plan.Planner;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.TrainingRequest;
 import org.maskseg.core.train.TrainingResult;
 import org.maskseg.core.train.TrainingSettings;
 
@@ -212,8 +213,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
         TrainingSettings settings = settings(out.resolve("training")).toBuilder()
                 .classNames(List.of("background", "nucleus")).build();
-        TrainingResult result = TrainingJob.run(images, scribbles, spec.ignoreValue(), settings,
-                planner(settings), progress, CancellationToken.create());
+        TrainingResult result = TrainingJob.run(TrainingRequest.volumes(images, scribbles)
+                .ignoreValue(spec.ignoreValue()).settings(settings).planner(planner(settings)).build(), progress,
+                CancellationToken.create());
         Path model = out.resolve("model.zip");
         result.finalModel().save(model);
         TrainingMetadata m = result.finalModel().metadata();

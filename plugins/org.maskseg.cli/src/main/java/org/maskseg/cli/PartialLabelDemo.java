@@ -27,6 +27,7 @@ import org.maskseg.core.metrics.DatasetMetrics;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.TrainingRequest;
 import org.maskseg.core.train.TrainingResult;
 import org.maskseg.core.train.TrainingSettings;
 
@@ -284,9 +285,10 @@ final class PartialLabelDemo {
     static Outcome trainAndScore(Layout layout, boolean partial, Path folder, TrainingSettings settings,
             PlannerOptions planner, ConsoleProgress progress, CancellationToken token) throws IOException {
         Files.createDirectories(folder);
-        TrainingResult result = TrainingJob.run(layout.images(), layout.labels(),
-                partial ? layout.classSets() : null, partial ? layout.unknown() : null, null,
-                settings.toBuilder().classNames(CLASS_NAMES).build(), planner, progress, token);
+        TrainingResult result = TrainingJob.run(TrainingRequest.folders(layout.images(), layout.labels())
+                .partialLabelFiles(partial ? layout.classSets() : null, partial ? layout.unknown() : null)
+                .settings(settings.toBuilder().classNames(CLASS_NAMES).build()).planner(planner).build(), progress,
+                token);
         TrainedModel model = result.finalModel();
         Path file = folder.resolve("model.zip");
         model.save(file);

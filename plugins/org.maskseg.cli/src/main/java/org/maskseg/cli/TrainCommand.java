@@ -17,6 +17,7 @@ import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.TrainingRequest;
 import org.maskseg.core.train.TrainingResult;
 import org.maskseg.core.train.TrainingSettings;
 
@@ -195,8 +196,9 @@ public final class TrainCommand implements Callable<Integer> {
                 .initialModel(initial).classMapping(classMapping(initial)).freezeEncoderEpochs(freezeEncoderEpochs)
                 .learningRate(learningRate).classNames(newClassNames(initial)).build();
         PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides.json()).withRegions(regions);
-        TrainingResult result = TrainingJob.run(images, labels, annotatedClasses, unknownMasks, ignoreLabel, settings,
-                planner, progress, token);
+        TrainingResult result = TrainingJob.run(TrainingRequest.folders(images, labels)
+                .partialLabelFiles(annotatedClasses, unknownMasks).ignoreValue(ignoreLabel).settings(settings)
+                .planner(planner).build(), progress, token);
         token.throwIfCancelled();
         result.finalModel().save(target);
         TrainingMetadata m = result.finalModel().metadata();

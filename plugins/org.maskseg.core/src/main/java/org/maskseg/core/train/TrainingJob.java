@@ -46,35 +46,48 @@ public final class TrainingJob {
     }
 
     /**
-     * Trains on a folder of images and a folder of label images paired by file name.
+     * Runs a training: reads (for folder data), plans, preprocesses and trains. The settings' configuration,
+     * batch and patch size, epochs and iterations are applied to the planned plan, then the planner's JSON
+     * overrides.
      *
-     * @param ignoreValue the ignore value of the label files, or null for the default (highest class + 1)
-     * @param planner     planning choices (configuration, memory budget, modalities, JSON overrides); the
-     *                    settings' configuration, batch and patch size, epochs and iterations are applied to the
-     *                    planned plan, then the JSON overrides
+     * @param listener     progress, or null
+     * @param cancellation cancellation from another thread, or null
      */
-    public static TrainingResult run(Path imagesFolder, Path labelsFolder, Integer ignoreValue,
-            TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
+    public static TrainingResult run(TrainingRequest request, TrainingListener listener,
             CancellationToken cancellation) {
-        return run(imagesFolder, labelsFolder, null, null, ignoreValue, settings, planner, listener, cancellation);
-    }
-
-    /**
-     * Trains on a folder of images and a folder of label images with partial labels: which classes each case
-     * annotates and where classes are unknown (see {@link PartialLabelFiles}); both may be null.
-     *
-     * @param classSetFile      CSV or JSON file of the annotated classes per case, or null (all annotated)
-     * @param unknownMaskFolder folder {@code <class name or value>/<label file name>} of unknown-region masks,
-     *                          or null
-     */
-    public static TrainingResult run(Path imagesFolder, Path labelsFolder, Path classSetFile,
-            Path unknownMaskFolder, Integer ignoreValue, TrainingSettings settings, PlannerOptions planner,
-            TrainingListener listener, CancellationToken cancellation) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
+        if (request.fromFolders()) {
+            return runFolders(request, l, token);
+        }
+        Function<LabelSpec, List<ClassKnowledge>> knowledge = null;
+        if (request.knowledge != null || request.validationKnowledge != null) {
+            List<ClassKnowledge> all = new ArrayList<>(request.knowledge != null ? request.knowledge
+                    : complete(request.images.size()));
+            all.addAll(request.validationKnowledge != null ? request.validationKnowledge
+                    : complete(request.validationImages.size()));
+            knowledge = spec -> all;
+        }
+        return train(request.images, request.labels, request.validationImages, request.validationLabels, knowledge,
+                request.ignoreValue, request.settings, request.planner, l, token);
+    }
+
+    private static List<ClassKnowledge> complete(int n) {
+        List<ClassKnowledge> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(ClassKnowledge.complete());
+        }
+        return out;
+    }
+
+    private static TrainingResult runFolders(TrainingRequest request, TrainingListener l, CancellationToken token) {
+        TrainingSettings settings = request.settings;
+        Integer ignoreValue = request.ignoreValue;
+        Path classSetFile = request.classSetFile;
+        Path unknownMaskFolder = request.unknownMaskFolder;
         checkBeforeReading(settings, ignoreValue);
         l.phase("reading images");
-        DatasetFolder folder = DatasetFolder.open(imagesFolder, labelsFolder);
+        DatasetFolder folder = DatasetFolder.open(request.imagesFolder, request.labelsFolder);
         List<ImageVolume> images = new ArrayList<>();
         List<LabelVolume> labels = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -90,53 +103,8 @@ public final class TrainingJob {
         Function<LabelSpec, List<ClassKnowledge>> knowledge = !PartialLabelFiles.given(classSetFile,
                 unknownMaskFolder) ? null
                         : spec -> PartialLabelFiles.read(classSetFile, unknownMaskFolder, names, labelFileNames, spec);
-        return train(images, labels, List.of(), List.of(), knowledge, ignoreValue, settings, planner, l, token);
-    }
-
-    /**
-     * Trains on images and label images in memory, paired by position; case names are the images' names.
-     */
-    public static TrainingResult run(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
-            TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
-            CancellationToken cancellation) {
-        return run(images, labels, List.of(), List.of(), ignoreValue, settings, planner, listener, cancellation);
-    }
-
-    /**
-     * Trains on images and label images in memory and validates on the given validation cases instead of a
-     * held-out fraction of the training cases (with none given, the settings' fraction is held out). Classes
-     * and the dataset fingerprint are derived from training and validation cases together, as for a fraction
-     * split. Case names (the images' names) must be unique over both lists.
-     */
-    public static TrainingResult run(List<ImageVolume> trainingImages, List<LabelVolume> trainingLabels,
-            List<ImageVolume> validationImages, List<LabelVolume> validationLabels, Integer ignoreValue,
-            TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
-            CancellationToken cancellation) {
-        return train(trainingImages, trainingLabels, validationImages, validationLabels, null, ignoreValue, settings,
-                planner, listener, cancellation);
-    }
-
-    /**
-     * Trains with partial labels: like {@link #run(List, List, List, List, Integer, TrainingSettings,
-     * PlannerOptions, TrainingListener, CancellationToken)}, with one {@link ClassKnowledge} per training and
-     * per validation case (same order as the images) saying which classes the case annotates and where classes
-     * are unknown. Unknown-region masks have the size of the case's labels.
-     */
-    public static TrainingResult run(List<ImageVolume> trainingImages, List<LabelVolume> trainingLabels,
-            List<ClassKnowledge> trainingKnowledge, List<ImageVolume> validationImages,
-            List<LabelVolume> validationLabels, List<ClassKnowledge> validationKnowledge, Integer ignoreValue,
-            TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
-            CancellationToken cancellation) {
-        if (trainingKnowledge.size() != trainingImages.size()
-                || validationKnowledge.size() != validationImages.size()) {
-            throw new IllegalArgumentException("class knowledge for " + trainingKnowledge.size() + " training and "
-                    + validationKnowledge.size() + " validation cases, but there are " + trainingImages.size()
-                    + " and " + validationImages.size());
-        }
-        List<ClassKnowledge> all = new ArrayList<>(trainingKnowledge);
-        all.addAll(validationKnowledge);
-        return train(trainingImages, trainingLabels, validationImages, validationLabels, spec -> all, ignoreValue,
-                settings, planner, listener, cancellation);
+        return train(images, labels, List.of(), List.of(), knowledge, ignoreValue, settings, request.planner, l,
+                token);
     }
 
     /**

@@ -67,17 +67,18 @@ class ExplicitValidationTest {
                     c.image().withName(name),
                     c.labels().withName(name)));
         }
-        TrainingResult r = TrainingJob.run(train.stream().map(TrainingCase::image).toList(),
-                train.stream().map(TrainingCase::labels).toList(), extra.stream().map(TrainingCase::image).toList(),
-                extra.stream().map(TrainingCase::labels).toList(), null, cpu().patchSize(32, 32).batchSize(2).build(),
-                null, null, null);
+        TrainingResult r = TrainingJob.run(TrainingRequest.volumes(train.stream().map(TrainingCase::image)
+                .toList(), train.stream().map(TrainingCase::labels).toList())
+                .validation(extra.stream().map(TrainingCase::image).toList(),
+                        extra.stream().map(TrainingCase::labels).toList())
+                .settings(cpu().patchSize(32, 32).batchSize(2).build()).build(), null, null);
         assertEquals(List.of("val-case00", "val-case01"), r.split().validation());
         assertEquals(List.of("case00", "case01", "case02"), r.split().training());
 
         InvalidInputException clash = assertThrows(InvalidInputException.class,
-                () -> TrainingJob.run(List.of(train.get(0).image()), List.of(train.get(0).labels()),
-                        List.of(train.get(0).image()), List.of(train.get(0).labels()), null, cpu().build(), null,
-                        null, null));
+                () -> TrainingJob.run(TrainingRequest.volumes(List.of(train.get(0).image()),
+                        List.of(train.get(0).labels())).validation(List.of(train.get(0).image()),
+                                List.of(train.get(0).labels())).settings(cpu().build()).build(), null, null));
         assertTrue(clash.getMessage().startsWith("validation image 'case00' has the name of a training image"),
                 clash.getMessage());
     }

@@ -111,8 +111,8 @@ class FineTuningTest {
 
         List<ImageVolume> images = cases.stream().map(TrainingCase::image).toList();
         List<LabelVolume> labels = cases.stream().map(TrainingCase::labels).toList();
-        TrainingResult job = TrainingJob.run(images, labels, null, cpu().epochs(1).iterationsPerEpoch(1)
-                .initialModel(initial).learningRate(2e-3).build(), null, null, null);
+        TrainingResult job = TrainingJob.run(TrainingRequest.volumes(images, labels).settings(cpu().epochs(1)
+                .iterationsPerEpoch(1).initialModel(initial).learningRate(2e-3).build()).build(), null, null);
         assertEquals(2e-3, job.finalModel().plan().training.initialLearningRate, 0);
 
         assertThrows(InvalidInputException.class, () -> cpu().learningRate(0.0).build());
@@ -138,8 +138,8 @@ class FineTuningTest {
         List<ImageVolume> images = cases.stream().map(TrainingCase::image).toList();
         List<LabelVolume> labels = withNewClass();
         ClassMapping mapping = ClassMapping.byNames(initial.labels().classNames(), "background,class 1,mitosis");
-        TrainingResult r = TrainingJob.run(images, labels, null, cpu().epochs(1).iterationsPerEpoch(1)
-                .initialModel(initial).classMapping(mapping).build(), null, null, null);
+        TrainingResult r = TrainingJob.run(TrainingRequest.volumes(images, labels).settings(cpu().epochs(1)
+                .iterationsPerEpoch(1).initialModel(initial).classMapping(mapping).build()).build(), null, null);
         TrainedModel m = r.finalModel();
         Plan plan = m.plan();
         assertEquals(3, plan.numClasses);
@@ -173,8 +173,9 @@ class FineTuningTest {
         four[5] = 3;
         List<LabelVolume> tooMany = new ArrayList<>(labels);
         tooMany.set(0, LabelVolume.wrap("case00", four, labels.get(0).size(), labels.get(0).spacing()));
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> TrainingJob.run(images, tooMany, 9,
-                cpu().initialModel(initial).classMapping(mapping).build(), null, null, null));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> TrainingJob.run(TrainingRequest
+                .volumes(images, tooMany).ignoreValue(9).settings(cpu().initialModel(initial).classMapping(mapping)
+                        .build()).build(), null, null));
         assertEquals("the training labels hold the value 3 (besides the ignore value 9), the class mapping defines "
                 + "classes 0..2 [background, class 1, mitosis]; map every label value to a class", e.getMessage());
 
@@ -186,8 +187,9 @@ class FineTuningTest {
                 other.getMessage());
 
         // an ignore value that is one of the mapped classes
-        InvalidInputException ignore = assertThrows(InvalidInputException.class, () -> TrainingJob.run(images, labels,
-                2, cpu().initialModel(initial).classMapping(mapping).build(), null, null, null));
+        InvalidInputException ignore = assertThrows(InvalidInputException.class, () -> TrainingJob.run(TrainingRequest
+                .volumes(images, labels).ignoreValue(2).settings(cpu().initialModel(initial).classMapping(mapping)
+                        .build()).build(), null, null));
         assertTrue(ignore.getMessage().startsWith("ignore value 2 is one of the mapped classes 0..2"),
                 ignore.getMessage());
     }

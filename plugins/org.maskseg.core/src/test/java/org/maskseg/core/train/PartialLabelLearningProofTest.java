@@ -91,12 +91,13 @@ class PartialLabelLearningProofTest {
         double[] asBackground;
         long t0 = System.nanoTime();
         try {
-            TrainingResult a = TrainingJob.run(images, partial, knowledge, valImages, valPartial, valKnowledge, null,
-                    settings, planner, null, null);
+            TrainingResult a = TrainingJob.run(TrainingRequest.volumes(images, partial).knowledge(knowledge)
+                    .validation(valImages, valPartial, valKnowledge).settings(settings).planner(planner).build(),
+                    null, null);
             assertTrue(a.finalModel().plan().training.partialLabels, "the plan records partial labels");
             withClassSets = heldOutDice(a.finalModel(), heldOut);
-            TrainingResult b = TrainingJob.run(images, partial, valImages, valPartial, null, settings, planner, null,
-                    null);
+            TrainingResult b = TrainingJob.run(TrainingRequest.volumes(images, partial)
+                    .validation(valImages, valPartial).settings(settings).planner(planner).build(), null, null);
             assertTrue(!b.finalModel().plan().training.partialLabels);
             asBackground = heldOutDice(b.finalModel(), heldOut);
         } finally {

@@ -45,8 +45,9 @@ class PartialTrainingJobTest {
             }
         };
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> TrainingJob.run(images, labels, classes, null, null,
-                        TrainingSettings.builder().device("cpu").build(), null, listener, null));
+                () -> TrainingJob.run(TrainingRequest.folders(images, labels)
+                        .partialLabelFiles(classes, null).settings(TrainingSettings.builder().device("cpu").build())
+                        .build(), listener, null));
         assertTrue(e.getMessage().contains("row 2") && e.getMessage().contains("unknown class 'kidney'"),
                 e.getMessage());
         assertEquals(List.of("reading images"), phases);

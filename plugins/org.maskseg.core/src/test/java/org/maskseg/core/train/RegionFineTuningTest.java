@@ -206,8 +206,9 @@ class RegionFineTuningTest {
         TrainingSettings tune = TrainingSettings.builder().device("cpu").seed(4).epochs(epochs)
                 .iterationsPerEpoch(ITERATIONS).validationIterations(1).threads(1).initialModel(base)
                 .classMapping(mapping).learningRate(1e-3).freezeEncoderEpochs(frozenEpochs).build();
-        TrainingResult r = TrainingJob.run(List.of(painted), List.of(LabelVolume.wrap(l.name(), sparse, l.size(),
-                l.spacing())), IGNORE, tune, null, null, null);
+        TrainingResult r = TrainingJob.run(TrainingRequest.volumes(List.of(painted),
+                List.of(LabelVolume.wrap(l.name(), sparse, l.size(), l.spacing()))).ignoreValue(IGNORE).settings(tune)
+                .build(), null, null);
         assertEquals(1e-3, r.finalModel().plan().training.initialLearningRate, 0);
         return r.finalModel();
     }

@@ -30,8 +30,8 @@ class TrainingJobPlanTest {
         TrainingSettings settings = TrainingSettings.builder().device("cpu").seed(5).loaderThreads(1).threads(1)
                 .epochs(1).iterationsPerEpoch(1).validationIterations(1).batchSize(2).patchSize(16, 16).build();
         Plan planned = TrainingJob.plan(IMAGES, LABELS, null, settings, PlannerOptions.defaults());
-        TrainingResult trained = TrainingJob.run(IMAGES, LABELS, null, settings, PlannerOptions.defaults(), null,
-                null);
+        TrainingResult trained = TrainingJob.run(TrainingRequest.volumes(IMAGES, LABELS).settings(settings)
+                .planner(PlannerOptions.defaults()).build(), null, null);
         assertEquals(PlanJson.toJson(trained.finalModel().plan()), PlanJson.toJson(planned));
     }
 

@@ -69,8 +69,9 @@ class WarmStartTest {
     void trainingJobUsesTheModelsPlan() {
         List<ImageVolume> images = cases.stream().map(TrainingCase::image).toList();
         List<LabelVolume> labels = cases.stream().map(TrainingCase::labels).toList();
-        TrainingResult r = TrainingJob.run(images, labels, null,
-                cpu().epochs(1).iterationsPerEpoch(1).batchSize(1).initialModel(initial).build(), null, null, null);
+        TrainingResult r = TrainingJob.run(TrainingRequest.volumes(images, labels)
+                .settings(cpu().epochs(1).iterationsPerEpoch(1).batchSize(1).initialModel(initial).build()).build(),
+                null, null);
         Plan used = r.finalModel().plan();
         Plan model = initial.plan();
         assertArrayEquals(model.patchSize, used.patchSize);
@@ -79,8 +80,9 @@ class WarmStartTest {
         assertEquals(1, used.batchSize);
         assertEquals(initial.weights().keySet(), r.finalModel().weights().keySet());
 
-        InvalidInputException patch = assertThrows(InvalidInputException.class, () -> TrainingJob.run(images,
-                labels, null, cpu().patchSize(16, 16).initialModel(initial).build(), null, null, null));
+        InvalidInputException patch = assertThrows(InvalidInputException.class, () -> TrainingJob.run(TrainingRequest
+                .volumes(images, labels).settings(cpu().patchSize(16, 16).initialModel(initial).build()).build(), null,
+                null));
         assertTrue(patch.getMessage().contains("patch size [16, 16] differs"), patch.getMessage());
     }
 
@@ -103,7 +105,8 @@ class WarmStartTest {
                 new double[] {1, 1});
         List<LabelVolume> labels = List.of(fourClasses, cases.get(1).labels(), cases.get(2).labels());
         InvalidInputException job = assertThrows(InvalidInputException.class,
-                () -> TrainingJob.run(images, labels, null, cpu().initialModel(initial).build(), null, null, null));
+                () -> TrainingJob.run(TrainingRequest.volumes(images, labels)
+                        .settings(cpu().initialModel(initial).build()).build(), null, null));
         assertTrue(job.getMessage().startsWith("the training labels have 4 classes"), job.getMessage());
         assertTrue(job.getMessage().contains("the initial model has 2 [background, class 1]"), job.getMessage());
         assertTrue(job.getMessage().endsWith("(command line: --classes or --class-map)"), job.getMessage());
@@ -115,8 +118,9 @@ class WarmStartTest {
         ImageVolume twoChannels = ImageVolume.wrap("rgb", new float[2 * n],
                 new long[] {TinyProblem.SIZE, TinyProblem.SIZE}, 2, new double[] {1, 1});
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> TrainingJob.run(List.of(twoChannels), List.of(cases.get(0).labels()), null,
-                        cpu().initialModel(initial).build(), null, null, null));
+                () -> TrainingJob.run(TrainingRequest.volumes(List.of(twoChannels),
+                        List.of(cases.get(0).labels())).settings(cpu().initialModel(initial).build()).build(), null,
+                        null));
         assertTrue(e.getMessage().contains("expects 1 channel, the image 'rgb' has 2"), e.getMessage());
 
         Plan twoChannelPlan = initial.plan();

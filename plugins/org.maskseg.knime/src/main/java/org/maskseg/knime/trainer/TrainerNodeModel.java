@@ -35,6 +35,7 @@ import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.train.EpochStats;
 import org.maskseg.core.train.TrainingCurves;
 import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.TrainingRequest;
 import org.maskseg.core.train.TrainingListener;
 import org.maskseg.core.train.TrainingResult;
 import org.maskseg.core.train.TrainingSettings;
@@ -279,10 +280,12 @@ final class TrainerNodeModel extends NodeModel {
             boolean partialLabels = Stream.concat(knowledge.stream(), valKnowledge.stream())
                 .anyMatch(k -> !k.isComplete());
             result = partialLabels
-                ? TrainingJob.run(images, labels, knowledge, valImages, valLabels, valKnowledge, ignore,
-                    settings, m_settings.plannerOptions(), listener, token)
-                : TrainingJob.run(images, labels, valImages, valLabels, ignore, settings,
-                    m_settings.plannerOptions(), listener, token);
+                ? TrainingJob.run(TrainingRequest.volumes(images, labels).knowledge(knowledge)
+                    .validation(valImages, valLabels, valKnowledge).ignoreValue(ignore).settings(settings)
+                    .planner(m_settings.plannerOptions()).build(), listener, token)
+                : TrainingJob.run(TrainingRequest.volumes(images, labels).validation(valImages, valLabels)
+                    .ignoreValue(ignore).settings(settings).planner(m_settings.plannerOptions()).build(), listener,
+                    token);
         } catch (CancelledException e) {
             m_curve = m_curve.finished(m_curve.scoreNames(), "Training cancelled");
             throw new CanceledExecutionException("Training cancelled; no model was produced");

@@ -20,6 +20,7 @@ import org.maskseg.core.predict.PredictionSettings;
 import org.maskseg.core.train.EpochStats;
 import org.maskseg.core.train.Trainer;
 import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.TrainingRequest;
 import org.maskseg.core.train.TrainingListener;
 import org.maskseg.core.train.TrainingResult;
 import org.maskseg.core.train.TrainingSettings;
@@ -74,8 +75,9 @@ public final class EngineProbe implements Callable<Map<String, Object>> {
         TrainingSettings settings = TrainingSettings.builder().epochs(1).iterationsPerEpoch(STEPS)
                 .validationIterations(1).batchSize(2).patchSize(SIZE, SIZE).seed(3).device("cpu").threads(2)
                 .loaderThreads(1).workFolder(workFolder).build();
-        TrainingResult result = TrainingJob.run(images, labels, IGNORE, settings, PlannerOptions.defaults(),
-                TrainingListener.NONE, CancellationToken.create());
+        TrainingResult result = TrainingJob.run(TrainingRequest.volumes(images, labels).ignoreValue(IGNORE)
+                .settings(settings).planner(PlannerOptions.defaults()).build(), TrainingListener.NONE,
+                CancellationToken.create());
         EpochStats epoch = result.history().get(0);
         out.put("epochs", result.history().size());
         out.put("trainLoss", epoch.trainLoss());
