@@ -58,7 +58,7 @@ class LocalSiteTest {
         expected.remove("org.maskseg.knime");
         Set<String> inSite;
         try (Stream<Path> jars = Files.list(site.resolve("plugins"))) {
-            inSite = jars.map(p -> p.getFileName().toString().replaceAll("_\\d.*\\.jar$", "")).collect(Collectors.toSet());
+            inSite = jars.map(p -> p.getFileName().toString().replaceAll("_\\d+\\.\\d+\\.\\d+.*\\.jar$", "")).collect(Collectors.toSet());
         }
         assertEquals(expected, new TreeSet<>(inSite));
         try (Stream<Path> features = Files.list(site.resolve("features"))) {
