@@ -18,6 +18,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.wiring.BundleRevision;
@@ -75,14 +77,39 @@ final class OsgiFramework implements AutoCloseable {
         deleteTree(work);
         Path wrapped = Files.createDirectories(work.resolve("bundles"));
 
+        Map<String, String> config = new HashMap<>(properties);
+        config.put(Constants.FRAMEWORK_STORAGE, work.resolve("storage").toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        // bundles see only the JDK and each other, never the test class path
+        config.put(Constants.FRAMEWORK_BUNDLE_PARENT, Constants.FRAMEWORK_BUNDLE_PARENT_BOOT);
+        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
+                .newFramework(config);
+        framework.start();
+        OsgiFramework osgi = new OsgiFramework(framework);
+        BundleContext context = framework.getBundleContext();
+        // like p2 in KNIME, install the platform fragments (libtorch) of the running platform only
+        Map<String, Object> platform = Map.of("osgi.os", context.getProperty("osgi.os"),
+                "osgi.arch", context.getProperty("osgi.arch"));
+
         List<Path> files = new ArrayList<>();
         String site = System.getProperty(SITE_PROPERTY, "");
         if (!site.isBlank()) {
-            files.addAll(siteBundles(Path.of(site)));
+            for (Path jar : siteBundles(Path.of(site))) {
+                try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+                    String filter = j.getManifest().getMainAttributes().getValue(PLATFORM_FILTER);
+                    if (forPlatform(filter == null ? null : PLATFORM_FILTER + ": " + filter, platform)) {
+                        files.add(jar);
+                    }
+                }
+            }
         } else {
             ReleaseTarget target = ReleaseTarget.read(repository().resolve("releng/tycho/target-platform/maskseg-target.target"));
             for (ReleaseTarget.Artifact a : target.artifacts) {
                 Path jar = copied.resolve(a.fileName());
+                if (!forPlatform(a.instructions(), platform)) {
+                    continue;
+                }
                 if (!Files.isRegularFile(jar)) {
                     throw new IOException(a.coordinates() + " is in the release target but not in " + copied
                             + "; add it to the copy list in releng/osgi-test/pom.xml");
@@ -107,26 +134,16 @@ final class OsgiFramework implements AutoCloseable {
         files.add(probeBundle(wrapped.resolve(PROBE_BUNDLE + ".jar")));
         files.addAll(extraBundles);
 
-        Map<String, String> config = new HashMap<>(properties);
-        config.put(Constants.FRAMEWORK_STORAGE, work.resolve("storage").toString());
-        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        // bundles see only the JDK and each other, never the test class path
-        config.put(Constants.FRAMEWORK_BUNDLE_PARENT, Constants.FRAMEWORK_BUNDLE_PARENT_BOOT);
-        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
-                .newFramework(config);
-        framework.start();
-        OsgiFramework osgi = new OsgiFramework(framework);
-        BundleContext context = framework.getBundleContext();
-        List<Bundle> platform = new ArrayList<>();
+        List<Bundle> platformInstalled = new ArrayList<>();
         for (Path file : platformBundles) {
             Bundle b = context.installBundle("reference:" + file.toUri());
             osgi.bundles.put(b.getSymbolicName(), b);
-            platform.add(b);
+            platformInstalled.add(b);
         }
-        if (!platform.isEmpty() && !framework.adapt(FrameworkWiring.class).resolveBundles(platform)) {
+        if (!platformInstalled.isEmpty()
+                && !framework.adapt(FrameworkWiring.class).resolveBundles(platformInstalled)) {
             osgi.close();
-            throw new AssertionError("the platform's bundles do not resolve: " + platform.stream()
+            throw new AssertionError("the platform's bundles do not resolve: " + platformInstalled.stream()
                     .filter(b -> b.getState() == Bundle.INSTALLED).map(Bundle::getSymbolicName).toList());
         }
         for (Path file : files) {
@@ -147,6 +164,24 @@ final class OsgiFramework implements AutoCloseable {
             }
         }
         return osgi;
+    }
+
+    static final String PLATFORM_FILTER = "Eclipse-PlatformFilter";
+
+    /**
+     * Whether a bundle with these manifest headers (or bnd instructions) belongs on the given platform: true
+     * without an Eclipse-PlatformFilter, else whether the filter matches osgi.os and osgi.arch.
+     */
+    static boolean forPlatform(String headers, Map<String, ?> platform) throws InvalidSyntaxException {
+        if (headers == null) {
+            return true;
+        }
+        for (String line : headers.lines().toList()) {
+            if (line.startsWith(PLATFORM_FILTER + ":")) {
+                return FrameworkUtil.createFilter(line.substring(PLATFORM_FILTER.length() + 1).trim()).matches(platform);
+            }
+        }
+        return true;
     }
 
     /** Every bundle of a p2 repository except the node bundle, which cannot resolve without KNIME. */

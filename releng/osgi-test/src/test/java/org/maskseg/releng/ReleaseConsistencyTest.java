@@ -128,7 +128,9 @@ class ReleaseConsistencyTest {
         // the engine's Maven dependencies, as bundles; the test fails when a dependency is added to the
         // engine and forgotten in the feature
         Set<String> needed = new TreeSet<>(Set.of("ai.djl.api", "ai.djl.pytorch.engine", "ai.djl.pytorch.jni",
-                "ai.djl.pytorch.native.cpu.linux.x86_64", "org.jfree.jfreechart",
+                "ai.djl.pytorch.native.cpu.linux.x86_64", "ai.djl.pytorch.native.cpu.linux.aarch64",
+                "ai.djl.pytorch.native.cpu.win32.x86_64", "ai.djl.pytorch.native.cpu.macosx.aarch64",
+                "org.jfree.jfreechart",
                 "com.fasterxml.jackson.core.jackson-databind", "com.fasterxml.jackson.core.jackson-core",
                 "com.fasterxml.jackson.core.jackson-annotations", "com.google.gson", "com.sun.jna",
                 "org.apache.commons.commons-compress"));
@@ -159,13 +161,34 @@ class ReleaseConsistencyTest {
             boolean fragment = bundles.get(e.getKey()).fragmentHost() != null;
             assertEquals(fragment, "true".equals(e.getValue().getAttribute("fragment")), e.getKey() + ": fragment attribute");
         }
-        Element natives = featurePlugins.get("ai.djl.pytorch.native.cpu.linux.x86_64");
-        assertEquals("linux", natives.getAttribute("os"));
-        assertEquals("x86_64", natives.getAttribute("arch"));
-        ReleaseTarget.Artifact nativeJar = target.artifacts.stream()
-                .filter(a -> a.artifactId().equals("pytorch-native-cpu")).findFirst().orElseThrow();
-        assertTrue(nativeJar.instructions().contains("Eclipse-PlatformFilter: (&(osgi.os=linux)(osgi.arch=x86_64))"));
-        assertEquals("linux-x86_64", nativeJar.classifier());
+        // one libtorch fragment per platform, each limited to its platform in the target and in the feature
+        // (PlatformFragmentsTest checks that DJL selects each on its platform)
+        List<ReleaseTarget.Artifact> natives = target.artifacts.stream()
+                .filter(a -> a.artifactId().equals("pytorch-native-cpu")).toList();
+        assertTrue(natives.size() >= 3, "libtorch fragments: " + natives);
+        for (ReleaseTarget.Artifact a : natives) {
+            String[] osArch = switch (a.classifier()) {
+                case "linux-x86_64" -> new String[] {"linux", "x86_64"};
+                case "linux-aarch64" -> new String[] {"linux", "aarch64"};
+                case "win-x86_64" -> new String[] {"win32", "x86_64"};
+                case "osx-aarch64" -> new String[] {"macosx", "aarch64"};
+                default -> throw new AssertionError("unexpected libtorch classifier " + a.classifier());
+            };
+            String id = "ai.djl.pytorch.native.cpu." + osArch[0] + "." + osArch[1];
+            assertTrue(a.instructions().contains("Bundle-SymbolicName: " + id + "\n"), a.coordinates());
+            assertTrue(a.instructions().contains("Eclipse-PlatformFilter: (&(osgi.os=" + osArch[0] + ")(osgi.arch="
+                    + osArch[1] + "))"), a.coordinates());
+            Element entry = featurePlugins.get(id);
+            assertNotNull(entry, id + " missing from feature.xml");
+            assertEquals(osArch[0], entry.getAttribute("os"), id);
+            assertEquals(osArch[1], entry.getAttribute("arch"), id);
+        }
+        // every platform-specific entry of the feature is one of them
+        for (Map.Entry<String, Element> e : featurePlugins.entrySet()) {
+            if (!e.getValue().getAttribute("os").isEmpty() || !e.getValue().getAttribute("arch").isEmpty()) {
+                assertTrue(e.getKey().startsWith("ai.djl.pytorch.native.cpu."), e.getKey() + " is platform-specific");
+            }
+        }
     }
 
     @Test

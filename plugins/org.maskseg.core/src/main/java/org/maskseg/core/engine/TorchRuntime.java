@@ -1,8 +1,16 @@
 package org.maskseg.core.engine;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 
 import org.maskseg.core.InvalidInputException;
 
@@ -70,6 +78,9 @@ public final class TorchRuntime {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(PtEngineProvider.class.getClassLoader());
         try {
+            if (!engineLoaded && !localInstallationConfigured()) {
+                checkBundledLibrary(PtEngineProvider.class.getClassLoader());
+            }
             if (!Engine.hasEngine(ENGINE)) {
                 // DJL was initialised earlier from a loader that could not see the provider
                 Engine.registerEngine(new PtEngineProvider());
@@ -86,6 +97,96 @@ public final class TorchRuntime {
     }
 
     private static volatile boolean engineLoaded;
+
+    /** Where DJL looks for the description of a bundled libtorch (one per native jar or fragment). */
+    public static final String NATIVE_PROPERTIES = "native/lib/pytorch.properties";
+
+    /**
+     * The platform name under which DJL looks for libtorch on a machine with these {@code os.name} and
+     * {@code os.arch} system properties: {@code win}, {@code osx} or {@code linux}, a dash, and the architecture
+     * with {@code amd64} renamed {@code x86_64} (the rules of DJL's {@code Platform}). The bundled native jar (in
+     * KNIME: the platform fragment) matches when the {@code classifier} of its {@code native/lib/pytorch.properties}
+     * equals this name.
+     *
+     * @return the classifier, or null for an operating system DJL does not support
+     */
+    public static String nativeClassifier(String osName, String osArch) {
+        String os;
+        if (osName.startsWith("Win")) {
+            os = "win";
+        } else if (osName.startsWith("Mac")) {
+            os = "osx";
+        } else if (osName.startsWith("Linux")) {
+            os = "linux";
+        } else {
+            return null;
+        }
+        return os + "-" + ("amd64".equals(osArch) ? "x86_64" : osArch);
+    }
+
+    /** The classifier of this machine (see {@link #nativeClassifier(String, String)}). */
+    public static String nativeClassifier() {
+        return nativeClassifier(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+    }
+
+    /**
+     * The classifiers of the CPU builds of libtorch the loader carries (those of every
+     * {@code native/lib/pytorch.properties} it sees; one in a plain class path and inside KNIME, where only the
+     * fragment matching the platform is installed).
+     */
+    public static List<String> bundledClassifiers(ClassLoader loader) {
+        List<String> found = new ArrayList<>();
+        try {
+            for (URL url : Collections.list(loader.getResources(NATIVE_PROPERTIES))) {
+                Properties p = new Properties();
+                try (InputStream in = url.openStream()) {
+                    p.load(in);
+                }
+                String classifier = p.getProperty("classifier");
+                if (classifier != null && p.getProperty("placeholder") == null) {
+                    found.add(classifier.trim());
+                }
+            }
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read the bundled PyTorch description " + NATIVE_PROPERTIES
+                    + ": " + e.getMessage(), e);
+        }
+        return found;
+    }
+
+    /**
+     * Refuses to start when no bundled libtorch fits this machine, instead of letting DJL try a download that
+     * offline mode forbids and fail with a message that names neither the platform nor the remedy.
+     */
+    static void checkBundledLibrary(ClassLoader loader) {
+        String wanted = nativeClassifier();
+        List<String> bundled = bundledClassifiers(loader);
+        if (wanted != null && bundled.contains(wanted)) {
+            return;
+        }
+        String machine = System.getProperty("os.name") + " " + System.getProperty("os.arch");
+        throw new InvalidInputException("no bundled PyTorch for this machine (" + machine + ", "
+                + (wanted == null ? "not supported by DJL" : wanted) + "); this installation carries "
+                + (bundled.isEmpty() ? "none" : "PyTorch for " + String.join(", ", bundled))
+                + ". Install libtorch 2.7.1 and point the PyTorch installation setting (PYTORCH_LIBRARY_PATH, "
+                + "PYTORCH_VERSION, PYTORCH_FLAVOR) to it");
+    }
+
+    /** A libtorch outside the bundle is configured: DJL then never looks at the bundled ones. */
+    private static boolean localInstallationConfigured() {
+        if (System.getenv("PYTORCH_LIBRARY_PATH") != null || System.getProperty("PYTORCH_LIBRARY_PATH") != null
+                || System.getenv("PYTORCH_VERSION") != null || System.getProperty("PYTORCH_VERSION") != null) {
+            return true;
+        }
+        // DJL also takes a libtorch found on java.library.path
+        String torch = System.mapLibraryName("torch");
+        for (String dir : System.getProperty("java.library.path", "").split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isRegularFile(Path.of(dir, torch))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** The engine with the bundled CPU build (or whatever the environment points DJL to). */
     public static Engine engine() {
