@@ -36,12 +36,20 @@ final class EpochSteps {
         this.deadline = deadline;
     }
 
+    /** The learning rate of a step (1-based) of the running epoch. */
+    interface LearningRates {
+        double at(int step);
+    }
+
     /**
-     * Runs up to {@code iterations} steps at the learning rate {@code lr}.
+     * Runs up to {@code iterations} steps, at the learning rates given per step. After each step the epoch ends
+     * early when the session's deadline has passed, or when {@code stepDeadlineSeconds} (seconds since the
+     * session started) has, so that validation and saving still fit a time limit.
      *
      * @throws InterruptedException when the wait for a batch is interrupted
      */
-    Outcome run(BatchSource source, int epoch, int iterations, double lr) throws InterruptedException {
+    Outcome run(BatchSource source, int epoch, int iterations, LearningRates lr, double stepDeadlineSeconds)
+            throws InterruptedException {
         double lossSum = 0;
         int done = 0;
         int updated = 0;
@@ -51,7 +59,7 @@ final class EpochSteps {
             long t0 = System.nanoTime();
             Batch batch = cancellation.await(source::next);
             cancellation.throwIfCancelled();
-            TrainingStep.Result result = step.run(batch, lr);
+            TrainingStep.Result result = step.run(batch, lr.at(it));
             stepNanos += System.nanoTime() - t0;
             stepCount++;
             done++;
@@ -66,13 +74,18 @@ final class EpochSteps {
             }
             skipped.record(result.updated());
             listener.iterationFinished(epoch, it, iterations, result.loss());
-            if (deadline.passed() && it < iterations) {
+            if ((deadline.passed() || deadline.elapsedSeconds() >= stepDeadlineSeconds) && it < iterations) {
                 passed = true;
                 break;
             }
         }
         return new Outcome(updated == 0 ? Double.NaN : lossSum / updated, done, skippedHere,
                 passed || deadline.passed());
+    }
+
+    /** Seconds spent in steps (batch waits included) in this session. */
+    double stepSeconds() {
+        return stepNanos / 1e9;
     }
 
     /** Mean wall-clock milliseconds per step of this session (batch wait included), NaN before the first. */

@@ -31,7 +31,6 @@ import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.nn.Autograd;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
-import org.maskseg.core.optim.PolyLearningRate;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.preprocess.TrainingCase;
@@ -242,24 +241,18 @@ public final class Trainer {
         TorchRuntime.start(settings.installation());
         Device device = TorchRuntime.device(settings.device());
 
-        int epochs = plan.training.epochs;
-        int iterations = plan.training.iterationsPerEpoch;
-        int valIterations = plan.training.validationIterations;
-        Integer limit = settings.epochLimit();
-        int lastEpoch = limit == null ? epochs : Math.min(epochs, limit);
-
         List<EpochStats> history = new ArrayList<>(state == null ? List.of() : state.history());
         ModelSelection selection = state == null ? ModelSelection.fresh() : ModelSelection.resumed(state);
         double previousSeconds = state == null ? 0 : state.elapsedSeconds();
         int startEpoch = state == null ? 1 : state.epochsDone() + 1;
         TrainedModel best = resume == null ? null : previousBest(settings.resumeFrom());
 
-        Deadline deadline = new Deadline(settings.timeLimit());
+        Deadline deadline = new Deadline(null);
+        Schedule schedule = schedule(history, previousSeconds);
         SkippedSteps skipped = new SkippedSteps(history.stream().mapToLong(EpochStats::iterations).sum(),
                 history.stream().mapToLong(EpochStats::skippedSteps).sum());
         WorkFolder work = new WorkFolder(settings.workFolder(), settings.checkpointEvery(), scoreNames(),
                 cancellation);
-        String stopReason = lastEpoch < epochs ? "epoch limit" : "completed";
 
         listener.message("training on " + trainCases.size() + " case(s), validating on " + valCases.size()
                 + (split.heldOut() ? "" : " (not held out)") + ", device " + device);
@@ -277,61 +270,74 @@ public final class Trainer {
                         + ", decoder and heads train");
             }
             EpochSteps steps = new EpochSteps(step, listener, cancellation, skipped, deadline);
-            for (int epoch = startEpoch; epoch <= lastEpoch; epoch++) {
+            double savingSeconds = 0;
+            int epoch = startEpoch;
+            for (; schedule.trains(epoch); epoch++) {
                 cancellation.throwIfCancelled();
                 long epochStart = System.nanoTime();
                 step.freeze(epoch <= freezeEpochs ? network.encoderParameterNames() : List.of());
-                double lr = PolyLearningRate.at(plan.training.initialLearningRate, epoch - 1, epochs);
-                listener.epochStarted(epoch, epochs, lr);
+                int thisEpoch = epoch;
+                double lr = schedule.learningRate(epoch, 1);
+                listener.epochStarted(epoch, schedule.plannedEpochs(), lr);
 
                 EpochSteps.Outcome trained;
+                double stepSecondsBefore = steps.stepSeconds();
                 try (BatchSource source = batchSources.open(trainCases, plan, epochSeed(seed, epoch, false), true,
                         settings.loaderThreads())) {
-                    trained = steps.run(source, epoch, iterations, lr);
+                    trained = steps.run(source, epoch, schedule.iterations(epoch),
+                            it -> schedule.learningRate(thisEpoch, it), schedule.stepDeadlineSeconds());
                 }
-                boolean timeUp = trained.deadlinePassed();
+                double spentInSteps = steps.stepSeconds() - stepSecondsBefore;
 
+                listener.phase("validating after epoch " + epoch);
+                long validationStart = System.nanoTime();
                 EpochValidation.Outcome validated;
                 try (BatchSource source = batchSources.open(valCases, plan, epochSeed(seed, epoch, true), false,
                         settings.loaderThreads())) {
-                    validated = EpochValidation.run(step, plan, source, valIterations, cancellation);
+                    validated = EpochValidation.run(step, plan, source, schedule.validationIterations(),
+                            cancellation);
                 }
+                double validationSeconds = (System.nanoTime() - validationStart) / 1e9;
+                schedule.epochDone(epoch, trained.steps(), spentInSteps, validationSeconds + savingSeconds,
+                        deadline.elapsedSeconds());
+                boolean last = !schedule.trains(epoch + 1);
                 boolean newBest = selection.update(epoch, validated.meanPseudoDice());
                 double now = deadline.elapsedSeconds();
                 double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-                double eta = now / (epoch - startEpoch + 1) * (lastEpoch - epoch);
-                if (deadline.isSet()) {
-                    eta = Math.min(eta, deadline.remainingSeconds());
-                }
-                EpochStats stats = new EpochStats(epoch, epochs, trained.meanLoss(), validated.meanLoss(),
-                        validated.pseudoDice(), validated.meanPseudoDice(), selection.ema(), newBest, lr,
-                        trained.steps(), trained.skipped(), epochSeconds, previousSeconds + now, timeUp ? 0 : eta);
+                double eta = last ? 0 : Math.min(now / (epoch - startEpoch + 1) * (schedule.plannedEpochs() - epoch),
+                        Math.max(0, schedule.endSeconds() - now));
+                EpochStats stats = new EpochStats(epoch, schedule.plannedEpochs(), trained.meanLoss(),
+                        validated.meanLoss(), validated.pseudoDice(), validated.meanPseudoDice(), selection.ema(),
+                        newBest, lr, trained.steps(), trained.skipped(), epochSeconds, previousSeconds + now, eta);
                 history.add(stats);
                 listener.epochFinished(stats);
 
+                String stopReason = schedule.stopReason();
                 TrainingMetadata meta = metadata(stats, selection, "last", stopReason, seed, previousSeconds + now,
-                        device, split);
+                        device, split, schedule);
                 if (newBest) {
                     best = TrainedModel.of(plan, labels, meta.withSelection("best"), network);
                 }
-                if (timeUp) {
-                    stopReason = "time limit";
-                }
-                boolean last = timeUp || epoch == lastEpoch;
                 int epochsDone = epoch;
+                long savingStart = System.nanoTime();
+                if (settings.workFolder() != null) {
+                    listener.phase("saving after epoch " + epoch);
+                }
                 work.epochDone(history, newBest ? best : null, last, () -> new Checkpoint(
                         TrainedModel.of(plan, labels, meta, network), optimizerState(step, network),
                         JSON.valueToTree(new TrainerState(epochsDone, selection.ema(), selection.bestEma(),
                                 selection.bestEpoch(), previousSeconds + now, seed, split.training(),
                                 split.validation(), history, freezeEpochs))));
-                if (timeUp) {
+                savingSeconds = (System.nanoTime() - savingStart) / 1e9;
+                if (last && "time limit".equals(stopReason)) {
                     listener.message("time limit reached after epoch " + epoch);
-                    break;
                 }
             }
+            String stopReason = schedule.stopReason();
             double seconds = previousSeconds + deadline.elapsedSeconds();
             EpochStats lastStats = history.isEmpty() ? null : history.get(history.size() - 1);
-            TrainingMetadata meta = metadata(lastStats, selection, "last", stopReason, seed, seconds, device, split);
+            TrainingMetadata meta = metadata(lastStats, selection, "last", stopReason, seed, seconds, device, split,
+                    schedule);
             TrainedModel finalModel = TrainedModel.of(plan, labels, meta, network);
             // the best model keeps the metadata of its own epoch
             TrainedModel bestModel = best == null ? finalModel.withMetadata(meta.withSelection("best")) : best;
@@ -354,6 +360,43 @@ public final class Trainer {
             }
             throw e;
         }
+    }
+
+    /**
+     * nnU-Net's fixed epochs, or a schedule fitted to the settings' budget. A resumed budget run continues with
+     * what its earlier sessions left of the budget.
+     */
+    private Schedule schedule(List<EpochStats> history, double previousSeconds) {
+        Budget budget = settings.budget();
+        if (budget == null) {
+            double limit = settings.timeLimit() == null ? Double.POSITIVE_INFINITY
+                    : settings.timeLimit().toMillis() / 1000.0;
+            return new FixedSchedule(plan.training.initialLearningRate, plan.training.epochs,
+                    plan.training.iterationsPerEpoch, plan.training.validationIterations, settings.epochLimit(),
+                    limit);
+        }
+        Budget left = budget;
+        if (!history.isEmpty()) {
+            if (budget.isTime()) {
+                long ms = budget.time().toMillis() - Math.round(previousSeconds * 1000);
+                if (ms < 1000) {
+                    throw new InvalidInputException("the checkpoint's run has used its budget of " + budget
+                            + "; give a larger --budget to train on");
+                }
+                left = Budget.ofTime(java.time.Duration.ofMillis(ms));
+            } else {
+                long done = history.stream().mapToLong(EpochStats::iterations).sum();
+                if (done >= budget.steps()) {
+                    throw new InvalidInputException("the checkpoint's run has done its budget of " + budget
+                            + "; give a larger --budget to train on");
+                }
+                left = Budget.ofSteps(budget.steps() - done);
+            }
+        }
+        listener.message("budget " + budget + (left == budget ? "" : " (" + left + " left)") + ": the learning "
+                + "rate decays over the steps it allows");
+        return new BudgetSchedule(left, plan.training.initialLearningRate, plan.training.iterationsPerEpoch,
+                plan.training.validationIterations);
     }
 
     /** The checkpoint's split when resuming, else the explicit validation cases, else a seeded random split. */
@@ -438,9 +481,9 @@ public final class Trainer {
     }
 
     private TrainingMetadata metadata(EpochStats last, ModelSelection models, String selection,
-            String stopReason, long seed, double seconds, Device device, ValidationSplit split) {
-        return new TrainingMetadata(last == null ? 0 : last.epoch(), plan.training.epochs,
-                plan.training.iterationsPerEpoch, last == null ? new double[0] : last.pseudoDice(),
+            String stopReason, long seed, double seconds, Device device, ValidationSplit split, Schedule schedule) {
+        return new TrainingMetadata(last == null ? 0 : last.epoch(), schedule.plannedEpochs(),
+                schedule.epochLength(), last == null ? new double[0] : last.pseudoDice(),
                 last == null ? Double.NaN : last.emaPseudoDice(), models.bestEma(), models.bestEpoch(), selection,
                 stopReason, seed,
                 seconds, Instant.now().toString(), device.toString(), split.training().size(),

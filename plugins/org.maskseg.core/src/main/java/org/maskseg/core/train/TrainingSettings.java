@@ -49,13 +49,16 @@ import org.maskseg.core.plan.Plan;
  * @param classNames           names of the classes of a newly planned model, background first (null: "background",
  *                             "class 1", ...); class-set files, unknown-mask folders and regions may then use them.
  *                             A warm start takes the names from its class mapping or initial model instead
+ * @param budget               training time or steps to fit the learning-rate schedule to ({@link Budget}), or null
+ *                             for nnU-Net's fixed epochs; excludes epochs, iterations per epoch, validation
+ *                             iterations, the epoch limit and the time limit
  */
 public record TrainingSettings(String configuration, Integer epochs, Integer iterationsPerEpoch,
         Integer validationIterations, Integer batchSize, int[] patchSize, Integer epochLimit, Duration timeLimit,
         double validationFraction, long seed, String device, String precision, int threads, int loaderThreads,
         TorchRuntime.Installation installation, Path workFolder, int checkpointEvery, Path resumeFrom,
         TrainedModel initialModel, ClassMapping classMapping, int freezeEncoderEpochs, Double learningRate,
-        List<String> classNames) {
+        List<String> classNames, Budget budget) {
 
     public TrainingSettings {
         patchSize = patchSize == null ? null : patchSize.clone();
@@ -94,6 +97,16 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
             // bfloat16 tensor, so there is no safe way to build the working copies a mixed-precision step needs
             throw new InvalidInputException("precision 'bf16' is not available: the PyTorch engine of DJL 0.36 "
                     + "cannot create bfloat16 tensors; train with fp32");
+        }
+        if (budget != null) {
+            String clash = epochs != null ? "epochs" : iterationsPerEpoch != null ? "iterations per epoch"
+                    : validationIterations != null ? "validation iterations" : epochLimit != null ? "an epoch limit"
+                            : timeLimit != null ? "a time limit" : null;
+            if (clash != null) {
+                throw new InvalidInputException("a budget (" + budget + ") sets the schedule itself; it cannot be "
+                        + "combined with " + clash + " (command line: drop --epochs, --iterations, "
+                        + "--validation-iterations, --epoch-limit and --time-limit, or drop --budget)");
+            }
         }
         if (threads < 0 || loaderThreads < 0) {
             throw new InvalidInputException("thread counts cannot be negative");
@@ -198,6 +211,7 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         b.freezeEncoderEpochs = freezeEncoderEpochs;
         b.learningRate = learningRate;
         b.classNames = classNames;
+        b.budget = budget;
         return b;
     }
 
@@ -211,6 +225,7 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         private int[] patchSize;
         private Integer epochLimit;
         private Duration timeLimit;
+        private Budget budget;
         private double validationFraction = 0.2;
         private long seed;
         private String device = "auto";
@@ -345,11 +360,17 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
             return this;
         }
 
+        /** Training time or steps to fit the schedule to; null for nnU-Net's fixed epochs. */
+        public Builder budget(Budget v) {
+            budget = v;
+            return this;
+        }
+
         public TrainingSettings build() {
             return new TrainingSettings(configuration, epochs, iterationsPerEpoch, validationIterations, batchSize,
                     patchSize, epochLimit, timeLimit, validationFraction, seed, device, precision, threads,
                     loaderThreads, installation, workFolder, checkpointEvery, resumeFrom, initialModel, classMapping,
-                    freezeEncoderEpochs, learningRate, classNames);
+                    freezeEncoderEpochs, learningRate, classNames, budget);
         }
     }
 }

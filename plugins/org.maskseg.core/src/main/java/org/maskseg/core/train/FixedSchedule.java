@@ -1,0 +1,94 @@
+package org.maskseg.core.train;
+
+import org.maskseg.core.optim.PolyLearningRate;
+
+/**
+ * nnU-Net's schedule: a fixed number of epochs of a fixed number of steps, the poly learning rate constant within
+ * an epoch. An epoch limit stops it early (keeping the schedule's length); a time limit stops it at the first
+ * epoch whose steps and validation would no longer fit, cutting the steps of the epoch that reaches it.
+ */
+final class FixedSchedule implements Schedule {
+
+    private final double initialLearningRate;
+    private final int epochs;
+    private final int iterations;
+    private final int validationIterations;
+    private final int lastEpoch;
+    private final double limitSeconds;
+    private double overheadSeconds;
+    private double meanStepSeconds = Double.NaN;
+    private String stop;
+
+    /**
+     * @param epochLimit       null for none
+     * @param timeLimitSeconds infinite for none
+     */
+    FixedSchedule(double initialLearningRate, int epochs, int iterations, int validationIterations,
+            Integer epochLimit, double timeLimitSeconds) {
+        this.initialLearningRate = initialLearningRate;
+        this.epochs = epochs;
+        this.iterations = iterations;
+        this.validationIterations = validationIterations;
+        this.lastEpoch = epochLimit == null ? epochs : Math.min(epochs, epochLimit);
+        this.limitSeconds = timeLimitSeconds;
+        this.stop = lastEpoch < epochs ? "epoch limit" : "completed";
+    }
+
+    @Override
+    public boolean trains(int epoch) {
+        return epoch <= lastEpoch && stop != null && !stop.equals("time limit");
+    }
+
+    @Override
+    public int iterations(int epoch) {
+        return iterations;
+    }
+
+    @Override
+    public int epochLength() {
+        return iterations;
+    }
+
+    @Override
+    public int validationIterations() {
+        return validationIterations;
+    }
+
+    @Override
+    public double learningRate(int epoch, int step) {
+        return PolyLearningRate.at(initialLearningRate, epoch - 1, epochs);
+    }
+
+    @Override
+    public int plannedEpochs() {
+        return epochs;
+    }
+
+    @Override
+    public double stepDeadlineSeconds() {
+        return limitSeconds - overheadSeconds;
+    }
+
+    @Override
+    public double endSeconds() {
+        return limitSeconds;
+    }
+
+    @Override
+    public void epochDone(int epoch, int steps, double stepSeconds, double overhead, double elapsedSeconds) {
+        overheadSeconds = Math.max(overheadSeconds, overhead);
+        if (steps > 0) {
+            meanStepSeconds = stepSeconds / steps;
+        }
+        // the next epoch needs at least one step, its validation and saving before the limit
+        double nextEpochMinimum = (Double.isNaN(meanStepSeconds) ? 0 : meanStepSeconds) + overheadSeconds;
+        if (epoch < lastEpoch && elapsedSeconds + nextEpochMinimum > limitSeconds) {
+            stop = "time limit";
+        }
+    }
+
+    @Override
+    public String stopReason() {
+        return stop;
+    }
+}
