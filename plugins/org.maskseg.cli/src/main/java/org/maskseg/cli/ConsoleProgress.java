@@ -29,6 +29,7 @@ final class ConsoleProgress implements TrainingListener, AutoCloseable {
 
     @Override
     public void phase(String description) {
+        closeBar();
         out.println(description + "...");
     }
 

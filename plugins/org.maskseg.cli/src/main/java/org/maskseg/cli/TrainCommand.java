@@ -15,6 +15,7 @@ import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.train.Budget;
 import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.TrainingJob;
 import org.maskseg.core.train.TrainingRequest;
@@ -86,6 +87,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--patch", paramLabel = "X,Y[,Z]", split = ",", arity = "1",
             description = "patch size (default: planned)")
     int[] patch;
+
+    @Option(names = "--budget", paramLabel = "TIME|Nsteps",
+            description = "train for this long (20m, 2h, 1h30m) or this many steps (5000steps): the learning-rate "
+                    + "schedule is fitted to the budget, so the model is fully annealed when it ends (validation and "
+                    + "saving included); replaces --epochs, --iterations and --time-limit")
+    String budget;
 
     @Option(names = "--time-limit", paramLabel = "MINUTES",
             description = "stop after this many minutes of training (the model is still written)")
@@ -189,6 +196,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .iterationsPerEpoch(iterations).validationIterations(validationIterations).batchSize(batchSize)
                 .patchSize(patch).epochLimit(epochLimit)
                 .timeLimit(timeLimitMinutes == null ? null : minutes(timeLimitMinutes)).validationFraction(validation)
+                .budget(budget == null ? null : Budget.parse(budget))
                 .seed(seed != null ? seed : resume != null ? TrainingJob.checkpointSeed(resume) : 0)
                 .device(compute.device).precision(precision).threads(compute.threads).loaderThreads(loaderThreads)
                 .installation(compute.installation())

@@ -167,4 +167,27 @@ class TrainCommandTest {
         assertEquals(8, trained.plan().network.features[0]);
         assertEquals(0.005, trained.plan().training.initialLearningRate);
     }
+
+    @Test
+    void trainsForAStepBudgetAndRefusesBadBudgets() throws IOException {
+        Path[] data = smallDataset();
+        Path model = dir.resolve("budget.zip");
+        Run r = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                model.toString(), "--budget", "12steps", "--patch", "64,64", "--batch-size", "2", "--device", "cpu",
+                "--threads", "1", "--plan-overrides", "{\"network\":{\"features\":[8,16,32,32,32]}}");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("budget 12 steps"), r.out());
+        TrainedModel m = TrainedModel.load(model);
+        assertEquals("budget", m.metadata().stopReason());
+        assertEquals(3, m.metadata().epochsDone()); // 5 + 5 + 2 steps
+
+        Run bad = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                dir.resolve("bad.zip").toString(), "--budget", "-3m");
+        assertEquals(Cli.FAILED, bad.code());
+        assertTrue(bad.err().startsWith("maskseg: budget '-3m': "), bad.err());
+        Run clash = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                dir.resolve("clash.zip").toString(), "--budget", "5m", "--epochs", "3");
+        assertEquals(Cli.FAILED, clash.code());
+        assertTrue(clash.err().contains("cannot be combined with epochs"), clash.err());
+    }
 }
