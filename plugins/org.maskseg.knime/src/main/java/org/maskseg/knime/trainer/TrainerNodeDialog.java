@@ -92,6 +92,7 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
             new DialogComponentNumber(s.batchSize, "Batch size", 1),
             new DialogComponentString(s.patchSize, "Patch size (x, y[, z]; empty = as planned)"),
             new DialogComponentNumber(s.timeLimit, "Time limit (minutes, 0 = none)", 10),
+            new DialogComponentString(s.budget, "Budget (e.g. 20m, 2h, 5000steps; empty = none)"),
             new DialogComponentStringSelection(s.modelSelection, "Output model", TrainerSettings.FINAL_MODEL,
                 TrainerSettings.BEST_MODEL)));
         options.add(group("Classes and fine-tuning",

@@ -408,6 +408,9 @@ final class TrainerNodeModel extends NodeModel {
             if (m_settings.timeLimit() != null) {
                 fraction = Math.max(fraction, s.elapsedSeconds() / m_settings.timeLimit().toSeconds());
             }
+            if (m_settings.budget() != null && m_settings.budget().isTime()) {
+                fraction = Math.max(fraction, s.elapsedSeconds() / m_settings.budget().time().toSeconds());
+            }
             m_epochLine = String.format(" | last epoch %d/%d: pseudo-Dice %.3f", s.epoch(), s.epochs(),
                 s.meanPseudoDice()) + (Double.isFinite(s.etaSeconds()) ? ", about " + eta(s.etaSeconds()) + " left"
                     : "");

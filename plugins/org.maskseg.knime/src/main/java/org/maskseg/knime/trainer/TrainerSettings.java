@@ -16,6 +16,7 @@ import org.knime.core.node.defaultnodesettings.SettingsModelString;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.ClassMapping;
+import org.maskseg.core.train.Budget;
 import org.maskseg.core.train.TrainingSettings;
 import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.PartialLabelColumns;
@@ -59,6 +60,9 @@ final class TrainerSettings extends SettingsGroup {
     final SettingsModelIntegerBounded timeLimit =
         new SettingsModelIntegerBounded("time_limit_minutes", 0, 0, Integer.MAX_VALUE);
 
+    /** Training time or steps to fit the schedule to, e.g. 20m, 2h or 5000steps; empty for nnU-Net's epochs. */
+    final SettingsModelString budget = new SettingsModelString("budget", "");
+
     final SettingsModelDoubleBounded validationFraction =
         new SettingsModelDoubleBounded("validation_fraction", 0.2, 0, 0.9);
 
@@ -94,7 +98,7 @@ final class TrainerSettings extends SettingsGroup {
     @Override
     public List<SettingsModel> models() {
         return List.of(imageColumn, labelColumn, defaultIgnore, ignoreValue, configuration, epochs, iterations,
-            validationIterations, batchSize, patchSize, timeLimit, validationFraction, device, precision, seed,
+            validationIterations, batchSize, patchSize, timeLimit, budget, validationFraction, device, precision, seed,
             threads, modelSelection, annotatedClassesColumn, detectUnknownMasks, unknownMaskColumn, unknownMaskClass,
             regions, classNames, classMap, freezeEncoderEpochs, learningRate);
     }
@@ -226,6 +230,7 @@ final class TrainerSettings extends SettingsGroup {
                 .validationIterations(planned(validationIterations.getIntValue()))
                 .batchSize(planned(batchSize.getIntValue()))
                 .timeLimit(timeLimit.getIntValue() == 0 ? null : Duration.ofMinutes(timeLimit.getIntValue()))
+                .budget(budget.getStringValue().isBlank() ? null : Budget.parse(budget.getStringValue()))
                 .validationFraction(validationFraction.getDoubleValue())
                 .seed(seed.getIntValue())
                 .device(device.getStringValue())

@@ -464,4 +464,28 @@ class TrainerNodeModelTest {
         assertEquals("raw", fresh.model().settings().imageColumn.getStringValue());
         assertEquals("mask", fresh.model().settings().labelColumn.getStringValue());
     }
+
+    @Test
+    void trainsForABudgetSetLikeAnyOtherSettingAndRefusesBadOnes() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addInt("epochs", 0);
+        s.addInt("iterations_per_epoch", 0);
+        s.addInt("validation_iterations", 0);
+        s.addString("budget", "7 steps");
+        h.loadSettings(s);
+        PortObject[] out = h.execute(nuclei(3), null, null);
+        TrainedModel model = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
+        assertEquals("budget", model.metadata().stopReason());
+        assertEquals(2, ((BufferedDataTable)out[1]).size(), "epochs of 5 and 2 steps");
+
+        NodeSettings bad = h.saveSettings();
+        bad.addString("budget", "soon");
+        assertThrows(InvalidSettingsException.class, () -> h.loadSettings(bad));
+        NodeSettings clash = h.saveSettings();
+        clash.addString("budget", "5m");
+        clash.addInt("epochs", 3);
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> h.loadSettings(clash));
+        assertTrue(e.getMessage().contains("cannot be combined with epochs"), e.getMessage());
+    }
 }
