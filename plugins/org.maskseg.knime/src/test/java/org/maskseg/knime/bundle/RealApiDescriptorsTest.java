@@ -52,6 +52,13 @@ import org.objectweb.asm.Type;
  * constructor they call ({@code method}, {@code static}, {@code constructor}), a field they read or write
  * ({@code field}, {@code static-field}), or a library method they override ({@code method}, keyed by the library
  * class that declares it).
+ * <p>
+ * javac names the static type at the call site as the owner of a member reference, so a node calling an inherited
+ * method on itself ({@code pushFlowVariableDouble(...)}, {@code getLogger()}, {@code super.saveSettingsTo(...)}
+ * from a subclass of another node class) or reading an inherited field records the project's own class as the
+ * owner. Such a reference is resolved as the JVM resolves it, up the hierarchy of the project class (its class
+ * files and those of the stand-ins): when the first class that declares the member is a stand-in, the reference is
+ * checked with that class as the owner, like a direct one.
  */
 class RealApiDescriptorsTest {
 
@@ -61,6 +68,9 @@ class RealApiDescriptorsTest {
     static final List<String> LISTED = List.of("org/knime/", "net/imagej/", "org/scijava/");
 
     static final String IMGLIB2 = "net/imglib2/";
+
+    /** The project's own classes: references owned by them are resolved to the library class declaring them. */
+    static final String PROJECT = "org/maskseg/";
 
     private static Path classes;
 
@@ -175,6 +185,16 @@ class RealApiDescriptorsTest {
         assertTrue(refs.keySet().stream().noneMatch(k -> k.startsWith("net/imagej/ImgPlus axis (I)Lnet/imagej/axis/Ca")));
     }
 
+    @Test
+    void inheritedMembersCalledOnTheNodesThemselvesAreCheckedAtTheirDeclaringLibraryClass() {
+        // javac records these calls with the node class as owner (this.pushFlowVariableDouble(...), getNodeModel())
+        for (String k : List.of("org/knime/core/node/NodeModel pushFlowVariableDouble (Ljava/lang/String;D)V method",
+            "org/knime/core/node/NodeView getNodeModel ()Lorg/knime/core/node/NodeModel; method")) {
+            assertTrue(refs.containsKey(k), k);
+            assertTrue(refs.get(k).contains("(through org/maskseg/"), refs.get(k));
+        }
+    }
+
     // -- the list
 
     static Map<String, String> readList() throws IOException {
@@ -220,6 +240,25 @@ class RealApiDescriptorsTest {
         final String where) {
         if (isChecked(owner)) {
             refs.putIfAbsent(owner + " " + name + " " + desc + " " + kind, where);
+        }
+    }
+
+    /**
+     * A member referenced with a project class as owner: resolved up that class's hierarchy to the first class that
+     * declares it; when that is a library class (a stand-in, or ImgLib2), the reference is recorded with it as the
+     * owner. Constructors are not inherited, and members the project class or a JDK class declares are not library
+     * references.
+     */
+    private static void inherited(final String owner, final String name, final String desc, final String kind,
+        final String where) {
+        if (!owner.startsWith(PROJECT) || kind.equals("constructor")) {
+            return;
+        }
+        ClassInfo declaring = kind.endsWith("field") ? ClassInfo.declaringField(owner, name, desc)
+            : ClassInfo.declaringMethod(owner, name, desc);
+        if (declaring != null && isChecked(declaring.name)) {
+            type(Type.getObjectType(declaring.name), where);
+            ref(declaring.name, name, desc, kind, where + " (through " + owner + ")");
         }
     }
 
@@ -302,8 +341,10 @@ class RealApiDescriptorsTest {
                     }
                     type(Type.getObjectType(owner), where);
                     descriptorTypes(mdesc, where);
-                    ref(owner, mname, mdesc, mname.equals("<init>") ? "constructor"
-                        : opcode == Opcodes.INVOKESTATIC ? "static" : "method", where);
+                    String kind = mname.equals("<init>") ? "constructor"
+                        : opcode == Opcodes.INVOKESTATIC ? "static" : "method";
+                    ref(owner, mname, mdesc, kind, where);
+                    inherited(owner, mname, mdesc, kind, where);
                 }
 
                 @Override
@@ -311,8 +352,10 @@ class RealApiDescriptorsTest {
                     final String fdesc) {
                     type(Type.getObjectType(owner), where);
                     descriptorTypes(fdesc, where);
-                    ref(owner, fname, fdesc,
-                        opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC ? "static-field" : "field", where);
+                    String kind =
+                        opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC ? "static-field" : "field";
+                    ref(owner, fname, fdesc, kind, where);
+                    inherited(owner, fname, fdesc, kind, where);
                 }
 
                 @Override
@@ -365,6 +408,7 @@ class RealApiDescriptorsTest {
                     : tag == Opcodes.H_GETSTATIC || tag == Opcodes.H_PUTSTATIC ? "static-field"
                     : tag == Opcodes.H_GETFIELD || tag == Opcodes.H_PUTFIELD ? "field" : "method";
                 ref(h.getOwner(), h.getName(), h.getDesc(), kind, where);
+                inherited(h.getOwner(), h.getName(), h.getDesc(), kind, where);
             }
         }
     }
@@ -400,6 +444,11 @@ class RealApiDescriptorsTest {
 
         final List<Member> fields = new ArrayList<>();
 
+        /** Every declared member, private ones included (they hide nothing inherited but are what resolution finds). */
+        final List<Member> declaredMethods = new ArrayList<>();
+
+        final List<Member> declaredFields = new ArrayList<>();
+
         private ClassInfo(final byte[] bytes) {
             ClassReader r = new ClassReader(bytes);
             name = r.getClassName();
@@ -410,8 +459,10 @@ class RealApiDescriptorsTest {
                 @Override
                 public MethodVisitor visitMethod(final int access, final String n, final String d, final String s,
                     final String[] e) {
+                    Member m = new Member(n, d, (access & Opcodes.ACC_STATIC) != 0);
+                    declaredMethods.add(m);
                     if ((access & Opcodes.ACC_PRIVATE) == 0) {
-                        methods.add(new Member(n, d, (access & Opcodes.ACC_STATIC) != 0));
+                        methods.add(m);
                     }
                     return null;
                 }
@@ -419,17 +470,22 @@ class RealApiDescriptorsTest {
                 @Override
                 public FieldVisitor visitField(final int access, final String n, final String d, final String s,
                     final Object v) {
+                    Member m = new Member(n, d, (access & Opcodes.ACC_STATIC) != 0);
+                    declaredFields.add(m);
                     if ((access & Opcodes.ACC_PRIVATE) == 0) {
-                        fields.add(new Member(n, d, (access & Opcodes.ACC_STATIC) != 0));
+                        fields.add(m);
                     }
                     return null;
                 }
             }, ClassReader.SKIP_CODE);
         }
 
-        /** A library class as the node plugin's test class path has it (the stand-ins), or null. */
+        /**
+         * A library class as the node plugin's test class path has it (the stand-ins, ImgLib2), or a class of the
+         * node bundle; null for JDK classes.
+         */
         static ClassInfo ofClassPath(final String name) {
-            if (name == null || !isChecked(name)) {
+            if (name == null || !(isChecked(name) || name.startsWith(PROJECT))) {
                 return null;
             }
             return CLASS_PATH.computeIfAbsent(name, n -> {
@@ -439,6 +495,56 @@ class RealApiDescriptorsTest {
                     throw new UncheckedIOException(e);
                 }
             });
+        }
+
+        /**
+         * The class that declares the method a reference with {@code owner} resolves to (JVMS 5.4.3.3 / 5.4.3.4): the
+         * owner and its superclasses first, then the superinterfaces; null when it is declared by a JDK class or
+         * nowhere the class path shows.
+         */
+        static ClassInfo declaringMethod(final String owner, final String name, final String desc) {
+            for (ClassInfo c = ofClassPath(owner); c != null; c = ofClassPath(c.superName)) {
+                if (c.declaredMethods.stream().anyMatch(m -> m.name().equals(name) && m.desc().equals(desc))) {
+                    return c;
+                }
+            }
+            List<String> queue = new ArrayList<>(List.of(owner));
+            Set<String> seen = new TreeSet<>();
+            while (!queue.isEmpty()) {
+                ClassInfo c = ofClassPath(queue.remove(0));
+                if (c == null || !seen.add(c.name)) {
+                    continue;
+                }
+                if (c.isInterface && c.methods.stream().anyMatch(m -> m.name().equals(name) && m.desc().equals(desc))) {
+                    return c;
+                }
+                if (c.superName != null) {
+                    queue.add(c.superName);
+                }
+                queue.addAll(List.of(c.interfaces));
+            }
+            return null;
+        }
+
+        /**
+         * The class that declares the field a reference with {@code owner} resolves to (JVMS 5.4.3.2): the class,
+         * then its superinterfaces, then its superclass, recursively.
+         */
+        static ClassInfo declaringField(final String owner, final String name, final String desc) {
+            ClassInfo c = ofClassPath(owner);
+            if (c == null) {
+                return null;
+            }
+            if (c.declaredFields.stream().anyMatch(f -> f.name().equals(name) && f.desc().equals(desc))) {
+                return c;
+            }
+            for (String i : c.interfaces) {
+                ClassInfo d = declaringField(i, name, desc);
+                if (d != null) {
+                    return d;
+                }
+            }
+            return c.superName == null ? null : declaringField(c.superName, name, desc);
         }
 
         /** The nearest library class or interface that declares the instance method, or null. */
@@ -459,7 +565,8 @@ class RealApiDescriptorsTest {
                 if (c == null) {
                     continue;
                 }
-                if (c.methods.stream().anyMatch(m -> !m.isStatic() && m.name().equals(name) && m.desc().equals(desc))) {
+                if (isChecked(c.name)
+                    && c.methods.stream().anyMatch(m -> !m.isStatic() && m.name().equals(name) && m.desc().equals(desc))) {
                     return c;
                 }
                 if (c.superName != null) {

@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * <p>
  * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/data/DataColumnProperties.java, commit 1b5880a377ed46bd43e0d47318005529eb17f2b6.
  */
-public final class DataColumnProperties {
+public final class DataColumnProperties implements Cloneable {
 
     private final Map<String, String> m_values;
 

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.knime.core.data.collection.CollectionDataValue;
+import org.knime.core.data.convert.map.IdentifiableType;
 
 /**
  * API surface: the type of a column, identified by its cell class. A value class is compatible when the cell class
@@ -15,7 +16,7 @@ import org.knime.core.data.collection.CollectionDataValue;
  * <p>
  * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/data/DataType.java, commit 1b5880a377ed46bd43e0d47318005529eb17f2b6.
  */
-public final class DataType {
+public final class DataType implements IdentifiableType {
 
     private static final Map<List<Object>, DataType> TYPES = new ConcurrentHashMap<>();
 

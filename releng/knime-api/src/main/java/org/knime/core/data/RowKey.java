@@ -5,7 +5,7 @@ package org.knime.core.data;
  * <p>
  * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/data/RowKey.java, commit 1b5880a377ed46bd43e0d47318005529eb17f2b6.
  */
-public final class RowKey {
+public final class RowKey implements RowKeyValue {
 
     private final String m_id;
 

@@ -16,7 +16,8 @@ import java.awt.Component;
  *
  * @param <T> the node model
  */
-public abstract class NodeView<T extends NodeModel> extends AbstractNodeView<T> {
+public abstract class NodeView<T extends NodeModel> extends AbstractNodeView<T>
+    implements NodeModelWarningListener {
 
     private volatile Component m_comp;
 

@@ -16,7 +16,7 @@ import org.knime.core.data.DataType;
  * <p>
  * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/data/container/DataContainer.java, commit 1b5880a377ed46bd43e0d47318005529eb17f2b6.
  */
-public class DataContainer {
+public class DataContainer implements RowAppender, RowFlushable {
 
     private final DataTableSpec m_spec;
 

@@ -1,16 +1,22 @@
 package org.knime.core.data.def;
 
+import org.knime.core.data.BoundedValue;
+import org.knime.core.data.ComplexNumberValue;
 import org.knime.core.data.DataCell;
 import org.knime.core.data.DataType;
 import org.knime.core.data.DoubleValue;
+import org.knime.core.data.FuzzyIntervalValue;
+import org.knime.core.data.FuzzyNumberValue;
 import org.knime.core.data.IntValue;
+import org.knime.core.data.LongValue;
 
 /**
- * API surface: an int cell (KNIME's also implements LongValue and others, omitted here).
+ * API surface: an int cell, with the value interfaces of KNIME's (only the methods the nodes use).
  * <p>
  * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/data/def/IntCell.java, commit 1b5880a377ed46bd43e0d47318005529eb17f2b6.
  */
-public class IntCell extends DataCell implements IntValue, DoubleValue {
+public class IntCell extends DataCell
+    implements IntValue, LongValue, DoubleValue, ComplexNumberValue, FuzzyNumberValue, FuzzyIntervalValue, BoundedValue {
     private static final long serialVersionUID = 1L;
 
     public static final DataType TYPE = DataType.getType(IntCell.class);
@@ -23,6 +29,11 @@ public class IntCell extends DataCell implements IntValue, DoubleValue {
 
     @Override
     public int getIntValue() {
+        return m_int;
+    }
+
+    @Override
+    public long getLongValue() {
         return m_int;
     }
 

@@ -1,16 +1,21 @@
 package org.knime.core.data.def;
 
+import org.knime.core.data.BoundedValue;
+import org.knime.core.data.ComplexNumberValue;
 import org.knime.core.data.DataCell;
 import org.knime.core.data.DataType;
 import org.knime.core.data.DoubleValue;
+import org.knime.core.data.FuzzyIntervalValue;
+import org.knime.core.data.FuzzyNumberValue;
 import org.knime.core.data.LongValue;
 
 /**
- * API surface: a long cell (KNIME's also implements further value interfaces, omitted here).
+ * API surface: a long cell, with the value interfaces of KNIME's (only the methods the nodes use).
  * <p>
  * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/data/def/LongCell.java, commit 1b5880a377ed46bd43e0d47318005529eb17f2b6.
  */
-public final class LongCell extends DataCell implements LongValue, DoubleValue {
+public class LongCell extends DataCell
+    implements LongValue, DoubleValue, ComplexNumberValue, FuzzyNumberValue, FuzzyIntervalValue, BoundedValue {
     private static final long serialVersionUID = 1L;
 
     public static final DataType TYPE = DataType.getType(LongCell.class);

@@ -2,6 +2,7 @@ package org.knime.core.data.def;
 
 import org.knime.core.data.DataCell;
 import org.knime.core.data.DataType;
+import org.knime.core.data.NominalValue;
 import org.knime.core.data.StringValue;
 
 /**
@@ -9,7 +10,7 @@ import org.knime.core.data.StringValue;
  * <p>
  * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/data/def/StringCell.java, commit 1b5880a377ed46bd43e0d47318005529eb17f2b6.
  */
-public final class StringCell extends DataCell implements StringValue {
+public final class StringCell extends DataCell implements StringValue, NominalValue {
     private static final long serialVersionUID = 1L;
 
     public static final DataType TYPE = DataType.getType(StringCell.class);

@@ -3,6 +3,7 @@ package org.knime.core.data.filestore;
 import java.io.IOException;
 import java.util.List;
 
+import org.knime.core.data.filestore.internal.FileStoreProxy.FlushCallback;
 import org.knime.core.node.port.PortObject;
 
 /**
@@ -11,7 +12,7 @@ import org.knime.core.node.port.PortObject;
  * <p>
  * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/data/filestore/FileStorePortObject.java, commit 1b5880a377ed46bd43e0d47318005529eb17f2b6.
  */
-public abstract class FileStorePortObject implements PortObject {
+public abstract class FileStorePortObject implements PortObject, FlushCallback {
 
     private List<FileStore> m_fileStores;
 

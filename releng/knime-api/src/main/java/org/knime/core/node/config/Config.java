@@ -16,6 +16,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
 import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.config.base.ConfigBase;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
@@ -33,7 +34,7 @@ import org.xml.sax.SAXException;
  * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/node/config/Config.java, commit
  * 1b5880a377ed46bd43e0d47318005529eb17f2b6; on-disk format checked against a workflow saved by KNIME Analytics Platform (shared/knime/reference-workflow).
  */
-public abstract class Config implements ConfigRO, ConfigWO {
+public abstract class Config extends ConfigBase implements ConfigRO, ConfigWO {
 
     private static final String NS = "http://www.knime.org/2008/09/XMLConfig";
 
@@ -46,9 +47,7 @@ public abstract class Config implements ConfigRO, ConfigWO {
     private final Map<String, Object> m_children = new LinkedHashMap<>();
 
     protected Config(final String key) {
-        if (key == null) {
-            throw new IllegalArgumentException("Config key must not be null");
-        }
+        super(key);
         m_key = key;
     }
 

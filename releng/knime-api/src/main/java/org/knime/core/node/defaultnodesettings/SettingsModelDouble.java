@@ -10,7 +10,7 @@ import org.knime.core.node.port.PortObjectSpec;
  * <p>
  * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/node/defaultnodesettings/SettingsModelDouble.java, commit 1b5880a377ed46bd43e0d47318005529eb17f2b6.
  */
-public class SettingsModelDouble extends SettingsModelNumber {
+public class SettingsModelDouble extends SettingsModelNumber implements SettingsModelFlowVariableCompatible {
 
     private final String m_configName;
 

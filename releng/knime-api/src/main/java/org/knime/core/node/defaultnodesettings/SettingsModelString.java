@@ -12,7 +12,7 @@ import org.knime.core.node.port.PortObjectSpec;
  * <p>
  * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/node/defaultnodesettings/SettingsModelString.java, commit 1b5880a377ed46bd43e0d47318005529eb17f2b6.
  */
-public class SettingsModelString extends SettingsModel {
+public class SettingsModelString extends SettingsModel implements SettingsModelFlowVariableCompatible {
 
     private final String m_configName;
 

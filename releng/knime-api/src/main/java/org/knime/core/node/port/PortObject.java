@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import javax.swing.JComponent;
 
+import org.knime.core.internal.SerializerMethodLoader.Serializer;
 import org.knime.core.node.CanceledExecutionException;
 import org.knime.core.node.ExecutionMonitor;
 
@@ -15,7 +16,7 @@ import org.knime.core.node.ExecutionMonitor;
 public interface PortObject {
 
     /** Writes and reads port objects of one class; registered through the org.knime.core.PortType extension point. */
-    abstract static class PortObjectSerializer<T extends PortObject> {
+    abstract static class PortObjectSerializer<T extends PortObject> implements Serializer<T> {
 
         public abstract void savePortObject(T portObject, PortObjectZipOutputStream out, ExecutionMonitor exec)
             throws IOException, CanceledExecutionException;

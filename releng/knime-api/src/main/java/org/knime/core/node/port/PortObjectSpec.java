@@ -4,6 +4,8 @@ import java.io.IOException;
 
 import javax.swing.JComponent;
 
+import org.knime.core.internal.SerializerMethodLoader.Serializer;
+
 /**
  * API surface: the description of a port's content available at configure time.
  * <p>
@@ -12,7 +14,7 @@ import javax.swing.JComponent;
 public interface PortObjectSpec {
 
     /** Writes and reads specs of one class; registered through the org.knime.core.PortType extension point. */
-    abstract static class PortObjectSpecSerializer<T extends PortObjectSpec> {
+    abstract static class PortObjectSpecSerializer<T extends PortObjectSpec> implements Serializer<T> {
 
         public abstract void savePortObjectSpec(T portObjectSpec, PortObjectSpecZipOutputStream out)
             throws IOException;

@@ -3,18 +3,20 @@ package org.knime.knip.base.data.img;
 import org.knime.core.data.DataCell;
 import org.knime.core.data.DataType;
 import org.knime.core.data.StringValue;
+import org.knime.core.data.filestore.FileStoreCell;
+import org.knime.knip.base.data.IntervalValue;
 
 import net.imagej.ImgPlus;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.RealType;
 
 /**
- * API surface: the image cell of KNIME Image Processing. KNIP's cell is file-store backed (extends FileStoreCell);
- * this one keeps the image in memory. Created through {@link ImgPlusCellFactory}.
+ * API surface: the image cell of KNIME Image Processing, with KNIP's superclass and interfaces. KNIP's cell writes
+ * its image to a file store; this one keeps the image in memory. Created through {@link ImgPlusCellFactory}.
  * <p>
  * Source checked: knime-ip/knip, org.knime.knip.base/src/org/knime/knip/base/data/img/ImgPlusCell.java, commit 961b9b1781cc25873c3476159fa2eadb972a7230.
  */
-public class ImgPlusCell<T extends RealType<T>> extends DataCell implements ImgPlusValue<T>, StringValue {
+public class ImgPlusCell<T extends RealType<T>> extends FileStoreCell implements ImgPlusValue<T>, StringValue, IntervalValue {
     private static final long serialVersionUID = 1L;
 
     public static final DataType TYPE = DataType.getType(ImgPlusCell.class);

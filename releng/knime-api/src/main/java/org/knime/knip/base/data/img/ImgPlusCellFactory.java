@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import org.knime.core.data.DataType;
 import org.knime.core.node.ExecutionContext;
+import org.knime.knip.base.data.KNIPCellFactory;
 
 import net.imagej.ImgPlus;
 import net.imglib2.type.numeric.RealType;
@@ -13,12 +14,13 @@ import net.imglib2.type.numeric.RealType;
  * <p>
  * Source checked: knime-ip/knip, org.knime.knip.base/src/org/knime/knip/base/data/img/ImgPlusCellFactory.java, commit 961b9b1781cc25873c3476159fa2eadb972a7230.
  */
-public final class ImgPlusCellFactory {
+public final class ImgPlusCellFactory extends KNIPCellFactory {
 
     public ImgPlusCellFactory(final ExecutionContext exec) {
+        super(exec);
     }
 
-    public <T extends RealType<T>> ImgPlusCell<T> createCell(final ImgPlus<T> imgPlus) throws IOException {
+    public final <T extends RealType<T>> ImgPlusCell<T> createCell(final ImgPlus<T> imgPlus) throws IOException {
         return new ImgPlusCell<>(imgPlus);
     }
 

@@ -1,0 +1,9 @@
+package org.knime.core.data;
+
+/**
+ * API surface: a factory of cells of one type. Its methods are not used by the nodes.
+ * <p>
+ * Source checked: knime/knime-core, org.knime.core/src/eclipse/org/knime/core/data/DataCellFactory.java, commit 1b5880a377ed46bd43e0d47318005529eb17f2b6.
+ */
+public interface DataCellFactory {
+}
