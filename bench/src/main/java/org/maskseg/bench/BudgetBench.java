@@ -117,7 +117,15 @@ public final class BudgetBench {
         long t0 = System.nanoTime();
         TrainingResult r = TrainingJob.run(TrainingRequest.volumes(images, labels).ignoreValue(spec.ignoreValue())
                 .settings(settings).planner(PlannerOptions.defaults()
-                        .withOverrides("{\"network\":{\"features\":[16,32,64,128,256,256]}}")).build(), null, null);
+                        .withOverrides("{\"network\":{\"features\":[16,32,64,128,256,256]}}")).build(),
+                new org.maskseg.core.train.TrainingListener() {
+                    @Override
+                    public void epochFinished(org.maskseg.core.train.EpochStats s) {
+                        System.out.printf(Locale.ROOT, "EPOCH %s %d/%d: %d steps, lr %.2e, %.1f s, pseudo-Dice %.3f%n",
+                                name, s.epoch(), s.epochs(), s.iterations(), s.learningRate(), s.elapsedSeconds(),
+                                s.meanPseudoDice());
+                    }
+                }, null);
         double seconds = (System.nanoTime() - t0) / 1e9;
         TrainedModel model = r.finalModel();
         List<Double> dice = new ArrayList<>();

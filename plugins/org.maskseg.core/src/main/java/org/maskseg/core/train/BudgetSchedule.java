@@ -8,8 +8,10 @@ import org.maskseg.core.optim.PolyLearningRate;
  * is annealed whenever the run stops.
  * <ul>
  * <li>A time budget first trains a short warm-up epoch ({@value #WARMUP_STEPS} steps) to measure the step time.
- * From it the epoch length is fixed so that the budget holds about {@value #TARGET_EPOCHS} epochs (never more
- * steps per epoch than the plan's), which bounds the share of validation in the budget.</li>
+ * After every epoch the epoch length is set from the measured step time and per-epoch overhead (validation, loader
+ * start-up, saving): about {@value #TARGET_EPOCHS} epochs in the budget, but at least {@value #OVERHEAD_FACTOR}
+ * times the overhead in steps, so that the overhead takes at most a tenth of the budget (never more steps per epoch
+ * than the plan's).</li>
  * <li>After every epoch the remaining steps are estimated again from the measured cost of the epochs so far
  * (steps, validation and saving, on a machine whose speed may change): the epochs that still fit before the end,
  * less a reserve of {@value #RESERVE_SHARE} of the budget for the final saving.</li>
@@ -30,6 +32,8 @@ final class BudgetSchedule implements Schedule {
     static final int MIN_ITERATIONS = 5;
     /** Fewest validation batches per epoch. */
     static final int MIN_VALIDATION = 2;
+    /** An epoch's steps take at least this many times its overhead (validation, loader start-up, saving). */
+    static final double OVERHEAD_FACTOR = 9;
     /** Share of a time budget kept free at the end for the final saving. */
     static final double RESERVE_SHARE = 0.02;
 
@@ -143,12 +147,12 @@ final class BudgetSchedule implements Schedule {
             epochsLeft = ended ? 0 : (int) Math.ceil((estimatedTotal - stepsDone) / (double) iterations);
             return;
         }
-        if (epochsDone == 1) {
-            // the warm-up measured this machine: fix the epoch length for the rest of the run
-            double usable = budgetSeconds * (1 - RESERVE_SHARE);
-            long total = (long) (usable / Math.max(stepSeconds, 1e-6));
-            iterations = clamp(total / TARGET_EPOCHS, MIN_ITERATIONS, maxIterations);
-        }
+        // the epoch length from what this machine measured: about TARGET_EPOCHS epochs in the budget, but long
+        // enough that validation, loader start-up and saving take at most a tenth of an epoch
+        double usable = budgetSeconds * (1 - RESERVE_SHARE);
+        long affordable = (long) (usable / Math.max(stepSeconds, 1e-6));
+        long amortised = (long) Math.ceil(OVERHEAD_FACTOR * overheadSeconds / Math.max(stepSeconds, 1e-6));
+        iterations = clamp(Math.max(affordable / TARGET_EPOCHS, amortised), MIN_ITERATIONS, maxIterations);
         double remaining = budgetSeconds * (1 - RESERVE_SHARE) - elapsedSeconds;
         double perEpoch = iterations * stepSeconds + overheadSeconds;
         epochsLeft = remaining <= 0 ? 0 : (int) Math.floor(remaining / perEpoch);

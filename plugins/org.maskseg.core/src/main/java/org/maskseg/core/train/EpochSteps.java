@@ -26,6 +26,7 @@ final class EpochSteps {
     private final Deadline deadline;
     private long stepNanos;
     private int stepCount;
+    private long firstStepNanos;
 
     EpochSteps(TrainingStep step, TrainingListener listener, CancellationToken cancellation, SkippedSteps skipped,
             Deadline deadline) {
@@ -60,7 +61,11 @@ final class EpochSteps {
             Batch batch = cancellation.await(source::next);
             cancellation.throwIfCancelled();
             TrainingStep.Result result = step.run(batch, lr.at(it));
-            stepNanos += System.nanoTime() - t0;
+            long took = System.nanoTime() - t0;
+            stepNanos += took;
+            if (it == 1) {
+                firstStepNanos += took;
+            }
             stepCount++;
             done++;
             if (result.updated()) {
@@ -86,6 +91,14 @@ final class EpochSteps {
     /** Seconds spent in steps (batch waits included) in this session. */
     double stepSeconds() {
         return stepNanos / 1e9;
+    }
+
+    /**
+     * Seconds spent in the first step of each epoch in this session: it also waits for the batch loader's start-up,
+     * which is a cost of the epoch rather than of a step.
+     */
+    double firstStepSeconds() {
+        return firstStepNanos / 1e9;
     }
 
     /** Mean wall-clock milliseconds per step of this session (batch wait included), NaN before the first. */

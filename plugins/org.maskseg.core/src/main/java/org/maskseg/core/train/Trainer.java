@@ -282,12 +282,18 @@ public final class Trainer {
 
                 EpochSteps.Outcome trained;
                 double stepSecondsBefore = steps.stepSeconds();
+                double firstStepBefore = steps.firstStepSeconds();
                 try (BatchSource source = batchSources.open(trainCases, plan, epochSeed(seed, epoch, false), true,
                         settings.loaderThreads())) {
                     trained = steps.run(source, epoch, schedule.iterations(epoch),
                             it -> schedule.learningRate(thisEpoch, it), schedule.stepDeadlineSeconds());
                 }
                 double spentInSteps = steps.stepSeconds() - stepSecondsBefore;
+                // the first step waits for the loader's start-up: beyond a typical step, that is the epoch's cost
+                double firstStep = steps.firstStepSeconds() - firstStepBefore;
+                double typicalStep = trained.steps() > 1 ? (spentInSteps - firstStep) / (trained.steps() - 1)
+                        : firstStep;
+                double startUp = Math.max(0, firstStep - typicalStep);
 
                 listener.phase("validating after epoch " + epoch);
                 long validationStart = System.nanoTime();
@@ -298,8 +304,8 @@ public final class Trainer {
                             cancellation);
                 }
                 double validationSeconds = (System.nanoTime() - validationStart) / 1e9;
-                schedule.epochDone(epoch, trained.steps(), spentInSteps, validationSeconds + savingSeconds,
-                        deadline.elapsedSeconds());
+                schedule.epochDone(epoch, trained.steps(), spentInSteps - startUp,
+                        startUp + validationSeconds + savingSeconds, deadline.elapsedSeconds());
                 boolean last = !schedule.trains(epoch + 1);
                 boolean newBest = selection.update(epoch, validated.meanPseudoDice());
                 double now = deadline.elapsedSeconds();

@@ -121,6 +121,18 @@ class BudgetTest {
     }
 
     @Test
+    void epochsAreLongEnoughThatTheirOverheadStaysSmall() {
+        // fast steps (0.1 s) and a costly validation (3 s): 30 epochs would spend half the budget validating
+        BudgetSchedule s = new BudgetSchedule(Budget.parse("10m"), 0.01, 1000, 50);
+        Run r = simulate(s, e -> 0.1, e -> 3.0);
+        assertEquals(270, s.epochLength()); // 9 x 3 s / 0.1 s
+        double overhead = r.epochs() * 3.0;
+        assertTrue(overhead <= 0.11 * r.elapsed(), "overhead " + overhead + " of " + r.elapsed());
+        assertNonIncreasing(r.rates());
+        assertTrue(r.elapsed() <= 600, "elapsed " + r.elapsed());
+    }
+
+    @Test
     void aStepBudgetKnowsItsLengthFromTheStart() {
         BudgetSchedule s = new BudgetSchedule(Budget.parse("3000 steps"), 0.01, 250, 50);
         Run r = simulate(s, e -> 0.5, e -> 1.0);
