@@ -11,30 +11,30 @@ import org.maskseg.core.optim.TrainingStep;
  * The training steps of one epoch: batches from a source, one optimisation step each, the loss reported after
  * every step. Steps whose loss or gradient is not finite change nothing; they are reported, counted, and stop the
  * training when they become more than an accident ({@link SkippedSteps}). The epoch ends early when the session's
- * deadline has passed.
+ * schedule's step deadline has passed.
  */
 final class EpochSteps {
 
     /** What an epoch's steps did. */
-    record Outcome(double meanLoss, int steps, int skipped, boolean deadlinePassed) {
+    record Outcome(double meanLoss, int steps, int skipped) {
     }
 
     private final TrainingStep step;
     private final TrainingListener listener;
     private final CancellationToken cancellation;
     private final SkippedSteps skipped;
-    private final Deadline deadline;
+    private final SessionClock clock;
     private long stepNanos;
     private int stepCount;
     private long firstStepNanos;
 
     EpochSteps(TrainingStep step, TrainingListener listener, CancellationToken cancellation, SkippedSteps skipped,
-            Deadline deadline) {
+            SessionClock clock) {
         this.step = step;
         this.listener = listener;
         this.cancellation = cancellation;
         this.skipped = skipped;
-        this.deadline = deadline;
+        this.clock = clock;
     }
 
     /** The learning rate of a step (1-based) of the running epoch. */
@@ -44,8 +44,8 @@ final class EpochSteps {
 
     /**
      * Runs up to {@code iterations} steps, at the learning rates given per step. After each step the epoch ends
-     * early when the session's deadline has passed, or when {@code stepDeadlineSeconds} (seconds since the
-     * session started) has, so that validation and saving still fit a time limit.
+     * early once {@code stepDeadlineSeconds} (seconds since the session started) has passed, so that validation
+     * and saving still fit a time limit.
      *
      * @throws InterruptedException when the wait for a batch is interrupted
      */
@@ -55,7 +55,6 @@ final class EpochSteps {
         int done = 0;
         int updated = 0;
         int skippedHere = 0;
-        boolean passed = false;
         for (int it = 1; it <= iterations; it++) {
             long t0 = System.nanoTime();
             Batch batch = cancellation.await(source::next);
@@ -79,13 +78,11 @@ final class EpochSteps {
             }
             skipped.record(result.updated());
             listener.iterationFinished(epoch, it, iterations, result.loss());
-            if ((deadline.passed() || deadline.elapsedSeconds() >= stepDeadlineSeconds) && it < iterations) {
-                passed = true;
+            if (clock.elapsedSeconds() >= stepDeadlineSeconds && it < iterations) {
                 break;
             }
         }
-        return new Outcome(updated == 0 ? Double.NaN : lossSum / updated, done, skippedHere,
-                passed || deadline.passed());
+        return new Outcome(updated == 0 ? Double.NaN : lossSum / updated, done, skippedHere);
     }
 
     /** Seconds spent in steps (batch waits included) in this session. */

@@ -247,7 +247,7 @@ public final class Trainer {
         int startEpoch = state == null ? 1 : state.epochsDone() + 1;
         TrainedModel best = resume == null ? null : previousBest(settings.resumeFrom());
 
-        Deadline deadline = new Deadline(null);
+        SessionClock clock = new SessionClock();
         Schedule schedule = schedule(history, previousSeconds);
         SkippedSteps skipped = new SkippedSteps(history.stream().mapToLong(EpochStats::iterations).sum(),
                 history.stream().mapToLong(EpochStats::skippedSteps).sum());
@@ -269,7 +269,7 @@ public final class Trainer {
                 listener.message("encoder fixed during epoch" + (freezeEpochs == 1 ? " 1" : "s 1-" + freezeEpochs)
                         + ", decoder and heads train");
             }
-            EpochSteps steps = new EpochSteps(step, listener, cancellation, skipped, deadline);
+            EpochSteps steps = new EpochSteps(step, listener, cancellation, skipped, clock);
             double savingSeconds = 0;
             int epoch = startEpoch;
             for (; schedule.trains(epoch); epoch++) {
@@ -305,10 +305,10 @@ public final class Trainer {
                 }
                 double validationSeconds = (System.nanoTime() - validationStart) / 1e9;
                 schedule.epochDone(epoch, trained.steps(), spentInSteps - startUp,
-                        startUp + validationSeconds + savingSeconds, deadline.elapsedSeconds());
+                        startUp + validationSeconds + savingSeconds, clock.elapsedSeconds());
                 boolean last = !schedule.trains(epoch + 1);
                 boolean newBest = selection.update(epoch, validated.meanPseudoDice());
-                double now = deadline.elapsedSeconds();
+                double now = clock.elapsedSeconds();
                 double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
                 double eta = last ? 0 : Math.min(now / (epoch - startEpoch + 1) * (schedule.plannedEpochs() - epoch),
                         Math.max(0, schedule.endSeconds() - now));
@@ -340,7 +340,7 @@ public final class Trainer {
                 }
             }
             String stopReason = schedule.stopReason();
-            double seconds = previousSeconds + deadline.elapsedSeconds();
+            double seconds = previousSeconds + clock.elapsedSeconds();
             EpochStats lastStats = history.isEmpty() ? null : history.get(history.size() - 1);
             TrainingMetadata meta = metadata(lastStats, selection, "last", stopReason, seed, seconds, device, split,
                     schedule);
