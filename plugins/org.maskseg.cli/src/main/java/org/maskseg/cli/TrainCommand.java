@@ -95,7 +95,8 @@ public final class TrainCommand implements Callable<Integer> {
     String budget;
 
     @Option(names = "--time-limit", paramLabel = "MINUTES",
-            description = "stop after this many minutes of training (the model is still written)")
+            description = "end within this many minutes, validation and saving included, keeping nnU-Net's "
+                    + "schedule (the learning rate is then not annealed; --budget fits the schedule instead)")
     Double timeLimitMinutes;
 
     @Option(names = "--epoch-limit", paramLabel = "E",

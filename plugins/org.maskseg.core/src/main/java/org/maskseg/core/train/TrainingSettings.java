@@ -22,8 +22,10 @@ import org.maskseg.core.plan.Plan;
  * @param patchSize            x first, or null for the plan's value
  * @param epochLimit           stop after this many epochs (counted over resumed sessions) while keeping the
  *                             schedule of {@code epochs}; null for no limit
- * @param timeLimit            stop at the first step boundary after this much training time (the current
- *                             epoch is then validated and counted); null for no limit
+ * @param timeLimit            end the run within this much time, validation and saving included: the steps of
+ *                             an epoch stop early enough for its validation and saving (measured on the epochs
+ *                             before), and no epoch starts that would not fit; the schedule keeps nnU-Net's length.
+ *                             Null for no limit
  * @param validationFraction   share of the cases held out for the pseudo-Dice (at least one case when there
  *                             are two or more; with one case the training case is validated)
  * @param seed                 random seed for initialisation, split, sampling and augmentation
