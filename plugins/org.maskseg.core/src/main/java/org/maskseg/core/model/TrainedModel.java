@@ -201,6 +201,11 @@ public final class TrainedModel {
      * (classes 1..K-1) for a class model. These name the pseudo-Dice values of the training metadata.
      */
     public List<String> scoreNames() {
+        return scoreNames(plan, labels);
+    }
+
+    /** The names of the scores a plan trains: its regions when region-based, else the foreground classes. */
+    public static List<String> scoreNames(Plan plan, LabelSpec labels) {
         return plan.regionBased() ? plan.regionSet().names()
                 : labels.classNames().subList(1, labels.numClasses());
     }

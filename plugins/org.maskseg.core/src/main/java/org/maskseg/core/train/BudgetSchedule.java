@@ -42,6 +42,8 @@ final class BudgetSchedule implements Schedule {
     private final int maxIterations;
     private final int maxValidationIterations;
     private final double budgetSeconds;
+    /** Seconds of the budget used by earlier sessions of the run; the session's clock starts after them. */
+    private final double secondsBefore;
     private int iterations;
     private long stepsDone;
     private long estimatedTotal;
@@ -58,18 +60,40 @@ final class BudgetSchedule implements Schedule {
      * @param planValidation      the plan's validation batches per epoch (the most an epoch gets)
      */
     BudgetSchedule(Budget budget, double initialLearningRate, int planIterations, int planValidation) {
+        this(budget, initialLearningRate, planIterations, planValidation, 0, 0, 0, 0);
+    }
+
+    /**
+     * A schedule that continues a run which earlier sessions have trained for part of the budget.
+     *
+     * @param epochsBefore   epochs done before this session
+     * @param stepsBefore    training steps done before this session
+     * @param secondsBefore  seconds used before this session
+     * @param lastEpochSteps steps of the last full epoch before (0: none), the epoch length to continue with
+     */
+    BudgetSchedule(Budget budget, double initialLearningRate, int planIterations, int planValidation,
+            int epochsBefore, long stepsBefore, double secondsBefore, int lastEpochSteps) {
         this.budget = budget;
         this.initialLearningRate = initialLearningRate;
         this.maxIterations = Math.max(1, planIterations);
         this.maxValidationIterations = Math.max(1, planValidation);
         this.budgetSeconds = budget.isTime() ? budget.time().toMillis() / 1000.0 : Double.POSITIVE_INFINITY;
+        this.epochsDone = epochsBefore;
+        this.stepsDone = stepsBefore;
+        this.secondsBefore = secondsBefore;
         if (budget.isTime()) {
-            iterations = Math.min(WARMUP_STEPS, maxIterations);
-            estimatedTotal = Long.MAX_VALUE; // unknown until the warm-up was measured
+            iterations = lastEpochSteps > 0 ? Math.min(lastEpochSteps, maxIterations)
+                    : Math.min(WARMUP_STEPS, maxIterations);
+            estimatedTotal = Long.MAX_VALUE; // unknown until this session's first epoch was measured
+            // until then, the share of the time used stands in for the share of the steps done
+            progress = Math.min(1, secondsBefore / budgetSeconds);
         } else {
             iterations = clamp(budget.steps() / TARGET_EPOCHS, MIN_ITERATIONS, maxIterations);
             estimatedTotal = budget.steps();
+            progress = Math.min(1, stepsBefore / (double) budget.steps());
         }
+        ended = budget.isTime() ? secondsBefore >= budgetSeconds * (1 - RESERVE_SHARE)
+                : stepsBefore >= budget.steps();
     }
 
     private static int clamp(long v, int min, int max) {
@@ -128,7 +152,7 @@ final class BudgetSchedule implements Schedule {
 
     @Override
     public double endSeconds() {
-        return budgetSeconds;
+        return budgetSeconds - secondsBefore;
     }
 
     @Override
@@ -153,7 +177,7 @@ final class BudgetSchedule implements Schedule {
         long affordable = (long) (usable / Math.max(stepSeconds, 1e-6));
         long amortised = (long) Math.ceil(OVERHEAD_FACTOR * overheadSeconds / Math.max(stepSeconds, 1e-6));
         iterations = clamp(Math.max(affordable / TARGET_EPOCHS, amortised), MIN_ITERATIONS, maxIterations);
-        double remaining = budgetSeconds * (1 - RESERVE_SHARE) - elapsedSeconds;
+        double remaining = budgetSeconds * (1 - RESERVE_SHARE) - secondsBefore - elapsedSeconds;
         double perEpoch = iterations * stepSeconds + overheadSeconds;
         epochsLeft = remaining <= 0 ? 0 : (int) Math.floor(remaining / perEpoch);
         long total = stepsDone + (long) epochsLeft * iterations;

@@ -381,28 +381,18 @@ public final class Trainer {
                     plan.training.iterationsPerEpoch, plan.training.validationIterations, settings.epochLimit(),
                     limit);
         }
-        Budget left = budget;
-        if (!history.isEmpty()) {
-            if (budget.isTime()) {
-                long ms = budget.time().toMillis() - Math.round(previousSeconds * 1000);
-                if (ms < 1000) {
-                    throw new InvalidInputException("the checkpoint's run has used its budget of " + budget
-                            + "; give a larger --budget to train on");
-                }
-                left = Budget.ofTime(java.time.Duration.ofMillis(ms));
-            } else {
-                long done = history.stream().mapToLong(EpochStats::iterations).sum();
-                if (done >= budget.steps()) {
-                    throw new InvalidInputException("the checkpoint's run has done its budget of " + budget
-                            + "; give a larger --budget to train on");
-                }
-                left = Budget.ofSteps(budget.steps() - done);
-            }
+        long stepsBefore = history.stream().mapToLong(EpochStats::iterations).sum();
+        if (!history.isEmpty() && (budget.isTime() ? previousSeconds >= budget.time().toMillis() / 1000.0
+                : stepsBefore >= budget.steps())) {
+            throw new InvalidInputException("the checkpoint's run has used its budget of " + budget
+                    + "; give a larger --budget to train on");
         }
-        listener.message("budget " + budget + (left == budget ? "" : " (" + left + " left)") + ": the learning "
-                + "rate decays over the steps it allows");
-        return new BudgetSchedule(left, plan.training.initialLearningRate, plan.training.iterationsPerEpoch,
-                plan.training.validationIterations);
+        listener.message("budget " + budget + (history.isEmpty() ? "" : String.format(Locale.ROOT,
+                " (%s used by the earlier sessions)", budget.isTime() ? Math.round(previousSeconds) + " s"
+                        : stepsBefore + " steps")) + ": the learning rate decays over the steps it allows");
+        return new BudgetSchedule(budget, plan.training.initialLearningRate, plan.training.iterationsPerEpoch,
+                plan.training.validationIterations, history.size(), stepsBefore, previousSeconds,
+                history.isEmpty() ? 0 : history.get(history.size() - 1).iterations());
     }
 
     /** The checkpoint's split when resuming, else the explicit validation cases, else a seeded random split. */
@@ -498,8 +488,7 @@ public final class Trainer {
 
     /** Names of the pseudo-Dice values: the regions of a region-based plan, else the foreground classes. */
     private List<String> scoreNames() {
-        return plan.regionBased() ? plan.regionSet().names()
-                : labels.classNames().subList(1, labels.numClasses());
+        return TrainedModel.scoreNames(plan, labels);
     }
 
     private List<String> caseNames() {

@@ -145,6 +145,30 @@ class BudgetTest {
     }
 
     @Test
+    void aResumedStepBudgetContinuesTheDecayExactly() {
+        BudgetSchedule whole = new BudgetSchedule(Budget.parse("3000 steps"), 0.01, 250, 50);
+        Run all = simulate(whole, e -> 0.5, e -> 1.0);
+        // an earlier session did 10 epochs of 100 steps in 510 s
+        BudgetSchedule rest = new BudgetSchedule(Budget.parse("3000 steps"), 0.01, 250, 50, 10, 1000, 510, 100);
+        Run second = simulate(rest, e -> 0.5, e -> 1.0);
+        assertEquals(2000, second.steps());
+        assertEquals(all.rates().subList(1000, 3000), second.rates());
+        assertEquals(30, rest.plannedEpochs());
+    }
+
+    @Test
+    void aResumedTimeBudgetDoesNotStartTheDecayAgain() {
+        // half of a 10-minute budget was used: the rate starts where half the decay is, not at its beginning
+        BudgetSchedule rest = new BudgetSchedule(Budget.parse("10m"), 0.01, 250, 50, 15, 585, 300, 39);
+        assertEquals(0.01 * Math.pow(0.5, PolyLearningRate.EXPONENT), rest.learningRate(16, 1), 1e-12);
+        assertEquals(300, rest.endSeconds(), 1e-9); // the session's own clock ends after the other half
+        Run r = simulate(rest, e -> 0.5, e -> 1.0);
+        assertNonIncreasing(r.rates());
+        assertTrue(r.elapsed() <= 300, "elapsed " + r.elapsed());
+        assertTrue(r.rates().get(r.rates().size() - 1) < 0.001, "annealed at the end");
+    }
+
+    @Test
     void aSmallStepBudgetStillEndsOnItsLastStep() {
         BudgetSchedule s = new BudgetSchedule(Budget.parse("12 steps"), 0.01, 250, 50);
         Run r = simulate(s, e -> 0.5, e -> 1.0);
