@@ -77,4 +77,23 @@ public final class NodeTestData {
     public static DataCell labelCell(final LabelVolume labels) throws IOException {
         return ImageCells.labelCell(labels, new ImgPlusCellFactory(null));
     }
+
+    /**
+     * A copy of the repository's example workflows in {@code target}, so that running them writes nothing into
+     * the repository.
+     */
+    public static Path copyOfExamples(final Path target) throws IOException {
+        Path source = repositoryRoot().resolve("workflows-examples");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : (Iterable<Path>)files::iterator) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        return target;
+    }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,19 +42,7 @@ class ExampleWorkflowExecutionTest {
     Path tmp;
 
     private Path copyExamples() throws IOException {
-        Path source = NodeTestData.repositoryRoot().resolve("workflows-examples");
-        Path target = tmp.resolve("workspace");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : (Iterable<Path>)files::iterator) {
-                Path to = target.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
-        return target;
+        return NodeTestData.copyOfExamples(tmp.resolve("workspace"));
     }
 
     /** The only deviation from the stored settings: a one-step schedule for the trainer. */

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.IntPredicate;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,27 +77,7 @@ class HeadlessBatchTest {
 
         /** name,value,type; quotes (" or ') protect commas, and are removed. */
         static List<String> splitVariable(final String arg) {
-            List<String> out = new ArrayList<>();
-            StringBuilder sb = new StringBuilder();
-            char quote = 0;
-            for (char c : arg.toCharArray()) {
-                if (quote != 0) {
-                    if (c == quote) {
-                        quote = 0;
-                    } else {
-                        sb.append(c);
-                    }
-                } else if (c == '"' || c == '\'') {
-                    quote = c;
-                } else if (c == ',') {
-                    out.add(sb.toString());
-                    sb.setLength(0);
-                } else {
-                    sb.append(c);
-                }
-            }
-            out.add(sb.toString());
-            return out;
+            return splitQuoted(arg, c -> c == ',', true);
         }
     }
 
@@ -119,11 +99,20 @@ class HeadlessBatchTest {
     }
 
     private static List<String> shellWords(final String line) {
-        List<String> words = new ArrayList<>();
+        return splitQuoted(line, Character::isWhitespace, false);
+    }
+
+    /**
+     * Splits text at separator characters outside quotes (" or '), removing the quotes. As fields, every separator
+     * ends one (empty fields kept, as in name,value,type); as words, runs of separators between words are skipped
+     * and a quoted empty string is a word (as a POSIX shell splits a command line).
+     */
+    private static List<String> splitQuoted(final String text, final IntPredicate separator, final boolean fields) {
+        List<String> out = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
-        boolean inWord = false;
+        boolean started = fields;
         char quote = 0;
-        for (char c : line.toCharArray()) {
+        for (char c : text.toCharArray()) {
             if (quote != 0) {
                 if (c == quote) {
                     quote = 0;
@@ -132,39 +121,27 @@ class HeadlessBatchTest {
                 }
             } else if (c == '"' || c == '\'') {
                 quote = c;
-                inWord = true;
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    words.add(sb.toString());
+                started = true;
+            } else if (separator.test(c)) {
+                if (started) {
+                    out.add(sb.toString());
                     sb.setLength(0);
-                    inWord = false;
+                    started = fields;
                 }
             } else {
                 sb.append(c);
-                inWord = true;
+                started = true;
             }
         }
-        if (inWord) {
-            words.add(sb.toString());
+        if (started) {
+            out.add(sb.toString());
         }
-        return words;
+        return out;
     }
 
-    /** A copy of the repository's workflows-examples, so that the runs write nothing into the repository. */
+    /** A checkout-like folder holding a copy of the example workflows (runs write nothing into the repository). */
     private Path copyOfExamples() throws IOException {
-        Path source = NodeTestData.repositoryRoot().resolve("workflows-examples");
-        Path target = tmp.resolve("checkout/workflows-examples");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : (Iterable<Path>)files::iterator) {
-                Path to = target.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
-        return target.getParent();
+        return NodeTestData.copyOfExamples(tmp.resolve("checkout/workflows-examples")).getParent();
     }
 
     @Test
