@@ -1,6 +1,5 @@
 package org.maskseg.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,11 +67,7 @@ public final class BudgetBench {
             }
         }
         if (data == null) {
-            Path p = Path.of("").toAbsolutePath();
-            while (p != null && !Files.isDirectory(p.resolve("sample-data"))) {
-                p = p.getParent();
-            }
-            data = p.resolve("sample-data/nuclei");
+            data = SampleData.nuclei();
         }
         List<DatasetCase> all = DatasetFolder.open(data.resolve("images"), data.resolve("labels")).cases();
         List<DatasetCase> heldOut = all.subList(all.size() - 8, all.size());

@@ -49,14 +49,7 @@ public final class SoakBench {
             }
         }
         if (data == null) {
-            Path p = Path.of("").toAbsolutePath();
-            while (p != null && !Files.isDirectory(p.resolve("sample-data"))) {
-                p = p.getParent();
-            }
-            if (p == null) {
-                throw new IllegalArgumentException("no sample-data folder found; give --data DIR");
-            }
-            data = p.resolve("sample-data/nuclei");
+            data = SampleData.nuclei();
         }
         Path work = Files.createTempDirectory("maskseg-soak");
         int epochs = (steps + perEpoch - 1) / perEpoch;

@@ -36,7 +36,7 @@ final class FixedSchedule implements Schedule {
 
     @Override
     public boolean trains(int epoch) {
-        return epoch <= lastEpoch && stop != null && !stop.equals("time limit");
+        return epoch <= lastEpoch && !stop.equals("time limit");
     }
 
     @Override

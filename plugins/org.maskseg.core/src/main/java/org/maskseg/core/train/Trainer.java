@@ -212,14 +212,7 @@ public final class Trainer {
      * @throws InvalidInputException for unusable settings or data, or when the device runs out of memory
      */
     public TrainingResult train() {
-        cancellation.throwIfCancelled();
-        if (!"fp32".equals(settings.precision())) {
-            // DJL 0.36's PyTorch engine aborts the JVM when asked for a bfloat16 tensor, so there is no safe
-            // way to build the bf16 working copies a mixed-precision step needs
-            throw new InvalidInputException("precision '" + settings.precision()
-                    + "' is not available: the PyTorch engine of DJL 0.36 cannot create bfloat16 tensors; "
-                    + "train with fp32");
-        }
+        cancellation.throwIfCancelled(); // settings that were built hold fp32: bf16 is refused when they are built
         Checkpoint resume = settings.resumeFrom() == null ? null : Checkpoint.load(settings.resumeFrom());
         TrainerState state = resume == null ? null : trainerState(resume);
         long seed = state != null ? state.seed() : settings.seed();
