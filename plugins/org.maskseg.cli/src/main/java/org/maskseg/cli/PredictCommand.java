@@ -24,6 +24,7 @@ import org.maskseg.core.metrics.CaseMetrics;
 import org.maskseg.core.metrics.DatasetMetrics;
 import org.maskseg.core.metrics.SegmentationMetrics;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.predict.CasePart;
 import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
 import org.maskseg.core.predict.PredictionMonitor;
@@ -78,6 +79,11 @@ public final class PredictCommand implements Callable<Integer> {
             description = "window step as a fraction of the patch size, in (0, 1] (default: ${DEFAULT-VALUE})")
     double step;
 
+    @Option(names = "--part", paramLabel = "K/N",
+            description = "predict only part K of N (numbered from 0) of the cases sorted by name: every N-th case "
+                    + "starting at the K-th, so that N jobs with K = 0..N-1 together predict every case once")
+    String part;
+
     @Mixin
     ComputeOptions compute;
 
@@ -103,6 +109,7 @@ public final class PredictCommand implements Callable<Integer> {
                 .input("--pytorch-library", compute.pytorchLibrary)
                 .outputFolder("--out", out).verify();
         PredictionSettings settings = new PredictionSettings(step, tta, batchWindows);
+        CasePart share = part == null ? CasePart.ALL : CasePart.parse(part, "--part");
         // the device before any data: a wrong --device is refused at once
         Device dev = compute.start();
         DatasetFolder folder = DatasetFolder.imagesOnly(images);
@@ -115,7 +122,14 @@ public final class PredictCommand implements Callable<Integer> {
             throw new InvalidInputException("the images in '" + images + "' are 2D but model '" + model
                     + "' is a 3D model");
         }
-        List<DatasetCase> cases = folder.cases();
+        List<DatasetCase> cases = share.select(folder.cases(), DatasetCase::name);
+        if (!share.isAll()) {
+            System.out.printf(Locale.ROOT, "part %s: %d of %d case(s)%n", share, cases.size(), folder.size());
+            if (cases.isEmpty()) {
+                System.out.println("nothing to predict in this part");
+                return 0;
+            }
+        }
         // folders created for the output are removed again if no case gets written
         List<Path> created = new ArrayList<>();
         for (Path p = out.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
