@@ -340,7 +340,7 @@ public final class Trainer {
             TrainedModel finalModel = TrainedModel.of(plan, labels, meta, network);
             // the best model keeps the metadata of its own epoch
             TrainedModel bestModel = best == null ? finalModel.withMetadata(meta.withSelection("best")) : best;
-            return new TrainingResult(finalModel, bestModel, history, stopReason, split, steps.msPerStep());
+            return new TrainingResult(finalModel, bestModel, history, stopReason, split, steps.msPerStep(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancelledException();

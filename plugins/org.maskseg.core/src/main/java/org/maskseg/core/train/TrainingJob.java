@@ -69,7 +69,7 @@ public final class TrainingJob {
             knowledge = spec -> all;
         }
         return train(request.images, request.labels, request.validationImages, request.validationLabels, knowledge,
-                request.ignoreValue, request.settings, request.planner, l, token);
+                request.ignoreValue, request.settings, request.planner, request.finalValidation, l, token);
     }
 
     private static List<ClassKnowledge> complete(int n) {
@@ -103,8 +103,8 @@ public final class TrainingJob {
         Function<LabelSpec, List<ClassKnowledge>> knowledge = !PartialLabelFiles.given(classSetFile,
                 unknownMaskFolder) ? null
                         : spec -> PartialLabelFiles.read(classSetFile, unknownMaskFolder, names, labelFileNames, spec);
-        return train(images, labels, List.of(), List.of(), knowledge, ignoreValue, settings, request.planner, l,
-                token);
+        return train(images, labels, List.of(), List.of(), knowledge, ignoreValue, settings, request.planner,
+                request.finalValidation, l, token);
     }
 
     /**
@@ -114,7 +114,8 @@ public final class TrainingJob {
     private static TrainingResult train(List<ImageVolume> trainingImages, List<LabelVolume> trainingLabels,
             List<ImageVolume> validationImages, List<LabelVolume> validationLabels,
             Function<LabelSpec, List<ClassKnowledge>> knowledgeFor, Integer ignoreValue, TrainingSettings settings,
-            PlannerOptions planner, TrainingListener listener, CancellationToken cancellation) {
+            PlannerOptions planner, boolean finalValidation, TrainingListener listener,
+            CancellationToken cancellation) {
         Objects.requireNonNull(settings, "settings");
         checkDevice(settings);
         if (trainingImages.isEmpty()) {
@@ -172,8 +173,40 @@ public final class TrainingJob {
                     ? Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan, knowledge.get(i))
                     : Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
         }
-        return new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
+        TrainingResult result = new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
                 .cancellation(token).datasetSummary(summary(images, spec, fingerprint, settings, partial)).train();
+        if (!finalValidation) {
+            return result;
+        }
+        if (!result.split().heldOut()) {
+            l.message("no final validation: no case was held out from training");
+            return result;
+        }
+        return result.withFinalValidation(validate(result, images, labels, partial ? knowledge : null, settings,
+                l, token));
+    }
+
+    /** The final model's scores on the whole validation cases (see {@link FinalValidation}). */
+    private static org.maskseg.core.evaluate.Scores validate(TrainingResult result, List<ImageVolume> images,
+            List<LabelVolume> labels, List<ClassKnowledge> knowledge, TrainingSettings settings, TrainingListener l,
+            CancellationToken token) {
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < images.size(); i++) {
+            index.put(images.get(i).name(), i);
+        }
+        List<ImageVolume> vi = new ArrayList<>();
+        List<LabelVolume> vl = new ArrayList<>();
+        List<ClassKnowledge> vk = knowledge == null ? null : new ArrayList<>();
+        for (String name : result.split().validation()) {
+            int i = index.get(name);
+            vi.add(images.get(i));
+            vl.add(labels.get(i));
+            if (vk != null) {
+                vk.add(knowledge.get(i));
+            }
+        }
+        Path folder = settings.workFolder() == null ? null : settings.workFolder().resolve(FinalValidation.FOLDER);
+        return FinalValidation.run(result.finalModel(), vi, vl, vk, settings.device(), folder, l, token);
     }
 
     /**

@@ -33,6 +33,7 @@ public final class TrainingRequest {
     final Integer ignoreValue;
     final TrainingSettings settings;
     final PlannerOptions planner;
+    final boolean finalValidation;
 
     private TrainingRequest(Builder b) {
         imagesFolder = b.imagesFolder;
@@ -48,6 +49,7 @@ public final class TrainingRequest {
         ignoreValue = b.ignoreValue;
         settings = b.settings;
         planner = b.planner;
+        finalValidation = b.finalValidation;
     }
 
     /** Training on a folder of images and a folder of label images paired by file name. */
@@ -85,6 +87,7 @@ public final class TrainingRequest {
         private Integer ignoreValue;
         private TrainingSettings settings = TrainingSettings.builder().build();
         private PlannerOptions planner;
+        private boolean finalValidation = true;
 
         private Builder() {
         }
@@ -143,6 +146,15 @@ public final class TrainingRequest {
         /** Planning choices (configuration, memory budget, modalities, JSON overrides); null for the defaults. */
         public Builder planner(PlannerOptions value) {
             this.planner = value;
+            return this;
+        }
+
+        /**
+         * Whether to predict the held-out validation cases whole after training and score them
+         * ({@link FinalValidation}); on by default.
+         */
+        public Builder finalValidation(boolean value) {
+            this.finalValidation = value;
             return this;
         }
 
