@@ -18,6 +18,7 @@ import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.Budget;
 import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.FinalValidation;
 import org.maskseg.core.train.TrainingRequest;
 import org.maskseg.core.train.TrainingResult;
 import org.maskseg.core.train.TrainingSettings;
@@ -111,6 +112,12 @@ public final class TrainCommand implements Callable<Integer> {
             description = "fraction of cases held out for validation (default: ${DEFAULT-VALUE})")
     double validation;
 
+    @Option(names = "--no-final-validation", negatable = false,
+            description = "skip the final validation: by default the held-out validation cases are predicted whole "
+                    + "after training and scored where annotated (<model>.validation.json next to --out, predictions "
+                    + "in the work folder's validation/)")
+    boolean noFinalValidation;
+
     @Option(names = "--seed", paramLabel = "S",
             description = "random seed (default: 0; with --resume the checkpoint's)")
     Long seed;
@@ -185,12 +192,14 @@ public final class TrainCommand implements Callable<Integer> {
         Path target = out.toAbsolutePath();
         String modelName = target.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
         Path work = workDir != null ? workDir : target.resolveSibling(modelName + "-training");
+        Path summary = target.resolveSibling(modelName + VALIDATION_SUFFIX);
         // the work folder may hold the checkpoint it resumes from: the run continues and replaces it
         OutputPaths.check().input("--images", images).input("--labels", labels)
                 .input("--annotated-classes", annotatedClasses).input("--unknown-masks", unknownMasks)
                 .input("--resume", resume).input("--init", init).input("--pytorch-library", compute.pytorchLibrary)
                 .input("--plan-overrides", planOverrides.file())
-                .outputFile("--out", out).outputFolder(workDir != null ? "--work-dir" : "work folder", work, resume)
+                .outputFile("--out", out).outputFile("validation summary", noFinalValidation ? null : summary)
+                .outputFolder(workDir != null ? "--work-dir" : "work folder", work, resume)
                 .verify();
         TrainedModel initial = init == null ? null : TrainedModel.load(init);
         TrainingSettings settings = TrainingSettings.builder().configuration(lower(config)).epochs(epochs)
@@ -207,7 +216,7 @@ public final class TrainCommand implements Callable<Integer> {
         PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides.json()).withRegions(regions);
         TrainingResult result = TrainingJob.run(TrainingRequest.folders(images, labels)
                 .partialLabelFiles(annotatedClasses, unknownMasks).ignoreValue(ignoreLabel).settings(settings)
-                .planner(planner).build(), progress, token);
+                .planner(planner).finalValidation(!noFinalValidation).build(), progress, token);
         token.throwIfCancelled();
         result.finalModel().save(target);
         TrainingMetadata m = result.finalModel().metadata();
@@ -218,6 +227,13 @@ public final class TrainCommand implements Callable<Integer> {
                 m.epochsDone(), m.trainingSeconds(), result.msPerStep(),
                 Arrays.toString(m.finalPseudoDice()), m.finalEmaPseudoDice(), m.bestEmaPseudoDice(), m.bestEpoch()));
         progress.message("model written to " + target);
+        if (result.finalValidation() != null) {
+            FinalValidation.writeSummary(result.finalValidation(), summary);
+            for (String line : result.finalValidation().formatTable().split("\\R")) {
+                progress.message(line);
+            }
+            progress.message("final validation scores written to " + summary);
+        }
         progress.message("curves, best model and checkpoint in " + work);
         return 0;
     }
@@ -249,6 +265,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         return Arrays.stream(classes.split(",")).map(String::trim).toList();
     }
+
+    /** Name suffix of the final validation's scores, written next to the model. */
+    static final String VALIDATION_SUFFIX = ".validation.json";
 
     static int fail(String reason) {
         return Cli.fail(reason);
