@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
+import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.ClassKnowledge;
@@ -34,6 +35,7 @@ public final class TrainingRequest {
     final TrainingSettings settings;
     final PlannerOptions planner;
     final boolean finalValidation;
+    final CrossValidation crossValidation;
 
     private TrainingRequest(Builder b) {
         imagesFolder = b.imagesFolder;
@@ -50,6 +52,7 @@ public final class TrainingRequest {
         settings = b.settings;
         planner = b.planner;
         finalValidation = b.finalValidation;
+        crossValidation = b.crossValidation;
     }
 
     /** Training on a folder of images and a folder of label images paired by file name. */
@@ -88,6 +91,7 @@ public final class TrainingRequest {
         private TrainingSettings settings = TrainingSettings.builder().build();
         private PlannerOptions planner;
         private boolean finalValidation = true;
+        private CrossValidation crossValidation;
 
         private Builder() {
         }
@@ -158,7 +162,21 @@ public final class TrainingRequest {
             return this;
         }
 
+        /**
+         * Trains folds of a cross-validation instead of one model on a held-out fraction: all folds one after the
+         * other (the result's models then hold every fold's network) or a single fold. Planning and preprocessing
+         * are done once for all folds. Cannot be combined with separate validation cases. Null for none.
+         */
+        public Builder crossValidation(CrossValidation value) {
+            this.crossValidation = value;
+            return this;
+        }
+
         public TrainingRequest build() {
+            if (crossValidation != null && !validationImages.isEmpty()) {
+                throw new InvalidInputException("a cross-validation splits the training cases into folds; it cannot "
+                        + "be combined with separate validation cases");
+            }
             if (imagesFolder == null && (knowledge != null || validationKnowledge != null)) {
                 int training = knowledge == null ? images.size() : knowledge.size();
                 int validation = validationKnowledge == null ? validationImages.size() : validationKnowledge.size();
