@@ -53,8 +53,10 @@ import picocli.CommandLine.Option;
 public final class PredictCommand implements Callable<Integer> {
 
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "trained model file")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "MODEL.zip", split = ",",
+            description = "trained model file; several, separated by commas, are ensembled (the folds of one "
+                    + "cross-validation: models of the same plan and classes), as are the folds one file holds")
+    List<Path> model;
 
     @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of images to segment")
     Path images;
@@ -105,7 +107,11 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     private int run(CancellationToken token) throws IOException {
-        OutputPaths.check().input("--model", model).input("--images", images)
+        OutputPaths paths = OutputPaths.check();
+        for (Path m : model) {
+            paths.input("--model", m);
+        }
+        paths.input("--images", images)
                 .input("--pytorch-library", compute.pytorchLibrary)
                 .outputFolder("--out", out).verify();
         PredictionSettings settings = new PredictionSettings(step, tta, batchWindows);
@@ -113,13 +119,17 @@ public final class PredictCommand implements Callable<Integer> {
         // the device before any data: a wrong --device is refused at once
         Device dev = compute.start();
         DatasetFolder folder = DatasetFolder.imagesOnly(images);
-        TrainedModel trained = TrainedModel.load(model);
+        List<TrainedModel> loaded = new ArrayList<>();
+        for (Path m : model) {
+            loaded.add(TrainedModel.load(m));
+        }
+        TrainedModel trained = TrainedModel.ensemble(loaded);
         if (folder.channels() != trained.inputChannels()) {
             throw new InvalidInputException("the images in '" + images + "' have " + folder.channels()
-                    + " channel(s) but model '" + model + "' was trained on " + trained.inputChannels());
+                    + " channel(s) but model '" + modelNames() + "' was trained on " + trained.inputChannels());
         }
         if (folder.spatialDims() < trained.spatialDims()) {
-            throw new InvalidInputException("the images in '" + images + "' are 2D but model '" + model
+            throw new InvalidInputException("the images in '" + images + "' are 2D but model '" + modelNames()
                     + "' is a 3D model");
         }
         List<DatasetCase> cases = share.select(folder.cases(), DatasetCase::name);
@@ -166,7 +176,9 @@ public final class PredictCommand implements Callable<Integer> {
         int done = 0;
         try (ModelPredictor predictor = ModelPredictor.open(trained, dev, settings)) {
             System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s, %s, patch %s) on %s%n",
-                    cases.size(), model.getFileName(), trained.plan().configuration,
+                    cases.size(), modelNames() + (trained.members().size() > 1 ? ", an ensemble of "
+                            + trained.members().size() + " networks" + (trained.folds().isEmpty() ? ""
+                                    : " (folds " + trained.folds() + ")") : ""), trained.plan().configuration,
                     trained.plan().regionBased() ? "regions " + trained.regions().format()
                             : trained.numClasses() + " classes",
                     java.util.Arrays.toString(trained.plan().patchSize), dev);
@@ -190,6 +202,10 @@ public final class PredictCommand implements Callable<Integer> {
         }
         System.out.println("labels written to " + out);
         return 0;
+    }
+
+    private String modelNames() {
+        return String.join(", ", model.stream().map(m -> String.valueOf(m.getFileName())).toList());
     }
 
     private String written(int done) {

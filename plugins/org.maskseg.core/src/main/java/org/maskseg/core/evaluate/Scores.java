@@ -84,6 +84,28 @@ public final class Scores {
                 : of(new DatasetMetrics(first.classes.spec(), cases));
     }
 
+    /**
+     * The scores of the folds of a cross-validation and of all their cases pooled, as JSON:
+     * {@code {"folds": {"<k>": <report>, ...}, "pooled": <report>}}, each report as {@link #toJson()} writes it.
+     *
+     * @param folds scores by fold number, in order
+     */
+    public static String foldsJson(java.util.SortedMap<Integer, Scores> folds) {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode root = mapper.createObjectNode();
+            com.fasterxml.jackson.databind.node.ObjectNode byFold = root.putObject("folds");
+            for (java.util.Map.Entry<Integer, Scores> e : folds.entrySet()) {
+                byFold.set(Integer.toString(e.getKey()), mapper.readTree(e.getValue().toJson()));
+            }
+            root.set("pooled", mapper.readTree(pooled(new ArrayList<>(folds.values())).toJson()));
+            return mapper.writeValueAsString(root) + System.lineSeparator();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** True for scores per region. */
     public boolean byRegion() {
         return regions != null;
