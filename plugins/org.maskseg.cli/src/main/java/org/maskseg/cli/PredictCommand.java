@@ -179,8 +179,7 @@ public final class PredictCommand implements Callable<Integer> {
                     cases.size(), modelNames() + (trained.members().size() > 1 ? ", an ensemble of "
                             + trained.members().size() + " networks" + (trained.folds().isEmpty() ? ""
                                     : " (folds " + trained.folds() + ")") : ""), trained.plan().configuration,
-                    trained.plan().regionBased() ? "regions " + trained.regions().format()
-                            : trained.numClasses() + " classes",
+                    trained.plan().targets.describe(),
                     java.util.Arrays.toString(trained.plan().patchSize), dev);
             for (DatasetCase c : cases) {
                 long t0 = System.nanoTime();

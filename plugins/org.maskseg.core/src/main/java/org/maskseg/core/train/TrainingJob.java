@@ -23,6 +23,7 @@ import org.maskseg.core.io.PartialLabelFiles;
 import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.RegionSet;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.DatasetFingerprint;
@@ -163,10 +164,9 @@ public final class TrainingJob {
             knowledge = knowledgeFor.apply(spec);
         }
         boolean partial = knowledge != null && knowledge.stream().anyMatch(k -> !k.isComplete());
-        if (partial && !plan.training.partialLabels) {
-            plan = PlanJson.fromJson(PlanJson.toJson(plan), "plan");
-            plan.training.partialLabels = true;
-            PlanJson.validate(plan);
+        if (partial && !plan.targets.partialLabels()) {
+            plan = plan.copy();
+            plan.targets = plan.targets.withPartialLabels(true);
         }
         l.message(describe(plan));
 
@@ -180,10 +180,10 @@ public final class TrainingJob {
         }
         Map<String, Object> datasetSummary = summary(images, spec, fingerprint, settings, partial);
         if (crossValidation != null) {
-            return trainFolds(crossValidation, plan, spec, cases, images, labels, partial ? knowledge : null,
+            return trainFolds(crossValidation, plan, cases, images, labels, partial ? knowledge : null,
                     datasetSummary, settings, finalValidation, l, token);
         }
-        TrainingResult result = new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
+        TrainingResult result = new Trainer(plan, cases, settings).validationCases(validationNames).listener(l)
                 .cancellation(token).datasetSummary(datasetSummary).train();
         return finish(result, images, labels, partial ? knowledge : null, settings, finalValidation, l, token);
     }
@@ -192,7 +192,7 @@ public final class TrainingJob {
      * The folds of a cross-validation, one after the other, on the same plan and preprocessed cases; each fold
      * works in its own sub-folder {@code fold_<k>} of the work folder, which also gets the splits file.
      */
-    private static TrainingResult trainFolds(CrossValidation cv, Plan plan, LabelSpec spec, List<TrainingCase> cases,
+    private static TrainingResult trainFolds(CrossValidation cv, Plan plan, List<TrainingCase> cases,
             List<ImageVolume> images, List<LabelVolume> labels, List<ClassKnowledge> knowledge,
             Map<String, Object> datasetSummary, TrainingSettings settings, boolean finalValidation,
             TrainingListener l, CancellationToken token) {
@@ -222,7 +222,7 @@ public final class TrainingJob {
                     + split.training().size() + " case(s), validating on " + split.validation().size());
             TrainingSettings foldSettings = work == null ? settings
                     : settings.toBuilder().workFolder(work.resolve(CrossValidation.folderName(k))).build();
-            TrainingResult r = new Trainer(plan, spec, cases, foldSettings).split(split).listener(l)
+            TrainingResult r = new Trainer(plan, cases, foldSettings).split(split).listener(l)
                     .cancellation(token).datasetSummary(datasetSummary).train().asFold(k);
             results.add(finish(r, images, labels, knowledge, foldSettings, finalValidation, l, token));
         }
@@ -429,7 +429,7 @@ public final class TrainingJob {
      * size as the planner would derive it), epochs and iterations.
      */
     public static Plan applySettings(Plan planned, TrainingSettings s) {
-        Plan p = PlanJson.fromJson(PlanJson.toJson(planned), "plan");
+        Plan p = planned.copy();
         if (s.batchSize() != null) {
             p.batchSize = s.batchSize();
         }
@@ -510,9 +510,9 @@ public final class TrainingJob {
                     + "; a warm start keeps the model's network and patch size");
         }
         Plan p = applySettings(model, s);
-        p.numClasses = labels.numClasses();
-        p.classNames = new ArrayList<>(labels.classNames());
-        p.ignoreValue = labels.ignoreValue();
+        RegionSet regions = p.targets.regionBased()
+                ? RegionSet.of(p.targets.regions().regions(), labels.numClasses()) : RegionSet.none();
+        p.targets = Targets.of(labels, regions, p.targets.partialLabels());
         PlanJson.validate(p);
         return p;
     }
@@ -522,8 +522,8 @@ public final class TrainingJob {
         return "plan: " + p.configuration + ", patch " + Arrays.toString(p.patchSize) + ", batch " + p.batchSize
                 + ", " + p.network.numStages + " stages, features " + Arrays.toString(p.network.features) + ", "
                 + p.training.epochs + " epochs x " + p.training.iterationsPerEpoch + " iterations"
-                + (p.regionBased() ? ", regions " + p.regionSet().format() : "")
-                + (p.training.partialLabels ? ", partial labels" : "");
+                + (p.targets.regionBased() ? ", regions " + p.targets.regions().format() : "")
+                + (p.targets.partialLabels() ? ", partial labels" : "");
     }
 
     /**
@@ -535,9 +535,9 @@ public final class TrainingJob {
             return;
         }
         RegionSet given = RegionSet.parse(planner.regions(), spec);
-        if (!given.equals(plan.regionSet())) {
+        if (!given.equals(plan.targets.regions())) {
             throw new InvalidInputException("regions " + given.format() + " differ from those of " + source + " ("
-                    + (plan.regionBased() ? plan.regionSet().format() : "none: it was trained on classes")
+                    + (plan.targets.regionBased() ? plan.targets.regions().format() : "none: it was trained on classes")
                     + "); its network keeps its outputs");
         }
     }

@@ -17,6 +17,7 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.nn.PlainConvUNet;
@@ -37,8 +38,7 @@ class EnsemblePredictionTest {
         Plan p = new Plan();
         p.configuration = "2d";
         p.inputChannels = 1;
-        p.numClasses = classes;
-        p.ignoreValue = classes;
+        p.targets = Targets.classes(LabelSpec.withDefaultIgnore(classes));
         p.patchSize = new int[] {32, 32};
         p.targetSpacing = new double[] {1, 1};
         p.network.numStages = 3;
@@ -59,7 +59,7 @@ class EnsemblePredictionTest {
             PlainConvUNet net = PlainConvUNet.fromPlan(m, plan, seed);
             TrainingMetadata meta = new TrainingMetadata((int) seed, 0, 0, null, 0, 0, 0, "last", "test", seed, 0,
                     "2026-01-01T00:00:00Z", "cpu()", 0, 0, null);
-            return TrainedModel.of(plan, LabelSpec.withDefaultIgnore(plan.numClasses), meta, net).withFold(fold);
+            return TrainedModel.of(plan, meta, net).withFold(fold);
         }
     }
 
