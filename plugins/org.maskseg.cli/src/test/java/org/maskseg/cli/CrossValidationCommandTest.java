@@ -60,6 +60,41 @@ class CrossValidationCommandTest {
     }
 
     @Test
+    void plainTrainingValidatesAtTheEndAndSplitsFilesDefineFolds() throws IOException {
+        Path[] data = dataset(3);
+        List<String> cases = names(data[0]);
+        Path plain = dir.resolve("plain.zip");
+        Result r = run(args(new String[] {"train", "--images", data[0].toString(), "--labels", data[1].toString(),
+            "--out", plain.toString(), "--validation", "0.34"}));
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        JsonNode v = new ObjectMapper().readTree(dir.resolve("plain.validation.json").toFile());
+        assertEquals(1, v.get("cases").size());
+        assertTrue(Files.exists(dir.resolve("plain-training/validation/summary.json")));
+        assertTrue(r.out().contains("final validation scores written to"), r.out());
+
+        // a splits file: fold 0 validates the first case, fold 1 the last two
+        Path splits = dir.resolve("my_splits.json");
+        Files.writeString(splits, "[{\"train\": [\"" + cases.get(1) + "\", \"" + cases.get(2) + "\"], \"val\": [\""
+                + cases.get(0) + "\"]}, {\"train\": [\"" + cases.get(0) + "\"], \"val\": [\"" + cases.get(1)
+                + "\", \"" + cases.get(2) + "\"]}]");
+        Path model = dir.resolve("split.zip");
+        Result s = run(args(new String[] {"train", "--images", data[0].toString(), "--labels", data[1].toString(),
+            "--out", model.toString(), "--splits", splits.toString(), "--fold", "1"}));
+        assertEquals(0, s.exitCode(), s.out() + s.err());
+        assertEquals(List.of(1), TrainedModel.load(model).folds());
+        try (Stream<Path> kept = Files.list(dir.resolve("split-training/fold_1/validation"))) {
+            assertEquals(3, kept.count(), "two predicted cases and the summary");
+        }
+        Files.writeString(splits, "[{\"train\": [\"" + cases.get(0) + "\"], \"val\": [\"nope\"]}]");
+        Result bad = run(args(new String[] {"train", "--images", data[0].toString(), "--labels", data[1].toString(),
+            "--out", dir.resolve("bad.zip").toString(), "--splits", splits.toString()}));
+        assertEquals(1, bad.exitCode());
+        assertEquals("maskseg: splits file '" + splits + "', fold 0, key 'val': case 'nope' is not among the training "
+                + "cases", bad.err().strip());
+        assertFalse(Files.exists(dir.resolve("bad.zip")));
+    }
+
+    @Test
     void allFoldsInOneModelPerFoldJobsEnsembledAndScoredPerFold() throws IOException {
         Path[] data = dataset(4);
         Path model = dir.resolve("cv.zip");
