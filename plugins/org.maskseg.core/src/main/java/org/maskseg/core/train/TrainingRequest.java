@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
+import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.ClassKnowledge;
@@ -33,6 +34,8 @@ public final class TrainingRequest {
     final Integer ignoreValue;
     final TrainingSettings settings;
     final PlannerOptions planner;
+    final boolean finalValidation;
+    final CrossValidation crossValidation;
 
     private TrainingRequest(Builder b) {
         imagesFolder = b.imagesFolder;
@@ -48,6 +51,8 @@ public final class TrainingRequest {
         ignoreValue = b.ignoreValue;
         settings = b.settings;
         planner = b.planner;
+        finalValidation = b.finalValidation;
+        crossValidation = b.crossValidation;
     }
 
     /** Training on a folder of images and a folder of label images paired by file name. */
@@ -85,6 +90,8 @@ public final class TrainingRequest {
         private Integer ignoreValue;
         private TrainingSettings settings = TrainingSettings.builder().build();
         private PlannerOptions planner;
+        private boolean finalValidation = true;
+        private CrossValidation crossValidation;
 
         private Builder() {
         }
@@ -146,7 +153,30 @@ public final class TrainingRequest {
             return this;
         }
 
+        /**
+         * Whether to predict the held-out validation cases whole after training and score them
+         * ({@link FinalValidation}); on by default.
+         */
+        public Builder finalValidation(boolean value) {
+            this.finalValidation = value;
+            return this;
+        }
+
+        /**
+         * Trains folds of a cross-validation instead of one model on a held-out fraction: all folds one after the
+         * other (the result's models then hold every fold's network) or a single fold. Planning and preprocessing
+         * are done once for all folds. Cannot be combined with separate validation cases. Null for none.
+         */
+        public Builder crossValidation(CrossValidation value) {
+            this.crossValidation = value;
+            return this;
+        }
+
         public TrainingRequest build() {
+            if (crossValidation != null && !validationImages.isEmpty()) {
+                throw new InvalidInputException("a cross-validation splits the training cases into folds; it cannot "
+                        + "be combined with separate validation cases");
+            }
             if (imagesFolder == null && (knowledge != null || validationKnowledge != null)) {
                 int training = knowledge == null ? images.size() : knowledge.size();
                 int validation = validationKnowledge == null ? validationImages.size() : validationKnowledge.size();

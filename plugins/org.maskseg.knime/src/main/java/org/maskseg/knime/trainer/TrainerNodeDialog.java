@@ -94,7 +94,11 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
             new DialogComponentNumber(s.timeLimit, "Time limit (minutes, 0 = none)", 10),
             new DialogComponentString(s.budget, "Budget (e.g. 20m, 2h, 5000steps; empty = none)"),
             new DialogComponentStringSelection(s.modelSelection, "Output model", TrainerSettings.FINAL_MODEL,
-                TrainerSettings.BEST_MODEL)));
+                TrainerSettings.BEST_MODEL),
+            new DialogComponentBoolean(s.finalValidation, "Final validation on whole validation images")));
+        options.add(group("Cross-validation",
+            new DialogComponentNumber(s.folds, "Cross-validation folds (0 = none)", 1),
+            new DialogComponentNumber(s.fold, "Fold (-1 = all folds)", 1)));
         options.add(group("Classes and fine-tuning",
             new DialogComponentString(s.classNames, "Class names (background first, comma separated)"),
             new DialogComponentString(s.classMap, "Class mapping (label class=model class or new)"),

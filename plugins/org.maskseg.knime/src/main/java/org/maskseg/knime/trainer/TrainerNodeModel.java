@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.knime.core.data.DataColumnSpecCreator;
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.DataType;
 import org.knime.core.data.def.DefaultRow;
 import org.knime.core.data.def.DoubleCell;
 import org.knime.core.data.def.IntCell;
@@ -28,6 +29,7 @@ import org.knime.core.node.port.PortType;
 import org.maskseg.core.CancellationToken;
 import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.evaluate.Scores;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.ClassKnowledge;
@@ -84,6 +86,11 @@ final class TrainerNodeModel extends NodeModel {
 
     static final String FLOW_STOP_REASON = "maskseg_stop_reason";
 
+    /** Prefix of the final validation's Dice per class or region; the mean is {@link #FLOW_VALIDATION_DICE_MEAN}. */
+    static final String FLOW_VALIDATION_DICE_PREFIX = "maskseg_validation_dice_";
+
+    static final String FLOW_VALIDATION_DICE_MEAN = "maskseg_validation_dice_mean";
+
     private final TrainerSettings m_settings = new TrainerSettings();
 
     /** The learning curve so far, for the view (replaced, never modified). */
@@ -111,7 +118,8 @@ final class TrainerNodeModel extends NodeModel {
             new DataColumnSpecCreator("Iterations", IntCell.TYPE).createSpec(),
             new DataColumnSpecCreator("Skipped steps", IntCell.TYPE).createSpec(),
             new DataColumnSpecCreator("Epoch seconds", DoubleCell.TYPE).createSpec(),
-            new DataColumnSpecCreator("Elapsed seconds", DoubleCell.TYPE).createSpec());
+            new DataColumnSpecCreator("Elapsed seconds", DoubleCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Fold", IntCell.TYPE).createSpec());
     }
 
     @Override
@@ -148,6 +156,11 @@ final class TrainerNodeModel extends NodeModel {
                 .map(m -> "\"" + m.column() + "\" (class " + m.classToken() + ")").toList());
         }
         m_settings.check();
+        if (m_settings.crossValidation() != null && inSpecs.length > VALIDATION_PORT
+            && inSpecs[VALIDATION_PORT] != null) {
+            throw new InvalidSettingsException("A cross-validation splits the training rows into folds; disconnect "
+                + "the validation table or set \"Cross-validation folds\" to 0");
+        }
         List<String> knownClassNames = null;
         if (inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec model
             && model.getConfiguration() != null) {
@@ -282,10 +295,12 @@ final class TrainerNodeModel extends NodeModel {
             result = partialLabels
                 ? TrainingJob.run(TrainingRequest.volumes(images, labels).knowledge(knowledge)
                     .validation(valImages, valLabels, valKnowledge).ignoreValue(ignore).settings(settings)
-                    .planner(m_settings.plannerOptions()).build(), listener, token)
+                    .planner(m_settings.plannerOptions()).finalValidation(m_settings.finalValidation.getBooleanValue())
+                    .crossValidation(m_settings.crossValidation()).build(), listener, token)
                 : TrainingJob.run(TrainingRequest.volumes(images, labels).validation(valImages, valLabels)
-                    .ignoreValue(ignore).settings(settings).planner(m_settings.plannerOptions()).build(), listener,
-                    token);
+                    .ignoreValue(ignore).settings(settings).planner(m_settings.plannerOptions())
+                    .finalValidation(m_settings.finalValidation.getBooleanValue())
+                    .crossValidation(m_settings.crossValidation()).build(), listener, token);
         } catch (CancelledException e) {
             m_curve = m_curve.finished(m_curve.scoreNames(), "Training cancelled");
             throw new CanceledExecutionException("Training cancelled; no model was produced");
@@ -343,6 +358,13 @@ final class TrainerNodeModel extends NodeModel {
         pushFlowVariableInt(FLOW_SKIPPED_STEPS, skipped);
         pushFlowVariableDouble(FLOW_SECONDS, last == null ? 0 : last.elapsedSeconds());
         pushFlowVariableString(FLOW_STOP_REASON, result.stopReason());
+        Scores v = result.finalValidation();
+        if (v != null) {
+            for (int i = 0; i < v.names().size(); i++) {
+                pushFlowVariableDouble(FLOW_VALIDATION_DICE_PREFIX + v.names().get(i), v.dice(i));
+            }
+            pushFlowVariableDouble(FLOW_VALIDATION_DICE_MEAN, v.meanDice());
+        }
     }
 
     /**
@@ -373,6 +395,17 @@ final class TrainerNodeModel extends NodeModel {
 
         private String m_epochLine = "";
 
+        /** The fold being trained, or null outside a cross-validation. */
+        private Integer m_fold;
+
+        @Override
+        public void foldStarted(final int fold, final int folds) {
+            m_fold = fold;
+            m_exec.setMessage("Fold " + fold + " of " + folds);
+            // each fold's curve starts afresh
+            m_curve.accept(c -> new LearningCurve(c.scoreNames(), List.of(), "Fold " + fold + " of " + folds, true));
+        }
+
         Progress(final ExecutionMonitor exec, final BufferedDataContainer stats, final TrainingSettings settings,
             final java.util.function.Consumer<java.util.function.UnaryOperator<LearningCurve>> curve) {
             m_exec = exec;
@@ -398,10 +431,12 @@ final class TrainerNodeModel extends NodeModel {
 
         @Override
         public void epochFinished(final EpochStats s) {
-            m_stats.addRowToTable(new DefaultRow("Epoch " + s.epoch(), new IntCell(s.epoch()),
+            m_stats.addRowToTable(new DefaultRow((m_fold == null ? "" : "Fold " + m_fold + ", epoch ")
+                + (m_fold == null ? "Epoch " + s.epoch() : s.epoch()), new IntCell(s.epoch()),
                 new DoubleCell(s.learningRate()), new DoubleCell(s.trainLoss()), new DoubleCell(s.validationLoss()),
                 new DoubleCell(s.meanPseudoDice()), new DoubleCell(s.emaPseudoDice()), new IntCell(s.iterations()),
-                new IntCell(s.skippedSteps()), new DoubleCell(s.epochSeconds()), new DoubleCell(s.elapsedSeconds())));
+                new IntCell(s.skippedSteps()), new DoubleCell(s.epochSeconds()), new DoubleCell(s.elapsedSeconds()),
+                m_fold == null ? DataType.getMissingCell() : new IntCell(m_fold)));
             double fraction = s.epoch() / (double)s.epochs();
             if (m_settings.schedule().timeLimit() != null) {
                 fraction = Math.max(fraction, s.elapsedSeconds() / m_settings.schedule().timeLimit().toSeconds());

@@ -16,6 +16,7 @@ import org.knime.core.node.defaultnodesettings.SettingsModelString;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.ClassMapping;
+import org.maskseg.core.train.CrossValidation;
 import org.maskseg.core.train.Budget;
 import org.maskseg.core.train.TrainingSettings;
 import org.maskseg.knime.util.IgnoreValueProperty;
@@ -95,12 +96,20 @@ final class TrainerSettings extends SettingsGroup {
 
     final SettingsModelDoubleBounded learningRate = new SettingsModelDoubleBounded("learning_rate", 0, 0, 1000);
 
+    final SettingsModelBoolean finalValidation = new SettingsModelBoolean("final_validation", true);
+
+    /** Folds of a cross-validation; 0 trains one model on the held-out fraction. */
+    final SettingsModelIntegerBounded folds = new SettingsModelIntegerBounded("folds", 0, 0, 1000);
+
+    /** The one fold to train; -1 trains all folds one after the other. */
+    final SettingsModelIntegerBounded fold = new SettingsModelIntegerBounded("fold", -1, -1, 999);
+
     @Override
     public List<SettingsModel> models() {
         return List.of(imageColumn, labelColumn, defaultIgnore, ignoreValue, configuration, epochs, iterations,
             validationIterations, batchSize, patchSize, timeLimit, budget, validationFraction, device, precision, seed,
             threads, modelSelection, annotatedClassesColumn, detectUnknownMasks, unknownMaskColumn, unknownMaskClass,
-            regions, classNames, classMap, freezeEncoderEpochs, learningRate);
+            regions, classNames, classMap, freezeEncoderEpochs, learningRate, finalValidation, folds, fold);
     }
 
     @Override
@@ -111,10 +120,33 @@ final class TrainerSettings extends SettingsGroup {
     @Override
     protected void check() throws InvalidSettingsException {
         trainingSettings();
+        crossValidation();
         if (!List.of(FINAL_MODEL, BEST_MODEL).contains(modelSelection.getStringValue())) {
             throw new InvalidSettingsException("Model selection \"" + modelSelection.getStringValue()
                 + "\" is unknown; expected \"" + FINAL_MODEL + "\" or \"" + BEST_MODEL + "\"");
         }
+    }
+
+    /** The cross-validation the fold settings ask for, or null for none. */
+    CrossValidation crossValidation() throws InvalidSettingsException {
+        int n = folds.getIntValue();
+        int k = fold.getIntValue();
+        if (n == 0) {
+            if (k >= 0) {
+                throw new InvalidSettingsException("\"Fold\" " + k + " is set, but \"Cross-validation folds\" is 0; "
+                    + "set the number of folds (e.g. 5) or the fold to -1");
+            }
+            return null;
+        }
+        if (n == 1) {
+            throw new InvalidSettingsException("\"Cross-validation folds\" must be 0 (no cross-validation) or at "
+                + "least 2, got 1");
+        }
+        if (k >= n) {
+            throw new InvalidSettingsException("\"Fold\" " + k + " does not exist: folds are numbered 0 to " + (n - 1)
+                + " (-1 trains all of them)");
+        }
+        return new CrossValidation(n, k < 0 ? null : k, null);
     }
 
     /** Whether the class mapping setting, which needs an initial model, is set. */
