@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.evaluate.FolderEvaluation;
 import org.maskseg.core.io.AtomicFiles;
+import org.maskseg.core.io.NnUnetDataset;
 import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.io.PartialLabelFiles;
 import org.maskseg.core.labels.LabelSpec;
@@ -39,9 +40,15 @@ import picocli.CommandLine.Option;
                 "Probability and uncertainty maps written by 'maskseg predict' next to the labels are skipped." })
 public final class EvaluateCommand implements java.util.concurrent.Callable<Integer> {
 
-    @Option(names = "--reference", required = true, paramLabel = "DIR",
-            description = "folder of reference labels (may hold more cases than were predicted)")
+    @Option(names = "--reference", paramLabel = "DIR",
+            description = "folder of reference labels (may hold more cases than were predicted; with --dataset: "
+                    + "default its labelsTs)")
     Path reference;
+
+    @Option(names = "--dataset", paramLabel = "DIR",
+            description = "an nnU-Net v2 raw dataset: classes (with names), ignore value and regions come from its "
+                    + "dataset.json")
+    Path dataset;
 
     @Option(names = "--prediction", required = true, paramLabel = "DIR",
             description = "folder of predicted labels, same file names (any supported format)")
@@ -82,13 +89,28 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
     @Override
     public Integer call() {
         try {
-            OutputPaths.check().input("--reference", reference).input("--prediction", prediction)
+            if (reference == null && dataset == null) {
+                throw new InvalidInputException("give the reference labels: --reference DIR, or --dataset DIR (an "
+                        + "nnU-Net raw dataset, whose labelsTs then holds them)");
+            }
+            NnUnetInput.refuseWithDataset(dataset, "--ignore-label", ignoreLabel, "--num-classes", numClasses,
+                    "--regions", regions, "--model", model);
+            Path reference = this.reference != null ? this.reference : dataset.resolve("labelsTs");
+            OutputPaths.check().input(this.reference != null ? "--reference" : "--dataset", reference)
+                    .input("--prediction", prediction).input("--dataset", dataset)
                     .input("--model", model).input("--annotated-classes", annotatedClasses)
                     .input("--unknown-masks", unknownMasks).outputFile("--json", json).verify();
             Integer ignore = ignoreLabel;
             Integer classes = numClasses;
             String regionText = regions;
             LabelSpec modelLabels = null;
+            if (dataset != null) {
+                NnUnetDataset ds = NnUnetInput.open(dataset);
+                modelLabels = ds.labels();
+                ignore = ds.declaresIgnore() ? ds.labels().ignoreValue() : null;
+                classes = ds.labels().numClasses();
+                regionText = ds.regionsText();
+            }
             if (model != null) {
                 TrainedModel m = TrainedModel.load(model);
                 modelLabels = m.labels();

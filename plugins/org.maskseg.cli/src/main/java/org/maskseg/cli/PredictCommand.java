@@ -19,6 +19,7 @@ import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
+import org.maskseg.core.io.NnUnetDataset;
 import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.metrics.CaseMetrics;
 import org.maskseg.core.metrics.DatasetMetrics;
@@ -55,8 +56,14 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "trained model file")
     Path model;
 
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of images to segment")
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "folder of images to segment (with --dataset: default its imagesTs)")
     Path images;
+
+    @Option(names = "--dataset", paramLabel = "DIR",
+            description = "an nnU-Net v2 raw dataset: segments its imagesTs (or --images) read by its dataset.json "
+                    + "(channel files CASE_0000<file_ending>, ...) and writes CASE<file_ending> as nnU-Net does")
+    Path dataset;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (created if missing)")
     Path out;
@@ -99,13 +106,20 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     private int run(CancellationToken token) throws IOException {
-        OutputPaths.check().input("--model", model).input("--images", images)
-                .input("--pytorch-library", compute.pytorchLibrary)
+        if (images == null && dataset == null) {
+            throw new InvalidInputException("give the images to segment: --images DIR, or --dataset DIR (an nnU-Net "
+                    + "raw dataset, whose imagesTs is then segmented)");
+        }
+        Path source = images != null ? images : dataset.resolve(NnUnetDataset.IMAGES_TS);
+        OutputPaths.check().input("--model", model).input(images != null ? "--images" : "--dataset", source)
+                .input("--dataset", dataset).input("--pytorch-library", compute.pytorchLibrary)
                 .outputFolder("--out", out).verify();
         PredictionSettings settings = new PredictionSettings(step, tta, batchWindows);
+        NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
         // the device before any data: a wrong --device is refused at once
         Device dev = compute.start();
-        DatasetFolder folder = DatasetFolder.imagesOnly(images);
+        DatasetFolder folder = nnunet != null ? nnunet.images(source) : DatasetFolder.imagesOnly(source);
+        Path images = source;
         TrainedModel trained = TrainedModel.load(model);
         if (folder.channels() != trained.inputChannels()) {
             throw new InvalidInputException("the images in '" + images + "' have " + folder.channels()

@@ -69,7 +69,7 @@ public final class TrainingJob {
             knowledge = spec -> all;
         }
         return train(request.images, request.labels, request.validationImages, request.validationLabels, knowledge,
-                request.ignoreValue, request.settings, request.planner, l, token);
+                request.ignoreValue, request.declaredLabels, request.settings, request.planner, l, token);
     }
 
     private static List<ClassKnowledge> complete(int n) {
@@ -103,8 +103,8 @@ public final class TrainingJob {
         Function<LabelSpec, List<ClassKnowledge>> knowledge = !PartialLabelFiles.given(classSetFile,
                 unknownMaskFolder) ? null
                         : spec -> PartialLabelFiles.read(classSetFile, unknownMaskFolder, names, labelFileNames, spec);
-        return train(images, labels, List.of(), List.of(), knowledge, ignoreValue, settings, request.planner, l,
-                token);
+        return train(images, labels, List.of(), List.of(), knowledge, ignoreValue, request.declaredLabels, settings,
+                request.planner, l, token);
     }
 
     /**
@@ -113,8 +113,9 @@ public final class TrainingJob {
      */
     private static TrainingResult train(List<ImageVolume> trainingImages, List<LabelVolume> trainingLabels,
             List<ImageVolume> validationImages, List<LabelVolume> validationLabels,
-            Function<LabelSpec, List<ClassKnowledge>> knowledgeFor, Integer ignoreValue, TrainingSettings settings,
-            PlannerOptions planner, TrainingListener listener, CancellationToken cancellation) {
+            Function<LabelSpec, List<ClassKnowledge>> knowledgeFor, Integer ignoreValue, LabelSpec declared,
+            TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
+            CancellationToken cancellation) {
         Objects.requireNonNull(settings, "settings");
         checkDevice(settings);
         if (trainingImages.isEmpty()) {
@@ -147,9 +148,9 @@ public final class TrainingJob {
         // a newly planned job takes its classes from the labels alone: read the class sets and unknown-region
         // masks now, so that mistakes in them surface before fingerprinting and planning
         List<ClassKnowledge> knowledge = knowledgeFor != null && settings.resumeFrom() == null
-                && settings.initialModel() == null ? knowledgeFor.apply(newLabels(labels, ignoreValue, settings))
-                        : null;
-        Planned planned = prepare(images, labels, ignoreValue, settings, planner, l, token);
+                && settings.initialModel() == null ? knowledgeFor.apply(newLabels(labels, ignoreValue, declared,
+                        settings)) : null;
+        Planned planned = prepare(images, labels, ignoreValue, declared, settings, planner, l, token);
         LabelSpec spec = planned.spec();
         Plan plan = planned.plan();
         DatasetFingerprint fingerprint = planned.fingerprint();
@@ -196,7 +197,7 @@ public final class TrainingJob {
         if (images.size() != labels.size()) {
             throw new InvalidInputException(images.size() + " images but " + labels.size() + " label images");
         }
-        return prepare(images, labels, ignoreValue, settings, planner, TrainingListener.NONE,
+        return prepare(images, labels, ignoreValue, null, settings, planner, TrainingListener.NONE,
                 CancellationToken.create()).plan();
     }
 
@@ -205,7 +206,8 @@ public final class TrainingJob {
     }
 
     private static Planned prepare(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
-            TrainingSettings settings, PlannerOptions planner, TrainingListener l, CancellationToken token) {
+            LabelSpec declared, TrainingSettings settings, PlannerOptions planner, TrainingListener l,
+            CancellationToken token) {
         LabelSpec spec;
         Plan plan;
         DatasetFingerprint fingerprint = null;
@@ -230,7 +232,7 @@ public final class TrainingJob {
                 plan = PlanJson.applyOverrides(plan, overrides);
             }
         } else {
-            spec = newLabels(labels, ignoreValue, settings);
+            spec = newLabels(labels, ignoreValue, declared, settings);
             if (planner != null) {
                 RegionSet.parse(planner.regions(), spec); // refuse bad regions before the long steps
             }
@@ -470,6 +472,36 @@ public final class TrainingJob {
             m.put("warmStart", warm);
         }
         return m;
+    }
+
+    /**
+     * The classes of a newly planned job: the declared ones (checked against the labels and the ignore value
+     * given), else derived from the labels and named as the settings say.
+     */
+    static LabelSpec newLabels(List<LabelVolume> labels, Integer ignoreValue, LabelSpec declared,
+            TrainingSettings settings) {
+        if (declared == null) {
+            return newLabels(labels, ignoreValue, settings);
+        }
+        if (ignoreValue != null && ignoreValue != declared.ignoreValue()) {
+            throw new InvalidInputException("ignore value " + ignoreValue + " differs from the declared one, "
+                    + declared.ignoreValue());
+        }
+        boolean annotated = false;
+        for (LabelVolume l : labels) {
+            declared.validate(l);
+            for (int v : l.data()) {
+                if (v != declared.ignoreValue()) {
+                    annotated = true;
+                    break;
+                }
+            }
+        }
+        if (!annotated) {
+            throw new InvalidInputException("every voxel of every label image is the ignore value "
+                    + declared.ignoreValue() + ": nothing is annotated, there is nothing to learn from");
+        }
+        return declared;
     }
 
     /** The classes of a newly planned job: derived from the labels, named as the settings say. */

@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.ClassKnowledge;
+import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.plan.PlannerOptions;
 
 /**
@@ -31,6 +32,7 @@ public final class TrainingRequest {
     final List<LabelVolume> validationLabels;
     final List<ClassKnowledge> validationKnowledge;
     final Integer ignoreValue;
+    final LabelSpec declaredLabels;
     final TrainingSettings settings;
     final PlannerOptions planner;
 
@@ -46,6 +48,7 @@ public final class TrainingRequest {
         validationLabels = b.validationLabels;
         validationKnowledge = b.validationKnowledge;
         ignoreValue = b.ignoreValue;
+        declaredLabels = b.declaredLabels;
         settings = b.settings;
         planner = b.planner;
     }
@@ -83,6 +86,7 @@ public final class TrainingRequest {
         private List<LabelVolume> validationLabels = List.of();
         private List<ClassKnowledge> validationKnowledge;
         private Integer ignoreValue;
+        private LabelSpec declaredLabels;
         private TrainingSettings settings = TrainingSettings.builder().build();
         private PlannerOptions planner;
 
@@ -132,6 +136,18 @@ public final class TrainingRequest {
         /** The labels' ignore value; null for the default (highest class + 1). */
         public Builder ignoreValue(Integer value) {
             this.ignoreValue = value;
+            return this;
+        }
+
+        /**
+         * The classes and ignore value declared for the data (e.g. by an nnU-Net {@code dataset.json}) instead of
+         * classes derived from the label values: every class keeps its name and place even when no label image
+         * holds it, and a label value that is neither a class nor the ignore value is refused. Null (the default)
+         * derives the classes from the labels. Used for newly planned jobs; a resumed or warm-started job keeps
+         * the classes of its checkpoint or model.
+         */
+        public Builder declaredLabels(LabelSpec value) {
+            this.declaredLabels = value;
             return this;
         }
 
