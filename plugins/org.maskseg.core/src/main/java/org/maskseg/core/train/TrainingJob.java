@@ -190,6 +190,15 @@ public final class TrainingJob {
      */
     public static Plan plan(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
             TrainingSettings settings, PlannerOptions planner) {
+        return plan(images, labels, ignoreValue, null, settings, planner);
+    }
+
+    /**
+     * As {@link #plan(List, List, Integer, TrainingSettings, PlannerOptions)} with classes declared for the data
+     * (see {@link TrainingRequest.Builder#declaredLabels}), or null to derive them from the labels.
+     */
+    public static Plan plan(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
+            LabelSpec declared, TrainingSettings settings, PlannerOptions planner) {
         Objects.requireNonNull(settings, "settings");
         if (images.isEmpty()) {
             throw new InvalidInputException("no images given to plan for");
@@ -197,7 +206,7 @@ public final class TrainingJob {
         if (images.size() != labels.size()) {
             throw new InvalidInputException(images.size() + " images but " + labels.size() + " label images");
         }
-        return prepare(images, labels, ignoreValue, null, settings, planner, TrainingListener.NONE,
+        return prepare(images, labels, ignoreValue, declared, settings, planner, TrainingListener.NONE,
                 CancellationToken.create()).plan();
     }
 
