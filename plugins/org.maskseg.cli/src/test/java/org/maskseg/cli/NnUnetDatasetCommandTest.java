@@ -212,6 +212,24 @@ class NnUnetDatasetCommandTest {
     }
 
     @Test
+    void planTakesRegionsFromDatasetJson() throws IOException {
+        // class 1 = the nuclei of the left half, 2 = those of the right half (relabelled from the ignore value)
+        Path ds = nuclei2d("""
+                {"channel_names": {"0": "fluorescence"},
+                 "labels": {"background": 0, "all nuclei": [1, 2], "right": 2},
+                 "regions_class_order": [1, 2], "numTraining": 4, "file_ending": ".png"}""");
+        Result plan = run("plan", "--dataset", ds.toString());
+        assertEquals(0, plan.exitCode(), plan.out() + plan.err());
+        JsonNode regions = new ObjectMapper().readTree(plan.out()).get("regions");
+        assertEquals(2, regions.size(), plan.out());
+        assertEquals("all nuclei", regions.get(0).get("name").asText());
+        assertEquals("[1,2]", regions.get(0).get("classes").toString());
+        assertEquals(1, regions.get(0).get("exportLabel").asInt());
+        assertEquals("right", regions.get(1).get("name").asText());
+        assertEquals(2, regions.get(1).get("exportLabel").asInt());
+    }
+
+    @Test
     void trainTakesModalitiesWithoutADataset() throws IOException {
         Path ds = nuclei2d(NUCLEI_JSON);
         Path model = dir.resolve("ct-folders.zip");
