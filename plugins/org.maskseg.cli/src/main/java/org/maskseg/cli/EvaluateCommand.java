@@ -15,6 +15,7 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.evaluate.FolderEvaluation;
 import org.maskseg.core.evaluate.Scores;
 import org.maskseg.core.io.AtomicFiles;
+import org.maskseg.core.io.NnUnetDataset;
 import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.io.PartialLabelFiles;
 import org.maskseg.core.labels.LabelSpec;
@@ -46,9 +47,15 @@ import picocli.CommandLine.Option;
                         + "\"pooled\": {...}}." })
 public final class EvaluateCommand implements java.util.concurrent.Callable<Integer> {
 
-    @Option(names = "--reference", required = true, paramLabel = "DIR",
-            description = "folder of reference labels (may hold more cases than were predicted)")
+    @Option(names = "--reference", paramLabel = "DIR",
+            description = "folder of reference labels (may hold more cases than were predicted; with --dataset: "
+                    + "default its labelsTs)")
     Path reference;
+
+    @Option(names = "--dataset", paramLabel = "DIR",
+            description = "an nnU-Net v2 raw dataset: classes (with names), ignore value and regions come from its "
+                    + "dataset.json")
+    Path dataset;
 
     @Option(names = "--prediction", required = true, paramLabel = "DIR",
             description = "folder of predicted labels, same file names (any supported format), or the work folder "
@@ -90,13 +97,28 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
     @Override
     public Integer call() {
         try {
-            OutputPaths.check().input("--reference", reference).input("--prediction", prediction)
+            if (reference == null && dataset == null) {
+                throw new InvalidInputException("give the reference labels: --reference DIR, or --dataset DIR (an "
+                        + "nnU-Net raw dataset, whose labelsTs then holds them)");
+            }
+            NnUnetInput.refuseWithDataset(dataset, "--ignore-label", ignoreLabel, "--num-classes", numClasses,
+                    "--regions", regions, "--model", model);
+            Path reference = this.reference != null ? this.reference : dataset.resolve("labelsTs");
+            OutputPaths.check().input(this.reference != null ? "--reference" : "--dataset", reference)
+                    .input("--prediction", prediction).input("--dataset", dataset)
                     .input("--model", model).input("--annotated-classes", annotatedClasses)
                     .input("--unknown-masks", unknownMasks).outputFile("--json", json).verify();
             Integer ignore = ignoreLabel;
             Integer classes = numClasses;
             String regionText = regions;
             LabelSpec modelLabels = null;
+            if (dataset != null) {
+                NnUnetDataset ds = NnUnetInput.open(dataset);
+                modelLabels = ds.labels();
+                ignore = ds.declaresIgnore() ? ds.labels().ignoreValue() : null;
+                classes = ds.labels().numClasses();
+                regionText = ds.regionsText();
+            }
             if (model != null) {
                 TrainedModel m = TrainedModel.load(model);
                 modelLabels = m.labels();
@@ -109,7 +131,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
             String text;
             SortedMap<Integer, Path> folds = foldFolders(prediction);
             if (folds.isEmpty()) {
-                Scores s = score(prediction, ignore, classes, regionText, modelLabels);
+                Scores s = score(reference, prediction, ignore, classes, regionText, modelLabels);
                 System.out.print(s.formatTable());
                 System.out.printf(Locale.ROOT, "%d case(s); mean Dice over the %s: %s%n", s.cases().size(),
                         s.byRegion() ? "regions" : "foreground classes", format(s.meanDice()));
@@ -117,7 +139,7 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
             } else {
                 SortedMap<Integer, Scores> byFold = new TreeMap<>();
                 for (Map.Entry<Integer, Path> f : folds.entrySet()) {
-                    Scores s = score(f.getValue(), ignore, classes, regionText, modelLabels);
+                    Scores s = score(reference, f.getValue(), ignore, classes, regionText, modelLabels);
                     byFold.put(f.getKey(), s);
                     System.out.printf(Locale.ROOT, "fold %d: %d case(s); mean Dice %s%n", f.getKey(),
                             s.cases().size(), format(s.meanDice()));
@@ -146,7 +168,8 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
     }
 
     /** One folder of predictions scored per class or, with regions, per region. */
-    private Scores score(Path predictions, Integer ignore, Integer classes, String regionText, LabelSpec modelLabels) {
+    private Scores score(Path reference, Path predictions, Integer ignore, Integer classes, String regionText,
+            LabelSpec modelLabels) {
         if (regionText != null && !regionText.isBlank()) {
             if (PartialLabelFiles.given(annotatedClasses, unknownMasks)) {
                 throw new InvalidInputException("--annotated-classes and --unknown-masks score classes; they "

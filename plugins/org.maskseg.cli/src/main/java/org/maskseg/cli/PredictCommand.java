@@ -19,6 +19,7 @@ import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
+import org.maskseg.core.io.NnUnetDataset;
 import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.metrics.CaseMetrics;
 import org.maskseg.core.metrics.DatasetMetrics;
@@ -58,8 +59,14 @@ public final class PredictCommand implements Callable<Integer> {
                     + "cross-validation: models of the same plan and classes), as are the folds one file holds")
     List<Path> model;
 
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of images to segment")
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "folder of images to segment (with --dataset: default its imagesTs)")
     Path images;
+
+    @Option(names = "--dataset", paramLabel = "DIR",
+            description = "an nnU-Net v2 raw dataset: segments its imagesTs (or --images) read by its dataset.json "
+                    + "(channel files CASE_0000<file_ending>, ...) and writes CASE<file_ending> as nnU-Net does")
+    Path dataset;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (created if missing)")
     Path out;
@@ -107,18 +114,24 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     private int run(CancellationToken token) throws IOException {
+        if (images == null && dataset == null) {
+            throw new InvalidInputException("give the images to segment: --images DIR, or --dataset DIR (an nnU-Net "
+                    + "raw dataset, whose imagesTs is then segmented)");
+        }
+        Path source = images != null ? images : dataset.resolve(NnUnetDataset.IMAGES_TS);
         OutputPaths paths = OutputPaths.check();
         for (Path m : model) {
             paths.input("--model", m);
         }
-        paths.input("--images", images)
-                .input("--pytorch-library", compute.pytorchLibrary)
-                .outputFolder("--out", out).verify();
+        paths.input(images != null ? "--images" : "--dataset", source).input("--dataset", dataset)
+                .input("--pytorch-library", compute.pytorchLibrary).outputFolder("--out", out).verify();
         PredictionSettings settings = new PredictionSettings(step, tta, batchWindows);
         CasePart share = part == null ? CasePart.ALL : CasePart.parse(part, "--part");
+        NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
         // the device before any data: a wrong --device is refused at once
         Device dev = compute.start();
-        DatasetFolder folder = DatasetFolder.imagesOnly(images);
+        DatasetFolder folder = nnunet != null ? nnunet.images(source) : DatasetFolder.imagesOnly(source);
+        Path images = source;
         List<TrainedModel> loaded = new ArrayList<>();
         for (Path m : model) {
             loaded.add(TrainedModel.load(m));

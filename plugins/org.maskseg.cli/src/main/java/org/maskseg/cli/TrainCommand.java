@@ -12,6 +12,7 @@ import org.maskseg.core.CancellationToken;
 import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.evaluate.Scores;
+import org.maskseg.core.io.NnUnetDataset;
 import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
@@ -39,12 +40,23 @@ import picocli.CommandLine.Option;
                         + "work folder." })
 public final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of training images")
+    @Option(names = "--images", paramLabel = "DIR", description = "folder of training images")
     Path images;
 
-    @Option(names = "--labels", required = true, paramLabel = "DIR",
+    @Option(names = "--labels", paramLabel = "DIR",
             description = "folder of label images, same file names as the images")
     Path labels;
+
+    @Option(names = "--dataset", paramLabel = "DIR",
+            description = "an nnU-Net v2 raw dataset (dataset.json, imagesTr, labelsTr) instead of --images and "
+                    + "--labels: classes, ignore value, regions and channel normalisation come from its dataset.json")
+    Path dataset;
+
+    @Option(names = "--modalities", paramLabel = "NAME,...", split = ",",
+            description = "one name per channel, as nnU-Net's channel_names: CT selects CT normalisation (clipping "
+                    + "to dataset percentiles, dataset z-score), noNorm none, rescale_to_0_1 and rgb_to_0_1 their "
+                    + "own; anything else per-image z-score (default: z-score for all)")
+    List<String> modalities;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL.zip", description = "model file to write")
     Path out;
@@ -215,7 +227,10 @@ public final class TrainCommand implements Callable<Integer> {
         Path work = workDir != null ? workDir : target.resolveSibling(modelName + "-training");
         Path summary = target.resolveSibling(modelName + VALIDATION_SUFFIX);
         // the work folder may hold the checkpoint it resumes from: the run continues and replaces it
-        OutputPaths.check().input("--images", images).input("--labels", labels)
+        NnUnetInput.checkFolders(dataset, images, labels);
+        NnUnetInput.refuseWithDataset(dataset, "--ignore-label", ignoreLabel, "--classes", classes, "--regions",
+                regions, "--modalities", modalities);
+        OutputPaths.check().input("--images", images).input("--labels", labels).input("--dataset", dataset)
                 .input("--annotated-classes", annotatedClasses).input("--unknown-masks", unknownMasks)
                 .input("--resume", resume).input("--init", init).input("--pytorch-library", compute.pytorchLibrary)
                 .input("--plan-overrides", planOverrides.file()).input("--splits", splits)
@@ -235,10 +250,19 @@ public final class TrainCommand implements Callable<Integer> {
                 .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume)
                 .initialModel(initial).classMapping(classMapping(initial)).freezeEncoderEpochs(freezeEncoderEpochs)
                 .learningRate(learningRate).classNames(newClassNames(initial)).build();
-        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides.json()).withRegions(regions);
-        TrainingResult result = TrainingJob.run(TrainingRequest.folders(images, labels)
-                .partialLabelFiles(annotatedClasses, unknownMasks).ignoreValue(ignoreLabel).settings(settings)
-                .planner(planner).finalValidation(!noFinalValidation).crossValidation(cv).build(), progress, token);
+        NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
+        if (nnunet != null) {
+            nnunet.training(); // checks the folders against dataset.json before any pixel is read
+        }
+        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides.json())
+                .withRegions(nnunet != null ? nnunet.regionsText() : regions)
+                .withChannelModalities(nnunet != null ? nnunet.channelNames() : modalities);
+        TrainingRequest.Builder request = nnunet != null
+                ? TrainingRequest.folders(nnunet.imagesTr(), nnunet.labelsTr()).declaredLabels(nnunet.labels())
+                : TrainingRequest.folders(images, labels).ignoreValue(ignoreLabel);
+        TrainingResult result = TrainingJob.run(request.partialLabelFiles(annotatedClasses, unknownMasks)
+                .settings(settings).planner(planner).finalValidation(!noFinalValidation).crossValidation(cv).build(),
+                progress, token);
         token.throwIfCancelled();
         result.finalModel().save(target);
         TrainingMetadata m = result.finalModel().metadata();

@@ -70,8 +70,8 @@ public final class TrainingJob {
             knowledge = spec -> all;
         }
         return train(request.images, request.labels, request.validationImages, request.validationLabels, knowledge,
-                request.ignoreValue, request.settings, request.planner, request.finalValidation, request.crossValidation,
-                l, token);
+                request.ignoreValue, request.declaredLabels, request.settings, request.planner,
+                request.finalValidation, request.crossValidation, l, token);
     }
 
     private static List<ClassKnowledge> complete(int n) {
@@ -105,8 +105,8 @@ public final class TrainingJob {
         Function<LabelSpec, List<ClassKnowledge>> knowledge = !PartialLabelFiles.given(classSetFile,
                 unknownMaskFolder) ? null
                         : spec -> PartialLabelFiles.read(classSetFile, unknownMaskFolder, names, labelFileNames, spec);
-        return train(images, labels, List.of(), List.of(), knowledge, ignoreValue, settings, request.planner,
-                request.finalValidation, request.crossValidation, l, token);
+        return train(images, labels, List.of(), List.of(), knowledge, ignoreValue, request.declaredLabels, settings,
+                request.planner, request.finalValidation, request.crossValidation, l, token);
     }
 
     /**
@@ -115,13 +115,13 @@ public final class TrainingJob {
      */
     private static TrainingResult train(List<ImageVolume> trainingImages, List<LabelVolume> trainingLabels,
             List<ImageVolume> validationImages, List<LabelVolume> validationLabels,
-            Function<LabelSpec, List<ClassKnowledge>> knowledgeFor, Integer ignoreValue, TrainingSettings settings,
-            PlannerOptions planner, boolean finalValidation, CrossValidation crossValidation,
-            TrainingListener listener, CancellationToken cancellation) {
+            Function<LabelSpec, List<ClassKnowledge>> knowledgeFor, Integer ignoreValue, LabelSpec declared,
+            TrainingSettings settings, PlannerOptions planner, boolean finalValidation,
+            CrossValidation crossValidation, TrainingListener listener, CancellationToken cancellation) {
         Objects.requireNonNull(settings, "settings");
         checkDevice(settings);
-        if (settings.initialModel() != null && settings.initialModel().members().size() > 1) {
-            throw new InvalidInputException("the initial model holds " + settings.initialModel().members().size()
+        if (settings.start().initialModel() != null && settings.start().initialModel().members().size() > 1) {
+            throw new InvalidInputException("the initial model holds " + settings.start().initialModel().members().size()
                     + " networks (folds); a warm start continues one network: start from a single fold's model");
         }
         if (trainingImages.isEmpty()) {
@@ -154,8 +154,8 @@ public final class TrainingJob {
         // a newly planned job takes its classes from the labels alone: read the class sets and unknown-region
         // masks now, so that mistakes in them surface before fingerprinting and planning
         List<ClassKnowledge> knowledge = knowledgeFor != null && !settings.start().fromEarlierTraining()
-                ? knowledgeFor.apply(newLabels(labels, ignoreValue, settings)) : null;
-        Planned planned = prepare(images, labels, ignoreValue, settings, planner, l, token);
+                ? knowledgeFor.apply(newLabels(labels, ignoreValue, declared, settings)) : null;
+        Planned planned = prepare(images, labels, ignoreValue, declared, settings, planner, l, token);
         LabelSpec spec = planned.spec();
         Plan plan = planned.plan();
         DatasetFingerprint fingerprint = planned.fingerprint();
@@ -198,11 +198,11 @@ public final class TrainingJob {
         List<String> names = cases.stream().map(TrainingCase::name).toList();
         List<ValidationSplit> splits = cv.splits(names);
         List<Integer> selected = cv.selected(splits);
-        if (settings.resumeFrom() != null && selected.size() > 1) {
+        if (settings.start().resumeFrom() != null && selected.size() > 1) {
             throw new InvalidInputException("a checkpoint continues one fold: resume each fold on its own (command "
                     + "line: --fold K with --resume <work folder>/fold_K/checkpoint_latest.zip)");
         }
-        Path work = settings.workFolder();
+        Path work = settings.output().workFolder();
         if (work != null) {
             try {
                 java.nio.file.Files.createDirectories(work);
@@ -270,8 +270,8 @@ public final class TrainingJob {
                 vk.add(knowledge.get(i));
             }
         }
-        Path folder = settings.workFolder() == null ? null : settings.workFolder().resolve(FinalValidation.FOLDER);
-        return FinalValidation.run(result.finalModel(), vi, vl, vk, settings.device(), folder, l, token);
+        Path folder = settings.output().workFolder() == null ? null : settings.output().workFolder().resolve(FinalValidation.FOLDER);
+        return FinalValidation.run(result.finalModel(), vi, vl, vk, settings.compute().device(), folder, l, token);
     }
 
     /**
@@ -287,6 +287,15 @@ public final class TrainingJob {
      */
     public static Plan plan(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
             TrainingSettings settings, PlannerOptions planner) {
+        return plan(images, labels, ignoreValue, null, settings, planner);
+    }
+
+    /**
+     * As {@link #plan(List, List, Integer, TrainingSettings, PlannerOptions)} with classes declared for the data
+     * (see {@link TrainingRequest.Builder#declaredLabels}), or null to derive them from the labels.
+     */
+    public static Plan plan(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
+            LabelSpec declared, TrainingSettings settings, PlannerOptions planner) {
         Objects.requireNonNull(settings, "settings");
         if (images.isEmpty()) {
             throw new InvalidInputException("no images given to plan for");
@@ -294,7 +303,7 @@ public final class TrainingJob {
         if (images.size() != labels.size()) {
             throw new InvalidInputException(images.size() + " images but " + labels.size() + " label images");
         }
-        return prepare(images, labels, ignoreValue, settings, planner, TrainingListener.NONE,
+        return prepare(images, labels, ignoreValue, declared, settings, planner, TrainingListener.NONE,
                 CancellationToken.create()).plan();
     }
 
@@ -303,7 +312,8 @@ public final class TrainingJob {
     }
 
     private static Planned prepare(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
-            TrainingSettings settings, PlannerOptions planner, TrainingListener l, CancellationToken token) {
+            LabelSpec declared, TrainingSettings settings, PlannerOptions planner, TrainingListener l,
+            CancellationToken token) {
         LabelSpec spec;
         Plan plan;
         DatasetFingerprint fingerprint = null;
@@ -328,7 +338,7 @@ public final class TrainingJob {
                 plan = PlanJson.applyOverrides(plan, overrides);
             }
         } else {
-            spec = newLabels(labels, ignoreValue, settings);
+            spec = newLabels(labels, ignoreValue, declared, settings);
             if (planner != null) {
                 RegionSet.parse(planner.regions(), spec); // refuse bad regions before the long steps
             }
@@ -569,6 +579,36 @@ public final class TrainingJob {
             m.put("warmStart", warm);
         }
         return m;
+    }
+
+    /**
+     * The classes of a newly planned job: the declared ones (checked against the labels and the ignore value
+     * given), else derived from the labels and named as the settings say.
+     */
+    static LabelSpec newLabels(List<LabelVolume> labels, Integer ignoreValue, LabelSpec declared,
+            TrainingSettings settings) {
+        if (declared == null) {
+            return newLabels(labels, ignoreValue, settings);
+        }
+        if (ignoreValue != null && ignoreValue != declared.ignoreValue()) {
+            throw new InvalidInputException("ignore value " + ignoreValue + " differs from the declared one, "
+                    + declared.ignoreValue());
+        }
+        boolean annotated = false;
+        for (LabelVolume l : labels) {
+            declared.validate(l);
+            for (int v : l.data()) {
+                if (v != declared.ignoreValue()) {
+                    annotated = true;
+                    break;
+                }
+            }
+        }
+        if (!annotated) {
+            throw new InvalidInputException("every voxel of every label image is the ignore value "
+                    + declared.ignoreValue() + ": nothing is annotated, there is nothing to learn from");
+        }
+        return declared;
     }
 
     /** The classes of a newly planned job: derived from the labels, named as the settings say. */

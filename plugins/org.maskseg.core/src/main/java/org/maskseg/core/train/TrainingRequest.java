@@ -8,6 +8,7 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.ClassKnowledge;
+import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.plan.PlannerOptions;
 
 /**
@@ -32,6 +33,7 @@ public final class TrainingRequest {
     final List<LabelVolume> validationLabels;
     final List<ClassKnowledge> validationKnowledge;
     final Integer ignoreValue;
+    final LabelSpec declaredLabels;
     final TrainingSettings settings;
     final PlannerOptions planner;
     final boolean finalValidation;
@@ -49,6 +51,7 @@ public final class TrainingRequest {
         validationLabels = b.validationLabels;
         validationKnowledge = b.validationKnowledge;
         ignoreValue = b.ignoreValue;
+        declaredLabels = b.declaredLabels;
         settings = b.settings;
         planner = b.planner;
         finalValidation = b.finalValidation;
@@ -88,6 +91,7 @@ public final class TrainingRequest {
         private List<LabelVolume> validationLabels = List.of();
         private List<ClassKnowledge> validationKnowledge;
         private Integer ignoreValue;
+        private LabelSpec declaredLabels;
         private TrainingSettings settings = TrainingSettings.builder().build();
         private PlannerOptions planner;
         private boolean finalValidation = true;
@@ -139,6 +143,18 @@ public final class TrainingRequest {
         /** The labels' ignore value; null for the default (highest class + 1). */
         public Builder ignoreValue(Integer value) {
             this.ignoreValue = value;
+            return this;
+        }
+
+        /**
+         * The classes and ignore value declared for the data (e.g. by an nnU-Net {@code dataset.json}) instead of
+         * classes derived from the label values: every class keeps its name and place even when no label image
+         * holds it, and a label value that is neither a class nor the ignore value is refused. Null (the default)
+         * derives the classes from the labels. Used for newly planned jobs; a resumed or warm-started job keeps
+         * the classes of its checkpoint or model.
+         */
+        public Builder declaredLabels(LabelSpec value) {
+            this.declaredLabels = value;
             return this;
         }
 

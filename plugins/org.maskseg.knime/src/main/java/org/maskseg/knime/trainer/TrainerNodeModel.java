@@ -33,7 +33,9 @@ import org.maskseg.core.evaluate.Scores;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.ClassKnowledge;
+import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.EpochStats;
 import org.maskseg.core.train.TrainingCurves;
 import org.maskseg.core.train.TrainingJob;
@@ -173,9 +175,10 @@ final class TrainerNodeModel extends NodeModel {
                 + "model; connect the model to the third input, or clear it and name the classes under \"Class "
                 + "names\"");
         } else if (!(inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec)) {
-            knownClassNames = m_settings.classNameList();
+            LabelSpec declared = m_settings.declaredLabels(in);
+            knownClassNames = declared != null ? declared.classNames() : m_settings.classNameList();
         }
-        RegionDefinitions.check(m_settings.regions.getStringValue(), knownClassNames);
+        RegionDefinitions.check(m_settings.plannerOptions(in).regions(), knownClassNames);
         if (!warnings.isEmpty()) {
             setWarningMessage(String.join("\n", warnings));
         }
@@ -239,8 +242,10 @@ final class TrainerNodeModel extends NodeModel {
         CellReader reader = new CellReader(table.getDataTableSpec(), m_settings.labelColumn.getStringValue(),
             m_settings.imageColumn.getStringValue(), null);
         PartialLabelColumns partial = m_settings.partialLabels(table.getDataTableSpec());
-        List<String> classNames = classNames(settings);
         Integer ignore = m_settings.ignore(table.getDataTableSpec());
+        LabelSpec declared = settings.start().initialModel() == null ? m_settings.declaredLabels(table.getDataTableSpec())
+            : null;
+        List<String> classNames = declared != null ? declared.classNames() : classNames(settings);
 
         ExecutionMonitor reading = exec.createSubProgress(0.05);
         List<ImageVolume> images = new ArrayList<>();
@@ -292,13 +297,14 @@ final class TrainerNodeModel extends NodeModel {
         try {
             boolean partialLabels = Stream.concat(knowledge.stream(), valKnowledge.stream())
                 .anyMatch(k -> !k.isComplete());
+            PlannerOptions planner = m_settings.plannerOptions(table.getDataTableSpec());
             result = partialLabels
                 ? TrainingJob.run(TrainingRequest.volumes(images, labels).knowledge(knowledge)
-                    .validation(valImages, valLabels, valKnowledge).ignoreValue(ignore).settings(settings)
-                    .planner(m_settings.plannerOptions()).finalValidation(m_settings.finalValidation.getBooleanValue())
+                    .validation(valImages, valLabels, valKnowledge).ignoreValue(ignore).declaredLabels(declared)
+                    .settings(settings).planner(planner).finalValidation(m_settings.finalValidation.getBooleanValue())
                     .crossValidation(m_settings.crossValidation()).build(), listener, token)
                 : TrainingJob.run(TrainingRequest.volumes(images, labels).validation(valImages, valLabels)
-                    .ignoreValue(ignore).settings(settings).planner(m_settings.plannerOptions())
+                    .ignoreValue(ignore).declaredLabels(declared).settings(settings).planner(planner)
                     .finalValidation(m_settings.finalValidation.getBooleanValue())
                     .crossValidation(m_settings.crossValidation()).build(), listener, token);
         } catch (CancelledException e) {

@@ -14,11 +14,13 @@ import org.knime.core.node.defaultnodesettings.SettingsModelInteger;
 import org.knime.core.node.defaultnodesettings.SettingsModelIntegerBounded;
 import org.knime.core.node.defaultnodesettings.SettingsModelString;
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.CrossValidation;
 import org.maskseg.core.train.Budget;
 import org.maskseg.core.train.TrainingSettings;
+import org.maskseg.knime.util.DatasetProperties;
 import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.PartialLabelColumns;
 import org.maskseg.knime.util.SettingsGroup;
@@ -45,6 +47,9 @@ final class TrainerSettings extends SettingsGroup {
     final SettingsModelInteger ignoreValue = new SettingsModelInteger("ignore_value", -1);
 
     final SettingsModelString configuration = new SettingsModelString("configuration", AUTO);
+
+    /** One name per image channel, comma separated; CT selects CT normalisation. Empty: declared by the column. */
+    final SettingsModelString channelNames = new SettingsModelString("channel_names", "");
 
     final SettingsModelIntegerBounded epochs = new SettingsModelIntegerBounded("epochs", 0, 0, Integer.MAX_VALUE);
 
@@ -106,7 +111,8 @@ final class TrainerSettings extends SettingsGroup {
 
     @Override
     public List<SettingsModel> models() {
-        return List.of(imageColumn, labelColumn, defaultIgnore, ignoreValue, configuration, epochs, iterations,
+        return List.of(imageColumn, labelColumn, defaultIgnore, ignoreValue, configuration, channelNames, epochs,
+            iterations,
             validationIterations, batchSize, patchSize, timeLimit, budget, validationFraction, device, precision, seed,
             threads, modelSelection, annotatedClassesColumn, detectUnknownMasks, unknownMaskColumn, unknownMaskClass,
             regions, classNames, classMap, freezeEncoderEpochs, learningRate, finalValidation, folds, fold);
@@ -195,10 +201,53 @@ final class TrainerSettings extends SettingsGroup {
             unknownMaskClass.getStringValue());
     }
 
-    /** The planner options: defaults, with the region definitions when set. */
-    PlannerOptions plannerOptions() {
+    /**
+     * The planner options for a table: the region definitions and channel names set in the dialog, else those the
+     * table's label and image columns declare ({@link DatasetProperties}, set by the nnU-Net Dataset Reader).
+     */
+    PlannerOptions plannerOptions(final DataTableSpec table) {
         String r = regions.getStringValue();
-        return PlannerOptions.defaults().withRegions(blank(r) ? null : r.trim());
+        if (blank(r) && table != null) {
+            r = DatasetProperties.text(table.getColumnSpec(labelColumn.getStringValue()), DatasetProperties.REGIONS);
+        }
+        return PlannerOptions.defaults().withRegions(blank(r) ? null : r.trim())
+            .withChannelModalities(channelNameList(table));
+    }
+
+    /**
+     * The channel names: those set in the dialog, else those the image column declares; null when neither (z-score
+     * for every channel).
+     */
+    List<String> channelNameList(final DataTableSpec table) {
+        String text = channelNames.getStringValue();
+        if (!blank(text)) {
+            return Arrays.stream(text.split(",")).map(String::trim).toList();
+        }
+        return table == null ? null
+            : DatasetProperties.list(table.getColumnSpec(imageColumn.getStringValue()), DatasetProperties.CHANNEL_NAMES);
+    }
+
+    /**
+     * The classes the label column declares (class names from {@link DatasetProperties}, with the ignore value of
+     * {@link #ignore(DataTableSpec)}, else the highest class + 1), used when no class names are set in the dialog;
+     * null when the column declares none or class names are set.
+     */
+    LabelSpec declaredLabels(final DataTableSpec table) throws InvalidSettingsException {
+        if (!blank(classNames.getStringValue()) || table == null) {
+            return null;
+        }
+        List<String> names =
+            DatasetProperties.list(table.getColumnSpec(labelColumn.getStringValue()), DatasetProperties.CLASS_NAMES);
+        if (names == null) {
+            return null;
+        }
+        Integer ignore = ignore(table);
+        try {
+            return new LabelSpec(names.size(), ignore == null ? names.size() : ignore, names);
+        } catch (InvalidInputException e) {
+            throw new InvalidSettingsException("The label column \"" + labelColumn.getStringValue() + "\" declares "
+                + "the classes " + names + ": " + e.getMessage(), e);
+        }
     }
 
     /**
