@@ -1,31 +1,14 @@
 package org.maskseg.knime.annotator;
 
 import org.knime.core.node.NodeDialogPane;
-import org.knime.core.node.NodeFactory;
-import org.knime.core.node.NodeView;
-import org.maskseg.knime.util.NodeFactories;
+import org.maskseg.knime.util.DialogNodeFactory;
 
 /** Ignore-Label Annotator; description in AnnotatorNodeFactory.xml. */
-public final class AnnotatorNodeFactory extends NodeFactory<AnnotatorNodeModel> {
+public final class AnnotatorNodeFactory extends DialogNodeFactory<AnnotatorNodeModel> {
 
     @Override
     public AnnotatorNodeModel createNodeModel() {
         return new AnnotatorNodeModel();
-    }
-
-    @Override
-    protected int getNrNodeViews() {
-        return 0;
-    }
-
-    @Override
-    public NodeView<AnnotatorNodeModel> createNodeView(final int viewIndex, final AnnotatorNodeModel nodeModel) {
-        throw NodeFactories.noView(viewIndex);
-    }
-
-    @Override
-    protected boolean hasDialog() {
-        return true;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.maskseg.knime.annotator;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,9 +23,6 @@ import org.knime.core.node.BufferedDataTable;
 import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.ExecutionMonitor;
 import org.knime.core.node.InvalidSettingsException;
-import org.knime.core.node.NodeModel;
-import org.knime.core.node.NodeSettingsRO;
-import org.knime.core.node.NodeSettingsWO;
 import org.knime.knip.base.data.img.ImgPlusCell;
 import org.knime.knip.base.data.img.ImgPlusCellFactory;
 import org.maskseg.core.InvalidInputException;
@@ -40,6 +36,7 @@ import org.maskseg.knime.util.CellReader;
 import org.maskseg.knime.util.Columns;
 import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.ImageCells;
+import org.maskseg.knime.util.SettingsNodeModel;
 import org.maskseg.knime.util.UnknownMaskColumns;
 
 /**
@@ -49,20 +46,14 @@ import org.maskseg.knime.util.UnknownMaskColumns;
  * found from the data, so their number is unknown at configure time) appended; output 1 lists per row and class
  * how many voxels the input had and how many stay annotated.
  */
-final class AnnotatorNodeModel extends NodeModel {
+final class AnnotatorNodeModel extends SettingsNodeModel<AnnotatorSettings> {
 
     static final String FRACTION_COLUMN = "Annotated fraction";
 
     static final String CLASS_FRACTIONS_COLUMN = "Annotated fraction per class";
 
-    private final AnnotatorSettings m_settings = new AnnotatorSettings();
-
     AnnotatorNodeModel() {
-        super(1, 2);
-    }
-
-    AnnotatorSettings settings() {
-        return m_settings;
+        super(1, 2, new AnnotatorSettings());
     }
 
     @Override
@@ -199,35 +190,5 @@ final class AnnotatorNodeModel extends NodeModel {
             fractions.add(new DoubleCell(c.fraction()));
         }
         return CollectionCellFactory.createListCell(fractions);
-    }
-
-    @Override
-    protected void saveSettingsTo(final NodeSettingsWO settings) {
-        m_settings.saveTo(settings);
-    }
-
-    @Override
-    protected void validateSettings(final NodeSettingsRO settings) throws InvalidSettingsException {
-        m_settings.validate(settings);
-    }
-
-    @Override
-    protected void loadValidatedSettingsFrom(final NodeSettingsRO settings) throws InvalidSettingsException {
-        m_settings.loadFrom(settings);
-    }
-
-    @Override
-    protected void reset() {
-        // nothing cached between executions
-    }
-
-    @Override
-    protected void loadInternals(final File nodeInternDir, final ExecutionMonitor exec) {
-        // no internals
-    }
-
-    @Override
-    protected void saveInternals(final File nodeInternDir, final ExecutionMonitor exec) {
-        // no internals
     }
 }

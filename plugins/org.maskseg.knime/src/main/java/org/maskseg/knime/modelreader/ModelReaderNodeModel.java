@@ -1,17 +1,12 @@
 package org.maskseg.knime.modelreader;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 
 import org.knime.core.node.ExecutionContext;
-import org.knime.core.node.ExecutionMonitor;
 import org.knime.core.node.InvalidSettingsException;
-import org.knime.core.node.NodeModel;
-import org.knime.core.node.NodeSettingsRO;
-import org.knime.core.node.NodeSettingsWO;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
@@ -19,14 +14,13 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.knime.port.MaskSegModelPortObject;
 import org.maskseg.knime.port.MaskSegModelPortObjectSpec;
+import org.maskseg.knime.util.SettingsNodeModel;
 
 /**
  * Reads a MaskSeg model file (written by this node's writer, the trainer or the command line) into a model port.
  * The file is read and verified completely, so a damaged or foreign file is refused here and not in a later node.
  */
-final class ModelReaderNodeModel extends NodeModel {
-
-    private final ModelReaderSettings m_settings = new ModelReaderSettings();
+final class ModelReaderNodeModel extends SettingsNodeModel<ModelReaderSettings> {
 
     /** The spec of the last file read at configure time, valid while the file is unchanged. */
     private Path m_cachedFile;
@@ -36,11 +30,7 @@ final class ModelReaderNodeModel extends NodeModel {
     private MaskSegModelPortObjectSpec m_cachedSpec;
 
     ModelReaderNodeModel() {
-        super(new PortType[0], new PortType[]{MaskSegModelPortObject.TYPE});
-    }
-
-    ModelReaderSettings settings() {
-        return m_settings;
+        super(new PortType[0], new PortType[]{MaskSegModelPortObject.TYPE}, new ModelReaderSettings());
     }
 
     private Path file() throws InvalidSettingsException {
@@ -83,34 +73,9 @@ final class ModelReaderNodeModel extends NodeModel {
     }
 
     @Override
-    protected void saveSettingsTo(final NodeSettingsWO settings) {
-        m_settings.saveTo(settings);
-    }
-
-    @Override
-    protected void validateSettings(final NodeSettingsRO settings) throws InvalidSettingsException {
-        m_settings.validate(settings);
-    }
-
-    @Override
-    protected void loadValidatedSettingsFrom(final NodeSettingsRO settings) throws InvalidSettingsException {
-        m_settings.loadFrom(settings);
-    }
-
-    @Override
     protected void reset() {
         m_cachedFile = null;
         m_cachedTime = null;
         m_cachedSpec = null;
-    }
-
-    @Override
-    protected void loadInternals(final File nodeInternDir, final ExecutionMonitor exec) {
-        // the model lives in the port's file store
-    }
-
-    @Override
-    protected void saveInternals(final File nodeInternDir, final ExecutionMonitor exec) {
-        // the model lives in the port's file store
     }
 }

@@ -6,32 +6,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 import org.knime.core.node.ExecutionContext;
-import org.knime.core.node.ExecutionMonitor;
 import org.knime.core.node.InvalidSettingsException;
-import org.knime.core.node.NodeModel;
-import org.knime.core.node.NodeSettingsRO;
-import org.knime.core.node.NodeSettingsWO;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.io.AtomicFiles;
 import org.maskseg.knime.port.MaskSegModelPortObject;
+import org.maskseg.knime.util.SettingsNodeModel;
 
 /**
  * Writes the model of the input port to a file: byte for byte the engine's model zip, readable by the Model Reader
  * and the command line. The file is written under a temporary name in the target folder and then moved into place.
  */
-final class ModelWriterNodeModel extends NodeModel {
-
-    private final ModelWriterSettings m_settings = new ModelWriterSettings();
+final class ModelWriterNodeModel extends SettingsNodeModel<ModelWriterSettings> {
 
     ModelWriterNodeModel() {
-        super(new PortType[]{MaskSegModelPortObject.TYPE}, new PortType[0]);
-    }
-
-    ModelWriterSettings settings() {
-        return m_settings;
+        super(new PortType[]{MaskSegModelPortObject.TYPE}, new PortType[0], new ModelWriterSettings());
     }
 
     private Path target() throws InvalidSettingsException {
@@ -64,35 +55,5 @@ final class ModelWriterNodeModel extends NodeModel {
         exec.setMessage("Writing " + target.getFileName());
         AtomicFiles.write(target, temp -> Files.copy(model, temp, StandardCopyOption.REPLACE_EXISTING));
         return new PortObject[0];
-    }
-
-    @Override
-    protected void saveSettingsTo(final NodeSettingsWO settings) {
-        m_settings.saveTo(settings);
-    }
-
-    @Override
-    protected void validateSettings(final NodeSettingsRO settings) throws InvalidSettingsException {
-        m_settings.validate(settings);
-    }
-
-    @Override
-    protected void loadValidatedSettingsFrom(final NodeSettingsRO settings) throws InvalidSettingsException {
-        m_settings.loadFrom(settings);
-    }
-
-    @Override
-    protected void reset() {
-        // nothing cached
-    }
-
-    @Override
-    protected void loadInternals(final File nodeInternDir, final ExecutionMonitor exec) {
-        // no internals
-    }
-
-    @Override
-    protected void saveInternals(final File nodeInternDir, final ExecutionMonitor exec) {
-        // no internals
     }
 }

@@ -1,6 +1,5 @@
 package org.maskseg.knime.nnunetreader;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,17 +12,14 @@ import org.knime.core.data.def.StringCell;
 import org.knime.core.node.BufferedDataContainer;
 import org.knime.core.node.BufferedDataTable;
 import org.knime.core.node.ExecutionContext;
-import org.knime.core.node.ExecutionMonitor;
 import org.knime.core.node.InvalidSettingsException;
-import org.knime.core.node.NodeModel;
-import org.knime.core.node.NodeSettingsRO;
-import org.knime.core.node.NodeSettingsWO;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.io.NnUnetDataset;
 import org.maskseg.knime.util.DatasetProperties;
 import org.maskseg.knime.util.IgnoreValueProperty;
+import org.maskseg.knime.util.SettingsNodeModel;
 
 /**
  * nnU-Net Dataset Reader: lists the cases of an nnU-Net v2 raw dataset folder (the engine's {@link NnUnetDataset}
@@ -31,20 +27,14 @@ import org.maskseg.knime.util.IgnoreValueProperty;
  * column declares the classes, ignore value and regions of dataset.json, the image column its channel names, as
  * column properties the Masked Trainer picks up ({@link DatasetProperties}, {@link IgnoreValueProperty}).
  */
-final class NnUnetReaderNodeModel extends NodeModel {
+final class NnUnetReaderNodeModel extends SettingsNodeModel<NnUnetReaderSettings> {
 
     static final String IMAGE_COLUMN = "Image";
 
     static final String LABEL_COLUMN = "Labels";
 
-    private final NnUnetReaderSettings m_settings = new NnUnetReaderSettings();
-
     NnUnetReaderNodeModel() {
-        super(0, 1);
-    }
-
-    NnUnetReaderSettings settings() {
-        return m_settings;
+        super(0, 1, new NnUnetReaderSettings());
     }
 
     @Override
@@ -110,35 +100,5 @@ final class NnUnetReaderNodeModel extends NodeModel {
         }
         out.close();
         return new BufferedDataTable[]{out.getTable()};
-    }
-
-    @Override
-    protected void saveSettingsTo(final NodeSettingsWO settings) {
-        m_settings.saveTo(settings);
-    }
-
-    @Override
-    protected void validateSettings(final NodeSettingsRO settings) throws InvalidSettingsException {
-        m_settings.validate(settings);
-    }
-
-    @Override
-    protected void loadValidatedSettingsFrom(final NodeSettingsRO settings) throws InvalidSettingsException {
-        m_settings.loadFrom(settings);
-    }
-
-    @Override
-    protected void reset() {
-        // nothing is kept between executions
-    }
-
-    @Override
-    protected void loadInternals(final File nodeInternDir, final ExecutionMonitor exec) {
-        // the table is the output
-    }
-
-    @Override
-    protected void saveInternals(final File nodeInternDir, final ExecutionMonitor exec) {
-        // the table is the output
     }
 }

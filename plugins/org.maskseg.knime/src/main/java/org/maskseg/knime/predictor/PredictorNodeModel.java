@@ -1,6 +1,5 @@
 package org.maskseg.knime.predictor;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,9 +17,6 @@ import org.knime.core.node.CanceledExecutionException;
 import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.ExecutionMonitor;
 import org.knime.core.node.InvalidSettingsException;
-import org.knime.core.node.NodeModel;
-import org.knime.core.node.NodeSettingsRO;
-import org.knime.core.node.NodeSettingsWO;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
@@ -48,6 +44,7 @@ import org.maskseg.knime.util.Columns;
 import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.ImageCells;
 import org.maskseg.knime.util.PartialLabelColumns;
+import org.maskseg.knime.util.SettingsNodeModel;
 
 /**
  * Predictor: segments the images of a table with a model (sliding window, as in training), appending the label
@@ -56,7 +53,7 @@ import org.maskseg.knime.util.PartialLabelColumns;
  * declares ({@link IgnoreValueProperty}), else the model's. Partial-label columns of the reference (annotated classes,
  * unknown masks) limit each class's score to where the reference knows that class; region scores do not take them.
  */
-final class PredictorNodeModel extends NodeModel {
+final class PredictorNodeModel extends SettingsNodeModel<PredictorSettings> {
 
     static final String PROBABILITIES_COLUMN = "Class probabilities";
 
@@ -66,15 +63,9 @@ final class PredictorNodeModel extends NodeModel {
 
     static final String MEAN_REGION_DICE_COLUMN = "Mean region Dice";
 
-    private final PredictorSettings m_settings = new PredictorSettings();
-
     PredictorNodeModel() {
         super(new PortType[]{MaskSegModelPortObject.TYPE, BufferedDataTable.TYPE},
-            new PortType[]{BufferedDataTable.TYPE});
-    }
-
-    PredictorSettings settings() {
-        return m_settings;
+            new PortType[]{BufferedDataTable.TYPE}, new PredictorSettings());
     }
 
     @Override
@@ -298,35 +289,5 @@ final class PredictorNodeModel extends NodeModel {
                     () -> "Image " + (row + 1) + " of " + rows + ": window " + windowsDone + " of " + windowsTotal);
             }
         };
-    }
-
-    @Override
-    protected void saveSettingsTo(final NodeSettingsWO settings) {
-        m_settings.saveTo(settings);
-    }
-
-    @Override
-    protected void validateSettings(final NodeSettingsRO settings) throws InvalidSettingsException {
-        m_settings.validate(settings);
-    }
-
-    @Override
-    protected void loadValidatedSettingsFrom(final NodeSettingsRO settings) throws InvalidSettingsException {
-        m_settings.loadFrom(settings);
-    }
-
-    @Override
-    protected void reset() {
-        // nothing cached
-    }
-
-    @Override
-    protected void loadInternals(final File nodeInternDir, final ExecutionMonitor exec) {
-        // no internals
-    }
-
-    @Override
-    protected void saveInternals(final File nodeInternDir, final ExecutionMonitor exec) {
-        // no internals
     }
 }

@@ -1,6 +1,5 @@
 package org.maskseg.knime.trainer;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,9 +19,6 @@ import org.knime.core.node.CanceledExecutionException;
 import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.ExecutionMonitor;
 import org.knime.core.node.InvalidSettingsException;
-import org.knime.core.node.NodeModel;
-import org.knime.core.node.NodeSettingsRO;
-import org.knime.core.node.NodeSettingsWO;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
@@ -39,8 +35,8 @@ import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.EpochStats;
 import org.maskseg.core.train.TrainingCurves;
 import org.maskseg.core.train.TrainingJob;
-import org.maskseg.core.train.TrainingRequest;
 import org.maskseg.core.train.TrainingListener;
+import org.maskseg.core.train.TrainingRequest;
 import org.maskseg.core.train.TrainingResult;
 import org.maskseg.core.train.TrainingSettings;
 import org.maskseg.knime.port.MaskSegModelPortObject;
@@ -49,6 +45,7 @@ import org.maskseg.knime.util.CellReader;
 import org.maskseg.knime.util.Columns;
 import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.PartialLabelColumns;
+import org.maskseg.knime.util.SettingsNodeModel;
 
 /**
  * Masked Trainer: plans and trains a segmentation network on the image/label pairs of a table with the engine's
@@ -64,7 +61,7 @@ import org.maskseg.knime.util.PartialLabelColumns;
  * Two optional inputs: a table of validation cases (same columns as the training table), validated instead of
  * a held-out fraction of the training rows; and a model to start from (its plan, classes and weights).
  */
-final class TrainerNodeModel extends NodeModel {
+final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
 
     static final int VALIDATION_PORT = 1;
 
@@ -93,8 +90,6 @@ final class TrainerNodeModel extends NodeModel {
 
     static final String FLOW_VALIDATION_DICE_MEAN = "maskseg_validation_dice_mean";
 
-    private final TrainerSettings m_settings = new TrainerSettings();
-
     /** The learning curve so far, for the view (replaced, never modified). */
     private volatile LearningCurve m_curve = LearningCurve.EMPTY;
 
@@ -102,11 +97,7 @@ final class TrainerNodeModel extends NodeModel {
         // optional ports come after the training table, so that workflows connecting only it stay valid
         super(new PortType[]{BufferedDataTable.TYPE, BufferedDataTable.TYPE_OPTIONAL,
             MaskSegModelPortObject.TYPE_OPTIONAL},
-            new PortType[]{MaskSegModelPortObject.TYPE, BufferedDataTable.TYPE});
-    }
-
-    TrainerSettings settings() {
-        return m_settings;
+            new PortType[]{MaskSegModelPortObject.TYPE, BufferedDataTable.TYPE}, new TrainerSettings());
     }
 
     static DataTableSpec statisticsSpec() {
@@ -470,33 +461,8 @@ final class TrainerNodeModel extends NodeModel {
     }
 
     @Override
-    protected void saveSettingsTo(final NodeSettingsWO settings) {
-        m_settings.saveTo(settings);
-    }
-
-    @Override
-    protected void validateSettings(final NodeSettingsRO settings) throws InvalidSettingsException {
-        m_settings.validate(settings);
-    }
-
-    @Override
-    protected void loadValidatedSettingsFrom(final NodeSettingsRO settings) throws InvalidSettingsException {
-        m_settings.loadFrom(settings);
-    }
-
-    @Override
     protected void reset() {
         // the model lives in the port's file store; the view forgets the curve
         m_curve = LearningCurve.EMPTY;
-    }
-
-    @Override
-    protected void loadInternals(final File nodeInternDir, final ExecutionMonitor exec) {
-        // the model lives in the port's file store
-    }
-
-    @Override
-    protected void saveInternals(final File nodeInternDir, final ExecutionMonitor exec) {
-        // the model lives in the port's file store
     }
 }
