@@ -3,10 +3,10 @@ package org.maskseg.core.train;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.Plan;
 
@@ -30,7 +30,8 @@ import org.maskseg.core.plan.Plan;
  *                             are two or more; with one case the training case is validated)
  * @param seed                 random seed for initialisation, split, sampling and augmentation
  * @param device               "auto", "cpu" or "gpu:N"
- * @param precision            "fp32" or "bf16"
+ * @param precision            "auto" (fp16 mixed precision on a CUDA GPU, fp32 elsewhere), "fp32" or "fp16" (see
+ *                             {@link org.maskseg.core.nn.Precision}); "bf16" is refused
  * @param threads              CPU threads for PyTorch, 0 for its default
  * @param loaderThreads        background threads preparing batches, 0 for the loader's default
  * @param installation         PyTorch installation to use (null: the bundled one)
@@ -65,7 +66,7 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
     public TrainingSettings {
         patchSize = patchSize == null ? null : patchSize.clone();
         device = device == null ? "auto" : device;
-        precision = precision == null ? "fp32" : precision.toLowerCase(Locale.ROOT);
+        precision = Precision.checkSetting(precision, "precision");
         installation = installation == null ? TorchRuntime.Installation.BUNDLED : installation;
         positive("epochs", epochs);
         positive("iterations per epoch", iterationsPerEpoch);
@@ -90,15 +91,6 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         }
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             throw new InvalidInputException("validation fraction must be in [0, 1), got " + validationFraction);
-        }
-        if (!precision.equals("fp32") && !precision.equals("bf16")) {
-            throw new InvalidInputException("precision '" + precision + "': expected fp32 or bf16");
-        }
-        if (precision.equals("bf16")) {
-            // refused here, before any data is read: DJL 0.36's PyTorch engine aborts the JVM when asked for a
-            // bfloat16 tensor, so there is no safe way to build the working copies a mixed-precision step needs
-            throw new InvalidInputException("precision 'bf16' is not available: the PyTorch engine of DJL 0.36 "
-                    + "cannot create bfloat16 tensors; train with fp32");
         }
         if (budget != null) {
             String clash = epochs != null ? "epochs" : iterationsPerEpoch != null ? "iterations per epoch"
@@ -231,7 +223,7 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         private double validationFraction = 0.2;
         private long seed;
         private String device = "auto";
-        private String precision = "fp32";
+        private String precision = "auto";
         private int threads;
         private int loaderThreads;
         private TorchRuntime.Installation installation = TorchRuntime.Installation.BUNDLED;

@@ -1,0 +1,86 @@
+package org.maskseg.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.maskseg.core.model.Checkpoint;
+import org.maskseg.core.preprocess.TrainingCase;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** fp16 training through the trainer: scaler state in checkpoints, scaler skips kept apart from failures. */
+class MixedPrecisionTrainingTest {
+
+    @TempDir
+    Path dir;
+
+    private static TrainingSettings.Builder fp16() {
+        return TrainingSettings.builder().device("cpu").precision("fp16").seed(11).loaderThreads(1).threads(1);
+    }
+
+    static final class Recorder implements TrainingListener {
+        final List<EpochStats> epochs = new ArrayList<>();
+        final List<String> messages = new ArrayList<>();
+
+        @Override
+        public void epochFinished(EpochStats stats) {
+            epochs.add(stats);
+        }
+
+        @Override
+        public void message(String text) {
+            messages.add(text);
+        }
+    }
+
+    @Test
+    void resumeRestoresTheScalerAndScalerSkipsAreNoFailures() throws IOException {
+        List<TrainingCase> cases = TinyProblem.cases(3, 2);
+        Recorder first = new Recorder();
+        new Trainer(TinyProblem.plan(4, 3), TinyProblem.LABELS, cases,
+                fp16().workFolder(dir).epochLimit(2).build()).listener(first).train();
+        assertTrue(first.messages.stream().anyMatch(m -> m.startsWith("warning: fp16 on the CPU")), first.messages.toString());
+        Path ckpt = dir.resolve(Trainer.CHECKPOINT);
+        Checkpoint saved = Checkpoint.load(ckpt);
+        ObjectNode state = (ObjectNode) saved.trainerState();
+        // a fresh scaler starts at 2^16; the tiny problem's gradients do not overflow there
+        assertEquals(65536.0, state.get("lossScale").asDouble());
+        assertEquals(6, state.get("scalerCleanSteps").asInt());
+        assertEquals(65536.0, first.epochs.get(1).lossScale());
+
+        // a scale of 2^40 overflows every fp16 gradient: each step of the resumed run is skipped by the scaler and
+        // halves it, and training goes on although every step is skipped (scaler skips are not failures)
+        state.put("lossScale", Math.pow(2, 40));
+        state.put("scalerCleanSteps", 3);
+        new Checkpoint(saved.model(), saved.optimizerState(), state).save(ckpt);
+        Recorder second = new Recorder();
+        TrainingResult resumed = new Trainer(TinyProblem.plan(4, 3), TinyProblem.LABELS, cases,
+                fp16().workFolder(dir).resumeFrom(ckpt).build()).listener(second).train();
+        assertTrue(second.messages.contains("loss scale 1099511627776 restored from the checkpoint"),
+                second.messages.toString());
+        assertEquals(4, resumed.history().size());
+        EpochStats e3 = resumed.history().get(2);
+        EpochStats e4 = resumed.history().get(3);
+        assertEquals(3, e3.scalerSkips());
+        assertEquals(0, e3.skippedSteps());
+        assertEquals(Math.pow(2, 37), e3.lossScale());
+        assertEquals(Math.pow(2, 34), e4.lossScale());
+        assertEquals(0, Checkpoint.load(ckpt).trainerState().get("scalerCleanSteps").asInt());
+    }
+
+    @Test
+    void fp32RunsKeepNoScalerState() {
+        List<TrainingCase> cases = TinyProblem.cases(3, 2);
+        TrainingResult r = new Trainer(TinyProblem.plan(1, 2), TinyProblem.LABELS, cases,
+                fp16().precision("auto").workFolder(dir).build()).train();
+        assertTrue(Double.isNaN(r.history().get(0).lossScale()), "auto is fp32 on the CPU");
+        assertTrue(Checkpoint.load(dir.resolve(Trainer.CHECKPOINT)).trainerState().get("lossScale").isNull());
+    }
+}
