@@ -24,6 +24,7 @@ import org.maskseg.core.metrics.CaseMetrics;
 import org.maskseg.core.metrics.DatasetMetrics;
 import org.maskseg.core.metrics.SegmentationMetrics;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
 import org.maskseg.core.predict.PredictionMonitor;
@@ -78,6 +79,11 @@ public final class PredictCommand implements Callable<Integer> {
             description = "window step as a fraction of the patch size, in (0, 1] (default: ${DEFAULT-VALUE})")
     double step;
 
+    @Option(names = "--precision", paramLabel = "auto|fp32|fp16", defaultValue = "auto",
+            description = "arithmetic of the network passes: fp16 = half-precision convolutions (blending and "
+                    + "softmax stay fp32); auto = fp16 on a CUDA GPU, fp32 on the CPU (default: ${DEFAULT-VALUE})")
+    String precision;
+
     @Mixin
     ComputeOptions compute;
 
@@ -102,7 +108,7 @@ public final class PredictCommand implements Callable<Integer> {
         OutputPaths.check().input("--model", model).input("--images", images)
                 .input("--pytorch-library", compute.pytorchLibrary)
                 .outputFolder("--out", out).verify();
-        PredictionSettings settings = new PredictionSettings(step, tta, batchWindows);
+        PredictionSettings settings = new PredictionSettings(step, tta, batchWindows, precision);
         // the device before any data: a wrong --device is refused at once
         Device dev = compute.start();
         DatasetFolder folder = DatasetFolder.imagesOnly(images);
@@ -151,11 +157,15 @@ public final class PredictCommand implements Callable<Integer> {
         Prediction.Outputs outputs = new Prediction.Outputs(probabilities, uncertainty);
         int done = 0;
         try (ModelPredictor predictor = ModelPredictor.open(trained, dev, settings)) {
-            System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s, %s, patch %s) on %s%n",
+            String warning = Precision.cpuWarning(predictor.precision(), dev);
+            if (warning != null) {
+                System.err.println(warning);
+            }
+            System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s, %s, patch %s) on %s in %s%n",
                     cases.size(), model.getFileName(), trained.plan().configuration,
                     trained.plan().regionBased() ? "regions " + trained.regions().format()
                             : trained.numClasses() + " classes",
-                    java.util.Arrays.toString(trained.plan().patchSize), dev);
+                    java.util.Arrays.toString(trained.plan().patchSize), dev, predictor.precision().label());
             for (DatasetCase c : cases) {
                 long t0 = System.nanoTime();
                 try {

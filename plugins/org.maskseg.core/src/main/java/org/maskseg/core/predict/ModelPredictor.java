@@ -7,6 +7,7 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.nn.PlainConvUNet;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.preprocess.PreprocessedImage;
@@ -52,7 +53,8 @@ public final class ModelPredictor implements AutoCloseable {
     }
 
     /**
-     * Builds the model's network on a device and loads its weights.
+     * Builds the model's network on a device and loads its weights; the network computes in the precision the
+     * settings resolve to on that device.
      *
      * @param device e.g. from {@link TorchRuntime#device(String)}
      */
@@ -62,6 +64,7 @@ public final class ModelPredictor implements AutoCloseable {
             Plan plan = model.plan();
             PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, 0);
             model.loadInto(network);
+            network.setPrecision(Precision.resolve(settings.precision(), device));
             return new ModelPredictor(network, plan, model.labels(), settings, manager);
         } catch (RuntimeException e) {
             manager.close();
@@ -75,6 +78,11 @@ public final class ModelPredictor implements AutoCloseable {
 
     public LabelSpec labels() {
         return labels;
+    }
+
+    /** The precision the network passes run in. */
+    public Precision precision() {
+        return windows.network().precision();
     }
 
     public SlidingWindowPredictor windows() {
