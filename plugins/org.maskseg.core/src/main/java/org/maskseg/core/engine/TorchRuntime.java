@@ -89,14 +89,68 @@ public final class TorchRuntime {
             engineLoaded = true;
             return engine;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            throw new InvalidInputException("the PyTorch engine could not be loaded: " + e.getMessage()
-                    + ". Check the PyTorch installation setting (library path, version, flavour)", e);
+            String configured = System.getProperty("PYTORCH_LIBRARY_PATH", System.getenv("PYTORCH_LIBRARY_PATH"));
+            throw new InvalidInputException("the PyTorch engine could not be loaded: " + rootMessage(e) + ". "
+                    + (configured == null ? "" : describeInstallation(Path.of(configured.split(File.pathSeparator)[0]))
+                            + ". ")
+                    + NEEDED, e);
         } finally {
             thread.setContextClassLoader(previous);
         }
     }
 
     private static volatile boolean engineLoaded;
+
+    /** The libtorch DJL 0.36's JNI is built for. */
+    public static final String LIBTORCH_VERSION = "2.7.1";
+
+    /** What a libtorch outside the bundle must be, as said in load failures. */
+    static final String NEEDED = "DJL 0.36 runs libtorch " + LIBTORCH_VERSION + " only, with a JNI library of the "
+            + "same flavour (cpu, or cu128 for CUDA 12.8; the JNI for both comes with MaskSeg): point the PyTorch "
+            + "installation setting (PYTORCH_LIBRARY_PATH) to the lib folder of a libtorch " + LIBTORCH_VERSION
+            + " and set PYTORCH_VERSION=" + LIBTORCH_VERSION + " and PYTORCH_FLAVOR=cpu or cu128 to match it";
+
+    /**
+     * What a libtorch folder holds, for error messages: its version (from the {@code build-version} file that
+     * libtorch archives carry next to {@code lib/}) and whether it is a CUDA build (it has the torch_cuda library).
+     */
+    public static String describeInstallation(Path libDir) {
+        if (!Files.isDirectory(libDir)) {
+            return "the PyTorch library folder '" + libDir + "' does not exist";
+        }
+        String version = null;
+        for (Path p = libDir; p != null && version == null && p.getNameCount() > 0
+                && libDir.getNameCount() - p.getNameCount() <= 1; p = p.getParent()) {
+            Path f = p.resolve("build-version");
+            if (Files.isRegularFile(f)) {
+                try {
+                    version = Files.readString(f).trim();
+                } catch (IOException e) {
+                    version = null;
+                }
+            }
+        }
+        boolean hasTorch = Files.isRegularFile(libDir.resolve(System.mapLibraryName("torch")));
+        boolean hasCuda = Files.isRegularFile(libDir.resolve(System.mapLibraryName("torch_cuda")));
+        if (!hasTorch) {
+            return "found no " + System.mapLibraryName("torch") + " in '" + libDir + "' (give the lib folder of "
+                    + "libtorch)";
+        }
+        return "found libtorch " + (version == null ? "of unknown version (no build-version file)" : version) + " ("
+                + (hasCuda ? "CUDA" : "CPU") + " build) in '" + libDir + "'"
+                + (version != null && !version.startsWith(LIBTORCH_VERSION) ? ", which is not " + LIBTORCH_VERSION
+                        : "");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t == e ? String.valueOf(e.getMessage())
+                : e.getMessage() + " (" + t.getClass().getSimpleName() + ": " + t.getMessage() + ")";
+        return m;
+    }
 
     /** Where DJL looks for the description of a bundled libtorch (one per native jar or fragment). */
     public static final String NATIVE_PROPERTIES = "native/lib/pytorch.properties";
@@ -219,9 +273,13 @@ public final class TorchRuntime {
                 }
             }
             if (gpus == 0) {
+                boolean cudaBuild = engine.hasCapability(ai.djl.engine.StandardCapabilities.CUDA);
                 throw new InvalidInputException("device '" + setting + "' requested but no CUDA GPU is visible to "
-                        + "PyTorch " + engine.getVersion() + " (the bundled build is CPU-only; point the PyTorch "
-                        + "installation setting to a CUDA build of libtorch, or use device 'cpu')");
+                        + "PyTorch " + engine.getVersion() + ": " + (cudaBuild
+                                ? "the loaded libtorch is a CUDA build, but CUDA finds no GPU (check the driver and "
+                                        + "CUDA_VISIBLE_DEVICES)"
+                                : "the loaded libtorch is a CPU build (the bundled one always is). " + NEEDED)
+                        + "; or use device 'cpu'");
             }
             if (id < 0 || id >= gpus) {
                 throw new InvalidInputException("device '" + setting + "': only " + gpus + " GPU(s) present (gpu:0.."

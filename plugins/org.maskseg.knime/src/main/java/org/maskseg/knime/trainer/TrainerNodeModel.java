@@ -19,6 +19,7 @@ import org.knime.core.node.CanceledExecutionException;
 import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.ExecutionMonitor;
 import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.NodeLogger;
 import org.knime.core.node.NodeModel;
 import org.knime.core.node.NodeSettingsRO;
 import org.knime.core.node.NodeSettingsWO;
@@ -28,6 +29,9 @@ import org.knime.core.node.port.PortType;
 import org.maskseg.core.CancellationToken;
 import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.doctor.Doctor;
+import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.ClassKnowledge;
@@ -46,6 +50,8 @@ import org.maskseg.knime.util.Columns;
 import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.PartialLabelColumns;
 
+import ai.djl.Device;
+
 /**
  * Masked Trainer: plans and trains a segmentation network on the image/label pairs of a table with the engine's
  * training job (masked loss: ignore-label voxels count nowhere). Optional partial-label columns say per row which
@@ -61,6 +67,8 @@ import org.maskseg.knime.util.PartialLabelColumns;
  * a held-out fraction of the training rows; and a model to start from (its plan, classes and weights).
  */
 final class TrainerNodeModel extends NodeModel {
+
+    private static final NodeLogger LOGGER = NodeLogger.getLogger(TrainerNodeModel.class);
 
     static final int VALIDATION_PORT = 1;
 
@@ -262,6 +270,7 @@ final class TrainerNodeModel extends NodeModel {
             }
         }
 
+        logComputeSetUp(settings);
         ExecutionMonitor training = exec.createSubProgress(0.95);
         BufferedDataContainer stats = exec.createDataContainer(statisticsSpec());
         m_curve = new LearningCurve(List.of(), List.of(), "Planning and preprocessing", true);
@@ -363,6 +372,23 @@ final class TrainerNodeModel extends NodeModel {
     }
 
     /** Node progress and the statistics table, from the training job's events. */
+    /**
+     * Logs what the training computes with (as the command line's doctor prints it): versions, CPU or CUDA build,
+     * GPUs, threads and one timed step of a tiny network. A set-up that cannot start is reported by the training
+     * itself, with its own message.
+     */
+    private static void logComputeSetUp(final TrainingSettings settings) {
+        try {
+            TorchRuntime.setCpuThreads(settings.threads());
+            Doctor.environment(settings.installation()).forEach(LOGGER::info);
+            Device device = TorchRuntime.device(settings.device());
+            Precision precision = Precision.resolve(settings.precision(), device);
+            LOGGER.info(Doctor.stepTiming(device, precision));
+        } catch (InvalidInputException e) {
+            LOGGER.info("compute set-up not reported: " + e.getMessage());
+        }
+    }
+
     static final class Progress implements TrainingListener {
 
         private final ExecutionMonitor m_exec;
