@@ -11,9 +11,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.model.Checkpoint;
+import org.maskseg.core.nn.Precision;
+import org.maskseg.core.predict.ModelPredictor;
+import org.maskseg.core.predict.Prediction;
+import org.maskseg.core.predict.PredictionSettings;
 import org.maskseg.core.preprocess.TrainingCase;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import ai.djl.Device;
 
 /** fp16 training through the trainer: scaler state in checkpoints, scaler skips kept apart from failures. */
 class MixedPrecisionTrainingTest {
@@ -73,6 +79,47 @@ class MixedPrecisionTrainingTest {
         assertEquals(Math.pow(2, 37), e3.lossScale());
         assertEquals(Math.pow(2, 34), e4.lossScale());
         assertEquals(0, Checkpoint.load(ckpt).trainerState().get("scalerCleanSteps").asInt());
+    }
+
+    /**
+     * Sliding-window prediction with half-precision network passes labels almost every voxel like fp32 (the window
+     * blending and softmax are fp32 in both), and its probabilities differ by at most 0.02.
+     */
+    @Test
+    void halfPrecisionPredictionAgreesWithSinglePrecision() {
+        List<TrainingCase> cases = TinyProblem.cases(4, 5);
+        TrainingResult r = new Trainer(TinyProblem.plan(3, 10), TinyProblem.LABELS, cases,
+                TrainingSettings.builder().device("cpu").precision("fp32").seed(3).loaderThreads(1).threads(1).build())
+                .train();
+        long voxels = 0;
+        long differ = 0;
+        double maxProbabilityDiff = 0;
+        PredictionSettings fp32 = PredictionSettings.DEFAULTS.withPrecision("fp32");
+        try (ModelPredictor p32 = ModelPredictor.open(r.finalModel(), Device.cpu(), fp32);
+                ModelPredictor p16 = ModelPredictor.open(r.finalModel(), Device.cpu(), fp32.withPrecision("fp16"))) {
+            assertEquals(Precision.FP32, p32.precision());
+            assertEquals(Precision.FP16, p16.precision());
+            for (TrainingCase c : cases) {
+                Prediction a = p32.predict(c.image(), Prediction.Outputs.ALL, null);
+                Prediction b = p16.predict(c.image(), Prediction.Outputs.ALL, null);
+                int[] la = a.labels().data();
+                int[] lb = b.labels().data();
+                for (int i = 0; i < la.length; i++) {
+                    differ += la[i] != lb[i] ? 1 : 0;
+                }
+                voxels += la.length;
+                float[] pa = a.probabilities().data();
+                float[] pb = b.probabilities().data();
+                for (int i = 0; i < pa.length; i++) {
+                    maxProbabilityDiff = Math.max(maxProbabilityDiff, Math.abs(pa[i] - pb[i]));
+                }
+            }
+        }
+        System.out.printf("fp16 vs fp32 prediction: %d of %d labels differ, largest probability difference %.2e%n",
+                differ, voxels, maxProbabilityDiff);
+        assertTrue(differ <= voxels / 200, differ + " of " + voxels + " labels differ");
+        assertTrue(maxProbabilityDiff < 0.02, "probabilities differ by up to " + maxProbabilityDiff);
+        assertTrue(maxProbabilityDiff > 0, "the fp16 passes compute in half precision");
     }
 
     @Test
