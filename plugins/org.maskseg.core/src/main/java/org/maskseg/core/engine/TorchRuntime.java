@@ -64,11 +64,16 @@ public final class TorchRuntime {
                         + "'; restart to use '" + p + "'");
             }
             System.setProperty("PYTORCH_LIBRARY_PATH", p.toString());
-            if (installation.version() != null) {
-                System.setProperty("PYTORCH_VERSION", installation.version());
+            String[] found = buildVersion(p);
+            String version = installation.version() != null ? installation.version()
+                    : configured("PYTORCH_VERSION") == null && found != null ? found[0] : null;
+            String flavor = installation.flavor() != null ? installation.flavor()
+                    : configured("PYTORCH_FLAVOR") == null && found != null ? found[1] : null;
+            if (version != null) {
+                System.setProperty("PYTORCH_VERSION", version);
             }
-            if (installation.flavor() != null) {
-                System.setProperty("PYTORCH_FLAVOR", installation.flavor());
+            if (flavor != null) {
+                System.setProperty("PYTORCH_FLAVOR", flavor);
             }
         }
         // DJL finds its engine provider (ServiceLoader) and the bundled natives (class path resources) through
@@ -140,6 +145,35 @@ public final class TorchRuntime {
                 + (hasCuda ? "CUDA" : "CPU") + " build) in '" + libDir + "'"
                 + (version != null && !version.startsWith(LIBTORCH_VERSION) ? ", which is not " + LIBTORCH_VERSION
                         : "");
+    }
+
+    private static String configured(String name) {
+        String v = System.getProperty(name, System.getenv(name));
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /**
+     * Version and flavour of the libtorch in a library folder, from the {@code build-version} file next to it
+     * (e.g. {@code 2.7.1+cu128} gives 2.7.1 and cu128; without a suffix the flavour is cpu), or null when there is
+     * no such file.
+     */
+    static String[] buildVersion(Path libDir) {
+        for (Path dir : new Path[] {libDir, libDir.getParent()}) {
+            if (dir == null) {
+                continue;
+            }
+            Path f = dir.resolve("build-version");
+            if (Files.isRegularFile(f)) {
+                try {
+                    String v = Files.readString(f).trim();
+                    int plus = v.indexOf('+');
+                    return plus < 0 ? new String[] {v, "cpu"} : new String[] {v.substring(0, plus), v.substring(plus + 1)};
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private static String rootMessage(Throwable e) {

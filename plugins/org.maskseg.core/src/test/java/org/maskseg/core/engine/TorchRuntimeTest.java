@@ -1,5 +1,6 @@
 package org.maskseg.core.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,5 +58,9 @@ class TorchRuntimeTest {
         Files.writeString(dir.resolve("libtorch/build-version"), "2.7.1+cu128");
         assertEquals("found libtorch 2.7.1+cu128 (CUDA build) in '" + lib + "'", TorchRuntime.describeInstallation(lib));
         assertTrue(TorchRuntime.describeInstallation(dir.resolve("missing")).contains("does not exist"));
+        assertArrayEquals(new String[] {"2.7.1", "cu128"}, TorchRuntime.buildVersion(lib));
+        Files.writeString(dir.resolve("libtorch/build-version"), "2.7.1\n");
+        assertArrayEquals(new String[] {"2.7.1", "cpu"}, TorchRuntime.buildVersion(lib));
+        assertEquals(null, TorchRuntime.buildVersion(dir));
     }
 }
