@@ -86,7 +86,6 @@ public final class Doctor {
     public static String stepTiming(Device device, Precision precision) {
         Plan plan = new Plan();
         plan.configuration = "2d";
-        plan.numClasses = 2;
         plan.patchSize = new int[] {64, 64};
         plan.network.numStages = 3;
         plan.network.features = new int[] {8, 16, 32};

@@ -50,7 +50,7 @@ class MixedPrecisionTrainingTest {
     void resumeRestoresTheScalerAndScalerSkipsAreNoFailures() throws IOException {
         List<TrainingCase> cases = TinyProblem.cases(3, 2);
         Recorder first = new Recorder();
-        new Trainer(TinyProblem.plan(4, 3), TinyProblem.LABELS, cases,
+        new Trainer(TinyProblem.plan(4, 3), cases,
                 fp16().workFolder(dir).epochLimit(2).build()).listener(first).train();
         assertTrue(first.messages.stream().anyMatch(m -> m.startsWith("warning: fp16 on the CPU")), first.messages.toString());
         Path ckpt = dir.resolve(Trainer.CHECKPOINT);
@@ -67,7 +67,7 @@ class MixedPrecisionTrainingTest {
         state.put("scalerCleanSteps", 3);
         new Checkpoint(saved.model(), saved.optimizerState(), state).save(ckpt);
         Recorder second = new Recorder();
-        TrainingResult resumed = new Trainer(TinyProblem.plan(4, 3), TinyProblem.LABELS, cases,
+        TrainingResult resumed = new Trainer(TinyProblem.plan(4, 3), cases,
                 fp16().workFolder(dir).resumeFrom(ckpt).build()).listener(second).train();
         assertTrue(second.messages.contains("loss scale 1099511627776 restored from the checkpoint"),
                 second.messages.toString());
@@ -88,7 +88,7 @@ class MixedPrecisionTrainingTest {
     @Test
     void halfPrecisionPredictionAgreesWithSinglePrecision() {
         List<TrainingCase> cases = TinyProblem.cases(4, 5);
-        TrainingResult r = new Trainer(TinyProblem.plan(3, 10), TinyProblem.LABELS, cases,
+        TrainingResult r = new Trainer(TinyProblem.plan(3, 10), cases,
                 TrainingSettings.builder().device("cpu").precision("fp32").seed(3).loaderThreads(1).threads(1).build())
                 .train();
         long voxels = 0;
@@ -125,7 +125,7 @@ class MixedPrecisionTrainingTest {
     @Test
     void fp32RunsKeepNoScalerState() {
         List<TrainingCase> cases = TinyProblem.cases(3, 2);
-        TrainingResult r = new Trainer(TinyProblem.plan(1, 2), TinyProblem.LABELS, cases,
+        TrainingResult r = new Trainer(TinyProblem.plan(1, 2), cases,
                 fp16().precision("auto").workFolder(dir).build()).train();
         assertTrue(Double.isNaN(r.history().get(0).lossScale()), "auto is fp32 on the CPU");
         assertTrue(Checkpoint.load(dir.resolve(Trainer.CHECKPOINT)).trainerState().get("lossScale").isNull());
