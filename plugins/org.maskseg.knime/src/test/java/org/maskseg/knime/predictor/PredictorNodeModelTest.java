@@ -433,6 +433,21 @@ class PredictorNodeModelTest {
         assertTrue(e.getMessage().contains("bfloat16"), e.getMessage());
     }
 
+    /** fp16 runs on the CPU, with the one-line warning that it is slow there as the node's warning. */
+    @Test
+    void halfPrecisionOnTheCpuWarns() throws Exception {
+        NodeHarness<PredictorNodeModel> h = harness("", false);
+        NodeSettings s = h.saveSettings();
+        s.addString("precision", "fp16");
+        h.loadSettings(s);
+        BufferedDataTable out = (BufferedDataTable)h.execute(model, nuclei(1))[0];
+        assertEquals(1, out.size());
+        assertTrue(h.warning() != null && h.warning().startsWith("warning: fp16 on the CPU"), h.warning());
+        NodeHarness<PredictorNodeModel> plain = harness("", false);
+        plain.execute(model, nuclei(1));
+        assertEquals(null, plain.warning(), "auto is fp32 on the CPU, without a warning");
+    }
+
     @Test
     void cancellationDuringPredictionStops() throws Exception {
         NodeHarness<PredictorNodeModel> h = harness("", false);
