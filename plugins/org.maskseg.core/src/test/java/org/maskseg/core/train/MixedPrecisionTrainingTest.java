@@ -46,6 +46,29 @@ class MixedPrecisionTrainingTest {
         }
     }
 
+    /** An fp16 run resumed from its checkpoint takes the same steps as the uninterrupted run. */
+    @Test
+    void resumedHalfPrecisionRunContinuesLikeAnUninterruptedOne() {
+        List<TrainingCase> cases = TinyProblem.cases(3, 2);
+        TrainerTest.Losses whole = new TrainerTest.Losses();
+        new Trainer(TinyProblem.plan(4, 3), cases, fp16().workFolder(dir.resolve("a")).build()).listener(whole)
+                .train();
+        TrainerTest.Losses first = new TrainerTest.Losses();
+        new Trainer(TinyProblem.plan(4, 3), cases, fp16().workFolder(dir.resolve("b")).epochLimit(2).build())
+                .listener(first).train();
+        TrainerTest.Losses second = new TrainerTest.Losses();
+        new Trainer(TinyProblem.plan(4, 3), cases, fp16().workFolder(dir.resolve("b"))
+                .resumeFrom(dir.resolve("b").resolve(Trainer.CHECKPOINT)).build()).listener(second).train();
+        List<Double> joined = new ArrayList<>(first.steps);
+        joined.addAll(second.steps);
+        assertEquals(12, whole.steps.size());
+        assertEquals(12, joined.size());
+        for (int i = 0; i < 12; i++) {
+            assertEquals(whole.steps.get(i), joined.get(i), 1e-4, "loss of step " + (i + 1));
+        }
+        assertEquals(whole.epochs.get(3).lossScale(), second.epochs.get(1).lossScale());
+    }
+
     @Test
     void resumeRestoresTheScalerAndScalerSkipsAreNoFailures() throws IOException {
         List<TrainingCase> cases = TinyProblem.cases(3, 2);
