@@ -119,7 +119,9 @@ final class TrainerNodeModel extends NodeModel {
             new DataColumnSpecCreator("Iterations", IntCell.TYPE).createSpec(),
             new DataColumnSpecCreator("Skipped steps", IntCell.TYPE).createSpec(),
             new DataColumnSpecCreator("Epoch seconds", DoubleCell.TYPE).createSpec(),
-            new DataColumnSpecCreator("Elapsed seconds", DoubleCell.TYPE).createSpec());
+            new DataColumnSpecCreator("Elapsed seconds", DoubleCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Scaler skips", IntCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Loss scale", DoubleCell.TYPE).createSpec());
     }
 
     @Override
@@ -427,7 +429,8 @@ final class TrainerNodeModel extends NodeModel {
             m_stats.addRowToTable(new DefaultRow("Epoch " + s.epoch(), new IntCell(s.epoch()),
                 new DoubleCell(s.learningRate()), new DoubleCell(s.trainLoss()), new DoubleCell(s.validationLoss()),
                 new DoubleCell(s.meanPseudoDice()), new DoubleCell(s.emaPseudoDice()), new IntCell(s.iterations()),
-                new IntCell(s.skippedSteps()), new DoubleCell(s.epochSeconds()), new DoubleCell(s.elapsedSeconds())));
+                new IntCell(s.skippedSteps()), new DoubleCell(s.epochSeconds()), new DoubleCell(s.elapsedSeconds()),
+                new IntCell(s.scalerSkips()), new DoubleCell(s.lossScale())));
             double fraction = s.epoch() / (double)s.epochs();
             if (m_settings.timeLimit() != null) {
                 fraction = Math.max(fraction, s.elapsedSeconds() / m_settings.timeLimit().toSeconds());

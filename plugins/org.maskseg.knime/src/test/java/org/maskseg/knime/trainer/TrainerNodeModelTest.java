@@ -148,6 +148,12 @@ class TrainerNodeModelTest {
         assertEquals(0, flow.get("maskseg_skipped_steps"));
         assertEquals(last.elapsedSeconds(), (Double)flow.get("maskseg_training_seconds"), 1e-9);
         assertEquals("completed", flow.get("maskseg_stop_reason"));
+        // precision auto is fp32 on the CPU: no loss scaling
+        assertEquals("Loss scale", stats.getDataTableSpec().getColumnSpec(11).getName());
+        for (DataRow r : stats) {
+            assertEquals(0, ((IntCell)r.getCell(10)).getIntValue());
+            assertTrue(Double.isNaN(((DoubleCell)r.getCell(11)).getDoubleValue()));
+        }
         // reset: the view forgets the curve, and no variables remain
         h.reset();
         assertEquals(0, view.panel().curve().history().size());
