@@ -133,13 +133,13 @@ class TrainingPartsTest {
                 .contains("expected auto, fp32 or fp16"));
         assertTrue(assertThrows(InvalidInputException.class,
                 () -> TrainingSettings.builder().precision("bf16").build()).getMessage().contains("bfloat16"));
-        assertEquals("fp16", TrainingSettings.builder().precision("FP16").build().precision());
-        assertEquals("auto", TrainingSettings.builder().build().precision());
+        assertEquals("fp16", TrainingSettings.builder().precision("FP16").build().compute().precision());
+        assertEquals("auto", TrainingSettings.builder().build().compute().precision());
         assertTrue(assertThrows(InvalidInputException.class,
                 () -> TrainingSettings.builder().patchSize(64).build()).getMessage().contains("2 or 3 values"));
         TrainingSettings s = TrainingSettings.builder().epochs(3).seed(9).patchSize(64, 32).build();
         assertEquals(s.seed(), s.toBuilder().build().seed());
-        assertArrayEquals(new int[] {64, 32}, s.toBuilder().build().patchSize());
+        assertArrayEquals(new int[] {64, 32}, s.toBuilder().build().data().patchSize());
     }
 
     @Test
