@@ -22,6 +22,7 @@ import math
 import statistics
 import sys
 import time
+import warnings
 
 import torch
 import torch.nn.functional as F
@@ -212,10 +213,37 @@ def setup(args):
     return device
 
 
-def autocast_context(device, enabled):
-    if not enabled:
+def autocast_context(device, amp):
+    """Autocast of the forward pass to float16 or bfloat16 (amp "fp16" / "bf16"), or nothing (amp None)."""
+    if amp is None:
         return _NoContext()
-    return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
+    dtype = torch.float16 if amp == "fp16" else torch.bfloat16
+    return torch.autocast(device_type=device.type, dtype=dtype)
+
+
+def amp_supported(device, amp):
+    """Whether this PyTorch autocasts to the type on the device (older CPU autocast knows bfloat16 only: it
+    refuses float16 with an error or switches itself off with a warning)."""
+    if amp is None:
+        return True
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            with autocast_context(device, amp):
+                if device.type == "cpu":
+                    return torch.is_autocast_cpu_enabled()
+                return torch.is_autocast_enabled()
+        except RuntimeError:
+            return False
+
+
+def grad_scaler(device, amp):
+    """Dynamic loss scaling (start 2^16, halve and skip on inf/NaN, double after 2000 clean steps) for fp16;
+    a disabled scaler (scale 1, never skips) otherwise."""
+    enabled = amp == "fp16"
+    if hasattr(torch, "amp") and hasattr(torch.amp, "GradScaler"):
+        return torch.amp.GradScaler(device.type, enabled=enabled)
+    return torch.cuda.amp.GradScaler(enabled=enabled and device.type == "cuda")
 
 
 class _NoContext:
@@ -253,23 +281,31 @@ def run_train(args):
     if device.type == "cuda":
         x_host, y_host = x_host.pin_memory(), y_host.pin_memory()
     n_params = sum(p.numel() for p in params)
+    if not amp_supported(device, args.amp):
+        print("%s autocast is not supported on %s by PyTorch %s; not timed" % (args.amp, device, torch.__version__))
+        print("REFERENCE %s ms_per_step=nan voxels_per_s=nan mean_ms=nan min_ms=nan cpu_ms=nan parameters=%d "
+              "unsupported=%s" % (args.case, n_params, args.amp))
+        return
+    scaler = grad_scaler(device, args.amp)
     print("%s" % describe(device, args.threads))
     print("%dD U-Net, %d stages, features %s, %s parameters; batch %d, patch %s, %d classes%s" % (
         dims, args.stages, features, format(n_params, ","), args.batch, list(spatial), args.classes,
-        ", bf16 autocast" if args.bf16 else ""))
+        ", %s autocast" % args.amp if args.amp else ""))
 
     def step():
         x = x_host.to(device, non_blocking=True)
         y = y_host.to(device, non_blocking=True)
         optimiser.zero_grad(set_to_none=True)
-        with autocast_context(device, args.bf16):
+        with autocast_context(device, args.amp):
             outputs = net(x)
         loss = deep_supervision_loss([o.float() for o in outputs], y, args.classes)
-        loss.backward()
+        scaler.scale(loss).backward()
+        scaler.unscale_(optimiser)
         value = loss.item()
         norm = torch.nn.utils.clip_grad_norm_(params, 12.0).item()
-        if math.isfinite(value) and math.isfinite(norm):
-            optimiser.step()
+        if math.isfinite(value) and (math.isfinite(norm) or scaler.is_enabled()):
+            scaler.step(optimiser)  # skips the update itself when an fp16 gradient overflowed
+        scaler.update()
         return value
 
     for _ in range(args.warmup):
@@ -523,7 +559,9 @@ def main(argv=None):
     t.add_argument("--steps", type=int, default=20)
     t.add_argument("--warmup", type=int, default=5)
     t.add_argument("--lr", type=float, default=1e-2)
-    t.add_argument("--bf16", action="store_true", help="bfloat16 autocast for the forward pass")
+    t.add_argument("--amp", choices=("fp16", "bf16"), help="autocast of the forward pass to float16 (with dynamic "
+                   "loss scaling) or bfloat16")
+    t.add_argument("--bf16", action="store_true", help="the same as --amp bf16")
 
     p = sub.add_parser("predict", help="sliding-window prediction throughput")
     common(p)
@@ -548,9 +586,11 @@ def main(argv=None):
         run_export(args)
     elif args.command == "train":
         args.case = args.case or "train_%dd" % args.dims
+        if args.bf16:
+            args.amp = "bf16"
         run_train(args)
     else:
-        args.bf16 = False
+        args.amp = None
         args.case = args.case or "predict_%dd" % len(args.patch)
         run_predict(args)
 

@@ -10,6 +10,7 @@ import org.maskseg.core.labels.Targets;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.Batch;
 import org.maskseg.core.nn.PlainConvUNet;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;
 
@@ -27,8 +28,9 @@ import ai.djl.ndarray.types.Shape;
  * {@code bench/compare.sh} runs both.
  * <p>
  * Options (all optional): {@code --dims 2|3 --size 128 --batch 2 --stages 5 --classes 3 --threads 2
- * --steps 20 --warmup 5 --device cpu|gpu:N --forward true|false --case name}. Features double per stage
- * from 32 (capped at 512 in 2D, 320 in 3D); every stage after the first halves each axis. With
+ * --steps 20 --warmup 5 --device cpu|gpu:N --forward true|false --precision fp32|fp16|auto --case name}
+ * (fp16: half-precision convolutions with dynamic loss scaling, as training with that setting). Features double
+ * per stage from 32 (capped at 512 in 2D, 320 in 3D); every stage after the first halves each axis. With
  * {@code --forward true} (default) the forward pass alone is timed first as a reference for the cost of
  * the rest of the step.
  * <p>
@@ -44,6 +46,7 @@ public final class TrainStepBench {
         String device = "cpu";
         String caseName = null;
         boolean forwardReference = true;
+        String precisionSetting = "fp32";
         if (args.length % 2 != 0) {
             throw new IllegalArgumentException("options come in pairs: --name value");
         }
@@ -61,6 +64,7 @@ public final class TrainStepBench {
                 case "--device" -> device = v;
                 case "--forward" -> forwardReference = Boolean.parseBoolean(v);
                 case "--case" -> caseName = v;
+                case "--precision" -> precisionSetting = Precision.checkSetting(v, "--precision");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -74,11 +78,13 @@ public final class TrainStepBench {
         Plan plan = plan(dims, size, batch, stages, classes);
         Batch data = randomBatch(plan, new Random(1));
         Device dev = TorchRuntime.device(device);
+        Precision precision = Precision.resolve(precisionSetting, dev);
         try (NDManager root = TorchRuntime.newManager(dev);
                 PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 1);
-                TrainingStep step = TrainingStep.forPlan(net, plan)) {
-            System.out.printf(Locale.ROOT, "PyTorch %s (DJL) on %s, %d thread(s)%n",
-                    TorchRuntime.engine().getVersion(), dev, threads);
+                TrainingStep step = TrainingStep.forPlan(net, plan, precision)) {
+            System.out.printf(Locale.ROOT, "PyTorch %s (DJL) on %s, %d thread(s), %s%n",
+                    TorchRuntime.engine().getVersion(), dev, threads, precision == Precision.FP16
+                            ? "fp16 mixed precision (loss scaling)" : "fp32");
             System.out.printf(Locale.ROOT, "%dD U-Net, %d stages, features %s, %,d parameters; batch %d, patch %s, "
                     + "%d classes%n", dims, stages, Arrays.toString(plan.network.features), net.parameterCount(), batch,
                     Arrays.toString(plan.patchSize), classes);

@@ -84,7 +84,9 @@ final class ConsoleProgress implements TrainingListener, AutoCloseable {
         return String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f  val loss %.4f  pseudo-Dice [%s]  EMA %.4f%s  "
                 + "lr %.2e  %.1f s  ETA %s", s.epoch(), s.epochs(), s.trainLoss(), s.validationLoss(), dice,
                 s.emaPseudoDice(), s.newBest() ? " (best)" : "", s.learningRate(), s.epochSeconds(),
-                eta(s.etaSeconds()));
+                eta(s.etaSeconds()))
+                + (Double.isNaN(s.lossScale()) ? "" : String.format(Locale.ROOT, "  loss scale %.0f%s", s.lossScale(),
+                        s.scalerSkips() == 0 ? "" : " (" + s.scalerSkips() + " step(s) skipped by the scaler)"));
     }
 
     static String eta(double seconds) {

@@ -25,6 +25,7 @@ import org.maskseg.core.metrics.CaseMetrics;
 import org.maskseg.core.metrics.DatasetMetrics;
 import org.maskseg.core.metrics.SegmentationMetrics;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.predict.CasePart;
 import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
@@ -88,6 +89,11 @@ public final class PredictCommand implements Callable<Integer> {
             description = "window step as a fraction of the patch size, in (0, 1] (default: ${DEFAULT-VALUE})")
     double step;
 
+    @Option(names = "--precision", paramLabel = "auto|fp32|fp16", defaultValue = "auto",
+            description = "arithmetic of the network passes: fp16 = half-precision convolutions (blending and "
+                    + "softmax stay fp32); auto = fp16 on a CUDA GPU, fp32 on the CPU (default: ${DEFAULT-VALUE})")
+    String precision;
+
     @Option(names = "--part", paramLabel = "K/N",
             description = "predict only part K of N (numbered from 0) of the cases sorted by name: every N-th case "
                     + "starting at the K-th, so that N jobs with K = 0..N-1 together predict every case once")
@@ -125,7 +131,7 @@ public final class PredictCommand implements Callable<Integer> {
         }
         paths.input(images != null ? "--images" : "--dataset", source).input("--dataset", dataset)
                 .input("--pytorch-library", compute.pytorchLibrary).outputFolder("--out", out).verify();
-        PredictionSettings settings = new PredictionSettings(step, tta, batchWindows);
+        PredictionSettings settings = new PredictionSettings(step, tta, batchWindows, precision);
         CasePart share = part == null ? CasePart.ALL : CasePart.parse(part, "--part");
         NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
         // the device before any data: a wrong --device is refused at once
@@ -188,12 +194,16 @@ public final class PredictCommand implements Callable<Integer> {
         Prediction.Outputs outputs = new Prediction.Outputs(probabilities, uncertainty);
         int done = 0;
         try (ModelPredictor predictor = ModelPredictor.open(trained, dev, settings)) {
-            System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s, %s, patch %s) on %s%n",
+            String warning = Precision.cpuWarning(predictor.precision(), dev);
+            if (warning != null) {
+                System.err.println(warning);
+            }
+            System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s, %s, patch %s) on %s in %s%n",
                     cases.size(), modelNames() + (trained.members().size() > 1 ? ", an ensemble of "
                             + trained.members().size() + " networks" + (trained.folds().isEmpty() ? ""
                                     : " (folds " + trained.folds() + ")") : ""), trained.plan().configuration,
                     trained.plan().targets.describe(),
-                    java.util.Arrays.toString(trained.plan().patchSize), dev);
+                    java.util.Arrays.toString(trained.plan().patchSize), dev, predictor.precision().label());
             for (DatasetCase c : cases) {
                 long t0 = System.nanoTime();
                 try {

@@ -118,8 +118,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "stop after epoch E, keeping the learning-rate schedule of --epochs")
     Integer epochLimit;
 
-    @Option(names = "--precision", paramLabel = "fp32|bf16", defaultValue = "fp32",
-            description = "arithmetic precision; this version trains in fp32 only (default: ${DEFAULT-VALUE})")
+    @Option(names = "--precision", paramLabel = "auto|fp32|fp16", defaultValue = "auto",
+            description = "arithmetic: fp16 = mixed precision (half-precision convolutions, fp32 weights and loss, "
+                    + "dynamic loss scaling); auto = fp16 on a CUDA GPU, fp32 on the CPU; fp16 on a CPU works but is "
+                    + "many times slower; bf16 is not available with DJL 0.36 (default: ${DEFAULT-VALUE})")
     String precision;
 
     @Option(names = "--validation", paramLabel = "F", defaultValue = "0.2",

@@ -25,4 +25,13 @@ class ConsoleProgressTest {
         assertEquals("epoch 3/10  train loss -0.5000  val loss -0.2500  pseudo-Dice [0.100, 0.200]  EMA 0.4000 "
                 + "(best)  lr 1.00e-03  2.0 s  ETA 1:02:05", ConsoleProgress.formatEpoch(stats(0.1, 0.2), List.of()));
     }
+
+    @Test
+    void halfPrecisionEpochsShowTheLossScaleAndScalerSkips() {
+        EpochStats fp16 = new EpochStats(3, 10, -0.5, -0.25, new double[] {0.93}, 0.5, 0.4, false, 1e-3, 5, 0, 2.0, 6.0,
+                60, 2, 16384);
+        assertEquals("epoch 3/10  train loss -0.5000  val loss -0.2500  pseudo-Dice [0.930]  EMA 0.4000  lr 1.00e-03  "
+                + "2.0 s  ETA 0:01:00  loss scale 16384 (2 step(s) skipped by the scaler)",
+                ConsoleProgress.formatEpoch(fp16, List.of("nucleus")));
+    }
 }

@@ -86,7 +86,7 @@ class RegionCommandsTest {
         Path work = dir.resolve("regions-training");
         assertTrue(Files.isRegularFile(work.resolve(Trainer.CHECKPOINT)));
         String header = Files.readAllLines(work.resolve(TrainingCurves.CSV)).get(0);
-        assertEquals("epoch,train_loss,val_loss,pseudo_dice_whole,pseudo_dice_core,ema_pseudo_dice,lr,skipped_steps,seconds",
+        assertEquals("epoch,train_loss,val_loss,pseudo_dice_whole,pseudo_dice_core,ema_pseudo_dice,lr,skipped_steps,seconds,scaler_skips,loss_scale",
                 header);
 
         Path out = dir.resolve("predicted");

@@ -64,11 +64,16 @@ public final class TorchRuntime {
                         + "'; restart to use '" + p + "'");
             }
             System.setProperty("PYTORCH_LIBRARY_PATH", p.toString());
-            if (installation.version() != null) {
-                System.setProperty("PYTORCH_VERSION", installation.version());
+            String[] found = buildVersion(p);
+            String version = installation.version() != null ? installation.version()
+                    : configured("PYTORCH_VERSION") == null && found != null ? found[0] : null;
+            String flavor = installation.flavor() != null ? installation.flavor()
+                    : configured("PYTORCH_FLAVOR") == null && found != null ? found[1] : null;
+            if (version != null) {
+                System.setProperty("PYTORCH_VERSION", version);
             }
-            if (installation.flavor() != null) {
-                System.setProperty("PYTORCH_FLAVOR", installation.flavor());
+            if (flavor != null) {
+                System.setProperty("PYTORCH_FLAVOR", flavor);
             }
         }
         // DJL finds its engine provider (ServiceLoader) and the bundled natives (class path resources) through
@@ -89,14 +94,97 @@ public final class TorchRuntime {
             engineLoaded = true;
             return engine;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            throw new InvalidInputException("the PyTorch engine could not be loaded: " + e.getMessage()
-                    + ". Check the PyTorch installation setting (library path, version, flavour)", e);
+            String configured = System.getProperty("PYTORCH_LIBRARY_PATH", System.getenv("PYTORCH_LIBRARY_PATH"));
+            throw new InvalidInputException("the PyTorch engine could not be loaded: " + rootMessage(e) + ". "
+                    + (configured == null ? "" : describeInstallation(Path.of(configured.split(File.pathSeparator)[0]))
+                            + ". ")
+                    + NEEDED, e);
         } finally {
             thread.setContextClassLoader(previous);
         }
     }
 
     private static volatile boolean engineLoaded;
+
+    /** The libtorch DJL 0.36's JNI is built for. */
+    public static final String LIBTORCH_VERSION = "2.7.1";
+
+    /** What a libtorch outside the bundle must be, as said in load failures. */
+    static final String NEEDED = "DJL 0.36 runs libtorch " + LIBTORCH_VERSION + " only, with a JNI library of the "
+            + "same flavour (cpu, or cu128 for CUDA 12.8; the JNI for both comes with MaskSeg): point the PyTorch "
+            + "installation setting (PYTORCH_LIBRARY_PATH) to the lib folder of a libtorch " + LIBTORCH_VERSION
+            + " and set PYTORCH_VERSION=" + LIBTORCH_VERSION + " and PYTORCH_FLAVOR=cpu or cu128 to match it";
+
+    /**
+     * What a libtorch folder holds, for error messages: its version (from the {@code build-version} file that
+     * libtorch archives carry next to {@code lib/}) and whether it is a CUDA build (it has the torch_cuda library).
+     */
+    public static String describeInstallation(Path libDir) {
+        if (!Files.isDirectory(libDir)) {
+            return "the PyTorch library folder '" + libDir + "' does not exist";
+        }
+        String version = null;
+        for (Path p = libDir; p != null && version == null && p.getNameCount() > 0
+                && libDir.getNameCount() - p.getNameCount() <= 1; p = p.getParent()) {
+            Path f = p.resolve("build-version");
+            if (Files.isRegularFile(f)) {
+                try {
+                    version = Files.readString(f).trim();
+                } catch (IOException e) {
+                    version = null;
+                }
+            }
+        }
+        boolean hasTorch = Files.isRegularFile(libDir.resolve(System.mapLibraryName("torch")));
+        boolean hasCuda = Files.isRegularFile(libDir.resolve(System.mapLibraryName("torch_cuda")));
+        if (!hasTorch) {
+            return "found no " + System.mapLibraryName("torch") + " in '" + libDir + "' (give the lib folder of "
+                    + "libtorch)";
+        }
+        return "found libtorch " + (version == null ? "of unknown version (no build-version file)" : version) + " ("
+                + (hasCuda ? "CUDA" : "CPU") + " build) in '" + libDir + "'"
+                + (version != null && !version.startsWith(LIBTORCH_VERSION) ? ", which is not " + LIBTORCH_VERSION
+                        : "");
+    }
+
+    private static String configured(String name) {
+        String v = System.getProperty(name, System.getenv(name));
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /**
+     * Version and flavour of the libtorch in a library folder, from the {@code build-version} file next to it
+     * (e.g. {@code 2.7.1+cu128} gives 2.7.1 and cu128; without a suffix the flavour is cpu), or null when there is
+     * no such file.
+     */
+    static String[] buildVersion(Path libDir) {
+        for (Path dir : new Path[] {libDir, libDir.getParent()}) {
+            if (dir == null) {
+                continue;
+            }
+            Path f = dir.resolve("build-version");
+            if (Files.isRegularFile(f)) {
+                try {
+                    String v = Files.readString(f).trim();
+                    int plus = v.indexOf('+');
+                    return plus < 0 ? new String[] {v, "cpu"} : new String[] {v.substring(0, plus), v.substring(plus + 1)};
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t == e ? String.valueOf(e.getMessage())
+                : e.getMessage() + " (" + t.getClass().getSimpleName() + ": " + t.getMessage() + ")";
+        return m;
+    }
 
     /** Where DJL looks for the description of a bundled libtorch (one per native jar or fragment). */
     public static final String NATIVE_PROPERTIES = "native/lib/pytorch.properties";
@@ -219,9 +307,13 @@ public final class TorchRuntime {
                 }
             }
             if (gpus == 0) {
+                boolean cudaBuild = engine.hasCapability(ai.djl.engine.StandardCapabilities.CUDA);
                 throw new InvalidInputException("device '" + setting + "' requested but no CUDA GPU is visible to "
-                        + "PyTorch " + engine.getVersion() + " (the bundled build is CPU-only; point the PyTorch "
-                        + "installation setting to a CUDA build of libtorch, or use device 'cpu')");
+                        + "PyTorch " + engine.getVersion() + ": " + (cudaBuild
+                                ? "the loaded libtorch is a CUDA build, but CUDA finds no GPU (check the driver and "
+                                        + "CUDA_VISIBLE_DEVICES)"
+                                : "the loaded libtorch is a CPU build (the bundled one always is). " + NEEDED)
+                        + "; or use device 'cpu'");
             }
             if (id < 0 || id >= gpus) {
                 throw new InvalidInputException("device '" + setting + "': only " + gpus + " GPU(s) present (gpu:0.."

@@ -51,6 +51,7 @@ public final class PlainConvUNet implements SegmentationNetwork {
     private final long[][] kernels;
     private final LinkedHashMap<String, NDArray> params = new LinkedHashMap<>();
     private final Map<String, Shape> shapes = new LinkedHashMap<>();
+    private volatile Precision precision = Precision.FP32;
 
     /**
      * Builds and initialises the network.
@@ -234,6 +235,23 @@ public final class PlainConvUNet implements SegmentationNetwork {
         return numClasses;
     }
 
+    /**
+     * Sets the arithmetic of the convolutions (see {@link Precision}). With {@link Precision#FP16} every
+     * convolution (the transposed ones and the heads included) runs on half-precision copies of its input,
+     * weight and bias, made per pass through casts the backward pass follows, and returns single precision; the
+     * parameters themselves, the normalisation, the activations and the returned logits stay single precision.
+     */
+    @Override
+    public void setPrecision(Precision p) {
+        this.precision = java.util.Objects.requireNonNull(p, "precision");
+    }
+
+    /** The arithmetic of the convolutions. */
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
     /** Number of resolution stages. */
     public int numStages() {
         return numStages;
@@ -292,6 +310,7 @@ public final class PlainConvUNet implements SegmentationNetwork {
     }
 
     private NDList run(NDArray input, boolean training) {
+        boolean half = precision == Precision.FP16;
         List<NDArray> skips = new ArrayList<>(numStages);
         NDArray h = input;
         for (int s = 0; s < numStages; s++) {
@@ -304,15 +323,17 @@ public final class PlainConvUNet implements SegmentationNetwork {
         List<NDArray> outputs = new ArrayList<>();
         for (int l = numStages - 2; l >= 0; l--) {
             String p = "decoder." + l;
-            NDArray up = TorchOps.transposedConv(h, params.get(p + ".up.weight"), params.get(p + ".up.bias"),
-                    strides[l + 1]);
+            NDArray up = half
+                    ? HalfCasts.toFloat(TorchOps.transposedConv(HalfCasts.toHalf(h), half(p + ".up.weight", h),
+                            half(p + ".up.bias", h), strides[l + 1]))
+                    : TorchOps.transposedConv(h, params.get(p + ".up.weight"), params.get(p + ".up.bias"),
+                            strides[l + 1]);
             h = up.concat(skips.get(l), 1);
             for (int j = 0; j < convsPerStage; j++) {
                 h = block(h, p, j, null, kernels[l]);
             }
             if (allHeads || l == 0) {
-                outputs.add(TorchOps.conv(h, params.get(p + ".head.weight"), params.get(p + ".head.bias"),
-                        ones(dims), new long[dims]));
+                outputs.add(convolve(h, p + ".head", ones(dims), new long[dims]));
             }
         }
         Collections.reverse(outputs);
@@ -326,10 +347,23 @@ public final class PlainConvUNet implements SegmentationNetwork {
         }
         String c = prefix + ".conv" + j;
         String n = prefix + ".norm" + j;
-        NDArray y = TorchOps.conv(x, params.get(c + ".weight"), params.get(c + ".bias"),
-                stride == null ? ones(dims) : stride, pad);
+        NDArray y = convolve(x, c, stride == null ? ones(dims) : stride, pad);
         y = TorchOps.instanceNorm(y, params.get(n + ".weight"), params.get(n + ".bias"), TorchOps.NORM_EPS);
         return TorchOps.leakyRelu(y);
+    }
+
+    /** The convolution of layer {@code name} in this network's precision; single-precision result. */
+    private NDArray convolve(NDArray x, String name, long[] stride, long[] pad) {
+        if (precision == Precision.FP32) {
+            return TorchOps.conv(x, params.get(name + ".weight"), params.get(name + ".bias"), stride, pad);
+        }
+        return HalfCasts.toFloat(TorchOps.conv(HalfCasts.toHalf(x), half(name + ".weight", x),
+                half(name + ".bias", x), stride, pad));
+    }
+
+    /** A half-precision working copy of a parameter, owned by the activation's manager (freed with the pass). */
+    private NDArray half(String name, NDArray activation) {
+        return HalfCasts.toHalf(params.get(name), activation.getManager());
     }
 
     private void checkInput(NDArray input) {

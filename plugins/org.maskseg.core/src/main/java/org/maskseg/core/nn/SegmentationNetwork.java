@@ -29,6 +29,21 @@ public interface SegmentationNetwork extends AutoCloseable {
      */
     NDList forward(NDArray input, boolean training);
 
+    /**
+     * Sets the arithmetic of the forward pass (see {@link Precision}). Networks that only compute in single
+     * precision refuse anything else.
+     */
+    default void setPrecision(Precision precision) {
+        if (precision != Precision.FP32) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " computes in fp32 only");
+        }
+    }
+
+    /** The arithmetic of the forward pass. */
+    default Precision precision() {
+        return Precision.FP32;
+    }
+
     /** Trainable parameters, in a stable order with stable names (used by optimiser and model file). */
     LinkedHashMap<String, NDArray> parameters();
 

@@ -64,6 +64,21 @@ public final class Gradients {
         return norm;
     }
 
+    /** Multiplies every existing gradient by a factor in place (e.g. 1 / loss scale). */
+    public static void scale(Collection<NDArray> params, double factor) {
+        float f = (float) factor;
+        Autograd.withoutGrad(() -> {
+            try (NDScope scope = new NDScope()) {
+                for (NDArray p : params) {
+                    NDArray g = Autograd.gradient(p);
+                    if (g != null) {
+                        g.muli(f);
+                    }
+                }
+            }
+        });
+    }
+
     /**
      * Sets every existing gradient to zero in place (backward passes accumulate into them); gradients that
      * were never computed stay undefined.

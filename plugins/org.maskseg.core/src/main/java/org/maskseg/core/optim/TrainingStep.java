@@ -13,6 +13,7 @@ import org.maskseg.core.image.Batch;
 import org.maskseg.core.loss.DeepSupervisionLoss;
 import org.maskseg.core.loss.SegmentationLoss;
 import org.maskseg.core.nn.Autograd;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.tensor.Tensors;
@@ -44,9 +45,24 @@ public final class TrainingStep implements AutoCloseable {
     private final NesterovSgd optimiser;
     private final double gradientClip;
     private final Collection<NDArray> params;
+    private final LossScaler scaler;
 
-    /** What a step did. */
-    public record Result(float loss, float gradientNorm, boolean updated) {
+    /**
+     * What a step did.
+     *
+     * @param loss         the loss before the update (unscaled)
+     * @param gradientNorm the total gradient norm before clipping (unscaled; with loss scaling, the scaled norm
+     *                     when the step overflowed)
+     * @param updated      whether the parameters were updated
+     * @param overflow     whether the loss scaler skipped the step because a half-precision gradient overflowed
+     *                     (a normal event of mixed-precision training, not a failure)
+     */
+    public record Result(float loss, float gradientNorm, boolean updated, boolean overflow) {
+
+        /** A result without loss scaling. */
+        public Result(float loss, float gradientNorm, boolean updated) {
+            this(loss, gradientNorm, updated, false);
+        }
     }
 
     /**
@@ -57,6 +73,19 @@ public final class TrainingStep implements AutoCloseable {
      */
     public TrainingStep(SegmentationNetwork network, DeepSupervisionLoss loss, NesterovSgd optimiser,
             double gradientClip) {
+        this(network, loss, optimiser, gradientClip, null);
+    }
+
+    /**
+     * @param network      the network to train
+     * @param loss         the loss over its outputs
+     * @param optimiser    the optimiser of the network's parameters; closed by {@link #close()}
+     * @param gradientClip maximal total gradient norm (≤ 0: no clipping)
+     * @param scaler       the dynamic loss scaler of a half-precision run, or null for none
+     */
+    public TrainingStep(SegmentationNetwork network, DeepSupervisionLoss loss, NesterovSgd optimiser,
+            double gradientClip, LossScaler scaler) {
+        this.scaler = scaler;
         this.network = network;
         this.loss = loss;
         this.optimiser = optimiser;
@@ -69,9 +98,24 @@ public final class TrainingStep implements AutoCloseable {
      * loss over classes, or the sigmoid loss over the plan's regions.
      */
     public static TrainingStep forPlan(SegmentationNetwork network, Plan plan) {
+        return forPlan(network, plan, Precision.FP32);
+    }
+
+    /**
+     * Like {@link #forPlan(SegmentationNetwork, Plan)} in the given precision: sets the network's precision and,
+     * for {@link Precision#FP16}, scales the loss dynamically with a standard {@link LossScaler}.
+     */
+    public static TrainingStep forPlan(SegmentationNetwork network, Plan plan, Precision precision) {
+        network.setPrecision(precision);
         DeepSupervisionLoss loss = new DeepSupervisionLoss(lossFor(plan));
         NesterovSgd sgd = new NesterovSgd(network.parameters(), plan.training.momentum, plan.training.weightDecay);
-        return new TrainingStep(network, loss, sgd, plan.training.gradientClip);
+        return new TrainingStep(network, loss, sgd, plan.training.gradientClip,
+                precision == Precision.FP16 ? new LossScaler() : null);
+    }
+
+    /** The loss scaler of a half-precision step, or null. */
+    public LossScaler scaler() {
+        return scaler;
     }
 
     /**
@@ -130,6 +174,11 @@ public final class TrainingStep implements AutoCloseable {
     /**
      * Trains on one batch.
      *
+     * With a loss scaler the backward pass starts from loss × scale; a step whose loss is finite but whose scaled
+     * gradients are not is skipped as an overflow (the scaler halves its scale); otherwise the gradients are
+     * divided by the scale before clipping and the update. A non-finite loss is a failure in either precision
+     * (the scaler is not involved: scaling only affects the backward pass).
+     *
      * @return the loss before the update, the total gradient norm before clipping, and whether the
      *         parameters were updated: a step whose loss or gradient is not finite changes nothing
      */
@@ -139,13 +188,17 @@ public final class TrainingStep implements AutoCloseable {
             NDArray x = Tensors.batchImages(step, batch);
             NDArray y = Tensors.batchLabels(step, batch, DataType.INT32);
             float value;
+            double scale = scaler == null ? 1 : scaler.scale();
             synchronized (RECORDING) {
                 try (GradientCollector gc = network.manager().getEngine().newGradientCollector()) {
                     NDList out = network.forward(x, true);
                     NDArray l = loss.compute(out, y);
-                    gc.backward(l);
+                    gc.backward(scaler == null ? l : l.mul((float) scale));
                     value = l.getFloat();
                 }
+            }
+            if (scaler != null) {
+                return scaledUpdate(value, scale, learningRate);
             }
             float norm = gradientClip > 0 ? Gradients.clipTotalNorm(params, gradientClip) : Gradients.totalNorm(params);
             boolean finite = Float.isFinite(value) && Float.isFinite(norm);
@@ -159,6 +212,20 @@ public final class TrainingStep implements AutoCloseable {
             // also after a failure part-way, so that no partial gradient leaks into the next step
             Gradients.zero(params);
         }
+    }
+
+    private Result scaledUpdate(float value, double scale, double learningRate) {
+        float scaledNorm = Gradients.totalNorm(params);
+        if (!Float.isFinite(value)) {
+            return new Result(value, (float) (scaledNorm / scale), false, false);
+        }
+        if (!scaler.update(Float.isFinite(scaledNorm))) {
+            return new Result(value, scaledNorm, false, true);
+        }
+        Gradients.scale(params, 1 / scale);
+        float norm = gradientClip > 0 ? Gradients.clipTotalNorm(params, gradientClip) : Gradients.totalNorm(params);
+        optimiser.step(learningRate);
+        return new Result(value, norm, true, false);
     }
 
     /**

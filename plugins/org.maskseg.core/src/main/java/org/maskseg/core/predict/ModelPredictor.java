@@ -8,6 +8,7 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.nn.PlainConvUNet;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.preprocess.PreprocessedImage;
@@ -61,7 +62,8 @@ public final class ModelPredictor implements AutoCloseable {
     }
 
     /**
-     * Builds the model's network on a device and loads its weights.
+     * Builds the model's network on a device and loads its weights; the network computes in the precision the
+     * settings resolve to on that device.
      *
      * @param device e.g. from {@link TorchRuntime#device(String)}
      */
@@ -71,6 +73,7 @@ public final class ModelPredictor implements AutoCloseable {
             Plan plan = model.plan();
             PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, 0);
             model.loadInto(network);
+            network.setPrecision(Precision.resolve(settings.precision(), device));
             return new ModelPredictor(network, plan, settings, manager, model.members());
         } catch (RuntimeException e) {
             manager.close();
@@ -84,6 +87,11 @@ public final class ModelPredictor implements AutoCloseable {
 
     public LabelSpec labels() {
         return plan.targets.spec();
+    }
+
+    /** The precision the network passes run in. */
+    public Precision precision() {
+        return windows.network().precision();
     }
 
     public SlidingWindowPredictor windows() {

@@ -1,6 +1,7 @@
 package org.maskseg.core.predict;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.nn.Precision;
 
 /**
  * How sliding-window prediction runs.
@@ -11,8 +12,11 @@ import org.maskseg.core.InvalidInputException;
  *                     combinations of flipped spatial axes), flip the results back and average the logits;
  *                     2^d times slower, usually slightly more accurate
  * @param batchWindows how many windows go through the network in one forward pass; bounds device memory
+ * @param precision    "auto" (fp16 network passes on a CUDA GPU, fp32 elsewhere), "fp32" or "fp16" (see
+ *                     {@link Precision}); the Gaussian-weighted blending of windows, resampling and softmax are
+ *                     always single precision
  */
-public record PredictionSettings(double step, boolean mirroring, int batchWindows) {
+public record PredictionSettings(double step, boolean mirroring, int batchWindows, String precision) {
 
     public static final double DEFAULT_STEP = 0.5;
     public static final int DEFAULT_BATCH_WINDOWS = 4;
@@ -22,21 +26,31 @@ public record PredictionSettings(double step, boolean mirroring, int batchWindow
 
     public PredictionSettings {
         SlidingWindow.checkStep(step);
+        precision = Precision.checkSetting(precision, "precision");
         if (batchWindows < 1) {
             throw new InvalidInputException("batch windows " + batchWindows + ": at least one window per forward "
                     + "pass is needed");
         }
     }
 
+    /** Settings with precision "auto". */
+    public PredictionSettings(double step, boolean mirroring, int batchWindows) {
+        this(step, mirroring, batchWindows, "auto");
+    }
+
     public PredictionSettings withStep(double newStep) {
-        return new PredictionSettings(newStep, mirroring, batchWindows);
+        return new PredictionSettings(newStep, mirroring, batchWindows, precision);
     }
 
     public PredictionSettings withMirroring(boolean on) {
-        return new PredictionSettings(step, on, batchWindows);
+        return new PredictionSettings(step, on, batchWindows, precision);
     }
 
     public PredictionSettings withBatchWindows(int n) {
-        return new PredictionSettings(step, mirroring, n);
+        return new PredictionSettings(step, mirroring, n, precision);
+    }
+
+    public PredictionSettings withPrecision(String p) {
+        return new PredictionSettings(step, mirroring, batchWindows, p);
     }
 }

@@ -23,13 +23,25 @@ import java.util.Arrays;
  * @param epochSeconds        wall-clock seconds of this epoch including validation
  * @param elapsedSeconds      seconds of training so far (all sessions of a resumed run)
  * @param etaSeconds          estimated seconds until training ends (NaN before the first epoch finished)
+ * @param scalerSkips         steps of this epoch that the loss scaler of a half-precision run skipped because a
+ *                            gradient overflowed (a normal part of mixed precision; not in {@code skippedSteps})
+ * @param lossScale           the loss scale at the end of the epoch, NaN without loss scaling
  */
 public record EpochStats(int epoch, int epochs, double trainLoss, double validationLoss, double[] pseudoDice,
         double meanPseudoDice, double emaPseudoDice, boolean newBest, double learningRate, int iterations,
-        int skippedSteps, double epochSeconds, double elapsedSeconds, double etaSeconds) {
+        int skippedSteps, double epochSeconds, double elapsedSeconds, double etaSeconds, int scalerSkips,
+        double lossScale) {
 
     public EpochStats {
         pseudoDice = pseudoDice.clone();
+    }
+
+    /** Statistics of an epoch without loss scaling. */
+    public EpochStats(int epoch, int epochs, double trainLoss, double validationLoss, double[] pseudoDice,
+            double meanPseudoDice, double emaPseudoDice, boolean newBest, double learningRate, int iterations,
+            int skippedSteps, double epochSeconds, double elapsedSeconds, double etaSeconds) {
+        this(epoch, epochs, trainLoss, validationLoss, pseudoDice, meanPseudoDice, emaPseudoDice, newBest,
+                learningRate, iterations, skippedSteps, epochSeconds, elapsedSeconds, etaSeconds, 0, Double.NaN);
     }
 
     @Override
@@ -43,6 +55,8 @@ public record EpochStats(int epoch, int epochs, double trainLoss, double validat
                 "epoch %d/%d: train loss %.4f, val loss %.4f, pseudo-Dice %s, EMA %.4f%s, lr %.2e, %.1f s%s", epoch,
                 epochs, trainLoss, validationLoss, Arrays.toString(pseudoDice), emaPseudoDice,
                 newBest ? " (best)" : "", learningRate, epochSeconds,
-                skippedSteps == 0 ? "" : ", " + skippedSteps + " step(s) skipped (non-finite)");
+                skippedSteps == 0 ? "" : ", " + skippedSteps + " step(s) skipped (non-finite)")
+                + (scalerSkips == 0 ? "" : ", " + scalerSkips + " step(s) skipped by the loss scaler")
+                + (Double.isNaN(lossScale) ? "" : String.format(java.util.Locale.ROOT, ", loss scale %.0f", lossScale));
     }
 }

@@ -10,13 +10,14 @@ import org.maskseg.core.optim.TrainingStep;
 /**
  * The training steps of one epoch: batches from a source, one optimisation step each, the loss reported after
  * every step. Steps whose loss or gradient is not finite change nothing; they are reported, counted, and stop the
- * training when they become more than an accident ({@link SkippedSteps}). The epoch ends early when the session's
- * schedule's step deadline has passed.
+ * training when they become more than an accident ({@link SkippedSteps}). Steps the loss scaler of a half-precision
+ * run skips (a gradient overflowed and the scale was halved) are counted apart and never stop the training. The
+ * epoch ends early when the session's schedule's step deadline has passed.
  */
 final class EpochSteps {
 
     /** What an epoch's steps did. */
-    record Outcome(double meanLoss, int steps, int skipped) {
+    record Outcome(double meanLoss, int steps, int skipped, int scalerSkips) {
     }
 
     private final TrainingStep step;
@@ -55,6 +56,7 @@ final class EpochSteps {
         int done = 0;
         int updated = 0;
         int skippedHere = 0;
+        int scalerSkips = 0;
         for (int it = 1; it <= iterations; it++) {
             long t0 = System.nanoTime();
             Batch batch = cancellation.await(source::next);
@@ -70,19 +72,22 @@ final class EpochSteps {
             if (result.updated()) {
                 lossSum += result.loss();
                 updated++;
+            } else if (result.overflow()) {
+                // the loss scaler's own adjustment of a half-precision run: counted apart, never a failure
+                scalerSkips++;
             } else {
                 skippedHere++;
                 listener.message(String.format(Locale.ROOT,
                         "step %d of epoch %d skipped: loss %s, gradient norm %s (parameters unchanged)", it, epoch,
                         result.loss(), result.gradientNorm()));
             }
-            skipped.record(result.updated());
+            skipped.record(result.updated() || result.overflow());
             listener.iterationFinished(epoch, it, iterations, result.loss());
             if (clock.elapsedSeconds() >= stepDeadlineSeconds && it < iterations) {
                 break;
             }
         }
-        return new Outcome(updated == 0 ? Double.NaN : lossSum / updated, done, skippedHere);
+        return new Outcome(updated == 0 ? Double.NaN : lossSum / updated, done, skippedHere, scalerSkips);
     }
 
     /** Seconds spent in steps (batch waits included) in this session. */

@@ -30,6 +30,8 @@ import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.nn.Autograd;
 import org.maskseg.core.nn.PlainConvUNet;
+import org.maskseg.core.nn.Precision;
+import org.maskseg.core.optim.LossScaler;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;
@@ -227,7 +229,7 @@ public final class Trainer {
      * @throws InvalidInputException for unusable settings or data, or when the device runs out of memory
      */
     public TrainingResult train() {
-        cancellation.throwIfCancelled(); // settings that were built hold fp32: bf16 is refused when they are built
+        cancellation.throwIfCancelled(); // settings that were built hold auto, fp32 or fp16: bf16 is refused there
         TrainingSettings.Start start = settings.start();
         Checkpoint resume = start.resumeFrom() == null ? null : Checkpoint.load(start.resumeFrom());
         TrainerState state = resume == null ? null : trainerState(resume);
@@ -249,6 +251,7 @@ public final class Trainer {
         TorchRuntime.setCpuThreads(settings.compute().threads());
         TorchRuntime.start(settings.compute().installation());
         Device device = TorchRuntime.device(settings.compute().device());
+        Precision precision = Precision.resolve(settings.compute().precision(), device);
 
         List<EpochStats> history = new ArrayList<>(state == null ? List.of() : state.history());
         ModelSelection selection = state == null ? ModelSelection.fresh() : ModelSelection.resumed(state);
@@ -269,11 +272,20 @@ public final class Trainer {
             listener.message("region-based training: one sigmoid output per region; pseudo-Dice per region in the "
                     + "order " + String.join(", ", scoreNames()));
         }
+        String cpuWarning = Precision.cpuWarning(precision, device);
+        if (cpuWarning != null) {
+            listener.message(cpuWarning);
+        }
+        if (precision == Precision.FP16) {
+            listener.message("mixed precision: fp16 convolutions, fp32 master weights, normalisation and loss, "
+                    + "dynamic loss scaling");
+        }
         listener.scoresNamed(scoreNames());
         try (NDManager manager = TorchRuntime.newManager(device);
                 PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, seed);
-                TrainingStep step = TrainingStep.forPlan(network, plan)) {
+                TrainingStep step = TrainingStep.forPlan(network, plan, precision)) {
             startFrom(resume, network, step);
+            restoreScaler(state, step);
             if (freezeEpochs > 0 && startEpoch <= freezeEpochs) {
                 listener.message("encoder fixed during epoch" + (freezeEpochs == 1 ? " 1" : "s 1-" + freezeEpochs)
                         + ", decoder and heads train");
@@ -323,7 +335,8 @@ public final class Trainer {
                         Math.max(0, schedule.endSeconds() - now));
                 EpochStats stats = new EpochStats(epoch, schedule.plannedEpochs(), trained.meanLoss(),
                         validated.meanLoss(), validated.pseudoDice(), validated.meanPseudoDice(), selection.ema(),
-                        newBest, lr, trained.steps(), trained.skipped(), epochSeconds, previousSeconds + now, eta);
+                        newBest, lr, trained.steps(), trained.skipped(), epochSeconds, previousSeconds + now, eta,
+                        trained.scalerSkips(), step.scaler() == null ? Double.NaN : step.scaler().scale());
                 history.add(stats);
                 listener.epochFinished(stats);
 
@@ -342,7 +355,9 @@ public final class Trainer {
                         TrainedModel.of(plan, meta, network), optimizerState(step, network),
                         JSON.valueToTree(new TrainerState(epochsDone, selection.ema(), selection.bestEma(),
                                 selection.bestEpoch(), previousSeconds + now, seed, split.training(),
-                                split.validation(), history, freezeEpochs))));
+                                split.validation(), history, freezeEpochs,
+                                step.scaler() == null ? null : step.scaler().scale(),
+                                step.scaler() == null ? 0 : step.scaler().cleanSteps()))));
                 savingSeconds = (System.nanoTime() - savingStart) / 1e9;
                 if (last && "time limit".equals(stopReason)) {
                     listener.message("time limit reached after epoch " + epoch);
@@ -431,6 +446,25 @@ public final class Trainer {
                 listener.message("classes: " + settings.start().classMapping().describe());
             }
         }
+    }
+
+    /**
+     * Continues the loss scaler of a resumed half-precision run where it stood. A checkpoint of an fp32 run (or one
+     * written before mixed precision existed) has no scaler state: a half-precision continuation starts a fresh
+     * scaler.
+     */
+    private void restoreScaler(TrainerState state, TrainingStep step) {
+        if (state == null || step.scaler() == null || state.lossScale() == null) {
+            return;
+        }
+        double scale = state.lossScale();
+        if (!(scale > 0) || Double.isInfinite(scale) || state.scalerCleanSteps() < 0) {
+            throw new InvalidInputException("checkpoint '" + settings.start().resumeFrom() + "': trainer-state.json "
+                    + "lossScale " + scale + " / scalerCleanSteps " + state.scalerCleanSteps()
+                    + " are invalid (expected a positive finite scale and a count >= 0)");
+        }
+        step.scaler().restore(new LossScaler.State(scale, state.scalerCleanSteps()));
+        listener.message(String.format(Locale.ROOT, "loss scale %.0f restored from the checkpoint", scale));
     }
 
     /**

@@ -16,10 +16,13 @@ import java.util.List;
  * @param history          statistics of every epoch done
  * @param freezeEncoderEpochs epochs at the start during which the encoder is kept fixed (0 in checkpoints
  *                         written before the setting existed)
+ * @param lossScale        the loss scale of a half-precision run, null for fp32 runs (and checkpoints written
+ *                         before mixed precision existed)
+ * @param scalerCleanSteps consecutive clean steps of the loss scaler since its scale last changed
  */
 record TrainerState(int epochsDone, double emaPseudoDice, double bestEmaPseudoDice, int bestEpoch,
         double elapsedSeconds, long seed, List<String> trainingCases, List<String> validationCases,
-        List<EpochStats> history, int freezeEncoderEpochs) {
+        List<EpochStats> history, int freezeEncoderEpochs, Double lossScale, int scalerCleanSteps) {
 
     TrainerState {
         trainingCases = List.copyOf(trainingCases);

@@ -38,7 +38,7 @@ public final class TrainingCurves {
 
     /**
      * CSV header: epoch, train_loss, val_loss, one pseudo_dice column per foreground class, ema, lr, skipped steps
-     * (non-finite loss or gradient), seconds.
+     * (non-finite loss or gradient), seconds, steps skipped by the loss scaler and the loss scale (NaN in fp32).
      */
     public static String header(List<String> classNames) {
         return scoreHeader(foreground(classNames));
@@ -53,7 +53,7 @@ public final class TrainingCurves {
         for (String name : scoreNames) {
             sb.append(",pseudo_dice_").append(name.replaceAll("[^A-Za-z0-9_]+", "_"));
         }
-        return sb.append(",ema_pseudo_dice,lr,skipped_steps,seconds").toString();
+        return sb.append(",ema_pseudo_dice,lr,skipped_steps,seconds,scaler_skips,loss_scale").toString();
     }
 
     private static List<String> foreground(List<String> classNames) {
@@ -68,7 +68,8 @@ public final class TrainingCurves {
         }
         return sb.append(',').append(num(s.emaPseudoDice())).append(',').append(num(s.learningRate())).append(',')
                 .append(s.skippedSteps()).append(',')
-                .append(String.format(Locale.ROOT, "%.3f", s.elapsedSeconds())).toString();
+                .append(String.format(Locale.ROOT, "%.3f", s.elapsedSeconds())).append(',').append(s.scalerSkips())
+                .append(',').append(num(s.lossScale())).toString();
     }
 
     private static String num(double v) {

@@ -248,6 +248,12 @@ public final class TrainingJob {
             l.message("no final validation: no case was held out from training");
             return result;
         }
+        if (settings.schedule().timeLimit() != null) {
+            // the run ends within its time limit, and predicting whole images could not be fitted into it
+            l.message("no final validation: the run has a time limit; score the validation cases afterwards with "
+                    + "maskseg evaluate");
+            return result;
+        }
         return result.withFinalValidation(validate(result, images, labels, knowledge, settings, l, token));
     }
 
@@ -270,7 +276,8 @@ public final class TrainingJob {
                 vk.add(knowledge.get(i));
             }
         }
-        Path folder = settings.output().workFolder() == null ? null : settings.output().workFolder().resolve(FinalValidation.FOLDER);
+        Path work = settings.output().workFolder();
+        Path folder = work == null ? null : work.resolve(FinalValidation.FOLDER);
         return FinalValidation.run(result.finalModel(), vi, vl, vk, settings.compute().device(), folder, l, token);
     }
 

@@ -3,10 +3,10 @@ package org.maskseg.core.train;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.Plan;
 
@@ -135,7 +135,8 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
      * Where it runs.
      *
      * @param device        "auto", "cpu" or "gpu:N"
-     * @param precision     "fp32" or "bf16"
+     * @param precision     "auto" (fp16 mixed precision on a CUDA GPU, fp32 elsewhere), "fp32" or "fp16" (see
+     *                      {@link Precision}); "bf16" is refused
      * @param threads       CPU threads for PyTorch, 0 for its default
      * @param loaderThreads background threads preparing batches, 0 for the loader's default
      * @param installation  PyTorch installation to use (null: the bundled one)
@@ -145,18 +146,8 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
 
         public Compute {
             device = device == null ? "auto" : device;
-            precision = precision == null ? "fp32" : precision.toLowerCase(Locale.ROOT);
+            precision = Precision.checkSetting(precision, "precision");
             installation = installation == null ? TorchRuntime.Installation.BUNDLED : installation;
-            if (!precision.equals("fp32") && !precision.equals("bf16")) {
-                throw new InvalidInputException("precision '" + precision + "': expected fp32 or bf16");
-            }
-            if (precision.equals("bf16")) {
-                // refused here, before any data is read: DJL 0.36's PyTorch engine aborts the JVM when asked for
-                // a bfloat16 tensor, so there is no safe way to build the working copies a mixed-precision step
-                // needs
-                throw new InvalidInputException("precision 'bf16' is not available: the PyTorch engine of DJL 0.36 "
-                        + "cannot create bfloat16 tensors; train with fp32");
-            }
             if (threads < 0 || loaderThreads < 0) {
                 throw new InvalidInputException("thread counts cannot be negative");
             }
@@ -297,7 +288,7 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
         private double validationFraction = 0.2;
         private long seed;
         private String device = "auto";
-        private String precision = "fp32";
+        private String precision = "auto";
         private int threads;
         private int loaderThreads;
         private TorchRuntime.Installation installation = TorchRuntime.Installation.BUNDLED;

@@ -129,7 +129,12 @@ class TrainingPartsTest {
                 () -> TrainingSettings.builder().validationFraction(1).build()).getMessage()
                 .startsWith("validation fraction"));
         assertTrue(assertThrows(InvalidInputException.class,
-                () -> TrainingSettings.builder().precision("fp16").build()).getMessage().contains("fp32 or bf16"));
+                () -> TrainingSettings.builder().precision("fp8").build()).getMessage()
+                .contains("expected auto, fp32 or fp16"));
+        assertTrue(assertThrows(InvalidInputException.class,
+                () -> TrainingSettings.builder().precision("bf16").build()).getMessage().contains("bfloat16"));
+        assertEquals("fp16", TrainingSettings.builder().precision("FP16").build().compute().precision());
+        assertEquals("auto", TrainingSettings.builder().build().compute().precision());
         assertTrue(assertThrows(InvalidInputException.class,
                 () -> TrainingSettings.builder().patchSize(64).build()).getMessage().contains("2 or 3 values"));
         TrainingSettings s = TrainingSettings.builder().epochs(3).seed(9).patchSize(64, 32).build();
@@ -141,13 +146,15 @@ class TrainingPartsTest {
     void curvesAreWrittenAsCsvAndPng(@TempDir Path dir) throws IOException {
         List<EpochStats> h = List.of(
                 new EpochStats(1, 2, 0.9, 0.8, new double[] {0.5, Double.NaN}, 0.5, 0.5, true, 0.01, 10, 0, 3, 3, 3),
-                new EpochStats(2, 2, 0.7, 0.6, new double[] {0.7, 0.2}, 0.45, 0.495, false, 0.005, 10, 2, 3, 6, 0));
+                new EpochStats(2, 2, 0.7, 0.6, new double[] {0.7, 0.2}, 0.45, 0.495, false, 0.005, 10, 2, 3, 6, 0, 3,
+                        32768));
         TrainingCurves.write(dir, List.of("background", "nucleus", "border cell"), h);
         List<String> lines = Files.readAllLines(dir.resolve(TrainingCurves.CSV));
         assertEquals(List.of(
-                "epoch,train_loss,val_loss,pseudo_dice_nucleus,pseudo_dice_border_cell,ema_pseudo_dice,lr,skipped_steps,seconds",
-                "1,0.900000,0.800000,0.500000,NaN,0.500000,0.0100000,0,3.000",
-                "2,0.700000,0.600000,0.700000,0.200000,0.495000,0.00500000,2,6.000"), lines);
+                "epoch,train_loss,val_loss,pseudo_dice_nucleus,pseudo_dice_border_cell,ema_pseudo_dice,lr,skipped_steps,seconds,"
+                        + "scaler_skips,loss_scale",
+                "1,0.900000,0.800000,0.500000,NaN,0.500000,0.0100000,0,3.000,0,NaN",
+                "2,0.700000,0.600000,0.700000,0.200000,0.495000,0.00500000,2,6.000,3,32768.0"), lines);
         byte[] png = Files.readAllBytes(dir.resolve(TrainingCurves.PNG));
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);

@@ -6,6 +6,7 @@ import org.knime.core.node.defaultnodesettings.DialogComponentColumnNameSelectio
 import org.knime.core.node.defaultnodesettings.DialogComponentNumber;
 import org.knime.core.node.defaultnodesettings.DialogComponentString;
 import org.knime.core.node.defaultnodesettings.DialogComponentStringSelection;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.knime.util.Columns;
 import org.maskseg.knime.util.PartialLabelColumns;
 
@@ -36,6 +37,7 @@ final class PredictorNodeDialog extends DefaultNodeSettingsPane {
         addDialogComponent(new DialogComponentBoolean(s.mirroring, "Mirroring (test-time augmentation)"));
         addDialogComponent(new DialogComponentNumber(s.batchWindows, "Windows per forward pass", 1));
         addDialogComponent(new DialogComponentStringSelection(s.device, "Device", "auto", "cpu", "gpu:0", "gpu:1"));
+        addDialogComponent(new DialogComponentStringSelection(s.precision, "Precision", Precision.SETTINGS));
         closeCurrentGroup();
     }
 }

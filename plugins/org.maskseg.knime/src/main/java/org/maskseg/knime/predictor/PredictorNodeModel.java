@@ -25,6 +25,7 @@ import org.knime.knip.base.data.img.ImgPlusCellFactory;
 import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.ClassKnowledge;
@@ -45,6 +46,8 @@ import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.ImageCells;
 import org.maskseg.knime.util.PartialLabelColumns;
 import org.maskseg.knime.util.SettingsNodeModel;
+
+import ai.djl.Device;
 
 /**
  * Predictor: segments the images of a table with a model (sliding window, as in training), appending the label
@@ -155,8 +158,12 @@ final class PredictorNodeModel extends SettingsNodeModel<PredictorSettings> {
         List<String> scoreNames = new ArrayList<>(model.scoreNames());
         double[] scoreSums = new double[scoreNames.size() + 1];
         int[] scoreCounts = new int[scoreSums.length];
-        try (ModelPredictor predictor = ModelPredictor.open(model, TorchRuntime.device(m_settings.device.getStringValue()),
-            m_settings.predictionSettings())) {
+        Device device = TorchRuntime.device(m_settings.device.getStringValue());
+        try (ModelPredictor predictor = ModelPredictor.open(model, device, m_settings.predictionSettings())) {
+            String slow = Precision.cpuWarning(predictor.precision(), device);
+            if (slow != null) {
+                setWarningMessage(slow);
+            }
             long index = 0;
             for (DataRow r : table) {
                 exec.checkCanceled();

@@ -49,11 +49,19 @@ final class PredictorSettings extends SettingsGroup {
 
     final SettingsModelString device = new SettingsModelString("device", "auto");
 
+    /** auto, fp32 or fp16; added after the first release, so older settings without it load as auto. */
+    final SettingsModelString precision = new SettingsModelString("precision", "auto");
+
     @Override
     public List<SettingsModel> models() {
         return List.of(imageColumn, outputColumn, probabilities, uncertainty, referenceColumn,
             referenceAnnotatedClasses, referenceDetectUnknownMasks, referenceUnknownMaskColumn,
-            referenceUnknownMaskClass, step, mirroring, batchWindows, device);
+            referenceUnknownMaskClass, step, mirroring, batchWindows, device, precision);
+    }
+
+    @Override
+    protected List<SettingsModelString> addedLater() {
+        return List.of(precision);
     }
 
     @Override
@@ -76,7 +84,7 @@ final class PredictorSettings extends SettingsGroup {
     PredictionSettings predictionSettings() throws InvalidSettingsException {
         try {
             return new PredictionSettings(step.getDoubleValue(), mirroring.getBooleanValue(),
-                batchWindows.getIntValue());
+                batchWindows.getIntValue(), precision.getStringValue());
         } catch (InvalidInputException e) {
             throw refused(e);
         }

@@ -19,12 +19,16 @@ import org.knime.core.node.CanceledExecutionException;
 import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.ExecutionMonitor;
 import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.NodeLogger;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
 import org.maskseg.core.CancellationToken;
 import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.doctor.Doctor;
+import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.evaluate.Scores;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
@@ -47,6 +51,8 @@ import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.PartialLabelColumns;
 import org.maskseg.knime.util.SettingsNodeModel;
 
+import ai.djl.Device;
+
 /**
  * Masked Trainer: plans and trains a segmentation network on the image/label pairs of a table with the engine's
  * training job (masked loss: ignore-label voxels count nowhere). Optional partial-label columns say per row which
@@ -62,6 +68,8 @@ import org.maskseg.knime.util.SettingsNodeModel;
  * a held-out fraction of the training rows; and a model to start from (its plan, classes and weights).
  */
 final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
+
+    private static final NodeLogger LOGGER = NodeLogger.getLogger(TrainerNodeModel.class);
 
     static final int VALIDATION_PORT = 1;
 
@@ -112,7 +120,9 @@ final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
             new DataColumnSpecCreator("Skipped steps", IntCell.TYPE).createSpec(),
             new DataColumnSpecCreator("Epoch seconds", DoubleCell.TYPE).createSpec(),
             new DataColumnSpecCreator("Elapsed seconds", DoubleCell.TYPE).createSpec(),
-            new DataColumnSpecCreator("Fold", IntCell.TYPE).createSpec());
+            new DataColumnSpecCreator("Fold", IntCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Scaler skips", IntCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Loss scale", DoubleCell.TYPE).createSpec());
     }
 
     @Override
@@ -271,6 +281,7 @@ final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
             }
         }
 
+        logComputeSetUp(settings);
         ExecutionMonitor training = exec.createSubProgress(0.95);
         BufferedDataContainer stats = exec.createDataContainer(statisticsSpec());
         m_curve = new LearningCurve(List.of(), List.of(), "Planning and preprocessing", true);
@@ -380,6 +391,23 @@ final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
     }
 
     /** Node progress and the statistics table, from the training job's events. */
+    /**
+     * Logs what the training computes with (as the command line's doctor prints it): versions, CPU or CUDA build,
+     * GPUs, threads and one timed step of a tiny network. A set-up that cannot start is reported by the training
+     * itself, with its own message.
+     */
+    private static void logComputeSetUp(final TrainingSettings settings) {
+        try {
+            TorchRuntime.setCpuThreads(settings.compute().threads());
+            Doctor.environment(settings.compute().installation()).forEach(LOGGER::info);
+            Device device = TorchRuntime.device(settings.compute().device());
+            Precision precision = Precision.resolve(settings.compute().precision(), device);
+            LOGGER.info(Doctor.stepTiming(device, precision));
+        } catch (InvalidInputException e) {
+            LOGGER.info("compute set-up not reported: " + e.getMessage());
+        }
+    }
+
     static final class Progress implements TrainingListener {
 
         private final ExecutionMonitor m_exec;
@@ -433,7 +461,8 @@ final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
                 new DoubleCell(s.learningRate()), new DoubleCell(s.trainLoss()), new DoubleCell(s.validationLoss()),
                 new DoubleCell(s.meanPseudoDice()), new DoubleCell(s.emaPseudoDice()), new IntCell(s.iterations()),
                 new IntCell(s.skippedSteps()), new DoubleCell(s.epochSeconds()), new DoubleCell(s.elapsedSeconds()),
-                m_fold == null ? DataType.getMissingCell() : new IntCell(m_fold)));
+                m_fold == null ? DataType.getMissingCell() : new IntCell(m_fold), new IntCell(s.scalerSkips()),
+                new DoubleCell(s.lossScale())));
             double fraction = s.epoch() / (double)s.epochs();
             if (m_settings.schedule().timeLimit() != null) {
                 fraction = Math.max(fraction, s.elapsedSeconds() / m_settings.schedule().timeLimit().toSeconds());

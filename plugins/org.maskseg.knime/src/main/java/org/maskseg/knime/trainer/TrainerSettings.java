@@ -15,6 +15,7 @@ import org.knime.core.node.defaultnodesettings.SettingsModelIntegerBounded;
 import org.knime.core.node.defaultnodesettings.SettingsModelString;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.CrossValidation;
@@ -32,7 +33,7 @@ final class TrainerSettings extends SettingsGroup {
 
     static final List<String> CONFIGURATIONS = List.of(AUTO, "2d", "3d");
 
-    static final List<String> PRECISIONS = List.of("fp32", "bf16");
+    static final List<String> PRECISIONS = Precision.SETTINGS;
 
     static final String FINAL_MODEL = "final";
 
@@ -74,7 +75,7 @@ final class TrainerSettings extends SettingsGroup {
 
     final SettingsModelString device = new SettingsModelString("device", AUTO);
 
-    final SettingsModelString precision = new SettingsModelString("precision", "fp32");
+    final SettingsModelString precision = new SettingsModelString("precision", AUTO);
 
     final SettingsModelInteger seed = new SettingsModelInteger("seed", 0);
 
@@ -299,9 +300,10 @@ final class TrainerSettings extends SettingsGroup {
         if (!CONFIGURATIONS.contains(conf)) {
             throw new InvalidSettingsException("Configuration \"" + conf + "\" is unknown; expected " + CONFIGURATIONS);
         }
-        if (!PRECISIONS.contains(precision.getStringValue())) {
-            throw new InvalidSettingsException(
-                "Precision \"" + precision.getStringValue() + "\" is unknown; expected " + PRECISIONS);
+        try {
+            Precision.checkSetting(precision.getStringValue(), "Precision");
+        } catch (InvalidInputException e) {
+            throw refused(e);
         }
         try {
             TrainingSettings.Builder b = TrainingSettings.builder()

@@ -6,6 +6,7 @@ import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.NodeSettingsRO;
 import org.knime.core.node.NodeSettingsWO;
 import org.knime.core.node.defaultnodesettings.SettingsModel;
+import org.knime.core.node.defaultnodesettings.SettingsModelString;
 import org.maskseg.core.InvalidInputException;
 
 /**
@@ -17,6 +18,19 @@ public abstract class SettingsGroup {
 
     /** Every setting, in dialog order. */
     public abstract List<SettingsModel> models();
+
+    /**
+     * Settings added in a later version: settings saved before they existed lack their keys, and such settings
+     * still load, keeping these models at their defaults.
+     */
+    protected List<SettingsModelString> addedLater() {
+        return List.of();
+    }
+
+    /** Whether saved settings leave out a setting added later (so it keeps its default). */
+    private boolean absent(final SettingsModel m, final NodeSettingsRO settings) {
+        return m instanceof SettingsModelString s && addedLater().contains(s) && !settings.containsKey(s.getKey());
+    }
 
     /** A new instance with default values, used to validate settings without touching this one. */
     protected abstract SettingsGroup newInstance();
@@ -32,7 +46,9 @@ public abstract class SettingsGroup {
 
     public final void validate(final NodeSettingsRO settings) throws InvalidSettingsException {
         for (SettingsModel m : models()) {
-            m.validateSettings(settings);
+            if (!absent(m, settings)) {
+                m.validateSettings(settings);
+            }
         }
         SettingsGroup copy = newInstance();
         copy.loadFrom(settings);
@@ -41,7 +57,9 @@ public abstract class SettingsGroup {
 
     public final void loadFrom(final NodeSettingsRO settings) throws InvalidSettingsException {
         for (SettingsModel m : models()) {
-            m.loadSettingsFrom(settings);
+            if (!absent(m, settings)) {
+                m.loadSettingsFrom(settings);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.maskseg.knime.predictor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -407,6 +408,44 @@ class PredictorNodeModelTest {
             assertEquals(saved.getString(key), fromDialog.getString(key), key);
         }
         assertEquals(false, fromDialog.getBoolean("reference_detect_unknown_masks"));
+    }
+
+    /** Settings saved before the precision setting existed load as auto; bf16 is refused with its reason. */
+    @Test
+    void precisionSettingIsOptionalAndRefusesBf16() throws Exception {
+        PredictorSettings old = new PredictorSettings();
+        old.imageColumn.setStringValue("image");
+        NodeSettings saved = new NodeSettings("old");
+        for (org.knime.core.node.defaultnodesettings.SettingsModel m : old.models()) {
+            if (m != old.precision) {
+                m.saveSettingsTo(saved);
+            }
+        }
+        assertFalse(saved.containsKey("precision"));
+        PredictorSettings loaded = new PredictorSettings();
+        loaded.precision.setStringValue("fp16");
+        loaded.validate(saved);
+        loaded.loadFrom(saved);
+        assertEquals("fp16", loaded.precision.getStringValue(), "an absent key leaves the setting as it was");
+        assertEquals("auto", new PredictorSettings().predictionSettings().precision());
+        saved.addString("precision", "bf16");
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> loaded.validate(saved));
+        assertTrue(e.getMessage().contains("bfloat16"), e.getMessage());
+    }
+
+    /** fp16 runs on the CPU, with the one-line warning that it is slow there as the node's warning. */
+    @Test
+    void halfPrecisionOnTheCpuWarns() throws Exception {
+        NodeHarness<PredictorNodeModel> h = harness("", false);
+        NodeSettings s = h.saveSettings();
+        s.addString("precision", "fp16");
+        h.loadSettings(s);
+        BufferedDataTable out = (BufferedDataTable)h.execute(model, nuclei(1))[0];
+        assertEquals(1, out.size());
+        assertTrue(h.warning() != null && h.warning().startsWith("warning: fp16 on the CPU"), h.warning());
+        NodeHarness<PredictorNodeModel> plain = harness("", false);
+        plain.execute(model, nuclei(1));
+        assertEquals(null, plain.warning(), "auto is fp32 on the CPU, without a warning");
     }
 
     @Test

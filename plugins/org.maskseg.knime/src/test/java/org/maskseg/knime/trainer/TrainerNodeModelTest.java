@@ -183,8 +183,12 @@ class TrainerNodeModelTest {
         double validation = (Double)flow.get("maskseg_validation_dice_mean");
         assertTrue(validation >= 0 && validation <= 1, "validation Dice " + validation);
         assertEquals(validation, (Double)flow.get("maskseg_validation_dice_class 1"), 1e-12);
+        // precision auto is fp32 on the CPU: no loss scaling
+        assertEquals("Loss scale", stats.getDataTableSpec().getColumnSpec(12).getName());
         for (DataRow r : stats) {
             assertTrue(r.getCell(10).isMissing(), "no fold without a cross-validation");
+            assertEquals(0, ((IntCell)r.getCell(11)).getIntValue());
+            assertTrue(Double.isNaN(((DoubleCell)r.getCell(12)).getDoubleValue()));
         }
         // reset: the view forgets the curve, and no variables remain
         h.reset();
