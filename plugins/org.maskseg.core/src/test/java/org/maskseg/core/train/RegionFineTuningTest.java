@@ -35,17 +35,20 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Fine-tuning where the user drew new labels. A base model segments nuclei (300 steps on eight images). An
- * unseen image gets bright crosses painted into one region R, objects the base model takes for nuclei; only R
- * is annotated (nuclei as nuclei, crosses as background or as a new class), everything else carries the ignore
- * value. Fine-tuning with the lower learning rate 1e-3 and the encoder frozen for the first epochs changes the
- * predictions in R towards the new labels, while the nuclei of ten held-out images are segmented about as well
- * as before.
+ * unseen image gets bright crosses painted into one square R, objects the base model takes for nuclei. Two squares
+ * are annotated, as a user correcting a model would: R (nuclei as nuclei, crosses as background or as a new class)
+ * and the square with the most nuclei elsewhere (nuclei only, so that fine-tuning also sees what must stay); every
+ * other pixel carries the ignore value. Fine-tuning with the lower learning rate 1e-3 and the encoder frozen
+ * changes the predictions in R towards the new labels, while the rest of the image and the nuclei of ten held-out
+ * images are segmented about as well as before.
  * <p>
- * One libtorch thread makes the numbers reproducible; measured on CPU: base model held-out Dice 0.895; crosses
- * marked background: share of cross pixels called nucleus 95 % to 0 %, held-out Dice 0.873; crosses as a new
- * class (twice the steps, the encoder frozen for the first half): its Dice in R 0 to 0.986, held-out nucleus Dice
- * 0.852. The new class needs the longer run: with 200 steps its Dice in R ranged from 0.22 to 0.89 over base
- * models trained with other seeds, and libtorch is not bit-reproducible from run to run even on one thread.
+ * One libtorch thread keeps runs close, but libtorch is not bit-reproducible from run to run even then, and the base
+ * model differs between machines. Measured on CPU over base models trained with the seeds 3, 5, 7, 9 and 11 (the
+ * test uses 3), smallest margin to each bound: crosses marked background (300 steps): cross pixels called nucleus
+ * 84–96 % before, 0–1.1 % after (bound 10 %); Dice in R recovered 92–106 % of what removing exactly the crosses
+ * gives (bound 50 %); held-out Dice change −0.023 to +0.010 and outside the squares −0.034 to +0.004 (bound −0.05).
+ * Crosses as a new class (400 steps): its Dice in R 0.75–0.97 (bound 0.7), held-out nucleus Dice change −0.025 to
+ * +0.003 (bound −0.05). Without the second square, the held-out or outside Dice fell by up to 0.043 and 0.062.
  */
 @Tag("learning")
 class RegionFineTuningTest {
@@ -60,16 +63,17 @@ class RegionFineTuningTest {
     private static final int ARM = 10;
     private static final int CROSSES = 3;
     private static final int IGNORE = 255;
-    private static final int EPOCHS = 20;
+    private static final int EPOCHS = 30;
     private static final int ITERATIONS = 10;
     /** A new class starts from fresh output rows and needs more steps than moving objects to background. */
-    private static final int NEW_CLASS_EPOCHS = 2 * EPOCHS;
+    private static final int NEW_CLASS_EPOCHS = 40;
 
     private static int threadsBefore;
     private static List<ImageVolume> images;
     private static List<LabelVolume> labels;
     private static TrainedModel base;
     private static Region region;
+    private static Region second;
     private static ImageVolume painted;
     private static int[] painting;
 
@@ -106,6 +110,7 @@ class RegionFineTuningTest {
 
         int[] truth = labels.get(TUNE_CASE).data();
         region = chooseRegion(truth);
+        second = secondRegion(truth, region);
         painting = new int[SIZE * SIZE];
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
@@ -127,7 +132,7 @@ class RegionFineTuningTest {
         for (int i = 0; i < target.length; i++) {
             target[i] = painting[i] == 1 ? 0 : truth[i];
         }
-        TrainedModel tuned = fineTune(target, null, EPOCHS, EPOCHS);
+        TrainedModel tuned = fineTune(target, null, EPOCHS);
 
         try (NDManager m = TorchRuntime.newManager(Device.cpu());
                 SegmentationNetwork before = base.instantiate(m);
@@ -138,23 +143,30 @@ class RegionFineTuningTest {
             double crossAfter = crossShare(p1, 1);
             Counts in0 = inRegion(p0, target, 1, true);
             Counts in1 = inRegion(p1, target, 1, true);
+            Counts inCrossesRemoved = inRegion(withoutCrosses(p0), target, 1, true);
             Counts out0 = inRegion(p0, truth, 1, false);
             Counts out1 = inRegion(p1, truth, 1, false);
             double held0 = heldOutDice(before, base.plan(), m);
             double held1 = heldOutDice(after, tuned.plan(), m);
             System.out.printf(Locale.ROOT, "region fine-tuning, crosses marked background (R %dx%d at (%d, %d), %d "
-                    + "steps, lr 1e-3, encoder frozen for %d epochs):%n  inside R: cross pixels called nucleus %.0f %% "
-                    + "-> %.0f %%, Dice against the new labels %.3f -> %.3f%n  same image outside R: Dice %.3f -> "
-                    + "%.3f%n  %d held-out images: Dice %.3f -> %.3f%n", REGION, REGION, region.x0, region.y0,
-                    EPOCHS * ITERATIONS, EPOCHS, 100 * crossBefore, 100 * crossAfter, in0.dice(), in1.dice(),
-                    out0.dice(), out1.dice(), HELD_OUT, held0, held1);
+                    + "steps, lr 1e-3, encoder frozen):%n  inside R: cross pixels called nucleus %.0f %% -> %.0f %%, "
+                    + "Dice against the new labels %.3f -> %.3f (crosses removed exactly: %.3f)%n  same image outside "
+                    + "the annotated squares: Dice %.3f -> %.3f%n  %d held-out images: Dice %.3f -> %.3f%n", REGION,
+                    REGION, region.x0, region.y0, EPOCHS * ITERATIONS, 100 * crossBefore, 100 * crossAfter,
+                    in0.dice(), in1.dice(), inCrossesRemoved.dice(), out0.dice(), out1.dice(), HELD_OUT, held0,
+                    held1);
 
             assertTrue(crossBefore > 0.5, "the base model takes the crosses for nuclei: " + crossBefore);
             assertTrue(crossAfter < 0.1, "cross pixels called nucleus after fine-tuning: " + crossAfter);
-            assertTrue(in1.dice() > in0.dice() + 0.1, "Dice in R " + in0.dice() + " -> " + in1.dice());
+            // the crosses cost the base model some Dice in R; how much depends on how bright it finds them, so the
+            // bound is relative to what removing exactly the crosses from its prediction would give
+            double costOfCrosses = inCrossesRemoved.dice() - in0.dice();
+            assertTrue(in1.dice() > in0.dice() + costOfCrosses / 2, "Dice in R " + in0.dice() + " -> " + in1.dice()
+                    + "; with exactly the crosses removed " + inCrossesRemoved.dice());
             assertTrue(held0 > 0.8, "base model's held-out Dice " + held0);
             assertTrue(held1 > held0 - 0.05, "held-out Dice " + held0 + " -> " + held1);
-            assertTrue(out1.dice() > out0.dice() - 0.05, "Dice outside R " + out0.dice() + " -> " + out1.dice());
+            assertTrue(out1.dice() > out0.dice() - 0.05, "Dice outside the annotated squares " + out0.dice() + " -> "
+                    + out1.dice());
         }
     }
 
@@ -166,7 +178,7 @@ class RegionFineTuningTest {
             target[i] = painting[i] == 1 ? 2 : truth[i];
         }
         ClassMapping mapping = ClassMapping.byNames(base.labels().classNames(), "background,class 1,cross");
-        TrainedModel tuned = fineTune(target, mapping, NEW_CLASS_EPOCHS, NEW_CLASS_EPOCHS / 2);
+        TrainedModel tuned = fineTune(target, mapping, NEW_CLASS_EPOCHS);
         assertEquals(List.of("background", "class 1", "cross"), tuned.labels().classNames());
 
         try (NDManager m = TorchRuntime.newManager(Device.cpu());
@@ -181,10 +193,10 @@ class RegionFineTuningTest {
             double held0 = heldOutDice(before, base.plan(), m);
             double held1 = heldOutDice(after, tuned.plan(), m);
             System.out.printf(Locale.ROOT, "region fine-tuning, crosses as a new class (R %dx%d at (%d, %d), %d "
-                    + "steps, lr 1e-3, encoder frozen for %d epochs):%n  inside R: cross Dice %.3f -> %.3f, nucleus "
-                    + "Dice %.3f -> %.3f%n  %d held-out images: nucleus Dice %.3f -> %.3f%n", REGION, REGION,
-                    region.x0, region.y0, NEW_CLASS_EPOCHS * ITERATIONS, NEW_CLASS_EPOCHS / 2, cross0.dice(), cross1.dice(),
-                    nuclei0.dice(), nuclei1.dice(), HELD_OUT, held0, held1);
+                    + "steps, lr 1e-3, encoder frozen):%n  inside R: cross Dice %.3f -> %.3f, nucleus Dice %.3f -> "
+                    + "%.3f%n  %d held-out images: nucleus Dice %.3f -> %.3f%n", REGION, REGION, region.x0, region.y0,
+                    NEW_CLASS_EPOCHS * ITERATIONS, cross0.dice(), cross1.dice(), nuclei0.dice(), nuclei1.dice(),
+                    HELD_OUT, held0, held1);
 
             assertEquals(0.0, cross0.dice(), "a two-class model never predicts the new class");
             assertTrue(cross1.dice() > 0.7, "cross Dice in R after fine-tuning " + cross1.dice());
@@ -194,23 +206,64 @@ class RegionFineTuningTest {
         }
     }
 
-    /** Fine-tunes the base model on the painted image with the given labels inside R, ignore elsewhere. */
-    private static TrainedModel fineTune(int[] target, ClassMapping mapping, int epochs, int frozenEpochs) {
+    /** Fine-tunes the base model on the painted image: the given labels in the two squares, ignore elsewhere. */
+    private static TrainedModel fineTune(int[] target, ClassMapping mapping, int epochs) {
         int[] sparse = new int[SIZE * SIZE];
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
-                sparse[y * SIZE + x] = region.contains(x, y) ? target[y * SIZE + x] : IGNORE;
+                sparse[y * SIZE + x] = annotated(x, y) ? target[y * SIZE + x] : IGNORE;
             }
         }
         LabelVolume l = labels.get(TUNE_CASE);
         TrainingSettings tune = TrainingSettings.builder().device("cpu").seed(4).epochs(epochs)
                 .iterationsPerEpoch(ITERATIONS).validationIterations(1).threads(1).initialModel(base)
-                .classMapping(mapping).learningRate(1e-3).freezeEncoderEpochs(frozenEpochs).build();
+                .classMapping(mapping).learningRate(1e-3).freezeEncoderEpochs(epochs).build();
         TrainingResult r = TrainingJob.run(TrainingRequest.volumes(List.of(painted),
                 List.of(LabelVolume.wrap(l.name(), sparse, l.size(), l.spacing()))).ignoreValue(IGNORE).settings(tune)
                 .build(), null, null);
         assertEquals(1e-3, r.finalModel().plan().training.initialLearningRate, 0);
         return r.finalModel();
+    }
+
+    /** The prediction with every cross pixel set to background. */
+    private static int[] withoutCrosses(int[] prediction) {
+        int[] p = prediction.clone();
+        for (int i = 0; i < p.length; i++) {
+            if (painting[i] == 1) {
+                p[i] = 0;
+            }
+        }
+        return p;
+    }
+
+    private static boolean annotated(int x, int y) {
+        return region.contains(x, y) || (second != null && second.contains(x, y));
+    }
+
+    /** The square of the same size with the most nucleus pixels that does not overlap {@code r}. */
+    private static Region secondRegion(int[] truth, Region r) {
+        Region best = null;
+        long bestNuclei = -1;
+        for (int y0 = 0; y0 + REGION <= SIZE; y0 += 16) {
+            for (int x0 = 0; x0 + REGION <= SIZE; x0 += 16) {
+                boolean overlaps = x0 < r.x0 + REGION && r.x0 < x0 + REGION && y0 < r.y0 + REGION
+                        && r.y0 < y0 + REGION;
+                if (overlaps) {
+                    continue;
+                }
+                long nuclei = 0;
+                for (int y = y0; y < y0 + REGION; y++) {
+                    for (int x = x0; x < x0 + REGION; x++) {
+                        nuclei += truth[y * SIZE + x] == 1 ? 1 : 0;
+                    }
+                }
+                if (nuclei > bestNuclei) {
+                    bestNuclei = nuclei;
+                    best = new Region(x0, y0, List.of());
+                }
+            }
+        }
+        return best;
     }
 
     /** Share of the cross pixels predicted as the given class. */
@@ -231,7 +284,7 @@ class RegionFineTuningTest {
         Counts c = new Counts();
         for (int y = 0; y < SIZE; y++) {
             for (int x = 0; x < SIZE; x++) {
-                if (region.contains(x, y) == inside) {
+                if (inside ? region.contains(x, y) : !annotated(x, y)) {
                     int i = y * SIZE + x;
                     c.add(prediction[i] == cls, reference[i] == cls);
                 }
