@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.maskseg.core.CancellationToken;
 import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.evaluate.Scores;
 import org.maskseg.core.io.NnUnetDataset;
 import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.model.TrainedModel;
@@ -279,26 +278,20 @@ public final class TrainCommand implements Callable<Integer> {
             progress.message("the model holds the networks of folds " + result.finalModel().folds()
                     + "; prediction averages them");
         }
-        if (result.finalValidation() != null && !result.folds().isEmpty()) {
-            java.util.SortedMap<Integer, Scores> byFold = new java.util.TreeMap<>();
+        if (result.finalValidation() != null) {
             for (TrainingResult f : result.folds()) {
-                byFold.put(f.fold(), f.finalValidation());
                 progress.message(String.format(Locale.ROOT, "fold %d: mean Dice %.4f on %d case(s)", f.fold(),
                         f.finalValidation().meanDice(), f.finalValidation().cases().size()));
             }
-            String json = Scores.foldsJson(byFold);
-            org.maskseg.core.io.AtomicFiles.write(summary, temp -> java.nio.file.Files.writeString(temp, json));
-            progress.message("all folds pooled:");
+            FinalValidation.writeSummary(result, summary);
+            if (!result.folds().isEmpty()) {
+                progress.message("all folds pooled:");
+            }
             for (String line : result.finalValidation().formatTable().split("\\R")) {
                 progress.message(line);
             }
-            progress.message("final validation scores (per fold and pooled) written to " + summary);
-        } else if (result.finalValidation() != null) {
-            FinalValidation.writeSummary(result.finalValidation(), summary);
-            for (String line : result.finalValidation().formatTable().split("\\R")) {
-                progress.message(line);
-            }
-            progress.message("final validation scores written to " + summary);
+            progress.message("final validation scores" + (result.folds().isEmpty() ? "" : " (per fold and pooled)")
+                    + " written to " + summary);
         }
         progress.message("curves, best model and checkpoint in " + work);
         return 0;

@@ -84,9 +84,30 @@ public final class FinalValidation {
         return scores;
     }
 
+    /**
+     * Writes a training's final validation atomically: its scores, or for a cross-validation the scores of every
+     * fold and of all folds pooled (the JSON of {@code maskseg evaluate} on a cross-validation's work folder).
+     *
+     * @param result a training with a final validation ({@link TrainingResult#finalValidation()} not null)
+     */
+    public static void writeSummary(TrainingResult result, Path file) {
+        if (result.folds().isEmpty()) {
+            writeSummary(result.finalValidation(), file);
+            return;
+        }
+        java.util.SortedMap<Integer, Scores> byFold = new java.util.TreeMap<>();
+        for (TrainingResult f : result.folds()) {
+            byFold.put(f.fold(), f.finalValidation());
+        }
+        write(Scores.foldsJson(byFold), file);
+    }
+
     /** Writes the scores' JSON atomically. */
     public static void writeSummary(Scores scores, Path file) {
-        String json = scores.toJson();
+        write(scores.toJson(), file);
+    }
+
+    private static void write(String json, Path file) {
         try {
             AtomicFiles.write(file, temp -> Files.writeString(temp, json));
         } catch (IOException e) {

@@ -69,9 +69,19 @@ public final class TrainingJob {
                     : complete(request.validationImages.size()));
             knowledge = spec -> all;
         }
-        return train(request.images, request.labels, request.validationImages, request.validationLabels, knowledge,
-                request.ignoreValue, request.declaredLabels, request.settings, request.planner,
-                request.finalValidation, request.crossValidation, l, token);
+        return train(new Volumes(request.images, request.labels, request.validationImages, request.validationLabels,
+                knowledge), request, l, token);
+    }
+
+    /**
+     * The cases of a training in memory.
+     *
+     * @param knowledgeFor the class knowledge of every case (training, then validation) once the classes are
+     *                     known, or null when every case is fully annotated
+     */
+    private record Volumes(List<ImageVolume> trainingImages, List<LabelVolume> trainingLabels,
+            List<ImageVolume> validationImages, List<LabelVolume> validationLabels,
+            Function<LabelSpec, List<ClassKnowledge>> knowledgeFor) {
     }
 
     private static List<ClassKnowledge> complete(int n) {
@@ -105,23 +115,25 @@ public final class TrainingJob {
         Function<LabelSpec, List<ClassKnowledge>> knowledge = !PartialLabelFiles.given(classSetFile,
                 unknownMaskFolder) ? null
                         : spec -> PartialLabelFiles.read(classSetFile, unknownMaskFolder, names, labelFileNames, spec);
-        return train(images, labels, List.of(), List.of(), knowledge, ignoreValue, request.declaredLabels, settings,
-                request.planner, request.finalValidation, request.crossValidation, l, token);
+        return train(new Volumes(images, labels, List.of(), List.of(), knowledge), request, l, token);
     }
 
-    /**
-     * @param knowledgeFor the class knowledge of every case (training, then validation) once the classes are
-     *                     known, or null when every case is fully annotated
-     */
-    private static TrainingResult train(List<ImageVolume> trainingImages, List<LabelVolume> trainingLabels,
-            List<ImageVolume> validationImages, List<LabelVolume> validationLabels,
-            Function<LabelSpec, List<ClassKnowledge>> knowledgeFor, Integer ignoreValue, LabelSpec declared,
-            TrainingSettings settings, PlannerOptions planner, boolean finalValidation,
-            CrossValidation crossValidation, TrainingListener listener, CancellationToken cancellation) {
-        Objects.requireNonNull(settings, "settings");
+    /** Plans, preprocesses and trains the cases as the request says (the request's own cases are not read). */
+    private static TrainingResult train(Volumes data, TrainingRequest request, TrainingListener l,
+            CancellationToken token) {
+        TrainingSettings settings = Objects.requireNonNull(request.settings, "settings");
+        Integer ignoreValue = request.ignoreValue;
+        LabelSpec declared = request.declaredLabels;
+        boolean finalValidation = request.finalValidation;
+        List<ImageVolume> trainingImages = data.trainingImages();
+        List<LabelVolume> trainingLabels = data.trainingLabels();
+        List<ImageVolume> validationImages = data.validationImages();
+        List<LabelVolume> validationLabels = data.validationLabels();
+        Function<LabelSpec, List<ClassKnowledge>> knowledgeFor = data.knowledgeFor();
         checkDevice(settings);
-        if (settings.start().initialModel() != null && settings.start().initialModel().members().size() > 1) {
-            throw new InvalidInputException("the initial model holds " + settings.start().initialModel().members().size()
+        TrainedModel initial = settings.start().initialModel();
+        if (initial != null && initial.members().size() > 1) {
+            throw new InvalidInputException("the initial model holds " + initial.members().size()
                     + " networks (folds); a warm start continues one network: start from a single fold's model");
         }
         if (trainingImages.isEmpty()) {
@@ -149,13 +161,11 @@ public final class TrainingJob {
         images.addAll(validationImages);
         List<LabelVolume> labels = new ArrayList<>(trainingLabels);
         labels.addAll(validationLabels);
-        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
-        CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
         // a newly planned job takes its classes from the labels alone: read the class sets and unknown-region
         // masks now, so that mistakes in them surface before fingerprinting and planning
         List<ClassKnowledge> knowledge = knowledgeFor != null && !settings.start().fromEarlierTraining()
                 ? knowledgeFor.apply(newLabels(labels, ignoreValue, declared, settings)) : null;
-        Planned planned = prepare(images, labels, ignoreValue, declared, settings, planner, l, token);
+        Planned planned = prepare(images, labels, ignoreValue, declared, settings, request.planner, l, token);
         LabelSpec spec = planned.spec();
         Plan plan = planned.plan();
         DatasetFingerprint fingerprint = planned.fingerprint();
@@ -178,8 +188,8 @@ public final class TrainingJob {
                     : Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
         }
         Map<String, Object> datasetSummary = summary(images, spec, fingerprint, settings, partial);
-        if (crossValidation != null) {
-            return trainFolds(crossValidation, plan, cases, images, labels, partial ? knowledge : null,
+        if (request.crossValidation != null) {
+            return trainFolds(request.crossValidation, plan, cases, images, labels, partial ? knowledge : null,
                     datasetSummary, settings, finalValidation, l, token);
         }
         TrainingResult result = new Trainer(plan, cases, settings).validationCases(validationNames).listener(l)
