@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 import org.maskseg.core.CancellationToken;
 import org.maskseg.core.annotate.AnnotateOptions;
 import org.maskseg.core.annotate.AnnotationMode;
-import org.maskseg.core.annotate.ConnectedComponents;
+import org.maskseg.core.image.ConnectedComponents;
 import org.maskseg.core.annotate.FolderAnnotation;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;

@@ -26,6 +26,7 @@ import org.maskseg.core.metrics.DatasetMetrics;
 import org.maskseg.core.metrics.SegmentationMetrics;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.nn.Precision;
+import org.maskseg.core.postprocess.Postprocessing;
 import org.maskseg.core.predict.CasePart;
 import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
@@ -80,6 +81,10 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--tta", description = "test-time augmentation: average over all mirrored copies (2^d times slower)")
     boolean tta;
+
+    @Option(names = "--no-postprocessing", negatable = false, description = "leave out the model's postprocessing "
+            + "(keeping the largest component where its validation chose it)")
+    boolean noPostprocessing;
 
     @Option(names = "--batch-windows", paramLabel = "N", defaultValue = "" + PredictionSettings.DEFAULT_BATCH_WINDOWS,
             description = "windows per forward pass; lower it if the device runs out of memory (default: ${DEFAULT-VALUE})")
@@ -143,6 +148,11 @@ public final class PredictCommand implements Callable<Integer> {
             loaded.add(TrainedModel.load(m));
         }
         TrainedModel trained = TrainedModel.ensemble(loaded);
+        if (noPostprocessing) {
+            trained = trained.withPostprocessing(Postprocessing.NONE);
+        } else if (!trained.postprocessing().isNone()) {
+            System.out.println("postprocessing: " + trained.postprocessing().describe(trained.labels().classNames()));
+        }
         if (folder.channels() != trained.inputChannels()) {
             throw new InvalidInputException("the images in '" + images + "' have " + folder.channels()
                     + " channel(s) but model '" + modelNames() + "' was trained on " + trained.inputChannels());

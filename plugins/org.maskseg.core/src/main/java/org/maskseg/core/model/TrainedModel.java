@@ -26,6 +26,7 @@ import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
+import org.maskseg.core.postprocess.Postprocessing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,6 +54,7 @@ import ai.djl.ndarray.NDManager;
 public final class TrainedModel {
 
     static final String WEIGHTS = "weights.bin";
+    private static final String POSTPROCESSING = "postprocessing";
 
     private final Plan plan;
     private final TrainingMetadata metadata;
@@ -61,6 +63,8 @@ public final class TrainedModel {
     private final List<Integer> folds;
     /** The networks after this one in an ensemble, each a single network. */
     private final List<TrainedModel> others;
+    /** Applied to the labels the model predicts; chosen on its validation cases. */
+    private final Postprocessing postprocessing;
 
     /**
      * @param plan     the plan the network was built from (copied); its targets give the classes, their names
@@ -74,15 +78,27 @@ public final class TrainedModel {
         this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
         this.folds = List.of();
         this.others = List.of();
+        this.postprocessing = Postprocessing.NONE;
     }
 
     private TrainedModel(TrainedModel first, TrainingMetadata metadata, List<Integer> folds,
-            List<TrainedModel> others) {
+            List<TrainedModel> others, Postprocessing postprocessing) {
         this.plan = first.plan;
         this.metadata = metadata;
         this.weights = first.weights;
         this.folds = List.copyOf(folds);
         this.others = List.copyOf(others);
+        this.postprocessing = Objects.requireNonNull(postprocessing, "postprocessing");
+    }
+
+    /** The postprocessing applied to the labels this model predicts ({@link Postprocessing#NONE} if none). */
+    public Postprocessing postprocessing() {
+        return postprocessing;
+    }
+
+    /** The same networks with another postprocessing. */
+    public TrainedModel withPostprocessing(Postprocessing p) {
+        return new TrainedModel(this, metadata, folds, others, p);
     }
 
     /**
@@ -124,7 +140,10 @@ public final class TrainedModel {
         if (folds.size() != all.size()) {
             folds.clear();
         }
-        return new TrainedModel(first, first.metadata, folds, all.subList(1, all.size()));
+        // one postprocessing for the ensemble only where every model chose the same
+        Postprocessing p = models.stream().allMatch(m -> m.postprocessing.equals(models.get(0).postprocessing))
+                ? models.get(0).postprocessing : Postprocessing.NONE;
+        return new TrainedModel(first, first.metadata, folds, all.subList(1, all.size()), p);
     }
 
     /** This single network marked as trained on cross-validation fold {@code fold}. */
@@ -132,7 +151,7 @@ public final class TrainedModel {
         if (!others.isEmpty()) {
             throw new IllegalStateException("an ensemble has a fold per network");
         }
-        return new TrainedModel(this, metadata, List.of(fold), List.of());
+        return new TrainedModel(this, metadata, List.of(fold), List.of(), postprocessing);
     }
 
     /** The networks of this model, each as a model of one network: this model alone unless it is an ensemble. */
@@ -141,7 +160,8 @@ public final class TrainedModel {
             return List.of(this);
         }
         List<TrainedModel> out = new ArrayList<>();
-        out.add(new TrainedModel(this, metadata, folds.isEmpty() ? List.of() : List.of(folds.get(0)), List.of()));
+        out.add(new TrainedModel(this, metadata, folds.isEmpty() ? List.of() : List.of(folds.get(0)), List.of(),
+                postprocessing));
         out.addAll(others);
         return out;
     }
@@ -286,7 +306,7 @@ public final class TrainedModel {
 
     /** The model with other metadata (of its first network). */
     public TrainedModel withMetadata(TrainingMetadata newMetadata) {
-        return new TrainedModel(this, newMetadata, folds, others);
+        return new TrainedModel(this, newMetadata, folds, others, postprocessing);
     }
 
     /** True when plan, labels and every weight are equal (metadata is not compared). */
@@ -354,7 +374,8 @@ public final class TrainedModel {
     ObjectNode manifest(String kind) {
         ObjectNode m = ModelArchive.JSON.createObjectNode();
         m.put("format", ModelArchive.FORMAT);
-        m.put("formatVersion", others.isEmpty() ? 1 : ModelArchive.FORMAT_VERSION);
+        // ensembles and postprocessing need a reader that knows them: older versions refuse version 2
+        m.put("formatVersion", others.isEmpty() && postprocessing.isNone() ? 1 : ModelArchive.FORMAT_VERSION);
         m.put("kind", kind);
         m.put("createdBy", ModelArchive.CREATED_BY);
         m.put("createdAt", Instant.now().toString());
@@ -369,6 +390,9 @@ public final class TrainedModel {
         if (!folds.isEmpty()) {
             ArrayNode f = m.putArray("folds");
             folds.forEach(f::add);
+        }
+        if (!postprocessing.isNone()) {
+            m.set(POSTPROCESSING, ModelArchive.JSON.valueToTree(postprocessing));
         }
         if (!others.isEmpty()) {
             ArrayNode members = m.putArray("members");
@@ -462,8 +486,10 @@ public final class TrainedModel {
                     folds.add(k.asInt());
                 }
             }
-            return others.isEmpty() && folds.isEmpty() ? first
-                    : new TrainedModel(first, meta, folds, others);
+            Postprocessing p = m.has(POSTPROCESSING)
+                    ? ModelArchive.JSON.treeToValue(m.get(POSTPROCESSING), Postprocessing.class) : Postprocessing.NONE;
+            return others.isEmpty() && folds.isEmpty() && p.isNone() ? first
+                    : new TrainedModel(first, meta, folds, others, p);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(what + " is corrupt: " + ModelArchive.MANIFEST + " cannot be read ("
                     + e.getOriginalMessage() + ")", e);

@@ -11,6 +11,7 @@ import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.Precision;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.postprocess.Postprocessing;
 import org.maskseg.core.preprocess.PreprocessedImage;
 import org.maskseg.core.preprocess.Preprocessor;
 
@@ -40,6 +41,8 @@ public final class ModelPredictor implements AutoCloseable {
     /** The networks to ensemble, when more than one; their weights are loaded into the network in turn. */
     private final List<TrainedModel> members;
     private final SegmentationNetwork network;
+    /** Applied to the labels of every prediction (the model's, or none). */
+    private final Postprocessing postprocessing;
 
     /**
      * Uses an existing network (not closed by {@link #close()}).
@@ -49,21 +52,23 @@ public final class ModelPredictor implements AutoCloseable {
      * @param settings sliding-window settings
      */
     public ModelPredictor(SegmentationNetwork network, Plan plan, PredictionSettings settings) {
-        this(network, plan, settings, null, List.of());
+        this(network, plan, settings, null, List.of(), Postprocessing.NONE);
     }
 
     private ModelPredictor(SegmentationNetwork network, Plan plan, PredictionSettings settings,
-            NDManager owned, List<TrainedModel> members) {
+            NDManager owned, List<TrainedModel> members, Postprocessing postprocessing) {
         this.plan = plan;
         this.windows = new SlidingWindowPredictor(network, plan.patchSize, settings);
         this.owned = owned;
         this.network = network;
         this.members = members.size() > 1 ? List.copyOf(members) : List.of();
+        this.postprocessing = postprocessing;
     }
 
     /**
      * Builds the model's network on a device and loads its weights; the network computes in the precision the
-     * settings resolve to on that device.
+     * settings resolve to on that device. The model's postprocessing is applied to the labels it predicts (not to
+     * the probabilities).
      *
      * @param device e.g. from {@link TorchRuntime#device(String)}
      */
@@ -74,7 +79,7 @@ public final class ModelPredictor implements AutoCloseable {
             PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, 0);
             model.loadInto(network);
             network.setPrecision(Precision.resolve(settings.precision(), device));
-            return new ModelPredictor(network, plan, settings, manager, model.members());
+            return new ModelPredictor(network, plan, settings, manager, model.members(), model.postprocessing());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -121,7 +126,9 @@ public final class ModelPredictor implements AutoCloseable {
             original = ImageVolume.wrap(image.name(), back, image.spatialSize(), logits.channels(), image.spacing());
         }
         ImageVolume named = original.withName(image.name());
-        return Prediction.of(named, plan.targets, outputs);
+        Prediction p = Prediction.of(named, plan.targets, outputs);
+        return postprocessing.isNone() ? p
+                : new Prediction(postprocessing.apply(p.labels()), p.probabilities(), p.uncertainty());
     }
 
     /** The mean of the members' logits, summed as each member's come. */

@@ -48,7 +48,7 @@ public final class FinalValidation {
      * @param folder    where the predicted labels ({@code <case>.png} for 2D, {@code <case>.nii.gz} for 3D) and
      *                  {@link #SUMMARY} go, each written atomically; null to keep nothing
      */
-    public static Scores run(TrainedModel model, List<ImageVolume> images, List<LabelVolume> labels,
+    public static Outcome run(TrainedModel model, List<ImageVolume> images, List<LabelVolume> labels,
             List<ClassKnowledge> knowledge, String device, Path folder, TrainingListener listener,
             CancellationToken token) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
@@ -81,7 +81,37 @@ public final class FinalValidation {
         }
         l.message(String.format(Locale.ROOT, "final validation on %d whole case(s): mean Dice %.4f %s",
                 names.size(), scores.meanDice(), describe(scores)));
-        return scores;
+        return new Outcome(scores, names, labels, predictions, knowledge);
+    }
+
+    /**
+     * The scores of a final validation and what they were computed from, e.g. to choose the postprocessing.
+     *
+     * @param knowledge the class knowledge of each reference, or null when all are fully annotated
+     */
+    public record Outcome(Scores scores, List<String> names, List<LabelVolume> references,
+            List<LabelVolume> predictions, List<ClassKnowledge> knowledge) {
+
+        /** The cases of several outcomes together (the folds of a cross-validation). */
+        public static Outcome pooled(List<Outcome> parts) {
+            List<String> names = new ArrayList<>();
+            List<LabelVolume> references = new ArrayList<>();
+            List<LabelVolume> predictions = new ArrayList<>();
+            List<ClassKnowledge> knowledge = new ArrayList<>();
+            boolean known = true;
+            for (Outcome o : parts) {
+                names.addAll(o.names());
+                references.addAll(o.references());
+                predictions.addAll(o.predictions());
+                if (o.knowledge() == null) {
+                    known = false;
+                } else {
+                    knowledge.addAll(o.knowledge());
+                }
+            }
+            Scores all = Scores.pooled(parts.stream().map(Outcome::scores).toList());
+            return new Outcome(all, names, references, predictions, known ? knowledge : null);
+        }
     }
 
     /**

@@ -32,6 +32,7 @@ import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.Planner;
 import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.postprocess.Postprocessing;
 import org.maskseg.core.preprocess.Preprocessor;
 import org.maskseg.core.preprocess.TrainingCase;
 
@@ -194,7 +195,10 @@ public final class TrainingJob {
         }
         TrainingResult result = new Trainer(plan, cases, settings).validationCases(validationNames).listener(l)
                 .cancellation(token).datasetSummary(datasetSummary).train();
-        return finish(result, images, labels, partial ? knowledge : null, settings, finalValidation, l, token);
+        List<FinalValidation.Outcome> outcomes = new ArrayList<>();
+        result = finish(result, images, labels, partial ? knowledge : null, settings, finalValidation, outcomes, l,
+                token);
+        return postprocessed(result, outcomes, l);
     }
 
     /**
@@ -223,6 +227,7 @@ public final class TrainingJob {
             }
         }
         List<TrainingResult> results = new ArrayList<>();
+        List<FinalValidation.Outcome> outcomes = new ArrayList<>();
         for (int k : selected) {
             token.throwIfCancelled();
             ValidationSplit split = splits.get(k);
@@ -233,10 +238,10 @@ public final class TrainingJob {
                     : settings.toBuilder().workFolder(work.resolve(CrossValidation.folderName(k))).build();
             TrainingResult r = new Trainer(plan, cases, foldSettings).split(split).listener(l)
                     .cancellation(token).datasetSummary(datasetSummary).train().asFold(k);
-            results.add(finish(r, images, labels, knowledge, foldSettings, finalValidation, l, token));
+            results.add(finish(r, images, labels, knowledge, foldSettings, finalValidation, outcomes, l, token));
         }
         if (results.size() == 1) {
-            return results.get(0);
+            return postprocessed(results.get(0), outcomes, l);
         }
         TrainingResult all = TrainingResult.ofFolds(results);
         if (all.finalValidation() != null) {
@@ -244,13 +249,30 @@ public final class TrainingJob {
                     + "%d validation case(s)", results.size(), all.finalValidation().meanDice(),
                     all.finalValidation().cases().size()));
         }
-        return all;
+        return postprocessed(all, outcomes, l);
+    }
+
+    /**
+     * The result with the postprocessing chosen on the predictions of its final validation (of every fold, pooled);
+     * unchanged without a final validation or for region-based models.
+     */
+    private static TrainingResult postprocessed(TrainingResult result, List<FinalValidation.Outcome> outcomes,
+            TrainingListener l) {
+        if (outcomes.isEmpty() || result.finalModel().plan().targets.regionBased()) {
+            return result;
+        }
+        FinalValidation.Outcome all = outcomes.size() == 1 ? outcomes.get(0) : FinalValidation.Outcome.pooled(outcomes);
+        LabelSpec labels = result.finalModel().labels();
+        Postprocessing.Decision d = Postprocessing.decide(all.names(), all.references(), all.predictions(), labels,
+                all.knowledge());
+        l.message(d.describe(labels.classNames()));
+        return result.withPostprocessing(d.choice());
     }
 
     /** A training's result with its final validation, when asked for and possible. */
     private static TrainingResult finish(TrainingResult result, List<ImageVolume> images, List<LabelVolume> labels,
-            List<ClassKnowledge> knowledge, TrainingSettings settings, boolean finalValidation, TrainingListener l,
-            CancellationToken token) {
+            List<ClassKnowledge> knowledge, TrainingSettings settings, boolean finalValidation,
+            List<FinalValidation.Outcome> outcomes, TrainingListener l, CancellationToken token) {
         if (!finalValidation) {
             return result;
         }
@@ -264,11 +286,13 @@ public final class TrainingJob {
                     + "maskseg evaluate");
             return result;
         }
-        return result.withFinalValidation(validate(result, images, labels, knowledge, settings, l, token));
+        FinalValidation.Outcome outcome = validate(result, images, labels, knowledge, settings, l, token);
+        outcomes.add(outcome);
+        return result.withFinalValidation(outcome.scores());
     }
 
     /** The final model's scores on the whole validation cases (see {@link FinalValidation}). */
-    private static org.maskseg.core.evaluate.Scores validate(TrainingResult result, List<ImageVolume> images,
+    private static FinalValidation.Outcome validate(TrainingResult result, List<ImageVolume> images,
             List<LabelVolume> labels, List<ClassKnowledge> knowledge, TrainingSettings settings, TrainingListener l,
             CancellationToken token) {
         Map<String, Integer> index = new java.util.HashMap<>();

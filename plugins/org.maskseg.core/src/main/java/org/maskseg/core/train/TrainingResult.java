@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.maskseg.core.evaluate.Scores;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.postprocess.Postprocessing;
 
 /**
  * The outcome of a training run.
@@ -40,6 +41,12 @@ public record TrainingResult(TrainedModel finalModel, TrainedModel bestModel, Li
     /** This result with the scores of the final validation. */
     public TrainingResult withFinalValidation(Scores scores) {
         return new TrainingResult(finalModel, bestModel, history, stopReason, split, msPerStep, scores, fold, folds);
+    }
+
+    /** This result with models that apply this postprocessing to the labels they predict. */
+    public TrainingResult withPostprocessing(Postprocessing p) {
+        return new TrainingResult(finalModel.withPostprocessing(p), bestModel.withPostprocessing(p), history,
+                stopReason, split, msPerStep, finalValidation, fold, folds);
     }
 
     /** This single training as fold {@code k} of a cross-validation: its models are marked with the fold. */

@@ -5,18 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
-import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.postprocess.Postprocessing;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -165,6 +167,33 @@ class ModelPredictorTest {
             try (ModelPredictor opened = ModelPredictor.open(model, Device.cpu(), PredictionSettings.DEFAULTS)) {
                 float[] actual = opened.predict(img, Prediction.Outputs.ALL, null).probabilities().data();
                 assertArrayEquals(expected, actual, 1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void theModelsPostprocessingIsAppliedToTheLabelsAndSavedWithIt(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws java.io.IOException {
+        Plan plan = smallUNetPlan();
+        ImageVolume img = image(new long[] {45, 40}, new double[] {1, 1}, 4);
+        Postprocessing largest = new Postprocessing(true, List.of());
+        try (NDManager m = TorchRuntime.newManager(Device.cpu())) {
+            PlainConvUNet source = PlainConvUNet.fromPlan(m, plan, 7);
+            TrainedModel plain = TrainedModel.of(plan, metadata(), source);
+            java.nio.file.Path file = dir.resolve("pp.zip");
+            plain.withPostprocessing(largest).save(file);
+            TrainedModel model = TrainedModel.load(file);
+            assertEquals(largest, model.postprocessing());
+            assertTrue(TrainedModel.describeFile(file).contains("\"formatVersion\" : 2"), "older readers refuse it");
+            Prediction without;
+            try (ModelPredictor p = ModelPredictor.open(plain, Device.cpu(), PredictionSettings.DEFAULTS)) {
+                without = p.predict(img, Prediction.Outputs.ALL, null);
+            }
+            try (ModelPredictor p = ModelPredictor.open(model, Device.cpu(), PredictionSettings.DEFAULTS)) {
+                Prediction with = p.predict(img, Prediction.Outputs.ALL, null);
+                assertArrayEquals(largest.apply(without.labels()).data(), with.labels().data());
+                assertArrayEquals(without.probabilities().data(), with.probabilities().data(), 1e-6f,
+                        "probabilities are not postprocessed");
             }
         }
     }

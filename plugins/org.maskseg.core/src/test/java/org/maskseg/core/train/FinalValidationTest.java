@@ -17,6 +17,8 @@ import org.maskseg.core.evaluate.Scores;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.ImageFiles;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.postprocess.Postprocessing;
 import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
 import org.maskseg.core.predict.PredictionSettings;
@@ -62,12 +64,16 @@ class FinalValidationTest {
         assertEquals(List.of("val-case00", "val-case01"), s.cases().stream().map(c -> c.name()).toList());
         assertEquals(List.of("class 1"), s.names());
 
-        // independently: the final model through the predictor, Dice by its formula over the annotated voxels
+        // independently: the final network through the predictor (the validation scores it before any
+        // postprocessing), Dice by its formula over the annotated voxels
         double sum = 0;
-        try (ModelPredictor p = ModelPredictor.open(r.finalModel(), Device.cpu(), PredictionSettings.DEFAULTS)) {
+        List<LabelVolume> predictions = new ArrayList<>();
+        TrainedModel network = r.finalModel().withPostprocessing(Postprocessing.NONE);
+        try (ModelPredictor p = ModelPredictor.open(network, Device.cpu(), PredictionSettings.DEFAULTS)) {
             for (int i = 0; i < 2; i++) {
                 Prediction pr = p.predict(valImages.get(i), Prediction.Outputs.LABELS_ONLY, null);
                 int[] pred = pr.labels().data();
+                predictions.add(pr.labels());
                 int[] ref = valLabels.get(i).data();
                 long tp = 0;
                 long fp = 0;
@@ -95,6 +101,9 @@ class FinalValidationTest {
         JsonNode json = new ObjectMapper().readTree(work.resolve("validation").resolve("summary.json").toFile());
         assertEquals(sum / 2, json.get("mean_dice").asDouble(), 1e-12);
         assertEquals(2, json.get("cases").size());
+        // the model keeps the postprocessing that these predictions call for
+        assertEquals(Postprocessing.decide(List.of("val-case00", "val-case01"), valLabels, predictions,
+                r.finalModel().labels(), null).choice(), r.finalModel().postprocessing());
     }
 
     @Test

@@ -1,9 +1,8 @@
-package org.maskseg.core.annotate;
+package org.maskseg.core.image;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import org.maskseg.core.image.LabelVolume;
 
 /**
  * Connected components of the non-zero voxels of a 2D or 3D label volume, as used to treat every object

@@ -1,11 +1,10 @@
-package org.maskseg.core.annotate;
+package org.maskseg.core.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.maskseg.core.image.LabelVolume;
 
 class ConnectedComponentsTest {
 
