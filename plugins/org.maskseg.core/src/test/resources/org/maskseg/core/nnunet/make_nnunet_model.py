@@ -1,6 +1,6 @@
 """Writes a small nnU-Net v2 results folder for the import tests, with PyTorch.
 
-    python3 make_nnunet_model.py OUT_DIR 2d|3d new|old
+    python3 make_nnunet_model.py OUT_DIR 2d|3d new|old [CHANNELS]
 
 OUT_DIR receives dataset.json, plans.json (new: configurations -> architecture -> arch_kwargs; old: the
 UNet_class_name / conv_kernel_sizes keys of earlier nnU-Net v2 plans), fold_0/checkpoint_final.pth (laid out as
@@ -101,14 +101,16 @@ def main():
     out, dims, layout = sys.argv[1], int(sys.argv[2][0]), sys.argv[3]
     torch.manual_seed(1234 + dims)
     torch.set_num_threads(1)
-    channels, classes = 2, 3
+    # two channels (z-score and CT normalisation) by default; one channel gives a z-score model of unit spacing
+    channels = int(sys.argv[4]) if len(sys.argv) > 4 else 2
+    classes = 3
     if dims == 2:
         # axes (y, x); anisotropic kernels and strides catch any axis mix-up
         features = [4, 8, 12]
         kernels = [[3, 3], [1, 3], [3, 3]]
         strides = [[1, 1], [2, 1], [2, 2]]
         patch = [16, 24]
-        spacing = [0.5, 0.25]
+        spacing = [0.5, 0.25] if channels == 2 else [1.0, 1.0]
         shape = (2, channels, 20, 12)
         config = "2d"
     else:
@@ -142,13 +144,13 @@ def main():
     with open(os.path.join(out, "io.json"), "w") as f:
         json.dump({"input": list(x.shape), "logits": list(y.shape)}, f)
 
-    dataset = {"channel_names": {"0": "first", "1": "second"},
+    dataset = {"channel_names": {str(c): ["first", "second"][c] for c in range(channels)},
                "labels": {"background": 0, "cell": 1, "edge": 2},
                "numTraining": 3, "file_ending": ".nii.gz"}
     conf = {"data_identifier": "nnUNetPlans_" + config, "preprocessor_name": "DefaultPreprocessor",
             "batch_size": 2, "patch_size": patch, "median_image_size_in_voxels": patch, "spacing": spacing,
-            "normalization_schemes": ["ZScoreNormalization", "CTNormalization"],
-            "use_mask_for_norm": [False, False], "resampling_fn_data": "resample_data_or_seg_to_shape",
+            "normalization_schemes": ["ZScoreNormalization", "CTNormalization"][:channels],
+            "use_mask_for_norm": [False, False][:channels], "resampling_fn_data": "resample_data_or_seg_to_shape",
             "batch_dice": dims == 3}
     if layout == "new":
         conv = "torch.nn.modules.conv.Conv%dd" % dims
