@@ -22,6 +22,7 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.RegionSet;
+import org.maskseg.core.nn.EnsembleNetwork;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
@@ -125,6 +126,22 @@ public final class TrainedModel {
      * closes the network.
      */
     public SegmentationNetwork instantiate(NDManager manager) {
+        int members = ensembleSize();
+        if (members > 1) {
+            NDManager sub = manager.newSubManager();
+            try {
+                List<SegmentationNetwork> nets = new ArrayList<>();
+                for (int i = 0; i < members; i++) {
+                    nets.add(PlainConvUNet.fromPlan(sub, plan, 0));
+                }
+                EnsembleNetwork ensemble = new EnsembleNetwork(sub, nets);
+                loadInto(ensemble);
+                return ensemble;
+            } catch (RuntimeException e) {
+                sub.close();
+                throw e;
+            }
+        }
         PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, 0);
         try {
             loadInto(network);
@@ -135,8 +152,30 @@ public final class TrainedModel {
         }
     }
 
-    /** Loads these weights into an existing network built from the same plan. */
+    /**
+     * Number of networks the model holds: 1, or the members of an ensemble (e.g. the cross-validation folds of
+     * an imported nnU-Net model), whose parameter names start with {@code ensemble.<i>.}.
+     */
+    public int ensembleSize() {
+        int n = 0;
+        for (String name : weights.keySet()) {
+            if (name.startsWith(EnsembleNetwork.PREFIX)) {
+                int dot = name.indexOf('.', EnsembleNetwork.PREFIX.length());
+                n = Math.max(n, 1 + Integer.parseInt(name.substring(EnsembleNetwork.PREFIX.length(), dot)));
+            }
+        }
+        return Math.max(n, 1);
+    }
+
+    /**
+     * Loads these weights into an existing network built from the same plan (an {@link EnsembleNetwork} of as many
+     * members for an ensemble model).
+     */
     public void loadInto(SegmentationNetwork network) {
+        if (ensembleSize() > 1 && !(network instanceof EnsembleNetwork)) {
+            throw new InvalidInputException("the model is an ensemble of " + ensembleSize() + " networks; it predicts, "
+                    + "but training starts from a single network (import one fold)");
+        }
         if (network.inputChannels() != inputChannels() || network.outputChannels() != plan.outputChannels()
                 || network.spatialDims() != spatialDims()) {
             throw new InvalidInputException("the model (" + spatialDims() + "D, " + inputChannels() + " channels, "

@@ -15,6 +15,7 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
+import org.maskseg.core.nn.EnsembleNetwork;
 import org.maskseg.core.nnunet.CheckpointUnpickler.PickledTensor;
 import org.maskseg.core.plan.Plan;
 
@@ -101,7 +102,8 @@ public final class NnUNetImport {
      *
      * @param resultsDir the folder with dataset.json, plans.json and fold_N
      * @param folds      the folds to import ("0", "1", ..., "all"); empty = every fold that has the checkpoint.
-     *                   One fold is imported; several are refused until fold ensembles are supported
+     *                   Several folds become an ensemble whose prediction averages the folds' logits, as
+     *                   nnU-Net's does
      * @param checkpoint final or best
      * @throws InvalidInputException naming the file and key of whatever does not fit
      */
@@ -115,61 +117,91 @@ public final class NnUNetImport {
             throw new InvalidInputException("nnU-Net results folder '" + resultsDir + "' has no fold_N/"
                     + checkpoint.fileName());
         }
-        if (chosen.size() > 1) {
-            throw new InvalidInputException("nnU-Net results folder '" + resultsDir + "' has folds " + chosen
-                    + "; choose one (--folds N): a MaskSeg model holds one network");
+        for (String fold : chosen) {
+            if (!fold.matches("\\d{1,4}|all")) {
+                throw new InvalidInputException("fold '" + fold + "': expected a fold number or 'all'");
+            }
         }
-        String fold = chosen.get(0);
-        if (!fold.matches("\\d{1,4}|all")) {
-            throw new InvalidInputException("fold '" + fold + "': expected a fold number or 'all'");
+        if (new java.util.HashSet<>(chosen).size() != chosen.size()) {
+            throw new InvalidInputException("folds " + chosen + ": a fold is listed twice");
         }
         Path datasetFile = resultsDir.resolve("dataset.json");
         Path plansFile = resultsDir.resolve("plans.json");
         ObjectNode dataset = NnUNetPlans.readJson(datasetFile);
         ObjectNode plans = NnUNetPlans.readJson(plansFile);
-        Path pth = resultsDir.resolve("fold_" + fold).resolve(checkpoint.fileName());
-        try (TorchCheckpoint ckpt = TorchCheckpoint.open(pth)) {
-            if (!(ckpt.root() instanceof Map<?, ?> root)) {
-                throw new InvalidInputException(ckpt.what() + " is not an nnU-Net checkpoint (not a dict)");
-            }
-            Object initArgs = root.get("init_args");
-            Object configuration = initArgs instanceof Map<?, ?> ia ? ia.get("configuration") : null;
-            if (!(configuration instanceof String configName)) {
-                throw new InvalidInputException(ckpt.what() + ", key 'init_args.configuration': missing; it names the "
-                        + "configuration of plans.json the network was trained with");
-            }
-            NnUNetPlans.Imported imported = NnUNetPlans.convert(plans, plansFile, dataset, datasetFile, configName);
-            if (!(root.get("network_weights") instanceof Map<?, ?> stateDict)) {
-                throw new InvalidInputException(ckpt.what() + ", key 'network_weights': missing or not a state dict");
-            }
-            LinkedHashMap<String, HostTensor> weights = mapWeights(ckpt, stateDict, imported);
-            Map<String, Object> source = new LinkedHashMap<>();
-            source.put("importedFrom", "nnU-Net v2");
-            source.put("trainer", String.valueOf(root.get("trainer_name")));
-            source.put("plans", plans.path("plans_name").asText(""));
-            source.put("dataset", plans.path("dataset_name").asText(""));
-            source.put("configuration", configName);
-            source.put("fold", fold);
-            source.put("checkpoint", checkpoint.fileName());
-            Object mirror = root.get("inference_allowed_mirroring_axes");
-            if (mirror instanceof Object[] axes) {
-                List<Integer> a = new ArrayList<>();
-                for (Object o : axes) {
-                    a.add(o instanceof Number n ? n.intValue() : -1);
+        LinkedHashMap<String, HostTensor> weights = new LinkedHashMap<>();
+        NnUNetPlans.Imported imported = null;
+        Map<String, Object> source = new LinkedHashMap<>();
+        TrainingMetadata meta = null;
+        for (int i = 0; i < chosen.size(); i++) {
+            String fold = chosen.get(i);
+            Path pth = resultsDir.resolve("fold_" + fold).resolve(checkpoint.fileName());
+            try (TorchCheckpoint ckpt = TorchCheckpoint.open(pth)) {
+                if (!(ckpt.root() instanceof Map<?, ?> root)) {
+                    throw new InvalidInputException(ckpt.what() + " is not an nnU-Net checkpoint (not a dict)");
                 }
-                source.put("mirroringAxes", a);
+                Object initArgs = root.get("init_args");
+                Object configuration = initArgs instanceof Map<?, ?> ia ? ia.get("configuration") : null;
+                if (!(configuration instanceof String configName)) {
+                    throw new InvalidInputException(ckpt.what() + ", key 'init_args.configuration': missing; it names "
+                            + "the configuration of plans.json the network was trained with");
+                }
+                if (imported == null) {
+                    imported = NnUNetPlans.convert(plans, plansFile, dataset, datasetFile, configName);
+                    source.put("importedFrom", "nnU-Net v2");
+                    source.put("trainer", String.valueOf(root.get("trainer_name")));
+                    source.put("plans", plans.path("plans_name").asText(""));
+                    source.put("dataset", plans.path("dataset_name").asText(""));
+                    source.put("configuration", configName);
+                    source.put("fold", String.join(",", chosen));
+                    source.put("checkpoint", checkpoint.fileName());
+                    List<Integer> axes = mirroringAxes(root.get("inference_allowed_mirroring_axes"),
+                            imported.plan().spatialDims(), ckpt.what());
+                    if (axes != null) {
+                        source.put("mirroringAxes", axes);
+                    }
+                    int epoch = root.get("current_epoch") instanceof Number n ? n.intValue() : 0;
+                    double bestEma = root.get("_best_ema") instanceof Number n ? n.doubleValue() : Double.NaN;
+                    int foreground = imported.plan().outputChannels() - (imported.plan().regionBased() ? 0 : 1);
+                    double[] dice = new double[foreground];
+                    Arrays.fill(dice, Double.NaN);
+                    meta = new TrainingMetadata(epoch, epoch, 0, dice, Double.NaN, bestEma, 0,
+                            checkpoint == Checkpoint.BEST ? "best" : "last", "imported", 0, 0,
+                            Instant.now().toString(), "", 0, 0, source);
+                } else if (!configName.equals(source.get("configuration"))) {
+                    throw new InvalidInputException(ckpt.what() + ", key 'init_args.configuration': '" + configName
+                            + "', but fold " + chosen.get(0) + " was trained with '" + source.get("configuration")
+                            + "'; an ensemble needs folds of one configuration");
+                }
+                if (!(root.get("network_weights") instanceof Map<?, ?> stateDict)) {
+                    throw new InvalidInputException(ckpt.what() + ", key 'network_weights': missing or not a state "
+                            + "dict");
+                }
+                String prefix = chosen.size() > 1 ? EnsembleNetwork.PREFIX + i + "." : "";
+                mapWeights(ckpt, stateDict, imported).forEach((k, v) -> weights.put(prefix + k, v));
             }
-            int epoch = root.get("current_epoch") instanceof Number n ? n.intValue() : 0;
-            double bestEma = root.get("_best_ema") instanceof Number n ? n.doubleValue() : Double.NaN;
-            int foreground = imported.plan().regionBased() ? imported.plan().regions.size()
-                    : imported.plan().numClasses - 1;
-            double[] dice = new double[foreground];
-            Arrays.fill(dice, Double.NaN);
-            TrainingMetadata meta = new TrainingMetadata(epoch, epoch, 0, dice, Double.NaN, bestEma, 0,
-                    checkpoint == Checkpoint.BEST ? "best" : "last", "imported", 0, 0, Instant.now().toString(),
-                    "", 0, 0, source);
-            return new TrainedModel(imported.plan(), imported.labels(), meta, weights);
         }
+        return new TrainedModel(imported.plan(), imported.labels(), meta, weights);
+    }
+
+    /** nnU-Net's mirroring axes (spatial axes of its arrays, slowest first: the tensor order), or null. */
+    private static List<Integer> mirroringAxes(Object value, int dims, String what) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Object[] axes)) {
+            throw new InvalidInputException(what + ", key 'inference_allowed_mirroring_axes': expected a tuple of "
+                    + "axes, got " + value);
+        }
+        List<Integer> a = new ArrayList<>();
+        for (Object o : axes) {
+            if (!(o instanceof Number n) || n.intValue() < 0 || n.intValue() >= dims) {
+                throw new InvalidInputException(what + ", key 'inference_allowed_mirroring_axes': " + o
+                        + " is no spatial axis of a " + dims + "D network");
+            }
+            a.add(n.intValue());
+        }
+        return a;
     }
 
     /** The engine's parameters, in the engine's order, from an nnU-Net PlainConvUNet state dict. */

@@ -6,7 +6,6 @@ import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainedModel;
-import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.preprocess.PreprocessedImage;
@@ -60,8 +59,7 @@ public final class ModelPredictor implements AutoCloseable {
         NDManager manager = TorchRuntime.newManager(device);
         try {
             Plan plan = model.plan();
-            PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, 0);
-            model.loadInto(network);
+            SegmentationNetwork network = model.instantiate(manager);
             return new ModelPredictor(network, plan, model.labels(), settings, manager);
         } catch (RuntimeException e) {
             manager.close();

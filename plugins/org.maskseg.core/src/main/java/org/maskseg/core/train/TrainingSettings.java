@@ -116,6 +116,10 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         if (checkpointEvery < 1) {
             throw new InvalidInputException("checkpoint interval must be at least 1 epoch, got " + checkpointEvery);
         }
+        if (initialModel != null && initialModel.ensembleSize() > 1) {
+            throw new InvalidInputException("the initial model is an ensemble of " + initialModel.ensembleSize()
+                    + " networks (folds); a warm start needs a single network (import one fold)");
+        }
         if (resumeFrom != null && initialModel != null) {
             throw new InvalidInputException("a run either resumes from a checkpoint or starts from an initial model,"
                     + " not both");

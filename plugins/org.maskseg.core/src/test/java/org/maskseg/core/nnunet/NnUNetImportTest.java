@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
 
@@ -101,6 +102,35 @@ class NnUNetImportTest {
         TrainedModel again = TrainedModel.load(file);
         assertTrue(again.sameWeightsAs(model));
         assertEquals("nnU-Net v2", again.metadata().dataset().get("importedFrom"));
+    }
+
+    @Test
+    void foldsFormAnEnsembleThatAveragesTheirLogits() throws Exception {
+        Path results = TorchModels.write(tmp, "2d", "new", 2, 3);
+        assertEquals(List.of("0", "1", "2"), NnUNetImport.availableFolds(results, NnUNetImport.Checkpoint.FINAL));
+        TrainedModel ensemble = NnUNetImport.importModel(results, List.of(), NnUNetImport.Checkpoint.FINAL);
+        assertEquals(3, ensemble.ensembleSize());
+        assertEquals("0,1,2", ensemble.metadata().dataset().get("fold"));
+        assertSameLogits(results, ensemble);
+
+        // the model file keeps the members; a single fold is one network
+        Path file = tmp.resolve("ensemble.zip");
+        ensemble.save(file);
+        assertEquals(3, TrainedModel.load(file).ensembleSize());
+        TrainedModel one = NnUNetImport.importModel(results, List.of("1"), NnUNetImport.Checkpoint.FINAL);
+        assertEquals(1, one.ensembleSize());
+        for (var e : one.weights().entrySet()) {
+            assertArrayEquals(ensemble.weights().get("ensemble.1." + e.getKey()).data(), e.getValue().data(),
+                    e.getKey());
+        }
+        try (NDManager m = manager.newSubManager();
+                PlainConvUNet single = PlainConvUNet.fromPlan(m, ensemble.plan(), 0)) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> ensemble.loadInto(single));
+            assertTrue(e.getMessage().contains("ensemble of 3 networks"), e.getMessage());
+        }
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> NnUNetImport.importModel(results, List.of("0", "0"), NnUNetImport.Checkpoint.FINAL));
+        assertTrue(e.getMessage().contains("listed twice"), e.getMessage());
     }
 
     @Test

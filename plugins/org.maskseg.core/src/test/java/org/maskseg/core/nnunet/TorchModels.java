@@ -62,15 +62,26 @@ public final class TorchModels {
      * @param layout "new" (architecture entry in plans.json) or "old" (UNet_class_name keys)
      */
     public static Path write(Path dir, String config, String layout) throws IOException, InterruptedException {
+        return write(dir, config, layout, 2, 1);
+    }
+
+    /**
+     * Writes a results folder with {@code folds} folds of a model with {@code channels} input channels (1 or 2);
+     * logits.bin then holds the mean of the folds' logits.
+     */
+    public static Path write(Path dir, String config, String layout, int channels, int folds)
+            throws IOException, InterruptedException {
         assumeTorch();
         Path script = dir.resolve("make_nnunet_model.py");
         Files.createDirectories(dir);
-        try (InputStream in = TorchModels.class.getResourceAsStream("make_nnunet_model.py")) {
-            Files.copy(in, script);
+        if (!Files.exists(script)) {
+            try (InputStream in = TorchModels.class.getResourceAsStream("make_nnunet_model.py")) {
+                Files.copy(in, script);
+            }
         }
-        Path out = dir.resolve("results-" + config + "-" + layout);
-        Process p = new ProcessBuilder(PYTHON.toString(), script.toString(), out.toString(), config, layout)
-                .redirectErrorStream(true).start();
+        Path out = dir.resolve("results-" + config + "-" + layout + "-" + channels + "-" + folds);
+        Process p = new ProcessBuilder(PYTHON.toString(), script.toString(), out.toString(), config, layout,
+                String.valueOf(channels), String.valueOf(folds)).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("make_nnunet_model.py failed:\n" + log);

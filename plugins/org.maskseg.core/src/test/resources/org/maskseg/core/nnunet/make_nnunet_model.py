@@ -1,12 +1,13 @@
 """Writes a small nnU-Net v2 results folder for the import tests, with PyTorch.
 
-    python3 make_nnunet_model.py OUT_DIR 2d|3d new|old [CHANNELS]
+    python3 make_nnunet_model.py OUT_DIR 2d|3d new|old [CHANNELS [FOLDS]]
 
 OUT_DIR receives dataset.json, plans.json (new: configurations -> architecture -> arch_kwargs; old: the
 UNet_class_name / conv_kernel_sizes keys of earlier nnU-Net v2 plans), fold_0/checkpoint_final.pth (laid out as
 nnU-Net's trainer saves it: network_weights, optimizer_state, init_args, trainer_name,
 inference_allowed_mirroring_axes, numpy scalars in the logging) and, for a fixed random input,
-input.bin / logits.bin (float32 little-endian, C order) with their shapes in io.json.
+input.bin / logits.bin (float32 little-endian, C order) with their shapes in io.json. With FOLDS > 1 there is
+one network per fold_N, and logits.bin holds the mean of their logits (nnU-Net's fold ensemble).
 
 The network is a plain convolutional U-Net written here with the attribute names of
 dynamic-network-architectures' PlainConvUNet, so its state dict has the same keys (including the duplicate
@@ -122,23 +123,28 @@ def main():
         spacing = [3.0, 0.8, 0.7]
         shape = (1, channels, 6, 10, 12)
         config = "3d_fullres"
-    net = PlainConvUNet(channels, features, dims, kernels, strides, 2, classes)
-    with torch.no_grad():
-        for name, p in net.named_parameters():
-            if name.endswith("norm.weight"):
-                p.copy_(1 + 0.3 * torch.randn_like(p))
-            elif name.endswith("bias"):
-                p.copy_(0.2 * torch.randn_like(p))
-    # one training step, so that the optimizer state holds momentum buffers as after training
-    optimizer = torch.optim.SGD(net.parameters(), 0.01, momentum=0.99, nesterov=True, weight_decay=3e-5)
-    net(torch.randn(*shape)).square().mean().backward()
-    optimizer.step()
-    net.eval()
+    folds = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+    nets, optimizers = [], []
+    for _ in range(folds):
+        net = PlainConvUNet(channels, features, dims, kernels, strides, 2, classes)
+        with torch.no_grad():
+            for name, p in net.named_parameters():
+                if name.endswith("norm.weight"):
+                    p.copy_(1 + 0.3 * torch.randn_like(p))
+                elif name.endswith("bias"):
+                    p.copy_(0.2 * torch.randn_like(p))
+        # one training step, so that the optimizer state holds momentum buffers as after training
+        optimizer = torch.optim.SGD(net.parameters(), 0.01, momentum=0.99, nesterov=True, weight_decay=3e-5)
+        net(torch.randn(*shape)).square().mean().backward()
+        optimizer.step()
+        net.eval()
+        nets.append(net)
+        optimizers.append(optimizer)
 
-    os.makedirs(os.path.join(out, "fold_0"), exist_ok=True)
+    os.makedirs(out, exist_ok=True)
     x = torch.randn(*shape) * 3 + 1
     with torch.no_grad():
-        y = net(x)
+        y = sum(net(x) for net in nets) / folds
     x.numpy().astype("<f4").tofile(os.path.join(out, "input.bin"))
     y.numpy().astype("<f4").tofile(os.path.join(out, "logits.bin"))
     with open(os.path.join(out, "io.json"), "w") as f:
@@ -184,6 +190,12 @@ def main():
     with open(os.path.join(out, "plans.json"), "w") as f:
         json.dump(plans, f, indent=2)
 
+    for fold, (net, optimizer) in enumerate(zip(nets, optimizers)):
+        save_checkpoint(os.path.join(out, "fold_%d" % fold), net, optimizer, plans, config, fold, dataset, dims)
+
+
+def save_checkpoint(folder, net, optimizer, plans, config, fold, dataset, dims):
+    os.makedirs(folder, exist_ok=True)
     checkpoint = {
         "network_weights": net.state_dict(),
         "optimizer_state": optimizer.state_dict(),
@@ -195,12 +207,12 @@ def main():
                     "lrs": [0.01, 0.0099], "epoch_start_timestamps": [1.0], "epoch_end_timestamps": [2.0]},
         "_best_ema": np.float64(0.5125),
         "current_epoch": 2,
-        "init_args": {"plans": plans, "configuration": config, "fold": 0, "dataset_json": dataset,
+        "init_args": {"plans": plans, "configuration": config, "fold": fold, "dataset_json": dataset,
                       "device": torch.device("cuda", 0)},
         "trainer_name": "nnUNetTrainer",
         "inference_allowed_mirroring_axes": tuple(range(dims)),
     }
-    torch.save(checkpoint, os.path.join(out, "fold_0", "checkpoint_final.pth"))
+    torch.save(checkpoint, os.path.join(folder, "checkpoint_final.pth"))
 
 
 if __name__ == "__main__":
