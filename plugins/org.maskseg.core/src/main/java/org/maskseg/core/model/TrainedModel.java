@@ -153,6 +153,24 @@ public final class TrainedModel {
     }
 
     /**
+     * The spatial axes (tensor order, 0 = slowest) that test-time mirroring may flip, as nnU-Net's trainer of an
+     * imported model allowed them ({@code mirroringAxes} of the metadata's dataset record); null = every axis.
+     */
+    public List<Integer> mirroringAxes() {
+        Object axes = metadata.dataset().get("mirroringAxes");
+        if (!(axes instanceof List<?> list)) {
+            return null;
+        }
+        List<Integer> r = new ArrayList<>();
+        for (Object o : list) {
+            if (o instanceof Number n && n.intValue() >= 0 && n.intValue() < spatialDims()) {
+                r.add(n.intValue());
+            }
+        }
+        return r;
+    }
+
+    /**
      * Number of networks the model holds: 1, or the members of an ensemble (e.g. the cross-validation folds of
      * an imported nnU-Net model), whose parameter names start with {@code ensemble.<i>.}.
      */

@@ -1,6 +1,7 @@
 package org.maskseg.core.predict;
 
 import java.util.Arrays;
+import java.util.List;
 
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
@@ -51,7 +52,8 @@ public final class ModelPredictor implements AutoCloseable {
     }
 
     /**
-     * Builds the model's network on a device and loads its weights.
+     * Builds the model's network on a device and loads its weights. Mirroring flips only the axes the model
+     * allows ({@link TrainedModel#mirroringAxes()}) unless the settings name axes themselves.
      *
      * @param device e.g. from {@link TorchRuntime#device(String)}
      */
@@ -60,7 +62,10 @@ public final class ModelPredictor implements AutoCloseable {
         try {
             Plan plan = model.plan();
             SegmentationNetwork network = model.instantiate(manager);
-            return new ModelPredictor(network, plan, model.labels(), settings, manager);
+            List<Integer> axes = model.mirroringAxes();
+            PredictionSettings used = axes != null && settings.mirrorAxes() == null ? settings.withMirrorAxes(axes)
+                    : settings;
+            return new ModelPredictor(network, plan, model.labels(), used, manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -1,5 +1,7 @@
 package org.maskseg.core.predict;
 
+import java.util.List;
+
 import org.maskseg.core.InvalidInputException;
 
 /**
@@ -11,8 +13,10 @@ import org.maskseg.core.InvalidInputException;
  *                     combinations of flipped spatial axes), flip the results back and average the logits;
  *                     2^d times slower, usually slightly more accurate
  * @param batchWindows how many windows go through the network in one forward pass; bounds device memory
+ * @param mirrorAxes   with mirroring, the spatial axes that may be flipped, in tensor order (0 = slowest axis:
+ *                     z in 3D, y in 2D), as nnU-Net's trainers restrict them; null = every axis
  */
-public record PredictionSettings(double step, boolean mirroring, int batchWindows) {
+public record PredictionSettings(double step, boolean mirroring, int batchWindows, List<Integer> mirrorAxes) {
 
     public static final double DEFAULT_STEP = 0.5;
     public static final int DEFAULT_BATCH_WINDOWS = 4;
@@ -20,7 +24,13 @@ public record PredictionSettings(double step, boolean mirroring, int batchWindow
     /** nnU-Net's defaults except mirroring, which is off (it multiplies the cost by 4 in 2D, 8 in 3D). */
     public static final PredictionSettings DEFAULTS = new PredictionSettings(DEFAULT_STEP, false, DEFAULT_BATCH_WINDOWS);
 
+    /** Mirroring, when on, along every axis. */
+    public PredictionSettings(double step, boolean mirroring, int batchWindows) {
+        this(step, mirroring, batchWindows, null);
+    }
+
     public PredictionSettings {
+        mirrorAxes = mirrorAxes == null ? null : List.copyOf(mirrorAxes);
         SlidingWindow.checkStep(step);
         if (batchWindows < 1) {
             throw new InvalidInputException("batch windows " + batchWindows + ": at least one window per forward "
@@ -29,14 +39,24 @@ public record PredictionSettings(double step, boolean mirroring, int batchWindow
     }
 
     public PredictionSettings withStep(double newStep) {
-        return new PredictionSettings(newStep, mirroring, batchWindows);
+        return new PredictionSettings(newStep, mirroring, batchWindows, mirrorAxes);
     }
 
     public PredictionSettings withMirroring(boolean on) {
-        return new PredictionSettings(step, on, batchWindows);
+        return new PredictionSettings(step, on, batchWindows, mirrorAxes);
     }
 
     public PredictionSettings withBatchWindows(int n) {
-        return new PredictionSettings(step, mirroring, n);
+        return new PredictionSettings(step, mirroring, n, mirrorAxes);
+    }
+
+    /** Mirroring restricted to these axes (tensor order); null = every axis. */
+    public PredictionSettings withMirrorAxes(List<Integer> axes) {
+        return new PredictionSettings(step, mirroring, batchWindows, axes);
+    }
+
+    /** Whether mirroring may flip spatial axis d (tensor order). */
+    public boolean mirrors(int d) {
+        return mirrorAxes == null || mirrorAxes.contains(d);
     }
 }

@@ -76,6 +76,7 @@ class NnUNetImportTest {
         assertEquals("nnUNetTrainer", source.get("trainer"));
         assertEquals("2d", source.get("configuration"));
         assertEquals(List.of(0, 1), source.get("mirroringAxes"));
+        assertEquals(List.of(0, 1), model.mirroringAxes());
         assertEquals(2, model.metadata().epochsDone());
         assertEquals(0.5125, model.metadata().bestEmaPseudoDice(), 0);
 
