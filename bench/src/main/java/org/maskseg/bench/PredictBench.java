@@ -6,7 +6,6 @@ import java.util.Random;
 
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
-import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
@@ -85,8 +84,7 @@ public final class PredictBench {
         }
         try (NDManager manager = TorchRuntime.newManager(device)) {
             SegmentationNetwork net = PlainConvUNet.fromPlan(manager, plan, 42);
-            ModelPredictor predictor = new ModelPredictor(net, plan, LabelSpec.withDefaultIgnore(plan.numClasses),
-                    settings);
+            ModelPredictor predictor = new ModelPredictor(net, plan, settings);
             long windows = predictor.windows().windowCount(size);
             int[] batches = batchSizes(windows, settings.batchWindows());
             // warm-up: one whole prediction (also loads kernels and sizes the allocator)

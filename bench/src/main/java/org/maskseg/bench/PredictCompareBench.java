@@ -6,7 +6,6 @@ import java.util.Random;
 
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
-import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.predict.ModelPredictor;
@@ -90,7 +89,7 @@ public final class PredictCompareBench {
         Device dev = TorchRuntime.device(device);
         try (NDManager manager = TorchRuntime.newManager(dev);
                 PlainConvUNet net = PlainConvUNet.fromPlan(manager, plan, 1)) {
-            ModelPredictor predictor = new ModelPredictor(net, plan, LabelSpec.withDefaultIgnore(classes), settings);
+            ModelPredictor predictor = new ModelPredictor(net, plan, settings);
             long windows = predictor.windows().windowCount(size);
             System.out.printf(Locale.ROOT, "PyTorch %s (DJL) on %s, %d thread(s)%n", TorchRuntime.engine().getVersion(),
                     dev, threads);

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.Batch;
 import org.maskseg.core.nn.PlainConvUNet;
@@ -134,8 +136,7 @@ public final class TrainStepBench {
     static Plan plan(int dims, int size, int batch, int stages, int classes) {
         Plan plan = new Plan();
         plan.configuration = dims == 3 ? "3d" : "2d";
-        plan.numClasses = classes;
-        plan.ignoreValue = classes;
+        plan.targets = Targets.classes(new LabelSpec(classes, classes, null));
         plan.batchSize = batch;
         plan.patchSize = new int[dims];
         Arrays.fill(plan.patchSize, size);
@@ -165,7 +166,7 @@ public final class TrainStepBench {
         }
         int[] lab = new int[plan.batchSize * vox];
         for (int i = 0; i < lab.length; i++) {
-            lab[i] = r.nextInt(10) == 0 ? plan.numClasses : r.nextInt(plan.numClasses);
+            lab[i] = r.nextInt(10) == 0 ? plan.targets.numClasses() : r.nextInt(plan.targets.numClasses());
         }
         return new Batch(img, lab, plan.batchSize, plan.inputChannels, plan.patchSize);
     }

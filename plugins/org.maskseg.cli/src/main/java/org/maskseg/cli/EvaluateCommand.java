@@ -94,7 +94,9 @@ public final class EvaluateCommand implements java.util.concurrent.Callable<Inte
                 modelLabels = m.labels();
                 ignore = ignore != null ? ignore : m.labels().ignoreValue();
                 classes = classes != null ? classes : m.numClasses();
-                regionText = regionText != null ? regionText : m.plan().regionBased() ? m.regions().format() : null;
+                if (regionText == null && !m.regions().isEmpty()) {
+                    regionText = m.regions().format();
+                }
             }
             String text;
             if (regionText != null && !regionText.isBlank()) {

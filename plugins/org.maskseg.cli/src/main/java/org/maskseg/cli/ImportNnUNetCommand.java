@@ -54,8 +54,8 @@ public final class ImportNnUNetCommand implements Callable<Integer> {
                     + "%d channel(s), %s %s, patch %s -> %s", model.metadata().dataset().get("trainer"),
                     model.metadata().dataset().get("configuration"), model.metadata().dataset().get("fold"),
                     which.fileName(), plan.configuration, plan.network.numStages, plan.inputChannels,
-                    plan.regionBased() ? "regions" : "classes",
-                    plan.regionBased() ? model.regions().names() : model.labels().classNames(),
+                    plan.targets.regionBased() ? "regions" : "classes",
+                    plan.targets.regionBased() ? model.regions().names() : model.labels().classNames(),
                     java.util.Arrays.toString(plan.patchSize), out));
             return 0;
         } catch (InvalidInputException e) {

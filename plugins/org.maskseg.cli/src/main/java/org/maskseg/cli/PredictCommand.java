@@ -153,8 +153,7 @@ public final class PredictCommand implements Callable<Integer> {
         try (ModelPredictor predictor = ModelPredictor.open(trained, dev, settings)) {
             System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s, %s, patch %s) on %s%n",
                     cases.size(), model.getFileName(), trained.plan().configuration,
-                    trained.plan().regionBased() ? "regions " + trained.regions().format()
-                            : trained.numClasses() + " classes",
+                    trained.plan().targets.describe(),
                     java.util.Arrays.toString(trained.plan().patchSize), dev);
             for (DatasetCase c : cases) {
                 long t0 = System.nanoTime();

@@ -92,7 +92,7 @@ class FineTuneCommandTest {
         assertEquals(0, byIndex.exitCode(), byIndex.out() + byIndex.err());
         TrainedModel m = TrainedModel.load(added);
         assertEquals(List.of("background", "class 1", "class 2"), m.labels().classNames());
-        assertEquals(3, m.plan().numClasses);
+        assertEquals(3, m.plan().targets.numClasses());
         assertEquals(255, m.labels().ignoreValue());
         assertEquals(3, m.weights().get("decoder.0.head.bias").data().length);
     }

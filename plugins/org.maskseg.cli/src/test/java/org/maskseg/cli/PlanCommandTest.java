@@ -67,7 +67,7 @@ class PlanCommandTest {
         assertEquals(0, fromFile.exitCode(), fromFile.err());
         Plan q = PlanJson.fromJson(fromFile.out(), "stdout");
         assertEquals(6, q.batchSize, "overrides come last");
-        assertEquals(255, q.ignoreValue);
+        assertEquals(255, q.targets.ignoreValue());
     }
 
     @Test
@@ -75,7 +75,7 @@ class PlanCommandTest {
         Result r = run(args("--ignore-label", "255", "--modalities", "CT"));
         assertEquals(0, r.exitCode(), r.err());
         Plan p = PlanJson.fromJson(r.out(), "stdout");
-        assertEquals(255, p.ignoreValue);
+        assertEquals(255, p.targets.ignoreValue());
         assertEquals("ct", p.normalization.schemes.get(0));
         assertTrue(p.normalization.clipLow[0] < p.normalization.clipHigh[0]);
     }
@@ -126,8 +126,8 @@ class PlanCommandTest {
         Result r = run("plan", "--images", imgs.toString(), "--labels", labs.toString(), "--ignore-label", "255");
         assertEquals(0, r.exitCode(), r.err());
         Plan p = PlanJson.fromJson(r.out(), "stdout");
-        assertEquals(2, p.numClasses);
-        assertEquals(255, p.ignoreValue);
+        assertEquals(2, p.targets.numClasses());
+        assertEquals(255, p.targets.ignoreValue());
         assertEquals(3, p.network.numStages);
         assertArrayEquals(new int[] {20, 20}, p.patchSize);
 

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.cli.CommandLineRun.Result;
 import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.engine.TorchRuntime;
@@ -48,8 +49,7 @@ class PredictEvaluateCommandTest {
         Plan p = new Plan();
         p.configuration = "2d";
         p.inputChannels = channels;
-        p.numClasses = 2;
-        p.ignoreValue = 2;
+        p.targets = Targets.classes(new LabelSpec(2, 2, null));
         p.patchSize = new int[] {128, 128};
         p.targetSpacing = new double[] {1, 1};
         p.network.numStages = 3;
@@ -73,7 +73,7 @@ class PredictEvaluateCommandTest {
             PlainConvUNet net = PlainConvUNet.fromPlan(m, plan, 3);
             TrainingMetadata meta = new TrainingMetadata(0, 0, 0, null, 0, 0, 0, "last", "test", 3, 0,
                     "2026-01-01T00:00:00Z", "cpu()", 0, 0, null);
-            TrainedModel.of(plan, LabelSpec.withDefaultIgnore(2), meta, net).save(file);
+            TrainedModel.of(plan, meta, net).save(file);
         }
         return file;
     }

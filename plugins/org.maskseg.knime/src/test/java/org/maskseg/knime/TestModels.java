@@ -2,10 +2,10 @@ package org.maskseg.knime;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.RegionSet;
@@ -43,12 +43,10 @@ public final class TestModels {
     private static Path untrainedNetwork(final Path file, final List<String> classNames, final String regions)
         throws IOException {
         Plan plan = new Plan();
-        plan.numClasses = classNames.size();
-        plan.classNames = classNames;
-        plan.ignoreValue = classNames.size();
-        LabelSpec labels = new LabelSpec(plan.numClasses, plan.ignoreValue, plan.classNames);
+        plan.targets = Targets.classes(new LabelSpec(classNames.size(), classNames.size(), classNames));
+        LabelSpec labels = plan.targets.spec();
         if (regions != null) {
-            plan.regions = new ArrayList<>(RegionSet.parse(regions, labels).regions());
+            plan.targets = Targets.of(labels, RegionSet.parse(regions, labels), false);
         }
         plan.patchSize = new int[]{64, 64};
         plan.network.numStages = 3;
@@ -59,7 +57,7 @@ public final class TestModels {
             "last", "completed", 0, 0, "2026-01-01T00:00:00Z", "cpu()", 0, 0, Map.of());
         try (NDManager manager = TorchRuntime.newManager(Device.cpu())) {
             PlainConvUNet net = PlainConvUNet.fromPlan(manager, plan, 42);
-            TrainedModel.of(plan, labels, meta, net).save(file);
+            TrainedModel.of(plan, meta, net).save(file);
         }
         return file;
     }
@@ -67,14 +65,12 @@ public final class TestModels {
     /** A valid model file (plan, labels, one weight tensor) with 3 classes and ignore value 255. */
     public static Path write(final Path file) throws IOException {
         Plan plan = new Plan();
-        plan.numClasses = 3;
-        plan.classNames = List.of("background", "nucleus", "border");
-        plan.ignoreValue = 255;
+        plan.targets = Targets.classes(new LabelSpec(3, 255, List.of("background", "nucleus", "border")));
         plan.patchSize = new int[]{64, 48};
-        LabelSpec labels = new LabelSpec(3, 255, plan.classNames);
+        LabelSpec labels = new LabelSpec(3, 255, plan.targets.classNames());
         TrainingMetadata meta = new TrainingMetadata(1, 1, 1, new double[]{0.5, 0.25}, 0.3, 0.3, 1, "last",
             "completed", 0, 1.0, "2026-01-01T00:00:00Z", "cpu()", 1, 1, Map.of());
-        new TrainedModel(plan, labels, meta, Map.of("w", new HostTensor(new long[]{2}, new float[]{1, 2})))
+        new TrainedModel(plan, meta, Map.of("w", new HostTensor(new long[]{2}, new float[]{1, 2})))
             .save(file);
         return file;
     }

@@ -46,7 +46,7 @@ public record BatchSettings(int[] patchSize, int batchSize, int numClasses, doub
      * buffers.
      */
     public static BatchSettings fromPlan(Plan plan) {
-        return new BatchSettings(plan.patchSize, plan.batchSize, plan.numClasses,
+        return new BatchSettings(plan.patchSize, plan.batchSize, plan.targets.numClasses(),
                 plan.training.foregroundOversampling, AugmentationSettings.defaults(plan.patchSize), defaultThreads(),
                 DEFAULT_PREFETCH, true);
     }

@@ -1,5 +1,7 @@
 package org.maskseg.core.loss;
 
+import org.maskseg.core.labels.Targets;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
@@ -8,6 +10,12 @@ import ai.djl.ndarray.types.DataType;
  * exclusive classes ({@link MaskedDiceCeLoss}) or the sigmoid loss over regions ({@link RegionLoss}).
  */
 public interface SegmentationLoss {
+
+    /** The loss of one output for these targets: over regions when they are region-based, else over classes. */
+    static SegmentationLoss of(Targets targets, boolean batchDice) {
+        return targets.regionBased() ? new RegionLoss(targets.regions(), batchDice)
+                : new MaskedDiceCeLoss(targets.numClasses(), batchDice, targets.partialLabels());
+    }
 
     /** The scalar parts of a loss: its cross-entropy term, its mean Dice, and the loss = cross-entropy − Dice. */
     interface Terms {

@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,10 +21,12 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.RegionSet;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.nn.EnsembleNetwork;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.plan.PlanJson;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,31 +53,25 @@ public final class TrainedModel {
     static final String WEIGHTS = "weights.bin";
 
     private final Plan plan;
-    private final LabelSpec labels;
     private final TrainingMetadata metadata;
     private final Map<String, HostTensor> weights;
 
     /**
-     * @param plan     the plan the network was built from (copied)
-     * @param labels   class names and the user's ignore value; its class count must match the plan
+     * @param plan     the plan the network was built from (copied); its targets give the classes, their names
+     *                 and the user's ignore value
      * @param metadata how the model was trained
      * @param weights  parameters by name, in the network's order
      */
-    public TrainedModel(Plan plan, LabelSpec labels, TrainingMetadata metadata, Map<String, HostTensor> weights) {
-        this.plan = copy(Objects.requireNonNull(plan, "plan"));
-        this.labels = Objects.requireNonNull(labels, "labels");
+    public TrainedModel(Plan plan, TrainingMetadata metadata, Map<String, HostTensor> weights) {
+        this.plan = Objects.requireNonNull(plan, "plan").copy();
         this.metadata = Objects.requireNonNull(metadata, "metadata");
-        if (labels.numClasses() != plan.numClasses) {
-            throw new IllegalArgumentException("label spec has " + labels.numClasses() + " classes, plan "
-                    + plan.numClasses);
-        }
         this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
     }
 
-    /** Copies the current parameters of a network to host memory and bundles them with plan and labels. */
-    public static TrainedModel of(Plan plan, LabelSpec labels, TrainingMetadata metadata,
+    /** Copies the current parameters of a network to host memory and bundles them with the plan. */
+    public static TrainedModel of(Plan plan, TrainingMetadata metadata,
             SegmentationNetwork network) {
-        return new TrainedModel(plan, labels, metadata, toHost(network.parameters()));
+        return new TrainedModel(plan, metadata, toHost(network.parameters()));
     }
 
     /** Host copies of device arrays, keeping names and order. */
@@ -194,11 +189,12 @@ public final class TrainedModel {
             throw new InvalidInputException("the model is an ensemble of " + ensembleSize() + " networks; it predicts, "
                     + "but training starts from a single network (import one fold)");
         }
-        if (network.inputChannels() != inputChannels() || network.outputChannels() != plan.outputChannels()
+        if (network.inputChannels() != inputChannels() || network.outputChannels() != plan.targets.outputChannels()
                 || network.spatialDims() != spatialDims()) {
             throw new InvalidInputException("the model (" + spatialDims() + "D, " + inputChannels() + " channels, "
-                    + plan.outputChannels() + " outputs) does not fit a " + network.spatialDims() + "D network with "
-                    + network.inputChannels() + " channels and " + network.outputChannels() + " outputs");
+                    + plan.targets.outputChannels() + " outputs) does not fit a " + network.spatialDims()
+                    + "D network with " + network.inputChannels() + " channels and " + network.outputChannels()
+                    + " outputs");
         }
         copyToDevice(weights, network.parameters(), "the model");
     }
@@ -220,11 +216,11 @@ public final class TrainedModel {
     }
 
     public Plan plan() {
-        return copy(plan);
+        return plan.copy();
     }
 
     public LabelSpec labels() {
-        return labels;
+        return plan.targets.spec();
     }
 
     public TrainingMetadata metadata() {
@@ -245,12 +241,12 @@ public final class TrainedModel {
     }
 
     public int numClasses() {
-        return plan.numClasses;
+        return plan.targets.numClasses();
     }
 
     /** The regions of a region-based model, {@link RegionSet#none()} for a class model. */
     public RegionSet regions() {
-        return plan.regionSet();
+        return plan.targets.regions();
     }
 
     /**
@@ -258,17 +254,11 @@ public final class TrainedModel {
      * (classes 1..K-1) for a class model. These name the pseudo-Dice values of the training metadata.
      */
     public List<String> scoreNames() {
-        return scoreNames(plan, labels);
-    }
-
-    /** The names of the scores a plan trains: its regions when region-based, else the foreground classes. */
-    public static List<String> scoreNames(Plan plan, LabelSpec labels) {
-        return plan.regionBased() ? plan.regionSet().names()
-                : labels.classNames().subList(1, labels.numClasses());
+        return plan.targets.scoreNames();
     }
 
     public TrainedModel withMetadata(TrainingMetadata newMetadata) {
-        return new TrainedModel(plan, labels, newMetadata, weights);
+        return new TrainedModel(plan, newMetadata, weights);
     }
 
     /** True when plan, labels and every weight are equal (metadata is not compared). */
@@ -336,9 +326,9 @@ public final class TrainedModel {
         m.put("spatialDims", spatialDims());
         ObjectNode l = m.putObject("labels");
         ArrayNode names = l.putArray("classNames");
-        labels.classNames().forEach(names::add);
-        l.put("ignoreValue", labels.ignoreValue());
-        m.set("plan", ModelArchive.JSON.valueToTree(plan));
+        plan.targets.classNames().forEach(names::add);
+        l.put("ignoreValue", plan.targets.ignoreValue());
+        m.set("plan", PlanJson.toTree(plan));
         m.set("training", ModelArchive.JSON.valueToTree(metadata));
         return m;
     }
@@ -353,36 +343,37 @@ public final class TrainedModel {
         ObjectNode m = c.manifest();
         String what = "model file '" + source + "'";
         try {
-            Plan plan = ModelArchive.JSON.treeToValue(required(m, "plan", what), Plan.class);
-            if (plan.formatVersion > Plan.FORMAT_VERSION) {
-                throw new InvalidInputException(what + " holds a plan of format version " + plan.formatVersion
+            JsonNode planTree = required(m, "plan", what);
+            int planVersion = planTree.path("formatVersion").asInt(0);
+            if (planVersion > Plan.FORMAT_VERSION) {
+                throw new InvalidInputException(what + " holds a plan of format version " + planVersion
                         + "; this MaskSeg reads plan versions up to " + Plan.FORMAT_VERSION
                         + ". Update MaskSeg to use it");
             }
+            // read as stored: the targets are checked, the rest is taken as the model was trained with it
+            Plan plan = PlanJson.fromTree(planTree, what + " is corrupt: its plan", false);
             JsonNode l = required(m, "labels", what);
             List<String> names = new ArrayList<>();
             required(l, "classNames", what).forEach(n -> names.add(n.asText()));
-            LabelSpec labels = new LabelSpec(names.size(), required(l, "ignoreValue", what).asInt(), names);
             TrainingMetadata meta = ModelArchive.JSON.treeToValue(required(m, "training", what),
                     TrainingMetadata.class);
             int channels = required(m, "inputChannels", what).asInt();
             int dims = required(m, "spatialDims", what).asInt();
-            if (channels != plan.inputChannels || dims != plan.spatialDims() || names.size() != plan.numClasses) {
+            if (channels != plan.inputChannels || dims != plan.spatialDims()
+                    || names.size() != plan.targets.numClasses()) {
                 throw new InvalidInputException(what + " is corrupt: its manifest (" + dims + "D, " + channels
                         + " channels, " + names.size() + " classes) contradicts its plan (" + plan.spatialDims()
-                        + "D, " + plan.inputChannels + " channels, " + plan.numClasses + " classes)");
+                        + "D, " + plan.inputChannels + " channels, " + plan.targets.numClasses() + " classes)");
             }
-            List<String> regionProblems = RegionSet.problems(plan.regions, plan.numClasses);
-            if (!regionProblems.isEmpty()) {
-                throw new InvalidInputException(what + " is corrupt: its regions are invalid ("
-                        + String.join("; ", regionProblems) + ")");
-            }
+            // the manifest's class names and ignore value are the ones the model reports
+            LabelSpec labels = new LabelSpec(names.size(), required(l, "ignoreValue", what).asInt(), names);
+            plan.targets = Targets.of(labels, plan.targets.regions(), plan.targets.partialLabels());
             byte[] w = c.entries().get(WEIGHTS);
             if (w == null) {
                 throw new InvalidInputException(what + " is corrupt: " + WEIGHTS + " is missing");
             }
             Map<String, HostTensor> weights = TensorCodec.decode(w, what + ": " + WEIGHTS);
-            return new TrainedModel(plan, labels, meta, weights);
+            return new TrainedModel(plan, meta, weights);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(what + " is corrupt: " + ModelArchive.MANIFEST + " cannot be read ("
                     + e.getOriginalMessage() + ")", e);
@@ -399,17 +390,9 @@ public final class TrainedModel {
         return n;
     }
 
-    static Plan copy(Plan p) {
-        try {
-            return ModelArchive.JSON.treeToValue(ModelArchive.JSON.valueToTree(p), Plan.class);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public String toString() {
-        return "TrainedModel[" + spatialDims() + "D, " + inputChannels() + " channels, " + labels + ", "
+        return "TrainedModel[" + spatialDims() + "D, " + inputChannels() + " channels, " + plan.targets + ", "
                 + weights.size() + " tensors, " + metadata + "]";
     }
 }

@@ -93,7 +93,8 @@ public final class PlainConvUNet implements SegmentationNetwork {
 
     /** The network a plan describes (2D or 3D, channels, classes, topology). */
     public static PlainConvUNet fromPlan(NDManager parent, Plan plan, long seed) {
-        return new PlainConvUNet(parent, plan.network, plan.inputChannels, plan.outputChannels(), plan.spatialDims(), seed);
+        return new PlainConvUNet(parent, plan.network, plan.inputChannels, plan.targets.outputChannels(),
+                plan.spatialDims(), seed);
     }
 
     private static void validate(Plan.Network t, int inputChannels, int numClasses, int dims) {

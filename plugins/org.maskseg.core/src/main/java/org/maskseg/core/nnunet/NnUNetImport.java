@@ -162,8 +162,7 @@ public final class NnUNetImport {
                     }
                     int epoch = root.get("current_epoch") instanceof Number n ? n.intValue() : 0;
                     double bestEma = root.get("_best_ema") instanceof Number n ? n.doubleValue() : Double.NaN;
-                    int foreground = imported.plan().outputChannels() - (imported.plan().regionBased() ? 0 : 1);
-                    double[] dice = new double[foreground];
+                    double[] dice = new double[imported.plan().targets.scoreNames().size()];
                     Arrays.fill(dice, Double.NaN);
                     meta = new TrainingMetadata(epoch, epoch, 0, dice, Double.NaN, bestEma, 0,
                             checkpoint == Checkpoint.BEST ? "best" : "last", "imported", 0, 0,
@@ -181,7 +180,7 @@ public final class NnUNetImport {
                 mapWeights(ckpt, stateDict, imported).forEach((k, v) -> weights.put(prefix + k, v));
             }
         }
-        return new TrainedModel(imported.plan(), imported.labels(), meta, weights);
+        return new TrainedModel(imported.plan(), meta, weights);
     }
 
     /** nnU-Net's mirroring axes (spatial axes of its arrays, slowest first: the tensor order), or null. */
@@ -224,7 +223,7 @@ public final class NnUNetImport {
         Plan.Network net = plan.network;
         int stages = net.numStages;
         int dims = plan.spatialDims();
-        int outputs = plan.outputChannels();
+        int outputs = plan.targets.outputChannels();
         TreeSet<String> unused = new TreeSet<>(given.keySet());
         LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
         Mapper m = new Mapper(ckpt, given, unused, out, imported);

@@ -18,6 +18,8 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.io.JsonErrors;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.Region;
+import org.maskseg.core.labels.RegionSet;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.nn.TorchOps;
 import org.maskseg.core.plan.Plan;
 
@@ -205,10 +207,7 @@ final class NnUNetPlans {
         Plan plan = new Plan();
         plan.configuration = dims == 3 ? "3d" : "2d";
         plan.inputChannels = inputChannels;
-        plan.numClasses = numClasses;
-        plan.classNames = new ArrayList<>(classNames);
-        plan.ignoreValue = ignoreValue;
-        plan.regions = regions;
+        plan.targets = Targets.of(labels, RegionSet.of(regions, numClasses), false);
         plan.targetSpacing = reverse(spacing);
         plan.patchSize = reverse(patch);
         plan.batchSize = config.has("batch_size") ? p.integer(config.get("batch_size"), cfg + ".batch_size") : 2;

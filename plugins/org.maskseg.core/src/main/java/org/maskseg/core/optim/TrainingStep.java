@@ -11,8 +11,6 @@ import java.util.TreeSet;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.Batch;
 import org.maskseg.core.loss.DeepSupervisionLoss;
-import org.maskseg.core.loss.MaskedDiceCeLoss;
-import org.maskseg.core.loss.RegionLoss;
 import org.maskseg.core.loss.SegmentationLoss;
 import org.maskseg.core.nn.Autograd;
 import org.maskseg.core.nn.SegmentationNetwork;
@@ -116,10 +114,9 @@ public final class TrainingStep implements AutoCloseable {
         return out;
     }
 
-    /** The loss of one output for a plan: {@link RegionLoss} for region-based plans, else {@link MaskedDiceCeLoss}. */
+    /** The loss of one output for a plan's targets. */
     public static SegmentationLoss lossFor(Plan plan) {
-        return plan.regionBased() ? new RegionLoss(plan.regionSet(), plan.batchDice)
-                : new MaskedDiceCeLoss(plan.numClasses, plan.batchDice, plan.training.partialLabels);
+        return SegmentationLoss.of(plan.targets, plan.batchDice);
     }
 
     public NesterovSgd optimiser() {

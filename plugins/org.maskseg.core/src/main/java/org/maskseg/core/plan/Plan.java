@@ -3,11 +3,11 @@ package org.maskseg.core.plan;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.maskseg.core.labels.Region;
-import org.maskseg.core.labels.RegionSet;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Everything needed to build, train and apply a network for one dataset: the counterpart of nnU-Net's
@@ -30,22 +30,13 @@ public final class Plan {
     /** Number of input channels (modalities). */
     public int inputChannels = 1;
 
-    /** Number of classes including background; the network has this many outputs unless regions are set. */
-    public int numClasses = 2;
-
-    /** Class names, index = class value. */
-    public List<String> classNames = new ArrayList<>();
-
-    /** The ignore value in the user's label files (canonically numClasses inside the engine). */
-    public int ignoreValue = 2;
-
     /**
-     * Regions of a region-based model, in export order (see {@link RegionSet}): the network then has one sigmoid
-     * output per region instead of a softmax over the classes. Empty for ordinary class training; written only
-     * when set, so plans without regions read the same as before.
+     * Classes and their names, the user's ignore value, regions and partial-label mode: everything about what the
+     * network outputs. Stored in plan files as the flat fields {@code numClasses}, {@code classNames},
+     * {@code ignoreValue}, {@code regions} and {@code training.partialLabels} (see {@link PlanJson}).
      */
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public List<Region> regions = new ArrayList<>();
+    @JsonIgnore
+    public Targets targets = Targets.classes(LabelSpec.withDefaultIgnore(2));
 
     /** Spacing the data is resampled to before training and prediction, x first. */
     public double[] targetSpacing = {1, 1};
@@ -113,26 +104,11 @@ public final class Plan {
         public double gradientClip = 12;
         /** Share of each batch forced to contain foreground. */
         public double foregroundOversampling = 0.33;
-        /**
-         * Labels carry partial codes (classes unknown per case or region, see {@code labels.LabelCodes}): the
-         * loss then uses the marginal cross-entropy and Dice over known voxels. Plans without it load as false.
-         */
-        public boolean partialLabels = false;
     }
 
-    /** Whether the plan trains regions (sigmoid outputs) rather than exclusive classes (softmax). */
-    public boolean regionBased() {
-        return regions != null && !regions.isEmpty();
-    }
-
-    /** The validated regions ({@link RegionSet#none()} for class training). */
-    public RegionSet regionSet() {
-        return regionBased() ? RegionSet.of(regions, numClasses) : RegionSet.none();
-    }
-
-    /** Output channels of the network: one per region for region-based plans, else one per class. */
-    public int outputChannels() {
-        return regionBased() ? regions.size() : numClasses;
+    /** A deep copy: changing the copy's fields leaves this plan as it is. */
+    public Plan copy() {
+        return PlanJson.copy(this);
     }
 
     /** Number of spatial dimensions of the network: 2 or 3. */

@@ -2,24 +2,20 @@ package org.maskseg.core.plan;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
+import java.util.TreeSet;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.io.JsonErrors;
-import org.maskseg.core.labels.LabelCodes;
-import org.maskseg.core.labels.RegionSet;
+import org.maskseg.core.labels.Region;
+import org.maskseg.core.labels.Targets;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -29,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -55,10 +52,43 @@ public final class PlanJson {
     /** The plan as pretty-printed JSON. */
     public static String toJson(Plan plan) {
         try {
-            return MAPPER.writeValueAsString(plan);
+            return MAPPER.writeValueAsString(toTree(plan));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("plan cannot be written as JSON", e);
         }
+    }
+
+    /**
+     * The plan as a JSON tree in the file layout, where the targets are the flat fields {@code numClasses},
+     * {@code classNames}, {@code ignoreValue}, {@code regions} (only when set) and {@code training.partialLabels}.
+     */
+    public static ObjectNode toTree(Plan plan) {
+        ObjectNode fields = MAPPER.valueToTree(plan);
+        ObjectNode out = MAPPER.createObjectNode();
+        Targets t = plan.targets;
+        Iterator<Map.Entry<String, JsonNode>> it = fields.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.set(e.getKey(), e.getValue());
+            if (e.getKey().equals("inputChannels")) {
+                out.put(NUM_CLASSES, t.numClasses());
+                ArrayNode names = out.putArray(CLASS_NAMES);
+                t.classNames().forEach(names::add);
+                out.put(IGNORE_VALUE, t.ignoreValue());
+                if (t.regionBased()) {
+                    out.set(REGIONS, MAPPER.valueToTree(t.regions().regions()));
+                }
+            }
+        }
+        if (out.get("training") instanceof ObjectNode training) {
+            training.put(PARTIAL_LABELS, t.partialLabels());
+        }
+        return out;
+    }
+
+    /** A deep copy of a plan, valid or not. */
+    static Plan copy(Plan plan) {
+        return fromTree(toTree(plan), "plan", false);
     }
 
     /**
@@ -133,7 +163,7 @@ public final class PlanJson {
 
     /** The merge of {@link #applyOverrides}, with type checks but without validating the result. */
     static Plan mergeUnvalidated(Plan plan, ObjectNode fragment) {
-        ObjectNode tree = MAPPER.valueToTree(plan);
+        ObjectNode tree = toTree(plan);
         merge(tree, fragment);
         return fromTree(tree, AFTER_OVERRIDES, false);
     }
@@ -164,11 +194,25 @@ public final class PlanJson {
         }
     }
 
-    private static Plan fromTree(ObjectNode tree, String what) {
+    /**
+     * Reads and validates a plan from a JSON tree in the file layout (see {@link #toTree}), e.g. the plan part
+     * of a model file.
+     *
+     * @param what names the plan in error messages
+     */
+    public static Plan fromTree(JsonNode tree, String what) {
         return fromTree(tree, what, true);
     }
 
-    private static Plan fromTree(ObjectNode tree, String what, boolean validate) {
+    /**
+     * Like {@link #fromTree(JsonNode, String)}; without {@code validate} only the field types and the targets are
+     * checked.
+     */
+    public static Plan fromTree(JsonNode stored, String what, boolean validate) {
+        if (stored == null || !stored.isObject()) {
+            throw new InvalidInputException(what + " must be a JSON object ({...})");
+        }
+        ObjectNode tree = ((ObjectNode) stored).deepCopy();
         JsonNode version = tree.get("formatVersion");
         if (version == null || !version.isInt()) {
             throw new InvalidInputException(what + " has no integer 'formatVersion'; is this a MaskSeg plan?");
@@ -180,25 +224,85 @@ public final class PlanJson {
         if (version.intValue() < 1) {
             throw new InvalidInputException(what + " has an invalid format version " + version.intValue());
         }
+        StoredTargets targets = StoredTargets.take(tree, what);
         Plan plan;
         try {
             plan = MAPPER.treeToValue(tree, Plan.class);
         } catch (UnrecognizedPropertyException e) {
             String at = location(e);
+            Set<String> known = new TreeSet<>();
+            e.getKnownPropertyIds().forEach(k -> known.add(k.toString()));
+            known.addAll(at.isEmpty() ? List.of(NUM_CLASSES, CLASS_NAMES, IGNORE_VALUE, REGIONS)
+                    : at.equals("training") ? List.of(PARTIAL_LABELS) : List.of());
             throw new InvalidInputException(what + ": unknown field '" + e.getPropertyName() + "'"
-                    + (at.isEmpty() ? "" : " in '" + at + "'") + "; known fields: "
-                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                            .collect(Collectors.joining(", ")));
+                    + (at.isEmpty() ? "" : " in '" + at + "'") + "; known fields: " + String.join(", ", known));
         } catch (MismatchedInputException e) {
             throw new InvalidInputException(what + ": field '" + location(e) + "' must be "
                     + describe(e.getTargetType()));
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(what + " cannot be read: " + e.getOriginalMessage());
         }
+        List<String> targetProblems = targets.problems();
+        List<String> problems = new ArrayList<>(targetProblems);
         if (validate) {
-            validate(plan, what);
+            problems.addAll(problems(plan));
         }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(what + " is invalid: " + String.join("; ", problems));
+        }
+        plan.targets = targets.targets(what);
         return plan;
+    }
+
+    private static final String NUM_CLASSES = "numClasses";
+    private static final String CLASS_NAMES = "classNames";
+    private static final String IGNORE_VALUE = "ignoreValue";
+    private static final String REGIONS = "regions";
+    private static final String PARTIAL_LABELS = "partialLabels";
+
+    /** The target fields of a stored plan, taken out of its tree; missing fields have their old defaults. */
+    private record StoredTargets(int numClasses, List<String> classNames, int ignoreValue, List<Region> regions,
+            boolean partialLabels) {
+
+        static StoredTargets take(ObjectNode tree, String what) {
+            int numClasses = value(tree.remove(NUM_CLASSES), NUM_CLASSES, int.class, 2, what);
+            String[] names = value(tree.remove(CLASS_NAMES), CLASS_NAMES, String[].class, new String[0], what);
+            int ignore = value(tree.remove(IGNORE_VALUE), IGNORE_VALUE, int.class, 2, what);
+            Region[] regions = value(tree.remove(REGIONS), REGIONS, Region[].class, new Region[0], what);
+            boolean partial = false;
+            if (tree.get("training") instanceof ObjectNode training) {
+                partial = value(training.remove(PARTIAL_LABELS), "training." + PARTIAL_LABELS, boolean.class, false,
+                        what);
+            }
+            return new StoredTargets(numClasses, java.util.Arrays.asList(names), ignore,
+                    java.util.Arrays.asList(regions), partial);
+        }
+
+        private static <T> T value(JsonNode node, String field, Class<T> type, T missing, String what) {
+            if (node == null) {
+                return missing;
+            }
+            try {
+                T v = MAPPER.treeToValue(node, type);
+                if (v == null) {
+                    throw new InvalidInputException(what + ": field '" + field + "' must be " + describe(type));
+                }
+                return v;
+            } catch (UnrecognizedPropertyException e) {
+                throw new InvalidInputException(what + ": unknown field '" + e.getPropertyName() + "' in '" + field
+                        + "'");
+            } catch (JsonProcessingException e) {
+                throw new InvalidInputException(what + ": field '" + field + "' must be " + describe(type));
+            }
+        }
+
+        List<String> problems() {
+            return Targets.problems(numClasses, classNames, ignoreValue, regions, partialLabels);
+        }
+
+        Targets targets(String what) {
+            return Targets.read(numClasses, classNames, ignoreValue, regions, partialLabels, what);
+        }
     }
 
     /** Like {@link #validate(Plan)}, naming the plan as {@code what} in the message. */
@@ -268,22 +372,6 @@ public final class PlanJson {
         if (plan.inputChannels < 1) {
             problems.add("inputChannels must be at least 1, got " + plan.inputChannels);
         }
-        if (plan.numClasses < 2) {
-            problems.add("numClasses must be at least 2 (background and one class), got " + plan.numClasses);
-        }
-        if (plan.classNames == null || plan.classNames.size() != plan.numClasses) {
-            problems.add("classNames must have numClasses = " + plan.numClasses + " entries, got "
-                    + (plan.classNames == null ? "none" : plan.classNames.size()));
-        }
-        if (plan.ignoreValue >= 0 && plan.ignoreValue < plan.numClasses) {
-            problems.add("ignoreValue " + plan.ignoreValue + " collides with a class (0.." + (plan.numClasses - 1)
-                    + ")");
-        }
-        if (plan.numClasses >= 2) {
-            for (String p : RegionSet.problems(plan.regions, plan.numClasses)) {
-                problems.add("regions: " + p);
-            }
-        }
         if (!"cubic".equals(plan.imageInterpolation) && !"linear".equals(plan.imageInterpolation)) {
             problems.add("imageInterpolation must be \"cubic\" or \"linear\", got " + quoted(plan.imageInterpolation));
         }
@@ -297,11 +385,6 @@ public final class PlanJson {
         }
         checkNormalization(problems, plan.normalization, plan.inputChannels);
         checkTraining(problems, plan.training);
-        if (plan.training != null && plan.training.partialLabels
-                && plan.numClasses - 1 > LabelCodes.MAX_PARTIAL_FOREGROUND) {
-            problems.add("training.partialLabels needs at most " + LabelCodes.MAX_PARTIAL_FOREGROUND
-                    + " foreground classes, the plan has " + (plan.numClasses - 1));
-        }
         return problems;
     }
 

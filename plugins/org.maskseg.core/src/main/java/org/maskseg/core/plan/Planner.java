@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.RegionSet;
+import org.maskseg.core.labels.Targets;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -95,12 +96,9 @@ public final class Planner {
         Plan plan = new Plan();
         plan.configuration = configuration;
         plan.inputChannels = fingerprint.channels();
-        plan.numClasses = spec.numClasses();
-        plan.classNames = new ArrayList<>(spec.classNames());
-        plan.ignoreValue = spec.ignoreValue();
+        plan.targets = Targets.of(spec, RegionSet.parse(options.regions(), spec), false);
         plan.targetSpacing = spacing;
         plan.batchDice = dims == 2;
-        plan.regions = new ArrayList<>(RegionSet.parse(options.regions(), spec).regions());
         configureNetwork(plan, spacing, shape, datasetVoxels, options);
         plan.normalization = normalization(fingerprint, options.channelModalities());
         plan.training = new Plan.Training();
@@ -228,7 +226,7 @@ public final class Planner {
         int[] patch = initialPatch(spacing, medianShape);
         NetworkTopology topology = NetworkTopology.of(spacing, patch, maxPools);
         patch = topology.patchSize();
-        double perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.outputChannels());
+        double perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.targets.outputChannels());
         while (perPatch * MIN_BATCH_SIZE > budget) {
             int axis = 0;
             for (int a = 1; a < dims; a++) {
@@ -250,7 +248,7 @@ public final class Planner {
             }
             topology = NetworkTopology.of(spacing, patch, maxPools);
             patch = topology.patchSize();
-            perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.outputChannels());
+            perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.targets.outputChannels());
         }
 
         int batch = (int) Math.min(Integer.MAX_VALUE, Math.floor(budget / perPatch));

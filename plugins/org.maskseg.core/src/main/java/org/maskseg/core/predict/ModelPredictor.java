@@ -27,7 +27,6 @@ import ai.djl.ndarray.NDManager;
 public final class ModelPredictor implements AutoCloseable {
 
     private final Plan plan;
-    private final LabelSpec labels;
     private final SlidingWindowPredictor windows;
     private final NDManager owned;
 
@@ -35,18 +34,16 @@ public final class ModelPredictor implements AutoCloseable {
      * Uses an existing network (not closed by {@link #close()}).
      *
      * @param network  a network built from {@code plan} with trained weights
-     * @param plan     normalisation, target spacing and patch size
-     * @param labels   classes of the model
+     * @param plan     normalisation, target spacing, patch size and targets
      * @param settings sliding-window settings
      */
-    public ModelPredictor(SegmentationNetwork network, Plan plan, LabelSpec labels, PredictionSettings settings) {
-        this(network, plan, labels, settings, null);
+    public ModelPredictor(SegmentationNetwork network, Plan plan, PredictionSettings settings) {
+        this(network, plan, settings, null);
     }
 
-    private ModelPredictor(SegmentationNetwork network, Plan plan, LabelSpec labels, PredictionSettings settings,
+    private ModelPredictor(SegmentationNetwork network, Plan plan, PredictionSettings settings,
             NDManager owned) {
         this.plan = plan;
-        this.labels = labels;
         this.windows = new SlidingWindowPredictor(network, plan.patchSize, settings);
         this.owned = owned;
     }
@@ -65,7 +62,7 @@ public final class ModelPredictor implements AutoCloseable {
             List<Integer> axes = model.mirroringAxes();
             PredictionSettings used = axes != null && settings.mirrorAxes() == null ? settings.withMirrorAxes(axes)
                     : settings;
-            return new ModelPredictor(network, plan, model.labels(), used, manager);
+            return new ModelPredictor(network, plan, used, manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -77,7 +74,7 @@ public final class ModelPredictor implements AutoCloseable {
     }
 
     public LabelSpec labels() {
-        return labels;
+        return plan.targets.spec();
     }
 
     public SlidingWindowPredictor windows() {
@@ -106,8 +103,7 @@ public final class ModelPredictor implements AutoCloseable {
             original = ImageVolume.wrap(image.name(), back, image.spatialSize(), logits.channels(), image.spacing());
         }
         ImageVolume named = original.withName(image.name());
-        return plan.regionBased() ? Prediction.fromRegionLogits(named, plan.regionSet(), outputs)
-                : Prediction.fromLogits(named, outputs);
+        return Prediction.of(named, plan.targets, outputs);
     }
 
     /** Frees the network if this predictor built it. */

@@ -1,5 +1,6 @@
 package org.maskseg.core.predict;
 
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.RegionSet;
@@ -25,6 +26,12 @@ public record Prediction(LabelVolume labels, ImageVolume probabilities, ImageVol
     }
 
     /** Labels and the requested maps from blended logits. */
+    /** The prediction of a network with these targets: over regions when they are region-based, else classes. */
+    public static Prediction of(ImageVolume logits, Targets targets, Outputs outputs) {
+        return targets.regionBased() ? fromRegionLogits(logits, targets.regions(), outputs)
+                : fromLogits(logits, outputs);
+    }
+
     public static Prediction fromLogits(ImageVolume logits, Outputs outputs) {
         LabelVolume labels = ClassMaps.argmax(logits);
         if (!outputs.probabilities() && !outputs.uncertainty()) {

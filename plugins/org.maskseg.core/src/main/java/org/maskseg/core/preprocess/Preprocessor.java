@@ -46,13 +46,13 @@ public final class Preprocessor {
                     + Arrays.toString(image.spatialSize()) + " but its labels '" + labels.name() + "' have size "
                     + Arrays.toString(labels.size()));
         }
-        if (spec.numClasses() != plan.numClasses) {
+        if (spec.numClasses() != plan.targets.numClasses()) {
             throw new InvalidInputException("labels '" + labels.name() + "' have " + spec.numClasses()
-                    + " classes but the plan was made for " + plan.numClasses);
+                    + " classes but the plan was made for " + plan.targets.numClasses());
         }
         int[] canonical = spec.toCanonical(labels);
         if (!knowledge.isComplete()) {
-            if (!plan.training.partialLabels) {
+            if (!plan.targets.partialLabels()) {
                 throw new IllegalArgumentException("case '" + image.name() + "' has partial labels but the plan "
                         + "does not enable training.partialLabels");
             }

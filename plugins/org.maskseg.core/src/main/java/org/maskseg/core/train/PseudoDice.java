@@ -1,7 +1,7 @@
 package org.maskseg.core.train;
 
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.labels.RegionSet;
-import org.maskseg.core.plan.Plan;
 
 /**
  * Accumulates nnU-Net's online validation metric over the batches of one epoch: per foreground class,
@@ -59,9 +59,9 @@ public final class PseudoDice {
         return new PseudoDice(regions);
     }
 
-    /** Per region for region-based plans, else per foreground class. */
-    public static PseudoDice forPlan(Plan plan) {
-        return plan.regionBased() ? forRegions(plan.regionSet()) : new PseudoDice(plan.numClasses);
+    /** Per region for region-based targets, else per foreground class. */
+    public static PseudoDice forTargets(Targets targets) {
+        return targets.regionBased() ? forRegions(targets.regions()) : new PseudoDice(targets.numClasses());
     }
 
     /**

@@ -23,7 +23,7 @@ import org.maskseg.core.data.BatchLoader;
 import org.maskseg.core.data.BatchSettings;
 import org.maskseg.core.data.BatchSource;
 import org.maskseg.core.engine.TorchRuntime;
-import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
@@ -70,7 +70,6 @@ public final class Trainer {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private final Plan plan;
-    private final LabelSpec labels;
     private final List<TrainingCase> cases;
     private final TrainingSettings settings;
     private TrainingListener listener = TrainingListener.NONE;
@@ -81,23 +80,18 @@ public final class Trainer {
 
     /**
      * @param plan     the plan the cases were preprocessed with; epochs and iterations from the settings
-     *                 override its training section
-     * @param labels   class names and ignore value (stored in the model)
+     *                 override its training section; its targets (classes, names, ignore value) go into the
+     *                 model
      * @param cases    preprocessed cases with canonical labels (or label codes when the plan enables
      *                 training.partialLabels), distinct names
      * @param settings training settings
      */
-    public Trainer(Plan plan, LabelSpec labels, List<TrainingCase> cases, TrainingSettings settings) {
+    public Trainer(Plan plan, List<TrainingCase> cases, TrainingSettings settings) {
         this.plan = effectivePlan(plan, settings);
-        this.labels = Objects.requireNonNull(labels, "labels");
         this.cases = List.copyOf(cases);
         this.settings = Objects.requireNonNull(settings, "settings");
         if (cases.isEmpty()) {
             throw new InvalidInputException("no training cases given");
-        }
-        if (labels.numClasses() != plan.numClasses) {
-            throw new IllegalArgumentException(
-                    "label spec has " + labels.numClasses() + " classes, the plan " + plan.numClasses);
         }
         Set<String> names = new HashSet<>();
         for (TrainingCase c : cases) {
@@ -109,10 +103,10 @@ public final class Trainer {
                 throw new InvalidInputException("case '" + c.name() + "' has " + c.image().channels()
                         + " channels, the plan expects " + plan.inputChannels);
             }
-            if (!plan.training.partialLabels) {
+            if (!plan.targets.partialLabels()) {
                 // partial-label codes need the partial loss; the plain one would index classes with them
                 for (int v : c.labels().data()) {
-                    if (v > plan.numClasses) {
+                    if (v > plan.targets.numClasses()) {
                         throw new IllegalArgumentException("case '" + c.name() + "' has partial-label codes but "
                                 + "the plan does not enable training.partialLabels");
                     }
@@ -129,14 +123,14 @@ public final class Trainer {
      * classes unless a class mapping relates them.
      */
     static void checkInitialModel(TrainedModel init, Plan plan, ClassMapping mapping) {
-        if (mapping != null && mapping.numClasses() != plan.numClasses) {
+        if (mapping != null && mapping.numClasses() != plan.targets.numClasses()) {
             throw new InvalidInputException("the class mapping defines " + mapping.numClasses() + " classes "
-                    + mapping.classNames() + ", the training labels have " + plan.numClasses);
+                    + mapping.classNames() + ", the training labels have " + plan.targets.numClasses());
         }
-        if (mapping == null && init.numClasses() != plan.numClasses) {
+        if (mapping == null && init.numClasses() != plan.targets.numClasses()) {
             throw new InvalidInputException("the initial model has " + init.numClasses() + " classes, the training"
-                    + " labels have " + plan.numClasses + "; a warm start needs the same classes unless a class"
-                    + " mapping says which model class each label class continues (command line: --classes or"
+                    + " labels have " + plan.targets.numClasses() + "; a warm start needs the same classes unless a"
+                    + " class mapping says which model class each label class continues (command line: --classes or"
                     + " --class-map)");
         }
         if (init.inputChannels() != plan.inputChannels) {
@@ -147,16 +141,14 @@ public final class Trainer {
             throw new InvalidInputException("the initial model is a " + init.spatialDims() + "D network, the plan"
                     + " trains a " + plan.spatialDims() + "D network; a warm start needs the same configuration");
         }
-        if (!init.regions().equals(plan.regionSet())) {
-            throw new InvalidInputException("the initial model was trained on "
-                    + (init.plan().regionBased() ? "the regions " + init.regions().format() : "classes")
-                    + ", the plan trains " + (plan.regionBased() ? "the regions " + plan.regionSet().format()
-                            : "classes") + "; a warm start needs the same outputs");
+        if (!init.regions().equals(plan.targets.regions())) {
+            throw new InvalidInputException("the initial model was trained on " + outputs(init.plan().targets)
+                    + ", the plan trains " + outputs(plan.targets) + "; a warm start needs the same outputs");
         }
     }
 
     private static Plan effectivePlan(Plan given, TrainingSettings s) {
-        Plan p = copy(given);
+        Plan p = given.copy();
         s.applySchedule(p.training);
         return p;
     }
@@ -201,7 +193,7 @@ public final class Trainer {
 
     /** The plan used for training (with the settings' epoch and iteration overrides). */
     public Plan plan() {
-        return copy(plan);
+        return plan.copy();
     }
 
     /**
@@ -249,7 +241,7 @@ public final class Trainer {
 
         listener.message("training on " + trainCases.size() + " case(s), validating on " + valCases.size()
                 + (split.heldOut() ? "" : " (not held out)") + ", device " + device);
-        if (plan.regionBased()) {
+        if (plan.targets.regionBased()) {
             listener.message("region-based training: one sigmoid output per region; pseudo-Dice per region in the "
                     + "order " + String.join(", ", scoreNames()));
         }
@@ -315,7 +307,7 @@ public final class Trainer {
                 TrainingMetadata meta = metadata(stats, selection, "last", stopReason, seed, previousSeconds + now,
                         device, split, schedule);
                 if (newBest) {
-                    best = TrainedModel.of(plan, labels, meta.withSelection("best"), network);
+                    best = TrainedModel.of(plan, meta.withSelection("best"), network);
                 }
                 int epochsDone = epoch;
                 long savingStart = System.nanoTime();
@@ -323,7 +315,7 @@ public final class Trainer {
                     listener.phase("saving after epoch " + epoch);
                 }
                 work.epochDone(history, newBest ? best : null, last, () -> new Checkpoint(
-                        TrainedModel.of(plan, labels, meta, network), optimizerState(step, network),
+                        TrainedModel.of(plan, meta, network), optimizerState(step, network),
                         JSON.valueToTree(new TrainerState(epochsDone, selection.ema(), selection.bestEma(),
                                 selection.bestEpoch(), previousSeconds + now, seed, split.training(),
                                 split.validation(), history, freezeEpochs))));
@@ -337,7 +329,7 @@ public final class Trainer {
             EpochStats lastStats = history.isEmpty() ? null : history.get(history.size() - 1);
             TrainingMetadata meta = metadata(lastStats, selection, "last", stopReason, seed, seconds, device, split,
                     schedule);
-            TrainedModel finalModel = TrainedModel.of(plan, labels, meta, network);
+            TrainedModel finalModel = TrainedModel.of(plan, meta, network);
             // the best model keeps the metadata of its own epoch
             TrainedModel bestModel = best == null ? finalModel.withMetadata(meta.withSelection("best")) : best;
             return new TrainingResult(finalModel, bestModel, history, stopReason, split, steps.msPerStep());
@@ -481,7 +473,7 @@ public final class Trainer {
 
     /** Names of the pseudo-Dice values: the regions of a region-based plan, else the foreground classes. */
     private List<String> scoreNames() {
-        return TrainedModel.scoreNames(plan, labels);
+        return plan.targets.scoreNames();
     }
 
     private List<String> caseNames() {
@@ -510,6 +502,10 @@ public final class Trainer {
         }
     }
 
+    private static String outputs(Targets t) {
+        return t.regionBased() ? "the regions " + t.regions().format() : "classes";
+    }
+
     private static TrainedModel previousBest(Path checkpoint) {
         Path best = checkpoint.toAbsolutePath().resolveSibling(BEST_MODEL);
         return Files.isRegularFile(best) ? TrainedModel.load(best) : null;
@@ -524,11 +520,4 @@ public final class Trainer {
         return e;
     }
 
-    static Plan copy(Plan p) {
-        try {
-            return JSON.treeToValue(JSON.valueToTree(p), Plan.class);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -23,6 +23,7 @@ import org.maskseg.core.io.PartialLabelFiles;
 import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.RegionSet;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.DatasetFingerprint;
@@ -157,10 +158,9 @@ public final class TrainingJob {
             knowledge = knowledgeFor.apply(spec);
         }
         boolean partial = knowledge != null && knowledge.stream().anyMatch(k -> !k.isComplete());
-        if (partial && !plan.training.partialLabels) {
-            plan = PlanJson.fromJson(PlanJson.toJson(plan), "plan");
-            plan.training.partialLabels = true;
-            PlanJson.validate(plan);
+        if (partial && !plan.targets.partialLabels()) {
+            plan = plan.copy();
+            plan.targets = plan.targets.withPartialLabels(true);
         }
         l.message(describe(plan));
 
@@ -172,7 +172,7 @@ public final class TrainingJob {
                     ? Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan, knowledge.get(i))
                     : Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
         }
-        return new Trainer(plan, spec, cases, settings).validationCases(validationNames).listener(l)
+        return new Trainer(plan, cases, settings).validationCases(validationNames).listener(l)
                 .cancellation(token).datasetSummary(summary(images, spec, fingerprint, settings, partial)).train();
     }
 
@@ -330,7 +330,7 @@ public final class TrainingJob {
      * size as the planner would derive it), epochs and iterations.
      */
     public static Plan applySettings(Plan planned, TrainingSettings s) {
-        Plan p = PlanJson.fromJson(PlanJson.toJson(planned), "plan");
+        Plan p = planned.copy();
         if (s.batchSize() != null) {
             p.batchSize = s.batchSize();
         }
@@ -411,9 +411,9 @@ public final class TrainingJob {
                     + "; a warm start keeps the model's network and patch size");
         }
         Plan p = applySettings(model, s);
-        p.numClasses = labels.numClasses();
-        p.classNames = new ArrayList<>(labels.classNames());
-        p.ignoreValue = labels.ignoreValue();
+        RegionSet regions = p.targets.regionBased()
+                ? RegionSet.of(p.targets.regions().regions(), labels.numClasses()) : RegionSet.none();
+        p.targets = Targets.of(labels, regions, p.targets.partialLabels());
         PlanJson.validate(p);
         return p;
     }
@@ -423,8 +423,8 @@ public final class TrainingJob {
         return "plan: " + p.configuration + ", patch " + Arrays.toString(p.patchSize) + ", batch " + p.batchSize
                 + ", " + p.network.numStages + " stages, features " + Arrays.toString(p.network.features) + ", "
                 + p.training.epochs + " epochs x " + p.training.iterationsPerEpoch + " iterations"
-                + (p.regionBased() ? ", regions " + p.regionSet().format() : "")
-                + (p.training.partialLabels ? ", partial labels" : "");
+                + (p.targets.regionBased() ? ", regions " + p.targets.regions().format() : "")
+                + (p.targets.partialLabels() ? ", partial labels" : "");
     }
 
     /**
@@ -436,9 +436,9 @@ public final class TrainingJob {
             return;
         }
         RegionSet given = RegionSet.parse(planner.regions(), spec);
-        if (!given.equals(plan.regionSet())) {
+        if (!given.equals(plan.targets.regions())) {
             throw new InvalidInputException("regions " + given.format() + " differ from those of " + source + " ("
-                    + (plan.regionBased() ? plan.regionSet().format() : "none: it was trained on classes")
+                    + (plan.targets.regionBased() ? plan.targets.regions().format() : "none: it was trained on classes")
                     + "); its network keeps its outputs");
         }
     }

@@ -129,7 +129,7 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
                 throw new InvalidInputException("a class mapping relates the classes to those of an initial model; "
                         + "give the initial model too");
             }
-            if (initialModel.plan().regionBased()) {
+            if (initialModel.plan().targets.regionBased()) {
                 // the heads of a region-based model score regions, not classes, so class rows cannot be moved
                 throw new InvalidInputException("a class mapping needs an initial model trained on classes; this "
                         + "one was trained on the regions " + initialModel.regions().format());

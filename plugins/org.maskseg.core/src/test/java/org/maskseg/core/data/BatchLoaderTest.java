@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.augment.AugmentationPipeline;
 import org.maskseg.core.augment.AugmentationScratch;
@@ -218,7 +220,7 @@ class BatchLoaderTest {
         org.maskseg.core.plan.Plan plan = new org.maskseg.core.plan.Plan();
         plan.patchSize = new int[] {64, 48};
         plan.batchSize = 3;
-        plan.numClasses = 2;
+        plan.targets = Targets.classes(new LabelSpec(2, 2, null));
         plan.training.validationIterations = 2;
         List<Batch> viaPlan, direct, validation;
         // The trainer's factory type accepts the loader directly.

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
@@ -88,12 +89,11 @@ class ReaderFuzzTest {
         try (NDManager m = TorchRuntime.newManager(Device.cpu()); TinyConvNetwork net = new TinyConvNetwork(m, 1, 3)) {
             Plan p = new Plan();
             p.inputChannels = 1;
-            p.numClasses = 3;
-            p.ignoreValue = 3;
+            p.targets = Targets.classes(new LabelSpec(3, 3, List.of("bg", "a", "b")));
             p.patchSize = new int[] {32, 32};
             TrainingMetadata meta = new TrainingMetadata(1, 1, 1, new double[] {0.5, 0.5}, 0.5, 0.5, 1, "last",
                     "completed", 1L, 1, "2026-01-01T00:00:00Z", "cpu()", 2, 1, Map.of());
-            TrainedModel model = TrainedModel.of(p, new LabelSpec(3, 3, List.of("bg", "a", "b")), meta, net);
+            TrainedModel model = TrainedModel.of(p, meta, net);
             Path modelFile = dir.resolve("model.zip");
             model.save(modelFile);
             SEEDS.put("model.zip", Files.readAllBytes(modelFile));

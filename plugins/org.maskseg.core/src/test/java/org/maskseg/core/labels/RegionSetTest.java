@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
@@ -149,19 +151,17 @@ class RegionSetTest {
     @Test
     void planStoresRegionsAndOldPlansStillLoad() {
         Plan p = new Plan();
-        p.numClasses = 4;
-        p.ignoreValue = 4;
-        p.classNames = List.of("background", "edema", "necrosis", "enhancing");
+        p.targets = Targets.classes(new LabelSpec(4, 4, List.of("background", "edema", "necrosis", "enhancing")));
         String classic = PlanJson.toJson(p);
         assertTrue(!classic.contains("regions"), "plans without regions are written as before");
-        assertTrue(PlanJson.fromJson(classic, "test").regions.isEmpty());
-        assertEquals(4, PlanJson.fromJson(classic, "test").outputChannels());
+        assertTrue(!PlanJson.fromJson(classic, "test").targets.regionBased());
+        assertEquals(4, PlanJson.fromJson(classic, "test").targets.outputChannels());
 
-        p.regions = RegionSet.parse("whole=1,2,3;core=2,3;enhancing=3", TUMOUR).regions();
+        p.targets = Targets.of(p.targets.spec(), RegionSet.parse("whole=1,2,3;core=2,3;enhancing=3", TUMOUR), false);
         Plan back = PlanJson.fromJson(PlanJson.toJson(p), "test");
-        assertEquals(p.regions, back.regions);
-        assertEquals(3, back.outputChannels());
-        assertTrue(back.regionBased());
+        assertEquals(p.targets.regions(), back.targets.regions());
+        assertEquals(3, back.targets.outputChannels());
+        assertTrue(back.targets.regionBased());
 
         String bad = PlanJson.toJson(p).replace("\"exportLabel\" : 3", "\"exportLabel\" : 0");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> PlanJson.fromJson(bad, "x"));

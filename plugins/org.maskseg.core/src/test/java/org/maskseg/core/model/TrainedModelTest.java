@@ -21,6 +21,7 @@ import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
@@ -41,8 +42,7 @@ class TrainedModelTest {
     static Plan plan(int channels, int classes) {
         Plan p = new Plan();
         p.inputChannels = channels;
-        p.numClasses = classes;
-        p.ignoreValue = 255;
+        p.targets = Targets.classes(new LabelSpec(classes, 255, null));
         p.patchSize = new int[] {32, 32};
         return p;
     }
@@ -54,8 +54,9 @@ class TrainedModelTest {
 
     static TrainedModel model(NDManager m, int channels) {
         try (TinyConvNetwork net = new TinyConvNetwork(m, channels, 3)) {
-            return TrainedModel.of(plan(channels, 3), new LabelSpec(3, 255, List.of("bg", "cell", "edge")), meta(),
-                    net);
+            Plan p = plan(channels, 3);
+            p.targets = Targets.classes(new LabelSpec(3, 255, List.of("bg", "cell", "edge")));
+            return TrainedModel.of(p, meta(), net);
         }
     }
 
@@ -171,7 +172,7 @@ class TrainedModelTest {
             Map<String, HostTensor> w = new LinkedHashMap<>(model.weights());
             w.put("conv.bias", new HostTensor(new long[] {4}, new float[4]));
             w.put("extra.weight", new HostTensor(new long[] {1}, new float[1]));
-            TrainedModel wrong = new TrainedModel(model.plan(), model.labels(), model.metadata(), w);
+            TrainedModel wrong = new TrainedModel(model.plan(), model.metadata(), w);
             try (TinyConvNetwork net = new TinyConvNetwork(m, 1, 3)) {
                 InvalidInputException e = assertThrows(InvalidInputException.class, () -> wrong.loadInto(net));
                 assertTrue(e.getMessage().contains("parameter 'conv.bias' has shape [4], the network needs [3]"),
@@ -198,7 +199,8 @@ class TrainedModelTest {
 
             Plan p3 = plan(1, 3);
             p3.configuration = "3d";
-            TrainedModel threeD = new TrainedModel(p3, two.labels(), two.metadata(), Map.of());
+            p3.targets = two.plan().targets;
+            TrainedModel threeD = new TrainedModel(p3, two.metadata(), Map.of());
             InvalidInputException e3 = assertThrows(InvalidInputException.class, () -> threeD
                     .checkCompatible(ImageVolume.create("flat.png", new long[] {8, 8}, 1, new double[] {1, 1})));
             assertEquals("the model is a 3D network, the image 'flat.png' is 2D", e3.getMessage());

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.Batch;
 import org.maskseg.core.nn.PlainConvUNet;
@@ -159,7 +161,7 @@ class FiniteGradientsTest {
     private static Plan plan3d() {
         Plan plan = new Plan();
         plan.configuration = "3d";
-        plan.numClasses = 2;
+        plan.targets = Targets.classes(new LabelSpec(2, 2, null));
         plan.patchSize = new int[] {16, 16, 8};
         plan.network.numStages = 3;
         plan.network.features = new int[] {8, 16, 16};

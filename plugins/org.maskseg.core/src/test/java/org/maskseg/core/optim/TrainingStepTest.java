@@ -13,6 +13,8 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.ProcessMemory;
 import org.maskseg.core.engine.TorchRuntime;
@@ -69,7 +71,7 @@ class TrainingStepTest {
     static Plan tinyPlan(int size) {
         Plan plan = new Plan();
         plan.configuration = "2d";
-        plan.numClasses = 2;
+        plan.targets = Targets.classes(new LabelSpec(2, 2, null));
         plan.patchSize = new int[] {size, size};
         plan.network.numStages = 3;
         plan.network.features = new int[] {8, 16, 32};
@@ -120,7 +122,7 @@ class TrainingStepTest {
     void threeDimensionalAnisotropicNetworkTrains() {
         Plan plan = new Plan();
         plan.configuration = "3d";
-        plan.numClasses = 3;
+        plan.targets = Targets.classes(new LabelSpec(3, 3, null));
         plan.batchDice = true;
         plan.patchSize = new int[] {16, 16, 4};
         plan.network.numStages = 3;

@@ -12,13 +12,15 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
 
 class PlanJsonTest {
 
     private static Plan validPlan() {
         Plan p = new Plan();
-        p.classNames = List.of("background", "nucleus");
+        p.targets = Targets.classes(new LabelSpec(2, 2, List.of("background", "nucleus")));
         return p;
     }
 
@@ -62,12 +64,12 @@ class PlanJsonTest {
         String withoutFlag = PlanJson.toJson(p).replace("\"partialLabels\" : false,", "")
                 .replace(",\n    \"partialLabels\" : false", "");
         assertFalse(withoutFlag.contains("partialLabels"), withoutFlag);
-        assertFalse(PlanJson.fromJson(withoutFlag, "old.json").training.partialLabels);
-        p.training.partialLabels = true;
-        assertTrue(PlanJson.fromJson(PlanJson.toJson(p), "new.json").training.partialLabels);
-        p.numClasses = 18;
-        p.classNames = java.util.Collections.nCopies(18, "c");
-        String m = message(() -> PlanJson.validate(p));
+        assertFalse(PlanJson.fromJson(withoutFlag, "old.json").targets.partialLabels());
+        p.targets = p.targets.withPartialLabels(true);
+        assertTrue(PlanJson.fromJson(PlanJson.toJson(p), "new.json").targets.partialLabels());
+        p.targets = Targets.classes(new LabelSpec(18, 18, java.util.Collections.nCopies(18, "c")));
+        String tooMany = PlanJson.toJson(p).replace("\"partialLabels\" : false", "\"partialLabels\" : true");
+        String m = message(() -> PlanJson.fromJson(tooMany, "many.json"));
         assertTrue(m.contains("training.partialLabels needs at most 16 foreground classes"), m);
     }
 

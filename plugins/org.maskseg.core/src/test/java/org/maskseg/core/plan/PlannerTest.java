@@ -88,8 +88,8 @@ class PlannerTest {
         assertTrue(plan.batchDice);
         assertEquals(List.of("zscore"), plan.normalization.schemes);
         assertFalse(plan.normalization.useMask[0]);
-        assertEquals(2, plan.numClasses);
-        assertEquals(2, plan.ignoreValue);
+        assertEquals(2, plan.targets.numClasses());
+        assertEquals(2, plan.targets.ignoreValue());
 
         // 334 cases: 5% bound = 334 × 0.05 = 16.7 -> 17 patches (below the memory bound of 49).
         Plan full = Planner.plan(geometry(334, new double[] {1, 1}, new long[] {256, 256}), TWO_CLASSES);

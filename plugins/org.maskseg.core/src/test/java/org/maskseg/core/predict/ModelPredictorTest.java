@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
@@ -27,8 +28,7 @@ class ModelPredictorTest {
         p.configuration = "2d";
         p.patchSize = patch;
         p.targetSpacing = spacing;
-        p.numClasses = 2;
-        p.ignoreValue = 2;
+        p.targets = Targets.classes(new LabelSpec(2, 2, null));
         return p;
     }
 
@@ -48,7 +48,7 @@ class ModelPredictorTest {
         ImageVolume img = image(new long[] {70, 50}, new double[] {1, 1}, 1);
         try (FakeNetwork net = FakeNetwork.pointwise(2, 1, 2);
                 ModelPredictor p = new ModelPredictor(net, plan2d(new int[] {32, 32}, new double[] {1, 1}),
-                        LabelSpec.withDefaultIgnore(2), PredictionSettings.DEFAULTS)) {
+                        PredictionSettings.DEFAULTS)) {
             Prediction result = p.predict(img, Prediction.Outputs.ALL, null);
             float[] d = img.data();
             double mean = 0;
@@ -84,7 +84,7 @@ class ModelPredictorTest {
         ImageVolume img = image(new long[] {70, 50}, new double[] {0.5, 2}, 2);
         try (FakeNetwork net = FakeNetwork.constant(2, 1, 0.5f, -0.5f);
                 ModelPredictor p = new ModelPredictor(net, plan2d(new int[] {32, 32}, new double[] {1, 1}),
-                        LabelSpec.withDefaultIgnore(2), PredictionSettings.DEFAULTS)) {
+                        PredictionSettings.DEFAULTS)) {
             Prediction result = p.predict(img, Prediction.Outputs.ALL, null);
             assertArrayEquals(new long[] {70, 50}, result.labels().size());
             assertArrayEquals(new double[] {0.5, 2}, result.labels().spacing());
@@ -107,7 +107,7 @@ class ModelPredictorTest {
         ImageVolume vol = image(new long[] {60, 30, 4}, new double[] {0.5, 1, 3}, 5);
         try (FakeNetwork net = FakeNetwork.constant(2, 1, -1f, 1f);
                 ModelPredictor p = new ModelPredictor(net, plan2d(new int[] {32, 32}, new double[] {1, 1}),
-                        LabelSpec.withDefaultIgnore(2), PredictionSettings.DEFAULTS)) {
+                        PredictionSettings.DEFAULTS)) {
             Prediction result = p.predict(vol, Prediction.Outputs.ALL, null);
             assertArrayEquals(new long[] {60, 30, 4}, result.labels().size());
             assertArrayEquals(new double[] {0.5, 1, 3}, result.labels().spacing());
@@ -124,7 +124,7 @@ class ModelPredictorTest {
     void imagesThatDoNotFitTheModelAreRefused() {
         try (FakeNetwork net = FakeNetwork.pointwise(2, 1, 2);
                 ModelPredictor p = new ModelPredictor(net, plan2d(new int[] {32, 32}, new double[] {1, 1}),
-                        LabelSpec.withDefaultIgnore(2), PredictionSettings.DEFAULTS)) {
+                        PredictionSettings.DEFAULTS)) {
             ImageVolume twoChannels = ImageVolume.create("rgb", new long[] {40, 40}, 2, new double[] {1, 1});
             InvalidInputException e = assertThrows(InvalidInputException.class,
                     () -> p.predict(twoChannels, Prediction.Outputs.LABELS_ONLY, null));
@@ -157,9 +157,9 @@ class ModelPredictorTest {
         ImageVolume img = image(new long[] {45, 40}, new double[] {1, 1}, 4);
         try (NDManager m = TorchRuntime.newManager(Device.cpu())) {
             PlainConvUNet source = PlainConvUNet.fromPlan(m, plan, 7);
-            TrainedModel model = TrainedModel.of(plan, labels, metadata(), source);
+            TrainedModel model = TrainedModel.of(plan, metadata(), source);
             float[] expected;
-            try (ModelPredictor direct = new ModelPredictor(source, plan, labels, PredictionSettings.DEFAULTS)) {
+            try (ModelPredictor direct = new ModelPredictor(source, plan, PredictionSettings.DEFAULTS)) {
                 expected = direct.predict(img, Prediction.Outputs.ALL, null).probabilities().data();
             }
             try (ModelPredictor opened = ModelPredictor.open(model, Device.cpu(), PredictionSettings.DEFAULTS)) {

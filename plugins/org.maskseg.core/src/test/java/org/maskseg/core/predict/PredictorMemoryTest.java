@@ -7,7 +7,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
-import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.plan.Plan;
 
@@ -31,7 +30,7 @@ class PredictorMemoryTest {
         }
         try (NDManager root = TorchRuntime.newManager(Device.cpu())) {
             PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 1);
-            ModelPredictor p = new ModelPredictor(net, plan, LabelSpec.withDefaultIgnore(2),
+            ModelPredictor p = new ModelPredictor(net, plan,
                     PredictionSettings.DEFAULTS.withMirroring(true).withBatchWindows(2));
             int before = arrays(root);
             for (int k = 0; k < 2; k++) {

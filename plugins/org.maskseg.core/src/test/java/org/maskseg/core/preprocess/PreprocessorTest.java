@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
@@ -20,8 +21,7 @@ class PreprocessorTest {
 
     private static Plan plan2d(double spacing) {
         Plan p = new Plan();
-        p.classNames = List.of("background", "cell");
-        p.ignoreValue = 255;
+        p.targets = Targets.classes(new LabelSpec(p.targets.numClasses(), 255, List.of("background", "cell")));
         p.targetSpacing = new double[] {spacing, spacing};
         return p;
     }
@@ -64,13 +64,12 @@ class PreprocessorTest {
                 new double[] {0.5, 0.5});
         LabelSpec spec = LabelSpec.withDefaultIgnore(3);
         Plan plan = plan2d(1);
-        plan.numClasses = 3;
-        plan.classNames = spec.classNames();
+        plan.targets = Targets.classes(new LabelSpec(3, 3, spec.classNames()));
         ClassKnowledge knowledge = ClassKnowledge.annotated(java.util.Set.of(1)).withUnknownMask(1, unknown1);
         // a plan without partial labels refuses such a case
         assertThrows(IllegalArgumentException.class,
                 () -> Preprocessor.preprocessCase(img, lab, spec, plan, knowledge));
-        plan.training.partialLabels = true;
+        plan.targets = plan.targets.withPartialLabels(true);
         TrainingCase tc = Preprocessor.preprocessCase(img, lab, spec, plan, knowledge);
         // (1, 1) is labelled 1; (3, 1) is background with both classes unknown -> ignore (3)
         assertArrayEquals(new int[] {1, 3}, tc.labels().data());

@@ -186,7 +186,7 @@ class BudgetTest {
                 rates.add(learningRate);
             }
         };
-        TrainingResult r = new Trainer(TinyProblem.plan(1000, 250), TinyProblem.LABELS, TinyProblem.cases(3, 2),
+        TrainingResult r = new Trainer(TinyProblem.plan(1000, 250), TinyProblem.cases(3, 2),
                 TrainingSettings.builder().device("cpu").seed(4).loaderThreads(1).threads(1)
                         .budget(Budget.parse("24 steps")).build()).listener(record).train();
         assertEquals("budget", r.stopReason());

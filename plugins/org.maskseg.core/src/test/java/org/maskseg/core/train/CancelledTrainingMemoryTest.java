@@ -3,7 +3,6 @@ package org.maskseg.core.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,7 +66,7 @@ class CancelledTrainingMemoryTest {
         CountDownLatch steps = new CountDownLatch(3);
         Future<TrainingResult> run = worker.submit(() -> {
             try {
-                return new Trainer(plan, TinyProblem.LABELS, cases, TrainingSettings.builder().device("cpu").seed(1)
+                return new Trainer(plan, cases, TrainingSettings.builder().device("cpu").seed(1)
                         .loaderThreads(1).threads(1).build()).cancellation(token).listener(new TrainingListener() {
                             @Override
                             public void iterationFinished(int epoch, int iteration, int iterations, double loss) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.labels.LabelSpec;
@@ -120,11 +121,9 @@ class ClassMappingTest {
     /** The same for a region-based model when regions (text form) are given. */
     private static TrainedModel randomModel(int classes, long seed, String regions) {
         Plan plan = TinyProblem.plan(1, 1);
-        plan.numClasses = classes;
-        plan.classNames = MODEL.subList(0, classes);
-        plan.ignoreValue = 255;
+        plan.targets = Targets.classes(new LabelSpec(classes, 255, MODEL.subList(0, classes)));
         if (regions != null) {
-            plan.regions = RegionSet.parse(regions, new LabelSpec(classes, 255, plan.classNames)).regions();
+            plan.targets = Targets.of(plan.targets.spec(), RegionSet.parse(regions, plan.targets.spec()), false);
         }
         Random r = new Random(seed);
         LinkedHashMap<String, HostTensor> w = new LinkedHashMap<>();
@@ -139,7 +138,7 @@ class ClassMappingTest {
         }
         TrainingMetadata meta = new TrainingMetadata(1, 1, 1, null, 0, 0, 0, "last", "completed", seed, 0, "", "cpu()",
                 1, 0, Map.of());
-        return new TrainedModel(plan, new LabelSpec(classes, 255, plan.classNames), meta, w);
+        return new TrainedModel(plan, meta, w);
     }
 
     @Test
@@ -148,8 +147,7 @@ class ClassMappingTest {
         // new classes: background <- 0, mitosis (new), nucleus <- 1; debris dropped
         ClassMapping mapping = ClassMapping.byNames(MODEL, "background,mitosis,nucleus");
         Plan plan = TinyProblem.plan(1, 1);
-        plan.numClasses = 3;
-        plan.classNames = mapping.classNames();
+        plan.targets = Targets.classes(new LabelSpec(3, 3, mapping.classNames()));
         long seed = 21;
         try (NDManager m = TorchRuntime.newManager(Device.cpu());
                 PlainConvUNet net = PlainConvUNet.fromPlan(m, plan, seed);
@@ -203,8 +201,7 @@ class ClassMappingTest {
         TrainedModel model = randomModel(3, 5);
         ClassMapping mapping = ClassMapping.parse("0=0,1=2", MODEL);
         Plan plan = TinyProblem.plan(1, 1);
-        plan.numClasses = 2;
-        plan.classNames = mapping.classNames();
+        plan.targets = Targets.classes(new LabelSpec(2, 2, mapping.classNames()));
         try (NDManager m = TorchRuntime.newManager(Device.cpu()); PlainConvUNet net = PlainConvUNet.fromPlan(m, plan, 3)) {
             Trainer.loadInitialModel(net, model, mapping);
             for (Map.Entry<String, float[]> e : net.exportParameters().entrySet()) {
@@ -227,8 +224,7 @@ class ClassMappingTest {
         TrainedModel model = randomModel(2, 6);
         ClassMapping threeClassMapping = ClassMapping.parse("0=0,1=1,2=2", MODEL);
         Plan plan = TinyProblem.plan(1, 1);
-        plan.numClasses = 3;
-        plan.classNames = MODEL;
+        plan.targets = Targets.classes(new LabelSpec(3, 3, MODEL));
         try (NDManager m = TorchRuntime.newManager(Device.cpu()); PlainConvUNet net = PlainConvUNet.fromPlan(m, plan, 3)) {
             String msg = error(() -> Trainer.loadInitialModel(net, model, threeClassMapping));
             assertTrue(msg.startsWith("the initial model's output head 'decoder."), msg);

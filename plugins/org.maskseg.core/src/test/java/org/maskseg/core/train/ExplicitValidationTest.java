@@ -44,7 +44,7 @@ class ExplicitValidationTest {
             c.forEach(tc -> (training ? trainingSeen : validationSeen).add(tc.name()));
             return Trainer.standardBatches(c, plan, seed, training, threads);
         };
-        TrainingResult r = new Trainer(TinyProblem.plan(2, 1), TinyProblem.LABELS, cases,
+        TrainingResult r = new Trainer(TinyProblem.plan(2, 1), cases,
                 cpu().validationFraction(0.6).build()).validationCases(List.of("case04", "case01"))
                 .batchSources(recording).train();
         assertEquals(List.of("case01", "case04"), r.split().validation());
@@ -53,8 +53,8 @@ class ExplicitValidationTest {
         assertEquals(Set.of("case00", "case02", "case03"), trainingSeen);
         assertEquals(2, r.finalModel().metadata().validationCases());
 
-        assertThrows(InvalidInputException.class, () -> new Trainer(TinyProblem.plan(2, 1), TinyProblem.LABELS,
-                cases, cpu().build()).validationCases(List.of("case09")));
+        assertThrows(InvalidInputException.class,
+                () -> new Trainer(TinyProblem.plan(2, 1), cases, cpu().build()).validationCases(List.of("case09")));
     }
 
     @Test

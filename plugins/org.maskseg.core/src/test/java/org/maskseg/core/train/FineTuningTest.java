@@ -43,7 +43,7 @@ class FineTuningTest {
     @BeforeAll
     static void trainInitialModel() {
         cases = TinyProblem.cases(3, 9);
-        initial = new Trainer(TinyProblem.plan(2, 3), TinyProblem.LABELS, cases, cpu().build()).train().finalModel();
+        initial = new Trainer(TinyProblem.plan(2, 3), cases, cpu().build()).train().finalModel();
     }
 
     private static boolean isEncoder(String name) {
@@ -54,7 +54,7 @@ class FineTuningTest {
     void encoderStaysFixedForTheFirstEpochsAndResumeKeepsTheSchedule() {
         TrainingSettings warm = cpu().epochs(3).iterationsPerEpoch(2).initialModel(initial).freezeEncoderEpochs(2)
                 .build();
-        TrainedModel afterTwo = new Trainer(initial.plan(), TinyProblem.LABELS, cases,
+        TrainedModel afterTwo = new Trainer(initial.plan(), cases,
                 warm.toBuilder().epochLimit(2).build()).train().finalModel();
         int encoderTensors = 0;
         for (var e : initial.weights().entrySet()) {
@@ -69,7 +69,7 @@ class FineTuningTest {
         assertEquals(24, encoderTensors);
 
         TrainerTest.Losses whole = new TrainerTest.Losses();
-        TrainedModel full = new Trainer(initial.plan(), TinyProblem.LABELS, cases, warm).listener(whole).train()
+        TrainedModel full = new Trainer(initial.plan(), cases, warm).listener(whole).train()
                 .finalModel();
         for (var e : initial.weights().entrySet()) {
             if (isEncoder(e.getKey())) {
@@ -80,12 +80,12 @@ class FineTuningTest {
 
         // interrupted after epoch 1 and resumed without repeating the setting: epoch 2 is still frozen
         TrainerTest.Losses first = new TrainerTest.Losses();
-        new Trainer(initial.plan(), TinyProblem.LABELS, cases,
+        new Trainer(initial.plan(), cases,
                 warm.toBuilder().epochLimit(1).workFolder(dir).build()).listener(first).train();
         Path checkpoint = dir.resolve(Trainer.CHECKPOINT);
         assertEquals(2, Checkpoint.load(checkpoint).trainerState().get("freezeEncoderEpochs").asInt());
         TrainerTest.Losses second = new TrainerTest.Losses();
-        TrainedModel resumed = new Trainer(initial.plan(), TinyProblem.LABELS, cases,
+        TrainedModel resumed = new Trainer(initial.plan(), cases,
                 cpu().epochs(3).iterationsPerEpoch(2).resumeFrom(checkpoint).build()).listener(second).train()
                 .finalModel();
         List<Double> joined = new ArrayList<>(first.steps);
@@ -102,7 +102,7 @@ class FineTuningTest {
     @Test
     void learningRateSettingReplacesThePlansAndIsRecorded() {
         TrainerTest.Losses losses = new TrainerTest.Losses();
-        TrainingResult r = new Trainer(initial.plan(), TinyProblem.LABELS, cases,
+        TrainingResult r = new Trainer(initial.plan(), cases,
                 cpu().epochs(2).iterationsPerEpoch(1).initialModel(initial).learningRate(1e-3).build())
                 .listener(losses).train();
         assertEquals(1e-3, r.finalModel().plan().training.initialLearningRate, 0);
@@ -142,12 +142,12 @@ class FineTuningTest {
                 .iterationsPerEpoch(1).initialModel(initial).classMapping(mapping).build()).build(), null, null);
         TrainedModel m = r.finalModel();
         Plan plan = m.plan();
-        assertEquals(3, plan.numClasses);
-        assertEquals(List.of("background", "class 1", "mitosis"), plan.classNames);
+        assertEquals(3, plan.targets.numClasses());
+        assertEquals(List.of("background", "class 1", "mitosis"), plan.targets.classNames());
         assertEquals(List.of("background", "class 1", "mitosis"), m.labels().classNames());
         // the model's ignore value 2 is now a class, so the default moves to the highest class + 1
         assertEquals(3, m.labels().ignoreValue());
-        assertEquals(3, plan.ignoreValue);
+        assertEquals(3, plan.targets.ignoreValue());
         // the relation to the initial model is kept in the training record, also through a save and load
         Path file = Files.createTempDirectory("maskseg-warm").resolve("tuned.zip");
         m.save(file);

@@ -128,7 +128,7 @@ class NucleiLearningProofTest {
         for (int i = 0; i < TRAIN; i++) {
             cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
         }
-        TrainingResult r = new Trainer(plan, spec, cases, settings).train();
+        TrainingResult r = new Trainer(plan, cases, settings).train();
         Result result = new Result(heldOutDice(r.finalModel(), images), r.msPerStep());
         System.out.printf(Locale.ROOT, "  held-out Dice %.3f, %.0f ms per step, last epoch: %s%n", result.dice,
                 result.msPerStep, r.history().get(r.history().size() - 1));

@@ -102,7 +102,7 @@ class RegionFineTuningTest {
         // one libtorch thread: parallel reductions would make the numbers vary from run to run
         TrainingSettings settings = TrainingSettings.builder().device("cpu").seed(3).epochs(30).iterationsPerEpoch(10)
                 .validationIterations(1).threads(1).build();
-        base = new Trainer(plan, spec, cases, settings).train().finalModel();
+        base = new Trainer(plan, cases, settings).train().finalModel();
 
         int[] truth = labels.get(TUNE_CASE).data();
         region = chooseRegion(truth);

@@ -74,7 +74,7 @@ class RegionLearningTest {
         for (int i = 0; i < plan.network.features.length; i++) {
             plan.network.features[i] = Math.min(16 << i, 128);
         }
-        assertEquals(2, plan.outputChannels());
+        assertEquals(2, plan.targets.outputChannels());
         List<TrainingCase> cases = new ArrayList<>();
         for (int i = 0; i < TRAIN; i++) {
             cases.add(Preprocessor.preprocessCase(images.get(i), nested.get(i), spec, plan));
@@ -86,7 +86,7 @@ class RegionLearningTest {
         TrainingResult result;
         List<CaseMetrics> scores = new ArrayList<>();
         try {
-            result = new Trainer(plan, spec, cases, settings).train();
+            result = new Trainer(plan, cases, settings).train();
             TrainedModel model = result.finalModel();
             assertEquals(List.of("whole", "core"), model.scoreNames());
             try (ModelPredictor predictor = ModelPredictor.open(model, Device.cpu(), PredictionSettings.DEFAULTS)) {
@@ -100,7 +100,7 @@ class RegionLearningTest {
         } finally {
             TorchRuntime.setCpuThreads(threadsBefore);
         }
-        RegionMetrics metrics = new RegionMetrics(plan.regionSet(), 3, scores);
+        RegionMetrics metrics = new RegionMetrics(plan.targets.regions(), 3, scores);
         double whole = pooledDice(scores, 0);
         double core = pooledDice(scores, 1);
         EpochStats last = result.history().get(result.history().size() - 1);
@@ -206,7 +206,7 @@ class RegionLearningTest {
                 .validationIterations(1).validationFraction(0).threads(1).build();
         int threadsBefore = TorchRuntime.cpuThreads();
         try {
-            TrainingResult result = new Trainer(plan, spec, cases, settings).train();
+            TrainingResult result = new Trainer(plan, cases, settings).train();
             TrainedModel model = result.finalModel();
             assertEquals(2, result.history().get(0).pseudoDice().length);
             assertTrue(Double.isFinite(result.history().get(0).trainLoss()));

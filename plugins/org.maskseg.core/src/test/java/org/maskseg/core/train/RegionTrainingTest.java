@@ -15,6 +15,7 @@ import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.model.TrainedModel;
@@ -34,16 +35,16 @@ class RegionTrainingTest {
 
     private static Plan regionPlan() {
         Plan p = TinyProblem.plan(1, 2);
-        p.regions = RegionSet.parse("disk=1", TinyProblem.LABELS).regions();
+        p.targets = Targets.of(p.targets.spec(), RegionSet.parse("disk=1", TinyProblem.LABELS), false);
         return p;
     }
 
     @Test
     void singleRegionModelTrainsWithOneOutputAndWarmStartsKeepTheOutputs() {
         List<TrainingCase> cases = TinyProblem.cases(3, 7);
-        TrainingResult r = new Trainer(regionPlan(), TinyProblem.LABELS, cases, cpu().build()).train();
+        TrainingResult r = new Trainer(regionPlan(), cases, cpu().build()).train();
         TrainedModel regions = r.finalModel();
-        assertEquals(1, regions.plan().outputChannels());
+        assertEquals(1, regions.plan().targets.outputChannels());
         assertEquals(1, regions.weights().get(regions.weights().keySet().stream()
                 .filter(k -> k.endsWith("head.bias")).findFirst().orElseThrow()).data().length);
         assertEquals(List.of("disk"), regions.scoreNames());
@@ -52,7 +53,7 @@ class RegionTrainingTest {
 
         // a class plan cannot start from a region model, nor the other way round
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> new Trainer(TinyProblem.plan(1, 1), TinyProblem.LABELS, cases,
+                () -> new Trainer(TinyProblem.plan(1, 1), cases,
                         cpu().initialModel(regions).build()));
         assertTrue(e.getMessage().contains("a warm start needs the same outputs"), e.getMessage());
         // regions given for a job that continues a model must be the model's
@@ -67,7 +68,7 @@ class RegionTrainingTest {
 
     @Test
     void modelFileCarriesTheRegionsAndRefusesInvalidOnes() throws IOException {
-        TrainedModel model = new Trainer(regionPlan(), TinyProblem.LABELS, TinyProblem.cases(2, 3),
+        TrainedModel model = new Trainer(regionPlan(), TinyProblem.cases(2, 3),
                 cpu().iterationsPerEpoch(1).validationIterations(1).build()).train().finalModel();
         Path file = dir.resolve("regions.zip");
         model.save(file);
@@ -92,7 +93,7 @@ class RegionTrainingTest {
             }
         }
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> TrainedModel.load(bad));
-        assertTrue(e.getMessage().contains("its regions are invalid (region 'disk' has export label 0"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("bad.zip' is corrupt: its plan is invalid: regions: region 'disk' has "
+                + "export label 0"), e.getMessage());
     }
 }

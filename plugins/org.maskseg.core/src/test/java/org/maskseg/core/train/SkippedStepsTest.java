@@ -57,7 +57,7 @@ class SkippedStepsTest {
                 messages.add(text);
             }
         };
-        Trainer trainer = new Trainer(TinyProblem.plan(2, 5), TinyProblem.LABELS, cases,
+        Trainer trainer = new Trainer(TinyProblem.plan(2, 5), cases,
                 TrainingSettings.builder().device("cpu").seed(3).loaderThreads(1).threads(1).workFolder(dir).build())
                 .listener(listener);
         InvalidInputException e = assertThrows(InvalidInputException.class, trainer::train);

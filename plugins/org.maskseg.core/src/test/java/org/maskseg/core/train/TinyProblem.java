@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.LabelSpec;
@@ -31,9 +32,7 @@ final class TinyProblem {
         Plan p = new Plan();
         p.configuration = "2d";
         p.inputChannels = 1;
-        p.numClasses = 2;
-        p.classNames = new ArrayList<>(LABELS.classNames());
-        p.ignoreValue = 2;
+        p.targets = Targets.classes(new LabelSpec(2, 2, new ArrayList<>(LABELS.classNames())));
         p.patchSize = new int[] {SIZE, SIZE};
         p.batchSize = 2;
         p.batchDice = true;

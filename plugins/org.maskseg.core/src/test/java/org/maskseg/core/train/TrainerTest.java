@@ -58,7 +58,7 @@ class TrainerTest {
         List<TrainingCase> cases = TinyProblem.cases(3, 1);
         Path work = dir.resolve("work");
         Losses losses = new Losses();
-        TrainingResult r = new Trainer(TinyProblem.plan(30, 10), TinyProblem.LABELS, cases,
+        TrainingResult r = new Trainer(TinyProblem.plan(30, 10), cases,
                 cpu().workFolder(work).checkpointEvery(100).build()).listener(losses).train();
         System.out.printf(java.util.Locale.ROOT, "tiny problem: %.1f ms per training step, %.1f s in total%n",
                 r.msPerStep(), r.finalModel().metadata().trainingSeconds());
@@ -104,11 +104,11 @@ class TrainerTest {
     void resumedRunContinuesExactlyLikeAnUninterruptedOne() {
         List<TrainingCase> cases = TinyProblem.cases(3, 2);
         Losses whole = new Losses();
-        TrainingResult full = new Trainer(TinyProblem.plan(4, 3), TinyProblem.LABELS, cases,
+        TrainingResult full = new Trainer(TinyProblem.plan(4, 3), cases,
                 cpu().workFolder(dir.resolve("a")).build()).listener(whole).train();
 
         Losses first = new Losses();
-        TrainingResult part = new Trainer(TinyProblem.plan(4, 3), TinyProblem.LABELS, cases,
+        TrainingResult part = new Trainer(TinyProblem.plan(4, 3), cases,
                 cpu().workFolder(dir.resolve("b")).epochLimit(2).build()).listener(first).train();
         assertEquals("epoch limit", part.stopReason());
         assertEquals(2, part.history().size());
@@ -116,7 +116,7 @@ class TrainerTest {
         Losses second = new Losses();
         Path ckpt = dir.resolve("b").resolve(Trainer.CHECKPOINT);
         assertEquals(2, Checkpoint.load(ckpt).trainerState().get("epochsDone").asInt());
-        TrainingResult resumed = new Trainer(TinyProblem.plan(4, 3), TinyProblem.LABELS, cases,
+        TrainingResult resumed = new Trainer(TinyProblem.plan(4, 3), cases,
                 cpu().workFolder(dir.resolve("b")).resumeFrom(ckpt).build()).listener(second).train();
 
         List<Double> joined = new ArrayList<>(first.steps);
@@ -150,7 +150,7 @@ class TrainerTest {
         AtomicReference<Throwable> outcome = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
-                new Trainer(TinyProblem.plan(1000, 50), TinyProblem.LABELS, cases,
+                new Trainer(TinyProblem.plan(1000, 50), cases,
                         cpu().workFolder(work).checkpointEvery(1).build()).cancellation(token)
                         .listener(new TrainingListener() {
                             @Override
@@ -183,7 +183,7 @@ class TrainerTest {
     @Test
     void timeLimitEndsTrainingWithAValidatedModel() {
         List<TrainingCase> cases = TinyProblem.cases(2, 4);
-        TrainingResult r = new Trainer(TinyProblem.plan(1000, 50), TinyProblem.LABELS, cases,
+        TrainingResult r = new Trainer(TinyProblem.plan(1000, 50), cases,
                 cpu().timeLimit(Duration.ofMillis(1)).build()).train();
         assertEquals("time limit", r.stopReason());
         assertEquals(1, r.history().size());
@@ -197,6 +197,6 @@ class TrainerTest {
         List<TrainingCase> cases = TinyProblem.cases(2, 5);
         List<TrainingCase> twice = List.of(cases.get(0), cases.get(0));
         assertThrows(org.maskseg.core.InvalidInputException.class,
-                () -> new Trainer(TinyProblem.plan(1, 1), TinyProblem.LABELS, twice, cpu().build()));
+                () -> new Trainer(TinyProblem.plan(1, 1), twice, cpu().build()));
     }
 }

@@ -46,8 +46,8 @@ class TrainingJobPlanTest {
         assertArrayEquals(new double[] {1, 1}, base.targetSpacing);
         assertEquals(1000, base.training.epochs);
         assertEquals(250, base.training.iterationsPerEpoch);
-        assertEquals(2, base.numClasses);
-        assertEquals(2, base.ignoreValue);
+        assertEquals(2, base.targets.numClasses());
+        assertEquals(2, base.targets.ignoreValue());
 
         TrainingSettings set = TrainingSettings.builder().batchSize(3).patchSize(16, 16).epochs(7)
                 .iterationsPerEpoch(5).validationIterations(2).build();
@@ -71,8 +71,8 @@ class TrainingJobPlanTest {
     @Test
     void userIgnoreValueBecomesThePlansIgnoreValue() {
         Plan p = TrainingJob.plan(IMAGES, LABELS, 255, TrainingSettings.builder().build(), null);
-        assertEquals(255, p.ignoreValue);
-        assertEquals(2, p.numClasses);
+        assertEquals(255, p.targets.ignoreValue());
+        assertEquals(2, p.targets.numClasses());
     }
 
     @Test
@@ -89,7 +89,7 @@ class TrainingJobPlanTest {
     void classNamesNameTheClassesOfANewModel() {
         TrainingSettings named = TrainingSettings.builder().classNames(List.of("background", " nucleus ")).build();
         Plan plan = TrainingJob.plan(IMAGES, LABELS, null, named, PlannerOptions.defaults());
-        assertEquals(List.of("background", "nucleus"), plan.classNames);
+        assertEquals(List.of("background", "nucleus"), plan.targets.classNames());
         assertEquals(List.of("background", "nucleus"), TrainingJob.newLabels(LABELS, null, named).classNames());
 
         InvalidInputException count = assertThrows(InvalidInputException.class, () -> TrainingJob.plan(IMAGES,

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.CancellationToken;
 import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
@@ -56,17 +58,16 @@ class TrainingPartsTest {
     @Test
     void trainerRefusesPartialCodesWithoutThePartialLoss() {
         org.maskseg.core.plan.Plan plan = TinyProblem.plan(1, 1);
-        plan.numClasses = 3;
-        plan.classNames = List.of("background", "a", "b");
+        plan.targets = Targets.classes(new LabelSpec(3, 3, List.of("background", "a", "b")));
         List<org.maskseg.core.preprocess.TrainingCase> cases = TinyProblem.cases(2, 4);
         cases.get(1).labels().data()[7] = 3 + 2; // "background or class 2"
         org.maskseg.core.labels.LabelSpec spec = org.maskseg.core.labels.LabelSpec.withDefaultIgnore(3);
         TrainingSettings settings = TrainingSettings.builder().device("cpu").build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Trainer(plan, spec, cases, settings));
+                () -> new Trainer(plan, cases, settings));
         assertTrue(e.getMessage().contains("training.partialLabels"), e.getMessage());
-        plan.training.partialLabels = true;
-        new Trainer(plan, spec, cases, settings);
+        plan.targets = plan.targets.withPartialLabels(true);
+        new Trainer(plan, cases, settings);
     }
 
     @Test

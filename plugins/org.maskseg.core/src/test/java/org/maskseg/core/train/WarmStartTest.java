@@ -11,10 +11,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
-import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.preprocess.TrainingCase;
@@ -31,7 +32,7 @@ class WarmStartTest {
     @BeforeAll
     static void trainInitialModel() {
         cases = TinyProblem.cases(3, 7);
-        initial = new Trainer(TinyProblem.plan(2, 3), TinyProblem.LABELS, cases, cpu().build()).train().finalModel();
+        initial = new Trainer(TinyProblem.plan(2, 3), cases, cpu().build()).train().finalModel();
     }
 
     @Test
@@ -40,14 +41,14 @@ class WarmStartTest {
         Plan frozen = initial.plan();
         frozen.training.initialLearningRate = 0;
         TrainingSettings warm = cpu().seed(99).epochs(1).iterationsPerEpoch(2).initialModel(initial).build();
-        TrainedModel after = new Trainer(frozen, TinyProblem.LABELS, cases, warm).train().finalModel();
+        TrainedModel after = new Trainer(frozen, cases, warm).train().finalModel();
         assertTrue(after.sameWeightsAs(initial));
         for (var e : initial.weights().entrySet()) {
             assertArrayEquals(e.getValue().data(), after.weights().get(e.getKey()).data(), 0f, e.getKey());
         }
 
         // the same run without an initial model starts from random weights
-        TrainedModel fresh = new Trainer(frozen, TinyProblem.LABELS, cases, warm.toBuilder().initialModel(null).build())
+        TrainedModel fresh = new Trainer(frozen, cases, warm.toBuilder().initialModel(null).build())
                 .train().finalModel();
         assertFalse(fresh.sameWeightsAs(initial));
     }
@@ -55,10 +56,10 @@ class WarmStartTest {
     @Test
     void warmStartedTrainingContinuesFromTheModel() {
         TrainerTest.Losses fromScratch = new TrainerTest.Losses();
-        new Trainer(initial.plan(), TinyProblem.LABELS, cases, cpu().epochs(1).iterationsPerEpoch(1).build())
+        new Trainer(initial.plan(), cases, cpu().epochs(1).iterationsPerEpoch(1).build())
                 .listener(fromScratch).train();
         TrainerTest.Losses warm = new TrainerTest.Losses();
-        TrainingResult r = new Trainer(initial.plan(), TinyProblem.LABELS, cases,
+        TrainingResult r = new Trainer(initial.plan(), cases,
                 cpu().epochs(1).iterationsPerEpoch(1).initialModel(initial).build()).listener(warm).train();
         // same seed, so the same batch: the trained weights fit it better than random ones
         assertTrue(warm.steps.get(0) < fromScratch.steps.get(0), warm.steps + " vs " + fromScratch.steps);
@@ -89,10 +90,9 @@ class WarmStartTest {
     @Test
     void mismatchedClassesAreRefusedNamingBothCounts() {
         Plan threeClasses = initial.plan();
-        threeClasses.numClasses = 3;
-        threeClasses.classNames = List.of("a", "b", "c");
+        threeClasses.targets = Targets.classes(new LabelSpec(3, 3, List.of("a", "b", "c")));
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> new Trainer(threeClasses, LabelSpec.withDefaultIgnore(3), cases,
+                () -> new Trainer(threeClasses, cases,
                         cpu().initialModel(initial).build()));
         assertEquals("the initial model has 2 classes, the training labels have 3; a warm start needs the same "
                 + "classes unless a class mapping says which model class each label class continues (command line: "
@@ -128,7 +128,7 @@ class WarmStartTest {
         twoChannelPlan.normalization.schemes = List.of("zscore", "zscore");
         List<TrainingCase> twoChannelCases = List.of(new TrainingCase("rgb", twoChannels, cases.get(0).labels()));
         InvalidInputException t = assertThrows(InvalidInputException.class,
-                () -> new Trainer(twoChannelPlan, TinyProblem.LABELS, twoChannelCases,
+                () -> new Trainer(twoChannelPlan, twoChannelCases,
                         cpu().initialModel(initial).build()));
         assertTrue(t.getMessage().startsWith("the initial model expects 1 channel(s), the training images have 2"),
                 t.getMessage());

@@ -8,6 +8,7 @@ import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.ModelContentRO;
 import org.knime.core.node.ModelContentWO;
 import org.knime.core.node.port.AbstractSimplePortObjectSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.Plan;
 
@@ -65,11 +66,9 @@ public final class MaskSegModelPortObjectSpec extends AbstractSimplePortObjectSp
 
     /** The spec of a model trained with this plan. */
     public static MaskSegModelPortObjectSpec of(final Plan plan) {
-        List<String> names = plan.classNames.size() == plan.numClasses ? plan.classNames
-            : java.util.stream.IntStream.range(0, plan.numClasses)
-                .mapToObj(c -> c == 0 ? "background" : "class " + c).toList();
-        return new MaskSegModelPortObjectSpec(plan.configuration, plan.inputChannels, names, plan.ignoreValue,
-            plan.patchSize, plan.regionBased() ? plan.regionSet().names() : List.of());
+        Targets t = plan.targets;
+        return new MaskSegModelPortObjectSpec(plan.configuration, plan.inputChannels, t.classNames(), t.ignoreValue(),
+            plan.patchSize, t.regions().names());
     }
 
     /** The spec of a trained model (as read from a model file). */

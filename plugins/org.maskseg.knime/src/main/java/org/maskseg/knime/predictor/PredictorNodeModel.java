@@ -161,8 +161,7 @@ final class PredictorNodeModel extends NodeModel {
         BufferedDataContainer out = exec.createDataContainer(outputSpec(in, MaskSegModelPortObjectSpec.of(model)));
         ImgPlusCellFactory cells = new ImgPlusCellFactory(exec);
         long rows = table.size();
-        List<String> scoreNames = new ArrayList<>(model.regions().isEmpty()
-            ? model.labels().classNames().subList(1, model.labels().numClasses()) : model.regions().names());
+        List<String> scoreNames = new ArrayList<>(model.scoreNames());
         double[] scoreSums = new double[scoreNames.size() + 1];
         int[] scoreCounts = new int[scoreSums.length];
         try (ModelPredictor predictor = ModelPredictor.open(model, TorchRuntime.device(m_settings.device.getStringValue()),

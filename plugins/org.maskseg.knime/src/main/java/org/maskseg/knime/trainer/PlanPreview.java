@@ -128,10 +128,11 @@ final class PlanPreview {
             settings.learningRate() != null ? SET : planned);
         line(sb, "Validation batches per epoch", Integer.toString(p.training.validationIterations),
             settings.validationIterations() != null ? SET : planned);
-        line(sb, "Classes", p.numClasses + " (" + String.join(", ", p.classNames) + "), ignore value "
-            + p.ignoreValue, ignoreSource == null ? "from the labels" : "classes from the labels, ignore value " + ignoreSource);
-        if (p.regionBased()) {
-            line(sb, "Regions", p.regionSet().format(), warmStart ? FROM_MODEL : SET);
+        line(sb, "Classes", p.targets.numClasses() + " (" + String.join(", ", p.targets.classNames())
+            + "), ignore value " + p.targets.ignoreValue(),
+            ignoreSource == null ? "from the labels" : "classes from the labels, ignore value " + ignoreSource);
+        if (p.targets.regionBased()) {
+            line(sb, "Regions", p.targets.regions().format(), warmStart ? FROM_MODEL : SET);
         }
         line(sb, "Normalisation", String.join(", ", p.normalization.schemes), planned);
         return sb.toString();

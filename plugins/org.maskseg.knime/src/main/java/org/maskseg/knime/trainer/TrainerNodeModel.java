@@ -305,9 +305,7 @@ final class TrainerNodeModel extends NodeModel {
         exec.setMessage("Storing the model");
         MaskSegModelPortObject port =
             MaskSegModelPortObject.create(MaskSegModelPortObjectSpec.of(model), exec, model::save)
-                .withTrainingCurve(model.plan().regionBased()
-                    ? TrainingCurves.scorePng(model.plan().regionSet().names(), result.history(), 900, 700)
-                    : TrainingCurves.png(model.labels().classNames(), result.history(), 900, 700));
+                .withTrainingCurve(TrainingCurves.scorePng(model.scoreNames(), result.history(), 900, 700));
         return new PortObject[]{port, stats.getTable()};
     }
 

@@ -21,6 +21,8 @@ import org.knime.core.node.ExecutionContext;
 import org.knime.core.node.ExecutionMonitor;
 import org.knime.core.node.ModelContent;
 import org.knime.core.node.port.PortTestAccess;
+import org.maskseg.core.labels.LabelSpec;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.knime.testing.ExecutionContexts;
 import org.maskseg.knime.testing.PortObjects;
@@ -76,8 +78,7 @@ class MaskSegModelPortObjectTest {
     @Test
     void specFromPlanNamesUnnamedClasses() {
         Plan plan = new Plan();
-        plan.numClasses = 3;
-        plan.ignoreValue = 255;
+        plan.targets = Targets.classes(new LabelSpec(3, 255, null));
         plan.inputChannels = 1;
         plan.patchSize = new int[]{128, 96};
         MaskSegModelPortObjectSpec s = MaskSegModelPortObjectSpec.of(plan);

@@ -25,6 +25,7 @@ import org.knime.core.node.BufferedDataTable;
 import org.knime.core.node.NodeDialogPane;
 import org.knime.core.node.NodeSettings;
 import org.knime.core.node.port.PortObject;
+import org.maskseg.core.labels.Targets;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.ImageFiles;
@@ -100,9 +101,7 @@ class TrainerNodeDialogTest {
         p.training.epochs = 40;
         p.training.iterationsPerEpoch = 250;
         p.training.validationIterations = 50;
-        p.numClasses = 2;
-        p.classNames = List.of("background", "class 1");
-        p.ignoreValue = 2;
+        p.targets = Targets.classes(new LabelSpec(2, 2, List.of("background", "class 1")));
         TrainingSettings epochsSet = TrainingSettings.builder().epochs(40).batchSize(12).build();
         assertEquals(String.join("\n",
             "Configuration:                2d  (planned)",
@@ -122,7 +121,7 @@ class TrainerNodeDialogTest {
 
         // a lower learning rate for fine-tuning and region definitions are shown with their source
         p.training.initialLearningRate = 0.001;
-        p.regions = RegionSet.parse("cell=1", new LabelSpec(2, 2, null)).regions();
+        p.targets = Targets.of(p.targets.spec(), RegionSet.parse("cell=1", p.targets.spec()), false);
         String tuned = PlanPreview.describe(p, TrainingSettings.builder().learningRate(0.001).build(), false);
         assertTrue(tuned.contains("Initial learning rate:        0.001  (set in this dialog)"), tuned);
         assertTrue(tuned.contains("Regions:                      cell=1:1  (set in this dialog)"), tuned);
@@ -192,7 +191,7 @@ class TrainerNodeDialogTest {
         PortObject[] data = {table, null, null};
         TrainerNodeDialog d = (TrainerNodeDialog)h.openDialog(settings(h, 0, 0), NodeHarness.specsOf(data), data);
         Plan shown = finish(d, d.computePlan());
-        assertEquals(255, shown.ignoreValue);
+        assertEquals(255, shown.targets.ignoreValue());
         assertTrue(d.planText().contains("ignore value 255  (classes from the labels, ignore value declared by the "
             + "label column \"labels\")"), d.planText());
         d.onClose();

@@ -208,8 +208,8 @@ class TrainerNodeModelTest {
         h.loadSettings(s);
         PortObject[] out = h.execute(nuclei(3), null, null);
         TrainedModel model = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
-        assertTrue(model.plan().regionBased());
-        assertEquals("cell=1:1", model.plan().regionSet().format(), "region with its export label");
+        assertTrue(model.plan().targets.regionBased());
+        assertEquals("cell=1:1", model.plan().targets.regions().format(), "region with its export label");
         byte[] png = ((MaskSegModelPortObject)out[0]).getTrainingCurve();
         assertTrue(png != null && png.length > 1000, "curve of the region pseudo-Dice");
         assertTrue(h.messageHistory().stream().anyMatch(m -> m.contains("regions cell=1:1")),
@@ -257,7 +257,7 @@ class TrainerNodeModelTest {
         PortObject[] out = h.execute(in, null, null);
         TrainedModel model = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
         assertEquals(2, model.metadata().epochsDone());
-        assertTrue(model.plan().training.partialLabels, "the plan records partial labels");
+        assertTrue(model.plan().targets.partialLabels(), "the plan records partial labels");
         assertEquals(List.of("background", "nucleus"), model.labels().classNames());
         assertTrue(h.messageHistory().stream().anyMatch(m -> m.contains("partial labels")),
             h.messageHistory().toString());
@@ -347,7 +347,7 @@ class TrainerNodeModelTest {
         PortObject[] out = h.execute(partialNuclei(3, "Class 1", "class 1", "class 1"), null, initial);
         TrainedModel tuned = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
         assertEquals(List.of("background", "class 1", "mitosis"), tuned.labels().classNames());
-        assertTrue(tuned.plan().training.partialLabels);
+        assertTrue(tuned.plan().targets.partialLabels());
         assertEquals(0.001, tuned.plan().training.initialLearningRate, 1e-12);
         assertEquals(0.001, ((DoubleCell)((BufferedDataTable)out[1]).iterator().next().getCell(1)).getDoubleValue(),
             1e-12, "first epoch's learning rate");
