@@ -32,7 +32,8 @@ public final class ImportNnUNetCommand implements Callable<Integer> {
     Path results;
 
     @Option(names = "--folds", paramLabel = "N", split = ",",
-            description = "the fold to import (a number or 'all'; default: the only fold that has the checkpoint)")
+            description = "folds to import, by number or 'all' (default: every fold that has the checkpoint); several "
+                    + "folds become an ensemble that averages their logits, as nnU-Net does")
     List<String> folds;
 
     @Option(names = "--checkpoint", paramLabel = "final|best", defaultValue = "final",

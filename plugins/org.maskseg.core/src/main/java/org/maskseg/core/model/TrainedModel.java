@@ -172,8 +172,11 @@ public final class TrainedModel {
     public int ensembleSize() {
         int n = 0;
         for (String name : weights.keySet()) {
-            if (name.startsWith(EnsembleNetwork.PREFIX)) {
-                int dot = name.indexOf('.', EnsembleNetwork.PREFIX.length());
+            int dot = name.indexOf('.', EnsembleNetwork.PREFIX.length());
+            if (name.startsWith(EnsembleNetwork.PREFIX) && dot > EnsembleNetwork.PREFIX.length()
+                    && dot - EnsembleNetwork.PREFIX.length() <= 3
+                    && name.substring(EnsembleNetwork.PREFIX.length(), dot).chars().allMatch(Character::isDigit)) {
+                // a malformed name is left to the parameter check, which names it
                 n = Math.max(n, 1 + Integer.parseInt(name.substring(EnsembleNetwork.PREFIX.length(), dot)));
             }
         }

@@ -174,8 +174,18 @@ class NnUNetImportTest {
             for (int i = 0; i < actual.length; i++) {
                 worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
             }
+            System.out.printf("%s: largest difference to PyTorch's logits %.3g (largest logit %.3g)%n",
+                    results.getFileName(), worst, max(expected));
             assertTrue(worst < 1e-4, "largest difference to PyTorch's logits: " + worst);
         }
+    }
+
+    private static double max(float[] v) {
+        double m = 0;
+        for (float x : v) {
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
     }
 
     private static long[] longs(JsonNode a) {
