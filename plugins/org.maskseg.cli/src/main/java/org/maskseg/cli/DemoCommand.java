@@ -137,7 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static PlannerOptions planner(TrainingSettings settings) {
-        return PlannerOptions.defaults().withOverrides(narrowNetwork(settings.patchSize()));
+        return PlannerOptions.defaults().withOverrides(narrowNetwork(settings.data().patchSize()));
     }
 
     /** The sample cases, checked to leave some for training. */

@@ -113,8 +113,8 @@ public final class Trainer {
                 }
             }
         }
-        if (settings.initialModel() != null) {
-            checkInitialModel(settings.initialModel(), plan, settings.classMapping());
+        if (settings.start().initialModel() != null) {
+            checkInitialModel(settings.start().initialModel(), plan, settings.start().classMapping());
         }
     }
 
@@ -149,7 +149,7 @@ public final class Trainer {
 
     private static Plan effectivePlan(Plan given, TrainingSettings s) {
         Plan p = given.copy();
-        s.applySchedule(p.training);
+        s.schedule().applyTo(p.training);
         return p;
     }
 
@@ -205,15 +205,16 @@ public final class Trainer {
      */
     public TrainingResult train() {
         cancellation.throwIfCancelled(); // settings that were built hold fp32: bf16 is refused when they are built
-        Checkpoint resume = settings.resumeFrom() == null ? null : Checkpoint.load(settings.resumeFrom());
+        TrainingSettings.Start start = settings.start();
+        Checkpoint resume = start.resumeFrom() == null ? null : Checkpoint.load(start.resumeFrom());
         TrainerState state = resume == null ? null : trainerState(resume);
         long seed = state != null ? state.seed() : settings.seed();
         if (state != null && state.seed() != settings.seed()) {
             listener.message("resuming with the checkpoint's seed " + state.seed());
         }
         // derived from the epoch number, so a resumed run freezes exactly where the interrupted one would have
-        int freezeEpochs = state != null ? state.freezeEncoderEpochs() : settings.freezeEncoderEpochs();
-        if (state != null && settings.freezeEncoderEpochs() != 0 && settings.freezeEncoderEpochs() != freezeEpochs) {
+        int freezeEpochs = state != null ? state.freezeEncoderEpochs() : start.freezeEncoderEpochs();
+        if (state != null && start.freezeEncoderEpochs() != 0 && start.freezeEncoderEpochs() != freezeEpochs) {
             listener.message("resuming with the checkpoint's encoder freeze of " + freezeEpochs + " epoch(s)");
         }
         ValidationSplit split = split(state, seed);
@@ -222,22 +223,22 @@ public final class Trainer {
         List<TrainingCase> trainCases = select(split.training(), byName);
         List<TrainingCase> valCases = select(split.validation(), byName);
 
-        TorchRuntime.setCpuThreads(settings.threads());
-        TorchRuntime.start(settings.installation());
-        Device device = TorchRuntime.device(settings.device());
+        TorchRuntime.setCpuThreads(settings.compute().threads());
+        TorchRuntime.start(settings.compute().installation());
+        Device device = TorchRuntime.device(settings.compute().device());
 
         List<EpochStats> history = new ArrayList<>(state == null ? List.of() : state.history());
         ModelSelection selection = state == null ? ModelSelection.fresh() : ModelSelection.resumed(state);
         double previousSeconds = state == null ? 0 : state.elapsedSeconds();
         int startEpoch = state == null ? 1 : state.epochsDone() + 1;
-        TrainedModel best = resume == null ? null : previousBest(settings.resumeFrom());
+        TrainedModel best = resume == null ? null : previousBest(start.resumeFrom());
 
         SessionClock clock = new SessionClock();
         Schedule schedule = schedule(history, previousSeconds);
         SkippedSteps skipped = new SkippedSteps(history.stream().mapToLong(EpochStats::iterations).sum(),
                 history.stream().mapToLong(EpochStats::skippedSteps).sum());
-        WorkFolder work = new WorkFolder(settings.workFolder(), settings.checkpointEvery(), scoreNames(),
-                cancellation);
+        WorkFolder work = new WorkFolder(settings.output().workFolder(), settings.output().checkpointEvery(),
+                scoreNames(), cancellation);
 
         listener.message("training on " + trainCases.size() + " case(s), validating on " + valCases.size()
                 + (split.heldOut() ? "" : " (not held out)") + ", device " + device);
@@ -269,7 +270,7 @@ public final class Trainer {
                 double stepSecondsBefore = steps.stepSeconds();
                 double firstStepBefore = steps.firstStepSeconds();
                 try (BatchSource source = batchSources.open(trainCases, plan, epochSeed(seed, epoch, false), true,
-                        settings.loaderThreads())) {
+                        settings.compute().loaderThreads())) {
                     trained = steps.run(source, epoch, schedule.iterations(epoch),
                             it -> schedule.learningRate(thisEpoch, it), schedule.stepDeadlineSeconds());
                 }
@@ -284,7 +285,7 @@ public final class Trainer {
                 long validationStart = System.nanoTime();
                 EpochValidation.Outcome validated;
                 try (BatchSource source = batchSources.open(valCases, plan, epochSeed(seed, epoch, true), false,
-                        settings.loaderThreads())) {
+                        settings.compute().loaderThreads())) {
                     validated = EpochValidation.run(step, plan, source, schedule.validationIterations(),
                             cancellation);
                 }
@@ -311,7 +312,7 @@ public final class Trainer {
                 }
                 int epochsDone = epoch;
                 long savingStart = System.nanoTime();
-                if (settings.workFolder() != null) {
+                if (settings.output().workFolder() != null) {
                     listener.phase("saving after epoch " + epoch);
                 }
                 work.epochDone(history, newBest ? best : null, last, () -> new Checkpoint(
@@ -358,13 +359,13 @@ public final class Trainer {
      * what its earlier sessions left of the budget.
      */
     private Schedule schedule(List<EpochStats> history, double previousSeconds) {
-        Budget budget = settings.budget();
+        Budget budget = settings.schedule().budget();
         if (budget == null) {
-            double limit = settings.timeLimit() == null ? Double.POSITIVE_INFINITY
-                    : settings.timeLimit().toMillis() / 1000.0;
+            double limit = settings.schedule().timeLimit() == null ? Double.POSITIVE_INFINITY
+                    : settings.schedule().timeLimit().toMillis() / 1000.0;
             return new FixedSchedule(plan.training.initialLearningRate, plan.training.epochs,
-                    plan.training.iterationsPerEpoch, plan.training.validationIterations, settings.epochLimit(),
-                    limit);
+                    plan.training.iterationsPerEpoch, plan.training.validationIterations,
+                    settings.schedule().epochLimit(), limit);
         }
         long stepsBefore = history.stream().mapToLong(EpochStats::iterations).sum();
         if (!history.isEmpty() && (budget.isTime() ? previousSeconds >= budget.time().toMillis() / 1000.0
@@ -388,7 +389,7 @@ public final class Trainer {
         if (validationCases != null) {
             return ValidationSplit.explicit(caseNames(), validationCases);
         }
-        return ValidationSplit.of(caseNames(), settings.validationFraction(), seed);
+        return ValidationSplit.of(caseNames(), settings.data().validationFraction(), seed);
     }
 
     /** Weights (and optimiser state) of the checkpoint to resume, or of the initial model to start from. */
@@ -396,12 +397,12 @@ public final class Trainer {
         if (resume != null) {
             resume.model().loadInto(network);
             step.optimiser().loadState(values(resume.optimizerState()));
-        } else if (settings.initialModel() != null) {
+        } else if (settings.start().initialModel() != null) {
             // weights only: the optimiser's momentum starts from zero as in a fresh run
-            loadInitialModel(network, settings.initialModel(), settings.classMapping());
+            loadInitialModel(network, settings.start().initialModel(), settings.start().classMapping());
             listener.message("starting from the weights of the initial model");
-            if (settings.classMapping() != null && !settings.classMapping().isIdentity()) {
-                listener.message("classes: " + settings.classMapping().describe());
+            if (settings.start().classMapping() != null && !settings.start().classMapping().isIdentity()) {
+                listener.message("classes: " + settings.start().classMapping().describe());
             }
         }
     }

@@ -147,9 +147,8 @@ public final class TrainingJob {
         CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
         // a newly planned job takes its classes from the labels alone: read the class sets and unknown-region
         // masks now, so that mistakes in them surface before fingerprinting and planning
-        List<ClassKnowledge> knowledge = knowledgeFor != null && settings.resumeFrom() == null
-                && settings.initialModel() == null ? knowledgeFor.apply(newLabels(labels, ignoreValue, settings))
-                        : null;
+        List<ClassKnowledge> knowledge = knowledgeFor != null && !settings.start().fromEarlierTraining()
+                ? knowledgeFor.apply(newLabels(labels, ignoreValue, settings)) : null;
         Planned planned = prepare(images, labels, ignoreValue, settings, planner, l, token);
         LabelSpec spec = planned.spec();
         Plan plan = planned.plan();
@@ -209,18 +208,18 @@ public final class TrainingJob {
         LabelSpec spec;
         Plan plan;
         DatasetFingerprint fingerprint = null;
-        if (settings.resumeFrom() != null) {
+        if (settings.start().resumeFrom() != null) {
             l.phase("reading checkpoint");
-            Checkpoint ckpt = Checkpoint.load(settings.resumeFrom());
+            Checkpoint ckpt = Checkpoint.load(settings.start().resumeFrom());
             spec = ckpt.model().labels();
             plan = ckpt.model().plan();
             checkResume(ckpt, settings, ignoreValue);
             labels.forEach(spec::validate);
             checkSameRegions(planner, spec, plan, "the checkpoint");
-        } else if (settings.initialModel() != null) {
-            TrainedModel init = settings.initialModel();
+        } else if (settings.start().initialModel() != null) {
+            TrainedModel init = settings.start().initialModel();
             images.forEach(init::checkCompatible);
-            spec = warmStartLabels(init, labels, ignoreValue, settings.classMapping());
+            spec = warmStartLabels(init, labels, ignoreValue, settings.start().classMapping());
             plan = warmStartPlan(init.plan(), settings, spec);
             checkSameRegions(planner, spec, plan, "the initial model");
             // overrides may tune training (e.g. a lower learning rate for fine-tuning); a changed network no
@@ -239,8 +238,8 @@ public final class TrainingJob {
             fingerprint = DatasetFingerprint.compute(images, labels, spec);
             l.phase("planning");
             PlannerOptions options = planner == null ? PlannerOptions.defaults() : planner;
-            if (settings.configuration() != null) {
-                options = options.withConfiguration(settings.configuration());
+            if (settings.data().configuration() != null) {
+                options = options.withConfiguration(settings.data().configuration());
             }
             // explicit JSON overrides come last, so that they win over the settings' patch-derived topology
             String overrides = options.overrides();
@@ -261,16 +260,16 @@ public final class TrainingJob {
      */
     public static void checkBeforeReading(TrainingSettings settings, Integer ignoreValue) {
         checkDevice(settings);
-        if (settings.resumeFrom() != null) {
-            checkResume(Checkpoint.load(settings.resumeFrom()), settings, ignoreValue);
+        if (settings.start().resumeFrom() != null) {
+            checkResume(Checkpoint.load(settings.start().resumeFrom()), settings, ignoreValue);
         }
     }
 
     /** Resolves the settings' device (starting the engine with the settings' threads and installation). */
     static void checkDevice(TrainingSettings settings) {
-        TorchRuntime.setCpuThreads(settings.threads());
-        TorchRuntime.start(settings.installation());
-        TorchRuntime.device(settings.device());
+        TorchRuntime.setCpuThreads(settings.compute().threads());
+        TorchRuntime.start(settings.compute().installation());
+        TorchRuntime.device(settings.compute().device());
     }
 
     /** The seed a checkpoint was trained with (0 for checkpoints that do not record one). */
@@ -289,33 +288,34 @@ public final class TrainingJob {
         if (ignoreValue != null && ignoreValue != ckpt.model().labels().ignoreValue()) {
             conflicts.add("ignore label " + ignoreValue + " (checkpoint: " + ckpt.model().labels().ignoreValue() + ")");
         }
-        if (s.configuration() != null && !s.configuration().equals(p.configuration)) {
-            conflicts.add("configuration " + s.configuration() + " (checkpoint: " + p.configuration + ")");
+        if (s.data().configuration() != null && !s.data().configuration().equals(p.configuration)) {
+            conflicts.add("configuration " + s.data().configuration() + " (checkpoint: " + p.configuration + ")");
         }
-        if (s.patchSize() != null && !Arrays.equals(s.patchSize(), p.patchSize)) {
-            conflicts.add("patch " + Arrays.toString(s.patchSize()) + " (checkpoint: " + Arrays.toString(p.patchSize)
-                    + ")");
+        if (s.data().patchSize() != null && !Arrays.equals(s.data().patchSize(), p.patchSize)) {
+            conflicts.add("patch " + Arrays.toString(s.data().patchSize()) + " (checkpoint: "
+                    + Arrays.toString(p.patchSize) + ")");
         }
-        differs(conflicts, "batch size", s.batchSize(), p.batchSize);
-        differs(conflicts, "epochs", s.epochs(), p.training.epochs);
-        differs(conflicts, "iterations", s.iterationsPerEpoch(), p.training.iterationsPerEpoch);
-        differs(conflicts, "validation iterations", s.validationIterations(), p.training.validationIterations);
-        if (s.learningRate() != null && s.learningRate() != p.training.initialLearningRate) {
-            conflicts.add("learning rate " + s.learningRate() + " (checkpoint: " + p.training.initialLearningRate
-                    + ")");
+        differs(conflicts, "batch size", s.data().batchSize(), p.batchSize);
+        differs(conflicts, "epochs", s.schedule().epochs(), p.training.epochs);
+        differs(conflicts, "iterations", s.schedule().iterationsPerEpoch(), p.training.iterationsPerEpoch);
+        differs(conflicts, "validation iterations", s.schedule().validationIterations(),
+                p.training.validationIterations);
+        if (s.schedule().learningRate() != null && s.schedule().learningRate() != p.training.initialLearningRate) {
+            conflicts.add("learning rate " + s.schedule().learningRate() + " (checkpoint: "
+                    + p.training.initialLearningRate + ")");
         }
         if (state.has("seed") && s.seed() != state.get("seed").asLong()) {
             conflicts.add("seed " + s.seed() + " (checkpoint: " + state.get("seed").asLong() + ")");
         }
-        if (s.freezeEncoderEpochs() != 0 && state.has("freezeEncoderEpochs")
-                && s.freezeEncoderEpochs() != state.get("freezeEncoderEpochs").asInt()) {
-            conflicts.add("encoder freeze " + s.freezeEncoderEpochs() + " epoch(s) (checkpoint: "
+        if (s.start().freezeEncoderEpochs() != 0 && state.has("freezeEncoderEpochs")
+                && s.start().freezeEncoderEpochs() != state.get("freezeEncoderEpochs").asInt()) {
+            conflicts.add("encoder freeze " + s.start().freezeEncoderEpochs() + " epoch(s) (checkpoint: "
                     + state.get("freezeEncoderEpochs").asInt() + ")");
         }
         if (!conflicts.isEmpty()) {
-            throw new InvalidInputException("resuming from '" + s.resumeFrom() + "' with settings that contradict the "
-                    + "checkpoint: " + String.join(", ", conflicts) + "; a resumed run continues the checkpoint "
-                    + "exactly: leave these settings out or give the checkpoint's values");
+            throw new InvalidInputException("resuming from '" + s.start().resumeFrom() + "' with settings that "
+                    + "contradict the checkpoint: " + String.join(", ", conflicts) + "; a resumed run continues the "
+                    + "checkpoint exactly: leave these settings out or give the checkpoint's values");
         }
     }
 
@@ -331,11 +331,11 @@ public final class TrainingJob {
      */
     public static Plan applySettings(Plan planned, TrainingSettings s) {
         Plan p = planned.copy();
-        if (s.batchSize() != null) {
-            p.batchSize = s.batchSize();
+        if (s.data().batchSize() != null) {
+            p.batchSize = s.data().batchSize();
         }
-        if (s.patchSize() != null) {
-            int[] patch = s.patchSize();
+        if (s.data().patchSize() != null) {
+            int[] patch = s.data().patchSize();
             if (patch.length != p.spatialDims()) {
                 throw new InvalidInputException("patch size " + Arrays.toString(patch) + " has " + patch.length
                         + " values, the " + p.configuration + " configuration needs " + p.spatialDims());
@@ -349,7 +349,7 @@ public final class TrainingJob {
             p.network.features = Planner.features(t.numStages(),
                     p.spatialDims() == 3 ? Planner.MAX_FEATURES_3D : Planner.MAX_FEATURES_2D);
         }
-        s.applySchedule(p.training);
+        s.schedule().applyTo(p.training);
         PlanJson.validate(p);
         return p;
     }
@@ -401,12 +401,12 @@ public final class TrainingJob {
      * warm start's labels; batch size, epochs, iterations and learning rate may be set anew.
      */
     static Plan warmStartPlan(Plan model, TrainingSettings s, LabelSpec labels) {
-        if (s.configuration() != null && !s.configuration().equals(model.configuration)) {
-            throw new InvalidInputException("configuration " + s.configuration() + " differs from the initial model's "
-                    + model.configuration + "; a warm start keeps the model's network");
+        if (s.data().configuration() != null && !s.data().configuration().equals(model.configuration)) {
+            throw new InvalidInputException("configuration " + s.data().configuration() + " differs from the "
+                    + "initial model's " + model.configuration + "; a warm start keeps the model's network");
         }
-        if (s.patchSize() != null && !Arrays.equals(s.patchSize(), model.patchSize)) {
-            throw new InvalidInputException("patch size " + Arrays.toString(s.patchSize())
+        if (s.data().patchSize() != null && !Arrays.equals(s.data().patchSize(), model.patchSize)) {
+            throw new InvalidInputException("patch size " + Arrays.toString(s.data().patchSize())
                     + " differs from the initial model's " + Arrays.toString(model.patchSize)
                     + "; a warm start keeps the model's network and patch size");
         }
@@ -460,13 +460,13 @@ public final class TrainingJob {
         }
         m.put("partialLabels", partialLabels);
         // how a warm start related to its initial model, for the record: the model file does not keep it otherwise
-        if (settings.initialModel() != null) {
+        if (settings.start().initialModel() != null) {
             Map<String, Object> warm = new LinkedHashMap<>();
-            warm.put("initialModelClasses", settings.initialModel().labels().classNames());
-            if (settings.classMapping() != null) {
-                warm.put("classMapping", settings.classMapping().describe());
+            warm.put("initialModelClasses", settings.start().initialModel().labels().classNames());
+            if (settings.start().classMapping() != null) {
+                warm.put("classMapping", settings.start().classMapping().describe());
             }
-            warm.put("freezeEncoderEpochs", settings.freezeEncoderEpochs());
+            warm.put("freezeEncoderEpochs", settings.start().freezeEncoderEpochs());
             m.put("warmStart", warm);
         }
         return m;
@@ -474,7 +474,7 @@ public final class TrainingJob {
 
     /** The classes of a newly planned job: derived from the labels, named as the settings say. */
     static LabelSpec newLabels(List<LabelVolume> labels, Integer ignoreValue, TrainingSettings settings) {
-        List<String> names = settings.classNames();
+        List<String> names = settings.data().classNames();
         LabelSpec inferred = LabelSpec.infer(labels, ignoreValue, names == null || names.isEmpty() ? null
                 : names.size());
         if (names == null || names.isEmpty()) {

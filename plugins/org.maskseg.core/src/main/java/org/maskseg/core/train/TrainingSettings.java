@@ -11,145 +11,235 @@ import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.Plan;
 
 /**
- * How to train. Null numbers mean "as planned"; everything else has the defaults of
- * {@link #defaults()}. Build with {@link #builder()}.
+ * How to train, in five groups that each check their own values: {@link Data} (what the network sees),
+ * {@link Schedule} (how long and how fast), {@link Compute} (where it runs), {@link Start} (from scratch, a
+ * checkpoint or a model) and {@link Output} (what is written during training); the checks that relate groups are
+ * made here. Null numbers mean "as planned"; everything else has the defaults of {@link #defaults()}. Build with
+ * {@link #builder()}, which takes every setting by name.
  *
- * @param configuration        "2d", "3d" or null to choose by the data
- * @param epochs               length of the learning-rate schedule, or null for the plan's value
- * @param iterationsPerEpoch   training steps per epoch, or null for the plan's value
- * @param validationIterations validation batches per epoch, or null for the plan's value
- * @param batchSize            or null for the plan's value
- * @param patchSize            x first, or null for the plan's value
- * @param epochLimit           stop after this many epochs (counted over resumed sessions) while keeping the
- *                             schedule of {@code epochs}; null for no limit
- * @param timeLimit            end the run within this much time, validation and saving included: the steps of
- *                             an epoch stop early enough for its validation and saving (measured on the epochs
- *                             before), and no epoch starts that would not fit; the schedule keeps nnU-Net's length.
- *                             Null for no limit
- * @param validationFraction   share of the cases held out for the pseudo-Dice (at least one case when there
- *                             are two or more; with one case the training case is validated)
- * @param seed                 random seed for initialisation, split, sampling and augmentation
- * @param device               "auto", "cpu" or "gpu:N"
- * @param precision            "fp32" or "bf16"
- * @param threads              CPU threads for PyTorch, 0 for its default
- * @param loaderThreads        background threads preparing batches, 0 for the loader's default
- * @param installation         PyTorch installation to use (null: the bundled one)
- * @param workFolder           where to write curves, checkpoints and the best model; null for none
- * @param checkpointEvery      write a checkpoint to the work folder every this many epochs (and at the end)
- * @param resumeFrom           checkpoint to continue from, or null
- * @param initialModel         model to start from (warm start), or null for random initialisation: its plan
- *                             (topology, patch size, normalisation) and weights are used, the optimiser starts
- *                             fresh; cannot be combined with {@code resumeFrom}
- * @param classMapping         for a warm start whose classes differ from the initial model's: which of the
- *                             model's classes each new class continues (null: the same classes are required)
- * @param freezeEncoderEpochs  keep the encoder (contracting path) fixed during the first this many epochs while
- *                             decoder and heads train; 0 trains everything from the start. A resumed run keeps
- *                             the value of its checkpoint
- * @param learningRate         initial learning rate of the poly schedule, replacing the plan's
- *                             (training.initialLearningRate); null for the plan's value. Fine-tuning typically
- *                             uses 1e-3
- * @param classNames           names of the classes of a newly planned model, background first (null: "background",
- *                             "class 1", ...); class-set files, unknown-mask folders and regions may then use them.
- *                             A warm start takes the names from its class mapping or initial model instead
- * @param budget               training time or steps to fit the learning-rate schedule to ({@link Budget}), or null
- *                             for nnU-Net's fixed epochs; excludes epochs, iterations per epoch, validation
- *                             iterations, the epoch limit and the time limit
+ * @param seed random seed for initialisation, split, sampling and augmentation
  */
-public record TrainingSettings(String configuration, Integer epochs, Integer iterationsPerEpoch,
-        Integer validationIterations, Integer batchSize, int[] patchSize, Integer epochLimit, Duration timeLimit,
-        double validationFraction, long seed, String device, String precision, int threads, int loaderThreads,
-        TorchRuntime.Installation installation, Path workFolder, int checkpointEvery, Path resumeFrom,
-        TrainedModel initialModel, ClassMapping classMapping, int freezeEncoderEpochs, Double learningRate,
-        List<String> classNames, Budget budget) {
+public record TrainingSettings(Data data, Schedule schedule, Compute compute, Start start, Output output,
+        long seed) {
 
-    public TrainingSettings {
-        patchSize = patchSize == null ? null : patchSize.clone();
-        device = device == null ? "auto" : device;
-        precision = precision == null ? "fp32" : precision.toLowerCase(Locale.ROOT);
-        installation = installation == null ? TorchRuntime.Installation.BUNDLED : installation;
-        positive("epochs", epochs);
-        positive("iterations per epoch", iterationsPerEpoch);
-        positive("validation iterations", validationIterations);
-        positive("batch size", batchSize);
-        positive("epoch limit", epochLimit);
-        if (configuration != null && !configuration.equals("2d") && !configuration.equals("3d")) {
-            throw new InvalidInputException("configuration '" + configuration + "': expected 2d or 3d");
-        }
-        if (patchSize != null) {
-            if (patchSize.length != 2 && patchSize.length != 3) {
-                throw new InvalidInputException("patch size needs 2 or 3 values (x,y[,z]), got " + patchSize.length);
+    /**
+     * What the network sees.
+     *
+     * @param configuration      "2d", "3d" or null to choose by the data
+     * @param batchSize          or null for the plan's value
+     * @param patchSize          x first, or null for the plan's value
+     * @param validationFraction share of the cases held out for the pseudo-Dice (at least one case when there are
+     *                           two or more; with one case the training case is validated)
+     * @param classNames         names of the classes of a newly planned model, background first (null: "background",
+     *                           "class 1", ...); class-set files, unknown-mask folders and regions may then use them.
+     *                           A warm start takes the names from its class mapping or initial model instead
+     */
+    public record Data(String configuration, Integer batchSize, int[] patchSize, double validationFraction,
+            List<String> classNames) {
+
+        public Data {
+            positive("batch size", batchSize);
+            if (configuration != null && !configuration.equals("2d") && !configuration.equals("3d")) {
+                throw new InvalidInputException("configuration '" + configuration + "': expected 2d or 3d");
             }
-            for (int p : patchSize) {
-                if (p < 4) {
-                    throw new InvalidInputException("patch size values must be at least 4, got " + p);
+            patchSize = patchSize == null ? null : patchSize.clone();
+            if (patchSize != null) {
+                if (patchSize.length != 2 && patchSize.length != 3) {
+                    throw new InvalidInputException("patch size needs 2 or 3 values (x,y[,z]), got "
+                            + patchSize.length);
+                }
+                for (int p : patchSize) {
+                    if (p < 4) {
+                        throw new InvalidInputException("patch size values must be at least 4, got " + p);
+                    }
+                }
+            }
+            if (!(validationFraction >= 0 && validationFraction < 1)) {
+                throw new InvalidInputException("validation fraction must be in [0, 1), got " + validationFraction);
+            }
+            classNames = classNames == null ? null : List.copyOf(classNames);
+        }
+
+        @Override
+        public int[] patchSize() {
+            return patchSize == null ? null : patchSize.clone();
+        }
+    }
+
+    /**
+     * How long and how fast.
+     *
+     * @param epochs               length of the learning-rate schedule, or null for the plan's value
+     * @param iterationsPerEpoch   training steps per epoch, or null for the plan's value
+     * @param validationIterations validation batches per epoch, or null for the plan's value
+     * @param epochLimit           stop after this many epochs (counted over resumed sessions) while keeping the
+     *                             schedule of {@code epochs}; null for no limit
+     * @param timeLimit            end the run within this much time, validation and saving included: the steps of
+     *                             an epoch stop early enough for its validation and saving (measured on the epochs
+     *                             before), and no epoch starts that would not fit; the schedule keeps nnU-Net's
+     *                             length. Null for no limit
+     * @param learningRate         initial learning rate of the poly schedule, replacing the plan's
+     *                             (training.initialLearningRate); null for the plan's value. Fine-tuning typically
+     *                             uses 1e-3
+     * @param budget               training time or steps to fit the learning-rate schedule to ({@link Budget}), or
+     *                             null for nnU-Net's fixed epochs; excludes epochs, iterations per epoch, validation
+     *                             iterations, the epoch limit and the time limit
+     */
+    public record Schedule(Integer epochs, Integer iterationsPerEpoch, Integer validationIterations,
+            Integer epochLimit, Duration timeLimit, Double learningRate, Budget budget) {
+
+        public Schedule {
+            positive("epochs", epochs);
+            positive("iterations per epoch", iterationsPerEpoch);
+            positive("validation iterations", validationIterations);
+            positive("epoch limit", epochLimit);
+            if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
+                throw new InvalidInputException("time limit must be positive, got " + timeLimit);
+            }
+            if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
+                throw new InvalidInputException("learning rate must be a positive number, got " + learningRate);
+            }
+            if (budget != null) {
+                String clash = epochs != null ? "epochs" : iterationsPerEpoch != null ? "iterations per epoch"
+                        : validationIterations != null ? "validation iterations"
+                                : epochLimit != null ? "an epoch limit" : timeLimit != null ? "a time limit" : null;
+                if (clash != null) {
+                    throw new InvalidInputException("a budget (" + budget + ") sets the schedule itself; it cannot "
+                            + "be combined with " + clash + " (command line: drop --epochs, --iterations, "
+                            + "--validation-iterations, --epoch-limit and --time-limit, or drop --budget)");
                 }
             }
         }
-        if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
-            throw new InvalidInputException("time limit must be positive, got " + timeLimit);
-        }
-        if (!(validationFraction >= 0 && validationFraction < 1)) {
-            throw new InvalidInputException("validation fraction must be in [0, 1), got " + validationFraction);
-        }
-        if (!precision.equals("fp32") && !precision.equals("bf16")) {
-            throw new InvalidInputException("precision '" + precision + "': expected fp32 or bf16");
-        }
-        if (precision.equals("bf16")) {
-            // refused here, before any data is read: DJL 0.36's PyTorch engine aborts the JVM when asked for a
-            // bfloat16 tensor, so there is no safe way to build the working copies a mixed-precision step needs
-            throw new InvalidInputException("precision 'bf16' is not available: the PyTorch engine of DJL 0.36 "
-                    + "cannot create bfloat16 tensors; train with fp32");
-        }
-        if (budget != null) {
-            String clash = epochs != null ? "epochs" : iterationsPerEpoch != null ? "iterations per epoch"
-                    : validationIterations != null ? "validation iterations" : epochLimit != null ? "an epoch limit"
-                            : timeLimit != null ? "a time limit" : null;
-            if (clash != null) {
-                throw new InvalidInputException("a budget (" + budget + ") sets the schedule itself; it cannot be "
-                        + "combined with " + clash + " (command line: drop --epochs, --iterations, "
-                        + "--validation-iterations, --epoch-limit and --time-limit, or drop --budget)");
+
+        /**
+         * Writes the schedule these settings set (epochs, iterations, validation iterations, learning rate) into a
+         * plan's training section; values left unset keep the plan's.
+         */
+        public void applyTo(Plan.Training training) {
+            if (epochs != null) {
+                training.epochs = epochs;
+            }
+            if (iterationsPerEpoch != null) {
+                training.iterationsPerEpoch = iterationsPerEpoch;
+            }
+            if (validationIterations != null) {
+                training.validationIterations = validationIterations;
+            }
+            if (learningRate != null) {
+                training.initialLearningRate = learningRate;
             }
         }
-        if (threads < 0 || loaderThreads < 0) {
-            throw new InvalidInputException("thread counts cannot be negative");
-        }
-        if (checkpointEvery < 1) {
-            throw new InvalidInputException("checkpoint interval must be at least 1 epoch, got " + checkpointEvery);
-        }
-        if (initialModel != null && initialModel.ensembleSize() > 1) {
-            throw new InvalidInputException("the initial model is an ensemble of " + initialModel.ensembleSize()
-                    + " networks (folds); a warm start needs a single network (import one fold)");
-        }
-        if (resumeFrom != null && initialModel != null) {
-            throw new InvalidInputException("a run either resumes from a checkpoint or starts from an initial model,"
-                    + " not both");
-        }
-        if (classMapping != null) {
-            if (initialModel == null) {
-                throw new InvalidInputException("a class mapping relates the classes to those of an initial model; "
-                        + "give the initial model too");
+    }
+
+    /**
+     * Where it runs.
+     *
+     * @param device        "auto", "cpu" or "gpu:N"
+     * @param precision     "fp32" or "bf16"
+     * @param threads       CPU threads for PyTorch, 0 for its default
+     * @param loaderThreads background threads preparing batches, 0 for the loader's default
+     * @param installation  PyTorch installation to use (null: the bundled one)
+     */
+    public record Compute(String device, String precision, int threads, int loaderThreads,
+            TorchRuntime.Installation installation) {
+
+        public Compute {
+            device = device == null ? "auto" : device;
+            precision = precision == null ? "fp32" : precision.toLowerCase(Locale.ROOT);
+            installation = installation == null ? TorchRuntime.Installation.BUNDLED : installation;
+            if (!precision.equals("fp32") && !precision.equals("bf16")) {
+                throw new InvalidInputException("precision '" + precision + "': expected fp32 or bf16");
             }
-            if (initialModel.plan().targets.regionBased()) {
-                // the heads of a region-based model score regions, not classes, so class rows cannot be moved
-                throw new InvalidInputException("a class mapping needs an initial model trained on classes; this "
-                        + "one was trained on the regions " + initialModel.regions().format());
+            if (precision.equals("bf16")) {
+                // refused here, before any data is read: DJL 0.36's PyTorch engine aborts the JVM when asked for
+                // a bfloat16 tensor, so there is no safe way to build the working copies a mixed-precision step
+                // needs
+                throw new InvalidInputException("precision 'bf16' is not available: the PyTorch engine of DJL 0.36 "
+                        + "cannot create bfloat16 tensors; train with fp32");
             }
-            if (classMapping.modelClasses() != initialModel.numClasses()) {
-                throw new InvalidInputException("the class mapping is made for a model of "
-                        + classMapping.modelClasses() + " classes, the initial model has "
-                        + initialModel.numClasses());
+            if (threads < 0 || loaderThreads < 0) {
+                throw new InvalidInputException("thread counts cannot be negative");
             }
         }
-        classNames = classNames == null ? null : List.copyOf(classNames);
-        if (classNames != null && (resumeFrom != null || initialModel != null)) {
+    }
+
+    /**
+     * From scratch, a checkpoint or a model.
+     *
+     * @param resumeFrom          checkpoint to continue from, or null
+     * @param initialModel        model to start from (warm start), or null for random initialisation: its plan
+     *                            (topology, patch size, normalisation) and weights are used, the optimiser starts
+     *                            fresh; cannot be combined with {@code resumeFrom}
+     * @param classMapping        for a warm start whose classes differ from the initial model's: which of the
+     *                            model's classes each new class continues (null: the same classes are required)
+     * @param freezeEncoderEpochs keep the encoder (contracting path) fixed during the first this many epochs while
+     *                            decoder and heads train; 0 trains everything from the start. A resumed run keeps
+     *                            the value of its checkpoint
+     */
+    public record Start(Path resumeFrom, TrainedModel initialModel, ClassMapping classMapping,
+            int freezeEncoderEpochs) {
+
+        public Start {
+            if (initialModel != null && initialModel.ensembleSize() > 1) {
+                throw new InvalidInputException("the initial model is an ensemble of " + initialModel.ensembleSize()
+                        + " networks (folds); a warm start needs a single network (import one fold)");
+            }
+            if (resumeFrom != null && initialModel != null) {
+                throw new InvalidInputException("a run either resumes from a checkpoint or starts from an initial "
+                        + "model, not both");
+            }
+            if (classMapping != null) {
+                if (initialModel == null) {
+                    throw new InvalidInputException("a class mapping relates the classes to those of an initial "
+                            + "model; give the initial model too");
+                }
+                if (initialModel.plan().targets.regionBased()) {
+                    // the heads of a region-based model score regions, not classes, so class rows cannot be moved
+                    throw new InvalidInputException("a class mapping needs an initial model trained on classes; "
+                            + "this one was trained on the regions " + initialModel.regions().format());
+                }
+                if (classMapping.modelClasses() != initialModel.numClasses()) {
+                    throw new InvalidInputException("the class mapping is made for a model of "
+                            + classMapping.modelClasses() + " classes, the initial model has "
+                            + initialModel.numClasses());
+                }
+            }
+            if (freezeEncoderEpochs < 0) {
+                throw new InvalidInputException("encoder freeze must be 0 or more epochs, got " + freezeEncoderEpochs);
+            }
+        }
+
+        /** Whether the run continues or starts from earlier training rather than from random weights. */
+        public boolean fromEarlierTraining() {
+            return resumeFrom != null || initialModel != null;
+        }
+    }
+
+    /**
+     * What is written during training.
+     *
+     * @param workFolder      where to write curves, checkpoints and the best model; null for none
+     * @param checkpointEvery write a checkpoint to the work folder every this many epochs (and at the end)
+     */
+    public record Output(Path workFolder, int checkpointEvery) {
+
+        public Output {
+            if (checkpointEvery < 1) {
+                throw new InvalidInputException("checkpoint interval must be at least 1 epoch, got "
+                        + checkpointEvery);
+            }
+        }
+    }
+
+    public TrainingSettings {
+        java.util.Objects.requireNonNull(data, "data");
+        java.util.Objects.requireNonNull(schedule, "schedule");
+        java.util.Objects.requireNonNull(compute, "compute");
+        java.util.Objects.requireNonNull(start, "start");
+        java.util.Objects.requireNonNull(output, "output");
+        if (data.classNames() != null && start.fromEarlierTraining()) {
             throw new InvalidInputException("class names name the classes of a new model; a resumed run keeps its "
                     + "checkpoint's names and a warm start takes them from the initial model or the class mapping");
-        }
-        if (freezeEncoderEpochs < 0) {
-            throw new InvalidInputException("encoder freeze must be 0 or more epochs, got " + freezeEncoderEpochs);
-        }
-        if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
-            throw new InvalidInputException("learning rate must be a positive number, got " + learningRate);
         }
     }
 
@@ -157,11 +247,6 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         if (v != null && v < 1) {
             throw new InvalidInputException(what + " must be at least 1, got " + v);
         }
-    }
-
-    @Override
-    public int[] patchSize() {
-        return patchSize == null ? null : patchSize.clone();
     }
 
     /** Plan values, 20 % validation, seed 0, automatic device, fp32, checkpoints every 50 epochs. */
@@ -173,51 +258,32 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
         return new Builder();
     }
 
-    /**
-     * Writes the schedule these settings set (epochs, iterations, validation iterations, learning rate) into a
-     * plan's training section; values left unset keep the plan's.
-     */
-    public void applySchedule(Plan.Training training) {
-        if (epochs != null) {
-            training.epochs = epochs;
-        }
-        if (iterationsPerEpoch != null) {
-            training.iterationsPerEpoch = iterationsPerEpoch;
-        }
-        if (validationIterations != null) {
-            training.validationIterations = validationIterations;
-        }
-        if (learningRate != null) {
-            training.initialLearningRate = learningRate;
-        }
-    }
-
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.configuration = configuration;
-        b.epochs = epochs;
-        b.iterationsPerEpoch = iterationsPerEpoch;
-        b.validationIterations = validationIterations;
-        b.batchSize = batchSize;
-        b.patchSize = patchSize;
-        b.epochLimit = epochLimit;
-        b.timeLimit = timeLimit;
-        b.validationFraction = validationFraction;
+        b.configuration = data.configuration();
+        b.batchSize = data.batchSize();
+        b.patchSize = data.patchSize();
+        b.validationFraction = data.validationFraction();
+        b.classNames = data.classNames();
+        b.epochs = schedule.epochs();
+        b.iterationsPerEpoch = schedule.iterationsPerEpoch();
+        b.validationIterations = schedule.validationIterations();
+        b.epochLimit = schedule.epochLimit();
+        b.timeLimit = schedule.timeLimit();
+        b.learningRate = schedule.learningRate();
+        b.budget = schedule.budget();
+        b.device = compute.device();
+        b.precision = compute.precision();
+        b.threads = compute.threads();
+        b.loaderThreads = compute.loaderThreads();
+        b.installation = compute.installation();
+        b.resumeFrom = start.resumeFrom();
+        b.initialModel = start.initialModel();
+        b.classMapping = start.classMapping();
+        b.freezeEncoderEpochs = start.freezeEncoderEpochs();
+        b.workFolder = output.workFolder();
+        b.checkpointEvery = output.checkpointEvery();
         b.seed = seed;
-        b.device = device;
-        b.precision = precision;
-        b.threads = threads;
-        b.loaderThreads = loaderThreads;
-        b.installation = installation;
-        b.workFolder = workFolder;
-        b.checkpointEvery = checkpointEvery;
-        b.resumeFrom = resumeFrom;
-        b.initialModel = initialModel;
-        b.classMapping = classMapping;
-        b.freezeEncoderEpochs = freezeEncoderEpochs;
-        b.learningRate = learningRate;
-        b.classNames = classNames;
-        b.budget = budget;
         return b;
     }
 
@@ -372,11 +438,14 @@ public record TrainingSettings(String configuration, Integer epochs, Integer ite
             return this;
         }
 
+        /** Checks every group, then how they relate. */
         public TrainingSettings build() {
-            return new TrainingSettings(configuration, epochs, iterationsPerEpoch, validationIterations, batchSize,
-                    patchSize, epochLimit, timeLimit, validationFraction, seed, device, precision, threads,
-                    loaderThreads, installation, workFolder, checkpointEvery, resumeFrom, initialModel, classMapping,
-                    freezeEncoderEpochs, learningRate, classNames, budget);
+            return new TrainingSettings(new Data(configuration, batchSize, patchSize, validationFraction, classNames),
+                    new Schedule(epochs, iterationsPerEpoch, validationIterations, epochLimit, timeLimit,
+                            learningRate, budget),
+                    new Compute(device, precision, threads, loaderThreads, installation),
+                    new Start(resumeFrom, initialModel, classMapping, freezeEncoderEpochs),
+                    new Output(workFolder, checkpointEvery), seed);
         }
     }
 }

@@ -20,6 +20,7 @@ import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.train.TrainingSettings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -129,6 +130,10 @@ class NnUNetImportTest {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> ensemble.loadInto(single));
             assertTrue(e.getMessage().contains("ensemble of 3 networks"), e.getMessage());
         }
+        InvalidInputException warm = assertThrows(InvalidInputException.class,
+                () -> TrainingSettings.builder().initialModel(ensemble).build());
+        assertTrue(warm.getMessage().contains("a warm start needs a single network"), warm.getMessage());
+        TrainingSettings.builder().initialModel(one).build();
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> NnUNetImport.importModel(results, List.of("0", "0"), NnUNetImport.Checkpoint.FINAL));
         assertTrue(e.getMessage().contains("listed twice"), e.getMessage());

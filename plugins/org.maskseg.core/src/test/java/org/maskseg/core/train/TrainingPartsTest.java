@@ -134,7 +134,7 @@ class TrainingPartsTest {
                 () -> TrainingSettings.builder().patchSize(64).build()).getMessage().contains("2 or 3 values"));
         TrainingSettings s = TrainingSettings.builder().epochs(3).seed(9).patchSize(64, 32).build();
         assertEquals(s.seed(), s.toBuilder().build().seed());
-        assertArrayEquals(new int[] {64, 32}, s.toBuilder().build().patchSize());
+        assertArrayEquals(new int[] {64, 32}, s.toBuilder().build().data().patchSize());
     }
 
     @Test

@@ -110,24 +110,24 @@ final class PlanPreview {
         final String ignoreSource) {
         String planned = warmStart ? FROM_MODEL : PLANNED;
         StringBuilder sb = new StringBuilder();
-        line(sb, "Configuration", p.configuration, settings.configuration() != null ? SET : planned);
+        line(sb, "Configuration", p.configuration, settings.data().configuration() != null ? SET : planned);
         line(sb, "Patch size", sizes(p.patchSize) + " (" + axes(p.patchSize.length) + ")",
-            settings.patchSize() != null ? SET : planned);
-        line(sb, "Batch size", Integer.toString(p.batchSize), settings.batchSize() != null ? SET : planned);
+            settings.data().patchSize() != null ? SET : planned);
+        line(sb, "Batch size", Integer.toString(p.batchSize), settings.data().batchSize() != null ? SET : planned);
         line(sb, "Stages", Integer.toString(p.network.numStages), planned);
         line(sb, "Features per stage",
             Arrays.stream(p.network.features).mapToObj(Integer::toString).collect(Collectors.joining(", ")),
             planned);
         line(sb, "Target spacing", IntStream.range(0, p.targetSpacing.length)
             .mapToObj(i -> number(p.targetSpacing[i])).collect(Collectors.joining(" × ")), planned);
-        boolean scheduleSet = settings.epochs() != null || settings.iterationsPerEpoch() != null;
+        boolean epochsSet = settings.schedule().epochs() != null;
+        boolean iterationsSet = settings.schedule().iterationsPerEpoch() != null;
         line(sb, "Epochs × iterations", p.training.epochs + " × " + p.training.iterationsPerEpoch,
-            scheduleSet ? (settings.epochs() != null && settings.iterationsPerEpoch() != null ? SET
-                : "partly " + SET) : planned);
+            epochsSet || iterationsSet ? (epochsSet && iterationsSet ? SET : "partly " + SET) : planned);
         line(sb, "Initial learning rate", number(p.training.initialLearningRate),
-            settings.learningRate() != null ? SET : planned);
+            settings.schedule().learningRate() != null ? SET : planned);
         line(sb, "Validation batches per epoch", Integer.toString(p.training.validationIterations),
-            settings.validationIterations() != null ? SET : planned);
+            settings.schedule().validationIterations() != null ? SET : planned);
         line(sb, "Classes", p.targets.numClasses() + " (" + String.join(", ", p.targets.classNames())
             + "), ignore value " + p.targets.ignoreValue(),
             ignoreSource == null ? "from the labels" : "classes from the labels, ignore value " + ignoreSource);

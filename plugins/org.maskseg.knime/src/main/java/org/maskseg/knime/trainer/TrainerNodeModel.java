@@ -179,13 +179,13 @@ final class TrainerNodeModel extends NodeModel {
     /** A warm start keeps the initial model's network: a differing configuration or patch size is refused. */
     private void checkFitsInitialModel(final MaskSegModelPortObjectSpec model) throws InvalidSettingsException {
         TrainingSettings s = m_settings.trainingSettings();
-        if (s.configuration() != null && !s.configuration().equals(model.getConfiguration())) {
-            throw new InvalidSettingsException("Configuration " + s.configuration() + " differs from the initial "
-                + "model's " + model.getConfiguration() + "; set it to auto or " + model.getConfiguration());
+        if (s.data().configuration() != null && !s.data().configuration().equals(model.getConfiguration())) {
+            throw new InvalidSettingsException("Configuration " + s.data().configuration() + " differs from the "
+                + "initial model's " + model.getConfiguration() + "; set it to auto or " + model.getConfiguration());
         }
-        if (s.patchSize() != null && model.getPatchSize().length > 0
-            && !Arrays.equals(s.patchSize(), model.getPatchSize())) {
-            throw new InvalidSettingsException("Patch size " + Arrays.toString(s.patchSize())
+        if (s.data().patchSize() != null && model.getPatchSize().length > 0
+            && !Arrays.equals(s.data().patchSize(), model.getPatchSize())) {
+            throw new InvalidSettingsException("Patch size " + Arrays.toString(s.data().patchSize())
                 + " differs from the initial model's " + Arrays.toString(model.getPatchSize())
                 + "; leave it empty to train with the model's patch size");
         }
@@ -351,13 +351,13 @@ final class TrainerNodeModel extends NodeModel {
      * given by value).
      */
     private static List<String> classNames(final TrainingSettings settings) {
-        if (settings.classMapping() != null) {
-            return settings.classMapping().classNames();
+        if (settings.start().classMapping() != null) {
+            return settings.start().classMapping().classNames();
         }
-        if (settings.initialModel() != null) {
-            return settings.initialModel().labels().classNames();
+        if (settings.start().initialModel() != null) {
+            return settings.start().initialModel().labels().classNames();
         }
-        return settings.classNames() != null ? settings.classNames() : List.of();
+        return settings.data().classNames() != null ? settings.data().classNames() : List.of();
     }
 
     /** Node progress and the statistics table, from the training job's events. */
@@ -403,11 +403,11 @@ final class TrainerNodeModel extends NodeModel {
                 new DoubleCell(s.meanPseudoDice()), new DoubleCell(s.emaPseudoDice()), new IntCell(s.iterations()),
                 new IntCell(s.skippedSteps()), new DoubleCell(s.epochSeconds()), new DoubleCell(s.elapsedSeconds())));
             double fraction = s.epoch() / (double)s.epochs();
-            if (m_settings.timeLimit() != null) {
-                fraction = Math.max(fraction, s.elapsedSeconds() / m_settings.timeLimit().toSeconds());
+            if (m_settings.schedule().timeLimit() != null) {
+                fraction = Math.max(fraction, s.elapsedSeconds() / m_settings.schedule().timeLimit().toSeconds());
             }
-            if (m_settings.budget() != null && m_settings.budget().isTime()) {
-                fraction = Math.max(fraction, s.elapsedSeconds() / m_settings.budget().time().toSeconds());
+            if (m_settings.schedule().budget() != null && m_settings.schedule().budget().isTime()) {
+                fraction = Math.max(fraction, s.elapsedSeconds() / m_settings.schedule().budget().time().toSeconds());
             }
             m_epochLine = String.format(" | last epoch %d/%d: pseudo-Dice %.3f", s.epoch(), s.epochs(),
                 s.meanPseudoDice()) + (Double.isFinite(s.etaSeconds()) ? ", about " + eta(s.etaSeconds()) + " left"
