@@ -83,8 +83,9 @@ public final class SoakBench {
         System.out.printf(Locale.ROOT, "soak: %d steps (%d epochs of %d), patch %d², batch %d, %d thread(s), "
                 + "max heap %d MB, data %s%n", steps, epochs, every, patch, batch, threads,
                 Runtime.getRuntime().maxMemory() >> 20, data);
+        // the soak watches the training steps; the final validation would only add a prediction pass
         TrainingJob.run(TrainingRequest.folders(data.resolve("images"), data.resolve("labels")).settings(settings)
-                .planner(PlannerOptions.defaults()).build(), listener, null);
+                .planner(PlannerOptions.defaults()).finalValidation(false).build(), listener, null);
         StringBuilder result = new StringBuilder("RESULT soak");
         long at500 = -1;
         long last = -1;

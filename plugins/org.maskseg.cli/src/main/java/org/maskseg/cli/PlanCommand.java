@@ -10,9 +10,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.CaseData;
 import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
+import org.maskseg.core.io.NnUnetDataset;
 import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.LabelValues;
@@ -34,12 +36,17 @@ import picocli.CommandLine.Option;
                 "Edit the JSON or pass --plan-overrides to change single values; train with the result (train --plan-overrides FILE)." })
 public final class PlanCommand implements Callable<Integer> {
 
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of training images")
+    @Option(names = "--images", paramLabel = "DIR", description = "folder of training images")
     Path images;
 
-    @Option(names = "--labels", required = true, paramLabel = "DIR",
+    @Option(names = "--labels", paramLabel = "DIR",
             description = "folder of label images, same file names as the images")
     Path labels;
+
+    @Option(names = "--dataset", paramLabel = "DIR",
+            description = "an nnU-Net v2 raw dataset (dataset.json, imagesTr, labelsTr) instead of --images and "
+                    + "--labels: classes, ignore value, regions and channel normalisation come from its dataset.json")
+    Path dataset;
 
     @Option(names = "--ignore-label", paramLabel = "K",
             description = "label value meaning 'not annotated' (default: highest class + 1)")
@@ -86,7 +93,10 @@ public final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            OutputPaths.check().input("--images", images).input("--labels", labels)
+            NnUnetInput.checkFolders(dataset, images, labels);
+            NnUnetInput.refuseWithDataset(dataset, "--ignore-label", ignoreLabel, "--classes", classes, "--regions",
+                    regions, "--modalities", modalities);
+            OutputPaths.check().input("--images", images).input("--labels", labels).input("--dataset", dataset)
                     .input("--plan-overrides", override.file())
                     .outputFile("--out", out).outputFile("--fingerprint", fingerprintFile).verify();
             Plan plan = plan();
@@ -106,25 +116,36 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     private Plan plan() throws IOException {
+        NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
         PlannerOptions options = new PlannerOptions(config == null ? null : config.toLowerCase(Locale.ROOT),
-                memoryGiB, maxBatchSize, modalities, override.json(), regions);
-        DatasetFolder dataset = DatasetFolder.open(images, labels);
-        List<DatasetCase> cases = dataset.cases();
+                memoryGiB, maxBatchSize, nnunet != null ? nnunet.channelNames() : modalities, override.json(),
+                nnunet != null ? nnunet.regionsText() : regions);
+        DatasetFolder folder = nnunet != null ? nnunet.training() : DatasetFolder.open(images, labels);
+        List<DatasetCase> cases = folder.cases();
         // Two passes, one case in memory at a time: first the label values (to know the classes), then
         // image and labels together for the fingerprint.
         java.util.Map<Integer, Long> valueCounts = new java.util.TreeMap<>();
         for (DatasetCase c : cases) {
-            LabelValues.add(valueCounts, c.readLabels());
+            LabelVolume l = c.readLabels();
+            if (nnunet != null) {
+                nnunet.labels().validate(l);
+            }
+            LabelValues.add(valueCounts, l);
         }
-        List<String> names = classes == null ? null : Arrays.stream(classes.split(",")).map(String::trim).toList();
-        LabelSpec inferred = LabelSpec.infer(valueCounts, ignoreLabel, names == null ? null : names.size());
-        if (names != null && names.size() != inferred.numClasses()) {
-            throw new InvalidInputException(names.size() + " class names given with --classes, but the labels have "
-                    + inferred.numClasses() + " classes (values 0.." + (inferred.numClasses() - 1)
-                    + "), background first");
+        LabelSpec spec;
+        if (nnunet != null) {
+            spec = nnunet.labels();
+        } else {
+            List<String> names = classes == null ? null
+                    : Arrays.stream(classes.split(",")).map(String::trim).toList();
+            LabelSpec inferred = LabelSpec.infer(valueCounts, ignoreLabel, names == null ? null : names.size());
+            if (names != null && names.size() != inferred.numClasses()) {
+                throw new InvalidInputException(names.size() + " class names given with --classes, but the labels "
+                        + "have " + inferred.numClasses() + " classes (values 0.." + (inferred.numClasses() - 1)
+                        + "), background first");
+            }
+            spec = names == null ? inferred : new LabelSpec(inferred.numClasses(), inferred.ignoreValue(), names);
         }
-        LabelSpec spec = names == null ? inferred
-                : new LabelSpec(inferred.numClasses(), inferred.ignoreValue(), names);
         DatasetFingerprint.Builder fingerprint = new DatasetFingerprint.Builder(spec);
         for (DatasetCase c : cases) {
             CaseData data = c.read();
@@ -160,7 +181,7 @@ public final class PlanCommand implements Callable<Integer> {
                 ? absent.size() + " classes (" + absent.get(0) + ", " + absent.get(1) + ", ..., "
                         + absent.get(absent.size() - 1) + ")"
                 : "class(es) " + absent;
-        String hint = ignoreLabel == null
+        String hint = ignoreLabel == null && dataset == null
                 ? "; if " + (spec.numClasses() - 1) + " marks unannotated voxels, pass --ignore-label "
                         + (spec.numClasses() - 1)
                 : "";

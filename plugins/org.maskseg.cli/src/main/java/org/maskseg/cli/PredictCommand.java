@@ -19,11 +19,13 @@ import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.io.ImageFormat;
+import org.maskseg.core.io.NnUnetDataset;
 import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.metrics.CaseMetrics;
 import org.maskseg.core.metrics.DatasetMetrics;
 import org.maskseg.core.metrics.SegmentationMetrics;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.predict.CasePart;
 import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
 import org.maskseg.core.predict.PredictionMonitor;
@@ -52,11 +54,19 @@ import picocli.CommandLine.Option;
 public final class PredictCommand implements Callable<Integer> {
 
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "trained model file")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "MODEL.zip", split = ",",
+            description = "trained model file; several, separated by commas, are ensembled (the folds of one "
+                    + "cross-validation: models of the same plan and classes), as are the folds one file holds")
+    List<Path> model;
 
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of images to segment")
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "folder of images to segment (with --dataset: default its imagesTs)")
     Path images;
+
+    @Option(names = "--dataset", paramLabel = "DIR",
+            description = "an nnU-Net v2 raw dataset: segments its imagesTs (or --images) read by its dataset.json "
+                    + "(channel files CASE_0000<file_ending>, ...) and writes CASE<file_ending> as nnU-Net does")
+    Path dataset;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (created if missing)")
     Path out;
@@ -77,6 +87,11 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--step", paramLabel = "F", defaultValue = "" + PredictionSettings.DEFAULT_STEP,
             description = "window step as a fraction of the patch size, in (0, 1] (default: ${DEFAULT-VALUE})")
     double step;
+
+    @Option(names = "--part", paramLabel = "K/N",
+            description = "predict only part K of N (numbered from 0) of the cases sorted by name: every N-th case "
+                    + "starting at the K-th, so that N jobs with K = 0..N-1 together predict every case once")
+    String part;
 
     @Mixin
     ComputeOptions compute;
@@ -99,23 +114,45 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     private int run(CancellationToken token) throws IOException {
-        OutputPaths.check().input("--model", model).input("--images", images)
-                .input("--pytorch-library", compute.pytorchLibrary)
-                .outputFolder("--out", out).verify();
+        if (images == null && dataset == null) {
+            throw new InvalidInputException("give the images to segment: --images DIR, or --dataset DIR (an nnU-Net "
+                    + "raw dataset, whose imagesTs is then segmented)");
+        }
+        Path source = images != null ? images : dataset.resolve(NnUnetDataset.IMAGES_TS);
+        OutputPaths paths = OutputPaths.check();
+        for (Path m : model) {
+            paths.input("--model", m);
+        }
+        paths.input(images != null ? "--images" : "--dataset", source).input("--dataset", dataset)
+                .input("--pytorch-library", compute.pytorchLibrary).outputFolder("--out", out).verify();
         PredictionSettings settings = new PredictionSettings(step, tta, batchWindows);
+        CasePart share = part == null ? CasePart.ALL : CasePart.parse(part, "--part");
+        NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
         // the device before any data: a wrong --device is refused at once
         Device dev = compute.start();
-        DatasetFolder folder = DatasetFolder.imagesOnly(images);
-        TrainedModel trained = TrainedModel.load(model);
+        DatasetFolder folder = nnunet != null ? nnunet.images(source) : DatasetFolder.imagesOnly(source);
+        Path images = source;
+        List<TrainedModel> loaded = new ArrayList<>();
+        for (Path m : model) {
+            loaded.add(TrainedModel.load(m));
+        }
+        TrainedModel trained = TrainedModel.ensemble(loaded);
         if (folder.channels() != trained.inputChannels()) {
             throw new InvalidInputException("the images in '" + images + "' have " + folder.channels()
-                    + " channel(s) but model '" + model + "' was trained on " + trained.inputChannels());
+                    + " channel(s) but model '" + modelNames() + "' was trained on " + trained.inputChannels());
         }
         if (folder.spatialDims() < trained.spatialDims()) {
-            throw new InvalidInputException("the images in '" + images + "' are 2D but model '" + model
+            throw new InvalidInputException("the images in '" + images + "' are 2D but model '" + modelNames()
                     + "' is a 3D model");
         }
-        List<DatasetCase> cases = folder.cases();
+        List<DatasetCase> cases = share.select(folder.cases(), DatasetCase::name);
+        if (!share.isAll()) {
+            System.out.printf(Locale.ROOT, "part %s: %d of %d case(s)%n", share, cases.size(), folder.size());
+            if (cases.isEmpty()) {
+                System.out.println("nothing to predict in this part");
+                return 0;
+            }
+        }
         // folders created for the output are removed again if no case gets written
         List<Path> created = new ArrayList<>();
         for (Path p = out.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
@@ -152,7 +189,9 @@ public final class PredictCommand implements Callable<Integer> {
         int done = 0;
         try (ModelPredictor predictor = ModelPredictor.open(trained, dev, settings)) {
             System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s, %s, patch %s) on %s%n",
-                    cases.size(), model.getFileName(), trained.plan().configuration,
+                    cases.size(), modelNames() + (trained.members().size() > 1 ? ", an ensemble of "
+                            + trained.members().size() + " networks" + (trained.folds().isEmpty() ? ""
+                                    : " (folds " + trained.folds() + ")") : ""), trained.plan().configuration,
                     trained.plan().targets.describe(),
                     java.util.Arrays.toString(trained.plan().patchSize), dev);
             for (DatasetCase c : cases) {
@@ -175,6 +214,10 @@ public final class PredictCommand implements Callable<Integer> {
         }
         System.out.println("labels written to " + out);
         return 0;
+    }
+
+    private String modelNames() {
+        return String.join(", ", model.stream().map(m -> String.valueOf(m.getFileName())).toList());
     }
 
     private String written(int done) {

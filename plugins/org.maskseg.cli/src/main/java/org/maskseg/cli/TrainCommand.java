@@ -11,12 +11,16 @@ import java.util.concurrent.Callable;
 import org.maskseg.core.CancellationToken;
 import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.evaluate.Scores;
+import org.maskseg.core.io.NnUnetDataset;
 import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.Budget;
 import org.maskseg.core.train.ClassMapping;
+import org.maskseg.core.train.CrossValidation;
+import org.maskseg.core.train.FinalValidation;
 import org.maskseg.core.train.TrainingJob;
 import org.maskseg.core.train.TrainingRequest;
 import org.maskseg.core.train.TrainingResult;
@@ -36,12 +40,23 @@ import picocli.CommandLine.Option;
                         + "work folder." })
 public final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of training images")
+    @Option(names = "--images", paramLabel = "DIR", description = "folder of training images")
     Path images;
 
-    @Option(names = "--labels", required = true, paramLabel = "DIR",
+    @Option(names = "--labels", paramLabel = "DIR",
             description = "folder of label images, same file names as the images")
     Path labels;
+
+    @Option(names = "--dataset", paramLabel = "DIR",
+            description = "an nnU-Net v2 raw dataset (dataset.json, imagesTr, labelsTr) instead of --images and "
+                    + "--labels: classes, ignore value, regions and channel normalisation come from its dataset.json")
+    Path dataset;
+
+    @Option(names = "--modalities", paramLabel = "NAME,...", split = ",",
+            description = "one name per channel, as nnU-Net's channel_names: CT selects CT normalisation (clipping "
+                    + "to dataset percentiles, dataset z-score), noNorm none, rescale_to_0_1 and rgb_to_0_1 their "
+                    + "own; anything else per-image z-score (default: z-score for all)")
+    List<String> modalities;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL.zip", description = "model file to write")
     Path out;
@@ -110,6 +125,31 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--validation", paramLabel = "F", defaultValue = "0.2",
             description = "fraction of cases held out for validation (default: ${DEFAULT-VALUE})")
     double validation;
+
+    @Option(names = "--folds", paramLabel = "N",
+            description = "cross-validation: train all N folds of nnU-Net's split one after the other; --out then "
+                    + "holds every fold's network, which predict ensembles")
+    Integer folds;
+
+    @Option(names = "--fold", paramLabel = "K",
+            description = "cross-validation: train only fold K (0 to N-1) of --num-folds, e.g. one fold per job; "
+                    + "predict ensembles such models given as --model a.zip,b.zip,...")
+    Integer fold;
+
+    @Option(names = "--num-folds", paramLabel = "N",
+            description = "folds of the split that --fold picks from (default: " + CrossValidation.DEFAULT_FOLDS + ")")
+    Integer numFolds;
+
+    @Option(names = "--splits", paramLabel = "FILE",
+            description = "the folds from a file in nnU-Net's splits_final.json format ([{\"train\": [...], "
+                    + "\"val\": [...]}, ...], case names without extension): all of them, or the one --fold names")
+    Path splits;
+
+    @Option(names = "--no-final-validation", negatable = false,
+            description = "skip the final validation: by default the held-out validation cases are predicted whole "
+                    + "after training and scored where annotated (<model>.validation.json next to --out, predictions "
+                    + "in the work folder's validation/)")
+    boolean noFinalValidation;
 
     @Option(names = "--seed", paramLabel = "S",
             description = "random seed (default: 0; with --resume the checkpoint's)")
@@ -185,13 +225,19 @@ public final class TrainCommand implements Callable<Integer> {
         Path target = out.toAbsolutePath();
         String modelName = target.getFileName().toString().replaceFirst("(?i)\\.zip$", "");
         Path work = workDir != null ? workDir : target.resolveSibling(modelName + "-training");
+        Path summary = target.resolveSibling(modelName + VALIDATION_SUFFIX);
         // the work folder may hold the checkpoint it resumes from: the run continues and replaces it
-        OutputPaths.check().input("--images", images).input("--labels", labels)
+        NnUnetInput.checkFolders(dataset, images, labels);
+        NnUnetInput.refuseWithDataset(dataset, "--ignore-label", ignoreLabel, "--classes", classes, "--regions",
+                regions, "--modalities", modalities);
+        OutputPaths.check().input("--images", images).input("--labels", labels).input("--dataset", dataset)
                 .input("--annotated-classes", annotatedClasses).input("--unknown-masks", unknownMasks)
                 .input("--resume", resume).input("--init", init).input("--pytorch-library", compute.pytorchLibrary)
-                .input("--plan-overrides", planOverrides.file())
-                .outputFile("--out", out).outputFolder(workDir != null ? "--work-dir" : "work folder", work, resume)
+                .input("--plan-overrides", planOverrides.file()).input("--splits", splits)
+                .outputFile("--out", out).outputFile("validation summary", noFinalValidation ? null : summary)
+                .outputFolder(workDir != null ? "--work-dir" : "work folder", work, resume)
                 .verify();
+        CrossValidation cv = crossValidation();
         TrainedModel initial = init == null ? null : TrainedModel.load(init);
         TrainingSettings settings = TrainingSettings.builder().configuration(lower(config)).epochs(epochs)
                 .iterationsPerEpoch(iterations).validationIterations(validationIterations).batchSize(batchSize)
@@ -204,10 +250,19 @@ public final class TrainCommand implements Callable<Integer> {
                 .workFolder(work).checkpointEvery(checkpointEvery).resumeFrom(resume)
                 .initialModel(initial).classMapping(classMapping(initial)).freezeEncoderEpochs(freezeEncoderEpochs)
                 .learningRate(learningRate).classNames(newClassNames(initial)).build();
-        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides.json()).withRegions(regions);
-        TrainingResult result = TrainingJob.run(TrainingRequest.folders(images, labels)
-                .partialLabelFiles(annotatedClasses, unknownMasks).ignoreValue(ignoreLabel).settings(settings)
-                .planner(planner).build(), progress, token);
+        NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
+        if (nnunet != null) {
+            nnunet.training(); // checks the folders against dataset.json before any pixel is read
+        }
+        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides.json())
+                .withRegions(nnunet != null ? nnunet.regionsText() : regions)
+                .withChannelModalities(nnunet != null ? nnunet.channelNames() : modalities);
+        TrainingRequest.Builder request = nnunet != null
+                ? TrainingRequest.folders(nnunet.imagesTr(), nnunet.labelsTr()).declaredLabels(nnunet.labels())
+                : TrainingRequest.folders(images, labels).ignoreValue(ignoreLabel);
+        TrainingResult result = TrainingJob.run(request.partialLabelFiles(annotatedClasses, unknownMasks)
+                .settings(settings).planner(planner).finalValidation(!noFinalValidation).crossValidation(cv).build(),
+                progress, token);
         token.throwIfCancelled();
         result.finalModel().save(target);
         TrainingMetadata m = result.finalModel().metadata();
@@ -218,6 +273,31 @@ public final class TrainCommand implements Callable<Integer> {
                 m.epochsDone(), m.trainingSeconds(), result.msPerStep(),
                 Arrays.toString(m.finalPseudoDice()), m.finalEmaPseudoDice(), m.bestEmaPseudoDice(), m.bestEpoch()));
         progress.message("model written to " + target);
+        if (!result.folds().isEmpty()) {
+            progress.message("the model holds the networks of folds " + result.finalModel().folds()
+                    + "; prediction averages them");
+        }
+        if (result.finalValidation() != null && !result.folds().isEmpty()) {
+            java.util.SortedMap<Integer, Scores> byFold = new java.util.TreeMap<>();
+            for (TrainingResult f : result.folds()) {
+                byFold.put(f.fold(), f.finalValidation());
+                progress.message(String.format(Locale.ROOT, "fold %d: mean Dice %.4f on %d case(s)", f.fold(),
+                        f.finalValidation().meanDice(), f.finalValidation().cases().size()));
+            }
+            String json = Scores.foldsJson(byFold);
+            org.maskseg.core.io.AtomicFiles.write(summary, temp -> java.nio.file.Files.writeString(temp, json));
+            progress.message("all folds pooled:");
+            for (String line : result.finalValidation().formatTable().split("\\R")) {
+                progress.message(line);
+            }
+            progress.message("final validation scores (per fold and pooled) written to " + summary);
+        } else if (result.finalValidation() != null) {
+            FinalValidation.writeSummary(result.finalValidation(), summary);
+            for (String line : result.finalValidation().formatTable().split("\\R")) {
+                progress.message(line);
+            }
+            progress.message("final validation scores written to " + summary);
+        }
         progress.message("curves, best model and checkpoint in " + work);
         return 0;
     }
@@ -249,6 +329,37 @@ public final class TrainCommand implements Callable<Integer> {
         }
         return Arrays.stream(classes.split(",")).map(String::trim).toList();
     }
+
+    /** The cross-validation the fold options ask for, or null; contradicting options are refused. */
+    private CrossValidation crossValidation() {
+        if (folds != null && fold != null) {
+            throw new InvalidInputException("--folds trains all folds, --fold one of them: give one of the two");
+        }
+        if (numFolds != null && fold == null) {
+            throw new InvalidInputException("--num-folds goes with --fold K; to train all folds give --folds N");
+        }
+        if (splits != null && (folds != null || numFolds != null)) {
+            throw new InvalidInputException("--splits defines the folds itself; leave out --folds and --num-folds");
+        }
+        if (folds == null && fold == null && splits == null) {
+            return null;
+        }
+        int n = folds != null ? folds : numFolds != null ? numFolds : CrossValidation.DEFAULT_FOLDS;
+        if (splits == null && n < 2) {
+            throw new InvalidInputException("--" + (folds != null ? "folds" : "num-folds") + " must be at least 2, got "
+                    + n);
+        }
+        if (fold != null && fold < 0) {
+            throw new InvalidInputException("--fold must be 0 or more, got " + fold);
+        }
+        if (fold != null && splits == null && fold >= n) {
+            throw new InvalidInputException("--fold " + fold + " does not exist: folds are numbered 0 to " + (n - 1));
+        }
+        return new CrossValidation(n, fold, splits);
+    }
+
+    /** Name suffix of the final validation's scores, written next to the model. */
+    static final String VALIDATION_SUFFIX = ".validation.json";
 
     static int fail(String reason) {
         return Cli.fail(reason);

@@ -149,6 +149,33 @@ class PredictEvaluateCommandTest {
     }
 
     @Test
+    void partsPredictDisjointSharesThatTogetherCoverTheFolder() throws IOException {
+        Path out = tmp.resolve("parts");
+        List<String> inputs = fileNames(images); // three cases, sorted
+        List<String> union = new java.util.ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            Result r = run("predict", "--model", model.toString(), "--images", images.toString(), "--out",
+                    out.resolve("p" + k).toString(), "--device", "cpu", "--part", k + "/2");
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(r.out().contains("part " + k + "/2: " + (2 - k) + " of 3 case(s)"), r.out());
+            union.addAll(fileNames(out.resolve("p" + k)));
+        }
+        assertEquals(List.of(inputs.get(0), inputs.get(2)), fileNames(out.resolve("p0")));
+        assertEquals(List.of(inputs.get(1)), fileNames(out.resolve("p1")));
+        assertEquals(inputs, union.stream().sorted().toList());
+        // a part with no case writes nothing and succeeds
+        Result empty = run("predict", "--model", model.toString(), "--images", images.toString(), "--out",
+                out.resolve("p5").toString(), "--device", "cpu", "--part", "5/6");
+        assertEquals(0, empty.exitCode(), empty.err());
+        assertTrue(fileNames(out.resolve("p5")).isEmpty());
+        Result bad = run("predict", "--model", model.toString(), "--images", images.toString(), "--out",
+                out.resolve("bad").toString(), "--device", "cpu", "--part", "2/2");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("--part '2/2'"), bad.err());
+        assertTrue(fileNames(out.resolve("bad")).isEmpty());
+    }
+
+    @Test
     void corruptOrMissingModelFailsWithoutOutput() throws IOException {
         Path corrupt = tmp.resolve("corrupt.zip");
         Files.write(corrupt, new byte[] {'P', 'K', 3, 4, 1, 2, 3});

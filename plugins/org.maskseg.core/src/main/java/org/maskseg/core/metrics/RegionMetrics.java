@@ -68,6 +68,11 @@ public final class RegionMetrics {
         return regions;
     }
 
+    /** The reference value left out. */
+    public int ignoreValue() {
+        return ignoreValue;
+    }
+
     public List<CaseMetrics> cases() {
         return scores.cases();
     }

@@ -39,7 +39,7 @@ final class ModelArchive {
     static final String MANIFEST = "maskseg-model.json";
     static final String FORMAT = "maskseg-model";
     /** Newest format this code writes and reads. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
     static final String CREATED_BY = "MaskSeg 0.1.0";
 
     static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)

@@ -22,7 +22,6 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.labels.Targets;
-import org.maskseg.core.nn.EnsembleNetwork;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
@@ -46,7 +45,10 @@ import ai.djl.ndarray.NDManager;
  * spec, plan, training metadata, and the SHA-256 of every other entry;</li>
  * <li>{@code weights.bin}: every parameter with its name, shape and float32 little-endian values.</li>
  * </ul>
- * Instances are immutable.
+ * A model may hold several networks of the same plan and classes, e.g. the folds of a cross-validation, which
+ * prediction ensembles ({@link #members()}): the manifest then lists the fold of each ({@code folds}) and, from the
+ * second network on, its weights entry and training metadata ({@code members}); such files have format version 2,
+ * single networks keep version 1. Instances are immutable.
  */
 public final class TrainedModel {
 
@@ -55,6 +57,10 @@ public final class TrainedModel {
     private final Plan plan;
     private final TrainingMetadata metadata;
     private final Map<String, HostTensor> weights;
+    /** Cross-validation fold of each network, this one first; empty when not from a cross-validation. */
+    private final List<Integer> folds;
+    /** The networks after this one in an ensemble, each a single network. */
+    private final List<TrainedModel> others;
 
     /**
      * @param plan     the plan the network was built from (copied); its targets give the classes, their names
@@ -66,6 +72,101 @@ public final class TrainedModel {
         this.plan = Objects.requireNonNull(plan, "plan").copy();
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+        this.folds = List.of();
+        this.others = List.of();
+    }
+
+    private TrainedModel(TrainedModel first, TrainingMetadata metadata, List<Integer> folds,
+            List<TrainedModel> others) {
+        this.plan = first.plan;
+        this.metadata = metadata;
+        this.weights = first.weights;
+        this.folds = List.copyOf(folds);
+        this.others = List.copyOf(others);
+    }
+
+    /**
+     * One model holding the networks of several models (each of which may hold several) of the same plan and
+     * classes, e.g. the folds of a cross-validation, for ensembled prediction. Folds are kept when every network
+     * has one; a fold present twice is refused.
+     *
+     * @throws InvalidInputException when the plans or classes differ
+     */
+    public static TrainedModel ensemble(List<TrainedModel> models) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no models");
+        }
+        List<TrainedModel> all = new ArrayList<>();
+        models.forEach(m -> all.addAll(m.members()));
+        if (all.size() == 1) {
+            return all.get(0);
+        }
+        TrainedModel first = all.get(0);
+        JsonNode firstPlan = PlanJson.toTree(first.plan);
+        List<Integer> folds = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            TrainedModel m = all.get(i);
+            if (!PlanJson.toTree(m.plan).equals(firstPlan)
+                    || !m.labels().classNames().equals(first.labels().classNames())
+                    || m.labels().ignoreValue() != first.labels().ignoreValue()) {
+                throw new InvalidInputException("network " + (i + 1) + " of the ensemble has another plan or other "
+                        + "classes than the first; only models of the same plan and classes (e.g. the folds of one "
+                        + "cross-validation) can be ensembled");
+            }
+            if (m.folds.size() == 1) {
+                if (folds.contains(m.folds.get(0))) {
+                    throw new InvalidInputException("fold " + m.folds.get(0) + " is given twice; each fold may "
+                            + "take part in an ensemble once");
+                }
+                folds.add(m.folds.get(0));
+            }
+        }
+        if (folds.size() != all.size()) {
+            folds.clear();
+        }
+        return new TrainedModel(first, first.metadata, folds, all.subList(1, all.size()));
+    }
+
+    /** This single network marked as trained on cross-validation fold {@code fold}. */
+    public TrainedModel withFold(int fold) {
+        if (!others.isEmpty()) {
+            throw new IllegalStateException("an ensemble has a fold per network");
+        }
+        return new TrainedModel(this, metadata, List.of(fold), List.of());
+    }
+
+    /**
+     * The spatial axes (tensor order, 0 = slowest) that test-time mirroring may flip, as nnU-Net's trainer of an
+     * imported model allowed them ({@code mirroringAxes} of the metadata's dataset record); null = every axis.
+     */
+    public List<Integer> mirroringAxes() {
+        Object axes = metadata.dataset().get("mirroringAxes");
+        if (!(axes instanceof List<?> list)) {
+            return null;
+        }
+        List<Integer> r = new ArrayList<>();
+        for (Object o : list) {
+            if (o instanceof Number n && n.intValue() >= 0 && n.intValue() < spatialDims()) {
+                r.add(n.intValue());
+            }
+        }
+        return r;
+    }
+
+    /** The networks of this model, each as a model of one network: this model alone unless it is an ensemble. */
+    public List<TrainedModel> members() {
+        if (others.isEmpty()) {
+            return List.of(this);
+        }
+        List<TrainedModel> out = new ArrayList<>();
+        out.add(new TrainedModel(this, metadata, folds.isEmpty() ? List.of() : List.of(folds.get(0)), List.of()));
+        out.addAll(others);
+        return out;
+    }
+
+    /** The cross-validation fold of each network, in the order of {@link #members()}; empty if not known. */
+    public List<Integer> folds() {
+        return folds;
     }
 
     /** Copies the current parameters of a network to host memory and bundles them with the plan. */
@@ -121,22 +222,6 @@ public final class TrainedModel {
      * closes the network.
      */
     public SegmentationNetwork instantiate(NDManager manager) {
-        int members = ensembleSize();
-        if (members > 1) {
-            NDManager sub = manager.newSubManager();
-            try {
-                List<SegmentationNetwork> nets = new ArrayList<>();
-                for (int i = 0; i < members; i++) {
-                    nets.add(PlainConvUNet.fromPlan(sub, plan, 0));
-                }
-                EnsembleNetwork ensemble = new EnsembleNetwork(sub, nets);
-                loadInto(ensemble);
-                return ensemble;
-            } catch (RuntimeException e) {
-                sub.close();
-                throw e;
-            }
-        }
         PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, 0);
         try {
             loadInto(network);
@@ -147,51 +232,8 @@ public final class TrainedModel {
         }
     }
 
-    /**
-     * The spatial axes (tensor order, 0 = slowest) that test-time mirroring may flip, as nnU-Net's trainer of an
-     * imported model allowed them ({@code mirroringAxes} of the metadata's dataset record); null = every axis.
-     */
-    public List<Integer> mirroringAxes() {
-        Object axes = metadata.dataset().get("mirroringAxes");
-        if (!(axes instanceof List<?> list)) {
-            return null;
-        }
-        List<Integer> r = new ArrayList<>();
-        for (Object o : list) {
-            if (o instanceof Number n && n.intValue() >= 0 && n.intValue() < spatialDims()) {
-                r.add(n.intValue());
-            }
-        }
-        return r;
-    }
-
-    /**
-     * Number of networks the model holds: 1, or the members of an ensemble (e.g. the cross-validation folds of
-     * an imported nnU-Net model), whose parameter names start with {@code ensemble.<i>.}.
-     */
-    public int ensembleSize() {
-        int n = 0;
-        for (String name : weights.keySet()) {
-            int dot = name.indexOf('.', EnsembleNetwork.PREFIX.length());
-            if (name.startsWith(EnsembleNetwork.PREFIX) && dot > EnsembleNetwork.PREFIX.length()
-                    && dot - EnsembleNetwork.PREFIX.length() <= 3
-                    && name.substring(EnsembleNetwork.PREFIX.length(), dot).chars().allMatch(Character::isDigit)) {
-                // a malformed name is left to the parameter check, which names it
-                n = Math.max(n, 1 + Integer.parseInt(name.substring(EnsembleNetwork.PREFIX.length(), dot)));
-            }
-        }
-        return Math.max(n, 1);
-    }
-
-    /**
-     * Loads these weights into an existing network built from the same plan (an {@link EnsembleNetwork} of as many
-     * members for an ensemble model).
-     */
+    /** Loads these weights into an existing network built from the same plan. */
     public void loadInto(SegmentationNetwork network) {
-        if (ensembleSize() > 1 && !(network instanceof EnsembleNetwork)) {
-            throw new InvalidInputException("the model is an ensemble of " + ensembleSize() + " networks; it predicts, "
-                    + "but training starts from a single network (import one fold)");
-        }
         if (network.inputChannels() != inputChannels() || network.outputChannels() != plan.targets.outputChannels()
                 || network.spatialDims() != spatialDims()) {
             throw new InvalidInputException("the model (" + spatialDims() + "D, " + inputChannels() + " channels, "
@@ -260,12 +302,21 @@ public final class TrainedModel {
         return plan.targets.scoreNames();
     }
 
+    /** The model with other metadata (of its first network). */
     public TrainedModel withMetadata(TrainingMetadata newMetadata) {
-        return new TrainedModel(plan, newMetadata, weights);
+        return new TrainedModel(this, newMetadata, folds, others);
     }
 
     /** True when plan, labels and every weight are equal (metadata is not compared). */
     public boolean sameWeightsAs(TrainedModel o) {
+        if (o.others.size() != others.size()) {
+            return false;
+        }
+        for (int i = 0; i < others.size(); i++) {
+            if (!others.get(i).sameWeightsAs(o.others.get(i))) {
+                return false;
+            }
+        }
         if (!o.weights.keySet().equals(weights.keySet())) {
             return false;
         }
@@ -321,7 +372,7 @@ public final class TrainedModel {
     ObjectNode manifest(String kind) {
         ObjectNode m = ModelArchive.JSON.createObjectNode();
         m.put("format", ModelArchive.FORMAT);
-        m.put("formatVersion", ModelArchive.FORMAT_VERSION);
+        m.put("formatVersion", others.isEmpty() ? 1 : ModelArchive.FORMAT_VERSION);
         m.put("kind", kind);
         m.put("createdBy", ModelArchive.CREATED_BY);
         m.put("createdAt", Instant.now().toString());
@@ -333,12 +384,32 @@ public final class TrainedModel {
         l.put("ignoreValue", plan.targets.ignoreValue());
         m.set("plan", PlanJson.toTree(plan));
         m.set("training", ModelArchive.JSON.valueToTree(metadata));
+        if (!folds.isEmpty()) {
+            ArrayNode f = m.putArray("folds");
+            folds.forEach(f::add);
+        }
+        if (!others.isEmpty()) {
+            ArrayNode members = m.putArray("members");
+            for (int i = 0; i < others.size(); i++) {
+                ObjectNode n = members.addObject();
+                n.put("weights", memberWeights(i + 1));
+                n.set("training", ModelArchive.JSON.valueToTree(others.get(i).metadata));
+            }
+        }
         return m;
+    }
+
+    /** Entry name of the weights of the i-th network (0 is {@link #WEIGHTS}). */
+    private static String memberWeights(int i) {
+        return "weights_" + i + ".bin";
     }
 
     Map<String, byte[]> entries() {
         Map<String, byte[]> e = new LinkedHashMap<>();
         e.put(WEIGHTS, TensorCodec.encode(weights));
+        for (int i = 0; i < others.size(); i++) {
+            e.put(memberWeights(i + 1), TensorCodec.encode(others.get(i).weights));
+        }
         return e;
     }
 
@@ -376,7 +447,41 @@ public final class TrainedModel {
                 throw new InvalidInputException(what + " is corrupt: " + WEIGHTS + " is missing");
             }
             Map<String, HostTensor> weights = TensorCodec.decode(w, what + ": " + WEIGHTS);
-            return new TrainedModel(plan, meta, weights);
+            TrainedModel first = new TrainedModel(plan, meta, weights);
+            List<TrainedModel> others = new ArrayList<>();
+            JsonNode members = m.path("members");
+            if (!members.isMissingNode() && !members.isArray()) {
+                throw new InvalidInputException(what + " is corrupt: 'members' in " + ModelArchive.MANIFEST
+                        + " is not a list");
+            }
+            for (JsonNode n : members) {
+                String entry = n.path("weights").asText("");
+                byte[] mw = c.entries().get(entry);
+                if (mw == null) {
+                    throw new InvalidInputException(what + " is corrupt: the weights '" + entry + "' of network "
+                            + (others.size() + 2) + " are missing");
+                }
+                TrainingMetadata mm = ModelArchive.JSON.treeToValue(required(n, "training", what),
+                        TrainingMetadata.class);
+                others.add(new TrainedModel(plan, mm, TensorCodec.decode(mw, what + ": " + entry)));
+            }
+            List<Integer> folds = new ArrayList<>();
+            JsonNode f = m.path("folds");
+            if (!f.isMissingNode()) {
+                if (!f.isArray() || f.size() != others.size() + 1) {
+                    throw new InvalidInputException(what + " is corrupt: 'folds' in " + ModelArchive.MANIFEST
+                            + " must list one fold per network (" + (others.size() + 1) + ")");
+                }
+                for (JsonNode k : f) {
+                    if (!k.canConvertToInt() || k.asInt() < 0) {
+                        throw new InvalidInputException(what + " is corrupt: fold " + k + " in "
+                                + ModelArchive.MANIFEST + " is not a fold number");
+                    }
+                    folds.add(k.asInt());
+                }
+            }
+            return others.isEmpty() && folds.isEmpty() ? first
+                    : new TrainedModel(first, meta, folds, others);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(what + " is corrupt: " + ModelArchive.MANIFEST + " cannot be read ("
                     + e.getOriginalMessage() + ")", e);
@@ -396,6 +501,7 @@ public final class TrainedModel {
     @Override
     public String toString() {
         return "TrainedModel[" + spatialDims() + "D, " + inputChannels() + " channels, " + plan.targets + ", "
-                + weights.size() + " tensors, " + metadata + "]";
+                + weights.size() + " tensors" + (others.isEmpty() ? "" : ", " + (others.size() + 1) + " networks")
+                + (folds.isEmpty() ? "" : ", folds " + folds) + ", " + metadata + "]";
     }
 }

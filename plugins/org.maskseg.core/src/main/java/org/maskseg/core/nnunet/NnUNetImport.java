@@ -15,7 +15,6 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
-import org.maskseg.core.nn.EnsembleNetwork;
 import org.maskseg.core.nnunet.CheckpointUnpickler.PickledTensor;
 import org.maskseg.core.plan.Plan;
 
@@ -129,7 +128,7 @@ public final class NnUNetImport {
         Path plansFile = resultsDir.resolve("plans.json");
         ObjectNode dataset = NnUNetPlans.readJson(datasetFile);
         ObjectNode plans = NnUNetPlans.readJson(plansFile);
-        LinkedHashMap<String, HostTensor> weights = new LinkedHashMap<>();
+        List<TrainedModel> members = new ArrayList<>();
         NnUNetPlans.Imported imported = null;
         Map<String, Object> source = new LinkedHashMap<>();
         TrainingMetadata meta = null;
@@ -176,11 +175,13 @@ public final class NnUNetImport {
                     throw new InvalidInputException(ckpt.what() + ", key 'network_weights': missing or not a state "
                             + "dict");
                 }
-                String prefix = chosen.size() > 1 ? EnsembleNetwork.PREFIX + i + "." : "";
-                mapWeights(ckpt, stateDict, imported).forEach((k, v) -> weights.put(prefix + k, v));
+                TrainedModel member = new TrainedModel(imported.plan(), meta, mapWeights(ckpt, stateDict, imported));
+                members.add(chosen.size() > 1 && !"all".equals(fold) ? member.withFold(Integer.parseInt(fold))
+                        : member);
             }
         }
-        return new TrainedModel(imported.plan(), meta, weights);
+        // several folds: one model whose prediction averages the folds' logits, as nnU-Net's does
+        return members.size() == 1 ? members.get(0) : TrainedModel.ensemble(members);
     }
 
     /** nnU-Net's mirroring axes (spatial axes of its arrays, slowest first: the tensor order), or null. */

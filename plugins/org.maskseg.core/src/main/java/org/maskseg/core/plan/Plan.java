@@ -81,7 +81,10 @@ public final class Plan {
     /** Intensity normalisation, per channel. */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public static final class Normalization {
-        /** Per channel: "zscore" (per image), "ct" (clip to dataset percentiles, global z-score) or "none". */
+        /**
+         * Per channel: "zscore" (per image), "ct" (clip to dataset percentiles, global z-score), "none",
+         * "rescale_to_0_1" (per image min-max) or "rgb_to_0_1" (divide by 255).
+         */
         public List<String> schemes = new ArrayList<>(List.of("zscore"));
         /** Per channel: compute z-score statistics only inside the non-zero foreground mask. */
         public boolean[] useMask = {false};

@@ -44,7 +44,7 @@ public final class PlanJson {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
-    private static final Set<String> SCHEMES = Set.of("zscore", "ct", "none");
+    private static final Set<String> SCHEMES = Set.of("zscore", "ct", "none", "rescale_to_0_1", "rgb_to_0_1");
 
     private PlanJson() {
     }
@@ -507,7 +507,8 @@ public final class PlanJson {
         } else {
             for (int c = 0; c < channels; c++) {
                 if (!SCHEMES.contains(n.schemes.get(c))) {
-                    problems.add("normalization.schemes[" + c + "] must be one of \"zscore\", \"ct\", \"none\", got "
+                    problems.add("normalization.schemes[" + c + "] must be one of \"zscore\", \"ct\", \"none\", "
+                            + "\"rescale_to_0_1\", \"rgb_to_0_1\", got "
                             + quoted(n.schemes.get(c)));
                 }
             }

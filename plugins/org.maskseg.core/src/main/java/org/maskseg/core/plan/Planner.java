@@ -25,7 +25,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * image size is shortened by one stride multiple and the topology recomputed.</li>
  * <li>Batch size: as many patches as fit into the budget, at most as many as cover 5% of all voxels of the
  * dataset, at least 2 (then at most {@link PlannerOptions#maxBatchSize()} when set).</li>
- * <li>Normalisation: per-image z-score, or CT clipping and dataset z-score for channels named "CT"; no
+ * <li>Normalisation: selected by the channel names as in nnU-Net ({@link #scheme}): CT clipping and dataset z-score
+ * for "CT", none for "noNorm", per-image min-max for "rescale_to_0_1", /255 for "rgb_to_0_1", else per-image z-score; no
  * foreground mask, as the data is not cropped. Images are resampled with cubic B-splines; batch Dice in 2D.</li>
  * </ol>
  * Options are applied first, then {@link PlannerOptions#overrides()}, then the plan is validated.
@@ -324,9 +325,9 @@ public final class Planner {
         n.mean = new double[channels];
         n.std = new double[channels];
         for (int c = 0; c < channels; c++) {
-            boolean ct = !modalities.isEmpty() && "ct".equalsIgnoreCase(modalities.get(c).trim());
+            String scheme = modalities.isEmpty() ? "zscore" : scheme(modalities.get(c));
             n.std[c] = 1;
-            if (ct) {
+            if (scheme.equals("ct")) {
                 DatasetFingerprint.ChannelIntensities in = fp.intensities().get(c);
                 if (in.voxels() == 0) {
                     throw new InvalidInputException("channel " + c + " is CT, but no voxel of the dataset is annotated "
@@ -338,10 +339,24 @@ public final class Planner {
                 n.mean[c] = in.mean();
                 n.std[c] = in.std();
             } else {
-                n.schemes.add("zscore");
+                n.schemes.add(scheme);
             }
         }
         return n;
+    }
+
+    /**
+     * The normalisation scheme a channel (modality) name selects, by nnU-Net's rule, ignoring case: "CT" → ct,
+     * "noNorm" → none, "zscore" → zscore, "rescale_to_0_1" and "rgb_to_0_1" → themselves; any other name → zscore.
+     */
+    public static String scheme(String channelName) {
+        String name = channelName == null ? "" : channelName.trim().toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "ct" -> "ct";
+            case "nonorm" -> "none";
+            case "rescale_to_0_1", "rgb_to_0_1" -> name;
+            default -> "zscore";
+        };
     }
 
     private static double product(double[] a) {

@@ -9,8 +9,10 @@ import java.util.List;
  *                          on 3D images trains on xy slices
  * @param memoryBudgetGiB   device memory the training may use for activations, in GiB (nnU-Net's reference: 8)
  * @param maxBatchSize      upper bound of the batch size, or 0 for none (the planner's own bounds still apply)
- * @param channelModalities per channel a modality name; "CT" (any case) selects CT normalisation with dataset
- *                          clipping, anything else per-image z-score. Null or empty means z-score for all channels.
+ * @param channelModalities per channel a modality name, mapped to a normalisation as nnU-Net maps its channel names
+ *                          ({@link Planner#scheme}): "CT" (any case) selects CT normalisation with dataset clipping,
+ *                          "noNorm", "rescale_to_0_1" and "rgb_to_0_1" their own schemes, anything else per-image
+ *                          z-score. Null or empty means z-score for all channels.
  * @param overrides         a JSON object merged onto the planned plan (see {@link PlanJson#applyOverrides}), or null;
  *                          a new patch size or target spacing without a new network re-derives the network
  * @param regions           regions for region-based training in the text form of

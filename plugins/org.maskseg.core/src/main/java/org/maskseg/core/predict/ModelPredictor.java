@@ -7,6 +7,7 @@ import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.preprocess.PreprocessedImage;
@@ -22,6 +23,12 @@ import ai.djl.ndarray.NDManager;
  * and uncertainty all have the input's size and spacing (the order nnU-Net uses). A region-based model gets
  * the sigmoid per region and its regions' export labels instead (see {@link Prediction#fromRegionLogits}).
  * <p>
+ * A model of several networks (the folds of a cross-validation, {@link TrainedModel#members()}) is ensembled as
+ * nnU-Net ensembles the folds of a model: each network's logits (after test-time mirroring, if on) are added to a
+ * running sum on the preprocessed grid, which is divided by the number of networks before going back to the image's
+ * grid. One network is built; the weights of each member are loaded into it in turn, so memory holds one network,
+ * the running sum and one network's output, whatever the number of members.
+ * <p>
  * Not thread-safe: predict one image at a time per instance.
  */
 public final class ModelPredictor implements AutoCloseable {
@@ -29,6 +36,9 @@ public final class ModelPredictor implements AutoCloseable {
     private final Plan plan;
     private final SlidingWindowPredictor windows;
     private final NDManager owned;
+    /** The networks to ensemble, when more than one; their weights are loaded into the network in turn. */
+    private final List<TrainedModel> members;
+    private final SegmentationNetwork network;
 
     /**
      * Uses an existing network (not closed by {@link #close()}).
@@ -38,14 +48,16 @@ public final class ModelPredictor implements AutoCloseable {
      * @param settings sliding-window settings
      */
     public ModelPredictor(SegmentationNetwork network, Plan plan, PredictionSettings settings) {
-        this(network, plan, settings, null);
+        this(network, plan, settings, null, List.of());
     }
 
     private ModelPredictor(SegmentationNetwork network, Plan plan, PredictionSettings settings,
-            NDManager owned) {
+            NDManager owned, List<TrainedModel> members) {
         this.plan = plan;
         this.windows = new SlidingWindowPredictor(network, plan.patchSize, settings);
         this.owned = owned;
+        this.network = network;
+        this.members = members.size() > 1 ? List.copyOf(members) : List.of();
     }
 
     /**
@@ -58,11 +70,12 @@ public final class ModelPredictor implements AutoCloseable {
         NDManager manager = TorchRuntime.newManager(device);
         try {
             Plan plan = model.plan();
-            SegmentationNetwork network = model.instantiate(manager);
+            PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, 0);
+            model.loadInto(network);
             List<Integer> axes = model.mirroringAxes();
             PredictionSettings used = axes != null && settings.mirrorAxes() == null ? settings.withMirrorAxes(axes)
                     : settings;
-            return new ModelPredictor(network, plan, used, manager);
+            return new ModelPredictor(network, plan, used, manager, model.members());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -94,7 +107,8 @@ public final class ModelPredictor implements AutoCloseable {
      */
     public Prediction predict(ImageVolume image, Prediction.Outputs outputs, PredictionMonitor monitor) {
         PreprocessedImage pre = Preprocessor.preprocessImage(image, plan);
-        ImageVolume logits = windows.predictLogits(pre.image(), monitor);
+        ImageVolume logits = members.isEmpty() ? windows.predictLogits(pre.image(), monitor)
+                : ensembleLogits(pre.image(), monitor);
         ImageVolume original;
         if (Arrays.equals(logits.spatialSize(), image.spatialSize())) {
             original = logits.withSpacing(image.spacing());
@@ -104,6 +118,30 @@ public final class ModelPredictor implements AutoCloseable {
         }
         ImageVolume named = original.withName(image.name());
         return Prediction.of(named, plan.targets, outputs);
+    }
+
+    /** The mean of the members' logits, summed as each member's come. */
+    private ImageVolume ensembleLogits(ImageVolume input, PredictionMonitor monitor) {
+        float[] sum = null;
+        ImageVolume first = null;
+        for (TrainedModel member : members) {
+            member.loadInto(network);
+            ImageVolume logits = windows.predictLogits(input, monitor);
+            float[] d = logits.data();
+            if (sum == null) {
+                sum = d; // the first output becomes the running sum
+                first = logits;
+            } else {
+                for (int i = 0; i < d.length; i++) {
+                    sum[i] += d[i];
+                }
+            }
+        }
+        float scale = 1f / members.size();
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] *= scale;
+        }
+        return ImageVolume.wrap(first.name(), sum, first.spatialSize(), first.channels(), first.spacing());
     }
 
     /** Frees the network if this predictor built it. */

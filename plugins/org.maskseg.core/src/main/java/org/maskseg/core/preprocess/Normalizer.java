@@ -14,7 +14,11 @@ import org.maskseg.core.plan.Plan;
  * <li>{@code ct}: clip to [clipLow, clipHigh], then (x − mean) / max(std, 1e-8) with the dataset-wide values
  * stored in the plan.</li>
  * <li>{@code none}: unchanged.</li>
+ * <li>{@code rescale_to_0_1}: (x − min) / max(max − min, 1e-8) with minimum and maximum of this image and
+ * channel.</li>
+ * <li>{@code rgb_to_0_1}: x / 255; values outside 0..255 are refused (the channel is not 8-bit colour).</li>
  * </ul>
+ * The names and formulas are nnU-Net's; its channel names select them (see {@code plan.Planner}).
  */
 public final class Normalizer {
 
@@ -53,8 +57,10 @@ public final class Normalizer {
                         normalization.mean[c], normalization.std[c]);
                 case "none" -> {
                 }
+                case "rescale_to_0_1" -> rescale(out, off, voxels);
+                case "rgb_to_0_1" -> rgb(out, off, voxels, image.name(), c);
                 default -> throw new InvalidInputException("unknown normalisation scheme '" + scheme + "' for channel "
-                        + c + "; expected zscore, ct or none");
+                        + c + "; expected zscore, ct, none, rescale_to_0_1 or rgb_to_0_1");
             }
         }
         return ImageVolume.wrap(image.name(), out, image.spatialSize(), channels, image.spacing());
@@ -96,6 +102,35 @@ public final class Normalizer {
         for (int i = 0; i < n; i++) {
             double v = Math.min(Math.max(data[off + i], low), high);
             data[off + i] = (float) ((v - mean) / div);
+        }
+    }
+
+    /** In place: data[off .. off+n) shifted to minimum 0 and divided by its range (at least {@link #MIN_STD}). */
+    static void rescale(float[] data, int off, int n) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            min = Math.min(min, data[off + i]);
+            max = Math.max(max, data[off + i]);
+        }
+        double div = Math.max(max - min, MIN_STD);
+        for (int i = 0; i < n; i++) {
+            data[off + i] = (float) ((data[off + i] - min) / div);
+        }
+    }
+
+    /** In place: data[off .. off+n) divided by 255, refusing values outside 0..255. */
+    static void rgb(float[] data, int off, int n, String image, int channel) {
+        for (int i = 0; i < n; i++) {
+            float v = data[off + i];
+            if (!(v >= 0 && v <= 255)) {
+                throw new InvalidInputException("image '" + image + "', channel " + channel + ": value " + v
+                        + " lies outside 0..255, so the channel is not 8-bit colour as its normalisation rgb_to_0_1 "
+                        + "expects; name the channel differently to normalise it by z-score");
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            data[off + i] = data[off + i] / 255f;
         }
     }
 

@@ -77,6 +77,7 @@ public final class Trainer {
     private Map<String, Object> datasetSummary = Map.of();
     private BatchSourceFactory batchSources = Trainer::standardBatches;
     private List<String> validationCases;
+    private ValidationSplit givenSplit;
 
     /**
      * @param plan     the plan the cases were preprocessed with; epochs and iterations from the settings
@@ -182,6 +183,28 @@ public final class Trainer {
             ValidationSplit.explicit(caseNames(), names); // refuses unknown names now rather than at train()
             this.validationCases = List.copyOf(names);
         }
+        return this;
+    }
+
+    /**
+     * Trains on exactly the split's training cases and validates on its validation cases (e.g. a fold of a
+     * cross-validation; cases in neither are not used). A resumed run keeps the split stored in its checkpoint.
+     *
+     * @throws InvalidInputException if the split names a case that is not given
+     */
+    public Trainer split(ValidationSplit split) {
+        java.util.Set<String> names = new HashSet<>(caseNames());
+        for (List<String> part : List.of(split.training(), split.validation())) {
+            for (String n : part) {
+                if (!names.contains(n)) {
+                    throw new InvalidInputException("the split names case '" + n + "', which is not among the cases");
+                }
+            }
+        }
+        if (split.training().isEmpty() || split.validation().isEmpty()) {
+            throw new InvalidInputException("a split needs at least one training and one validation case");
+        }
+        this.givenSplit = split;
         return this;
     }
 
@@ -385,6 +408,9 @@ public final class Trainer {
     private ValidationSplit split(TrainerState state, long seed) {
         if (state != null) {
             return new ValidationSplit(state.trainingCases(), state.validationCases());
+        }
+        if (givenSplit != null) {
+            return givenSplit;
         }
         if (validationCases != null) {
             return ValidationSplit.explicit(caseNames(), validationCases);

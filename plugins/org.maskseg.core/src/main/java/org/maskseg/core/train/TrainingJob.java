@@ -70,7 +70,8 @@ public final class TrainingJob {
             knowledge = spec -> all;
         }
         return train(request.images, request.labels, request.validationImages, request.validationLabels, knowledge,
-                request.ignoreValue, request.settings, request.planner, l, token);
+                request.ignoreValue, request.declaredLabels, request.settings, request.planner,
+                request.finalValidation, request.crossValidation, l, token);
     }
 
     private static List<ClassKnowledge> complete(int n) {
@@ -104,8 +105,8 @@ public final class TrainingJob {
         Function<LabelSpec, List<ClassKnowledge>> knowledge = !PartialLabelFiles.given(classSetFile,
                 unknownMaskFolder) ? null
                         : spec -> PartialLabelFiles.read(classSetFile, unknownMaskFolder, names, labelFileNames, spec);
-        return train(images, labels, List.of(), List.of(), knowledge, ignoreValue, settings, request.planner, l,
-                token);
+        return train(images, labels, List.of(), List.of(), knowledge, ignoreValue, request.declaredLabels, settings,
+                request.planner, request.finalValidation, request.crossValidation, l, token);
     }
 
     /**
@@ -114,10 +115,15 @@ public final class TrainingJob {
      */
     private static TrainingResult train(List<ImageVolume> trainingImages, List<LabelVolume> trainingLabels,
             List<ImageVolume> validationImages, List<LabelVolume> validationLabels,
-            Function<LabelSpec, List<ClassKnowledge>> knowledgeFor, Integer ignoreValue, TrainingSettings settings,
-            PlannerOptions planner, TrainingListener listener, CancellationToken cancellation) {
+            Function<LabelSpec, List<ClassKnowledge>> knowledgeFor, Integer ignoreValue, LabelSpec declared,
+            TrainingSettings settings, PlannerOptions planner, boolean finalValidation,
+            CrossValidation crossValidation, TrainingListener listener, CancellationToken cancellation) {
         Objects.requireNonNull(settings, "settings");
         checkDevice(settings);
+        if (settings.start().initialModel() != null && settings.start().initialModel().members().size() > 1) {
+            throw new InvalidInputException("the initial model holds " + settings.start().initialModel().members().size()
+                    + " networks (folds); a warm start continues one network: start from a single fold's model");
+        }
         if (trainingImages.isEmpty()) {
             throw new InvalidInputException("no training images given");
         }
@@ -148,8 +154,8 @@ public final class TrainingJob {
         // a newly planned job takes its classes from the labels alone: read the class sets and unknown-region
         // masks now, so that mistakes in them surface before fingerprinting and planning
         List<ClassKnowledge> knowledge = knowledgeFor != null && !settings.start().fromEarlierTraining()
-                ? knowledgeFor.apply(newLabels(labels, ignoreValue, settings)) : null;
-        Planned planned = prepare(images, labels, ignoreValue, settings, planner, l, token);
+                ? knowledgeFor.apply(newLabels(labels, ignoreValue, declared, settings)) : null;
+        Planned planned = prepare(images, labels, ignoreValue, declared, settings, planner, l, token);
         LabelSpec spec = planned.spec();
         Plan plan = planned.plan();
         DatasetFingerprint fingerprint = planned.fingerprint();
@@ -171,8 +177,101 @@ public final class TrainingJob {
                     ? Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan, knowledge.get(i))
                     : Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
         }
-        return new Trainer(plan, cases, settings).validationCases(validationNames).listener(l)
-                .cancellation(token).datasetSummary(summary(images, spec, fingerprint, settings, partial)).train();
+        Map<String, Object> datasetSummary = summary(images, spec, fingerprint, settings, partial);
+        if (crossValidation != null) {
+            return trainFolds(crossValidation, plan, cases, images, labels, partial ? knowledge : null,
+                    datasetSummary, settings, finalValidation, l, token);
+        }
+        TrainingResult result = new Trainer(plan, cases, settings).validationCases(validationNames).listener(l)
+                .cancellation(token).datasetSummary(datasetSummary).train();
+        return finish(result, images, labels, partial ? knowledge : null, settings, finalValidation, l, token);
+    }
+
+    /**
+     * The folds of a cross-validation, one after the other, on the same plan and preprocessed cases; each fold
+     * works in its own sub-folder {@code fold_<k>} of the work folder, which also gets the splits file.
+     */
+    private static TrainingResult trainFolds(CrossValidation cv, Plan plan, List<TrainingCase> cases,
+            List<ImageVolume> images, List<LabelVolume> labels, List<ClassKnowledge> knowledge,
+            Map<String, Object> datasetSummary, TrainingSettings settings, boolean finalValidation,
+            TrainingListener l, CancellationToken token) {
+        List<String> names = cases.stream().map(TrainingCase::name).toList();
+        List<ValidationSplit> splits = cv.splits(names);
+        List<Integer> selected = cv.selected(splits);
+        if (settings.start().resumeFrom() != null && selected.size() > 1) {
+            throw new InvalidInputException("a checkpoint continues one fold: resume each fold on its own (command "
+                    + "line: --fold K with --resume <work folder>/fold_K/checkpoint_latest.zip)");
+        }
+        Path work = settings.output().workFolder();
+        if (work != null) {
+            try {
+                java.nio.file.Files.createDirectories(work);
+                CrossValidation.writeSplits(work.resolve(CrossValidation.SPLITS_FILE), splits);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the splits to the work folder '" + work + "': "
+                        + e.getMessage(), e);
+            }
+        }
+        List<TrainingResult> results = new ArrayList<>();
+        for (int k : selected) {
+            token.throwIfCancelled();
+            ValidationSplit split = splits.get(k);
+            l.foldStarted(k, splits.size());
+            l.message("fold " + k + " of " + splits.size() + " (0 to " + (splits.size() - 1) + "): training on "
+                    + split.training().size() + " case(s), validating on " + split.validation().size());
+            TrainingSettings foldSettings = work == null ? settings
+                    : settings.toBuilder().workFolder(work.resolve(CrossValidation.folderName(k))).build();
+            TrainingResult r = new Trainer(plan, cases, foldSettings).split(split).listener(l)
+                    .cancellation(token).datasetSummary(datasetSummary).train().asFold(k);
+            results.add(finish(r, images, labels, knowledge, foldSettings, finalValidation, l, token));
+        }
+        if (results.size() == 1) {
+            return results.get(0);
+        }
+        TrainingResult all = TrainingResult.ofFolds(results);
+        if (all.finalValidation() != null) {
+            l.message(String.format(java.util.Locale.ROOT, "cross-validation of %d folds: pooled mean Dice %.4f over "
+                    + "%d validation case(s)", results.size(), all.finalValidation().meanDice(),
+                    all.finalValidation().cases().size()));
+        }
+        return all;
+    }
+
+    /** A training's result with its final validation, when asked for and possible. */
+    private static TrainingResult finish(TrainingResult result, List<ImageVolume> images, List<LabelVolume> labels,
+            List<ClassKnowledge> knowledge, TrainingSettings settings, boolean finalValidation, TrainingListener l,
+            CancellationToken token) {
+        if (!finalValidation) {
+            return result;
+        }
+        if (!result.split().heldOut()) {
+            l.message("no final validation: no case was held out from training");
+            return result;
+        }
+        return result.withFinalValidation(validate(result, images, labels, knowledge, settings, l, token));
+    }
+
+    /** The final model's scores on the whole validation cases (see {@link FinalValidation}). */
+    private static org.maskseg.core.evaluate.Scores validate(TrainingResult result, List<ImageVolume> images,
+            List<LabelVolume> labels, List<ClassKnowledge> knowledge, TrainingSettings settings, TrainingListener l,
+            CancellationToken token) {
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < images.size(); i++) {
+            index.put(images.get(i).name(), i);
+        }
+        List<ImageVolume> vi = new ArrayList<>();
+        List<LabelVolume> vl = new ArrayList<>();
+        List<ClassKnowledge> vk = knowledge == null ? null : new ArrayList<>();
+        for (String name : result.split().validation()) {
+            int i = index.get(name);
+            vi.add(images.get(i));
+            vl.add(labels.get(i));
+            if (vk != null) {
+                vk.add(knowledge.get(i));
+            }
+        }
+        Path folder = settings.output().workFolder() == null ? null : settings.output().workFolder().resolve(FinalValidation.FOLDER);
+        return FinalValidation.run(result.finalModel(), vi, vl, vk, settings.compute().device(), folder, l, token);
     }
 
     /**
@@ -188,6 +287,15 @@ public final class TrainingJob {
      */
     public static Plan plan(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
             TrainingSettings settings, PlannerOptions planner) {
+        return plan(images, labels, ignoreValue, null, settings, planner);
+    }
+
+    /**
+     * As {@link #plan(List, List, Integer, TrainingSettings, PlannerOptions)} with classes declared for the data
+     * (see {@link TrainingRequest.Builder#declaredLabels}), or null to derive them from the labels.
+     */
+    public static Plan plan(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
+            LabelSpec declared, TrainingSettings settings, PlannerOptions planner) {
         Objects.requireNonNull(settings, "settings");
         if (images.isEmpty()) {
             throw new InvalidInputException("no images given to plan for");
@@ -195,7 +303,7 @@ public final class TrainingJob {
         if (images.size() != labels.size()) {
             throw new InvalidInputException(images.size() + " images but " + labels.size() + " label images");
         }
-        return prepare(images, labels, ignoreValue, settings, planner, TrainingListener.NONE,
+        return prepare(images, labels, ignoreValue, declared, settings, planner, TrainingListener.NONE,
                 CancellationToken.create()).plan();
     }
 
@@ -204,7 +312,8 @@ public final class TrainingJob {
     }
 
     private static Planned prepare(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
-            TrainingSettings settings, PlannerOptions planner, TrainingListener l, CancellationToken token) {
+            LabelSpec declared, TrainingSettings settings, PlannerOptions planner, TrainingListener l,
+            CancellationToken token) {
         LabelSpec spec;
         Plan plan;
         DatasetFingerprint fingerprint = null;
@@ -229,7 +338,7 @@ public final class TrainingJob {
                 plan = PlanJson.applyOverrides(plan, overrides);
             }
         } else {
-            spec = newLabels(labels, ignoreValue, settings);
+            spec = newLabels(labels, ignoreValue, declared, settings);
             if (planner != null) {
                 RegionSet.parse(planner.regions(), spec); // refuse bad regions before the long steps
             }
@@ -470,6 +579,36 @@ public final class TrainingJob {
             m.put("warmStart", warm);
         }
         return m;
+    }
+
+    /**
+     * The classes of a newly planned job: the declared ones (checked against the labels and the ignore value
+     * given), else derived from the labels and named as the settings say.
+     */
+    static LabelSpec newLabels(List<LabelVolume> labels, Integer ignoreValue, LabelSpec declared,
+            TrainingSettings settings) {
+        if (declared == null) {
+            return newLabels(labels, ignoreValue, settings);
+        }
+        if (ignoreValue != null && ignoreValue != declared.ignoreValue()) {
+            throw new InvalidInputException("ignore value " + ignoreValue + " differs from the declared one, "
+                    + declared.ignoreValue());
+        }
+        boolean annotated = false;
+        for (LabelVolume l : labels) {
+            declared.validate(l);
+            for (int v : l.data()) {
+                if (v != declared.ignoreValue()) {
+                    annotated = true;
+                    break;
+                }
+            }
+        }
+        if (!annotated) {
+            throw new InvalidInputException("every voxel of every label image is the ignore value "
+                    + declared.ignoreValue() + ": nothing is annotated, there is nothing to learn from");
+        }
+        return declared;
     }
 
     /** The classes of a newly planned job: derived from the labels, named as the settings say. */

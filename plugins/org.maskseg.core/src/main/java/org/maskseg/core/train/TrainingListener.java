@@ -46,6 +46,15 @@ public interface TrainingListener {
     default void epochFinished(EpochStats stats) {
     }
 
+    /**
+     * A fold of a cross-validation begins; the epochs that follow, until the next call, belong to it.
+     *
+     * @param fold  0-based fold number
+     * @param folds folds of the split
+     */
+    default void foldStarted(int fold, int folds) {
+    }
+
     /** A line worth showing to the user (e.g. where files were written, why training stopped). */
     default void message(String text) {
     }

@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
+import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.ClassKnowledge;
+import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.plan.PlannerOptions;
 
 /**
@@ -31,8 +33,11 @@ public final class TrainingRequest {
     final List<LabelVolume> validationLabels;
     final List<ClassKnowledge> validationKnowledge;
     final Integer ignoreValue;
+    final LabelSpec declaredLabels;
     final TrainingSettings settings;
     final PlannerOptions planner;
+    final boolean finalValidation;
+    final CrossValidation crossValidation;
 
     private TrainingRequest(Builder b) {
         imagesFolder = b.imagesFolder;
@@ -46,8 +51,11 @@ public final class TrainingRequest {
         validationLabels = b.validationLabels;
         validationKnowledge = b.validationKnowledge;
         ignoreValue = b.ignoreValue;
+        declaredLabels = b.declaredLabels;
         settings = b.settings;
         planner = b.planner;
+        finalValidation = b.finalValidation;
+        crossValidation = b.crossValidation;
     }
 
     /** Training on a folder of images and a folder of label images paired by file name. */
@@ -83,8 +91,11 @@ public final class TrainingRequest {
         private List<LabelVolume> validationLabels = List.of();
         private List<ClassKnowledge> validationKnowledge;
         private Integer ignoreValue;
+        private LabelSpec declaredLabels;
         private TrainingSettings settings = TrainingSettings.builder().build();
         private PlannerOptions planner;
+        private boolean finalValidation = true;
+        private CrossValidation crossValidation;
 
         private Builder() {
         }
@@ -135,6 +146,18 @@ public final class TrainingRequest {
             return this;
         }
 
+        /**
+         * The classes and ignore value declared for the data (e.g. by an nnU-Net {@code dataset.json}) instead of
+         * classes derived from the label values: every class keeps its name and place even when no label image
+         * holds it, and a label value that is neither a class nor the ignore value is refused. Null (the default)
+         * derives the classes from the labels. Used for newly planned jobs; a resumed or warm-started job keeps
+         * the classes of its checkpoint or model.
+         */
+        public Builder declaredLabels(LabelSpec value) {
+            this.declaredLabels = value;
+            return this;
+        }
+
         public Builder settings(TrainingSettings value) {
             this.settings = Objects.requireNonNull(value, "settings");
             return this;
@@ -146,7 +169,30 @@ public final class TrainingRequest {
             return this;
         }
 
+        /**
+         * Whether to predict the held-out validation cases whole after training and score them
+         * ({@link FinalValidation}); on by default.
+         */
+        public Builder finalValidation(boolean value) {
+            this.finalValidation = value;
+            return this;
+        }
+
+        /**
+         * Trains folds of a cross-validation instead of one model on a held-out fraction: all folds one after the
+         * other (the result's models then hold every fold's network) or a single fold. Planning and preprocessing
+         * are done once for all folds. Cannot be combined with separate validation cases. Null for none.
+         */
+        public Builder crossValidation(CrossValidation value) {
+            this.crossValidation = value;
+            return this;
+        }
+
         public TrainingRequest build() {
+            if (crossValidation != null && !validationImages.isEmpty()) {
+                throw new InvalidInputException("a cross-validation splits the training cases into folds; it cannot "
+                        + "be combined with separate validation cases");
+            }
             if (imagesFolder == null && (knowledge != null || validationKnowledge != null)) {
                 int training = knowledge == null ? images.size() : knowledge.size();
                 int validation = validationKnowledge == null ? validationImages.size() : validationKnowledge.size();

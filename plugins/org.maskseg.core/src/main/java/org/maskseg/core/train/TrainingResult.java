@@ -2,6 +2,7 @@ package org.maskseg.core.train;
 
 import java.util.List;
 
+import org.maskseg.core.evaluate.Scores;
 import org.maskseg.core.model.TrainedModel;
 
 /**
@@ -14,11 +15,65 @@ import org.maskseg.core.model.TrainedModel;
  * @param stopReason     "completed", "epoch limit" or "time limit"
  * @param split          which cases were trained on and which validated
  * @param msPerStep      mean wall-clock milliseconds per training step in this session (batch wait included)
+ * @param finalValidation scores of the final model on the whole validation cases ({@link FinalValidation}), or
+ *                       null when it was not run (turned off, or no case was held out); for several folds the
+ *                       scores of all their validation cases pooled
+ * @param fold           the cross-validation fold trained, or null when this is not a single fold
+ * @param folds          for several folds trained one after the other: each fold's result (the models above then
+ *                       hold every fold's network, the history is every fold's in turn); else empty
  */
 public record TrainingResult(TrainedModel finalModel, TrainedModel bestModel, List<EpochStats> history,
-        String stopReason, ValidationSplit split, double msPerStep) {
+        String stopReason, ValidationSplit split, double msPerStep, Scores finalValidation, Integer fold,
+        List<TrainingResult> folds) {
 
     public TrainingResult {
         history = List.copyOf(history);
+        folds = List.copyOf(folds);
+    }
+
+    /** The result of one training, not of a cross-validation. */
+    public TrainingResult(TrainedModel finalModel, TrainedModel bestModel, List<EpochStats> history,
+            String stopReason, ValidationSplit split, double msPerStep) {
+        this(finalModel, bestModel, history, stopReason, split, msPerStep, null, null, List.of());
+    }
+
+    /** This result with the scores of the final validation. */
+    public TrainingResult withFinalValidation(Scores scores) {
+        return new TrainingResult(finalModel, bestModel, history, stopReason, split, msPerStep, scores, fold, folds);
+    }
+
+    /** This single training as fold {@code k} of a cross-validation: its models are marked with the fold. */
+    public TrainingResult asFold(int k) {
+        return new TrainingResult(finalModel.withFold(k), bestModel.withFold(k), history, stopReason, split,
+                msPerStep, finalValidation, k, List.of());
+    }
+
+    /**
+     * The folds of a cross-validation trained one after the other, as one result: models holding every fold's
+     * network, every fold's epochs, "completed" when every fold completed, and the validation scores of all folds
+     * pooled (null unless every fold has them).
+     */
+    public static TrainingResult ofFolds(List<TrainingResult> folds) {
+        List<TrainedModel> finals = new java.util.ArrayList<>();
+        List<TrainedModel> bests = new java.util.ArrayList<>();
+        List<EpochStats> history = new java.util.ArrayList<>();
+        List<Scores> scores = new java.util.ArrayList<>();
+        String stop = "completed";
+        double ms = 0;
+        for (TrainingResult r : folds) {
+            finals.add(r.finalModel());
+            bests.add(r.bestModel());
+            history.addAll(r.history());
+            if (r.finalValidation() != null) {
+                scores.add(r.finalValidation());
+            }
+            if (!"completed".equals(r.stopReason()) && "completed".equals(stop)) {
+                stop = r.stopReason();
+            }
+            ms += r.msPerStep() / folds.size();
+        }
+        TrainingResult last = folds.get(folds.size() - 1);
+        return new TrainingResult(TrainedModel.ensemble(finals), TrainedModel.ensemble(bests), history, stop,
+                last.split(), ms, scores.size() == folds.size() ? Scores.pooled(scores) : null, null, folds);
     }
 }

@@ -180,10 +180,6 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
             int freezeEncoderEpochs) {
 
         public Start {
-            if (initialModel != null && initialModel.ensembleSize() > 1) {
-                throw new InvalidInputException("the initial model is an ensemble of " + initialModel.ensembleSize()
-                        + " networks (folds); a warm start needs a single network (import one fold)");
-            }
             if (resumeFrom != null && initialModel != null) {
                 throw new InvalidInputException("a run either resumes from a checkpoint or starts from an initial "
                         + "model, not both");

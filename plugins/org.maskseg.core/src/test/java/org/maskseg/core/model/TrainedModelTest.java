@@ -153,7 +153,7 @@ class TrainedModelTest {
         manifest.put("formatVersion", 9).put("createdBy", "MaskSeg 7.0.0");
         newer.put("maskseg-model.json", ModelArchive.JSON.writeValueAsBytes(manifest));
         assertMessage(zip(newer), "new.zip", "model file 'new.zip' has format version 9 (written by MaskSeg 7.0.0); "
-                + "this MaskSeg reads format versions up to 1");
+                + "this MaskSeg reads format versions up to 2");
 
         // a missing entry
         Map<String, byte[]> missing = unzip(good);

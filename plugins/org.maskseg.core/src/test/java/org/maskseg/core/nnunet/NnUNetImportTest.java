@@ -17,10 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.model.TrainedModel;
-import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
-import org.maskseg.core.train.TrainingSettings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -111,29 +109,36 @@ class NnUNetImportTest {
         Path results = TorchModels.write(tmp, "2d", "new", 2, 3);
         assertEquals(List.of("0", "1", "2"), NnUNetImport.availableFolds(results, NnUNetImport.Checkpoint.FINAL));
         TrainedModel ensemble = NnUNetImport.importModel(results, List.of(), NnUNetImport.Checkpoint.FINAL);
-        assertEquals(3, ensemble.ensembleSize());
-        assertEquals("0,1,2", ensemble.metadata().dataset().get("fold"));
-        assertSameLogits(results, ensemble);
+        assertEquals(3, ensemble.members().size());
+        assertEquals(List.of(0, 1, 2), ensemble.folds());
+        TrainedModel one = NnUNetImport.importModel(results, List.of("1"), NnUNetImport.Checkpoint.FINAL);
+        assertEquals(1, one.members().size());
+        assertTrue(one.sameWeightsAs(ensemble.members().get(1)));
 
-        // the model file keeps the members; a single fold is one network
+        // the mean of the folds' logits is PyTorch's mean of the three networks' logits
+        JsonNode io = NnUNetPlans.JSON.readTree(results.resolve("io.json").toFile());
+        float[] input = TorchModels.floats(results.resolve("input.bin"));
+        float[] expected = TorchModels.floats(results.resolve("logits.bin"));
+        float[] mean = new float[expected.length];
+        try (NDManager m = manager.newSubManager()) {
+            for (TrainedModel member : ensemble.members()) {
+                try (SegmentationNetwork net = member.instantiate(m)) {
+                    float[] y = net.forward(m.create(input, new Shape(longs(io.get("input")))), false)
+                            .singletonOrThrow().toFloatArray();
+                    for (int i = 0; i < y.length; i++) {
+                        mean[i] += y[i] / 3;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < mean.length; i++) {
+            assertEquals(expected[i], mean[i], 1e-4);
+        }
+
+        // the model file keeps the members
         Path file = tmp.resolve("ensemble.zip");
         ensemble.save(file);
-        assertEquals(3, TrainedModel.load(file).ensembleSize());
-        TrainedModel one = NnUNetImport.importModel(results, List.of("1"), NnUNetImport.Checkpoint.FINAL);
-        assertEquals(1, one.ensembleSize());
-        for (var e : one.weights().entrySet()) {
-            assertArrayEquals(ensemble.weights().get("ensemble.1." + e.getKey()).data(), e.getValue().data(),
-                    e.getKey());
-        }
-        try (NDManager m = manager.newSubManager();
-                PlainConvUNet single = PlainConvUNet.fromPlan(m, ensemble.plan(), 0)) {
-            InvalidInputException e = assertThrows(InvalidInputException.class, () -> ensemble.loadInto(single));
-            assertTrue(e.getMessage().contains("ensemble of 3 networks"), e.getMessage());
-        }
-        InvalidInputException warm = assertThrows(InvalidInputException.class,
-                () -> TrainingSettings.builder().initialModel(ensemble).build());
-        assertTrue(warm.getMessage().contains("a warm start needs a single network"), warm.getMessage());
-        TrainingSettings.builder().initialModel(one).build();
+        assertEquals(3, TrainedModel.load(file).members().size());
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> NnUNetImport.importModel(results, List.of("0", "0"), NnUNetImport.Checkpoint.FINAL));
         assertTrue(e.getMessage().contains("listed twice"), e.getMessage());

@@ -254,6 +254,21 @@ class PlannerTest {
     }
 
     @Test
+    void channelNamesSelectNnUnetNormalisations() {
+        assertEquals("ct", Planner.scheme("CT"));
+        assertEquals("ct", Planner.scheme(" ct "));
+        assertEquals("none", Planner.scheme("noNorm"));
+        assertEquals("zscore", Planner.scheme("zscore"));
+        assertEquals("rescale_to_0_1", Planner.scheme("Rescale_To_0_1"));
+        assertEquals("rgb_to_0_1", Planner.scheme("rgb_to_0_1"));
+        assertEquals("zscore", Planner.scheme("T2"));
+        assertEquals("zscore", Planner.scheme("MRI"));
+        Plan plan = Planner.plan(geometry(10, new double[] {1, 1}, new long[] {64, 64}), TWO_CLASSES,
+                PlannerOptions.defaults().withChannelModalities(List.of("noNorm")));
+        assertEquals(List.of("none"), plan.normalization.schemes);
+    }
+
+    @Test
     void overridesAreAppliedAndValidated() {
         // A new patch gets its own network: 128 -> 4 in five pools, 192 -> 6 in five pools (6 < 8): six stages.
         Plan plan = Planner.plan(geometry(40, new double[] {1, 1}, new long[] {256, 256}), TWO_CLASSES,

@@ -109,4 +109,25 @@ class NormalizerTest {
         assertThrows(InvalidInputException.class, () -> Normalizer.normalize(img, schemes("minmax")));
         assertThrows(InvalidInputException.class, () -> Normalizer.normalize(img, schemes("zscore", "zscore")));
     }
+
+    @Test
+    void rescaleToZeroOneUsesTheImageRange() {
+        // channel 0: min -2, max 6, range 8; channel 1 constant 5: (5 - 5) / 1e-8 = 0
+        ImageVolume img = ImageVolume.wrap("r", new float[] {-2, 0, 2, 6, 5, 5, 5, 5}, new long[] {2, 2}, 2,
+                new double[] {1, 1});
+        assertArrayEquals(new float[] {0, 0.25f, 0.5f, 1, 0, 0, 0, 0},
+                Normalizer.normalize(img, schemes("rescale_to_0_1", "rescale_to_0_1")).data(), 1e-7f);
+    }
+
+    @Test
+    void rgbToZeroOneDividesBy255AndRefusesOtherValues() {
+        ImageVolume img = ImageVolume.wrap("rgb", new float[] {0, 51, 255}, new long[] {3, 1}, 1, new double[] {1, 1});
+        assertArrayEquals(new float[] {0, 0.2f, 1}, Normalizer.normalize(img, schemes("rgb_to_0_1")).data(), 1e-7f);
+        ImageVolume wide = ImageVolume.wrap("wide", new float[] {0, 300}, new long[] {2, 1}, 1, new double[] {1, 1});
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Normalizer.normalize(wide, schemes("rgb_to_0_1")));
+        assertEquals("image 'wide', channel 0: value 300.0 lies outside 0..255, so the channel is not 8-bit colour as "
+                + "its normalisation rgb_to_0_1 expects; name the channel differently to normalise it by z-score",
+                e.getMessage());
+    }
 }

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.knime.core.data.DataRow;
+import org.knime.core.data.DataTableSpec;
 import org.knime.core.node.BufferedDataTable;
 import org.knime.core.node.CanceledExecutionException;
 import org.knime.core.node.InvalidSettingsException;
@@ -71,8 +72,9 @@ final class PlanPreview {
             ts = ts.toBuilder().classNames(settings.classNameList()).build();
         }
         progress.accept("Planning on " + images.size() + " cases");
-        return TrainingJob.plan(images, labels, settings.ignore(training.getDataTableSpec()), ts,
-            settings.plannerOptions());
+        DataTableSpec spec = training.getDataTableSpec();
+        return TrainingJob.plan(images, labels, settings.ignore(spec), initial == null ? settings.declaredLabels(spec)
+            : null, ts, settings.plannerOptions(spec));
     }
 
     private static void read(final BufferedDataTable table, final TrainerSettings settings,

@@ -51,6 +51,8 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
 
     static final String LABELS_TAB = "Partial labels and regions";
 
+    static final String CHANNEL_NAMES_LABEL = "Channel names (comma separated; CT, noNorm, ...)";
+
     static final String PLAN_TAB = "Plan";
 
     private final TrainerSettings m_settings = new TrainerSettings();
@@ -84,6 +86,7 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
             new DialogComponentBoolean(s.defaultIgnore, "Ignore value: highest class + 1"),
             new DialogComponentNumber(s.ignoreValue, "Ignore value", 1),
             new DialogComponentStringSelection(s.configuration, "Configuration", TrainerSettings.CONFIGURATIONS),
+            new DialogComponentString(s.channelNames, CHANNEL_NAMES_LABEL),
             new DialogComponentNumber(s.validationFraction, "Validation fraction", 0.05)));
         options.add(group("Schedule (0 = as planned)",
             new DialogComponentNumber(s.epochs, "Epochs", 10),
@@ -94,7 +97,11 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
             new DialogComponentNumber(s.timeLimit, "Time limit (minutes, 0 = none)", 10),
             new DialogComponentString(s.budget, "Budget (e.g. 20m, 2h, 5000steps; empty = none)"),
             new DialogComponentStringSelection(s.modelSelection, "Output model", TrainerSettings.FINAL_MODEL,
-                TrainerSettings.BEST_MODEL)));
+                TrainerSettings.BEST_MODEL),
+            new DialogComponentBoolean(s.finalValidation, "Final validation on whole validation images")));
+        options.add(group("Cross-validation",
+            new DialogComponentNumber(s.folds, "Cross-validation folds (0 = none)", 1),
+            new DialogComponentNumber(s.fold, "Fold (-1 = all folds)", 1)));
         options.add(group("Classes and fine-tuning",
             new DialogComponentString(s.classNames, "Class names (background first, comma separated)"),
             new DialogComponentString(s.classMap, "Class mapping (label class=model class or new)"),
@@ -125,7 +132,7 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
         s.defaultIgnore.addChangeListener(e -> s.ignoreValue.setEnabled(!s.defaultIgnore.getBooleanValue()));
         s.ignoreValue.setEnabled(!s.defaultIgnore.getBooleanValue());
         // a shown plan no longer matches once an override changes
-        for (var model : List.of(s.configuration, s.epochs, s.iterations, s.validationIterations, s.batchSize,
+        for (var model : List.of(s.configuration, s.channelNames, s.epochs, s.iterations, s.validationIterations, s.batchSize,
             s.patchSize, s.defaultIgnore, s.ignoreValue, s.imageColumn, s.labelColumn, s.regions, s.classNames,
             s.classMap, s.learningRate)) {
             model.addChangeListener(e -> markOutdated());

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.knime.core.data.DataColumnSpecCreator;
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
+import org.knime.core.data.DataType;
 import org.knime.core.data.def.DefaultRow;
 import org.knime.core.data.def.DoubleCell;
 import org.knime.core.data.def.IntCell;
@@ -28,10 +29,13 @@ import org.knime.core.node.port.PortType;
 import org.maskseg.core.CancellationToken;
 import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.evaluate.Scores;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.ClassKnowledge;
+import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.EpochStats;
 import org.maskseg.core.train.TrainingCurves;
 import org.maskseg.core.train.TrainingJob;
@@ -84,6 +88,11 @@ final class TrainerNodeModel extends NodeModel {
 
     static final String FLOW_STOP_REASON = "maskseg_stop_reason";
 
+    /** Prefix of the final validation's Dice per class or region; the mean is {@link #FLOW_VALIDATION_DICE_MEAN}. */
+    static final String FLOW_VALIDATION_DICE_PREFIX = "maskseg_validation_dice_";
+
+    static final String FLOW_VALIDATION_DICE_MEAN = "maskseg_validation_dice_mean";
+
     private final TrainerSettings m_settings = new TrainerSettings();
 
     /** The learning curve so far, for the view (replaced, never modified). */
@@ -111,7 +120,8 @@ final class TrainerNodeModel extends NodeModel {
             new DataColumnSpecCreator("Iterations", IntCell.TYPE).createSpec(),
             new DataColumnSpecCreator("Skipped steps", IntCell.TYPE).createSpec(),
             new DataColumnSpecCreator("Epoch seconds", DoubleCell.TYPE).createSpec(),
-            new DataColumnSpecCreator("Elapsed seconds", DoubleCell.TYPE).createSpec());
+            new DataColumnSpecCreator("Elapsed seconds", DoubleCell.TYPE).createSpec(),
+            new DataColumnSpecCreator("Fold", IntCell.TYPE).createSpec());
     }
 
     @Override
@@ -148,6 +158,11 @@ final class TrainerNodeModel extends NodeModel {
                 .map(m -> "\"" + m.column() + "\" (class " + m.classToken() + ")").toList());
         }
         m_settings.check();
+        if (m_settings.crossValidation() != null && inSpecs.length > VALIDATION_PORT
+            && inSpecs[VALIDATION_PORT] != null) {
+            throw new InvalidSettingsException("A cross-validation splits the training rows into folds; disconnect "
+                + "the validation table or set \"Cross-validation folds\" to 0");
+        }
         List<String> knownClassNames = null;
         if (inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec model
             && model.getConfiguration() != null) {
@@ -160,9 +175,10 @@ final class TrainerNodeModel extends NodeModel {
                 + "model; connect the model to the third input, or clear it and name the classes under \"Class "
                 + "names\"");
         } else if (!(inSpecs.length > MODEL_PORT && inSpecs[MODEL_PORT] instanceof MaskSegModelPortObjectSpec)) {
-            knownClassNames = m_settings.classNameList();
+            LabelSpec declared = m_settings.declaredLabels(in);
+            knownClassNames = declared != null ? declared.classNames() : m_settings.classNameList();
         }
-        RegionDefinitions.check(m_settings.regions.getStringValue(), knownClassNames);
+        RegionDefinitions.check(m_settings.plannerOptions(in).regions(), knownClassNames);
         if (!warnings.isEmpty()) {
             setWarningMessage(String.join("\n", warnings));
         }
@@ -226,8 +242,10 @@ final class TrainerNodeModel extends NodeModel {
         CellReader reader = new CellReader(table.getDataTableSpec(), m_settings.labelColumn.getStringValue(),
             m_settings.imageColumn.getStringValue(), null);
         PartialLabelColumns partial = m_settings.partialLabels(table.getDataTableSpec());
-        List<String> classNames = classNames(settings);
         Integer ignore = m_settings.ignore(table.getDataTableSpec());
+        LabelSpec declared = settings.start().initialModel() == null ? m_settings.declaredLabels(table.getDataTableSpec())
+            : null;
+        List<String> classNames = declared != null ? declared.classNames() : classNames(settings);
 
         ExecutionMonitor reading = exec.createSubProgress(0.05);
         List<ImageVolume> images = new ArrayList<>();
@@ -279,13 +297,16 @@ final class TrainerNodeModel extends NodeModel {
         try {
             boolean partialLabels = Stream.concat(knowledge.stream(), valKnowledge.stream())
                 .anyMatch(k -> !k.isComplete());
+            PlannerOptions planner = m_settings.plannerOptions(table.getDataTableSpec());
             result = partialLabels
                 ? TrainingJob.run(TrainingRequest.volumes(images, labels).knowledge(knowledge)
-                    .validation(valImages, valLabels, valKnowledge).ignoreValue(ignore).settings(settings)
-                    .planner(m_settings.plannerOptions()).build(), listener, token)
+                    .validation(valImages, valLabels, valKnowledge).ignoreValue(ignore).declaredLabels(declared)
+                    .settings(settings).planner(planner).finalValidation(m_settings.finalValidation.getBooleanValue())
+                    .crossValidation(m_settings.crossValidation()).build(), listener, token)
                 : TrainingJob.run(TrainingRequest.volumes(images, labels).validation(valImages, valLabels)
-                    .ignoreValue(ignore).settings(settings).planner(m_settings.plannerOptions()).build(), listener,
-                    token);
+                    .ignoreValue(ignore).declaredLabels(declared).settings(settings).planner(planner)
+                    .finalValidation(m_settings.finalValidation.getBooleanValue())
+                    .crossValidation(m_settings.crossValidation()).build(), listener, token);
         } catch (CancelledException e) {
             m_curve = m_curve.finished(m_curve.scoreNames(), "Training cancelled");
             throw new CanceledExecutionException("Training cancelled; no model was produced");
@@ -343,6 +364,13 @@ final class TrainerNodeModel extends NodeModel {
         pushFlowVariableInt(FLOW_SKIPPED_STEPS, skipped);
         pushFlowVariableDouble(FLOW_SECONDS, last == null ? 0 : last.elapsedSeconds());
         pushFlowVariableString(FLOW_STOP_REASON, result.stopReason());
+        Scores v = result.finalValidation();
+        if (v != null) {
+            for (int i = 0; i < v.names().size(); i++) {
+                pushFlowVariableDouble(FLOW_VALIDATION_DICE_PREFIX + v.names().get(i), v.dice(i));
+            }
+            pushFlowVariableDouble(FLOW_VALIDATION_DICE_MEAN, v.meanDice());
+        }
     }
 
     /**
@@ -373,6 +401,17 @@ final class TrainerNodeModel extends NodeModel {
 
         private String m_epochLine = "";
 
+        /** The fold being trained, or null outside a cross-validation. */
+        private Integer m_fold;
+
+        @Override
+        public void foldStarted(final int fold, final int folds) {
+            m_fold = fold;
+            m_exec.setMessage("Fold " + fold + " of " + folds);
+            // each fold's curve starts afresh
+            m_curve.accept(c -> new LearningCurve(c.scoreNames(), List.of(), "Fold " + fold + " of " + folds, true));
+        }
+
         Progress(final ExecutionMonitor exec, final BufferedDataContainer stats, final TrainingSettings settings,
             final java.util.function.Consumer<java.util.function.UnaryOperator<LearningCurve>> curve) {
             m_exec = exec;
@@ -398,10 +437,12 @@ final class TrainerNodeModel extends NodeModel {
 
         @Override
         public void epochFinished(final EpochStats s) {
-            m_stats.addRowToTable(new DefaultRow("Epoch " + s.epoch(), new IntCell(s.epoch()),
+            m_stats.addRowToTable(new DefaultRow((m_fold == null ? "" : "Fold " + m_fold + ", epoch ")
+                + (m_fold == null ? "Epoch " + s.epoch() : s.epoch()), new IntCell(s.epoch()),
                 new DoubleCell(s.learningRate()), new DoubleCell(s.trainLoss()), new DoubleCell(s.validationLoss()),
                 new DoubleCell(s.meanPseudoDice()), new DoubleCell(s.emaPseudoDice()), new IntCell(s.iterations()),
-                new IntCell(s.skippedSteps()), new DoubleCell(s.epochSeconds()), new DoubleCell(s.elapsedSeconds())));
+                new IntCell(s.skippedSteps()), new DoubleCell(s.epochSeconds()), new DoubleCell(s.elapsedSeconds()),
+                m_fold == null ? DataType.getMissingCell() : new IntCell(m_fold)));
             double fraction = s.epoch() / (double)s.epochs();
             if (m_settings.schedule().timeLimit() != null) {
                 fraction = Math.max(fraction, s.elapsedSeconds() / m_settings.schedule().timeLimit().toSeconds());

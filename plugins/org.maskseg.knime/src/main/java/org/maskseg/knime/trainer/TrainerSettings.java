@@ -14,10 +14,13 @@ import org.knime.core.node.defaultnodesettings.SettingsModelInteger;
 import org.knime.core.node.defaultnodesettings.SettingsModelIntegerBounded;
 import org.knime.core.node.defaultnodesettings.SettingsModelString;
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.train.ClassMapping;
+import org.maskseg.core.train.CrossValidation;
 import org.maskseg.core.train.Budget;
 import org.maskseg.core.train.TrainingSettings;
+import org.maskseg.knime.util.DatasetProperties;
 import org.maskseg.knime.util.IgnoreValueProperty;
 import org.maskseg.knime.util.PartialLabelColumns;
 import org.maskseg.knime.util.SettingsGroup;
@@ -44,6 +47,9 @@ final class TrainerSettings extends SettingsGroup {
     final SettingsModelInteger ignoreValue = new SettingsModelInteger("ignore_value", -1);
 
     final SettingsModelString configuration = new SettingsModelString("configuration", AUTO);
+
+    /** One name per image channel, comma separated; CT selects CT normalisation. Empty: declared by the column. */
+    final SettingsModelString channelNames = new SettingsModelString("channel_names", "");
 
     final SettingsModelIntegerBounded epochs = new SettingsModelIntegerBounded("epochs", 0, 0, Integer.MAX_VALUE);
 
@@ -95,12 +101,21 @@ final class TrainerSettings extends SettingsGroup {
 
     final SettingsModelDoubleBounded learningRate = new SettingsModelDoubleBounded("learning_rate", 0, 0, 1000);
 
+    final SettingsModelBoolean finalValidation = new SettingsModelBoolean("final_validation", true);
+
+    /** Folds of a cross-validation; 0 trains one model on the held-out fraction. */
+    final SettingsModelIntegerBounded folds = new SettingsModelIntegerBounded("folds", 0, 0, 1000);
+
+    /** The one fold to train; -1 trains all folds one after the other. */
+    final SettingsModelIntegerBounded fold = new SettingsModelIntegerBounded("fold", -1, -1, 999);
+
     @Override
     public List<SettingsModel> models() {
-        return List.of(imageColumn, labelColumn, defaultIgnore, ignoreValue, configuration, epochs, iterations,
+        return List.of(imageColumn, labelColumn, defaultIgnore, ignoreValue, configuration, channelNames, epochs,
+            iterations,
             validationIterations, batchSize, patchSize, timeLimit, budget, validationFraction, device, precision, seed,
             threads, modelSelection, annotatedClassesColumn, detectUnknownMasks, unknownMaskColumn, unknownMaskClass,
-            regions, classNames, classMap, freezeEncoderEpochs, learningRate);
+            regions, classNames, classMap, freezeEncoderEpochs, learningRate, finalValidation, folds, fold);
     }
 
     @Override
@@ -111,10 +126,33 @@ final class TrainerSettings extends SettingsGroup {
     @Override
     protected void check() throws InvalidSettingsException {
         trainingSettings();
+        crossValidation();
         if (!List.of(FINAL_MODEL, BEST_MODEL).contains(modelSelection.getStringValue())) {
             throw new InvalidSettingsException("Model selection \"" + modelSelection.getStringValue()
                 + "\" is unknown; expected \"" + FINAL_MODEL + "\" or \"" + BEST_MODEL + "\"");
         }
+    }
+
+    /** The cross-validation the fold settings ask for, or null for none. */
+    CrossValidation crossValidation() throws InvalidSettingsException {
+        int n = folds.getIntValue();
+        int k = fold.getIntValue();
+        if (n == 0) {
+            if (k >= 0) {
+                throw new InvalidSettingsException("\"Fold\" " + k + " is set, but \"Cross-validation folds\" is 0; "
+                    + "set the number of folds (e.g. 5) or the fold to -1");
+            }
+            return null;
+        }
+        if (n == 1) {
+            throw new InvalidSettingsException("\"Cross-validation folds\" must be 0 (no cross-validation) or at "
+                + "least 2, got 1");
+        }
+        if (k >= n) {
+            throw new InvalidSettingsException("\"Fold\" " + k + " does not exist: folds are numbered 0 to " + (n - 1)
+                + " (-1 trains all of them)");
+        }
+        return new CrossValidation(n, k < 0 ? null : k, null);
     }
 
     /** Whether the class mapping setting, which needs an initial model, is set. */
@@ -163,10 +201,53 @@ final class TrainerSettings extends SettingsGroup {
             unknownMaskClass.getStringValue());
     }
 
-    /** The planner options: defaults, with the region definitions when set. */
-    PlannerOptions plannerOptions() {
+    /**
+     * The planner options for a table: the region definitions and channel names set in the dialog, else those the
+     * table's label and image columns declare ({@link DatasetProperties}, set by the nnU-Net Dataset Reader).
+     */
+    PlannerOptions plannerOptions(final DataTableSpec table) {
         String r = regions.getStringValue();
-        return PlannerOptions.defaults().withRegions(blank(r) ? null : r.trim());
+        if (blank(r) && table != null) {
+            r = DatasetProperties.text(table.getColumnSpec(labelColumn.getStringValue()), DatasetProperties.REGIONS);
+        }
+        return PlannerOptions.defaults().withRegions(blank(r) ? null : r.trim())
+            .withChannelModalities(channelNameList(table));
+    }
+
+    /**
+     * The channel names: those set in the dialog, else those the image column declares; null when neither (z-score
+     * for every channel).
+     */
+    List<String> channelNameList(final DataTableSpec table) {
+        String text = channelNames.getStringValue();
+        if (!blank(text)) {
+            return Arrays.stream(text.split(",")).map(String::trim).toList();
+        }
+        return table == null ? null
+            : DatasetProperties.list(table.getColumnSpec(imageColumn.getStringValue()), DatasetProperties.CHANNEL_NAMES);
+    }
+
+    /**
+     * The classes the label column declares (class names from {@link DatasetProperties}, with the ignore value of
+     * {@link #ignore(DataTableSpec)}, else the highest class + 1), used when no class names are set in the dialog;
+     * null when the column declares none or class names are set.
+     */
+    LabelSpec declaredLabels(final DataTableSpec table) throws InvalidSettingsException {
+        if (!blank(classNames.getStringValue()) || table == null) {
+            return null;
+        }
+        List<String> names =
+            DatasetProperties.list(table.getColumnSpec(labelColumn.getStringValue()), DatasetProperties.CLASS_NAMES);
+        if (names == null) {
+            return null;
+        }
+        Integer ignore = ignore(table);
+        try {
+            return new LabelSpec(names.size(), ignore == null ? names.size() : ignore, names);
+        } catch (InvalidInputException e) {
+            throw new InvalidSettingsException("The label column \"" + labelColumn.getStringValue() + "\" declares "
+                + "the classes " + names + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -65,7 +65,7 @@ class BundleStructureTest {
     }
 
     @Test
-    void pluginXmlRegistersTheCategoryAndFiveNodes() throws Exception {
+    void pluginXmlRegistersTheCategoryAndSixNodes() throws Exception {
         Document d = pluginXml();
         List<Element> categories = elements(d, "category");
         assertEquals(1, categories.size());
@@ -74,7 +74,7 @@ class BundleStructureTest {
         String path = category.getAttribute("path") + "/" + category.getAttribute("level-id");
         assertTrue(Files.isRegularFile(BUNDLE.resolve(category.getAttribute("icon"))));
         List<Element> nodes = elements(d, "node");
-        assertEquals(5, nodes.size());
+        assertEquals(6, nodes.size());
         for (Element n : nodes) {
             assertEquals(path, n.getAttribute("category-path"), n.getAttribute("factory-class"));
         }

@@ -99,6 +99,37 @@ class TrainerNodeModelTest {
     }
 
     @Test
+    void crossValidationTrainsEveryFoldIntoOneModel() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addInt("epochs", 1);
+        s.addInt("iterations_per_epoch", 1);
+        s.addInt("folds", 2);
+        h.loadSettings(s);
+        PortObject[] out = h.execute(nuclei(4), null, null);
+        TrainedModel model = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
+        assertEquals(List.of(0, 1), model.folds());
+        List<Integer> folds = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (DataRow r : (BufferedDataTable)out[1]) {
+            folds.add(((IntCell)r.getCell(10)).getIntValue());
+            keys.add(r.getKey().getString());
+        }
+        assertEquals(List.of(0, 1), folds);
+        assertEquals(List.of("Fold 0, epoch 1", "Fold 1, epoch 1"), keys);
+        assertTrue(h.flowVariables().containsKey("maskseg_validation_dice_mean"), h.flowVariables().toString());
+
+        // a fold that does not exist, or a validation table besides the folds, is refused at configure
+        s.addInt("fold", 2);
+        assertThrows(InvalidSettingsException.class, () -> h.loadSettings(s));
+        s.addInt("fold", 1);
+        h.loadSettings(s);
+        InvalidSettingsException both = assertThrows(InvalidSettingsException.class,
+            () -> h.configure(nuclei(4).getDataTableSpec(), nuclei(2).getDataTableSpec(), null));
+        assertTrue(both.getMessage().contains("disconnect the validation table"), both.getMessage());
+    }
+
+    @Test
     void trainsAModelAndReportsEveryEpoch() throws Exception {
         NodeHarness<TrainerNodeModel> h = harness();
         PortObjectSpec[] specs = h.configure(nuclei(4).getDataTableSpec(), null, null);
@@ -148,6 +179,13 @@ class TrainerNodeModelTest {
         assertEquals(0, flow.get("maskseg_skipped_steps"));
         assertEquals(last.elapsedSeconds(), (Double)flow.get("maskseg_training_seconds"), 1e-9);
         assertEquals("completed", flow.get("maskseg_stop_reason"));
+        // the final validation of the one held-out row
+        double validation = (Double)flow.get("maskseg_validation_dice_mean");
+        assertTrue(validation >= 0 && validation <= 1, "validation Dice " + validation);
+        assertEquals(validation, (Double)flow.get("maskseg_validation_dice_class 1"), 1e-12);
+        for (DataRow r : stats) {
+            assertTrue(r.getCell(10).isMissing(), "no fold without a cross-validation");
+        }
         // reset: the view forgets the curve, and no variables remain
         h.reset();
         assertEquals(0, view.panel().curve().history().size());
