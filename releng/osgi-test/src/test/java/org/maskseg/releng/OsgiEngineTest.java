@@ -113,6 +113,12 @@ class OsgiEngineTest {
     }
 
     @Test
+    void theEmbeddedCheckpointReaderRefusesForeignPickles() {
+        String message = (String) probe.get("nnunetImport");
+        assertTrue(message.contains("'os.system'") && message.contains("refused"), message);
+    }
+
+    @Test
     void aMatrixProductRunsOnTheBundledLibtorch() {
         // [[1,2],[3,4]]^2 = [[7,10],[15,22]]
         assertArrayEquals(new float[] {7, 10, 15, 22}, (float[]) probe.get("matMul"));

@@ -154,6 +154,24 @@ public final class TrainedModel {
         return new TrainedModel(this, metadata, List.of(fold), List.of(), postprocessing);
     }
 
+    /**
+     * The spatial axes (tensor order, 0 = slowest) that test-time mirroring may flip, as nnU-Net's trainer of an
+     * imported model allowed them ({@code mirroringAxes} of the metadata's dataset record); null = every axis.
+     */
+    public List<Integer> mirroringAxes() {
+        Object axes = metadata.dataset().get("mirroringAxes");
+        if (!(axes instanceof List<?> list)) {
+            return null;
+        }
+        List<Integer> r = new ArrayList<>();
+        for (Object o : list) {
+            if (o instanceof Number n && n.intValue() >= 0 && n.intValue() < spatialDims()) {
+                r.add(n.intValue());
+            }
+        }
+        return r;
+    }
+
     /** The networks of this model, each as a model of one network: this model alone unless it is an ensemble. */
     public List<TrainedModel> members() {
         if (others.isEmpty()) {

@@ -67,8 +67,9 @@ public final class ModelPredictor implements AutoCloseable {
 
     /**
      * Builds the model's network on a device and loads its weights; the network computes in the precision the
-     * settings resolve to on that device. The model's postprocessing is applied to the labels it predicts (not to
-     * the probabilities).
+     * settings resolve to on that device. Mirroring flips only the axes the model allows
+     * ({@link TrainedModel#mirroringAxes()}) unless the settings name axes themselves. The model's postprocessing
+     * is applied to the labels it predicts (not to the probabilities).
      *
      * @param device e.g. from {@link TorchRuntime#device(String)}
      */
@@ -79,7 +80,10 @@ public final class ModelPredictor implements AutoCloseable {
             PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, 0);
             model.loadInto(network);
             network.setPrecision(Precision.resolve(settings.precision(), device));
-            return new ModelPredictor(network, plan, settings, manager, model.members(), model.postprocessing());
+            List<Integer> axes = model.mirroringAxes();
+            PredictionSettings used = axes != null && settings.mirrorAxes() == null ? settings.withMirrorAxes(axes)
+                    : settings;
+            return new ModelPredictor(network, plan, used, manager, model.members(), model.postprocessing());
         } catch (RuntimeException e) {
             manager.close();
             throw e;

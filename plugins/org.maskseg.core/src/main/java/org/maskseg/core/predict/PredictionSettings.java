@@ -1,5 +1,7 @@
 package org.maskseg.core.predict;
 
+import java.util.List;
+
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.nn.Precision;
 
@@ -15,8 +17,11 @@ import org.maskseg.core.nn.Precision;
  * @param precision    "auto" (fp16 network passes on a CUDA GPU, fp32 elsewhere), "fp32" or "fp16" (see
  *                     {@link Precision}); the Gaussian-weighted blending of windows, resampling and softmax are
  *                     always single precision
+ * @param mirrorAxes   with mirroring, the spatial axes that may be flipped, in tensor order (0 = slowest axis:
+ *                     z in 3D, y in 2D), as nnU-Net's trainers restrict them; null = every axis
  */
-public record PredictionSettings(double step, boolean mirroring, int batchWindows, String precision) {
+public record PredictionSettings(double step, boolean mirroring, int batchWindows, String precision,
+        List<Integer> mirrorAxes) {
 
     public static final double DEFAULT_STEP = 0.5;
     public static final int DEFAULT_BATCH_WINDOWS = 4;
@@ -25,6 +30,7 @@ public record PredictionSettings(double step, boolean mirroring, int batchWindow
     public static final PredictionSettings DEFAULTS = new PredictionSettings(DEFAULT_STEP, false, DEFAULT_BATCH_WINDOWS);
 
     public PredictionSettings {
+        mirrorAxes = mirrorAxes == null ? null : List.copyOf(mirrorAxes);
         SlidingWindow.checkStep(step);
         precision = Precision.checkSetting(precision, "precision");
         if (batchWindows < 1) {
@@ -33,24 +39,39 @@ public record PredictionSettings(double step, boolean mirroring, int batchWindow
         }
     }
 
-    /** Settings with precision "auto". */
+    /** Mirroring, when on, along every axis. */
+    public PredictionSettings(double step, boolean mirroring, int batchWindows, String precision) {
+        this(step, mirroring, batchWindows, precision, null);
+    }
+
+    /** Settings with precision "auto"; mirroring, when on, along every axis. */
     public PredictionSettings(double step, boolean mirroring, int batchWindows) {
         this(step, mirroring, batchWindows, "auto");
     }
 
     public PredictionSettings withStep(double newStep) {
-        return new PredictionSettings(newStep, mirroring, batchWindows, precision);
+        return new PredictionSettings(newStep, mirroring, batchWindows, precision, mirrorAxes);
     }
 
     public PredictionSettings withMirroring(boolean on) {
-        return new PredictionSettings(step, on, batchWindows, precision);
+        return new PredictionSettings(step, on, batchWindows, precision, mirrorAxes);
     }
 
     public PredictionSettings withBatchWindows(int n) {
-        return new PredictionSettings(step, mirroring, n, precision);
+        return new PredictionSettings(step, mirroring, n, precision, mirrorAxes);
     }
 
     public PredictionSettings withPrecision(String p) {
-        return new PredictionSettings(step, mirroring, batchWindows, p);
+        return new PredictionSettings(step, mirroring, batchWindows, p, mirrorAxes);
+    }
+
+    /** Mirroring restricted to these axes (tensor order); null = every axis. */
+    public PredictionSettings withMirrorAxes(List<Integer> axes) {
+        return new PredictionSettings(step, mirroring, batchWindows, precision, axes);
+    }
+
+    /** Whether mirroring may flip spatial axis d (tensor order). */
+    public boolean mirrors(int d) {
+        return mirrorAxes == null || mirrorAxes.contains(d);
     }
 }

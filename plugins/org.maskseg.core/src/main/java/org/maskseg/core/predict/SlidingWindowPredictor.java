@@ -209,6 +209,9 @@ public final class SlidingWindowPredictor {
         if (settings.mirroring()) {
             int passes = 1;
             for (int mask = 1; mask < (1 << dims); mask++) {
+                if (!allowed(mask, dims)) {
+                    continue;
+                }
                 int[] axes = new int[Integer.bitCount(mask)];
                 for (int d = 0, k = 0; d < dims; d++) {
                     if ((mask & (1 << d)) != 0) {
@@ -221,6 +224,16 @@ public final class SlidingWindowPredictor {
             logits = logits.div(passes);
         }
         return logits.toType(DataType.FLOAT32, false).toFloatArray();
+    }
+
+    /** Whether every axis flipped by this combination may be mirrored. */
+    private boolean allowed(int mask, int dims) {
+        for (int d = 0; d < dims; d++) {
+            if ((mask & (1 << d)) != 0 && !settings.mirrors(d)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private NDArray single(NDArray x, long[] inShape, int classes) {

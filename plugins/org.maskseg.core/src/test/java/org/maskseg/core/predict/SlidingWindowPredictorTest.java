@@ -180,6 +180,29 @@ class SlidingWindowPredictorTest {
     }
 
     @Test
+    void mirroringCanBeRestrictedToSomeAxes() {
+        // only tensor axis 0 (z) may flip: the z coordinate averages to (4 - 1) / 2, x and y stay as without
+        // mirroring, and each batch is predicted twice (none, z)
+        try (FakeNetwork net = FakeNetwork.localCoordinates(3, 1)) {
+            ImageVolume img = randomImage(new long[] {13, 9, 7}, 1, 6);
+            float[] plain = new SlidingWindowPredictor(net, new int[] {8, 6, 4}, PredictionSettings.DEFAULTS)
+                    .predictLogits(img, null).data();
+            int before = net.forwardCalls;
+            float[] l = new SlidingWindowPredictor(net, new int[] {8, 6, 4},
+                    PredictionSettings.DEFAULTS.withMirroring(true).withMirrorAxes(java.util.List.of(0)))
+                    .predictLogits(img, null).data();
+            int plainCalls = before;
+            assertEquals(2 * plainCalls, net.forwardCalls - before);
+            int n = 13 * 9 * 7;
+            for (int v = 0; v < n; v++) {
+                assertEquals(plain[v], l[v], 1e-5);
+                assertEquals(plain[n + v], l[n + v], 1e-5);
+                assertEquals(1.5f, l[2 * n + v], 1e-5);
+            }
+        }
+    }
+
+    @Test
     void imageSmallerThanThePatchIsPaddedCentredAndCroppedBack() {
         int[] patch = {64, 96};
         ImageVolume img = randomImage(new long[] {50, 70}, 1, 7);

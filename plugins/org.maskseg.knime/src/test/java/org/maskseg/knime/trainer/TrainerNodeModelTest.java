@@ -325,6 +325,57 @@ class TrainerNodeModelTest {
     }
 
     @Test
+    void startsFromAModelImportedFromNnUNet() throws Exception {
+        // a one-channel 2D nnU-Net model written by PyTorch (skipped without it), imported and read by the reader
+        Path script = NodeTestData.repositoryRoot()
+            .resolve("plugins/org.maskseg.core/src/test/resources/org/maskseg/core/nnunet/make_nnunet_model.py");
+        Path results = dir.resolve("nnunet");
+        Process p;
+        try {
+            p = new ProcessBuilder("/usr/bin/python3", script.toString(), results.toString(), "2d", "new", "1")
+                .redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            p = null;
+        }
+        String log = p == null ? "" : new String(p.getInputStream().readAllBytes());
+        boolean written = p != null && p.waitFor() == 0;
+        if (!written) {
+            System.out.println("Skipping the warm start from an nnU-Net model: /usr/bin/python3 with PyTorch is "
+                + "needed to write one (" + log.strip() + ")");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(written, "no PyTorch for /usr/bin/python3");
+        TrainedModel imported = org.maskseg.core.nnunet.NnUNetImport.importModel(results, List.of(),
+            org.maskseg.core.nnunet.NnUNetImport.Checkpoint.FINAL);
+        Path file = dir.resolve("imported.zip");
+        imported.save(file);
+        NodeHarness<?> reader = NodeHarness.of(new org.maskseg.knime.modelreader.ModelReaderNodeFactory(),
+            dir.resolve("reader"));
+        NodeSettings rs = reader.saveSettings();
+        rs.addString("file", file.toString());
+        reader.loadSettings(rs);
+        MaskSegModelPortObject initial = (MaskSegModelPortObject)reader.execute()[0];
+
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addString("patch_size", "");
+        s.addString("class_names", "background, cell");
+        s.addInt("freeze_encoder_epochs", 2);
+        h.loadSettings(s);
+        h.configure(nuclei(3).getDataTableSpec(), null, initial.getSpec());
+        PortObject[] out = h.execute(nuclei(3), null, initial);
+        TrainedModel tuned = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
+        assertEquals(List.of("background", "cell"), tuned.labels().classNames());
+        assertArrayEquals(imported.plan().patchSize, tuned.plan().patchSize);
+        assertTrue(h.messageHistory().contains("starting from the weights of the initial model"),
+            h.messageHistory().toString());
+        for (var e : imported.weights().entrySet()) {
+            if (e.getKey().startsWith("encoder.")) {
+                assertArrayEquals(e.getValue().data(), tuned.weights().get(e.getKey()).data(), e.getKey());
+            }
+        }
+    }
+
+    @Test
     void fineTunesOntoANewClassWithFrozenEncoderAndLowerLearningRate() throws Exception {
         MaskSegModelPortObject initial = (MaskSegModelPortObject)harness().execute(nuclei(3), null, null)[0];
         NodeHarness<TrainerNodeModel> h = harness();

@@ -52,6 +52,31 @@ public final class EngineProbe implements Callable<Map<String, Object>> {
         this.workFolder = workFolder;
     }
 
+    /**
+     * Imports an nnU-Net results folder whose checkpoint pickle names {@code os.system}: the embedded unpickler
+     * runs inside the framework and refuses it. Returns the message.
+     */
+    private String importForeignCheckpoint() throws java.io.IOException {
+        Path results = java.nio.file.Files.createDirectories(workFolder.resolve("nnunet/fold_0"));
+        java.nio.file.Files.writeString(results.resolveSibling("dataset.json"), "{}");
+        java.nio.file.Files.writeString(results.resolveSibling("plans.json"), "{}");
+        // PROTO 2, GLOBAL os.system, BINUNICODE "true", TUPLE1, REDUCE, STOP
+        byte[] pickle = {(byte) 0x80, 2, 'c', 'o', 's', '\n', 's', 'y', 's', 't', 'e', 'm', '\n', 'X', 4, 0, 0, 0,
+            't', 'r', 'u', 'e', (byte) 0x85, 'R', '.'};
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(
+                java.nio.file.Files.newOutputStream(results.resolve("checkpoint_final.pth")))) {
+            z.putNextEntry(new java.util.zip.ZipEntry("checkpoint_final/data.pkl"));
+            z.write(pickle);
+        }
+        try {
+            org.maskseg.core.nnunet.NnUNetImport.importModel(results.getParent(), List.of("0"),
+                    org.maskseg.core.nnunet.NnUNetImport.Checkpoint.FINAL);
+            return "imported";
+        } catch (org.maskseg.core.InvalidInputException e) {
+            return e.getMessage();
+        }
+    }
+
     @Override
     public Map<String, Object> call() throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -92,6 +117,7 @@ public final class EngineProbe implements Callable<Map<String, Object>> {
             out.put("predictionSize", prediction.labels().size());
             out.put("predictionLabels", prediction.labels().data().clone());
         }
+        out.put("nnunetImport", importForeignCheckpoint());
         return out;
     }
 

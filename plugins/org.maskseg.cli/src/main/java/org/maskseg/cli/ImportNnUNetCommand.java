@@ -1,0 +1,68 @@
+package org.maskseg.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.io.OutputPaths;
+import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.nnunet.NnUNetImport;
+import org.maskseg.core.plan.Plan;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code maskseg import-nnunet}: turns a model trained by nnU-Net v2 into a MaskSeg model file. */
+@Command(name = "import-nnunet", mixinStandardHelpOptions = true, sortOptions = false,
+        description = { "Imports a model trained by nnU-Net v2 (no Python needed) into a MaskSeg model file, which "
+                + "predict, evaluate and train --init then use like any MaskSeg model.",
+                "RESULTS_DIR is nnU-Net's training output folder (nnUNet_results/DatasetXXX/"
+                        + "<trainer>__<plans>__<configuration>) with dataset.json, plans.json and fold_N/"
+                        + "checkpoint_final.pth. The checkpoint is read without running any of its code: only the "
+                        + "Python objects PyTorch checkpoints use are accepted.",
+                "Supported: PlainConvUNet networks (2D and 3D) with z-score, CT or no normalisation, class or "
+                        + "region labels, plans without axis transposition." })
+public final class ImportNnUNetCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "RESULTS_DIR", description = "nnU-Net v2 results folder of one configuration")
+    Path results;
+
+    @Option(names = "--folds", paramLabel = "N", split = ",",
+            description = "folds to import, by number or 'all' (default: every fold that has the checkpoint); several "
+                    + "folds become an ensemble that averages their logits, as nnU-Net does")
+    List<String> folds;
+
+    @Option(names = "--checkpoint", paramLabel = "final|best", defaultValue = "final",
+            description = "checkpoint_final.pth or checkpoint_best.pth (default: ${DEFAULT-VALUE})")
+    String checkpoint;
+
+    @Option(names = "--out", required = true, paramLabel = "MODEL.zip", description = "MaskSeg model file to write")
+    Path out;
+
+    @Override
+    public Integer call() {
+        try {
+            NnUNetImport.Checkpoint which = NnUNetImport.Checkpoint.parse(checkpoint);
+            OutputPaths.check().input("RESULTS_DIR", results).outputFile("--out", out).verify();
+            TrainedModel model = NnUNetImport.importModel(results, folds == null ? List.of() : folds, which);
+            model.save(out);
+            Plan plan = model.plan();
+            System.out.println(String.format(Locale.ROOT, "imported %s (%s, fold %s, %s): %s network, %d stages, "
+                    + "%d channel(s), %s %s, patch %s -> %s", model.metadata().dataset().get("trainer"),
+                    model.metadata().dataset().get("configuration"), model.metadata().dataset().get("fold"),
+                    which.fileName(), plan.configuration, plan.network.numStages, plan.inputChannels,
+                    plan.targets.regionBased() ? "regions" : "classes",
+                    plan.targets.regionBased() ? model.regions().names() : model.labels().classNames(),
+                    java.util.Arrays.toString(plan.patchSize), out));
+            return 0;
+        } catch (InvalidInputException e) {
+            return Cli.fail(e.getMessage());
+        } catch (IOException e) {
+            return Cli.fail("cannot write '" + out + "': " + e.getMessage());
+        }
+    }
+}

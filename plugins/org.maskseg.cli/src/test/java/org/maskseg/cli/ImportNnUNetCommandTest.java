@@ -1,0 +1,137 @@
+package org.maskseg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.maskseg.core.model.TrainedModel;
+
+/**
+ * {@code maskseg import-nnunet} on a results folder that PyTorch wrote in nnU-Net's layout (one-channel 2D
+ * model, the engine's {@code make_nnunet_model.py}), then predict and fine-tune it with sparse labels. Skipped
+ * with the reason printed when /usr/bin/python3 has no PyTorch.
+ */
+class ImportNnUNetCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    private static Path results;
+    private static Path imported;
+    private static Path images;
+    private static Path labels;
+
+    @BeforeAll
+    static void writeNnUNetModel() throws IOException, InterruptedException {
+        String missing = torchMissing();
+        if (missing != null) {
+            System.out.println("Skipping the nnU-Net import commands: " + missing);
+        }
+        assumeTrue(missing == null, missing);
+        Path script = CommandLineRun.nuclei().getParent().getParent()
+                .resolve("plugins/org.maskseg.core/src/test/resources/org/maskseg/core/nnunet/make_nnunet_model.py");
+        results = dir.resolve("Dataset999_Test/nnUNetTrainer__nnUNetPlans__2d");
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), results.toString(), "2d", "new", "1")
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, log);
+
+        images = Files.createDirectories(dir.resolve("images"));
+        labels = Files.createDirectories(dir.resolve("labels"));
+        Path nuclei = CommandLineRun.nuclei();
+        try (Stream<Path> files = Files.list(nuclei.resolve("images"))) {
+            for (Path f : files.sorted().limit(3).toList()) {
+                Files.copy(f, images.resolve(f.getFileName()));
+                Files.copy(nuclei.resolve("labels").resolve(f.getFileName()), labels.resolve(f.getFileName()));
+            }
+        }
+        imported = dir.resolve("imported.zip");
+        CommandLineRun.Result r = CommandLineRun.run("import-nnunet", results.toString(), "--out", imported.toString());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("imported nnUNetTrainer (2d, fold 0, checkpoint_final.pth)"), r.out());
+    }
+
+    private static String torchMissing() throws InterruptedException {
+        try {
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0 ? null
+                    : "/usr/bin/python3 cannot import torch (apt-get install python3-torch)";
+        } catch (IOException e) {
+            return "/usr/bin/python3 cannot be run: " + e.getMessage();
+        }
+    }
+
+    @Test
+    void importedModelPredicts() throws IOException {
+        TrainedModel model = TrainedModel.load(imported);
+        assertEquals(List.of("background", "cell", "edge"), model.labels().classNames());
+        Path out = dir.resolve("predictions");
+        CommandLineRun.Result r = CommandLineRun.run("predict", "--model", imported.toString(), "--images",
+                images.toString(), "--out", out.toString(), "--device", "cpu", "--threads", "1");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        try (Stream<Path> written = Files.list(out)) {
+            assertEquals(3, written.count());
+        }
+    }
+
+    @Test
+    void badFoldsAndCheckpointsGiveOneLine() {
+        CommandLineRun.Result r = CommandLineRun.run("import-nnunet", results.toString(), "--folds", "3", "--out",
+                dir.resolve("x.zip").toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().startsWith("maskseg: checkpoint '") && r.err().contains("fold_3")
+                && r.err().strip().lines().count() == 1, r.err());
+        r = CommandLineRun.run("import-nnunet", results.toString(), "--checkpoint", "latest", "--out",
+                dir.resolve("x.zip").toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("expected final or best"), r.err());
+        r = CommandLineRun.run("import-nnunet", results.toString(), "--out",
+                results.resolve("fold_0/model.zip").toString());
+        assertEquals(1, r.exitCode(), "an output inside the input folder is refused");
+        assertTrue(Files.notExists(dir.resolve("x.zip")));
+    }
+
+    @Test
+    void importedModelFineTunesOnScribblesWithClassMapAndFrozenEncoder() {
+        Path scribbles = dir.resolve("scribbles");
+        CommandLineRun.Result r = CommandLineRun.run("annotate", "--labels", labels.toString(), "--out",
+                scribbles.toString(), "--mode", "scribbles", "--ignore-label", "255", "--seed", "3");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        Path tuned = dir.resolve("tuned.zip");
+        // label 1 (nucleus) continues the model's class 1 ("cell"); the model's class 2 is dropped
+        r = CommandLineRun.run("train", "--images", images.toString(), "--labels", scribbles.toString(),
+                "--ignore-label", "255", "--init", imported.toString(), "--class-map", "0=0,1=1",
+                "--freeze-encoder-epochs", "1", "--learning-rate", "0.001", "--epochs", "1", "--iterations", "2",
+                "--validation-iterations", "1", "--batch-size", "2", "--device", "cpu", "--threads", "1", "--seed",
+                "5", "--out", tuned.toString());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        TrainedModel before = TrainedModel.load(imported);
+        TrainedModel after = TrainedModel.load(tuned);
+        assertEquals(2, after.numClasses());
+        assertEquals(List.of("background", "cell"), after.labels().classNames());
+        boolean decoderChanged = false;
+        for (var e : after.weights().entrySet()) {
+            float[] old = before.weights().get(e.getKey()).data();
+            if (e.getKey().startsWith("encoder.")) {
+                assertArrayEquals(old, e.getValue().data(), 0f, e.getKey());
+            } else if (!e.getKey().contains(".head.")) {
+                decoderChanged |= !Arrays.equals(old, e.getValue().data());
+            }
+        }
+        assertTrue(decoderChanged, "the decoder was trained");
+    }
+}
