@@ -251,12 +251,7 @@ class RegionFineTuningTest {
                 if (overlaps) {
                     continue;
                 }
-                long nuclei = 0;
-                for (int y = y0; y < y0 + REGION; y++) {
-                    for (int x = x0; x < x0 + REGION; x++) {
-                        nuclei += truth[y * SIZE + x] == 1 ? 1 : 0;
-                    }
-                }
+                long nuclei = nucleusPixels(truth, x0, y0);
                 if (nuclei > bestNuclei) {
                     bestNuclei = nuclei;
                     best = new Region(x0, y0, List.of());
@@ -264,6 +259,17 @@ class RegionFineTuningTest {
             }
         }
         return best;
+    }
+
+    /** Nucleus pixels in the square of side {@link #REGION} at (x0, y0). */
+    private static long nucleusPixels(int[] truth, int x0, int y0) {
+        long n = 0;
+        for (int y = y0; y < y0 + REGION; y++) {
+            for (int x = x0; x < x0 + REGION; x++) {
+                n += truth[y * SIZE + x] == 1 ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     /** Share of the cross pixels predicted as the given class. */
@@ -376,12 +382,7 @@ class RegionFineTuningTest {
                 if (crosses.size() < CROSSES) {
                     continue;
                 }
-                long nuclei = 0;
-                for (int y = y0; y < y0 + REGION; y++) {
-                    for (int x = x0; x < x0 + REGION; x++) {
-                        nuclei += truth[y * SIZE + x] == 1 ? 1 : 0;
-                    }
-                }
+                long nuclei = nucleusPixels(truth, x0, y0);
                 if (nuclei > bestNuclei) {
                     bestNuclei = nuclei;
                     best = new Region(x0, y0, crosses);
