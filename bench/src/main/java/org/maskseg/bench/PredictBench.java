@@ -51,25 +51,25 @@ public final class PredictBench {
 
     /** nnU-Net-like 2D plan: 128² patch, 5 stages, 32..512 features. */
     private static Plan plan2d() {
-        Plan p = new Plan();
-        p.configuration = "2d";
-        p.patchSize = new int[] {128, 128};
-        p.targetSpacing = new double[] {1, 1};
-        p.network.deepSupervision = true;
-        return p;
+        return Plan.builder()
+                .configuration("2d")
+                .patchSize(128, 128)
+                .targetSpacing(1, 1)
+                .network(n -> n.deepSupervision(true))
+                .build();
     }
 
     /** 3D plan: 48³ patch, 4 stages, 32..256 features. */
     private static Plan plan3d() {
-        Plan p = new Plan();
-        p.configuration = "3d";
-        p.patchSize = new int[] {48, 48, 48};
-        p.targetSpacing = new double[] {1, 1, 1};
-        p.network.numStages = 4;
-        p.network.features = new int[] {32, 64, 128, 256};
-        p.network.strides = new int[][] {{1, 1, 1}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}};
-        p.network.kernelSizes = new int[][] {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}};
-        return p;
+        return Plan.builder()
+                .configuration("3d")
+                .patchSize(48, 48, 48)
+                .targetSpacing(1, 1, 1)
+                .network(n -> n.numStages(4)
+                        .features(32, 64, 128, 256)
+                        .strides(new int[][] {{1, 1, 1}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}})
+                        .kernelSizes(new int[][] {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}}))
+                .build();
     }
 
     private static void run(String name, Plan plan, long[] size, Device device, int repeats) {
@@ -115,7 +115,7 @@ public final class PredictBench {
             long voxels = image.voxelsPerChannel();
             System.out.printf(Locale.ROOT, "%s: image %s, patch %s, %d windows in %d passes of <= %d; "
                     + "whole prediction %.3f s (CPU %.3f s), network passes alone %.3f s (CPU %.3f s), median of %d%n",
-                    name, Arrays.toString(size), Arrays.toString(plan.patchSize), windows, batches.length,
+                    name, Arrays.toString(size), Arrays.toString(plan.patchSize()), windows, batches.length,
                     settings.batchWindows(), w, wc, n, nc, repeats);
             System.out.printf(Locale.ROOT, "RESULT %s voxels_per_s=%.0f overhead=%.3f overhead_cpu=%.3f%n", name,
                     voxels / w, w / n, wc / nc);
@@ -139,7 +139,7 @@ public final class PredictBench {
     private static float[] firstWindow(ImageVolume image, Plan plan) {
         float[] data = Preprocessor.preprocessImage(image, plan).image().data();
         long[] size = image.spatialSize();
-        int[] p = plan.patchSize;
+        int[] p = plan.patchSize();
         int px = p[0];
         int py = p[1];
         int pz = p.length > 2 ? p[2] : 1;
@@ -154,14 +154,14 @@ public final class PredictBench {
 
     /** Time of the forward passes alone, including copying inputs to the device and logits back. */
     private static double rawPasses(SegmentationNetwork net, Plan plan, int[] batches, float[] window) {
-        int[] patch = plan.patchSize;
+        int[] patch = plan.patchSize();
         long[] shape = new long[2 + patch.length];
-        shape[1] = plan.inputChannels;
+        shape[1] = plan.inputChannels();
         for (int a = 0; a < patch.length; a++) {
             shape[2 + a] = patch[patch.length - 1 - a];
         }
         int windowVoxels = window.length;
-        float[] host = new float[batches[0] * plan.inputChannels * windowVoxels];
+        float[] host = new float[batches[0] * plan.inputChannels() * windowVoxels];
         for (int i = 0; i < host.length; i += windowVoxels) {
             System.arraycopy(window, 0, host, i, windowVoxels);
         }
@@ -175,7 +175,8 @@ public final class PredictBench {
                 shape[0] = n;
                 try (NDScope scope = new NDScope(); NDManager sub = net.manager().newSubManager()) {
                     scope.suppressNotUsedWarning();
-                    NDArray x = sub.create(Arrays.copyOf(host, n * plan.inputChannels * windowVoxels), new Shape(shape));
+                    NDArray x = sub.create(Arrays.copyOf(host, n * plan.inputChannels() * windowVoxels),
+                            new Shape(shape));
                     net.forward(x, false).get(0).toFloatArray();
                 }
             }

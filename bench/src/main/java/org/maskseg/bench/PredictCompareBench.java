@@ -94,7 +94,7 @@ public final class PredictCompareBench {
             System.out.printf(Locale.ROOT, "PyTorch %s (DJL) on %s, %d thread(s)%n", TorchRuntime.engine().getVersion(),
                     dev, threads);
             System.out.printf(Locale.ROOT, "%dD U-Net, %d stages, features %s; image %s (x first), patch %s, step %.2f, "
-                    + "%d window(s) per pass%n", dims, stages, Arrays.toString(plan.network.features),
+                    + "%d window(s) per pass%n", dims, stages, Arrays.toString(plan.network().features()),
                     Arrays.toString(image), Arrays.toString(patch), settings.step(), batchWindows);
             predictor.predict(volume, Prediction.Outputs.LABELS_ONLY, null); // warm-up: kernels, allocator, JIT
             int[] passes = passSizes(windows, batchWindows);
@@ -162,10 +162,10 @@ public final class PredictCompareBench {
 
     /** Input tensor shape (n, c, [z,] y, x) of one forward pass. */
     private static long[] passShape(Plan plan, int n) {
-        int[] p = plan.patchSize;
+        int[] p = plan.patchSize();
         long[] s = new long[2 + p.length];
         s[0] = n;
-        s[1] = plan.inputChannels;
+        s[1] = plan.inputChannels();
         for (int a = 0; a < p.length; a++) {
             s[2 + a] = p[p.length - 1 - a];
         }

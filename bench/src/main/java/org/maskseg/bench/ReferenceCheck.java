@@ -76,7 +76,7 @@ public final class ReferenceCheck {
         Plan plan = TrainStepBench.plan(dims, size, batchSize, stages, classes);
         float[] images = floats(dir.resolve("images.bin"));
         int[] labels = ints(dir.resolve("labels.bin"));
-        Batch batch = new Batch(images, labels, batchSize, 1, plan.patchSize);
+        Batch batch = new Batch(images, labels, batchSize, 1, plan.patchSize());
         Map<String, float[]> before = split(floats(dir.resolve("before.bin")), counts);
         Map<String, float[]> after = split(floats(dir.resolve("after.bin")), counts);
 
@@ -89,7 +89,7 @@ public final class ReferenceCheck {
             java.util.Arrays.fill(spacing, 1);
             ImageVolume image = ImageVolume.wrap("check", floats(dir.resolve("predict_image.bin")), predictSize, 1,
                     spacing);
-            float[] logits = new SlidingWindowPredictor(net, plan.patchSize, PredictionSettings.DEFAULTS)
+            float[] logits = new SlidingWindowPredictor(net, plan.patchSize(), PredictionSettings.DEFAULTS)
                     .predictLogits(image, null).data();
             float[] refLogits = floats(dir.resolve("predict_logits.bin"));
             double logitDiff = 0;
@@ -98,7 +98,7 @@ public final class ReferenceCheck {
                 logitDiff = Math.max(logitDiff, Math.abs(logits[i] - refLogits[i]));
                 logitMax = Math.max(logitMax, Math.abs(refLogits[i]));
             }
-            TrainingStep.Result r = step.run(batch, plan.training.initialLearningRate);
+            TrainingStep.Result r = step.run(batch, plan.training().initialLearningRate());
             Map<String, float[]> mine = net.exportParameters();
             double maxDiff = 0;
             double maxUpdate = 0;

@@ -86,17 +86,17 @@ public final class TrainStepBench {
                     TorchRuntime.engine().getVersion(), dev, threads, precision == Precision.FP16
                             ? "fp16 mixed precision (loss scaling)" : "fp32");
             System.out.printf(Locale.ROOT, "%dD U-Net, %d stages, features %s, %,d parameters; batch %d, patch %s, "
-                    + "%d classes%n", dims, stages, Arrays.toString(plan.network.features), net.parameterCount(), batch,
-                    Arrays.toString(plan.patchSize), classes);
+                    + "%d classes%n", dims, stages, Arrays.toString(plan.network().features()), net.parameterCount(),
+                    batch, Arrays.toString(plan.patchSize()), classes);
             double forward = forwardReference ? timeForward(net, data, warmup, steps) : Double.NaN;
             for (int i = 0; i < warmup; i++) {
-                step.run(data, plan.training.initialLearningRate);
+                step.run(data, plan.training().initialLearningRate());
             }
             double[] t = new double[steps];
             long cpu0 = processCpuNanos();
             for (int i = 0; i < steps; i++) {
                 long t0 = System.nanoTime();
-                step.run(data, plan.training.initialLearningRate);
+                step.run(data, plan.training().initialLearningRate());
                 t[i] = (System.nanoTime() - t0) / 1e6;
             }
             double cpuPerStep = (processCpuNanos() - cpu0) / 1e6 / steps;
@@ -140,41 +140,43 @@ public final class TrainStepBench {
      * settings, unit spacing and per-image z-score normalisation; the ignore value is the class count.
      */
     static Plan plan(int dims, int size, int batch, int stages, int classes) {
-        Plan plan = new Plan();
-        plan.configuration = dims == 3 ? "3d" : "2d";
-        plan.targets = Targets.classes(new LabelSpec(classes, classes, null));
-        plan.batchSize = batch;
-        plan.patchSize = new int[dims];
-        Arrays.fill(plan.patchSize, size);
-        plan.targetSpacing = new double[dims];
-        Arrays.fill(plan.targetSpacing, 1);
-        plan.network.numStages = stages;
-        plan.network.features = new int[stages];
-        plan.network.strides = new int[stages][dims];
-        plan.network.kernelSizes = new int[stages][dims];
+        int[] patchSize = new int[dims];
+        Arrays.fill(patchSize, size);
+        double[] targetSpacing = new double[dims];
+        Arrays.fill(targetSpacing, 1);
+        int[] features = new int[stages];
+        int[][] strides = new int[stages][dims];
+        int[][] kernelSizes = new int[stages][dims];
         for (int s = 0; s < stages; s++) {
-            plan.network.features[s] = Math.min(32 << s, dims == 3 ? 320 : 512);
-            Arrays.fill(plan.network.strides[s], s == 0 ? 1 : 2);
-            Arrays.fill(plan.network.kernelSizes[s], 3);
+            features[s] = Math.min(32 << s, dims == 3 ? 320 : 512);
+            Arrays.fill(strides[s], s == 0 ? 1 : 2);
+            Arrays.fill(kernelSizes[s], 3);
         }
-        return plan;
+        return Plan.builder()
+                .configuration(dims == 3 ? "3d" : "2d")
+                .targets(Targets.classes(new LabelSpec(classes, classes, null)))
+                .batchSize(batch)
+                .patchSize(patchSize)
+                .targetSpacing(targetSpacing)
+                .network(n -> n.numStages(stages).features(features).strides(strides).kernelSizes(kernelSizes))
+                .build();
     }
 
     /** Standard-normal intensities; labels uniform over the classes with a tenth of the voxels ignored. */
     static Batch randomBatch(Plan plan, Random r) {
         int vox = 1;
-        for (int s : plan.patchSize) {
+        for (int s : plan.patchSize()) {
             vox *= s;
         }
-        float[] img = new float[plan.batchSize * plan.inputChannels * vox];
+        float[] img = new float[plan.batchSize() * plan.inputChannels() * vox];
         for (int i = 0; i < img.length; i++) {
             img[i] = (float) r.nextGaussian();
         }
-        int[] lab = new int[plan.batchSize * vox];
+        int[] lab = new int[plan.batchSize() * vox];
         for (int i = 0; i < lab.length; i++) {
-            lab[i] = r.nextInt(10) == 0 ? plan.targets.numClasses() : r.nextInt(plan.targets.numClasses());
+            lab[i] = r.nextInt(10) == 0 ? plan.targets().numClasses() : r.nextInt(plan.targets().numClasses());
         }
-        return new Batch(img, lab, plan.batchSize, plan.inputChannels, plan.patchSize);
+        return new Batch(img, lab, plan.batchSize(), plan.inputChannels(), plan.patchSize());
     }
 
     /** CPU time of the whole process (all threads, libtorch's included). */

@@ -54,10 +54,10 @@ public final class ImportNnUNetCommand implements Callable<Integer> {
             System.out.println(String.format(Locale.ROOT, "imported %s (%s, fold %s, %s): %s network, %d stages, "
                     + "%d channel(s), %s %s, patch %s -> %s", model.metadata().dataset().get("trainer"),
                     model.metadata().dataset().get("configuration"), model.metadata().dataset().get("fold"),
-                    which.fileName(), plan.configuration, plan.network.numStages, plan.inputChannels,
-                    plan.targets.regionBased() ? "regions" : "classes",
-                    plan.targets.regionBased() ? model.regions().names() : model.labels().classNames(),
-                    java.util.Arrays.toString(plan.patchSize), out));
+                    which.fileName(), plan.configuration(), plan.network().numStages(), plan.inputChannels(),
+                    plan.targets().regionBased() ? "regions" : "classes",
+                    plan.targets().regionBased() ? model.regions().names() : model.labels().classNames(),
+                    java.util.Arrays.toString(plan.patchSize()), out));
             return 0;
         } catch (InvalidInputException e) {
             return Cli.fail(e.getMessage());

@@ -159,9 +159,9 @@ public final class PlanCommand implements Callable<Integer> {
         Plan plan = Planner.plan(fp, spec, options);
         System.err.println(String.format(Locale.ROOT,
                 "planned %d case(s), %d class(es), ignore value %d: %s, patch %s, batch %d, %d stages, spacing %s",
-                fp.numCases(), spec.numClasses(), spec.ignoreValue(), plan.configuration,
-                Arrays.toString(plan.patchSize), plan.batchSize, plan.network.numStages,
-                Arrays.toString(plan.targetSpacing)));
+                fp.numCases(), spec.numClasses(), spec.ignoreValue(), plan.configuration(),
+                Arrays.toString(plan.patchSize()), plan.batchSize(), plan.network().numStages(),
+                Arrays.toString(plan.targetSpacing())));
         return plan;
     }
 

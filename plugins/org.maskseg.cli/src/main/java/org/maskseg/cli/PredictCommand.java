@@ -211,9 +211,9 @@ public final class PredictCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s, %s, patch %s) on %s in %s%n",
                     cases.size(), modelNames() + (trained.members().size() > 1 ? ", an ensemble of "
                             + trained.members().size() + " networks" + (trained.folds().isEmpty() ? ""
-                                    : " (folds " + trained.folds() + ")") : ""), trained.plan().configuration,
-                    trained.plan().targets.describe(),
-                    java.util.Arrays.toString(trained.plan().patchSize), dev, predictor.precision().label());
+                                    : " (folds " + trained.folds() + ")") : ""), trained.plan().configuration(),
+                    trained.plan().targets().describe(),
+                    java.util.Arrays.toString(trained.plan().patchSize()), dev, predictor.precision().label());
             for (DatasetCase c : cases) {
                 long t0 = System.nanoTime();
                 try {

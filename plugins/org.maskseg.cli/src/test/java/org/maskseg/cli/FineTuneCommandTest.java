@@ -62,7 +62,7 @@ class FineTuneCommandTest {
         assertTrue(r.out().contains("encoder fixed during epoch 1"), r.out());
         TrainedModel before = TrainedModel.load(base);
         TrainedModel after = TrainedModel.load(tuned);
-        assertEquals(0.001, after.plan().training.initialLearningRate, 0);
+        assertEquals(0.001, after.plan().training().initialLearningRate(), 0);
         boolean decoderChanged = false;
         for (var e : before.weights().entrySet()) {
             float[] now = after.weights().get(e.getKey()).data();
@@ -92,7 +92,7 @@ class FineTuneCommandTest {
         assertEquals(0, byIndex.exitCode(), byIndex.out() + byIndex.err());
         TrainedModel m = TrainedModel.load(added);
         assertEquals(List.of("background", "class 1", "class 2"), m.labels().classNames());
-        assertEquals(3, m.plan().targets.numClasses());
+        assertEquals(3, m.plan().targets().numClasses());
         assertEquals(255, m.labels().ignoreValue());
         assertEquals(3, m.weights().get("decoder.0.head.bias").data().length);
     }

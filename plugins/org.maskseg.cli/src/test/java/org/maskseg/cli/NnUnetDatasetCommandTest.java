@@ -196,9 +196,9 @@ class NnUnetDatasetCommandTest {
                 "--threads", "1", "--validation", "0.34");
         assertEquals(0, train.exitCode(), train.out() + train.err());
         TrainedModel m = TrainedModel.load(model);
-        assertEquals(List.of("ct"), m.plan().normalization.schemes);
-        assertEquals(low, m.plan().normalization.clipLow[0], 1e-9);
-        assertEquals(high, m.plan().normalization.clipHigh[0], 1e-9);
+        assertEquals(List.of("ct"), m.plan().normalization().schemes());
+        assertEquals(low, m.plan().normalization().clipLow()[0], 1e-9);
+        assertEquals(high, m.plan().normalization().clipHigh()[0], 1e-9);
         assertEquals(List.of("background", "organ"), m.labels().classNames());
 
         Path out = dir.resolve("ct-predictions");
@@ -239,8 +239,8 @@ class NnUnetDatasetCommandTest {
                 "64,64", "--batch-size", "2", "--device", "cpu", "--threads", "1", "--plan-overrides", SMALL_2D);
         assertEquals(0, train.exitCode(), train.out() + train.err());
         TrainedModel m = TrainedModel.load(model);
-        assertEquals(List.of("ct"), m.plan().normalization.schemes);
-        assertTrue(m.plan().normalization.clipHigh[0] > m.plan().normalization.clipLow[0]);
+        assertEquals(List.of("ct"), m.plan().normalization().schemes());
+        assertTrue(m.plan().normalization().clipHigh()[0] > m.plan().normalization().clipLow()[0]);
     }
 
     @Test

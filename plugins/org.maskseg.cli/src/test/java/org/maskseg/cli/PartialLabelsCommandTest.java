@@ -94,7 +94,7 @@ class PartialLabelsCommandTest {
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.out().contains("partial labels"), r.out());
         TrainedModel m = TrainedModel.load(model);
-        assertTrue(m.plan().targets.partialLabels());
+        assertTrue(m.plan().targets().partialLabels());
         assertEquals(3, m.numClasses());
 
         // region-based training takes the same partial labels
@@ -104,7 +104,7 @@ class PartialLabelsCommandTest {
         r = CommandLineRun.run(args.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.out() + r.err());
         TrainedModel regions = TrainedModel.load(regionModel);
-        assertTrue(regions.plan().targets.partialLabels() && regions.plan().targets.regionBased());
+        assertTrue(regions.plan().targets().partialLabels() && regions.plan().targets().regionBased());
     }
 
     @Test

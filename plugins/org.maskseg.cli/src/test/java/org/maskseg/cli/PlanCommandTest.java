@@ -39,10 +39,10 @@ class PlanCommandTest {
         Result r = run(args("--out", file.toString(), "--fingerprint", fingerprint.toString()));
         assertEquals(0, r.exitCode(), r.err());
         Plan printed = PlanJson.fromJson(r.out(), "stdout");
-        assertEquals("2d", printed.configuration);
-        assertArrayEquals(new int[] {256, 256}, printed.patchSize);
-        assertEquals(2, printed.batchSize);
-        assertEquals(7, printed.network.numStages);
+        assertEquals("2d", printed.configuration());
+        assertArrayEquals(new int[] {256, 256}, printed.patchSize());
+        assertEquals(2, printed.batchSize());
+        assertEquals(7, printed.network().numStages());
         assertEquals(PlanJson.toJson(printed), PlanJson.toJson(PlanJson.read(file)));
         assertTrue(r.err().contains("planned 40 case(s)"), r.err());
         JsonNode fp = new ObjectMapper().readTree(fingerprint.toFile());
@@ -56,18 +56,18 @@ class PlanCommandTest {
         Result inline = run(args("--override", "{\"patchSize\":[128,128],\"training\":{\"epochs\":5}}"));
         assertEquals(0, inline.exitCode(), inline.err());
         Plan p = PlanJson.fromJson(inline.out(), "stdout");
-        assertArrayEquals(new int[] {128, 128}, p.patchSize);
-        assertEquals(6, p.network.numStages);
-        assertEquals(5, p.training.epochs);
-        assertEquals(250, p.training.iterationsPerEpoch);
+        assertArrayEquals(new int[] {128, 128}, p.patchSize());
+        assertEquals(6, p.network().numStages());
+        assertEquals(5, p.training().epochs());
+        assertEquals(250, p.training().iterationsPerEpoch());
 
         Path file = dir.resolve("o.json");
         Files.writeString(file, "{\"batchSize\": 6, \"ignoreValue\": 255}");
         Result fromFile = run(args("--override", file.toString(), "--max-batch-size", "1"));
         assertEquals(0, fromFile.exitCode(), fromFile.err());
         Plan q = PlanJson.fromJson(fromFile.out(), "stdout");
-        assertEquals(6, q.batchSize, "overrides come last");
-        assertEquals(255, q.targets.ignoreValue());
+        assertEquals(6, q.batchSize(), "overrides come last");
+        assertEquals(255, q.targets().ignoreValue());
     }
 
     @Test
@@ -75,9 +75,9 @@ class PlanCommandTest {
         Result r = run(args("--ignore-label", "255", "--modalities", "CT"));
         assertEquals(0, r.exitCode(), r.err());
         Plan p = PlanJson.fromJson(r.out(), "stdout");
-        assertEquals(255, p.targets.ignoreValue());
-        assertEquals("ct", p.normalization.schemes.get(0));
-        assertTrue(p.normalization.clipLow[0] < p.normalization.clipHigh[0]);
+        assertEquals(255, p.targets().ignoreValue());
+        assertEquals("ct", p.normalization().schemes().get(0));
+        assertTrue(p.normalization().clipLow()[0] < p.normalization().clipHigh()[0]);
     }
 
     @Test
@@ -126,10 +126,10 @@ class PlanCommandTest {
         Result r = run("plan", "--images", imgs.toString(), "--labels", labs.toString(), "--ignore-label", "255");
         assertEquals(0, r.exitCode(), r.err());
         Plan p = PlanJson.fromJson(r.out(), "stdout");
-        assertEquals(2, p.targets.numClasses());
-        assertEquals(255, p.targets.ignoreValue());
-        assertEquals(3, p.network.numStages);
-        assertArrayEquals(new int[] {20, 20}, p.patchSize);
+        assertEquals(2, p.targets().numClasses());
+        assertEquals(255, p.targets().ignoreValue());
+        assertEquals(3, p.network().numStages());
+        assertArrayEquals(new int[] {20, 20}, p.patchSize());
 
         // Without --ignore-label, 255 would make 256 classes: refused with the voxels per value
         Result implicit = run("plan", "--images", imgs.toString(), "--labels", labs.toString());

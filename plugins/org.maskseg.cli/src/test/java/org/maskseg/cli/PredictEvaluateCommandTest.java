@@ -46,24 +46,25 @@ class PredictEvaluateCommandTest {
 
     /** A small 2D U-Net plan for one-channel 256 x 256 images, two classes. */
     static Plan smallPlan(int channels) {
-        Plan p = new Plan();
-        p.configuration = "2d";
-        p.inputChannels = channels;
-        p.targets = Targets.classes(new LabelSpec(2, 2, null));
-        p.patchSize = new int[] {128, 128};
-        p.targetSpacing = new double[] {1, 1};
-        p.network.numStages = 3;
-        p.network.features = new int[] {8, 16, 32};
-        p.network.strides = new int[][] {{1, 1}, {2, 2}, {2, 2}};
-        p.network.kernelSizes = new int[][] {{3, 3}, {3, 3}, {3, 3}};
-        p.normalization.schemes = new java.util.ArrayList<>(java.util.Collections.nCopies(channels, "zscore"));
-        p.normalization.useMask = new boolean[channels];
-        p.normalization.clipLow = new double[channels];
-        p.normalization.clipHigh = new double[channels];
-        p.normalization.mean = new double[channels];
-        p.normalization.std = new double[channels];
-        java.util.Arrays.fill(p.normalization.std, 1);
-        return p;
+        double[] std = new double[channels];
+        java.util.Arrays.fill(std, 1);
+        return Plan.builder()
+                .configuration("2d")
+                .inputChannels(channels)
+                .targets(Targets.classes(new LabelSpec(2, 2, null)))
+                .patchSize(128, 128)
+                .targetSpacing(1, 1)
+                .network(n -> n.numStages(3)
+                        .features(8, 16, 32)
+                        .strides(new int[][] {{1, 1}, {2, 2}, {2, 2}})
+                        .kernelSizes(new int[][] {{3, 3}, {3, 3}, {3, 3}}))
+                .normalization(n -> n.schemes(java.util.Collections.nCopies(channels, "zscore"))
+                        .useMask(new boolean[channels])
+                        .clipLow(new double[channels])
+                        .clipHigh(new double[channels])
+                        .mean(new double[channels])
+                        .std(std))
+                .build();
     }
 
     /** An untrained model (random weights): enough to check files, shapes and the evaluation round trip. */

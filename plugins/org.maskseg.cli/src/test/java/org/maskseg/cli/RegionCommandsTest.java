@@ -81,7 +81,7 @@ class RegionCommandsTest {
         assertTrue(r.out().contains("pseudo-Dice per region in the order whole, core"), r.out());
         TrainedModel m = TrainedModel.load(model);
         assertEquals(List.of("whole", "core"), m.scoreNames());
-        assertEquals(2, m.plan().targets.outputChannels());
+        assertEquals(2, m.plan().targets().outputChannels());
         assertEquals(2, m.metadata().finalPseudoDice().length);
         Path work = dir.resolve("regions-training");
         assertTrue(Files.isRegularFile(work.resolve(Trainer.CHECKPOINT)));

@@ -103,8 +103,9 @@ class TrainCommandTest {
         assertEquals(0, warm.code(), warm.out() + warm.err());
         assertTrue(warm.out().contains("starting from the weights of the initial model"), warm.out());
         TrainedModel m = TrainedModel.load(second);
-        assertEquals(List.of(64, 64), java.util.Arrays.stream(m.plan().patchSize).boxed().toList());
-        assertEquals(List.of(8, 16, 32, 32, 32), java.util.Arrays.stream(m.plan().network.features).boxed().toList());
+        assertEquals(List.of(64, 64), java.util.Arrays.stream(m.plan().patchSize()).boxed().toList());
+        assertEquals(List.of(8, 16, 32, 32, 32),
+                java.util.Arrays.stream(m.plan().network().features()).boxed().toList());
         assertFalse(m.sameWeightsAs(TrainedModel.load(first)));
 
         Run patch = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
@@ -163,9 +164,9 @@ class TrainCommandTest {
                 "--validation-iterations", "1", "--batch-size", "2", "--device", "cpu", "--threads", "1");
         assertEquals(0, r.code(), r.out() + r.err());
         TrainedModel trained = TrainedModel.load(model);
-        assertArrayEquals(new int[] {128, 128}, trained.plan().patchSize);
-        assertEquals(8, trained.plan().network.features[0]);
-        assertEquals(0.005, trained.plan().training.initialLearningRate);
+        assertArrayEquals(new int[] {128, 128}, trained.plan().patchSize());
+        assertEquals(8, trained.plan().network().features()[0]);
+        assertEquals(0.005, trained.plan().training().initialLearningRate());
     }
 
     @Test

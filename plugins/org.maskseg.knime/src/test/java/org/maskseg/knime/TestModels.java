@@ -42,17 +42,19 @@ public final class TestModels {
 
     private static Path untrainedNetwork(final Path file, final List<String> classNames, final String regions)
         throws IOException {
-        Plan plan = new Plan();
-        plan.targets = Targets.classes(new LabelSpec(classNames.size(), classNames.size(), classNames));
-        LabelSpec labels = plan.targets.spec();
+        Targets targets = Targets.classes(new LabelSpec(classNames.size(), classNames.size(), classNames));
+        LabelSpec labels = targets.spec();
         if (regions != null) {
-            plan.targets = Targets.of(labels, RegionSet.parse(regions, labels), false);
+            targets = Targets.of(labels, RegionSet.parse(regions, labels), false);
         }
-        plan.patchSize = new int[]{64, 64};
-        plan.network.numStages = 3;
-        plan.network.features = new int[]{8, 16, 32};
-        plan.network.strides = new int[][]{{1, 1}, {2, 2}, {2, 2}};
-        plan.network.kernelSizes = new int[][]{{3, 3}, {3, 3}, {3, 3}};
+        Plan plan = Plan.builder()
+            .targets(targets)
+            .patchSize(64, 64)
+            .network(n -> n.numStages(3)
+                .features(8, 16, 32)
+                .strides(new int[][]{{1, 1}, {2, 2}, {2, 2}})
+                .kernelSizes(new int[][]{{3, 3}, {3, 3}, {3, 3}}))
+            .build();
         TrainingMetadata meta = new TrainingMetadata(0, 0, 0, new double[]{Double.NaN}, Double.NaN, Double.NaN, 0,
             "last", "completed", 0, 0, "2026-01-01T00:00:00Z", "cpu()", 0, 0, Map.of());
         try (NDManager manager = TorchRuntime.newManager(Device.cpu())) {
@@ -64,10 +66,11 @@ public final class TestModels {
 
     /** A valid model file (plan, labels, one weight tensor) with 3 classes and ignore value 255. */
     public static Path write(final Path file) throws IOException {
-        Plan plan = new Plan();
-        plan.targets = Targets.classes(new LabelSpec(3, 255, List.of("background", "nucleus", "border")));
-        plan.patchSize = new int[]{64, 48};
-        LabelSpec labels = new LabelSpec(3, 255, plan.targets.classNames());
+        Plan plan = Plan.builder()
+            .targets(Targets.classes(new LabelSpec(3, 255, List.of("background", "nucleus", "border"))))
+            .patchSize(64, 48)
+            .build();
+        LabelSpec labels = new LabelSpec(3, 255, plan.targets().classNames());
         TrainingMetadata meta = new TrainingMetadata(1, 1, 1, new double[]{0.5, 0.25}, 0.3, 0.3, 1, "last",
             "completed", 0, 1.0, "2026-01-01T00:00:00Z", "cpu()", 1, 1, Map.of());
         new TrainedModel(plan, meta, Map.of("w", new HostTensor(new long[]{2}, new float[]{1, 2})))

@@ -145,7 +145,7 @@ public final class BatchLoader implements BatchSource {
             settings = settings.withThreads(threads);
         }
         return training ? training(cases, settings, seed)
-                : validation(cases, settings, seed, Math.max(1, plan.training.validationIterations));
+                : validation(cases, settings, seed, Math.max(1, plan.training().validationIterations()));
     }
 
     private void start() {

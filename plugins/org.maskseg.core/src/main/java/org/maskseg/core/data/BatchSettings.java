@@ -46,9 +46,9 @@ public record BatchSettings(int[] patchSize, int batchSize, int numClasses, doub
      * buffers.
      */
     public static BatchSettings fromPlan(Plan plan) {
-        return new BatchSettings(plan.patchSize, plan.batchSize, plan.targets.numClasses(),
-                plan.training.foregroundOversampling, AugmentationSettings.defaults(plan.patchSize), defaultThreads(),
-                DEFAULT_PREFETCH, true);
+        return new BatchSettings(plan.patchSize(), plan.batchSize(), plan.targets().numClasses(),
+                plan.training().foregroundOversampling(), AugmentationSettings.defaults(plan.patchSize()),
+                defaultThreads(), DEFAULT_PREFETCH, true);
     }
 
     /**

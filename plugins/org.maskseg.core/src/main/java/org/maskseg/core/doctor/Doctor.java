@@ -84,13 +84,14 @@ public final class Doctor {
      * 64×64) on the device, after one untimed warm-up step.
      */
     public static String stepTiming(Device device, Precision precision) {
-        Plan plan = new Plan();
-        plan.configuration = "2d";
-        plan.patchSize = new int[] {64, 64};
-        plan.network.numStages = 3;
-        plan.network.features = new int[] {8, 16, 32};
-        plan.network.strides = new int[][] {{1, 1}, {2, 2}, {2, 2}};
-        plan.network.kernelSizes = new int[][] {{3, 3}, {3, 3}, {3, 3}};
+        Plan plan = Plan.builder()
+                .configuration("2d")
+                .patchSize(64, 64)
+                .network(n -> n.numStages(3)
+                        .features(8, 16, 32)
+                        .strides(new int[][] {{1, 1}, {2, 2}, {2, 2}})
+                        .kernelSizes(new int[][] {{3, 3}, {3, 3}, {3, 3}}))
+                .build();
         int n = 2;
         int vox = 64 * 64;
         Random r = new Random(1);
@@ -100,7 +101,7 @@ public final class Doctor {
             lab[i] = r.nextInt(3);
             img[i] = (float) r.nextGaussian() + lab[i];
         }
-        Batch batch = new Batch(img, lab, n, 1, plan.patchSize);
+        Batch batch = new Batch(img, lab, n, 1, plan.patchSize());
         try (NDManager root = TorchRuntime.newManager(device);
                 PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 1);
                 TrainingStep step = TrainingStep.forPlan(net, plan, precision)) {

@@ -67,13 +67,13 @@ public final class TrainedModel {
     private final Postprocessing postprocessing;
 
     /**
-     * @param plan     the plan the network was built from (copied); its targets give the classes, their names
+     * @param plan     the plan the network was built from; its targets give the classes, their names
      *                 and the user's ignore value
      * @param metadata how the model was trained
      * @param weights  parameters by name, in the network's order
      */
     public TrainedModel(Plan plan, TrainingMetadata metadata, Map<String, HostTensor> weights) {
-        this.plan = Objects.requireNonNull(plan, "plan").copy();
+        this.plan = Objects.requireNonNull(plan, "plan");
         this.metadata = Objects.requireNonNull(metadata, "metadata");
         this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
         this.folds = List.of();
@@ -254,10 +254,10 @@ public final class TrainedModel {
 
     /** Loads these weights into an existing network built from the same plan. */
     public void loadInto(SegmentationNetwork network) {
-        if (network.inputChannels() != inputChannels() || network.outputChannels() != plan.targets.outputChannels()
+        if (network.inputChannels() != inputChannels() || network.outputChannels() != plan.targets().outputChannels()
                 || network.spatialDims() != spatialDims()) {
             throw new InvalidInputException("the model (" + spatialDims() + "D, " + inputChannels() + " channels, "
-                    + plan.targets.outputChannels() + " outputs) does not fit a " + network.spatialDims()
+                    + plan.targets().outputChannels() + " outputs) does not fit a " + network.spatialDims()
                     + "D network with " + network.inputChannels() + " channels and " + network.outputChannels()
                     + " outputs");
         }
@@ -281,11 +281,11 @@ public final class TrainedModel {
     }
 
     public Plan plan() {
-        return plan.copy();
+        return plan;
     }
 
     public LabelSpec labels() {
-        return plan.targets.spec();
+        return plan.targets().spec();
     }
 
     public TrainingMetadata metadata() {
@@ -298,7 +298,7 @@ public final class TrainedModel {
     }
 
     public int inputChannels() {
-        return plan.inputChannels;
+        return plan.inputChannels();
     }
 
     public int spatialDims() {
@@ -306,12 +306,12 @@ public final class TrainedModel {
     }
 
     public int numClasses() {
-        return plan.targets.numClasses();
+        return plan.targets().numClasses();
     }
 
     /** The regions of a region-based model, {@link RegionSet#none()} for a class model. */
     public RegionSet regions() {
-        return plan.targets.regions();
+        return plan.targets().regions();
     }
 
     /**
@@ -319,7 +319,7 @@ public final class TrainedModel {
      * (classes 1..K-1) for a class model. These name the pseudo-Dice values of the training metadata.
      */
     public List<String> scoreNames() {
-        return plan.targets.scoreNames();
+        return plan.targets().scoreNames();
     }
 
     /** The model with other metadata (of its first network). */
@@ -401,8 +401,8 @@ public final class TrainedModel {
         m.put("spatialDims", spatialDims());
         ObjectNode l = m.putObject("labels");
         ArrayNode names = l.putArray("classNames");
-        plan.targets.classNames().forEach(names::add);
-        l.put("ignoreValue", plan.targets.ignoreValue());
+        plan.targets().classNames().forEach(names::add);
+        l.put("ignoreValue", plan.targets().ignoreValue());
         m.set("plan", PlanJson.toTree(plan));
         m.set("training", ModelArchive.JSON.valueToTree(metadata));
         if (!folds.isEmpty()) {
@@ -448,8 +448,7 @@ public final class TrainedModel {
                         + "; this MaskSeg reads plan versions up to " + Plan.FORMAT_VERSION
                         + ". Update MaskSeg to use it");
             }
-            // read as stored: the targets are checked, the rest is taken as the model was trained with it
-            Plan plan = PlanJson.fromTree(planTree, what + " is corrupt: its plan", false);
+            Plan plan = PlanJson.fromTree(planTree, what + " is corrupt: its plan");
             JsonNode l = required(m, "labels", what);
             List<String> names = new ArrayList<>();
             required(l, "classNames", what).forEach(n -> names.add(n.asText()));
@@ -457,15 +456,17 @@ public final class TrainedModel {
                     TrainingMetadata.class);
             int channels = required(m, "inputChannels", what).asInt();
             int dims = required(m, "spatialDims", what).asInt();
-            if (channels != plan.inputChannels || dims != plan.spatialDims()
-                    || names.size() != plan.targets.numClasses()) {
+            if (channels != plan.inputChannels() || dims != plan.spatialDims()
+                    || names.size() != plan.targets().numClasses()) {
                 throw new InvalidInputException(what + " is corrupt: its manifest (" + dims + "D, " + channels
                         + " channels, " + names.size() + " classes) contradicts its plan (" + plan.spatialDims()
-                        + "D, " + plan.inputChannels + " channels, " + plan.targets.numClasses() + " classes)");
+                        + "D, " + plan.inputChannels() + " channels, " + plan.targets().numClasses() + " classes)");
             }
             // the manifest's class names and ignore value are the ones the model reports
             LabelSpec labels = new LabelSpec(names.size(), required(l, "ignoreValue", what).asInt(), names);
-            plan.targets = Targets.of(labels, plan.targets.regions(), plan.targets.partialLabels());
+            plan = plan.toBuilder()
+                    .targets(Targets.of(labels, plan.targets().regions(), plan.targets().partialLabels()))
+                    .build();
             byte[] w = c.entries().get(WEIGHTS);
             if (w == null) {
                 throw new InvalidInputException(what + " is corrupt: " + WEIGHTS + " is missing");
@@ -526,7 +527,7 @@ public final class TrainedModel {
 
     @Override
     public String toString() {
-        return "TrainedModel[" + spatialDims() + "D, " + inputChannels() + " channels, " + plan.targets + ", "
+        return "TrainedModel[" + spatialDims() + "D, " + inputChannels() + " channels, " + plan.targets() + ", "
                 + weights.size() + " tensors" + (others.isEmpty() ? "" : ", " + (others.size() + 1) + " networks")
                 + (folds.isEmpty() ? "" : ", folds " + folds) + ", " + metadata + "]";
     }

@@ -69,15 +69,17 @@ public final class PlainConvUNet implements SegmentationNetwork {
         this.dims = spatialDims;
         this.inputChannels = inputChannels;
         this.numClasses = numClasses;
-        this.numStages = topology.numStages;
-        this.convsPerStage = topology.convsPerStage;
-        this.deepSupervision = topology.deepSupervision;
-        this.features = topology.features.clone();
+        this.numStages = topology.numStages();
+        this.convsPerStage = topology.convsPerStage();
+        this.deepSupervision = topology.deepSupervision();
+        this.features = topology.features();
+        int[][] topologyStrides = topology.strides();
+        int[][] topologyKernels = topology.kernelSizes();
         this.strides = new long[numStages][];
         this.kernels = new long[numStages][];
         for (int s = 0; s < numStages; s++) {
-            strides[s] = tensorOrder(topology.strides[s]);
-            kernels[s] = tensorOrder(topology.kernelSizes[s]);
+            strides[s] = tensorOrder(topologyStrides[s]);
+            kernels[s] = tensorOrder(topologyKernels[s]);
         }
         declareParameters();
         this.manager = parent.newSubManager();
@@ -94,7 +96,7 @@ public final class PlainConvUNet implements SegmentationNetwork {
 
     /** The network a plan describes (2D or 3D, channels, classes, topology). */
     public static PlainConvUNet fromPlan(NDManager parent, Plan plan, long seed) {
-        return new PlainConvUNet(parent, plan.network, plan.inputChannels, plan.targets.outputChannels(),
+        return new PlainConvUNet(parent, plan.network(), plan.inputChannels(), plan.targets().outputChannels(),
                 plan.spatialDims(), seed);
     }
 
@@ -108,28 +110,30 @@ public final class PlainConvUNet implements SegmentationNetwork {
         if (numClasses < 1) {
             throw new InvalidInputException("network: at least one output channel is needed, got " + numClasses);
         }
-        if (t.numStages < 2) {
-            throw new InvalidInputException("plan network.numStages: at least 2 stages are needed, got "
-                    + t.numStages);
+        int stages = t.numStages();
+        if (stages < 2) {
+            throw new InvalidInputException("plan network.numStages: at least 2 stages are needed, got " + stages);
         }
-        if (t.convsPerStage < 1) {
-            throw new InvalidInputException("plan network.convsPerStage: must be at least 1, got " + t.convsPerStage);
+        if (t.convsPerStage() < 1) {
+            throw new InvalidInputException("plan network.convsPerStage: must be at least 1, got " + t.convsPerStage());
         }
-        if (t.features == null || t.features.length != t.numStages || t.strides == null
-                || t.strides.length != t.numStages || t.kernelSizes == null
-                || t.kernelSizes.length != t.numStages) {
+        int[] features = t.features();
+        int[][] strides = t.strides();
+        int[][] kernelSizes = t.kernelSizes();
+        if (features == null || features.length != stages || strides == null || strides.length != stages
+                || kernelSizes == null || kernelSizes.length != stages) {
             throw new InvalidInputException("plan network: features, strides and kernelSizes need one entry per stage ("
-                    + t.numStages + "), got " + (t.features == null ? 0 : t.features.length) + ", "
-                    + (t.strides == null ? 0 : t.strides.length) + " and "
-                    + (t.kernelSizes == null ? 0 : t.kernelSizes.length));
+                    + stages + "), got " + (features == null ? 0 : features.length) + ", "
+                    + (strides == null ? 0 : strides.length) + " and "
+                    + (kernelSizes == null ? 0 : kernelSizes.length));
         }
-        for (int s = 0; s < t.numStages; s++) {
-            if (t.features[s] < 1) {
+        for (int s = 0; s < stages; s++) {
+            if (features[s] < 1) {
                 throw new InvalidInputException("plan network.features[" + s + "]: must be positive, got "
-                        + t.features[s]);
+                        + features[s]);
             }
-            checkAxes("strides", s, t.strides[s], dims, false);
-            checkAxes("kernelSizes", s, t.kernelSizes[s], dims, true);
+            checkAxes("strides", s, strides[s], dims, false);
+            checkAxes("kernelSizes", s, kernelSizes[s], dims, true);
         }
     }
 

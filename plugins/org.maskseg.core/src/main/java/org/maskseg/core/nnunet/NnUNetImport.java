@@ -161,7 +161,7 @@ public final class NnUNetImport {
                     }
                     int epoch = root.get("current_epoch") instanceof Number n ? n.intValue() : 0;
                     double bestEma = root.get("_best_ema") instanceof Number n ? n.doubleValue() : Double.NaN;
-                    double[] dice = new double[imported.plan().targets.scoreNames().size()];
+                    double[] dice = new double[imported.plan().targets().scoreNames().size()];
                     Arrays.fill(dice, Double.NaN);
                     meta = new TrainingMetadata(epoch, epoch, 0, dice, Double.NaN, bestEma, 0,
                             checkpoint == Checkpoint.BEST ? "best" : "last", "imported", 0, 0,
@@ -221,39 +221,43 @@ public final class NnUNetImport {
             given.put(name, t);
         }
         Plan plan = imported.plan();
-        Plan.Network net = plan.network;
-        int stages = net.numStages;
+        Plan.Network net = plan.network();
+        int stages = net.numStages();
+        int convs = net.convsPerStage();
+        int[] features = net.features();
+        int[][] strides = net.strides();
+        int[][] kernelSizes = net.kernelSizes();
         int dims = plan.spatialDims();
-        int outputs = plan.targets.outputChannels();
+        int outputs = plan.targets().outputChannels();
         TreeSet<String> unused = new TreeSet<>(given.keySet());
         LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
         Mapper m = new Mapper(ckpt, given, unused, out, imported);
-        int in = plan.inputChannels;
+        int in = plan.inputChannels();
         for (int s = 0; s < stages; s++) {
-            for (int j = 0; j < net.convsPerStage; j++) {
+            for (int j = 0; j < convs; j++) {
                 m.block("encoder.stages." + s + ".0.convs." + j, "encoder." + s, j,
-                        j == 0 ? in : net.features[s], net.features[s], net.kernelSizes[s], dims);
+                        j == 0 ? in : features[s], features[s], kernelSizes[s], dims);
             }
-            in = net.features[s];
+            in = features[s];
         }
         for (int l = stages - 2; l >= 0; l--) {
             int k = stages - 2 - l;
             long[] up = new long[2 + dims];
-            up[0] = net.features[l + 1];
-            up[1] = net.features[l];
+            up[0] = features[l + 1];
+            up[1] = features[l];
             for (int a = 0; a < dims; a++) {
-                up[2 + a] = net.strides[l + 1][dims - 1 - a];
+                up[2 + a] = strides[l + 1][dims - 1 - a];
             }
             m.take("decoder.transpconvs." + k + ".weight", "decoder." + l + ".up.weight", up);
-            m.bias("decoder.transpconvs." + k + ".bias", "decoder." + l + ".up.bias", net.features[l],
+            m.bias("decoder.transpconvs." + k + ".bias", "decoder." + l + ".up.bias", features[l],
                     imported.convBias());
-            for (int j = 0; j < net.convsPerStage; j++) {
+            for (int j = 0; j < convs; j++) {
                 m.block("decoder.stages." + k + ".convs." + j, "decoder." + l, j,
-                        j == 0 ? 2 * net.features[l] : net.features[l], net.features[l], net.kernelSizes[l], dims);
+                        j == 0 ? 2 * features[l] : features[l], features[l], kernelSizes[l], dims);
             }
             long[] head = new long[2 + dims];
             head[0] = outputs;
-            head[1] = net.features[l];
+            head[1] = features[l];
             Arrays.fill(head, 2, 2 + dims, 1);
             m.take("decoder.seg_layers." + k + ".weight", "decoder." + l + ".head.weight", head);
             m.take("decoder.seg_layers." + k + ".bias", "decoder." + l + ".head.bias", new long[] {outputs});

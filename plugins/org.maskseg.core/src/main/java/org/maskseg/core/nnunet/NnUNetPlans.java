@@ -204,18 +204,19 @@ final class NnUNetPlans {
             throw p.error(cfg + ".spacing", "has " + spacing.length + " values for a " + dims + "D patch");
         }
 
-        Plan plan = new Plan();
-        plan.configuration = dims == 3 ? "3d" : "2d";
-        plan.inputChannels = inputChannels;
-        plan.targets = Targets.of(labels, RegionSet.of(regions, numClasses), false);
-        plan.targetSpacing = reverse(spacing);
-        plan.patchSize = reverse(patch);
-        plan.batchSize = config.has("batch_size") ? p.integer(config.get("batch_size"), cfg + ".batch_size") : 2;
-        plan.batchDice = config.path("batch_dice").asBoolean(false);
-        plan.imageInterpolation = "cubic";
+        Plan.Builder plan = Plan.builder()
+                .configuration(dims == 3 ? "3d" : "2d")
+                .inputChannels(inputChannels)
+                .targets(Targets.of(labels, RegionSet.of(regions, numClasses), false))
+                .targetSpacing(reverse(spacing))
+                .patchSize(reverse(patch))
+                .batchSize(config.has("batch_size") ? p.integer(config.get("batch_size"), cfg + ".batch_size") : 2)
+                .batchDice(config.path("batch_dice").asBoolean(false))
+                .imageInterpolation("cubic");
 
         // network
-        Plan.Network net = new Plan.Network();
+        Plan.Network.Builder net = Plan.Network.builder();
+        int numStages;
         boolean convBias;
         boolean affine = true;
         JsonNode arch = config.get("architecture");
@@ -228,13 +229,15 @@ final class NnUNetPlans {
             }
             String k = where + ".arch_kwargs";
             JsonNode a = p.field(arch, where, "arch_kwargs");
-            net.numStages = p.integer(p.field(a, k, "n_stages"), k + ".n_stages");
-            net.features = perStage(p, p.field(a, k, "features_per_stage"), k + ".features_per_stage", net.numStages);
-            net.kernelSizes = spatialPerStage(p, p.field(a, k, "kernel_sizes"), k + ".kernel_sizes", net.numStages, dims);
-            net.strides = spatialPerStage(p, p.field(a, k, "strides"), k + ".strides", net.numStages, dims);
-            net.convsPerStage = convCount(p, perStage(p, p.field(a, k, "n_conv_per_stage"), k + ".n_conv_per_stage",
-                    net.numStages), perStage(p, p.field(a, k, "n_conv_per_stage_decoder"), k
-                            + ".n_conv_per_stage_decoder", net.numStages - 1), k);
+            numStages = p.integer(p.field(a, k, "n_stages"), k + ".n_stages");
+            net.numStages(numStages)
+                    .features(perStage(p, p.field(a, k, "features_per_stage"), k + ".features_per_stage", numStages))
+                    .kernelSizes(spatialPerStage(p, p.field(a, k, "kernel_sizes"), k + ".kernel_sizes", numStages,
+                            dims))
+                    .strides(spatialPerStage(p, p.field(a, k, "strides"), k + ".strides", numStages, dims))
+                    .convsPerStage(convCount(p, perStage(p, p.field(a, k, "n_conv_per_stage"), k + ".n_conv_per_stage",
+                            numStages), perStage(p, p.field(a, k, "n_conv_per_stage_decoder"), k
+                                    + ".n_conv_per_stage_decoder", numStages - 1), k));
             convBias = a.path("conv_bias").asBoolean(false);
             expectName(p, a, k, "conv_op", dims == 3 ? "Conv3d" : "Conv2d");
             expectName(p, a, k, "norm_op", dims == 3 ? "InstanceNorm3d" : "InstanceNorm2d");
@@ -265,66 +268,65 @@ final class NnUNetPlans {
                 throw p.error(cfg + ".UNet_class_name", "is " + (cls == null ? "missing" : "'" + cls.asText() + "'")
                         + "; only PlainConvUNet models can be imported");
             }
-            net.kernelSizes = spatialPerStage(p, p.field(config, cfg, "conv_kernel_sizes"), cfg + ".conv_kernel_sizes",
-                    -1, dims);
-            net.numStages = net.kernelSizes.length;
-            net.strides = spatialPerStage(p, p.field(config, cfg, "pool_op_kernel_sizes"),
-                    cfg + ".pool_op_kernel_sizes", net.numStages, dims);
+            int[][] kernelSizes = spatialPerStage(p, p.field(config, cfg, "conv_kernel_sizes"),
+                    cfg + ".conv_kernel_sizes", -1, dims);
+            numStages = kernelSizes.length;
+            net.kernelSizes(kernelSizes).numStages(numStages).strides(spatialPerStage(p,
+                    p.field(config, cfg, "pool_op_kernel_sizes"), cfg + ".pool_op_kernel_sizes", numStages, dims));
             int base = p.integer(p.field(config, cfg, "UNet_base_num_features"), cfg + ".UNet_base_num_features");
             int max = p.integer(p.field(config, cfg, "unet_max_num_features"), cfg + ".unet_max_num_features");
-            net.features = new int[net.numStages];
-            for (int s = 0; s < net.numStages; s++) {
-                net.features[s] = (int) Math.min((long) base << Math.min(s, 30), max);
+            int[] features = new int[numStages];
+            for (int s = 0; s < numStages; s++) {
+                features[s] = (int) Math.min((long) base << Math.min(s, 30), max);
             }
-            net.convsPerStage = convCount(p, perStage(p, p.field(config, cfg, "n_conv_per_stage_encoder"),
-                    cfg + ".n_conv_per_stage_encoder", net.numStages), perStage(p,
-                            p.field(config, cfg, "n_conv_per_stage_decoder"), cfg + ".n_conv_per_stage_decoder",
-                            net.numStages - 1), cfg);
+            net.features(features).convsPerStage(convCount(p, perStage(p,
+                    p.field(config, cfg, "n_conv_per_stage_encoder"), cfg + ".n_conv_per_stage_encoder", numStages),
+                    perStage(p, p.field(config, cfg, "n_conv_per_stage_decoder"), cfg + ".n_conv_per_stage_decoder",
+                            numStages - 1), cfg));
             convBias = true;
         }
-        net.deepSupervision = true;
-        plan.network = net;
+        plan.network(net.deepSupervision(true).build());
 
         // normalisation
         JsonNode schemesNode = p.field(config, cfg, "normalization_schemes");
         JsonNode maskNode = config.get("use_mask_for_norm");
         JsonNode props = plans.path("foreground_intensity_properties_per_channel");
-        Plan.Normalization norm = new Plan.Normalization();
-        norm.schemes = new ArrayList<>();
-        norm.useMask = new boolean[inputChannels];
-        norm.clipLow = new double[inputChannels];
-        norm.clipHigh = new double[inputChannels];
-        norm.mean = new double[inputChannels];
-        norm.std = new double[inputChannels];
-        Arrays.fill(norm.std, 1);
+        List<String> schemes = new ArrayList<>();
+        boolean[] useMask = new boolean[inputChannels];
+        double[] clipLow = new double[inputChannels];
+        double[] clipHigh = new double[inputChannels];
+        double[] mean = new double[inputChannels];
+        double[] std = new double[inputChannels];
+        Arrays.fill(std, 1);
         if (!schemesNode.isArray() || schemesNode.size() != inputChannels) {
             throw p.error(cfg + ".normalization_schemes", "needs one entry per channel (" + inputChannels + ")");
         }
         for (int c = 0; c < inputChannels; c++) {
             String s = schemesNode.get(c).asText();
-            norm.useMask[c] = maskNode != null && maskNode.isArray() && maskNode.size() > c
+            useMask[c] = maskNode != null && maskNode.isArray() && maskNode.size() > c
                     && maskNode.get(c).asBoolean(false);
             switch (s) {
-                case "ZScoreNormalization" -> norm.schemes.add("zscore");
-                case "NoNormalization" -> norm.schemes.add("none");
+                case "ZScoreNormalization" -> schemes.add("zscore");
+                case "NoNormalization" -> schemes.add("none");
                 case "CTNormalization" -> {
-                    norm.schemes.add("ct");
+                    schemes.add("ct");
                     String w = "foreground_intensity_properties_per_channel." + c;
                     JsonNode pc = props.get(String.valueOf(c));
                     if (pc == null || !pc.isObject()) {
                         throw p.error(w, "is missing; CT normalisation needs it");
                     }
-                    norm.clipLow[c] = p.number(p.field(pc, w, "percentile_00_5"), w + ".percentile_00_5");
-                    norm.clipHigh[c] = p.number(p.field(pc, w, "percentile_99_5"), w + ".percentile_99_5");
-                    norm.mean[c] = p.number(p.field(pc, w, "mean"), w + ".mean");
-                    norm.std[c] = p.number(p.field(pc, w, "std"), w + ".std");
+                    clipLow[c] = p.number(p.field(pc, w, "percentile_00_5"), w + ".percentile_00_5");
+                    clipHigh[c] = p.number(p.field(pc, w, "percentile_99_5"), w + ".percentile_99_5");
+                    mean[c] = p.number(p.field(pc, w, "mean"), w + ".mean");
+                    std[c] = p.number(p.field(pc, w, "std"), w + ".std");
                 }
                 default -> throw p.error(cfg + ".normalization_schemes[" + c + "]", "is '" + s + "'; supported are "
                         + "ZScoreNormalization, CTNormalization and NoNormalization");
             }
         }
-        plan.normalization = norm;
-        return new Imported(plan, labels, Architecture.PLAIN_CONV_UNET, convBias, affine, regionOrder);
+        plan.normalization(Plan.Normalization.builder().schemes(schemes).useMask(useMask).clipLow(clipLow)
+                .clipHigh(clipHigh).mean(mean).std(std).build());
+        return new Imported(plan.build(), labels, Architecture.PLAIN_CONV_UNET, convBias, affine, regionOrder);
     }
 
     /** A configuration with what it inherits ({@code inherits_from}) filled in. */

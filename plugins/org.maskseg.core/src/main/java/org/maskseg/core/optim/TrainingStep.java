@@ -108,8 +108,9 @@ public final class TrainingStep implements AutoCloseable {
     public static TrainingStep forPlan(SegmentationNetwork network, Plan plan, Precision precision) {
         network.setPrecision(precision);
         DeepSupervisionLoss loss = new DeepSupervisionLoss(lossFor(plan));
-        NesterovSgd sgd = new NesterovSgd(network.parameters(), plan.training.momentum, plan.training.weightDecay);
-        return new TrainingStep(network, loss, sgd, plan.training.gradientClip,
+        Plan.Training training = plan.training();
+        NesterovSgd sgd = new NesterovSgd(network.parameters(), training.momentum(), training.weightDecay());
+        return new TrainingStep(network, loss, sgd, training.gradientClip(),
                 precision == Precision.FP16 ? new LossScaler() : null);
     }
 
@@ -160,7 +161,7 @@ public final class TrainingStep implements AutoCloseable {
 
     /** The loss of one output for a plan's targets. */
     public static SegmentationLoss lossFor(Plan plan) {
-        return SegmentationLoss.of(plan.targets, plan.batchDice);
+        return SegmentationLoss.of(plan.targets(), plan.batchDice());
     }
 
     public NesterovSgd optimiser() {

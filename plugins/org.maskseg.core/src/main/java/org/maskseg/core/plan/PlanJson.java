@@ -33,7 +33,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>
  * Reading is strict: a plan from a newer format version is refused, unknown fields are refused with their
  * name and location, numbers must have the field's type (no silent truncation of 1.5 to 1), and the result is
- * validated with {@link #validate(Plan)}.
+ * checked by {@link Plan.Builder#build()}. Plans are written and read through their {@link Plan.Builder}, whose
+ * fields are the file's fields in order.
  */
 public final class PlanJson {
 
@@ -43,8 +44,6 @@ public final class PlanJson {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-
-    private static final Set<String> SCHEMES = Set.of("zscore", "ct", "none", "rescale_to_0_1", "rgb_to_0_1");
 
     private PlanJson() {
     }
@@ -63,6 +62,10 @@ public final class PlanJson {
      * {@code classNames}, {@code ignoreValue}, {@code regions} (only when set) and {@code training.partialLabels}.
      */
     public static ObjectNode toTree(Plan plan) {
+        return toTree(plan.toBuilder());
+    }
+
+    private static ObjectNode toTree(Plan.Builder plan) {
         ObjectNode fields = MAPPER.valueToTree(plan);
         ObjectNode out = MAPPER.createObjectNode();
         Targets t = plan.targets;
@@ -84,11 +87,6 @@ public final class PlanJson {
             training.put(PARTIAL_LABELS, t.partialLabels());
         }
         return out;
-    }
-
-    /** A deep copy of a plan, valid or not. */
-    static Plan copy(Plan plan) {
-        return fromTree(toTree(plan), "plan", false);
     }
 
     /**
@@ -149,9 +147,7 @@ public final class PlanJson {
      * @return a new plan; the input is not changed
      */
     public static Plan applyOverrides(Plan plan, String overridesJson) {
-        Plan merged = mergeUnvalidated(plan, parseOverrides(overridesJson));
-        validate(merged, AFTER_OVERRIDES);
-        return merged;
+        return mergeToBuilder(plan.toBuilder(), parseOverrides(overridesJson)).build(AFTER_OVERRIDES + " is invalid: ");
     }
 
     static final String AFTER_OVERRIDES = "plan after overrides";
@@ -161,11 +157,14 @@ public final class PlanJson {
         return parseObject(overridesJson, "overrides");
     }
 
-    /** The merge of {@link #applyOverrides}, with type checks but without validating the result. */
-    static Plan mergeUnvalidated(Plan plan, ObjectNode fragment) {
+    /**
+     * The merge of {@link #applyOverrides} as a builder, for changes before the plan is built: the field types and
+     * the targets are checked, the rest when the builder is built.
+     */
+    static Plan.Builder mergeToBuilder(Plan.Builder plan, ObjectNode fragment) {
         ObjectNode tree = toTree(plan);
         merge(tree, fragment);
-        return fromTree(tree, AFTER_OVERRIDES, false);
+        return builder(tree, AFTER_OVERRIDES, false);
     }
 
     private static ObjectNode parseObject(String json, String what) {
@@ -201,14 +200,14 @@ public final class PlanJson {
      * @param what names the plan in error messages
      */
     public static Plan fromTree(JsonNode tree, String what) {
-        return fromTree(tree, what, true);
+        return builder(tree, what, true).build(what + " is invalid: ");
     }
 
     /**
-     * Like {@link #fromTree(JsonNode, String)}; without {@code validate} only the field types and the targets are
-     * checked.
+     * A builder holding a plan's tree, with its field types and targets checked; with {@code validate} the problems
+     * {@link Plan.Builder#build()} would find are reported together with those of the targets.
      */
-    public static Plan fromTree(JsonNode stored, String what, boolean validate) {
+    private static Plan.Builder builder(JsonNode stored, String what, boolean validate) {
         if (stored == null || !stored.isObject()) {
             throw new InvalidInputException(what + " must be a JSON object ({...})");
         }
@@ -225,9 +224,9 @@ public final class PlanJson {
             throw new InvalidInputException(what + " has an invalid format version " + version.intValue());
         }
         StoredTargets targets = StoredTargets.take(tree, what);
-        Plan plan;
+        Plan.Builder plan;
         try {
-            plan = MAPPER.treeToValue(tree, Plan.class);
+            plan = MAPPER.treeToValue(tree, Plan.Builder.class);
         } catch (UnrecognizedPropertyException e) {
             String at = location(e);
             Set<String> known = new TreeSet<>();
@@ -245,13 +244,12 @@ public final class PlanJson {
         List<String> targetProblems = targets.problems();
         List<String> problems = new ArrayList<>(targetProblems);
         if (validate) {
-            problems.addAll(problems(plan));
+            problems.addAll(plan.problems());
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(what + " is invalid: " + String.join("; ", problems));
         }
-        plan.targets = targets.targets(what);
-        return plan;
+        return plan.targets(targets.targets(what));
     }
 
     private static final String NUM_CLASSES = "numClasses";
@@ -305,14 +303,6 @@ public final class PlanJson {
         }
     }
 
-    /** Like {@link #validate(Plan)}, naming the plan as {@code what} in the message. */
-    static void validate(Plan plan, String what) {
-        List<String> problems = problems(plan);
-        if (!problems.isEmpty()) {
-            throw new InvalidInputException(what + " is invalid: " + String.join("; ", problems));
-        }
-    }
-
     private static String describe(Class<?> type) {
         if (type == null) {
             return "of another type";
@@ -348,236 +338,5 @@ public final class PlanJson {
             }
         }
         return sb.toString();
-    }
-
-    /**
-     * Checks that a plan is complete and consistent; the message lists every problem found, each naming the
-     * field.
-     */
-    public static void validate(Plan plan) {
-        List<String> problems = problems(plan);
-        if (!problems.isEmpty()) {
-            throw new InvalidInputException("invalid plan: " + String.join("; ", problems));
-        }
-    }
-
-    private static List<String> problems(Plan plan) {
-        List<String> problems = new ArrayList<>();
-        int dims = 0;
-        if (!"2d".equals(plan.configuration) && !"3d".equals(plan.configuration)) {
-            problems.add("configuration must be \"2d\" or \"3d\", got " + quoted(plan.configuration));
-        } else {
-            dims = plan.spatialDims();
-        }
-        if (plan.inputChannels < 1) {
-            problems.add("inputChannels must be at least 1, got " + plan.inputChannels);
-        }
-        if (!"cubic".equals(plan.imageInterpolation) && !"linear".equals(plan.imageInterpolation)) {
-            problems.add("imageInterpolation must be \"cubic\" or \"linear\", got " + quoted(plan.imageInterpolation));
-        }
-        if (plan.batchSize < 1) {
-            problems.add("batchSize must be at least 1, got " + plan.batchSize);
-        }
-        if (dims > 0) {
-            checkSpatial(problems, "targetSpacing", plan.targetSpacing, dims);
-            checkPositive(problems, "patchSize", plan.patchSize, dims);
-            checkNetwork(problems, plan, dims);
-        }
-        checkNormalization(problems, plan.normalization, plan.inputChannels);
-        checkTraining(problems, plan.training);
-        return problems;
-    }
-
-    private static void checkNetwork(List<String> problems, Plan plan, int dims) {
-        Plan.Network net = plan.network;
-        if (net == null) {
-            problems.add("network is missing");
-            return;
-        }
-        int stages = net.numStages;
-        if (stages < 1) {
-            problems.add("network.numStages must be at least 1, got " + stages);
-            return;
-        }
-        if (net.features == null || net.features.length != stages) {
-            problems.add("network.features must have numStages = " + stages + " entries, got "
-                    + (net.features == null ? "none" : net.features.length));
-        } else {
-            for (int s = 0; s < stages; s++) {
-                if (net.features[s] < 1) {
-                    problems.add("network.features[" + s + "] must be positive, got " + net.features[s]);
-                }
-            }
-        }
-        if (net.convsPerStage < 1) {
-            problems.add("network.convsPerStage must be at least 1, got " + net.convsPerStage);
-        }
-        boolean stridesOk = checkPerStage(problems, "network.strides", net.strides, stages, dims);
-        if (stridesOk) {
-            for (int a = 0; a < dims; a++) {
-                if (net.strides[0][a] != 1) {
-                    problems.add("network.strides[0] must be all 1 (the first stage keeps full resolution), got "
-                            + java.util.Arrays.toString(net.strides[0]));
-                    break;
-                }
-            }
-        }
-        if (checkPerStage(problems, "network.kernelSizes", net.kernelSizes, stages, dims)) {
-            for (int s = 0; s < stages; s++) {
-                for (int a = 0; a < dims; a++) {
-                    if (net.kernelSizes[s][a] % 2 == 0) {
-                        problems.add("network.kernelSizes[" + s + "] must be odd, got "
-                                + java.util.Arrays.toString(net.kernelSizes[s]));
-                        break;
-                    }
-                }
-            }
-        }
-        if (stridesOk && plan.patchSize != null && plan.patchSize.length == dims) {
-            for (int a = 0; a < dims; a++) {
-                long total = 1;
-                for (int s = 0; s < stages; s++) {
-                    total *= net.strides[s][a];
-                }
-                if (plan.patchSize[a] % total != 0) {
-                    problems.add("patchSize[" + a + "] = " + plan.patchSize[a] + " is not divisible by " + total
-                            + ", the product of the network strides along that axis; use "
-                            + suggestion(plan.patchSize[a], total));
-                }
-            }
-        }
-    }
-
-    private static String suggestion(int size, long multiple) {
-        long below = size / multiple * multiple;
-        long above = below + multiple;
-        return below >= multiple ? below + " or " + above : String.valueOf(above);
-    }
-
-    private static boolean checkPerStage(List<String> problems, String name, int[][] values, int stages, int dims) {
-        if (values == null || values.length != stages) {
-            problems.add(name + " must have numStages = " + stages + " entries, got "
-                    + (values == null ? "none" : values.length));
-            return false;
-        }
-        boolean ok = true;
-        for (int s = 0; s < stages; s++) {
-            ok &= checkPositive(problems, name + "[" + s + "]", values[s], dims);
-        }
-        return ok;
-    }
-
-    private static boolean checkPositive(List<String> problems, String name, int[] values, int dims) {
-        if (values == null || values.length != dims) {
-            problems.add(name + " must have " + dims + " entries (one per axis), got "
-                    + (values == null ? "none" : values.length));
-            return false;
-        }
-        for (int v : values) {
-            if (v < 1) {
-                problems.add(name + " entries must be positive, got " + java.util.Arrays.toString(values));
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void checkSpatial(List<String> problems, String name, double[] values, int dims) {
-        if (values == null || values.length != dims) {
-            problems.add(name + " must have " + dims + " entries (one per axis), got "
-                    + (values == null ? "none" : values.length));
-            return;
-        }
-        for (double v : values) {
-            if (!(v > 0) || Double.isInfinite(v)) {
-                problems.add(name + " entries must be positive and finite, got " + java.util.Arrays.toString(values));
-                return;
-            }
-        }
-    }
-
-    private static void checkNormalization(List<String> problems, Plan.Normalization n, int channels) {
-        if (n == null) {
-            problems.add("normalization is missing");
-            return;
-        }
-        if (n.schemes == null || n.schemes.size() != channels) {
-            problems.add("normalization.schemes must have inputChannels = " + channels + " entries, got "
-                    + (n.schemes == null ? "none" : n.schemes.size()));
-        } else {
-            for (int c = 0; c < channels; c++) {
-                if (!SCHEMES.contains(n.schemes.get(c))) {
-                    problems.add("normalization.schemes[" + c + "] must be one of \"zscore\", \"ct\", \"none\", "
-                            + "\"rescale_to_0_1\", \"rgb_to_0_1\", got "
-                            + quoted(n.schemes.get(c)));
-                }
-            }
-        }
-        checkLength(problems, "normalization.useMask", n.useMask == null ? -1 : n.useMask.length, channels);
-        boolean lengthsOk = checkLength(problems, "normalization.clipLow", length(n.clipLow), channels)
-                & checkLength(problems, "normalization.clipHigh", length(n.clipHigh), channels)
-                & checkLength(problems, "normalization.mean", length(n.mean), channels)
-                & checkLength(problems, "normalization.std", length(n.std), channels);
-        if (lengthsOk && n.schemes != null && n.schemes.size() == channels) {
-            for (int c = 0; c < channels; c++) {
-                if ("ct".equals(n.schemes.get(c))) {
-                    if (!(n.clipLow[c] <= n.clipHigh[c])) {
-                        problems.add("normalization channel " + c + ": clipLow " + n.clipLow[c]
-                                + " must not exceed clipHigh " + n.clipHigh[c]);
-                    }
-                    if (!Double.isFinite(n.mean[c]) || !(n.std[c] >= 0) || Double.isInfinite(n.std[c])) {
-                        problems.add("normalization channel " + c + ": mean and std must be finite, std >= 0");
-                    }
-                }
-            }
-        }
-    }
-
-    private static int length(double[] a) {
-        return a == null ? -1 : a.length;
-    }
-
-    private static boolean checkLength(List<String> problems, String name, int length, int channels) {
-        if (length != channels) {
-            problems.add(name + " must have inputChannels = " + channels + " entries, got "
-                    + (length < 0 ? "none" : length));
-            return false;
-        }
-        return true;
-    }
-
-    private static void checkTraining(List<String> problems, Plan.Training t) {
-        if (t == null) {
-            problems.add("training is missing");
-            return;
-        }
-        if (t.epochs < 1) {
-            problems.add("training.epochs must be at least 1, got " + t.epochs);
-        }
-        if (t.iterationsPerEpoch < 1) {
-            problems.add("training.iterationsPerEpoch must be at least 1, got " + t.iterationsPerEpoch);
-        }
-        if (t.validationIterations < 0) {
-            problems.add("training.validationIterations must not be negative, got " + t.validationIterations);
-        }
-        if (!(t.initialLearningRate > 0) || Double.isInfinite(t.initialLearningRate)) {
-            problems.add("training.initialLearningRate must be positive, got " + t.initialLearningRate);
-        }
-        if (!(t.momentum >= 0 && t.momentum < 1)) {
-            problems.add("training.momentum must be in [0, 1), got " + t.momentum);
-        }
-        if (!(t.weightDecay >= 0) || Double.isInfinite(t.weightDecay)) {
-            problems.add("training.weightDecay must not be negative, got " + t.weightDecay);
-        }
-        if (!(t.gradientClip > 0)) {
-            problems.add("training.gradientClip must be positive, got " + t.gradientClip);
-        }
-        if (!(t.foregroundOversampling >= 0 && t.foregroundOversampling <= 1)) {
-            problems.add("training.foregroundOversampling must be in [0, 1], got " + t.foregroundOversampling);
-        }
-    }
-
-    private static String quoted(String s) {
-        return s == null ? "null" : "\"" + s + "\"";
     }
 }

@@ -94,22 +94,19 @@ public final class Planner {
         double[] spacing = Arrays.copyOf(fullSpacing, dims);
         double[] shape = Arrays.copyOf(medianShape, dims);
 
-        Plan plan = new Plan();
-        plan.configuration = configuration;
-        plan.inputChannels = fingerprint.channels();
-        plan.targets = Targets.of(spec, RegionSet.parse(options.regions(), spec), false);
-        plan.targetSpacing = spacing;
-        plan.batchDice = dims == 2;
+        Plan.Builder plan = Plan.builder()
+                .configuration(configuration)
+                .inputChannels(fingerprint.channels())
+                .targets(Targets.of(spec, RegionSet.parse(options.regions(), spec), false))
+                .targetSpacing(spacing)
+                .batchDice(dims == 2);
         configureNetwork(plan, spacing, shape, datasetVoxels, options);
-        plan.normalization = normalization(fingerprint, options.channelModalities());
-        plan.training = new Plan.Training();
+        plan.normalization(normalization(fingerprint, options.channelModalities()));
 
         if (options.overrides() != null && !options.overrides().isBlank()) {
-            plan = applyOverrides(plan, options.overrides());
-        } else {
-            PlanJson.validate(plan);
+            return applyOverrides(plan, options.overrides());
         }
-        return plan;
+        return plan.build();
     }
 
     /**
@@ -117,9 +114,9 @@ public final class Planner {
      * new network gets the network the planner would derive for it, so that a smaller patch also gets fewer
      * stages. The batch size stays as planned unless overridden too.
      */
-    private static Plan applyOverrides(Plan planned, String overrides) {
+    private static Plan applyOverrides(Plan.Builder planned, String overrides) {
         ObjectNode fragment = PlanJson.parseOverrides(overrides);
-        Plan plan = PlanJson.mergeUnvalidated(planned, fragment);
+        Plan.Builder plan = PlanJson.mergeToBuilder(planned, fragment);
         boolean geometry = fragment.has("patchSize") || fragment.has("targetSpacing");
         if (geometry && !fragment.has("network") && hasConsistentGeometry(plan)) {
             int dims = plan.spatialDims();
@@ -131,16 +128,16 @@ public final class Planner {
                         + " times, so each axis must be divisible by " + Arrays.toString(t.divisor()) + "; use "
                         + Arrays.toString(t.patchSize()) + " (or override the network as well)");
             }
-            plan.network.numStages = t.numStages();
-            plan.network.features = features(t.numStages(), dims == 3 ? MAX_FEATURES_3D : MAX_FEATURES_2D);
-            plan.network.strides = t.strides();
-            plan.network.kernelSizes = t.kernelSizes();
+            plan.network(n -> n.numStages(t.numStages())
+                    .features(features(t.numStages(), dims == 3 ? MAX_FEATURES_3D : MAX_FEATURES_2D))
+                    .strides(t.strides())
+                    .kernelSizes(t.kernelSizes()));
         }
-        PlanJson.validate(plan, PlanJson.AFTER_OVERRIDES);
-        return plan;
+        return plan.build(PlanJson.AFTER_OVERRIDES + " is invalid: ");
     }
 
-    private static boolean hasConsistentGeometry(Plan plan) {
+    /** Whether the merged configuration, patch size and spacing can be given to {@link NetworkTopology}. */
+    private static boolean hasConsistentGeometry(Plan.Builder plan) {
         if (!"2d".equals(plan.configuration) && !"3d".equals(plan.configuration) || plan.network == null
                 || plan.patchSize == null || plan.targetSpacing == null) {
             return false;
@@ -217,8 +214,8 @@ public final class Planner {
         return median;
     }
 
-    private static void configureNetwork(Plan plan, double[] spacing, double[] medianShape, double datasetVoxels,
-            PlannerOptions options) {
+    private static void configureNetwork(Plan.Builder plan, double[] spacing, double[] medianShape,
+            double datasetVoxels, PlannerOptions options) {
         int dims = spacing.length;
         int maxPools = dims == 3 ? MAX_POOLS_3D : MAX_POOLS_2D;
         int maxFeatures = dims == 3 ? MAX_FEATURES_3D : MAX_FEATURES_2D;
@@ -259,14 +256,12 @@ public final class Planner {
             batch = Math.min(batch, options.maxBatchSize());
         }
 
-        plan.patchSize = patch;
-        plan.batchSize = batch;
-        Plan.Network net = new Plan.Network();
-        net.numStages = topology.numStages();
-        net.features = features(net.numStages, maxFeatures);
-        net.strides = topology.strides();
-        net.kernelSizes = topology.kernelSizes();
-        plan.network = net;
+        plan.patchSize(patch).batchSize(batch).network(Plan.Network.builder()
+                .numStages(topology.numStages())
+                .features(features(topology.numStages(), maxFeatures))
+                .strides(topology.strides())
+                .kernelSizes(topology.kernelSizes())
+                .build());
     }
 
     /** Largest patch of the physical aspect ratio (256³ or 2048² voxels), clipped to the median shape. */
@@ -317,32 +312,31 @@ public final class Planner {
             throw new InvalidInputException(modalities.size() + " channel modalities given for " + channels
                     + " image channels");
         }
-        Plan.Normalization n = new Plan.Normalization();
-        n.schemes = new ArrayList<>();
-        n.useMask = new boolean[channels];
-        n.clipLow = new double[channels];
-        n.clipHigh = new double[channels];
-        n.mean = new double[channels];
-        n.std = new double[channels];
+        List<String> schemes = new ArrayList<>();
+        double[] clipLow = new double[channels];
+        double[] clipHigh = new double[channels];
+        double[] mean = new double[channels];
+        double[] std = new double[channels];
         for (int c = 0; c < channels; c++) {
             String scheme = modalities.isEmpty() ? "zscore" : scheme(modalities.get(c));
-            n.std[c] = 1;
+            std[c] = 1;
             if (scheme.equals("ct")) {
                 DatasetFingerprint.ChannelIntensities in = fp.intensities().get(c);
                 if (in.voxels() == 0) {
                     throw new InvalidInputException("channel " + c + " is CT, but no voxel of the dataset is annotated "
                             + "with a foreground class, so there are no intensities to derive the CT clipping from");
                 }
-                n.schemes.add("ct");
-                n.clipLow[c] = in.percentile00_5();
-                n.clipHigh[c] = in.percentile99_5();
-                n.mean[c] = in.mean();
-                n.std[c] = in.std();
+                schemes.add("ct");
+                clipLow[c] = in.percentile00_5();
+                clipHigh[c] = in.percentile99_5();
+                mean[c] = in.mean();
+                std[c] = in.std();
             } else {
-                n.schemes.add(scheme);
+                schemes.add(scheme);
             }
         }
-        return n;
+        return Plan.Normalization.builder().schemes(schemes).useMask(new boolean[channels]).clipLow(clipLow)
+                .clipHigh(clipHigh).mean(mean).std(std).build();
     }
 
     /**

@@ -58,7 +58,7 @@ public final class ModelPredictor implements AutoCloseable {
     private ModelPredictor(SegmentationNetwork network, Plan plan, PredictionSettings settings,
             NDManager owned, List<TrainedModel> members, Postprocessing postprocessing) {
         this.plan = plan;
-        this.windows = new SlidingWindowPredictor(network, plan.patchSize, settings);
+        this.windows = new SlidingWindowPredictor(network, plan.patchSize(), settings);
         this.owned = owned;
         this.network = network;
         this.members = members.size() > 1 ? List.copyOf(members) : List.of();
@@ -95,7 +95,7 @@ public final class ModelPredictor implements AutoCloseable {
     }
 
     public LabelSpec labels() {
-        return plan.targets.spec();
+        return plan.targets().spec();
     }
 
     /** The precision the network passes run in. */
@@ -130,7 +130,7 @@ public final class ModelPredictor implements AutoCloseable {
             original = ImageVolume.wrap(image.name(), back, image.spatialSize(), logits.channels(), image.spacing());
         }
         ImageVolume named = original.withName(image.name());
-        Prediction p = Prediction.of(named, plan.targets, outputs);
+        Prediction p = Prediction.of(named, plan.targets(), outputs);
         return postprocessing.isNone() ? p
                 : new Prediction(postprocessing.apply(p.labels()), p.probabilities(), p.uncertainty());
     }

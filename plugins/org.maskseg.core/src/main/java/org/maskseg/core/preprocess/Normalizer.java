@@ -1,5 +1,7 @@
 package org.maskseg.core.preprocess;
 
+import java.util.List;
+
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.VolumeShapes;
@@ -31,20 +33,26 @@ public final class Normalizer {
     /** A normalised copy of the image; the input is not changed. */
     public static ImageVolume normalize(ImageVolume image, Plan.Normalization normalization) {
         int channels = image.channels();
-        if (normalization.schemes.size() != channels) {
+        List<String> schemes = normalization.schemes();
+        if (schemes.size() != channels) {
             throw new InvalidInputException("image '" + image.name() + "' has " + channels
-                    + " channels but the plan normalises " + normalization.schemes.size());
+                    + " channels but the plan normalises " + schemes.size());
         }
+        boolean[] useMask = normalization.useMask();
+        double[] clipLow = normalization.clipLow();
+        double[] clipHigh = normalization.clipHigh();
+        double[] mean = normalization.mean();
+        double[] std = normalization.std();
         float[] in = image.data();
         float[] out = in.clone();
         int voxels = (int) image.voxelsPerChannel();
         boolean[] mask = null;
         for (int c = 0; c < channels; c++) {
             int off = c * voxels;
-            String scheme = normalization.schemes.get(c);
+            String scheme = schemes.get(c);
             switch (scheme) {
                 case "zscore" -> {
-                    if (normalization.useMask[c]) {
+                    if (useMask[c]) {
                         if (mask == null) {
                             mask = nonZeroMask(image);
                         }
@@ -53,8 +61,7 @@ public final class Normalizer {
                         zscore(out, off, voxels, null);
                     }
                 }
-                case "ct" -> ct(out, off, voxels, normalization.clipLow[c], normalization.clipHigh[c],
-                        normalization.mean[c], normalization.std[c]);
+                case "ct" -> ct(out, off, voxels, clipLow[c], clipHigh[c], mean[c], std[c]);
                 case "none" -> {
                 }
                 case "rescale_to_0_1" -> rescale(out, off, voxels);

@@ -46,24 +46,24 @@ public final class Preprocessor {
                     + Arrays.toString(image.spatialSize()) + " but its labels '" + labels.name() + "' have size "
                     + Arrays.toString(labels.size()));
         }
-        if (spec.numClasses() != plan.targets.numClasses()) {
+        if (spec.numClasses() != plan.targets().numClasses()) {
             throw new InvalidInputException("labels '" + labels.name() + "' have " + spec.numClasses()
-                    + " classes but the plan was made for " + plan.targets.numClasses());
+                    + " classes but the plan was made for " + plan.targets().numClasses());
         }
         int[] canonical = spec.toCanonical(labels);
         if (!knowledge.isComplete()) {
-            if (!plan.targets.partialLabels()) {
+            if (!plan.targets().partialLabels()) {
                 throw new IllegalArgumentException("case '" + image.name() + "' has partial labels but the plan "
                         + "does not enable training.partialLabels");
             }
             canonical = knowledge.encode(canonical, labels.size(), spec, image.name());
         }
-        ImageVolume normalised = Normalizer.normalize(image, plan.normalization);
+        ImageVolume normalised = Normalizer.normalize(image, plan.normalization());
         double[] spacing = image.spacing();
-        double[] target = Resampler.fullTargetSpacing(spacing, plan.targetSpacing);
-        long[] size = Resampler.sizeForSpacing(image.spatialSize(), spacing, plan.targetSpacing);
+        double[] target = Resampler.fullTargetSpacing(spacing, plan.targetSpacing());
+        long[] size = Resampler.sizeForSpacing(image.spatialSize(), spacing, plan.targetSpacing());
         ImageVolume resampled = Resampler.resampleImage(normalised, size, target,
-                Resampler.Interpolation.of(plan.imageInterpolation));
+                Resampler.Interpolation.of(plan.imageInterpolation()));
         LabelVolume canonicalLabels = LabelVolume.wrap(image.name(), canonical, labels.size(), spacing);
         LabelVolume resampledLabels = Resampler.resampleLabels(canonicalLabels, size, target);
         return new TrainingCase(image.name(), resampled, resampledLabels);
@@ -72,26 +72,26 @@ public final class Preprocessor {
     /** An image for prediction, with the same normalisation and resampling as in training. */
     public static PreprocessedImage preprocessImage(ImageVolume image, Plan plan) {
         checkImage(image, plan);
-        ImageVolume normalised = Normalizer.normalize(image, plan.normalization);
+        ImageVolume normalised = Normalizer.normalize(image, plan.normalization());
         double[] spacing = image.spacing();
-        long[] size = Resampler.sizeForSpacing(image.spatialSize(), spacing, plan.targetSpacing);
+        long[] size = Resampler.sizeForSpacing(image.spatialSize(), spacing, plan.targetSpacing());
         ImageVolume resampled = Resampler.resampleImage(normalised, size,
-                Resampler.fullTargetSpacing(spacing, plan.targetSpacing),
-                Resampler.Interpolation.of(plan.imageInterpolation));
+                Resampler.fullTargetSpacing(spacing, plan.targetSpacing()),
+                Resampler.Interpolation.of(plan.imageInterpolation()));
         return new PreprocessedImage(resampled, image.spatialSize(), spacing);
     }
 
     private static void checkImage(ImageVolume image, Plan plan) {
-        if (image.channels() != plan.inputChannels) {
+        if (image.channels() != plan.inputChannels()) {
             throw new InvalidInputException("image '" + image.name() + "' has " + image.channels()
-                    + " channel(s) but the plan expects " + plan.inputChannels);
+                    + " channel(s) but the plan expects " + plan.inputChannels());
         }
         if (plan.spatialDims() > image.spatialDims()) {
             throw new InvalidInputException("image '" + image.name() + "' is " + image.spatialDims()
-                    + "D but the plan is " + plan.configuration + "; use a 2d plan for 2D images");
+                    + "D but the plan is " + plan.configuration() + "; use a 2d plan for 2D images");
         }
-        if (plan.targetSpacing.length > image.spatialDims()) {
-            throw new InvalidInputException("the plan's target spacing " + Arrays.toString(plan.targetSpacing)
+        if (plan.targetSpacing().length > image.spatialDims()) {
+            throw new InvalidInputException("the plan's target spacing " + Arrays.toString(plan.targetSpacing())
                     + " has more axes than image '" + image.name() + "'");
         }
         float[] data = image.data();

@@ -23,7 +23,7 @@ final class EpochValidation {
 
     static Outcome run(TrainingStep step, Plan plan, BatchSource source, int iterations,
             CancellationToken cancellation) throws InterruptedException {
-        PseudoDice dice = PseudoDice.forTargets(plan.targets);
+        PseudoDice dice = PseudoDice.forTargets(plan.targets());
         double lossSum = 0;
         for (int it = 0; it < iterations; it++) {
             Batch batch = cancellation.await(source::next);

@@ -102,14 +102,14 @@ public final class Trainer {
                 throw new InvalidInputException("two training cases are named '" + c.name()
                         + "'; case names must be unique");
             }
-            if (c.image().channels() != plan.inputChannels) {
+            if (c.image().channels() != plan.inputChannels()) {
                 throw new InvalidInputException("case '" + c.name() + "' has " + c.image().channels()
-                        + " channels, the plan expects " + plan.inputChannels);
+                        + " channels, the plan expects " + plan.inputChannels());
             }
-            if (!plan.targets.partialLabels()) {
+            if (!plan.targets().partialLabels()) {
                 // partial-label codes need the partial loss; the plain one would index classes with them
                 for (int v : c.labels().data()) {
-                    if (v > plan.targets.numClasses()) {
+                    if (v > plan.targets().numClasses()) {
                         throw new IllegalArgumentException("case '" + c.name() + "' has partial-label codes but "
                                 + "the plan does not enable training.partialLabels");
                     }
@@ -126,34 +126,32 @@ public final class Trainer {
      * classes unless a class mapping relates them.
      */
     static void checkInitialModel(TrainedModel init, Plan plan, ClassMapping mapping) {
-        if (mapping != null && mapping.numClasses() != plan.targets.numClasses()) {
+        if (mapping != null && mapping.numClasses() != plan.targets().numClasses()) {
             throw new InvalidInputException("the class mapping defines " + mapping.numClasses() + " classes "
-                    + mapping.classNames() + ", the training labels have " + plan.targets.numClasses());
+                    + mapping.classNames() + ", the training labels have " + plan.targets().numClasses());
         }
-        if (mapping == null && init.numClasses() != plan.targets.numClasses()) {
+        if (mapping == null && init.numClasses() != plan.targets().numClasses()) {
             throw new InvalidInputException("the initial model has " + init.numClasses() + " classes, the training"
-                    + " labels have " + plan.targets.numClasses() + "; a warm start needs the same classes unless a"
+                    + " labels have " + plan.targets().numClasses() + "; a warm start needs the same classes unless a"
                     + " class mapping says which model class each label class continues (command line: --classes or"
                     + " --class-map)");
         }
-        if (init.inputChannels() != plan.inputChannels) {
+        if (init.inputChannels() != plan.inputChannels()) {
             throw new InvalidInputException("the initial model expects " + init.inputChannels() + " channel(s), the"
-                    + " training images have " + plan.inputChannels + "; a warm start needs the same channels");
+                    + " training images have " + plan.inputChannels() + "; a warm start needs the same channels");
         }
         if (init.spatialDims() != plan.spatialDims()) {
             throw new InvalidInputException("the initial model is a " + init.spatialDims() + "D network, the plan"
                     + " trains a " + plan.spatialDims() + "D network; a warm start needs the same configuration");
         }
-        if (!init.regions().equals(plan.targets.regions())) {
-            throw new InvalidInputException("the initial model was trained on " + outputs(init.plan().targets)
-                    + ", the plan trains " + outputs(plan.targets) + "; a warm start needs the same outputs");
+        if (!init.regions().equals(plan.targets().regions())) {
+            throw new InvalidInputException("the initial model was trained on " + outputs(init.plan().targets())
+                    + ", the plan trains " + outputs(plan.targets()) + "; a warm start needs the same outputs");
         }
     }
 
     private static Plan effectivePlan(Plan given, TrainingSettings s) {
-        Plan p = given.copy();
-        s.schedule().applyTo(p.training);
-        return p;
+        return given.toBuilder().training(s.schedule()::applyTo).build();
     }
 
     public Trainer listener(TrainingListener l) {
@@ -218,7 +216,7 @@ public final class Trainer {
 
     /** The plan used for training (with the settings' epoch and iteration overrides). */
     public Plan plan() {
-        return plan.copy();
+        return plan;
     }
 
     /**
@@ -268,7 +266,7 @@ public final class Trainer {
 
         listener.message("training on " + trainCases.size() + " case(s), validating on " + valCases.size()
                 + (split.heldOut() ? "" : " (not held out)") + ", device " + device);
-        if (plan.targets.regionBased()) {
+        if (plan.targets().regionBased()) {
             listener.message("region-based training: one sigmoid output per region; pseudo-Dice per region in the "
                     + "order " + String.join(", ", scoreNames()));
         }
@@ -401,8 +399,8 @@ public final class Trainer {
         if (budget == null) {
             double limit = settings.schedule().timeLimit() == null ? Double.POSITIVE_INFINITY
                     : settings.schedule().timeLimit().toMillis() / 1000.0;
-            return new FixedSchedule(plan.training.initialLearningRate, plan.training.epochs,
-                    plan.training.iterationsPerEpoch, plan.training.validationIterations,
+            return new FixedSchedule(plan.training().initialLearningRate(), plan.training().epochs(),
+                    plan.training().iterationsPerEpoch(), plan.training().validationIterations(),
                     settings.schedule().epochLimit(), limit);
         }
         long stepsBefore = history.stream().mapToLong(EpochStats::iterations).sum();
@@ -414,8 +412,8 @@ public final class Trainer {
         listener.message("budget " + budget + (history.isEmpty() ? "" : String.format(Locale.ROOT,
                 " (%s used by the earlier sessions)", budget.isTime() ? Math.round(previousSeconds) + " s"
                         : stepsBefore + " steps")) + ": the learning rate decays over the steps it allows");
-        return new BudgetSchedule(budget, plan.training.initialLearningRate, plan.training.iterationsPerEpoch,
-                plan.training.validationIterations, history.size(), stepsBefore, previousSeconds,
+        return new BudgetSchedule(budget, plan.training().initialLearningRate(), plan.training().iterationsPerEpoch(),
+                plan.training().validationIterations(), history.size(), stepsBefore, previousSeconds,
                 history.isEmpty() ? 0 : history.get(history.size() - 1).iterations());
     }
 
@@ -478,7 +476,7 @@ public final class Trainer {
             bs = bs.withThreads(threads);
         }
         return training ? BatchLoader.training(cases, bs, seed)
-                : BatchLoader.validation(cases, bs, seed, plan.training.validationIterations);
+                : BatchLoader.validation(cases, bs, seed, plan.training().validationIterations());
     }
 
     /**
@@ -534,7 +532,7 @@ public final class Trainer {
 
     /** Names of the pseudo-Dice values: the regions of a region-based plan, else the foreground classes. */
     private List<String> scoreNames() {
-        return plan.targets.scoreNames();
+        return plan.targets().scoreNames();
     }
 
     private List<String> caseNames() {

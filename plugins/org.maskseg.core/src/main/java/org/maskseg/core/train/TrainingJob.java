@@ -174,9 +174,8 @@ public final class TrainingJob {
             knowledge = knowledgeFor.apply(spec);
         }
         boolean partial = knowledge != null && knowledge.stream().anyMatch(k -> !k.isComplete());
-        if (partial && !plan.targets.partialLabels()) {
-            plan = plan.copy();
-            plan.targets = plan.targets.withPartialLabels(true);
+        if (partial && !plan.targets().partialLabels()) {
+            plan = plan.toBuilder().targets(plan.targets().withPartialLabels(true)).build();
         }
         l.message(describe(plan));
 
@@ -258,7 +257,7 @@ public final class TrainingJob {
      */
     private static TrainingResult postprocessed(TrainingResult result, List<FinalValidation.Outcome> outcomes,
             TrainingListener l) {
-        if (outcomes.isEmpty() || result.finalModel().plan().targets.regionBased()) {
+        if (outcomes.isEmpty() || result.finalModel().plan().targets().regionBased()) {
             return result;
         }
         FinalValidation.Outcome all = outcomes.size() == 1 ? outcomes.get(0) : FinalValidation.Outcome.pooled(outcomes);
@@ -438,21 +437,21 @@ public final class TrainingJob {
         if (ignoreValue != null && ignoreValue != ckpt.model().labels().ignoreValue()) {
             conflicts.add("ignore label " + ignoreValue + " (checkpoint: " + ckpt.model().labels().ignoreValue() + ")");
         }
-        if (s.data().configuration() != null && !s.data().configuration().equals(p.configuration)) {
-            conflicts.add("configuration " + s.data().configuration() + " (checkpoint: " + p.configuration + ")");
+        if (s.data().configuration() != null && !s.data().configuration().equals(p.configuration())) {
+            conflicts.add("configuration " + s.data().configuration() + " (checkpoint: " + p.configuration() + ")");
         }
-        if (s.data().patchSize() != null && !Arrays.equals(s.data().patchSize(), p.patchSize)) {
+        if (s.data().patchSize() != null && !Arrays.equals(s.data().patchSize(), p.patchSize())) {
             conflicts.add("patch " + Arrays.toString(s.data().patchSize()) + " (checkpoint: "
-                    + Arrays.toString(p.patchSize) + ")");
+                    + Arrays.toString(p.patchSize()) + ")");
         }
-        differs(conflicts, "batch size", s.data().batchSize(), p.batchSize);
-        differs(conflicts, "epochs", s.schedule().epochs(), p.training.epochs);
-        differs(conflicts, "iterations", s.schedule().iterationsPerEpoch(), p.training.iterationsPerEpoch);
+        differs(conflicts, "batch size", s.data().batchSize(), p.batchSize());
+        differs(conflicts, "epochs", s.schedule().epochs(), p.training().epochs());
+        differs(conflicts, "iterations", s.schedule().iterationsPerEpoch(), p.training().iterationsPerEpoch());
         differs(conflicts, "validation iterations", s.schedule().validationIterations(),
-                p.training.validationIterations);
-        if (s.schedule().learningRate() != null && s.schedule().learningRate() != p.training.initialLearningRate) {
+                p.training().validationIterations());
+        if (s.schedule().learningRate() != null && s.schedule().learningRate() != p.training().initialLearningRate()) {
             conflicts.add("learning rate " + s.schedule().learningRate() + " (checkpoint: "
-                    + p.training.initialLearningRate + ")");
+                    + p.training().initialLearningRate() + ")");
         }
         if (state.has("seed") && s.seed() != state.get("seed").asLong()) {
             conflicts.add("seed " + s.seed() + " (checkpoint: " + state.get("seed").asLong() + ")");
@@ -480,28 +479,26 @@ public final class TrainingJob {
      * size as the planner would derive it), epochs and iterations.
      */
     public static Plan applySettings(Plan planned, TrainingSettings s) {
-        Plan p = planned.copy();
+        Plan.Builder p = planned.toBuilder();
+        int dims = planned.spatialDims();
         if (s.data().batchSize() != null) {
-            p.batchSize = s.data().batchSize();
+            p.batchSize(s.data().batchSize());
         }
         if (s.data().patchSize() != null) {
             int[] patch = s.data().patchSize();
-            if (patch.length != p.spatialDims()) {
+            if (patch.length != dims) {
                 throw new InvalidInputException("patch size " + Arrays.toString(patch) + " has " + patch.length
-                        + " values, the " + p.configuration + " configuration needs " + p.spatialDims());
+                        + " values, the " + planned.configuration() + " configuration needs " + dims);
             }
-            int maxPools = p.spatialDims() == 3 ? Planner.MAX_POOLS_3D : Planner.MAX_POOLS_2D;
-            NetworkTopology t = NetworkTopology.of(p.targetSpacing, patch, maxPools);
-            p.patchSize = t.patchSize();
-            p.network.numStages = t.numStages();
-            p.network.strides = t.strides();
-            p.network.kernelSizes = t.kernelSizes();
-            p.network.features = Planner.features(t.numStages(),
-                    p.spatialDims() == 3 ? Planner.MAX_FEATURES_3D : Planner.MAX_FEATURES_2D);
+            int maxPools = dims == 3 ? Planner.MAX_POOLS_3D : Planner.MAX_POOLS_2D;
+            NetworkTopology t = NetworkTopology.of(planned.targetSpacing(), patch, maxPools);
+            p.patchSize(t.patchSize()).network(n -> n.numStages(t.numStages())
+                    .strides(t.strides())
+                    .kernelSizes(t.kernelSizes())
+                    .features(Planner.features(t.numStages(),
+                            dims == 3 ? Planner.MAX_FEATURES_3D : Planner.MAX_FEATURES_2D)));
         }
-        s.schedule().applyTo(p.training);
-        PlanJson.validate(p);
-        return p;
+        return p.training(s.schedule()::applyTo).build();
     }
 
     /**
@@ -551,30 +548,28 @@ public final class TrainingJob {
      * warm start's labels; batch size, epochs, iterations and learning rate may be set anew.
      */
     static Plan warmStartPlan(Plan model, TrainingSettings s, LabelSpec labels) {
-        if (s.data().configuration() != null && !s.data().configuration().equals(model.configuration)) {
+        if (s.data().configuration() != null && !s.data().configuration().equals(model.configuration())) {
             throw new InvalidInputException("configuration " + s.data().configuration() + " differs from the "
-                    + "initial model's " + model.configuration + "; a warm start keeps the model's network");
+                    + "initial model's " + model.configuration() + "; a warm start keeps the model's network");
         }
-        if (s.data().patchSize() != null && !Arrays.equals(s.data().patchSize(), model.patchSize)) {
+        if (s.data().patchSize() != null && !Arrays.equals(s.data().patchSize(), model.patchSize())) {
             throw new InvalidInputException("patch size " + Arrays.toString(s.data().patchSize())
-                    + " differs from the initial model's " + Arrays.toString(model.patchSize)
+                    + " differs from the initial model's " + Arrays.toString(model.patchSize())
                     + "; a warm start keeps the model's network and patch size");
         }
         Plan p = applySettings(model, s);
-        RegionSet regions = p.targets.regionBased()
-                ? RegionSet.of(p.targets.regions().regions(), labels.numClasses()) : RegionSet.none();
-        p.targets = Targets.of(labels, regions, p.targets.partialLabels());
-        PlanJson.validate(p);
-        return p;
+        RegionSet regions = p.targets().regionBased()
+                ? RegionSet.of(p.targets().regions().regions(), labels.numClasses()) : RegionSet.none();
+        return p.toBuilder().targets(Targets.of(labels, regions, p.targets().partialLabels())).build();
     }
 
     /** One line describing a plan for the user. */
     public static String describe(Plan p) {
-        return "plan: " + p.configuration + ", patch " + Arrays.toString(p.patchSize) + ", batch " + p.batchSize
-                + ", " + p.network.numStages + " stages, features " + Arrays.toString(p.network.features) + ", "
-                + p.training.epochs + " epochs x " + p.training.iterationsPerEpoch + " iterations"
-                + (p.targets.regionBased() ? ", regions " + p.targets.regions().format() : "")
-                + (p.targets.partialLabels() ? ", partial labels" : "");
+        return "plan: " + p.configuration() + ", patch " + Arrays.toString(p.patchSize()) + ", batch " + p.batchSize()
+                + ", " + p.network().numStages() + " stages, features " + Arrays.toString(p.network().features()) + ", "
+                + p.training().epochs() + " epochs x " + p.training().iterationsPerEpoch() + " iterations"
+                + (p.targets().regionBased() ? ", regions " + p.targets().regions().format() : "")
+                + (p.targets().partialLabels() ? ", partial labels" : "");
     }
 
     /**
@@ -586,9 +581,10 @@ public final class TrainingJob {
             return;
         }
         RegionSet given = RegionSet.parse(planner.regions(), spec);
-        if (!given.equals(plan.targets.regions())) {
+        if (!given.equals(plan.targets().regions())) {
+            Targets targets = plan.targets();
             throw new InvalidInputException("regions " + given.format() + " differ from those of " + source + " ("
-                    + (plan.targets.regionBased() ? plan.targets.regions().format() : "none: it was trained on classes")
+                    + (targets.regionBased() ? targets.regions().format() : "none: it was trained on classes")
                     + "); its network keeps its outputs");
         }
     }

@@ -113,20 +113,21 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
 
         /**
          * Writes the schedule these settings set (epochs, iterations, validation iterations, learning rate) into a
-         * plan's training section; values left unset keep the plan's.
+         * plan's training section, e.g. {@code plan.toBuilder().training(schedule::applyTo).build()}; values left
+         * unset keep the plan's.
          */
-        public void applyTo(Plan.Training training) {
+        public void applyTo(Plan.Training.Builder training) {
             if (epochs != null) {
-                training.epochs = epochs;
+                training.epochs(epochs);
             }
             if (iterationsPerEpoch != null) {
-                training.iterationsPerEpoch = iterationsPerEpoch;
+                training.iterationsPerEpoch(iterationsPerEpoch);
             }
             if (validationIterations != null) {
-                training.validationIterations = validationIterations;
+                training.validationIterations(validationIterations);
             }
             if (learningRate != null) {
-                training.initialLearningRate = learningRate;
+                training.initialLearningRate(learningRate);
             }
         }
     }
@@ -180,7 +181,7 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
                     throw new InvalidInputException("a class mapping relates the classes to those of an initial "
                             + "model; give the initial model too");
                 }
-                if (initialModel.plan().targets.regionBased()) {
+                if (initialModel.plan().targets().regionBased()) {
                     // the heads of a region-based model score regions, not classes, so class rows cannot be moved
                     throw new InvalidInputException("a class mapping needs an initial model trained on classes; "
                             + "this one was trained on the regions " + initialModel.regions().format());

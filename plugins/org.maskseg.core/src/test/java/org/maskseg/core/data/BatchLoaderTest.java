@@ -217,11 +217,12 @@ class BatchLoaderTest {
 
     @Test
     void opensFromAPlanLikeTheTrainerDoes() throws InterruptedException {
-        org.maskseg.core.plan.Plan plan = new org.maskseg.core.plan.Plan();
-        plan.patchSize = new int[] {64, 48};
-        plan.batchSize = 3;
-        plan.targets = Targets.classes(new LabelSpec(2, 2, null));
-        plan.training.validationIterations = 2;
+        org.maskseg.core.plan.Plan plan = org.maskseg.core.plan.Plan.builder()
+                .patchSize(64, 48)
+                .batchSize(3)
+                .targets(Targets.classes(new LabelSpec(2, 2, null)))
+                .training(t -> t.validationIterations(2))
+                .build();
         List<Batch> viaPlan, direct, validation;
         // The trainer's factory type accepts the loader directly.
         org.maskseg.core.train.BatchSourceFactory factory = BatchLoader::open;

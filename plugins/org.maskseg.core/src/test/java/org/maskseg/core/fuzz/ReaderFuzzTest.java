@@ -87,10 +87,11 @@ class ReaderFuzzTest {
         ImageFiles.writeLabels(labels, labelsTif);
         SEEDS.put("labels.tif", Files.readAllBytes(labelsTif));
         try (NDManager m = TorchRuntime.newManager(Device.cpu()); TinyConvNetwork net = new TinyConvNetwork(m, 1, 3)) {
-            Plan p = new Plan();
-            p.inputChannels = 1;
-            p.targets = Targets.classes(new LabelSpec(3, 3, List.of("bg", "a", "b")));
-            p.patchSize = new int[] {32, 32};
+            Plan p = Plan.builder()
+                    .inputChannels(1)
+                    .targets(Targets.classes(new LabelSpec(3, 3, List.of("bg", "a", "b"))))
+                    .patchSize(32, 32)
+                    .build();
             TrainingMetadata meta = new TrainingMetadata(1, 1, 1, new double[] {0.5, 0.5}, 0.5, 0.5, 1, "last",
                     "completed", 1L, 1, "2026-01-01T00:00:00Z", "cpu()", 2, 1, Map.of());
             TrainedModel model = TrainedModel.of(p, meta, net);

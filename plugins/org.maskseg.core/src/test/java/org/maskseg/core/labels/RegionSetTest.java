@@ -150,18 +150,22 @@ class RegionSetTest {
 
     @Test
     void planStoresRegionsAndOldPlansStillLoad() {
-        Plan p = new Plan();
-        p.targets = Targets.classes(new LabelSpec(4, 4, List.of("background", "edema", "necrosis", "enhancing")));
+        Plan p = Plan.builder()
+                .targets(Targets.classes(new LabelSpec(4, 4, List.of("background", "edema", "necrosis", "enhancing"))))
+                .build();
         String classic = PlanJson.toJson(p);
         assertTrue(!classic.contains("regions"), "plans without regions are written as before");
-        assertTrue(!PlanJson.fromJson(classic, "test").targets.regionBased());
-        assertEquals(4, PlanJson.fromJson(classic, "test").targets.outputChannels());
+        assertTrue(!PlanJson.fromJson(classic, "test").targets().regionBased());
+        assertEquals(4, PlanJson.fromJson(classic, "test").targets().outputChannels());
 
-        p.targets = Targets.of(p.targets.spec(), RegionSet.parse("whole=1,2,3;core=2,3;enhancing=3", TUMOUR), false);
+        p = p.toBuilder()
+                .targets(Targets.of(p.targets().spec(), RegionSet.parse("whole=1,2,3;core=2,3;enhancing=3", TUMOUR),
+                        false))
+                .build();
         Plan back = PlanJson.fromJson(PlanJson.toJson(p), "test");
-        assertEquals(p.targets.regions(), back.targets.regions());
-        assertEquals(3, back.targets.outputChannels());
-        assertTrue(back.targets.regionBased());
+        assertEquals(p.targets().regions(), back.targets().regions());
+        assertEquals(3, back.targets().outputChannels());
+        assertTrue(back.targets().regionBased());
 
         String bad = PlanJson.toJson(p).replace("\"exportLabel\" : 3", "\"exportLabel\" : 0");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> PlanJson.fromJson(bad, "x"));

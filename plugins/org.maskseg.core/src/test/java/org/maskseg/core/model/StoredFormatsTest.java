@@ -32,7 +32,7 @@ class StoredFormatsTest {
     void planFileLoadsAndIsWrittenBackUnchanged() throws Exception {
         Path f = file("plan-regions.json");
         Plan plan = PlanJson.read(f);
-        Targets t = plan.targets;
+        Targets t = plan.targets();
         assertEquals(List.of("background", "nucleus"), t.classNames());
         assertEquals(255, t.ignoreValue());
         assertEquals("nucleus=1:1", t.regions().format());
@@ -43,9 +43,9 @@ class StoredFormatsTest {
     @Test
     void regionModelLoadsWithItsTargets(@TempDir Path dir) throws Exception {
         TrainedModel m = TrainedModel.load(file("model-regions.zip"));
-        assertTrue(m.plan().targets.regionBased());
+        assertTrue(m.plan().targets().regionBased());
         assertEquals(List.of("nucleus"), m.scoreNames());
-        assertEquals(1, m.plan().targets.outputChannels());
+        assertEquals(1, m.plan().targets().outputChannels());
         assertEquals(255, m.labels().ignoreValue());
         assertSavedAgainUnchanged(m, dir);
     }
@@ -53,14 +53,14 @@ class StoredFormatsTest {
     @Test
     void classModelAndItsCheckpointLoad(@TempDir Path dir) throws Exception {
         TrainedModel m = TrainedModel.load(file("model-classes.zip"));
-        assertFalse(m.plan().targets.regionBased());
+        assertFalse(m.plan().targets().regionBased());
         assertEquals(List.of("background", "nucleus"), m.labels().classNames());
         assertEquals(List.of("nucleus"), m.scoreNames());
-        assertEquals(2, m.plan().targets.outputChannels());
+        assertEquals(2, m.plan().targets().outputChannels());
         assertSavedAgainUnchanged(m, dir);
 
         Checkpoint c = Checkpoint.load(file("checkpoint-classes.zip"));
-        assertEquals(m.plan().targets, c.model().plan().targets);
+        assertEquals(m.plan().targets(), c.model().plan().targets());
         assertEquals(1, c.model().metadata().epochsDone());
     }
 
@@ -70,6 +70,6 @@ class StoredFormatsTest {
         TrainedModel back = TrainedModel.load(again);
         assertTrue(back.sameWeightsAs(m));
         assertEquals(PlanJson.toJson(m.plan()), PlanJson.toJson(back.plan()));
-        assertEquals(m.plan().targets, back.plan().targets);
+        assertEquals(m.plan().targets(), back.plan().targets());
     }
 }

@@ -27,6 +27,7 @@ import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.plan.TestPlans;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -40,11 +41,12 @@ class TrainedModelTest {
     Path dir;
 
     static Plan plan(int channels, int classes) {
-        Plan p = new Plan();
-        p.inputChannels = channels;
-        p.targets = Targets.classes(new LabelSpec(classes, 255, null));
-        p.patchSize = new int[] {32, 32};
-        return p;
+        return Plan.builder()
+                .inputChannels(channels)
+                .normalization(TestPlans.zscore(channels))
+                .targets(Targets.classes(new LabelSpec(classes, 255, null)))
+                .patchSize(32, 32)
+                .build();
     }
 
     static TrainingMetadata meta() {
@@ -54,8 +56,9 @@ class TrainedModelTest {
 
     static TrainedModel model(NDManager m, int channels) {
         try (TinyConvNetwork net = new TinyConvNetwork(m, channels, 3)) {
-            Plan p = plan(channels, 3);
-            p.targets = Targets.classes(new LabelSpec(3, 255, List.of("bg", "cell", "edge")));
+            Plan p = plan(channels, 3).toBuilder()
+                    .targets(Targets.classes(new LabelSpec(3, 255, List.of("bg", "cell", "edge"))))
+                    .build();
             return TrainedModel.of(p, meta(), net);
         }
     }
@@ -77,7 +80,7 @@ class TrainedModelTest {
             assertEquals(List.of("bg", "cell", "edge"), back.labels().classNames());
             assertEquals(2, back.inputChannels());
             assertEquals(2, back.spatialDims());
-            assertArrayEquals(new int[] {32, 32}, back.plan().patchSize);
+            assertArrayEquals(new int[] {32, 32}, back.plan().patchSize());
             assertEquals(42L, back.metadata().seed());
             assertEquals(0.8, back.metadata().finalPseudoDice()[0]);
             assertTrue(Double.isNaN(back.metadata().finalPseudoDice()[1]));
@@ -197,9 +200,13 @@ class TrainedModelTest {
             two.checkCompatible(ImageVolume.create("b.tif", new long[] {8, 8}, 2, new double[] {1, 1}));
             two.checkCompatible(ImageVolume.create("stack.tif", new long[] {8, 8, 4}, 2, new double[] {1, 1, 1}));
 
-            Plan p3 = plan(1, 3);
-            p3.configuration = "3d";
-            p3.targets = two.plan().targets;
+            Plan p3 = plan(1, 3).toBuilder()
+                    .configuration("3d")
+                    .targetSpacing(1, 1, 1)
+                    .patchSize(16, 16, 16)
+                    .network(TestPlans.unet(3, 4, 8))
+                    .targets(two.plan().targets())
+                    .build();
             TrainedModel threeD = new TrainedModel(p3, two.metadata(), Map.of());
             InvalidInputException e3 = assertThrows(InvalidInputException.class, () -> threeD
                     .checkCompatible(ImageVolume.create("flat.png", new long[] {8, 8}, 1, new double[] {1, 1})));

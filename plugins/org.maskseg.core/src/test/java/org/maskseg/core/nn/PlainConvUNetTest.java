@@ -41,17 +41,18 @@ class PlainConvUNetTest {
 
     /** Topology with the given features and strides (x first), 3×3[×3] kernels. */
     static Plan.Network topology(int[] features, int[][] strides, int convs) {
-        Plan.Network t = new Plan.Network();
-        t.numStages = features.length;
-        t.features = features;
-        t.strides = strides;
-        t.kernelSizes = new int[features.length][];
+        int[][] kernelSizes = new int[features.length][];
         for (int s = 0; s < features.length; s++) {
-            t.kernelSizes[s] = new int[strides[s].length];
-            Arrays.fill(t.kernelSizes[s], 3);
+            kernelSizes[s] = new int[strides[s].length];
+            Arrays.fill(kernelSizes[s], 3);
         }
-        t.convsPerStage = convs;
-        return t;
+        return Plan.Network.builder()
+                .numStages(features.length)
+                .features(features)
+                .strides(strides)
+                .kernelSizes(kernelSizes)
+                .convsPerStage(convs)
+                .build();
     }
 
     private static void checkShapes(Plan.Network t, int dims, long[] spatial, long[][] expectedSpatial) {
@@ -107,8 +108,9 @@ class PlainConvUNetTest {
 
     @Test
     void withoutDeepSupervisionTrainingReturnsOneOutput() {
-        Plan.Network t = topology(new int[] {4, 8, 16}, new int[][] {{1, 1}, {2, 2}, {2, 2}}, 2);
-        t.deepSupervision = false;
+        Plan.Network t = topology(new int[] {4, 8, 16}, new int[][] {{1, 1}, {2, 2}, {2, 2}}, 2).toBuilder()
+                .deepSupervision(false)
+                .build();
         try (NDManager m = manager.newSubManager(); PlainConvUNet net = new PlainConvUNet(m, t, 1, 2, 2, 1)) {
             assertEquals(1, net.forward(m.randomNormal(new Shape(1, 1, 8, 8)), true).size());
             assertEquals(1, net.outputScales().length);
@@ -243,8 +245,9 @@ class PlainConvUNetTest {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> new PlainConvUNet(manager, t, 1, 2, 3, 1));
         assertTrue(e.getMessage().contains("strides[0]"), e.getMessage());
-        Plan.Network even = topology(new int[] {4, 8}, new int[][] {{1, 1}, {2, 2}}, 2);
-        even.kernelSizes[1] = new int[] {2, 2};
+        Plan.Network even = topology(new int[] {4, 8}, new int[][] {{1, 1}, {2, 2}}, 2).toBuilder()
+                .kernelSizes(new int[][] {{3, 3}, {2, 2}})
+                .build();
         assertThrows(InvalidInputException.class, () -> new PlainConvUNet(manager, even, 1, 2, 2, 1));
         try (NDManager m = manager.newSubManager(); PlainConvUNet net = new PlainConvUNet(m, t, 1, 2, 2, 1)) {
             e = assertThrows(InvalidInputException.class, () -> net.forward(m.zeros(new Shape(1, 1, 8, 7)), false));

@@ -55,22 +55,22 @@ class NnUNetImportTest {
         TrainedModel model = NnUNetImport.importModel(results, List.of(), NnUNetImport.Checkpoint.FINAL);
 
         Plan plan = model.plan();
-        assertEquals("2d", plan.configuration);
-        assertEquals(2, plan.inputChannels);
+        assertEquals("2d", plan.configuration());
+        assertEquals(2, plan.inputChannels());
         assertEquals(List.of("background", "cell", "edge"), model.labels().classNames());
         assertEquals(3, model.labels().ignoreValue());
         // nnU-Net lists (y, x); the plan x first
-        assertArrayEquals(new int[] {24, 16}, plan.patchSize);
-        assertArrayEquals(new double[] {0.25, 0.5}, plan.targetSpacing);
-        assertArrayEquals(new int[] {4, 8, 12}, plan.network.features);
-        assertArrayEquals(new int[][] {{1, 1}, {1, 2}, {2, 2}}, plan.network.strides);
-        assertArrayEquals(new int[][] {{3, 3}, {3, 1}, {3, 3}}, plan.network.kernelSizes);
-        assertEquals(2, plan.network.convsPerStage);
-        assertEquals(List.of("zscore", "ct"), plan.normalization.schemes);
-        assertArrayEquals(new double[] {0, -500}, plan.normalization.clipLow);
-        assertArrayEquals(new double[] {0, 700}, plan.normalization.clipHigh);
-        assertArrayEquals(new double[] {0, 120}, plan.normalization.mean);
-        assertArrayEquals(new double[] {1, 250}, plan.normalization.std);
+        assertArrayEquals(new int[] {24, 16}, plan.patchSize());
+        assertArrayEquals(new double[] {0.25, 0.5}, plan.targetSpacing());
+        assertArrayEquals(new int[] {4, 8, 12}, plan.network().features());
+        assertArrayEquals(new int[][] {{1, 1}, {1, 2}, {2, 2}}, plan.network().strides());
+        assertArrayEquals(new int[][] {{3, 3}, {3, 1}, {3, 3}}, plan.network().kernelSizes());
+        assertEquals(2, plan.network().convsPerStage());
+        assertEquals(List.of("zscore", "ct"), plan.normalization().schemes());
+        assertArrayEquals(new double[] {0, -500}, plan.normalization().clipLow());
+        assertArrayEquals(new double[] {0, 700}, plan.normalization().clipHigh());
+        assertArrayEquals(new double[] {0, 120}, plan.normalization().mean());
+        assertArrayEquals(new double[] {1, 250}, plan.normalization().std());
         Map<String, Object> source = model.metadata().dataset();
         assertEquals("nnUNetTrainer", source.get("trainer"));
         assertEquals("2d", source.get("configuration"));
@@ -87,12 +87,12 @@ class NnUNetImportTest {
         Path results = TorchModels.write(tmp, "3d", "new");
         TrainedModel model = NnUNetImport.importModel(results, List.of("0"), NnUNetImport.Checkpoint.FINAL);
         Plan plan = model.plan();
-        assertEquals("3d", plan.configuration);
-        assertArrayEquals(new int[] {16, 16, 8}, plan.patchSize);
-        assertArrayEquals(new double[] {0.7, 0.8, 3.0}, plan.targetSpacing);
-        assertArrayEquals(new int[][] {{1, 1, 1}, {2, 2, 1}, {2, 1, 2}}, plan.network.strides);
-        assertArrayEquals(new int[][] {{3, 3, 1}, {1, 3, 3}, {3, 3, 3}}, plan.network.kernelSizes);
-        assertTrue(plan.batchDice);
+        assertEquals("3d", plan.configuration());
+        assertArrayEquals(new int[] {16, 16, 8}, plan.patchSize());
+        assertArrayEquals(new double[] {0.7, 0.8, 3.0}, plan.targetSpacing());
+        assertArrayEquals(new int[][] {{1, 1, 1}, {2, 2, 1}, {2, 1, 2}}, plan.network().strides());
+        assertArrayEquals(new int[][] {{3, 3, 1}, {1, 3, 3}, {3, 3, 3}}, plan.network().kernelSizes());
+        assertTrue(plan.batchDice());
 
         assertSameLogits(results, model);
 

@@ -50,21 +50,21 @@ class NnUNetPlansTest {
                 + " 'regions_class_order': [1, 2, 3]}");
         NnUNetPlans.Imported i = NnUNetPlans.convert(plans("[0, 1, 2]"), PLANS, dataset, DATASET, "3d_lowres");
         assertEquals(List.of(new Region("whole tumor", List.of(1, 2, 3), 1), new Region("tumor core", List.of(2, 3), 2),
-                new Region("enhancing tumor", List.of(3), 3)), i.plan().targets.regions().regions());
+                new Region("enhancing tumor", List.of(3), 3)), i.plan().targets().regions().regions());
         assertEquals(List.of("background", "whole tumor", "tumor core", "enhancing tumor"),
                 i.labels().classNames());
         assertEquals(4, i.labels().ignoreValue());
-        assertEquals(3, i.plan().targets.outputChannels());
+        assertEquals(3, i.plan().targets().outputChannels());
         // inherited from 3d_fullres, own spacing and patch, x first
-        assertArrayEquals(new double[] {1.4, 1.6, 5.0}, i.plan().targetSpacing);
-        assertArrayEquals(new int[] {64, 32, 16}, i.plan().patchSize);
-        assertArrayEquals(new int[] {32, 64, 128}, i.plan().network.features);
-        assertArrayEquals(new int[][] {{1, 1, 1}, {2, 2, 1}, {2, 2, 2}}, i.plan().network.strides);
-        assertEquals(List.of("ct"), i.plan().normalization.schemes);
-        assertArrayEquals(new double[] {-100}, i.plan().normalization.clipLow);
-        assertArrayEquals(new double[] {250}, i.plan().normalization.clipHigh);
-        assertArrayEquals(new double[] {60.5}, i.plan().normalization.mean);
-        assertArrayEquals(new double[] {40.25}, i.plan().normalization.std);
+        assertArrayEquals(new double[] {1.4, 1.6, 5.0}, i.plan().targetSpacing());
+        assertArrayEquals(new int[] {64, 32, 16}, i.plan().patchSize());
+        assertArrayEquals(new int[] {32, 64, 128}, i.plan().network().features());
+        assertArrayEquals(new int[][] {{1, 1, 1}, {2, 2, 1}, {2, 2, 2}}, i.plan().network().strides());
+        assertEquals(List.of("ct"), i.plan().normalization().schemes());
+        assertArrayEquals(new double[] {-100}, i.plan().normalization().clipLow());
+        assertArrayEquals(new double[] {250}, i.plan().normalization().clipHigh());
+        assertArrayEquals(new double[] {60.5}, i.plan().normalization().mean());
+        assertArrayEquals(new double[] {40.25}, i.plan().normalization().std());
         assertTrue(i.convBias());
     }
 
@@ -79,9 +79,9 @@ class NnUNetPlansTest {
         NnUNetPlans.Imported i = NnUNetPlans.convert(p, PLANS, dataset, DATASET, "3d_fullres");
         assertEquals(List.of("background", "a", "b"), i.labels().classNames());
         assertEquals(3, i.labels().ignoreValue());
-        assertFalse(i.plan().targets.regionBased());
-        assertEquals(List.of("zscore", "none"), i.plan().normalization.schemes);
-        assertArrayEquals(new boolean[] {true, false}, i.plan().normalization.useMask);
+        assertFalse(i.plan().targets().regionBased());
+        assertEquals(List.of("zscore", "none"), i.plan().normalization().schemes());
+        assertArrayEquals(new boolean[] {true, false}, i.plan().normalization().useMask());
     }
 
     @Test

@@ -66,12 +66,13 @@ class FiniteGradientsTest {
     @ValueSource(ints = {1, 2})
     void freshNetworksGiveFiniteGradientsToEveryParameter(int numThreads) {
         JniUtils.setNumThreads(numThreads);
-        Plan.Network t = new Plan.Network();
-        t.numStages = 3;
-        t.features = new int[] {4, 8, 8};
-        t.strides = new int[][] {{1, 1, 1}, {2, 2, 1}, {2, 2, 2}};
-        t.kernelSizes = new int[][] {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}};
-        t.convsPerStage = 2;
+        Plan.Network t = Plan.Network.builder()
+                .numStages(3)
+                .features(4, 8, 8)
+                .strides(new int[][] {{1, 1, 1}, {2, 2, 1}, {2, 2, 2}})
+                .kernelSizes(new int[][] {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}})
+                .convsPerStage(2)
+                .build();
         int passes = 150;
         List<String> bad = new ArrayList<>();
         try (NDManager root = TorchRuntime.newManager(Device.cpu())) {
@@ -115,7 +116,7 @@ class FiniteGradientsTest {
                 TrainingStep.Result r = step.run(batches[i % batches.length], PolyLearningRate.at(0.01, i, steps));
                 assertTrue(Float.isFinite(r.loss()), "the toy data always gives a finite loss: " + r);
                 if (!Float.isFinite(r.gradientNorm()) || !r.updated()) {
-                    bad.add(plan.configuration + " step " + i + ": " + r);
+                    bad.add(plan.configuration() + " step " + i + ": " + r);
                 }
             }
         }
@@ -159,14 +160,15 @@ class FiniteGradientsTest {
     }
 
     private static Plan plan3d() {
-        Plan plan = new Plan();
-        plan.configuration = "3d";
-        plan.targets = Targets.classes(new LabelSpec(2, 2, null));
-        plan.patchSize = new int[] {16, 16, 8};
-        plan.network.numStages = 3;
-        plan.network.features = new int[] {8, 16, 16};
-        plan.network.strides = new int[][] {{1, 1, 1}, {2, 2, 2}, {2, 2, 2}};
-        plan.network.kernelSizes = new int[][] {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}};
-        return plan;
+        return Plan.builder()
+                .configuration("3d")
+                .targetSpacing(1, 1, 1)
+                .targets(Targets.classes(new LabelSpec(2, 2, null)))
+                .patchSize(16, 16, 8)
+                .network(n -> n.numStages(3)
+                        .features(8, 16, 16)
+                        .strides(new int[][] {{1, 1, 1}, {2, 2, 2}, {2, 2, 2}})
+                        .kernelSizes(new int[][] {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}}))
+                .build();
     }
 }

@@ -44,8 +44,8 @@ class FrozenParametersTest {
     /** The plan's optimiser but no gradient clipping, so that frozen and free runs see the same gradients. */
     private static TrainingStep unclipped(PlainConvUNet net, Plan plan) {
         return new TrainingStep(net,
-                new DeepSupervisionLoss(new MaskedDiceCeLoss(plan.targets.numClasses(), plan.batchDice)),
-                new NesterovSgd(net.parameters(), plan.training.momentum, plan.training.weightDecay), 0);
+                new DeepSupervisionLoss(new MaskedDiceCeLoss(plan.targets().numClasses(), plan.batchDice())),
+                new NesterovSgd(net.parameters(), plan.training().momentum(), plan.training().weightDecay()), 0);
     }
 
     private static double sumOfSquares(float[] v) {

@@ -69,15 +69,15 @@ class TrainingStepTest {
     }
 
     static Plan tinyPlan(int size) {
-        Plan plan = new Plan();
-        plan.configuration = "2d";
-        plan.targets = Targets.classes(new LabelSpec(2, 2, null));
-        plan.patchSize = new int[] {size, size};
-        plan.network.numStages = 3;
-        plan.network.features = new int[] {8, 16, 32};
-        plan.network.strides = new int[][] {{1, 1}, {2, 2}, {2, 2}};
-        plan.network.kernelSizes = new int[][] {{3, 3}, {3, 3}, {3, 3}};
-        return plan;
+        return Plan.builder()
+                .configuration("2d")
+                .targets(Targets.classes(new LabelSpec(2, 2, null)))
+                .patchSize(size, size)
+                .network(n -> n.numStages(3)
+                        .features(8, 16, 32)
+                        .strides(new int[][] {{1, 1}, {2, 2}, {2, 2}})
+                        .kernelSizes(new int[][] {{3, 3}, {3, 3}, {3, 3}}))
+                .build();
     }
 
     @Test
@@ -120,15 +120,17 @@ class TrainingStepTest {
 
     @Test
     void threeDimensionalAnisotropicNetworkTrains() {
-        Plan plan = new Plan();
-        plan.configuration = "3d";
-        plan.targets = Targets.classes(new LabelSpec(3, 3, null));
-        plan.batchDice = true;
-        plan.patchSize = new int[] {16, 16, 4};
-        plan.network.numStages = 3;
-        plan.network.features = new int[] {4, 8, 8};
-        plan.network.strides = new int[][] {{1, 1, 1}, {2, 2, 1}, {2, 2, 2}};
-        plan.network.kernelSizes = new int[][] {{3, 3, 1}, {3, 3, 3}, {3, 3, 3}};
+        Plan plan = Plan.builder()
+                .configuration("3d")
+                .targetSpacing(1, 1, 1)
+                .targets(Targets.classes(new LabelSpec(3, 3, null)))
+                .batchDice(true)
+                .patchSize(16, 16, 4)
+                .network(n -> n.numStages(3)
+                        .features(4, 8, 8)
+                        .strides(new int[][] {{1, 1, 1}, {2, 2, 1}, {2, 2, 2}})
+                        .kernelSizes(new int[][] {{3, 3, 1}, {3, 3, 3}, {3, 3, 3}}))
+                .build();
         Random r = new Random(5);
         int vox = 16 * 16 * 4;
         float[] img = new float[2 * vox];
@@ -137,7 +139,7 @@ class TrainingStepTest {
             lab[i] = r.nextInt(5) == 0 ? 3 : (i / 16) % 3; // stripes along y, a fifth ignored
             img[i] = (lab[i] == 3 ? (i / 16) % 3 : lab[i]) + (float) r.nextGaussian() * 0.3f;
         }
-        Batch batch = new Batch(img, lab, 2, 1, plan.patchSize);
+        Batch batch = new Batch(img, lab, 2, 1, plan.patchSize());
         try (NDManager root = TorchRuntime.newManager(Device.cpu());
                 PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 3);
                 TrainingStep step = TrainingStep.forPlan(net, plan)) {

@@ -78,9 +78,9 @@ class NucleiPlanTest {
 
         // 256², 40 cases: same as the hand-computed PlannerTest case.
         Plan plan = Planner.plan(fp, spec);
-        assertArrayEquals(new int[] {256, 256}, plan.patchSize);
-        assertEquals(7, plan.network.numStages);
-        assertEquals(2, plan.batchSize);
+        assertArrayEquals(new int[] {256, 256}, plan.patchSize());
+        assertEquals(7, plan.network().numStages());
+        assertEquals(2, plan.batchSize());
 
         TrainingCase tc = Preprocessor.preprocessCase(images.get(0), labels.get(0), spec, plan);
         assertArrayEquals(new long[] {256, 256}, tc.image().spatialSize());

@@ -19,9 +19,7 @@ import org.maskseg.core.InvalidInputException;
 class PlanJsonTest {
 
     private static Plan validPlan() {
-        Plan p = new Plan();
-        p.targets = Targets.classes(new LabelSpec(2, 2, List.of("background", "nucleus")));
-        return p;
+        return Plan.builder().targets(Targets.classes(new LabelSpec(2, 2, List.of("background", "nucleus")))).build();
     }
 
     private static String message(Runnable r) {
@@ -30,28 +28,25 @@ class PlanJsonTest {
 
     @Test
     void roundTripKeepsEveryField(@TempDir Path dir) throws Exception {
-        Plan p = validPlan();
-        p.batchSize = 7;
-        p.patchSize = new int[] {64, 96};
-        p.network.numStages = 3;
-        p.network.features = new int[] {32, 64, 128};
-        p.network.strides = new int[][] {{1, 1}, {2, 2}, {2, 2}};
-        p.network.kernelSizes = new int[][] {{3, 3}, {3, 3}, {3, 3}};
-        p.training.epochs = 12;
-        p.normalization.schemes = List.of("ct");
-        p.normalization.clipLow = new double[] {-100};
-        p.normalization.clipHigh = new double[] {300};
-        p.normalization.mean = new double[] {40};
-        p.normalization.std = new double[] {55.5};
+        Plan p = validPlan().toBuilder()
+                .batchSize(7)
+                .patchSize(64, 96)
+                .network(n -> n.numStages(3)
+                        .features(32, 64, 128)
+                        .strides(new int[][] {{1, 1}, {2, 2}, {2, 2}})
+                        .kernelSizes(new int[][] {{3, 3}, {3, 3}, {3, 3}}))
+                .training(t -> t.epochs(12))
+                .normalization(n -> n.schemes(List.of("ct")).clipLow(-100).clipHigh(300).mean(40).std(55.5))
+                .build();
 
         Path file = dir.resolve("plan.json");
         PlanJson.write(p, file);
         Plan back = PlanJson.read(file);
         assertEquals(PlanJson.toJson(p), PlanJson.toJson(back));
-        assertEquals(7, back.batchSize);
-        assertArrayEquals(new int[] {64, 96}, back.patchSize);
-        assertEquals(12, back.training.epochs);
-        assertEquals(55.5, back.normalization.std[0]);
+        assertEquals(7, back.batchSize());
+        assertArrayEquals(new int[] {64, 96}, back.patchSize());
+        assertEquals(12, back.training().epochs());
+        assertEquals(55.5, back.normalization().std()[0]);
         assertTrue(Files.readString(file).contains("\n  \"configuration\" : \"2d\""), "pretty printed");
         try (var files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList(), "no temporary file left behind");
@@ -64,11 +59,13 @@ class PlanJsonTest {
         String withoutFlag = PlanJson.toJson(p).replace("\"partialLabels\" : false,", "")
                 .replace(",\n    \"partialLabels\" : false", "");
         assertFalse(withoutFlag.contains("partialLabels"), withoutFlag);
-        assertFalse(PlanJson.fromJson(withoutFlag, "old.json").targets.partialLabels());
-        p.targets = p.targets.withPartialLabels(true);
-        assertTrue(PlanJson.fromJson(PlanJson.toJson(p), "new.json").targets.partialLabels());
-        p.targets = Targets.classes(new LabelSpec(18, 18, java.util.Collections.nCopies(18, "c")));
-        String tooMany = PlanJson.toJson(p).replace("\"partialLabels\" : false", "\"partialLabels\" : true");
+        assertFalse(PlanJson.fromJson(withoutFlag, "old.json").targets().partialLabels());
+        Plan partial = p.toBuilder().targets(p.targets().withPartialLabels(true)).build();
+        assertTrue(PlanJson.fromJson(PlanJson.toJson(partial), "new.json").targets().partialLabels());
+        Plan many = p.toBuilder()
+                .targets(Targets.classes(new LabelSpec(18, 18, java.util.Collections.nCopies(18, "c"))))
+                .build();
+        String tooMany = PlanJson.toJson(many).replace("\"partialLabels\" : false", "\"partialLabels\" : true");
         String m = message(() -> PlanJson.fromJson(tooMany, "many.json"));
         assertTrue(m.contains("training.partialLabels needs at most 16 foreground classes"), m);
     }
@@ -112,13 +109,13 @@ class PlanJsonTest {
                  "training": {"epochs": 50},
                  "network": {"numStages": 3, "features": [16, 32, 64],
                              "strides": [[1, 1], [2, 2], [2, 2]], "kernelSizes": [[3, 3], [3, 3], [3, 3]]}}""");
-        assertArrayEquals(new int[] {128, 64}, o.patchSize);
-        assertEquals(4, o.batchSize);
-        assertEquals(50, o.training.epochs);
-        assertEquals(250, o.training.iterationsPerEpoch, "sibling fields are kept");
-        assertEquals(3, o.network.numStages);
-        assertEquals(2, o.network.convsPerStage);
-        assertEquals(2, p.batchSize, "input plan unchanged");
+        assertArrayEquals(new int[] {128, 64}, o.patchSize());
+        assertEquals(4, o.batchSize());
+        assertEquals(50, o.training().epochs());
+        assertEquals(250, o.training().iterationsPerEpoch(), "sibling fields are kept");
+        assertEquals(3, o.network().numStages());
+        assertEquals(2, o.network().convsPerStage());
+        assertEquals(2, p.batchSize(), "input plan unchanged");
     }
 
     @Test

@@ -74,30 +74,30 @@ class PlannerTest {
         // plus 3·65536 = 196608 -> 4300800 units × 40 = 172032000 B; 8 GiB / that = 49.9 -> 49.
         // 5% of 40 cases × 65536 voxels / 65536 = 2 -> batch 2.
         Plan plan = Planner.plan(geometry(40, new double[] {1, 1}, new long[] {256, 256}), TWO_CLASSES);
-        assertEquals("2d", plan.configuration);
-        assertArrayEquals(new int[] {256, 256}, plan.patchSize);
-        assertEquals(7, plan.network.numStages);
-        assertArrayEquals(new int[] {32, 64, 128, 256, 512, 512, 512}, plan.network.features);
-        assertArrayEquals(new int[] {1, 1}, plan.network.strides[0]);
+        assertEquals("2d", plan.configuration());
+        assertArrayEquals(new int[] {256, 256}, plan.patchSize());
+        assertEquals(7, plan.network().numStages());
+        assertArrayEquals(new int[] {32, 64, 128, 256, 512, 512, 512}, plan.network().features());
+        assertArrayEquals(new int[] {1, 1}, plan.network().strides()[0]);
         for (int s = 1; s < 7; s++) {
-            assertArrayEquals(new int[] {2, 2}, plan.network.strides[s]);
-            assertArrayEquals(new int[] {3, 3}, plan.network.kernelSizes[s]);
+            assertArrayEquals(new int[] {2, 2}, plan.network().strides()[s]);
+            assertArrayEquals(new int[] {3, 3}, plan.network().kernelSizes()[s]);
         }
-        assertEquals(2, plan.batchSize);
-        assertArrayEquals(new double[] {1, 1}, plan.targetSpacing);
-        assertTrue(plan.batchDice);
-        assertEquals(List.of("zscore"), plan.normalization.schemes);
-        assertFalse(plan.normalization.useMask[0]);
-        assertEquals(2, plan.targets.numClasses());
-        assertEquals(2, plan.targets.ignoreValue());
+        assertEquals(2, plan.batchSize());
+        assertArrayEquals(new double[] {1, 1}, plan.targetSpacing());
+        assertTrue(plan.batchDice());
+        assertEquals(List.of("zscore"), plan.normalization().schemes());
+        assertFalse(plan.normalization().useMask()[0]);
+        assertEquals(2, plan.targets().numClasses());
+        assertEquals(2, plan.targets().ignoreValue());
 
         // 334 cases: 5% bound = 334 × 0.05 = 16.7 -> 17 patches (below the memory bound of 49).
         Plan full = Planner.plan(geometry(334, new double[] {1, 1}, new long[] {256, 256}), TWO_CLASSES);
-        assertEquals(17, full.batchSize);
+        assertEquals(17, full.batchSize());
         // The user's cap wins over both.
         Plan capped = Planner.plan(geometry(334, new double[] {1, 1}, new long[] {256, 256}), TWO_CLASSES,
                 PlannerOptions.defaults().withMaxBatchSize(12));
-        assertEquals(12, capped.batchSize);
+        assertEquals(12, capped.batchSize());
     }
 
     @Test
@@ -105,9 +105,9 @@ class PlannerTest {
         // 2D 512²: 7 stages (6 pools, cap), features sum 16416768 + 3·262144 = 17203200 units × 40 = 688128000 B;
         // 8 GiB / that = 12.48 -> batch 12. 1000 cases keep the 5% bound (50) out of the way.
         Plan p2 = Planner.plan(geometry(1000, new double[] {1, 1}, new long[] {512, 512}), TWO_CLASSES);
-        assertArrayEquals(new int[] {512, 512}, p2.patchSize);
-        assertEquals(7, p2.network.numStages);
-        assertEquals(12, p2.batchSize);
+        assertArrayEquals(new int[] {512, 512}, p2.patchSize());
+        assertEquals(7, p2.network().numStages());
+        assertEquals(12, p2.batchSize());
     }
 
     @Test
@@ -117,15 +117,15 @@ class PlannerTest {
         // Memory: 32·2097152 + 64·262144 + 128·32768 + 256·4096 + 320·512 + 320·64 = 89313280, plus 3·2097152
         // -> 95604736 units × 40 = 3824189440 B; two fit into 8 GiB, 8 GiB / that = 2.25 -> batch 2.
         Plan plan = Planner.plan(geometry(100, new double[] {1, 1, 1}, new long[] {128, 128, 128}), TWO_CLASSES);
-        assertEquals("3d", plan.configuration);
-        assertArrayEquals(new int[] {128, 128, 128}, plan.patchSize);
-        assertEquals(6, plan.network.numStages);
-        assertArrayEquals(new int[] {32, 64, 128, 256, 320, 320}, plan.network.features);
-        assertEquals(2, plan.batchSize);
-        assertFalse(plan.batchDice);
-        assertArrayEquals(new double[] {1, 1, 1}, plan.targetSpacing);
+        assertEquals("3d", plan.configuration());
+        assertArrayEquals(new int[] {128, 128, 128}, plan.patchSize());
+        assertEquals(6, plan.network().numStages());
+        assertArrayEquals(new int[] {32, 64, 128, 256, 320, 320}, plan.network().features());
+        assertEquals(2, plan.batchSize());
+        assertFalse(plan.batchDice());
+        assertArrayEquals(new double[] {1, 1, 1}, plan.targetSpacing());
         for (int s = 0; s < 6; s++) {
-            assertArrayEquals(new int[] {3, 3, 3}, plan.network.kernelSizes[s]);
+            assertArrayEquals(new int[] {3, 3, 3}, plan.network().kernelSizes()[s]);
         }
     }
 
@@ -141,14 +141,14 @@ class PlannerTest {
         // twice now. Memory 112652288 × 40 = 4.51 GB: two still too much. Shrink x (ratios 1, 1, 0.93; first):
         // divisor of 224 is 32 -> x = 224. Memory 98570752 × 40 = 3.94 GB: fits twice -> batch 2.
         Plan plan = Planner.plan(geometry(20, new double[] {0.8, 0.8, 5}, new long[] {256, 256, 30}), TWO_CLASSES);
-        assertArrayEquals(new double[] {0.8, 0.8, 5}, plan.targetSpacing);
-        assertArrayEquals(new int[] {224, 256, 28}, plan.patchSize);
-        assertEquals(6, plan.network.numStages);
+        assertArrayEquals(new double[] {0.8, 0.8, 5}, plan.targetSpacing());
+        assertArrayEquals(new int[] {224, 256, 28}, plan.patchSize());
+        assertEquals(6, plan.network().numStages());
         int[][] strides = {{1, 1, 1}, {2, 2, 1}, {2, 2, 1}, {2, 2, 2}, {2, 2, 2}, {2, 2, 1}};
-        assertEquals(Arrays.deepToString(strides), Arrays.deepToString(plan.network.strides));
+        assertEquals(Arrays.deepToString(strides), Arrays.deepToString(plan.network().strides()));
         int[][] kernels = {{3, 3, 1}, {3, 3, 1}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}};
-        assertEquals(Arrays.deepToString(kernels), Arrays.deepToString(plan.network.kernelSizes));
-        assertEquals(2, plan.batchSize);
+        assertEquals(Arrays.deepToString(kernels), Arrays.deepToString(plan.network().kernelSizes()));
+        assertEquals(2, plan.batchSize());
     }
 
     @Test
@@ -156,10 +156,10 @@ class PlannerTest {
         // 20×20: 20 -> 10 -> 5 (5 < 8 stops): two pools, three stages; 20 is divisible by 4.
         // 5% bound: 10 × 400 × 0.05 / 400 = 0.5 -> 0 -> raised to the minimum batch 2.
         Plan plan = Planner.plan(geometry(10, new double[] {1, 1}, new long[] {20, 20}), TWO_CLASSES);
-        assertArrayEquals(new int[] {20, 20}, plan.patchSize);
-        assertEquals(3, plan.network.numStages);
-        assertArrayEquals(new int[] {32, 64, 128}, plan.network.features);
-        assertEquals(2, plan.batchSize);
+        assertArrayEquals(new int[] {20, 20}, plan.patchSize());
+        assertEquals(3, plan.network().numStages());
+        assertArrayEquals(new int[] {32, 64, 128}, plan.network().features());
+        assertEquals(2, plan.batchSize());
     }
 
     @Test
@@ -167,8 +167,8 @@ class PlannerTest {
         // 100×60 at spacing 1: x 100 -> 50 -> 25 -> 13 -> 7, y 60 -> 30 -> 15 -> 8 -> 4; then neither is >= 8.
         // Both axes pool four times: divisor 16; 100 -> 112, 60 -> 64.
         Plan plan = Planner.plan(geometry(10, new double[] {1, 1}, new long[] {100, 60}), TWO_CLASSES);
-        assertEquals(5, plan.network.numStages);
-        assertArrayEquals(new int[] {112, 64}, plan.patchSize);
+        assertEquals(5, plan.network().numStages());
+        assertArrayEquals(new int[] {112, 64}, plan.patchSize());
     }
 
     @Test
@@ -179,11 +179,11 @@ class PlannerTest {
         // = 640.
         Plan plan = Planner.plan(geometry(100, new double[] {1, 1, 2}, new long[] {128, 128, 128}), TWO_CLASSES,
                 PlannerOptions.defaults().withConfiguration("2d"));
-        assertEquals("2d", plan.configuration);
-        assertArrayEquals(new double[] {1, 1}, plan.targetSpacing);
-        assertArrayEquals(new int[] {128, 128}, plan.patchSize);
-        assertArrayEquals(new int[] {32, 64, 128, 256, 512, 512}, plan.network.features);
-        assertEquals(200, plan.batchSize);
+        assertEquals("2d", plan.configuration());
+        assertArrayEquals(new double[] {1, 1}, plan.targetSpacing());
+        assertArrayEquals(new int[] {128, 128}, plan.patchSize());
+        assertArrayEquals(new int[] {32, 64, 128, 256, 512, 512}, plan.network().features());
+        assertEquals(200, plan.batchSize());
     }
 
     @Test
@@ -192,9 +192,9 @@ class PlannerTest {
         // and 3d is refused.
         DatasetFingerprint fp = geometry(10, new double[] {1, 1, 1}, new long[] {64, 64, 1});
         Plan plan = Planner.plan(fp, TWO_CLASSES);
-        assertEquals("2d", plan.configuration);
-        assertArrayEquals(new int[] {64, 64}, plan.patchSize);
-        assertEquals(5, plan.network.numStages);
+        assertEquals("2d", plan.configuration());
+        assertArrayEquals(new int[] {64, 64}, plan.patchSize());
+        assertEquals(5, plan.network().numStages());
         assertThrows(InvalidInputException.class,
                 () -> Planner.plan(fp, TWO_CLASSES, PlannerOptions.defaults().withConfiguration("3d")));
     }
@@ -204,11 +204,11 @@ class PlannerTest {
         // 1 GiB for 3D 128³: one 128³ patch needs 3.8 GB, so the patch shrinks until two fit.
         Plan plan = Planner.plan(geometry(100, new double[] {1, 1, 1}, new long[] {128, 128, 128}), TWO_CLASSES,
                 PlannerOptions.defaults().withMemoryBudgetGiB(1));
-        var topology = NetworkTopology.of(plan.targetSpacing, plan.patchSize, Planner.MAX_POOLS_3D);
+        var topology = NetworkTopology.of(plan.targetSpacing(), plan.patchSize(), Planner.MAX_POOLS_3D);
         double bytes = Planner.patchBytes(topology, 320, 1, 2);
         assertTrue(2 * bytes <= 1024.0 * 1024 * 1024, "two patches fit: " + bytes);
-        assertTrue(Arrays.stream(plan.patchSize).max().getAsInt() < 128);
-        assertEquals(2, plan.batchSize);
+        assertTrue(Arrays.stream(plan.patchSize()).max().getAsInt() < 128);
+        assertEquals(2, plan.batchSize());
     }
 
     @Test
@@ -246,11 +246,11 @@ class PlannerTest {
     void ctChannelUsesDatasetStatistics() {
         Plan plan = Planner.plan(geometry(10, new double[] {1, 1}, new long[] {64, 64}), TWO_CLASSES,
                 PlannerOptions.defaults().withChannelModalities(List.of("CT")));
-        assertEquals(List.of("ct"), plan.normalization.schemes);
-        assertEquals(1, plan.normalization.clipLow[0]);
-        assertEquals(19, plan.normalization.clipHigh[0]);
-        assertEquals(10, plan.normalization.mean[0]);
-        assertEquals(2, plan.normalization.std[0]);
+        assertEquals(List.of("ct"), plan.normalization().schemes());
+        assertEquals(1, plan.normalization().clipLow()[0]);
+        assertEquals(19, plan.normalization().clipHigh()[0]);
+        assertEquals(10, plan.normalization().mean()[0]);
+        assertEquals(2, plan.normalization().std()[0]);
     }
 
     @Test
@@ -265,7 +265,7 @@ class PlannerTest {
         assertEquals("zscore", Planner.scheme("MRI"));
         Plan plan = Planner.plan(geometry(10, new double[] {1, 1}, new long[] {64, 64}), TWO_CLASSES,
                 PlannerOptions.defaults().withChannelModalities(List.of("noNorm")));
-        assertEquals(List.of("none"), plan.normalization.schemes);
+        assertEquals(List.of("none"), plan.normalization().schemes());
     }
 
     @Test
@@ -273,11 +273,11 @@ class PlannerTest {
         // A new patch gets its own network: 128 -> 4 in five pools, 192 -> 6 in five pools (6 < 8): six stages.
         Plan plan = Planner.plan(geometry(40, new double[] {1, 1}, new long[] {256, 256}), TWO_CLASSES,
                 PlannerOptions.defaults().withOverrides("{\"patchSize\": [128, 192], \"batchSize\": 4}"));
-        assertArrayEquals(new int[] {128, 192}, plan.patchSize);
-        assertEquals(4, plan.batchSize);
-        assertEquals(6, plan.network.numStages);
-        assertArrayEquals(new int[] {32, 64, 128, 256, 512, 512}, plan.network.features);
-        assertEquals(6, plan.network.strides.length);
+        assertArrayEquals(new int[] {128, 192}, plan.patchSize());
+        assertEquals(4, plan.batchSize());
+        assertEquals(6, plan.network().numStages());
+        assertArrayEquals(new int[] {32, 64, 128, 256, 512, 512}, plan.network().features());
+        assertEquals(6, plan.network().strides().length);
 
         // 100 pools four times (100 -> 50 -> 25 -> 13 -> 7); then 128 has reached 8, too short to be pooled
         // alone (needs 12): four pools each, multiples of 16, and 112 is suggested for 100.
@@ -296,8 +296,8 @@ class PlannerTest {
         // Other overrides keep the planned network.
         Plan epochs = Planner.plan(geometry(40, new double[] {1, 1}, new long[] {256, 256}), TWO_CLASSES,
                 PlannerOptions.defaults().withOverrides("{\"training\": {\"epochs\": 3}}"));
-        assertEquals(7, epochs.network.numStages);
-        assertEquals(3, epochs.training.epochs);
+        assertEquals(7, epochs.network().numStages());
+        assertEquals(3, epochs.training().epochs());
     }
 
     @Test

@@ -35,23 +35,23 @@ class EnsemblePredictionTest {
     Path tmp;
 
     private static Plan plan(int classes) {
-        Plan p = new Plan();
-        p.configuration = "2d";
-        p.inputChannels = 1;
-        p.targets = Targets.classes(LabelSpec.withDefaultIgnore(classes));
-        p.patchSize = new int[] {32, 32};
-        p.targetSpacing = new double[] {1, 1};
-        p.network.numStages = 3;
-        p.network.features = new int[] {4, 8, 16};
-        p.network.strides = new int[][] {{1, 1}, {2, 2}, {2, 2}};
-        p.network.kernelSizes = new int[][] {{3, 3}, {3, 3}, {3, 3}};
-        p.normalization.schemes = new ArrayList<>(Collections.nCopies(1, "zscore"));
-        p.normalization.useMask = new boolean[1];
-        p.normalization.clipLow = new double[1];
-        p.normalization.clipHigh = new double[1];
-        p.normalization.mean = new double[1];
-        p.normalization.std = new double[] {1};
-        return p;
+        return Plan.builder()
+                .configuration("2d")
+                .inputChannels(1)
+                .targets(Targets.classes(LabelSpec.withDefaultIgnore(classes)))
+                .patchSize(32, 32)
+                .targetSpacing(1, 1)
+                .network(n -> n.numStages(3)
+                        .features(4, 8, 16)
+                        .strides(new int[][] {{1, 1}, {2, 2}, {2, 2}})
+                        .kernelSizes(new int[][] {{3, 3}, {3, 3}, {3, 3}}))
+                .normalization(n -> n.schemes(new ArrayList<>(Collections.nCopies(1, "zscore")))
+                        .useMask(new boolean[1])
+                        .clipLow(new double[1])
+                        .clipHigh(new double[1])
+                        .mean(new double[1])
+                        .std(1))
+                .build();
     }
 
     private static TrainedModel model(Plan plan, long seed, int fold) {

@@ -26,12 +26,12 @@ import ai.djl.ndarray.NDManager;
 class ModelPredictorTest {
 
     private static Plan plan2d(int[] patch, double[] spacing) {
-        Plan p = new Plan();
-        p.configuration = "2d";
-        p.patchSize = patch;
-        p.targetSpacing = spacing;
-        p.targets = Targets.classes(new LabelSpec(2, 2, null));
-        return p;
+        return Plan.builder()
+                .configuration("2d")
+                .patchSize(patch)
+                .targetSpacing(spacing)
+                .targets(Targets.classes(new LabelSpec(2, 2, null)))
+                .build();
     }
 
     private static ImageVolume image(long[] size, double[] spacing, long seed) {
@@ -139,12 +139,12 @@ class ModelPredictorTest {
 
     /** A small U-Net plan: 32 x 32 patch, 3 stages of 8, 16, 32 features. */
     static Plan smallUNetPlan() {
-        Plan p = plan2d(new int[] {32, 32}, new double[] {1, 1});
-        p.network.numStages = 3;
-        p.network.features = new int[] {8, 16, 32};
-        p.network.strides = new int[][] {{1, 1}, {2, 2}, {2, 2}};
-        p.network.kernelSizes = new int[][] {{3, 3}, {3, 3}, {3, 3}};
-        return p;
+        return plan2d(new int[] {32, 32}, new double[] {1, 1}).toBuilder()
+                .network(n -> n.numStages(3)
+                        .features(8, 16, 32)
+                        .strides(new int[][] {{1, 1}, {2, 2}, {2, 2}})
+                        .kernelSizes(new int[][] {{3, 3}, {3, 3}, {3, 3}}))
+                .build();
     }
 
     static TrainingMetadata metadata() {

@@ -14,14 +14,17 @@ import org.maskseg.core.plan.Plan;
 class NormalizerTest {
 
     private static Plan.Normalization schemes(String... s) {
-        Plan.Normalization n = new Plan.Normalization();
-        n.schemes = List.of(s);
-        n.useMask = new boolean[s.length];
-        n.clipLow = new double[s.length];
-        n.clipHigh = new double[s.length];
-        n.mean = new double[s.length];
-        n.std = new double[s.length];
-        return n;
+        return builder(s).build();
+    }
+
+    private static Plan.Normalization.Builder builder(String... s) {
+        return Plan.Normalization.builder()
+                .schemes(List.of(s))
+                .useMask(new boolean[s.length])
+                .clipLow(new double[s.length])
+                .clipHigh(new double[s.length])
+                .mean(new double[s.length])
+                .std(new double[s.length]);
     }
 
     @Test
@@ -64,8 +67,7 @@ class NormalizerTest {
         assertEquals(9, inside);
         assertEquals(true, mask[12], "enclosed hole belongs to the mask");
 
-        Plan.Normalization n = schemes("zscore");
-        n.useMask[0] = true;
+        Plan.Normalization n = builder("zscore").useMask(true).build();
         float[] out = Normalizer.normalize(img, n).data();
         double mean = 16.0 / 9;
         double var = (8 * Math.pow(2 - mean, 2) + Math.pow(0 - mean, 2)) / 9;
@@ -91,11 +93,7 @@ class NormalizerTest {
 
     @Test
     void ctClipsThenUsesDatasetStatistics() {
-        Plan.Normalization n = schemes("ct");
-        n.clipLow[0] = -100;
-        n.clipHigh[0] = 200;
-        n.mean[0] = 50;
-        n.std[0] = 25;
+        Plan.Normalization n = builder("ct").clipLow(-100).clipHigh(200).mean(50).std(25).build();
         ImageVolume img = ImageVolume.wrap("ct", new float[] {-1000, -100, 50, 100, 3000}, new long[] {5, 1}, 1,
                 new double[] {1, 1});
         // -1000 -> -100 -> -6; -100 -> -6; 50 -> 0; 100 -> 2; 3000 -> 200 -> 6.

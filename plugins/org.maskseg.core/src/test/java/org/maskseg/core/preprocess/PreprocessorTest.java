@@ -15,15 +15,18 @@ import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.plan.TestPlans;
 import org.maskseg.core.preprocess.TrainingCase;
 
 class PreprocessorTest {
 
     private static Plan plan2d(double spacing) {
-        Plan p = new Plan();
-        p.targets = Targets.classes(new LabelSpec(p.targets.numClasses(), 255, List.of("background", "cell")));
-        p.targetSpacing = new double[] {spacing, spacing};
-        return p;
+        Plan defaults = Plan.builder().build();
+        return defaults.toBuilder()
+                .targets(Targets.classes(new LabelSpec(defaults.targets().numClasses(), 255,
+                        List.of("background", "cell"))))
+                .targetSpacing(spacing, spacing)
+                .build();
     }
 
     @Test
@@ -36,8 +39,7 @@ class PreprocessorTest {
                 new double[] {0.5, 0.5});
         LabelSpec spec = new LabelSpec(2, 255, null);
 
-        Plan plan = plan2d(1);
-        plan.imageInterpolation = "linear";
+        Plan plan = plan2d(1).toBuilder().imageInterpolation("linear").build();
         TrainingCase tc = Preprocessor.preprocessCase(img, lab, spec, plan);
 
         assertEquals("case7", tc.name());
@@ -63,13 +65,12 @@ class PreprocessorTest {
         LabelVolume unknown1 = LabelVolume.wrap("m", new int[] {0, 0, 0, 0, 0, 0, 0, 9}, new long[] {4, 2},
                 new double[] {0.5, 0.5});
         LabelSpec spec = LabelSpec.withDefaultIgnore(3);
-        Plan plan = plan2d(1);
-        plan.targets = Targets.classes(new LabelSpec(3, 3, spec.classNames()));
+        Plan complete = plan2d(1).toBuilder().targets(Targets.classes(new LabelSpec(3, 3, spec.classNames()))).build();
         ClassKnowledge knowledge = ClassKnowledge.annotated(java.util.Set.of(1)).withUnknownMask(1, unknown1);
         // a plan without partial labels refuses such a case
         assertThrows(IllegalArgumentException.class,
-                () -> Preprocessor.preprocessCase(img, lab, spec, plan, knowledge));
-        plan.targets = plan.targets.withPartialLabels(true);
+                () -> Preprocessor.preprocessCase(img, lab, spec, complete, knowledge));
+        Plan plan = complete.toBuilder().targets(complete.targets().withPartialLabels(true)).build();
         TrainingCase tc = Preprocessor.preprocessCase(img, lab, spec, plan, knowledge);
         // (1, 1) is labelled 1; (3, 1) is background with both classes unknown -> ignore (3)
         assertArrayEquals(new int[] {1, 3}, tc.labels().data());
@@ -95,11 +96,11 @@ class PreprocessorTest {
             d[i] = x * x;
         }
         ImageVolume img = ImageVolume.wrap("q", d, new long[] {20, 3}, 1, new double[] {0.5, 0.5});
-        Plan linear = plan2d(1);
-        linear.normalization.schemes = List.of("none");
-        linear.imageInterpolation = "linear";
-        Plan cubic = plan2d(1);
-        cubic.normalization.schemes = List.of("none");
+        Plan linear = plan2d(1).toBuilder()
+                .normalization(n -> n.schemes(List.of("none")))
+                .imageInterpolation("linear")
+                .build();
+        Plan cubic = plan2d(1).toBuilder().normalization(n -> n.schemes(List.of("none"))).build();
         // Output x = 5 samples source x = 10.5: linear gives (100 + 121) / 2 = 110.5, the cubic spline reproduces
         // the quadratic: 10.5² = 110.25.
         assertEquals(110.5f, Preprocessor.preprocessImage(img, linear).image().data()[5], 1e-4f);
@@ -162,9 +163,12 @@ class PreprocessorTest {
         LabelVolume other = LabelVolume.create("l3", new long[] {3, 2}, new double[] {1, 1});
         assertThrows(InvalidInputException.class, () -> Preprocessor.preprocessCase(img, other, spec, p));
 
-        Plan p3 = plan2d(1);
-        p3.configuration = "3d";
-        p3.targetSpacing = new double[] {1, 1, 1};
+        Plan p3 = plan2d(1).toBuilder()
+                .configuration("3d")
+                .targetSpacing(1, 1, 1)
+                .patchSize(16, 16, 16)
+                .network(TestPlans.unet(3, 4, 8))
+                .build();
         assertThrows(InvalidInputException.class, () -> Preprocessor.preprocessImage(img, p3));
 
         ImageVolume inf = ImageVolume.wrap("inf", new float[] {0, Float.POSITIVE_INFINITY, 0, 0}, new long[] {2, 2}, 1,
@@ -181,13 +185,14 @@ class PreprocessorTest {
     void classMapsOfThickSlicesMapBackSliceBySlice() {
         // Original spacing (1, 1, 4), plan spacing (1, 1, 2): z is doubled by nearest neighbour on the way in,
         // and the class maps come back by nearest neighbour along z as well (no blending across slices).
-        Plan p = plan2d(1);
-        p.configuration = "3d";
-        p.targetSpacing = new double[] {1, 1, 2};
-        p.patchSize = new int[] {16, 16, 16};
-        p.network.strides = new int[][] {{1, 1, 1}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}};
-        p.network.kernelSizes = new int[][] {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}};
-        p.normalization.schemes = List.of("none");
+        Plan p = plan2d(1).toBuilder()
+                .configuration("3d")
+                .targetSpacing(1, 1, 2)
+                .patchSize(16, 16, 16)
+                .network(n -> n.strides(new int[][] {{1, 1, 1}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}})
+                        .kernelSizes(new int[][] {{3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}, {3, 3, 3}}))
+                .normalization(n -> n.schemes(List.of("none")))
+                .build();
         float[] d = new float[2 * 2 * 3];
         for (int z = 0; z < 3; z++) {
             for (int i = 0; i < 4; i++) {

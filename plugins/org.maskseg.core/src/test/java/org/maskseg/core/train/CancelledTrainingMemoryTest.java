@@ -34,9 +34,10 @@ class CancelledTrainingMemoryTest {
         List<TrainingCase> cases = TinyProblem.cases(3, 8);
         // wider and larger batches than the tiny plan, so that leaking what one run holds (weights, momentum,
         // a step's activations and gradients) would show over five runs
-        Plan plan = TinyProblem.plan(1000, 50);
-        plan.network.features = new int[] {32, 64, 128};
-        plan.batchSize = 16;
+        Plan plan = TinyProblem.plan(1000, 50).toBuilder()
+                .network(n -> n.features(32, 64, 128))
+                .batchSize(16)
+                .build();
         // All runs train on one worker thread: glibc gives each new thread its own malloc arena and keeps the
         // memory freed there, so fresh threads would grow the resident set until the arena limit without any
         // leak (measured: about +60 MB per run for seven runs, then flat).

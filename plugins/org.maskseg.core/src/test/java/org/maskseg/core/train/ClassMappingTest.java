@@ -120,11 +120,11 @@ class ClassMappingTest {
 
     /** The same for a region-based model when regions (text form) are given. */
     private static TrainedModel randomModel(int classes, long seed, String regions) {
-        Plan plan = TinyProblem.plan(1, 1);
-        plan.targets = Targets.classes(new LabelSpec(classes, 255, MODEL.subList(0, classes)));
+        Targets targets = Targets.classes(new LabelSpec(classes, 255, MODEL.subList(0, classes)));
         if (regions != null) {
-            plan.targets = Targets.of(plan.targets.spec(), RegionSet.parse(regions, plan.targets.spec()), false);
+            targets = Targets.of(targets.spec(), RegionSet.parse(regions, targets.spec()), false);
         }
+        Plan plan = TinyProblem.plan(1, 1).toBuilder().targets(targets).build();
         Random r = new Random(seed);
         LinkedHashMap<String, HostTensor> w = new LinkedHashMap<>();
         try (NDManager m = TorchRuntime.newManager(Device.cpu()); PlainConvUNet net = PlainConvUNet.fromPlan(m, plan, 1)) {
@@ -146,8 +146,9 @@ class ClassMappingTest {
         TrainedModel model = randomModel(3, 4);
         // new classes: background <- 0, mitosis (new), nucleus <- 1; debris dropped
         ClassMapping mapping = ClassMapping.byNames(MODEL, "background,mitosis,nucleus");
-        Plan plan = TinyProblem.plan(1, 1);
-        plan.targets = Targets.classes(new LabelSpec(3, 3, mapping.classNames()));
+        Plan plan = TinyProblem.plan(1, 1).toBuilder()
+                .targets(Targets.classes(new LabelSpec(3, 3, mapping.classNames())))
+                .build();
         long seed = 21;
         try (NDManager m = TorchRuntime.newManager(Device.cpu());
                 PlainConvUNet net = PlainConvUNet.fromPlan(m, plan, seed);
@@ -200,8 +201,9 @@ class ClassMappingTest {
     void droppingAClassShrinksTheHeads() {
         TrainedModel model = randomModel(3, 5);
         ClassMapping mapping = ClassMapping.parse("0=0,1=2", MODEL);
-        Plan plan = TinyProblem.plan(1, 1);
-        plan.targets = Targets.classes(new LabelSpec(2, 2, mapping.classNames()));
+        Plan plan = TinyProblem.plan(1, 1).toBuilder()
+                .targets(Targets.classes(new LabelSpec(2, 2, mapping.classNames())))
+                .build();
         try (NDManager m = TorchRuntime.newManager(Device.cpu()); PlainConvUNet net = PlainConvUNet.fromPlan(m, plan, 3)) {
             Trainer.loadInitialModel(net, model, mapping);
             for (Map.Entry<String, float[]> e : net.exportParameters().entrySet()) {
@@ -223,8 +225,7 @@ class ClassMappingTest {
     void aHeadOfTheWrongClassCountIsRefused() {
         TrainedModel model = randomModel(2, 6);
         ClassMapping threeClassMapping = ClassMapping.parse("0=0,1=1,2=2", MODEL);
-        Plan plan = TinyProblem.plan(1, 1);
-        plan.targets = Targets.classes(new LabelSpec(3, 3, MODEL));
+        Plan plan = TinyProblem.plan(1, 1).toBuilder().targets(Targets.classes(new LabelSpec(3, 3, MODEL))).build();
         try (NDManager m = TorchRuntime.newManager(Device.cpu()); PlainConvUNet net = PlainConvUNet.fromPlan(m, plan, 3)) {
             String msg = error(() -> Trainer.loadInitialModel(net, model, threeClassMapping));
             assertTrue(msg.startsWith("the initial model's output head 'decoder."), msg);

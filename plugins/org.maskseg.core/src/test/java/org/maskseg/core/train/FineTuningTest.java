@@ -105,7 +105,7 @@ class FineTuningTest {
         TrainingResult r = new Trainer(initial.plan(), cases,
                 cpu().epochs(2).iterationsPerEpoch(1).initialModel(initial).learningRate(1e-3).build())
                 .listener(losses).train();
-        assertEquals(1e-3, r.finalModel().plan().training.initialLearningRate, 0);
+        assertEquals(1e-3, r.finalModel().plan().training().initialLearningRate(), 0);
         assertEquals(1e-3, r.history().get(0).learningRate(), 0);
         assertEquals(1e-3 * Math.pow(0.5, 0.9), r.history().get(1).learningRate(), 1e-15);
 
@@ -113,7 +113,7 @@ class FineTuningTest {
         List<LabelVolume> labels = cases.stream().map(TrainingCase::labels).toList();
         TrainingResult job = TrainingJob.run(TrainingRequest.volumes(images, labels).settings(cpu().epochs(1)
                 .iterationsPerEpoch(1).initialModel(initial).learningRate(2e-3).build()).build(), null, null);
-        assertEquals(2e-3, job.finalModel().plan().training.initialLearningRate, 0);
+        assertEquals(2e-3, job.finalModel().plan().training().initialLearningRate(), 0);
 
         assertThrows(InvalidInputException.class, () -> cpu().learningRate(0.0).build());
         assertThrows(InvalidInputException.class, () -> cpu().learningRate(Double.NaN).build());
@@ -142,12 +142,12 @@ class FineTuningTest {
                 .iterationsPerEpoch(1).initialModel(initial).classMapping(mapping).build()).build(), null, null);
         TrainedModel m = r.finalModel();
         Plan plan = m.plan();
-        assertEquals(3, plan.targets.numClasses());
-        assertEquals(List.of("background", "class 1", "mitosis"), plan.targets.classNames());
+        assertEquals(3, plan.targets().numClasses());
+        assertEquals(List.of("background", "class 1", "mitosis"), plan.targets().classNames());
         assertEquals(List.of("background", "class 1", "mitosis"), m.labels().classNames());
         // the model's ignore value 2 is now a class, so the default moves to the highest class + 1
         assertEquals(3, m.labels().ignoreValue());
-        assertEquals(3, plan.targets.ignoreValue());
+        assertEquals(3, plan.targets().ignoreValue());
         // the relation to the initial model is kept in the training record, also through a save and load
         Path file = Files.createTempDirectory("maskseg-warm").resolve("tuned.zip");
         m.save(file);

@@ -116,10 +116,11 @@ class NucleiLearningProofTest {
         Plan planned = Planner.plan(DatasetFingerprint.compute(images, labels, spec), spec);
         Plan p = TrainingJob.applySettings(planned,
                 TrainingSettings.builder().patchSize(96, 96).batchSize(4).build());
-        for (int i = 0; i < p.network.features.length; i++) {
-            p.network.features[i] = Math.min(16 << i, 128);
+        int[] features = p.network().features();
+        for (int i = 0; i < features.length; i++) {
+            features[i] = Math.min(16 << i, 128);
         }
-        return p;
+        return p.toBuilder().network(n -> n.features(features)).build();
     }
 
     private static Result trainAndTest(Plan plan, LabelSpec spec, List<ImageVolume> images, List<LabelVolume> labels,

@@ -94,11 +94,11 @@ class PartialLabelLearningProofTest {
             TrainingResult a = TrainingJob.run(TrainingRequest.volumes(images, partial).knowledge(knowledge)
                     .validation(valImages, valPartial, valKnowledge).settings(settings).planner(planner).build(),
                     null, null);
-            assertTrue(a.finalModel().plan().targets.partialLabels(), "the plan records partial labels");
+            assertTrue(a.finalModel().plan().targets().partialLabels(), "the plan records partial labels");
             withClassSets = heldOutDice(a.finalModel(), heldOut);
             TrainingResult b = TrainingJob.run(TrainingRequest.volumes(images, partial)
                     .validation(valImages, valPartial).settings(settings).planner(planner).build(), null, null);
-            assertTrue(!b.finalModel().plan().targets.partialLabels());
+            assertTrue(!b.finalModel().plan().targets().partialLabels());
             asBackground = heldOutDice(b.finalModel(), heldOut);
         } finally {
             TorchRuntime.setCpuThreads(threadsBefore);

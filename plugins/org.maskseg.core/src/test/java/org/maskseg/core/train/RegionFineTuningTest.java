@@ -221,7 +221,7 @@ class RegionFineTuningTest {
         TrainingResult r = TrainingJob.run(TrainingRequest.volumes(List.of(painted),
                 List.of(LabelVolume.wrap(l.name(), sparse, l.size(), l.spacing()))).ignoreValue(IGNORE).settings(tune)
                 .build(), null, null);
-        assertEquals(1e-3, r.finalModel().plan().training.initialLearningRate, 0);
+        assertEquals(1e-3, r.finalModel().plan().training().initialLearningRate(), 0);
         return r.finalModel();
     }
 
@@ -333,10 +333,11 @@ class RegionFineTuningTest {
     private static Plan smallPlan(List<ImageVolume> imgs, List<LabelVolume> labs, LabelSpec spec) {
         Plan planned = Planner.plan(DatasetFingerprint.compute(imgs, labs, spec), spec);
         Plan p = TrainingJob.applySettings(planned, TrainingSettings.builder().patchSize(64, 64).batchSize(4).build());
-        for (int i = 0; i < p.network.features.length; i++) {
-            p.network.features[i] = Math.min(16 << i, 128);
+        int[] features = p.network().features();
+        for (int i = 0; i < features.length; i++) {
+            features[i] = Math.min(16 << i, 128);
         }
-        return p;
+        return p.toBuilder().network(n -> n.features(features)).build();
     }
 
     /** Argmax of a whole-image forward pass, C order (y, x). */

@@ -70,11 +70,14 @@ class RegionLearningTest {
         List<LabelVolume> trainLabels = nested.subList(0, TRAIN);
         Plan planned = Planner.plan(DatasetFingerprint.compute(trainImages, trainLabels, spec), spec,
                 PlannerOptions.defaults().withRegions("whole=rim,core;core=core"));
-        Plan plan = TrainingJob.applySettings(planned, TrainingSettings.builder().patchSize(96, 96).batchSize(4).build());
-        for (int i = 0; i < plan.network.features.length; i++) {
-            plan.network.features[i] = Math.min(16 << i, 128);
+        Plan settled = TrainingJob.applySettings(planned,
+                TrainingSettings.builder().patchSize(96, 96).batchSize(4).build());
+        int[] features = settled.network().features();
+        for (int i = 0; i < features.length; i++) {
+            features[i] = Math.min(16 << i, 128);
         }
-        assertEquals(2, plan.targets.outputChannels());
+        Plan plan = settled.toBuilder().network(n -> n.features(features)).build();
+        assertEquals(2, plan.targets().outputChannels());
         List<TrainingCase> cases = new ArrayList<>();
         for (int i = 0; i < TRAIN; i++) {
             cases.add(Preprocessor.preprocessCase(images.get(i), nested.get(i), spec, plan));
@@ -100,7 +103,7 @@ class RegionLearningTest {
         } finally {
             TorchRuntime.setCpuThreads(threadsBefore);
         }
-        RegionMetrics metrics = new RegionMetrics(plan.targets.regions(), 3, scores);
+        RegionMetrics metrics = new RegionMetrics(plan.targets().regions(), 3, scores);
         double whole = pooledDice(scores, 0);
         double core = pooledDice(scores, 1);
         EpochStats last = result.history().get(result.history().size() - 1);
@@ -194,12 +197,14 @@ class RegionLearningTest {
         }
         Plan planned = Planner.plan(DatasetFingerprint.compute(images, labels, spec), spec,
                 PlannerOptions.defaults().withConfiguration("3d").withRegions("outer=1,2;inner=2"));
-        Plan plan = TrainingJob.applySettings(planned,
+        Plan settled = TrainingJob.applySettings(planned,
                 TrainingSettings.builder().patchSize(16, 16, 8).batchSize(2).build());
-        for (int i = 0; i < plan.network.features.length; i++) {
-            plan.network.features[i] = Math.min(4 << i, 16);
+        int[] features = settled.network().features();
+        for (int i = 0; i < features.length; i++) {
+            features[i] = Math.min(4 << i, 16);
         }
-        assertEquals("3d", plan.configuration);
+        Plan plan = settled.toBuilder().network(n -> n.features(features)).build();
+        assertEquals("3d", plan.configuration());
         List<TrainingCase> cases = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));

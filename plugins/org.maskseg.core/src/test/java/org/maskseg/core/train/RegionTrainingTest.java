@@ -35,8 +35,9 @@ class RegionTrainingTest {
 
     private static Plan regionPlan() {
         Plan p = TinyProblem.plan(1, 2);
-        p.targets = Targets.of(p.targets.spec(), RegionSet.parse("disk=1", TinyProblem.LABELS), false);
-        return p;
+        return p.toBuilder()
+                .targets(Targets.of(p.targets().spec(), RegionSet.parse("disk=1", TinyProblem.LABELS), false))
+                .build();
     }
 
     @Test
@@ -44,7 +45,7 @@ class RegionTrainingTest {
         List<TrainingCase> cases = TinyProblem.cases(3, 7);
         TrainingResult r = new Trainer(regionPlan(), cases, cpu().build()).train();
         TrainedModel regions = r.finalModel();
-        assertEquals(1, regions.plan().targets.outputChannels());
+        assertEquals(1, regions.plan().targets().outputChannels());
         assertEquals(1, regions.weights().get(regions.weights().keySet().stream()
                 .filter(k -> k.endsWith("head.bias")).findFirst().orElseThrow()).data().length);
         assertEquals(List.of("disk"), regions.scoreNames());

@@ -29,22 +29,22 @@ final class TinyProblem {
 
     /** Plan: 32x32 patches, batch 2, three stages of 8/16/32 features. */
     static Plan plan(int epochs, int iterations) {
-        Plan p = new Plan();
-        p.configuration = "2d";
-        p.inputChannels = 1;
-        p.targets = Targets.classes(new LabelSpec(2, 2, new ArrayList<>(LABELS.classNames())));
-        p.patchSize = new int[] {SIZE, SIZE};
-        p.batchSize = 2;
-        p.batchDice = true;
-        p.network.numStages = 3;
-        p.network.features = new int[] {8, 16, 32};
-        p.network.strides = new int[][] {{1, 1}, {2, 2}, {2, 2}};
-        p.network.kernelSizes = new int[][] {{3, 3}, {3, 3}, {3, 3}};
-        p.training.epochs = epochs;
-        p.training.iterationsPerEpoch = iterations;
-        p.training.validationIterations = 2;
-        p.training.initialLearningRate = 0.04; // a small, easy problem: learn it in a few steps
-        return p;
+        return Plan.builder()
+                .configuration("2d")
+                .inputChannels(1)
+                .targets(Targets.classes(new LabelSpec(2, 2, new ArrayList<>(LABELS.classNames()))))
+                .patchSize(SIZE, SIZE)
+                .batchSize(2)
+                .batchDice(true)
+                .network(n -> n.numStages(3)
+                        .features(8, 16, 32)
+                        .strides(new int[][] {{1, 1}, {2, 2}, {2, 2}})
+                        .kernelSizes(new int[][] {{3, 3}, {3, 3}, {3, 3}}))
+                .training(t -> t.epochs(epochs)
+                        .iterationsPerEpoch(iterations)
+                        .validationIterations(2)
+                        .initialLearningRate(0.04)) // a small, easy problem: learn it in a few steps
+                .build();
     }
 
     /** Cases with 2-4 disks each; labels dense (0/1). */

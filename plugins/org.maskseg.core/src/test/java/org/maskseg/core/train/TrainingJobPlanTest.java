@@ -40,39 +40,39 @@ class TrainingJobPlanTest {
         TrainingSettings none = TrainingSettings.builder().build();
         Plan base = TrainingJob.plan(IMAGES, LABELS, null, none, null);
         // 32 x 32 images of spacing 1: the whole image is one patch, pooled 32 -> 16 -> 8 -> 4 (4 stages)
-        assertEquals("2d", base.configuration);
-        assertArrayEquals(new int[] {32, 32}, base.patchSize);
-        assertEquals(4, base.network.numStages);
-        assertArrayEquals(new double[] {1, 1}, base.targetSpacing);
-        assertEquals(1000, base.training.epochs);
-        assertEquals(250, base.training.iterationsPerEpoch);
-        assertEquals(2, base.targets.numClasses());
-        assertEquals(2, base.targets.ignoreValue());
+        assertEquals("2d", base.configuration());
+        assertArrayEquals(new int[] {32, 32}, base.patchSize());
+        assertEquals(4, base.network().numStages());
+        assertArrayEquals(new double[] {1, 1}, base.targetSpacing());
+        assertEquals(1000, base.training().epochs());
+        assertEquals(250, base.training().iterationsPerEpoch());
+        assertEquals(2, base.targets().numClasses());
+        assertEquals(2, base.targets().ignoreValue());
 
         TrainingSettings set = TrainingSettings.builder().batchSize(3).patchSize(16, 16).epochs(7)
                 .iterationsPerEpoch(5).validationIterations(2).build();
         Plan p = TrainingJob.plan(IMAGES, LABELS, null, set, null);
-        assertEquals(3, p.batchSize);
+        assertEquals(3, p.batchSize());
         // 16 -> 8 -> 4: two poolings, three stages of 32, 64, 128 features
-        assertArrayEquals(new int[] {16, 16}, p.patchSize);
-        assertEquals(3, p.network.numStages);
-        assertArrayEquals(new int[] {32, 64, 128}, p.network.features);
-        assertArrayEquals(new int[][] {{1, 1}, {2, 2}, {2, 2}}, p.network.strides);
-        assertEquals(7, p.training.epochs);
-        assertEquals(5, p.training.iterationsPerEpoch);
-        assertEquals(2, p.training.validationIterations);
+        assertArrayEquals(new int[] {16, 16}, p.patchSize());
+        assertEquals(3, p.network().numStages());
+        assertArrayEquals(new int[] {32, 64, 128}, p.network().features());
+        assertArrayEquals(new int[][] {{1, 1}, {2, 2}, {2, 2}}, p.network().strides());
+        assertEquals(7, p.training().epochs());
+        assertEquals(5, p.training().iterationsPerEpoch());
+        assertEquals(2, p.training().validationIterations());
         // what the settings do not name stays as planned
-        assertEquals(base.normalization.schemes, p.normalization.schemes);
-        assertArrayEquals(base.normalization.mean, p.normalization.mean);
-        assertArrayEquals(base.normalization.std, p.normalization.std);
-        assertArrayEquals(base.targetSpacing, p.targetSpacing);
+        assertEquals(base.normalization().schemes(), p.normalization().schemes());
+        assertArrayEquals(base.normalization().mean(), p.normalization().mean());
+        assertArrayEquals(base.normalization().std(), p.normalization().std());
+        assertArrayEquals(base.targetSpacing(), p.targetSpacing());
     }
 
     @Test
     void userIgnoreValueBecomesThePlansIgnoreValue() {
         Plan p = TrainingJob.plan(IMAGES, LABELS, 255, TrainingSettings.builder().build(), null);
-        assertEquals(255, p.targets.ignoreValue());
-        assertEquals(2, p.targets.numClasses());
+        assertEquals(255, p.targets().ignoreValue());
+        assertEquals(2, p.targets().numClasses());
     }
 
     @Test
@@ -89,7 +89,7 @@ class TrainingJobPlanTest {
     void classNamesNameTheClassesOfANewModel() {
         TrainingSettings named = TrainingSettings.builder().classNames(List.of("background", " nucleus ")).build();
         Plan plan = TrainingJob.plan(IMAGES, LABELS, null, named, PlannerOptions.defaults());
-        assertEquals(List.of("background", "nucleus"), plan.targets.classNames());
+        assertEquals(List.of("background", "nucleus"), plan.targets().classNames());
         assertEquals(List.of("background", "nucleus"), TrainingJob.newLabels(LABELS, null, named).classNames());
 
         InvalidInputException count = assertThrows(InvalidInputException.class, () -> TrainingJob.plan(IMAGES,

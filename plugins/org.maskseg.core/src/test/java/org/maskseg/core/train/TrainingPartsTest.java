@@ -57,8 +57,9 @@ class TrainingPartsTest {
 
     @Test
     void trainerRefusesPartialCodesWithoutThePartialLoss() {
-        org.maskseg.core.plan.Plan plan = TinyProblem.plan(1, 1);
-        plan.targets = Targets.classes(new LabelSpec(3, 3, List.of("background", "a", "b")));
+        org.maskseg.core.plan.Plan plan = TinyProblem.plan(1, 1).toBuilder()
+                .targets(Targets.classes(new LabelSpec(3, 3, List.of("background", "a", "b"))))
+                .build();
         List<org.maskseg.core.preprocess.TrainingCase> cases = TinyProblem.cases(2, 4);
         cases.get(1).labels().data()[7] = 3 + 2; // "background or class 2"
         org.maskseg.core.labels.LabelSpec spec = org.maskseg.core.labels.LabelSpec.withDefaultIgnore(3);
@@ -66,8 +67,7 @@ class TrainingPartsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Trainer(plan, cases, settings));
         assertTrue(e.getMessage().contains("training.partialLabels"), e.getMessage());
-        plan.targets = plan.targets.withPartialLabels(true);
-        new Trainer(plan, cases, settings);
+        new Trainer(plan.toBuilder().targets(plan.targets().withPartialLabels(true)).build(), cases, settings);
     }
 
     @Test

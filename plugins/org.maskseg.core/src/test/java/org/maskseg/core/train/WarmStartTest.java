@@ -18,6 +18,7 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.plan.TestPlans;
 import org.maskseg.core.preprocess.TrainingCase;
 
 class WarmStartTest {
@@ -38,8 +39,7 @@ class WarmStartTest {
     @Test
     void networkStartsFromTheInitialModelsWeights() {
         // with a learning rate of 0 the steps leave the weights as they were initialised
-        Plan frozen = initial.plan();
-        frozen.training.initialLearningRate = 0;
+        Plan frozen = initial.plan().toBuilder().training(t -> t.initialLearningRate(0)).build();
         TrainingSettings warm = cpu().seed(99).epochs(1).iterationsPerEpoch(2).initialModel(initial).build();
         TrainedModel after = new Trainer(frozen, cases, warm).train().finalModel();
         assertTrue(after.sameWeightsAs(initial));
@@ -75,10 +75,10 @@ class WarmStartTest {
                 null, null);
         Plan used = r.finalModel().plan();
         Plan model = initial.plan();
-        assertArrayEquals(model.patchSize, used.patchSize);
-        assertArrayEquals(model.network.features, used.network.features);
-        assertArrayEquals(model.normalization.mean, used.normalization.mean);
-        assertEquals(1, used.batchSize);
+        assertArrayEquals(model.patchSize(), used.patchSize());
+        assertArrayEquals(model.network().features(), used.network().features());
+        assertArrayEquals(model.normalization().mean(), used.normalization().mean());
+        assertEquals(1, used.batchSize());
         assertEquals(initial.weights().keySet(), r.finalModel().weights().keySet());
 
         InvalidInputException patch = assertThrows(InvalidInputException.class, () -> TrainingJob.run(TrainingRequest
@@ -89,8 +89,9 @@ class WarmStartTest {
 
     @Test
     void mismatchedClassesAreRefusedNamingBothCounts() {
-        Plan threeClasses = initial.plan();
-        threeClasses.targets = Targets.classes(new LabelSpec(3, 3, List.of("a", "b", "c")));
+        Plan threeClasses = initial.plan().toBuilder()
+                .targets(Targets.classes(new LabelSpec(3, 3, List.of("a", "b", "c"))))
+                .build();
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> new Trainer(threeClasses, cases,
                         cpu().initialModel(initial).build()));
@@ -123,9 +124,10 @@ class WarmStartTest {
                         null));
         assertTrue(e.getMessage().contains("expects 1 channel, the image 'rgb' has 2"), e.getMessage());
 
-        Plan twoChannelPlan = initial.plan();
-        twoChannelPlan.inputChannels = 2;
-        twoChannelPlan.normalization.schemes = List.of("zscore", "zscore");
+        Plan twoChannelPlan = initial.plan().toBuilder()
+                .inputChannels(2)
+                .normalization(TestPlans.zscore(2))
+                .build();
         List<TrainingCase> twoChannelCases = List.of(new TrainingCase("rgb", twoChannels, cases.get(0).labels()));
         InvalidInputException t = assertThrows(InvalidInputException.class,
                 () -> new Trainer(twoChannelPlan, twoChannelCases,

@@ -66,15 +66,15 @@ public final class MaskSegModelPortObjectSpec extends AbstractSimplePortObjectSp
 
     /** The spec of a model trained with this plan. */
     public static MaskSegModelPortObjectSpec of(final Plan plan) {
-        Targets t = plan.targets;
-        return new MaskSegModelPortObjectSpec(plan.configuration, plan.inputChannels, t.classNames(), t.ignoreValue(),
-            plan.patchSize, t.regions().names());
+        Targets t = plan.targets();
+        return new MaskSegModelPortObjectSpec(plan.configuration(), plan.inputChannels(), t.classNames(),
+            t.ignoreValue(), plan.patchSize(), t.regions().names());
     }
 
     /** The spec of a trained model (as read from a model file). */
     public static MaskSegModelPortObjectSpec of(final TrainedModel model) {
-        return new MaskSegModelPortObjectSpec(model.plan().configuration, model.inputChannels(),
-            model.labels().classNames(), model.labels().ignoreValue(), model.plan().patchSize,
+        return new MaskSegModelPortObjectSpec(model.plan().configuration(), model.inputChannels(),
+            model.labels().classNames(), model.labels().ignoreValue(), model.plan().patchSize(),
             model.regions().names());
     }
 

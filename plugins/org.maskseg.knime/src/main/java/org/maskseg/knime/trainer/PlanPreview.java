@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import org.knime.core.data.DataRow;
 import org.knime.core.data.DataTableSpec;
@@ -112,31 +111,31 @@ final class PlanPreview {
         final String ignoreSource) {
         String planned = warmStart ? FROM_MODEL : PLANNED;
         StringBuilder sb = new StringBuilder();
-        line(sb, "Configuration", p.configuration, settings.data().configuration() != null ? SET : planned);
-        line(sb, "Patch size", sizes(p.patchSize) + " (" + axes(p.patchSize.length) + ")",
+        line(sb, "Configuration", p.configuration(), settings.data().configuration() != null ? SET : planned);
+        line(sb, "Patch size", sizes(p.patchSize()) + " (" + axes(p.patchSize().length) + ")",
             settings.data().patchSize() != null ? SET : planned);
-        line(sb, "Batch size", Integer.toString(p.batchSize), settings.data().batchSize() != null ? SET : planned);
-        line(sb, "Stages", Integer.toString(p.network.numStages), planned);
+        line(sb, "Batch size", Integer.toString(p.batchSize()), settings.data().batchSize() != null ? SET : planned);
+        line(sb, "Stages", Integer.toString(p.network().numStages()), planned);
         line(sb, "Features per stage",
-            Arrays.stream(p.network.features).mapToObj(Integer::toString).collect(Collectors.joining(", ")),
+            Arrays.stream(p.network().features()).mapToObj(Integer::toString).collect(Collectors.joining(", ")),
             planned);
-        line(sb, "Target spacing", IntStream.range(0, p.targetSpacing.length)
-            .mapToObj(i -> number(p.targetSpacing[i])).collect(Collectors.joining(" × ")), planned);
+        line(sb, "Target spacing", Arrays.stream(p.targetSpacing())
+            .mapToObj(PlanPreview::number).collect(Collectors.joining(" × ")), planned);
         boolean epochsSet = settings.schedule().epochs() != null;
         boolean iterationsSet = settings.schedule().iterationsPerEpoch() != null;
-        line(sb, "Epochs × iterations", p.training.epochs + " × " + p.training.iterationsPerEpoch,
+        line(sb, "Epochs × iterations", p.training().epochs() + " × " + p.training().iterationsPerEpoch(),
             epochsSet || iterationsSet ? (epochsSet && iterationsSet ? SET : "partly " + SET) : planned);
-        line(sb, "Initial learning rate", number(p.training.initialLearningRate),
+        line(sb, "Initial learning rate", number(p.training().initialLearningRate()),
             settings.schedule().learningRate() != null ? SET : planned);
-        line(sb, "Validation batches per epoch", Integer.toString(p.training.validationIterations),
+        line(sb, "Validation batches per epoch", Integer.toString(p.training().validationIterations()),
             settings.schedule().validationIterations() != null ? SET : planned);
-        line(sb, "Classes", p.targets.numClasses() + " (" + String.join(", ", p.targets.classNames())
-            + "), ignore value " + p.targets.ignoreValue(),
+        line(sb, "Classes", p.targets().numClasses() + " (" + String.join(", ", p.targets().classNames())
+            + "), ignore value " + p.targets().ignoreValue(),
             ignoreSource == null ? "from the labels" : "classes from the labels, ignore value " + ignoreSource);
-        if (p.targets.regionBased()) {
-            line(sb, "Regions", p.targets.regions().format(), warmStart ? FROM_MODEL : SET);
+        if (p.targets().regionBased()) {
+            line(sb, "Regions", p.targets().regions().format(), warmStart ? FROM_MODEL : SET);
         }
-        line(sb, "Normalisation", String.join(", ", p.normalization.schemes), planned);
+        line(sb, "Normalisation", String.join(", ", p.normalization().schemes()), planned);
         return sb.toString();
     }
 

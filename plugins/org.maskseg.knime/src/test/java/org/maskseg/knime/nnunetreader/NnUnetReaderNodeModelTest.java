@@ -136,15 +136,15 @@ class NnUnetReaderNodeModelTest {
         // class 2 occurs in no label image but keeps its place, as dataset.json declares it
         assertEquals(List.of("background", "nucleus", "mitosis"), m.labels().classNames());
         assertEquals(3, m.labels().ignoreValue());
-        assertEquals(List.of("ct"), m.plan().normalization.schemes);
-        assertTrue(m.plan().normalization.clipHigh[0] > m.plan().normalization.clipLow[0]);
+        assertEquals(List.of("ct"), m.plan().normalization().schemes());
+        assertTrue(m.plan().normalization().clipHigh()[0] > m.plan().normalization().clipLow()[0]);
 
         // a channel name set in the dialog wins over the declared one
         s.addString("channel_names", "MRI");
         trainer.loadSettings(s);
         out = trainer.execute(t, null, null);
         m = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
-        assertEquals(List.of("zscore"), m.plan().normalization.schemes);
+        assertEquals(List.of("zscore"), m.plan().normalization().schemes());
     }
 
     @Test

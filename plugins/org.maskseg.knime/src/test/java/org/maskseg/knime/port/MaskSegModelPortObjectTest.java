@@ -77,10 +77,11 @@ class MaskSegModelPortObjectTest {
 
     @Test
     void specFromPlanNamesUnnamedClasses() {
-        Plan plan = new Plan();
-        plan.targets = Targets.classes(new LabelSpec(3, 255, null));
-        plan.inputChannels = 1;
-        plan.patchSize = new int[]{128, 96};
+        Plan plan = Plan.builder()
+            .targets(Targets.classes(new LabelSpec(3, 255, null)))
+            .inputChannels(1)
+            .patchSize(128, 96)
+            .build();
         MaskSegModelPortObjectSpec s = MaskSegModelPortObjectSpec.of(plan);
         assertEquals(List.of("background", "class 1", "class 2"), s.getClassNames());
         assertEquals(255, s.getIgnoreValue());

@@ -91,17 +91,18 @@ class TrainerNodeDialogTest {
 
     @Test
     void describesEveryPlanItemAndWhereItComesFrom() {
-        Plan p = new Plan();
-        p.configuration = "2d";
-        p.patchSize = new int[]{256, 192};
-        p.batchSize = 12;
-        p.network.numStages = 3;
-        p.network.features = new int[]{32, 64, 128};
-        p.targetSpacing = new double[]{1, 0.5};
-        p.training.epochs = 40;
-        p.training.iterationsPerEpoch = 250;
-        p.training.validationIterations = 50;
-        p.targets = Targets.classes(new LabelSpec(2, 2, List.of("background", "class 1")));
+        Plan p = Plan.builder()
+            .configuration("2d")
+            .patchSize(256, 192)
+            .batchSize(12)
+            .network(n -> n.numStages(3)
+                .features(32, 64, 128)
+                .strides(new int[][]{{1, 1}, {2, 2}, {2, 2}})
+                .kernelSizes(new int[][]{{3, 3}, {3, 3}, {3, 3}}))
+            .targetSpacing(1, 0.5)
+            .training(t -> t.epochs(40).iterationsPerEpoch(250).validationIterations(50))
+            .targets(Targets.classes(new LabelSpec(2, 2, List.of("background", "class 1"))))
+            .build();
         TrainingSettings epochsSet = TrainingSettings.builder().epochs(40).batchSize(12).build();
         assertEquals(String.join("\n",
             "Configuration:                2d  (planned)",
@@ -120,9 +121,11 @@ class TrainerNodeDialogTest {
         assertTrue(warm.contains("Patch size:                   256 × 192 (x × y)  (from the initial model)"), warm);
 
         // a lower learning rate for fine-tuning and region definitions are shown with their source
-        p.training.initialLearningRate = 0.001;
-        p.targets = Targets.of(p.targets.spec(), RegionSet.parse("cell=1", p.targets.spec()), false);
-        String tuned = PlanPreview.describe(p, TrainingSettings.builder().learningRate(0.001).build(), false);
+        Plan tunedPlan = p.toBuilder()
+            .training(t -> t.initialLearningRate(0.001))
+            .targets(Targets.of(p.targets().spec(), RegionSet.parse("cell=1", p.targets().spec()), false))
+            .build();
+        String tuned = PlanPreview.describe(tunedPlan, TrainingSettings.builder().learningRate(0.001).build(), false);
         assertTrue(tuned.contains("Initial learning rate:        0.001  (set in this dialog)"), tuned);
         assertTrue(tuned.contains("Regions:                      cell=1:1  (set in this dialog)"), tuned);
     }
@@ -160,8 +163,8 @@ class TrainerNodeDialogTest {
         TrainingSettings overrides = TrainingSettings.builder().epochs(3).batchSize(5).build();
         Plan engine = TrainingJob.plan(images, labels, null, overrides, PlannerOptions.defaults());
         assertEquals(PlanJson.toJson(engine), PlanJson.toJson(shown));
-        assertEquals(3, shown.training.epochs);
-        assertEquals(5, shown.batchSize);
+        assertEquals(3, shown.training().epochs());
+        assertEquals(5, shown.batchSize());
         assertEquals(PlanPreview.describe(engine, overrides, false, "highest class + 1"), d.planText());
         assertTrue(d.planText().contains("ignore value 2  (classes from the labels, ignore value highest class + 1)"),
             d.planText());
@@ -174,8 +177,8 @@ class TrainerNodeDialogTest {
         Plan asPlanned = finish(d, d.computePlan());
         Plan engineDefault = TrainingJob.plan(images, labels, null, TrainingSettings.builder().build(), null);
         assertEquals(PlanJson.toJson(engineDefault), PlanJson.toJson(asPlanned));
-        assertTrue(d.planText().contains("Epochs × iterations:          " + engineDefault.training.epochs + " × "
-            + engineDefault.training.iterationsPerEpoch + "  (planned)"), d.planText());
+        assertTrue(d.planText().contains("Epochs × iterations:          " + engineDefault.training().epochs() + " × "
+            + engineDefault.training().iterationsPerEpoch() + "  (planned)"), d.planText());
         d.onClose();
         assertEquals(entries(planned), entries(NodeHarness.saveDialog(d)));
     }
@@ -191,7 +194,7 @@ class TrainerNodeDialogTest {
         PortObject[] data = {table, null, null};
         TrainerNodeDialog d = (TrainerNodeDialog)h.openDialog(settings(h, 0, 0), NodeHarness.specsOf(data), data);
         Plan shown = finish(d, d.computePlan());
-        assertEquals(255, shown.targets.ignoreValue());
+        assertEquals(255, shown.targets().ignoreValue());
         assertTrue(d.planText().contains("ignore value 255  (classes from the labels, ignore value declared by the "
             + "label column \"labels\")"), d.planText());
         d.onClose();
@@ -215,8 +218,8 @@ class TrainerNodeDialogTest {
         PortObject[] data = {training, validation, initial};
         TrainerNodeDialog d = (TrainerNodeDialog)h.openDialog(settings(h, 0, 0), NodeHarness.specsOf(data), data);
         Plan shown = finish(d, d.computePlan());
-        assertArrayEquals(new int[]{64, 64}, shown.patchSize, "a warm start keeps the model's patch size");
-        assertArrayEquals(new int[]{8, 16, 32}, shown.network.features);
+        assertArrayEquals(new int[]{64, 64}, shown.patchSize(), "a warm start keeps the model's patch size");
+        assertArrayEquals(new int[]{8, 16, 32}, shown.network().features());
         assertTrue(d.planText().contains("Patch size:                   64 × 64 (x × y)  (from the initial model)"),
             d.planText());
         assertTrue(d.planStatus().startsWith("Plan for 5 cases"), d.planStatus());

@@ -221,7 +221,7 @@ class TrainerNodeModelTest {
         TrainedModel trained = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
         assertEquals(3, trained.metadata().trainingCases(), "every training row is trained on");
         assertEquals(2, trained.metadata().validationCases());
-        assertArrayEquals(initialModel.plan().patchSize, trained.plan().patchSize);
+        assertArrayEquals(initialModel.plan().patchSize(), trained.plan().patchSize());
         assertEquals(initialModel.weights().keySet(), trained.weights().keySet());
         assertTrue(h.messageHistory().contains("starting from the weights of the initial model"),
             h.messageHistory().toString());
@@ -250,8 +250,8 @@ class TrainerNodeModelTest {
         h.loadSettings(s);
         PortObject[] out = h.execute(nuclei(3), null, null);
         TrainedModel model = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
-        assertTrue(model.plan().targets.regionBased());
-        assertEquals("cell=1:1", model.plan().targets.regions().format(), "region with its export label");
+        assertTrue(model.plan().targets().regionBased());
+        assertEquals("cell=1:1", model.plan().targets().regions().format(), "region with its export label");
         byte[] png = ((MaskSegModelPortObject)out[0]).getTrainingCurve();
         assertTrue(png != null && png.length > 1000, "curve of the region pseudo-Dice");
         assertTrue(h.messageHistory().stream().anyMatch(m -> m.contains("regions cell=1:1")),
@@ -299,7 +299,7 @@ class TrainerNodeModelTest {
         PortObject[] out = h.execute(in, null, null);
         TrainedModel model = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
         assertEquals(2, model.metadata().epochsDone());
-        assertTrue(model.plan().targets.partialLabels(), "the plan records partial labels");
+        assertTrue(model.plan().targets().partialLabels(), "the plan records partial labels");
         assertEquals(List.of("background", "nucleus"), model.labels().classNames());
         assertTrue(h.messageHistory().stream().anyMatch(m -> m.contains("partial labels")),
             h.messageHistory().toString());
@@ -365,7 +365,7 @@ class TrainerNodeModelTest {
         PortObject[] out = h.execute(nuclei(3), null, initial);
         TrainedModel tuned = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
         assertEquals(List.of("background", "cell"), tuned.labels().classNames());
-        assertArrayEquals(imported.plan().patchSize, tuned.plan().patchSize);
+        assertArrayEquals(imported.plan().patchSize(), tuned.plan().patchSize());
         assertTrue(h.messageHistory().contains("starting from the weights of the initial model"),
             h.messageHistory().toString());
         for (var e : imported.weights().entrySet()) {
@@ -389,8 +389,8 @@ class TrainerNodeModelTest {
         PortObject[] out = h.execute(partialNuclei(3, "Class 1", "class 1", "class 1"), null, initial);
         TrainedModel tuned = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
         assertEquals(List.of("background", "class 1", "mitosis"), tuned.labels().classNames());
-        assertTrue(tuned.plan().targets.partialLabels());
-        assertEquals(0.001, tuned.plan().training.initialLearningRate, 1e-12);
+        assertTrue(tuned.plan().targets().partialLabels());
+        assertEquals(0.001, tuned.plan().training().initialLearningRate(), 1e-12);
         assertEquals(0.001, ((DoubleCell)((BufferedDataTable)out[1]).iterator().next().getCell(1)).getDoubleValue(),
             1e-12, "first epoch's learning rate");
 
