@@ -34,9 +34,16 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * one entry per axis, per-stage arrays one entry per stage, per-channel arrays one entry per channel, the
  * patch is divisible by the network's strides, and so on.</li>
  * </ul>
+ * In short, field by field: reading {@code plan.x} is {@code plan.x()}; setting {@code x} is
+ * {@code plan = plan.toBuilder().x(v).build()}; setting {@code network.x} is
+ * {@code plan.toBuilder().network(n -> n.x(v)).build()} (likewise {@code normalization} and {@code training});
+ * a plan made field by field is {@code Plan.builder().x(v)...build()}; a network, normalisation or training section
+ * on its own is {@code Plan.Network.builder()...build()} and so on.
+ * <p>
  * A new field is added in four places: a private final field with its accessor here, a builder field (its
- * declaration order is the order in the JSON file) with its setter, the copies in {@link #toBuilder()} and the
- * constructor, and its checks in {@code PlanValidation}.
+ * declaration order is the order in the JSON file; files without it read the builder's initial value) with its
+ * setter, the copies in {@link #toBuilder()} and the constructor, and its checks in {@code PlanValidation}. Fields
+ * of a nested section go the same way into the section's class and builder.
  */
 public final class Plan {
 

@@ -29,7 +29,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Reading, writing, overriding and validating plans as JSON.
+ * Reading, writing and overriding plans as JSON.
  * <p>
  * Reading is strict: a plan from a newer format version is refused, unknown fields are refused with their
  * name and location, numbers must have the field's type (no silent truncation of 1.5 to 1), and the result is
@@ -147,7 +147,8 @@ public final class PlanJson {
      * @return a new plan; the input is not changed
      */
     public static Plan applyOverrides(Plan plan, String overridesJson) {
-        return mergeToBuilder(plan.toBuilder(), parseOverrides(overridesJson)).build(AFTER_OVERRIDES + " is invalid: ");
+        Plan.Builder merged = mergeToBuilder(plan.toBuilder(), parseOverrides(overridesJson));
+        return merged.build(AFTER_OVERRIDES + " is invalid: ");
     }
 
     static final String AFTER_OVERRIDES = "plan after overrides";
