@@ -136,4 +136,16 @@ class NonZeroCropTest {
         assertFalse(c.cuts());
         assertArrayEquals(new long[] {3, 2}, c.size());
     }
+
+    @Test
+    void planFilesKeepTheCropAndOmitItWhenOff() {
+        Plan on = plan(false);
+        com.fasterxml.jackson.databind.node.ObjectNode tree = org.maskseg.core.plan.PlanJson.toTree(on);
+        assertEquals(true, tree.get("cropToNonZero").asBoolean());
+        assertEquals(true, org.maskseg.core.plan.PlanJson.fromTree(tree, "test").cropToNonZero);
+        Plan off = plan(false);
+        off.cropToNonZero = false;
+        // plan files of MaskSeg's own models stay as before
+        assertFalse(org.maskseg.core.plan.PlanJson.toTree(off).has("cropToNonZero"));
+    }
 }
