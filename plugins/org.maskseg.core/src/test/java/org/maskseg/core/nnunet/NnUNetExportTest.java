@@ -269,6 +269,20 @@ class NnUNetExportTest {
         TrainedModel back = NnUNetImport.importModel(results, List.of(), NnUNetImport.Checkpoint.FINAL);
         assertEquals(regions, back.regions().regions());
         assertTrue(back.sameWeightsAs(model));
+
+        // nnU-Net's label manager counts one output per region
+        long[] shape = {1, 1, 6, 10, 12};
+        float[] x = input(shape, 2);
+        writeFloats(results.resolve("input.bin"), x);
+        JsonNode f = NnUNetPlans.JSON.readTree(TorchModels.checkExport(tmp, results, "0", shape));
+        assertTrue(f.get("regions").asBoolean());
+        assertEquals(2, f.get("heads").asInt());
+        float[] ours = logits(model, x, shape);
+        float[] torch = TorchModels.floats(results.resolve("torch_logits_0.bin"));
+        assertEquals(ours.length, torch.length);
+        for (int i = 0; i < ours.length; i++) {
+            assertEquals(torch[i], ours[i], 1e-4);
+        }
     }
 
     @Test
@@ -295,6 +309,19 @@ class NnUNetExportTest {
                 () -> NnUNetExport.export(ok, out, new NnUNetExport.Options("Dataset001_Cells", ".nrrd")));
         assertTrue(e.getMessage().startsWith("file ending '.nrrd'"), e.getMessage());
         assertFalse(Files.exists(out));
+
+        // a damaged second network: the files of the first are not left behind
+        Map<String, HostTensor> damaged = new LinkedHashMap<>(model(plan2d(), 2).weights());
+        damaged.remove("decoder.0.head.bias");
+        TrainedModel broken = new TrainedModel(plan2d(), ok.metadata(), damaged);
+        Path partial = tmp.resolve("partial");
+        e = assertThrows(InvalidInputException.class, () -> NnUNetExport.export(
+                TrainedModel.ensemble(List.of(ok.withFold(0), broken.withFold(1))), partial,
+                NnUNetExport.Options.DEFAULTS));
+        assertTrue(e.getMessage().contains("'decoder.0.head.bias'"), e.getMessage());
+        try (var files = Files.walk(partial)) {
+            assertEquals(List.of(), files.filter(Files::isRegularFile).toList());
+        }
 
         // a folder holding another fold: nnU-Net would mix it into the ensemble
         Files.createDirectories(out.resolve("fold_4"));
