@@ -13,14 +13,13 @@ import java.util.Set;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.io.AtomicFiles;
+import org.maskseg.core.io.Json;
 import org.maskseg.core.labels.Region;
 import org.maskseg.core.labels.Targets;
 import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.Plan;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * Writes a MaskSeg model as an nnU-Net v2 results folder of one configuration, which nnU-Net's predictor
@@ -44,8 +43,6 @@ public final class NnUNetExport {
     /** Trainer whose network builder the predictor uses: nnU-Net's default. */
     static final String TRAINER = "nnUNetTrainer";
     static final String PLANS_NAME = "nnUNetPlans";
-
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     /** File endings nnU-Net's readers handle, and the reader of each. */
     private static final Map<String, String> READERS = Map.of(".nii.gz", "SimpleITKIO", ".nii", "SimpleITKIO",
@@ -108,9 +105,9 @@ public final class NnUNetExport {
         Map<Path, Path> written = new LinkedHashMap<>();
         boolean done = false;
         try {
-            written.put(temporary(resultsDir.resolve("dataset.json"), p -> JSON.writeValue(p.toFile(), dataset)),
+            written.put(temporary(resultsDir.resolve("dataset.json"), p -> Json.MAPPER.writeValue(p.toFile(), dataset)),
                     resultsDir.resolve("dataset.json"));
-            written.put(temporary(resultsDir.resolve("plans.json"), p -> JSON.writeValue(p.toFile(), plans)),
+            written.put(temporary(resultsDir.resolve("plans.json"), p -> Json.MAPPER.writeValue(p.toFile(), plans)),
                     resultsDir.resolve("plans.json"));
             for (int i = 0; i < members.size(); i++) {
                 TrainedModel member = members.get(i);
