@@ -180,15 +180,18 @@ public final class NnUNetExport {
         d.put("channel_names", channels);
         Map<String, Object> labels = new LinkedHashMap<>();
         Set<String> names = new HashSet<>();
+        // nnU-Net's label manager requires the key 'background' with value 0, whatever class 0 is called here
+        labels.put("background", 0);
+        names.add("background");
+        int highest = t.numClasses() - 1;
         if (!t.regionBased()) {
-            for (int c = 0; c < t.numClasses(); c++) {
+            for (int c = 1; c < t.numClasses(); c++) {
                 String name = t.classNames().get(c);
                 checkName(name, names, "class " + c);
                 labels.put(name, c);
             }
         } else {
-            labels.put("background", 0);
-            names.add("background");
+            highest = 0;
             List<Integer> order = new ArrayList<>();
             for (Region r : t.regions().regions()) {
                 checkName(r.name(), names, "region '" + r.name() + "'");
@@ -205,11 +208,15 @@ public final class NnUNetExport {
                 }
                 labels.put(r.name(), r.classes());
                 order.add(r.exportLabel());
+                for (int c : r.classes()) {
+                    highest = Math.max(highest, c);
+                }
             }
             d.put("regions_class_order", order);
         }
-        // the engine's canonical ignore value: the highest label, as nnU-Net requires
-        labels.put("ignore", t.numClasses());
+        // one above the highest label, as nnU-Net requires: for classes the engine's canonical ignore value; for
+        // regions, one above the highest class any region holds
+        labels.put("ignore", highest + 1);
         d.put("labels", labels);
         d.put("numTraining", trainingCases);
         d.put("file_ending", ending);
@@ -217,9 +224,10 @@ public final class NnUNetExport {
     }
 
     private static void checkName(String name, Set<String> seen, String what) {
-        if ("ignore".equals(name)) {
-            throw new InvalidInputException(what + " is named 'ignore', which nnU-Net reserves for the ignore label; "
-                    + "rename it (e.g. with --classes when training)");
+        if ("ignore".equals(name) || "background".equals(name)) {
+            throw new InvalidInputException(what + " is named '" + name + "', which nnU-Net reserves for "
+                    + ("ignore".equals(name) ? "the ignore label" : "class 0") + "; rename it (e.g. with --classes "
+                    + "when training)");
         }
         if (!seen.add(name)) {
             throw new InvalidInputException(what + " is named '" + name + "' like another label; dataset.json needs "

@@ -286,6 +286,22 @@ class NnUNetExportTest {
     }
 
     @Test
+    void labelsFollowNnUNetsRules() throws Exception {
+        // class 0 is 'background' in nnU-Net whatever its name here
+        Plan named = plan2d();
+        named.targets = Targets.classes(new LabelSpec(3, 255, List.of("bg", "cell", "edge")));
+        Map<String, Object> d = NnUNetExport.datasetJson(named, ".png", 0);
+        assertEquals("{background=0, cell=1, edge=2, ignore=3}", d.get("labels").toString());
+        // regions: the ignore value lies one above the highest class of any region, here 3, not above class 4
+        Plan regions = plan3d();
+        regions.targets = Targets.of(LabelSpec.withDefaultIgnore(5), RegionSet.of(List.of(
+                new Region("a", List.of(1, 2), 1), new Region("b", List.of(2, 3), 3)), 5), false);
+        d = NnUNetExport.datasetJson(regions, ".nii.gz", 0);
+        assertEquals("{background=0, a=[1, 2], b=[2, 3], ignore=4}", d.get("labels").toString());
+        assertEquals(List.of(1, 3), d.get("regions_class_order"));
+    }
+
+    @Test
     void whatNnUNetCannotExpressIsRefusedAndNothingIsWritten() throws Exception {
         Plan single = plan3d();
         single.targets = Targets.of(LabelSpec.withDefaultIgnore(3), RegionSet.of(List.of(
@@ -300,6 +316,13 @@ class NnUNetExportTest {
         e = assertThrows(InvalidInputException.class,
                 () -> NnUNetExport.export(model(named, 1), out, NnUNetExport.Options.DEFAULTS));
         assertTrue(e.getMessage().startsWith("class 1 is named 'ignore'"), e.getMessage());
+
+        Plan second = plan2d();
+        second.targets = Targets.classes(new LabelSpec(3, 255, List.of("bg", "cell", "background")));
+        e = assertThrows(InvalidInputException.class,
+                () -> NnUNetExport.export(model(second, 1), out, NnUNetExport.Options.DEFAULTS));
+        assertTrue(e.getMessage().startsWith("class 2 is named 'background', which nnU-Net reserves for class 0"),
+                e.getMessage());
 
         TrainedModel ok = model(plan2d(), 1);
         e = assertThrows(InvalidInputException.class,

@@ -58,6 +58,8 @@ def main():
     assert kw["norm_op_kwargs"] == {"eps": 1e-05, "affine": True} and kw["dropout_op"] is None
     n_conv = kw["n_conv_per_stage"][0]
     assert set(kw["n_conv_per_stage"]) == {n_conv} and set(kw["n_conv_per_stage_decoder"]) == {n_conv}
+    # nnU-Net's label manager refuses label dicts without background = 0
+    assert dataset["labels"]["background"] == 0
     # the number of outputs as nnU-Net's label manager counts them
     labels = {k: v for k, v in dataset["labels"].items() if k != "ignore"}
     regions = any(isinstance(v, list) and len(v) > 1 for v in labels.values())
