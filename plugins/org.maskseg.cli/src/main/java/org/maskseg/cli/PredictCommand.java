@@ -107,6 +107,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     ComputeOptions compute;
 
+    /** Labels in the integer type nnU-Net writes: with --dataset or a model imported from nnU-Net. */
+    private boolean nnUNetTypes;
+
     @Override
     public Integer call() {
         CancellationToken token = CancellationToken.create();
@@ -148,6 +151,7 @@ public final class PredictCommand implements Callable<Integer> {
             loaded.add(TrainedModel.load(m));
         }
         TrainedModel trained = TrainedModel.ensemble(loaded);
+        nnUNetTypes = nnunet != null || "nnU-Net v2".equals(trained.metadata().dataset().get("importedFrom"));
         if (noPostprocessing) {
             trained = trained.withPostprocessing(Postprocessing.NONE);
         } else if (!trained.postprocessing().isNone()) {
@@ -297,8 +301,8 @@ public final class PredictCommand implements Callable<Integer> {
         List<Path> written = new ArrayList<>();
         boolean ok = false;
         try {
-            Path labels = DatasetFolder.outputFile(c, out);
-            ImageFiles.writeLabels(p.labels(), labels);
+            // the input's geometry (NIfTI orientation); with an nnU-Net dataset or model, nnU-Net's integer type
+            Path labels = c.writeLabels(p.labels(), out, nnUNetTypes);
             written.add(labels);
             if (p.probabilities() != null) {
                 Path f = out.resolve(c.name() + FolderEvaluation.PROBABILITIES_SUFFIX + floatExtension(c));

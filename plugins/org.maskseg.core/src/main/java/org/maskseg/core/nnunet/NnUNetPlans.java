@@ -211,7 +211,9 @@ final class NnUNetPlans {
                 .patchSize(reverse(patch))
                 .batchSize(config.has("batch_size") ? p.integer(config.get("batch_size"), cfg + ".batch_size") : 2)
                 .batchDice(config.path("batch_dice").asBoolean(false))
-                .imageInterpolation("cubic");
+                .imageInterpolation("cubic")
+                // nnU-Net's preprocessing cuts every case to its non-zero box before normalising
+                .cropToNonZero(true);
 
         // network
         Plan.Network.Builder net = Plan.Network.builder();
@@ -307,6 +309,8 @@ final class NnUNetPlans {
             switch (s) {
                 case "ZScoreNormalization" -> schemes.add("zscore");
                 case "NoNormalization" -> schemes.add("none");
+                case "RescaleTo01Normalization" -> schemes.add("rescale_to_0_1");
+                case "RGBTo01Normalization" -> schemes.add("rgb_to_0_1");
                 case "CTNormalization" -> {
                     schemes.add("ct");
                     String w = "foreground_intensity_properties_per_channel." + c;
@@ -320,7 +324,8 @@ final class NnUNetPlans {
                     std[c] = p.number(p.field(pc, w, "std"), w + ".std");
                 }
                 default -> throw p.error(cfg + ".normalization_schemes[" + c + "]", "is '" + s + "'; supported are "
-                        + "ZScoreNormalization, CTNormalization and NoNormalization");
+                        + "ZScoreNormalization, CTNormalization, NoNormalization, RescaleTo01Normalization and "
+                        + "RGBTo01Normalization");
             }
         }
         plan.normalization(Plan.Normalization.builder().schemes(schemes).useMask(useMask).clipLow(clipLow)

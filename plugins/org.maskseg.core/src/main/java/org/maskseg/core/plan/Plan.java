@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Everything needed to build, train and apply a network for one dataset: the counterpart of nnU-Net's
@@ -56,6 +58,7 @@ public final class Plan {
     private final Targets targets;
     private final double[] targetSpacing;
     private final String imageInterpolation;
+    private final boolean cropToNonZero;
     private final int[] patchSize;
     private final int batchSize;
     private final boolean batchDice;
@@ -70,6 +73,7 @@ public final class Plan {
         targets = b.targets;
         targetSpacing = b.targetSpacing.clone();
         imageInterpolation = b.imageInterpolation;
+        cropToNonZero = b.cropToNonZero;
         patchSize = b.patchSize.clone();
         batchSize = b.batchSize;
         batchDice = b.batchDice;
@@ -92,6 +96,7 @@ public final class Plan {
         b.targets = targets;
         b.targetSpacing = targetSpacing.clone();
         b.imageInterpolation = imageInterpolation;
+        b.cropToNonZero = cropToNonZero;
         b.patchSize = patchSize.clone();
         b.batchSize = batchSize;
         b.batchDice = batchDice;
@@ -143,6 +148,15 @@ public final class Plan {
         return imageInterpolation;
     }
 
+    /**
+     * Cut every image to the bounding box of its non-zero voxels before normalising, and put the prediction back
+     * with background outside, as nnU-Net does (see {@code preprocess.NonZeroCrop}). Set for models imported from
+     * nnU-Net; MaskSeg's own plans leave it off. Written to plan files only when on.
+     */
+    public boolean cropToNonZero() {
+        return cropToNonZero;
+    }
+
     /** Training patch size, x first (a copy). */
     public int[] patchSize() {
         return patchSize.clone();
@@ -189,6 +203,8 @@ public final class Plan {
         Targets targets = Targets.classes(LabelSpec.withDefaultIgnore(2));
         double[] targetSpacing = {1, 1};
         String imageInterpolation = "cubic";
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        boolean cropToNonZero = false;
         int[] patchSize = {128, 128};
         int batchSize = 2;
         boolean batchDice = false;
@@ -232,6 +248,12 @@ public final class Plan {
         /** "cubic" (default) or "linear". */
         public Builder imageInterpolation(String v) {
             imageInterpolation = v;
+            return this;
+        }
+
+        /** Crop to the non-zero box (default false). */
+        public Builder cropToNonZero(boolean v) {
+            cropToNonZero = v;
             return this;
         }
 

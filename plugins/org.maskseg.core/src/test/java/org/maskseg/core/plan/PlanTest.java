@@ -32,6 +32,7 @@ class PlanTest {
         assertEquals(Targets.classes(LabelSpec.withDefaultIgnore(2)), p.targets());
         assertArrayEquals(new double[] {1, 1}, p.targetSpacing());
         assertEquals("cubic", p.imageInterpolation());
+        assertFalse(p.cropToNonZero());
         assertArrayEquals(new int[] {128, 128}, p.patchSize());
         assertEquals(2, p.batchSize());
         assertFalse(p.batchDice());
