@@ -16,6 +16,8 @@ import org.maskseg.core.plan.Plan;
  * resampled by nearest neighbour.
  * <p>
  * A 2D plan accepts 2D images and 3D images (trained slice by slice): for the latter only x and y are resampled.
+ * For the full-resolution stage of a cascade only the image channels are prepared here; the previous stage's
+ * channels are appended by {@link CascadeChannels}.
  */
 public final class Preprocessor {
 
@@ -82,9 +84,9 @@ public final class Preprocessor {
     }
 
     private static void checkImage(ImageVolume image, Plan plan) {
-        if (image.channels() != plan.inputChannels) {
+        if (image.channels() != plan.imageChannels()) {
             throw new InvalidInputException("image '" + image.name() + "' has " + image.channels()
-                    + " channel(s) but the plan expects " + plan.inputChannels);
+                    + " channel(s) but the plan expects " + plan.imageChannels());
         }
         if (plan.spatialDims() > image.spatialDims()) {
             throw new InvalidInputException("image '" + image.name() + "' is " + image.spatialDims()

@@ -1,4 +1,4 @@
-package org.maskseg.core.annotate;
+package org.maskseg.core.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
