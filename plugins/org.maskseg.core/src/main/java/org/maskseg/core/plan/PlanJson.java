@@ -252,15 +252,18 @@ public final class PlanJson {
         }
         List<String> targetProblems = targets.problems();
         List<String> problems = new ArrayList<>(targetProblems);
+        if (targetProblems.isEmpty()) {
+            // the cascade's checks need the classes
+            plan.targets = targets.targets(what);
+            if (plan.previousStage != null) {
+                plan.previousStage.targets = plan.targets;
+            }
+        }
         if (validate) {
             problems.addAll(problems(plan));
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(what + " is invalid: " + String.join("; ", problems));
-        }
-        plan.targets = targets.targets(what);
-        if (plan.previousStage != null) {
-            plan.previousStage.targets = plan.targets;
         }
         return plan;
     }

@@ -33,6 +33,9 @@ import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.Planner;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.postprocess.Postprocessing;
+import org.maskseg.core.predict.ModelPredictor;
+import org.maskseg.core.predict.PredictionSettings;
+import org.maskseg.core.preprocess.CascadeChannels;
 import org.maskseg.core.preprocess.Preprocessor;
 import org.maskseg.core.preprocess.TrainingCase;
 
@@ -132,6 +135,7 @@ public final class TrainingJob {
         List<LabelVolume> validationLabels = data.validationLabels();
         Function<LabelSpec, List<ClassKnowledge>> knowledgeFor = data.knowledgeFor();
         checkDevice(settings);
+        checkCascadeStart(settings);
         TrainedModel initial = settings.start().initialModel();
         if (initial != null && initial.members().size() > 1) {
             throw new InvalidInputException("the initial model holds " + initial.members().size()
@@ -179,6 +183,14 @@ public final class TrainingJob {
             plan.targets = plan.targets.withPartialLabels(true);
         }
         l.message(describe(plan));
+        if (plan.isCascade()) {
+            if (request.crossValidation != null) {
+                throw new InvalidInputException("a cascade is trained without cross-validation folds in this version: "
+                        + "leave out the folds, or train the 3d configuration");
+            }
+            return trainCascade(plan, images, labels, spec, partial ? knowledge : null, validationNames,
+                    summary(images, spec, fingerprint, settings, partial), settings, finalValidation, l, token);
+        }
 
         List<TrainingCase> cases = new ArrayList<>();
         l.phase("preprocessing " + images.size() + " cases");
@@ -199,6 +211,72 @@ public final class TrainingJob {
         result = finish(result, images, labels, partial ? knowledge : null, settings, finalValidation, outcomes, l,
                 token);
         return postprocessed(result, outcomes, l);
+    }
+
+    /** Work sub-folders of the two stages of a cascade. */
+    static final String LOWRES_FOLDER = "lowres";
+    static final String CASCADE_FOLDER = "cascade_fullres";
+
+    /**
+     * nnU-Net's cascade: the low-resolution stage is trained first; then it segments every case, and its labels,
+     * resampled to the full-resolution grid, enter the full-resolution stage as one channel per foreground class.
+     * Both stages hold out the same validation cases. The training cases are segmented by the low-resolution model
+     * that was trained on them (nnU-Net uses the predictions of cross-validation folds instead, which are less
+     * optimistic); the augmentation of those channels (random morphology, removed components) counters that. Each
+     * stage works in its own sub-folder of the work folder; the model holds both stages.
+     */
+    private static TrainingResult trainCascade(Plan plan, List<ImageVolume> images, List<LabelVolume> labels,
+            LabelSpec spec, List<ClassKnowledge> knowledge, List<String> validationNames,
+            Map<String, Object> datasetSummary, TrainingSettings settings, boolean finalValidation, TrainingListener l,
+            CancellationToken token) {
+        Plan low = plan.copy().previousStage;
+        Path work = settings.output().workFolder();
+        l.message("cascade stage 1 of 2, low resolution (spacing " + Arrays.toString(low.targetSpacing) + "): "
+                + describe(low));
+        List<TrainingCase> lowCases = preprocess(images, labels, spec, low, knowledge, l, token);
+        TrainingSettings lowSettings = work == null ? settings
+                : settings.toBuilder().workFolder(work.resolve(LOWRES_FOLDER)).build();
+        TrainingResult first = new Trainer(low, lowCases, lowSettings).validationCases(validationNames).listener(l)
+                .cancellation(token).datasetSummary(datasetSummary).train();
+        lowCases.clear();
+
+        List<TrainingCase> fullCases = preprocess(images, labels, spec, plan, knowledge, l, token);
+        l.phase("segmenting " + images.size() + " cases with the low-resolution stage");
+        List<TrainingCase> cases = new ArrayList<>();
+        try (ModelPredictor previous = ModelPredictor.open(first.finalModel(),
+                TorchRuntime.device(settings.compute().device()), PredictionSettings.DEFAULTS)) {
+            for (int i = 0; i < images.size(); i++) {
+                token.throwIfCancelled();
+                TrainingCase c = fullCases.get(i);
+                float[] oneHot = previous.foregroundOneHot(images.get(i), c.image(), null);
+                cases.add(CascadeChannels.withPreviousStage(c, oneHot, plan.previousStageChannels()));
+                fullCases.set(i, null);
+            }
+        }
+        l.message("cascade stage 2 of 2, full resolution with the low-resolution segmentation: " + describe(plan));
+        TrainingSettings fullSettings = work == null ? settings
+                : settings.toBuilder().workFolder(work.resolve(CASCADE_FOLDER)).build();
+        TrainingResult second = new Trainer(plan, cases, fullSettings).validationCases(validationNames).listener(l)
+                .cancellation(token).datasetSummary(datasetSummary).train();
+        TrainingResult result = new TrainingResult(second.finalModel().withPreviousStage(first.finalModel()),
+                second.bestModel().withPreviousStage(first.finalModel()), second.history(), second.stopReason(),
+                second.split(), second.msPerStep());
+        List<FinalValidation.Outcome> outcomes = new ArrayList<>();
+        result = finish(result, images, labels, knowledge, settings, finalValidation, outcomes, l, token);
+        return postprocessed(result, outcomes, l);
+    }
+
+    private static List<TrainingCase> preprocess(List<ImageVolume> images, List<LabelVolume> labels, LabelSpec spec,
+            Plan plan, List<ClassKnowledge> knowledge, TrainingListener l, CancellationToken token) {
+        List<TrainingCase> cases = new ArrayList<>();
+        l.phase("preprocessing " + images.size() + " cases");
+        for (int i = 0; i < images.size(); i++) {
+            token.throwIfCancelled();
+            cases.add(knowledge != null
+                    ? Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan, knowledge.get(i))
+                    : Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
+        }
+        return cases;
     }
 
     /**
@@ -410,8 +488,16 @@ public final class TrainingJob {
      */
     public static void checkBeforeReading(TrainingSettings settings, Integer ignoreValue) {
         checkDevice(settings);
+        checkCascadeStart(settings);
         if (settings.start().resumeFrom() != null) {
             checkResume(Checkpoint.load(settings.start().resumeFrom()), settings, ignoreValue);
+        }
+    }
+
+    private static void checkCascadeStart(TrainingSettings settings) {
+        if (Planner.isCascade(settings.data().configuration()) && settings.start().fromEarlierTraining()) {
+            throw new InvalidInputException("a cascade (configuration " + Planner.CASCADE + ") is trained from the "
+                    + "start in this version: leave out --resume and --init");
         }
     }
 

@@ -1,4 +1,4 @@
-package org.maskseg.core.image;
+package org.maskseg.core.annotate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.image.DistanceTransform;
 
 class DistanceTransformTest {
 

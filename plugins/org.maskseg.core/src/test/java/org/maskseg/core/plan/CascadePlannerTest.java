@@ -1,0 +1,128 @@
+package org.maskseg.core.plan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.labels.LabelSpec;
+
+class CascadePlannerTest {
+
+    private static final LabelSpec THREE_CLASSES = LabelSpec.withDefaultIgnore(3);
+
+    /** Isotropic cases of edge {@code edge} voxels at spacing 1, three classes, one channel. */
+    static DatasetFingerprint cubes(int cases, int edge) {
+        List<String> names = new ArrayList<>();
+        List<double[]> spacings = new ArrayList<>();
+        List<long[]> sizes = new ArrayList<>();
+        for (int i = 0; i < cases; i++) {
+            names.add("case" + i);
+            spacings.add(new double[] {1, 1, 1});
+            sizes.add(new long[] {edge, edge, edge});
+        }
+        double[] one = {1, 1, 1};
+        double[] median = {edge, edge, edge};
+        long[] size = {edge, edge, edge};
+        DatasetFingerprint.ChannelIntensities in = new DatasetFingerprint.ChannelIntensities(100, 0, 1, -3, 3, 0,
+                -2.5, 2.5);
+        return new DatasetFingerprint(names, spacings, sizes, 1, one, one, one, median, size, size, List.of(in),
+                new long[] {1000, 100, 100}, new double[] {1, 1, 1}, new double[cases]);
+    }
+
+    /** A memory budget that holds exactly two patches of 64³ (the planner's batch minimum) and no more. */
+    static double budgetFor(int edge) {
+        NetworkTopology t = NetworkTopology.of(new double[] {1, 1, 1}, new int[] {edge, edge, edge},
+                Planner.MAX_POOLS_3D);
+        return 2 * Planner.patchBytes(t, Planner.MAX_FEATURES_3D, 1, 3) / (1024.0 * 1024 * 1024) * (1 + 1e-9);
+    }
+
+    @Test
+    void largeImagesGetALowResolutionStageByNnUNetsRule() {
+        DatasetFingerprint fp = cubes(10, 256);
+        PlannerOptions options = PlannerOptions.defaults().withMemoryBudgetGiB(budgetFor(64))
+                .withConfiguration(Planner.CASCADE);
+        Plan plan = Planner.plan(fp, THREE_CLASSES, options);
+        // the budget binds: both stages get 64³ patches
+        assertArrayEquals(new int[] {64, 64, 64}, plan.patchSize);
+        Plan low = plan.previousStage;
+        assertArrayEquals(new int[] {64, 64, 64}, low.patchSize);
+        // 64³ of 256³ is 1/64 < 1/4, so the spacing grows by 1.03 per step on all (isotropic) axes until
+        // 64³ ≥ 0.25 · (256 / 1.03^k)³, i.e. 1.03^(3k) ≥ 16: k = ceil(ln 16 / (3 ln 1.03)) = ceil(31.27) = 32
+        int k = (int) Math.ceil(Math.log(16) / (3 * Math.log(1.03)));
+        assertEquals(32, k);
+        double expected = Math.pow(1.03, 32);
+        for (double s : low.targetSpacing) {
+            assertEquals(expected, s, 1e-9);
+        }
+        assertArrayEquals(new double[] {1, 1, 1}, plan.targetSpacing);
+        assertEquals(1, low.inputChannels);
+        assertEquals(1 + 2, plan.inputChannels, "image channel plus one per foreground class");
+        assertEquals(1, plan.imageChannels());
+        assertEquals(2, plan.previousStageChannels());
+        assertEquals("3d", plan.configuration);
+        assertEquals("3d", low.configuration);
+        assertEquals(plan.targets, low.targets);
+    }
+
+    @Test
+    void smallImagesOrLargePatchesGetNone() {
+        // the planned patch covers the whole 64³ image
+        DatasetFingerprint small = cubes(10, 64);
+        Plan fullres = Planner.plan(small, THREE_CLASSES, PlannerOptions.defaults().withConfiguration("3d"));
+        assertNull(Planner.cascade(fullres, small, PlannerOptions.defaults()));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Planner.plan(small, THREE_CLASSES,
+                PlannerOptions.defaults().withConfiguration(Planner.CASCADE)));
+        assertTrue(e.getMessage().contains("no low-resolution stage"), e.getMessage());
+        assertTrue(e.getMessage().contains("100%"), e.getMessage());
+    }
+
+    @Test
+    void aLowResolutionStageTooCloseToFullResolutionIsDropped() {
+        // 160³ images, patch 128³: it covers 51 % (at least 25 %), so no step is taken and the stage is dropped
+        DatasetFingerprint mid = cubes(10, 160);
+        Plan fullres = Planner.plan(mid, THREE_CLASSES, PlannerOptions.defaults().withConfiguration("3d"));
+        fullres.patchSize = new int[] {128, 128, 128};
+        assertNull(Planner.cascade(fullres, mid, PlannerOptions.defaults()));
+        // 256³ images, patch 96³ (5 %): steps are taken, but with an ample budget the low-resolution patch covers
+        // the whole image after one step, which then has only 1.03³ = 1.09 < 2 times fewer voxels: dropped
+        DatasetFingerprint large = cubes(10, 256);
+        PlannerOptions ample = PlannerOptions.defaults().withMemoryBudgetGiB(1000);
+        Plan big = Planner.plan(large, THREE_CLASSES, ample.withConfiguration("3d"));
+        big.patchSize = new int[] {96, 96, 96};
+        assertNull(Planner.cascade(big, large, ample));
+    }
+
+    @Test
+    void cascadePlansRoundTripAndNeedANewerReader() {
+        DatasetFingerprint fp = cubes(10, 256);
+        Plan plan = Planner.plan(fp, THREE_CLASSES, PlannerOptions.defaults().withMemoryBudgetGiB(budgetFor(64))
+                .withConfiguration(Planner.CASCADE));
+        String json = PlanJson.toJson(plan);
+        assertTrue(json.contains("\"formatVersion\" : 2"), json);
+        Plan back = PlanJson.fromJson(json, "test");
+        assertEquals(json, PlanJson.toJson(back));
+        assertEquals(back.targets, back.previousStage.targets);
+        // a plan without a cascade keeps version 1, and overrides reach into the previous stage
+        assertTrue(PlanJson.toJson(plan.previousStage).contains("\"formatVersion\" : 1"));
+        Plan changed = PlanJson.applyOverrides(plan, "{\"previousStage\": {\"batchSize\": 5}}");
+        assertEquals(5, changed.previousStage.batchSize);
+        assertEquals(plan.batchSize, changed.batchSize);
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> PlanJson.applyOverrides(plan, "{\"inputChannels\": 2}"));
+        assertTrue(e.getMessage().contains("plus one per foreground class"), e.getMessage());
+    }
+
+    @Test
+    void regionsAndTwoDimensionalDataAreRefused() {
+        DatasetFingerprint fp = cubes(10, 256);
+        assertThrows(InvalidInputException.class, () -> Planner.plan(fp, THREE_CLASSES, PlannerOptions.defaults()
+                .withMemoryBudgetGiB(budgetFor(64)).withConfiguration(Planner.CASCADE).withRegions("a=1,2;b=2")));
+    }
+}
