@@ -253,6 +253,10 @@ public final class TrainingJob {
                 fullCases.set(i, null);
             }
         }
+        // the first stage's plan as it was trained (a budget, say, fits its schedule)
+        Plan withFirst = plan.copy();
+        withFirst.previousStage = first.finalModel().plan();
+        plan = withFirst;
         l.message("cascade stage 2 of 2, full resolution with the low-resolution segmentation: " + describe(plan));
         TrainingSettings fullSettings = work == null ? settings
                 : settings.toBuilder().workFolder(work.resolve(CASCADE_FOLDER)).build();
@@ -563,12 +567,20 @@ public final class TrainingJob {
 
     /**
      * The settings' overrides on a planned plan: batch size, patch size (the topology follows the new patch
-     * size as the planner would derive it), epochs and iterations.
+     * size as the planner would derive it), epochs and iterations. In a cascade batch size and schedule apply to
+     * both stages, the patch size to the full-resolution stage only.
      */
     public static Plan applySettings(Plan planned, TrainingSettings s) {
         Plan p = planned.copy();
         if (s.data().batchSize() != null) {
             p.batchSize = s.data().batchSize();
+        }
+        if (p.previousStage != null) {
+            // both stages of a cascade: batch size and schedule; the patch size is the full-resolution stage's
+            if (s.data().batchSize() != null) {
+                p.previousStage.batchSize = s.data().batchSize();
+            }
+            s.schedule().applyTo(p.previousStage.training);
         }
         if (s.data().patchSize() != null) {
             int[] patch = s.data().patchSize();
