@@ -75,7 +75,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "partial labels: DIR/<class>/<label file name>, non-zero where that class is unknown")
     Path unknownMasks;
 
-    @Option(names = "--config", paramLabel = "2d|3d", description = "network configuration (default: from the data)")
+    @Option(names = "--config", paramLabel = "2d|3d|3d_cascade",
+            description = "network configuration (default: from the data); 3d_cascade trains nnU-Net's cascade on "
+                    + "large 3D images: a low-resolution stage first, then full resolution with its segmentation as "
+                    + "extra input; the model file holds both")
     String config;
 
     @Option(names = "--regions", paramLabel = "NAME=C,C...[:L];...",

@@ -672,7 +672,9 @@ public final class TrainingJob {
                 + ", " + p.network.numStages + " stages, features " + Arrays.toString(p.network.features) + ", "
                 + p.training.epochs + " epochs x " + p.training.iterationsPerEpoch + " iterations"
                 + (p.targets.regionBased() ? ", regions " + p.targets.regions().format() : "")
-                + (p.targets.partialLabels() ? ", partial labels" : "");
+                + (p.targets.partialLabels() ? ", partial labels" : "")
+                + (p.isCascade() ? ", after a low-resolution stage of patch " + Arrays.toString(p.previousStage.patchSize)
+                        + " at spacing " + Arrays.toString(p.previousStage.targetSpacing) : "");
     }
 
     /**
