@@ -14,8 +14,8 @@ import org.maskseg.core.sampling.PatchLocation;
  * it also extracts the patch), Gaussian noise, Gaussian blur, brightness, contrast, low resolution,
  * inverted gamma, gamma, mirroring. In a cascade the previous stage's one-hot channels (the last ones) are moved
  * and mirrored with the image but kept binary and left out of the intensity transforms; then they get random
- * morphology ({@link PreviousStageMorphology}) and component removal ({@link PreviousStageComponentRemoval}). Immutable and thread-safe; the random generator and the scratch
- * arrays come from the caller.
+ * morphology ({@link PreviousStageMorphology}) and component removal ({@link PreviousStageComponentRemoval}).
+ * Immutable and thread-safe; the random generator and the scratch arrays come from the caller.
  */
 public final class AugmentationPipeline {
 
@@ -173,8 +173,8 @@ public final class AugmentationPipeline {
         }
         int imageChannels = out.channels() - previousStageChannels;
         if (imageChannels < 1) {
-            throw new IllegalArgumentException("a patch of " + out.channels() + " channels has no image channel besides "
-                    + previousStageChannels + " previous-stage channels");
+            throw new IllegalArgumentException("a patch of " + out.channels() + " channels has no image channel "
+                    + "besides " + previousStageChannels + " previous-stage channels");
         }
         if (matrix != null) {
             binarise(out, imageChannels);

@@ -42,8 +42,8 @@ public record BatchSettings(int[] patchSize, int batchSize, int numClasses, doub
 
     /**
      * Settings from a plan: its patch size, batch size, classes and oversampling, nnU-Net's default
-     * augmentation (with that of the previous stage's channels in a cascade), {@link #defaultThreads()} workers, {@link #DEFAULT_PREFETCH} batches ahead, recycled
-     * buffers.
+     * augmentation (with that of the previous stage's channels in a cascade), {@link #defaultThreads()} workers,
+     * {@link #DEFAULT_PREFETCH} batches ahead, recycled buffers.
      */
     public static BatchSettings fromPlan(Plan plan) {
         AugmentationSettings augmentation = AugmentationSettings.defaults(plan.patchSize);
