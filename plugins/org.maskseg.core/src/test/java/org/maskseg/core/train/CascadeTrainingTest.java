@@ -138,7 +138,54 @@ class CascadeTrainingTest {
     }
 
     @Test
-    void foldsAndSmallDataAreRefusedClearly() {
+    void withFoldsEachCaseEntersTheSecondStageAsAFoldThatHeldItOutSegmentedIt() throws Exception {
+        List<ImageVolume> images = new ArrayList<>();
+        List<LabelVolume> labels = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ball(i, images, labels);
+        }
+        Path work = tmp.resolve("work");
+        TrainingSettings settings = TrainingSettings.builder().device("cpu").seed(1).loaderThreads(1).threads(1)
+                .epochs(1).iterationsPerEpoch(1).validationIterations(1).configuration(Planner.CASCADE)
+                .workFolder(work).build();
+        List<String> phases = new ArrayList<>();
+        TrainingResult r = TrainingJob.run(TrainingRequest.volumes(images, labels).ignoreValue(IGNORE)
+                .planner(budgetFor16()).crossValidation(CrossValidation.all(3)).settings(settings).build(),
+                new TrainingListener() {
+                    @Override
+                    public void phase(String text) {
+                        phases.add(text);
+                    }
+                }, null);
+        // every fold of the first stage segmented exactly the one case it held out
+        for (int k = 0; k < 3; k++) {
+            assertTrue(phases.contains("segmenting the 1 case(s) fold " + k + " held out"), phases.toString());
+        }
+        assertTrue(phases.stream().noneMatch(p -> p.contains("no fold held out")), phases.toString());
+        TrainedModel model = r.finalModel();
+        assertEquals(List.of(0, 1, 2), model.folds());
+        assertEquals(List.of(0, 1, 2), model.previousStage().folds());
+        assertEquals(3, r.folds().size());
+        assertNotNull(r.finalValidation());
+        assertEquals(3, r.finalValidation().cases().size(), "pooled over the folds");
+        for (int k = 0; k < 3; k++) {
+            assertTrue(Files.isDirectory(work.resolve(TrainingJob.LOWRES_FOLDER).resolve("fold_" + k)));
+            assertTrue(Files.isDirectory(work.resolve(TrainingJob.CASCADE_FOLDER).resolve("fold_" + k)
+                    .resolve("validation")));
+        }
+        Path file = tmp.resolve("folds.zip");
+        model.save(file);
+        TrainedModel back = TrainedModel.load(file);
+        assertTrue(back.sameWeightsAs(model));
+        assertEquals(3, back.previousStage().members().size());
+        try (ModelPredictor p = ModelPredictor.open(back, TorchRuntime.device("cpu"), PredictionSettings.DEFAULTS)) {
+            assertArrayEquals(images.get(0).spatialSize(),
+                    p.predict(images.get(0), Prediction.Outputs.LABELS_ONLY, null).labels().size());
+        }
+    }
+
+    @Test
+    void aSingleFoldAndSmallDataAreRefusedClearly() {
         List<ImageVolume> images = new ArrayList<>();
         List<LabelVolume> labels = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -148,8 +195,8 @@ class CascadeTrainingTest {
                 .epochs(1).iterationsPerEpoch(1).validationIterations(1).configuration(Planner.CASCADE).build();
         InvalidInputException folds = assertThrows(InvalidInputException.class, () -> TrainingJob.run(
                 TrainingRequest.volumes(images, labels).ignoreValue(IGNORE).planner(budgetFor16())
-                        .crossValidation(CrossValidation.all(3)).settings(settings).build(), null, null));
-        assertTrue(folds.getMessage().contains("cross-validation"), folds.getMessage());
+                        .crossValidation(new CrossValidation(3, 1, null)).settings(settings).build(), null, null));
+        assertTrue(folds.getMessage().contains("all folds in one job"), folds.getMessage());
         // with the default budget the whole 48³ image fits one patch: no low-resolution stage
         InvalidInputException small = assertThrows(InvalidInputException.class, () -> TrainingJob.run(
                 TrainingRequest.volumes(images, labels).ignoreValue(IGNORE).settings(settings).build(), null, null));
