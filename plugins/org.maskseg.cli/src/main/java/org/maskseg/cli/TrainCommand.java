@@ -81,6 +81,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + "extra input; the model file holds both")
     String config;
 
+    @Option(names = "--memory-gib", paramLabel = "GIB", defaultValue = "8",
+            description = "device memory for activations in GiB, which bounds the planned patch and batch size "
+                    + "(default: ${DEFAULT-VALUE}, nnU-Net's reference); less plans smaller patches, and with "
+                    + "--config 3d_cascade adds a low-resolution stage for smaller images")
+    double memoryGiB;
+
     @Option(names = "--regions", paramLabel = "NAME=C,C...[:L];...",
             description = "region-based training: one sigmoid output per (possibly overlapping) region of foreground "
                     + "classes, e.g. \"whole=1,2,3;core=2,3;enhancing=3\"; classes by number or name. In exported "
@@ -242,6 +248,9 @@ public final class TrainCommand implements Callable<Integer> {
                 .outputFolder(workDir != null ? "--work-dir" : "work folder", work, resume)
                 .verify();
         CrossValidation cv = crossValidation();
+        if (!(memoryGiB > 0) || Double.isInfinite(memoryGiB)) {
+            throw new InvalidInputException("--memory-gib must be a positive number of GiB, got " + memoryGiB);
+        }
         TrainedModel initial = init == null ? null : TrainedModel.load(init);
         TrainingSettings settings = TrainingSettings.builder().configuration(lower(config)).epochs(epochs)
                 .iterationsPerEpoch(iterations).validationIterations(validationIterations).batchSize(batchSize)
@@ -258,7 +267,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (nnunet != null) {
             nnunet.training(); // checks the folders against dataset.json before any pixel is read
         }
-        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides.json())
+        PlannerOptions planner = PlannerOptions.defaults().withMemoryBudgetGiB(memoryGiB)
+                .withOverrides(planOverrides.json())
                 .withRegions(nnunet != null ? nnunet.regionsText() : regions)
                 .withChannelModalities(nnunet != null ? nnunet.channelNames() : modalities);
         TrainingRequest.Builder request = nnunet != null
