@@ -576,7 +576,7 @@ public final class TrainedModel {
                     }
                 });
                 previous = fromContents(new ModelArchive.Contents(stageManifest, stageEntries),
-                        source + "' (low-resolution stage) '");
+                        source + " (low-resolution stage)");
                 if (!PlanJson.toTree(previous.plan).equals(PlanJson.toTree(plan.previousStage))) {
                     throw new InvalidInputException(what + " is corrupt: its low-resolution stage has another plan than "
                             + "the previous stage of its plan");

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.labels.LabelSpec;
@@ -17,36 +14,10 @@ class CascadePlannerTest {
 
     private static final LabelSpec THREE_CLASSES = LabelSpec.withDefaultIgnore(3);
 
-    /** Isotropic cases of edge {@code edge} voxels at spacing 1, three classes, one channel. */
-    static DatasetFingerprint cubes(int cases, int edge) {
-        List<String> names = new ArrayList<>();
-        List<double[]> spacings = new ArrayList<>();
-        List<long[]> sizes = new ArrayList<>();
-        for (int i = 0; i < cases; i++) {
-            names.add("case" + i);
-            spacings.add(new double[] {1, 1, 1});
-            sizes.add(new long[] {edge, edge, edge});
-        }
-        double[] one = {1, 1, 1};
-        double[] median = {edge, edge, edge};
-        long[] size = {edge, edge, edge};
-        DatasetFingerprint.ChannelIntensities in = new DatasetFingerprint.ChannelIntensities(100, 0, 1, -3, 3, 0,
-                -2.5, 2.5);
-        return new DatasetFingerprint(names, spacings, sizes, 1, one, one, one, median, size, size, List.of(in),
-                new long[] {1000, 100, 100}, new double[] {1, 1, 1}, new double[cases]);
-    }
-
-    /** A memory budget that holds exactly two patches of 64³ (the planner's batch minimum) and no more. */
-    static double budgetFor(int edge) {
-        NetworkTopology t = NetworkTopology.of(new double[] {1, 1, 1}, new int[] {edge, edge, edge},
-                Planner.MAX_POOLS_3D);
-        return 2 * Planner.patchBytes(t, Planner.MAX_FEATURES_3D, 1, 3) / (1024.0 * 1024 * 1024) * (1 + 1e-9);
-    }
-
     @Test
     void largeImagesGetALowResolutionStageByNnUNetsRule() {
-        DatasetFingerprint fp = cubes(10, 256);
-        PlannerOptions options = PlannerOptions.defaults().withMemoryBudgetGiB(budgetFor(64))
+        DatasetFingerprint fp = CascadePlannerTestData.cubes(10, 256);
+        PlannerOptions options = PlannerOptions.defaults().withMemoryBudgetGiB(CascadePlannerTestData.budgetFor(64))
                 .withConfiguration(Planner.CASCADE);
         Plan plan = Planner.plan(fp, THREE_CLASSES, options);
         // the budget binds: both stages get 64³ patches
@@ -74,7 +45,7 @@ class CascadePlannerTest {
     @Test
     void smallImagesOrLargePatchesGetNone() {
         // the planned patch covers the whole 64³ image
-        DatasetFingerprint small = cubes(10, 64);
+        DatasetFingerprint small = CascadePlannerTestData.cubes(10, 64);
         Plan fullres = Planner.plan(small, THREE_CLASSES, PlannerOptions.defaults().withConfiguration("3d"));
         assertNull(Planner.cascade(fullres, small, PlannerOptions.defaults()));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Planner.plan(small, THREE_CLASSES,
@@ -86,13 +57,13 @@ class CascadePlannerTest {
     @Test
     void aLowResolutionStageTooCloseToFullResolutionIsDropped() {
         // 160³ images, patch 128³: it covers 51 % (at least 25 %), so no step is taken and the stage is dropped
-        DatasetFingerprint mid = cubes(10, 160);
+        DatasetFingerprint mid = CascadePlannerTestData.cubes(10, 160);
         Plan fullres = Planner.plan(mid, THREE_CLASSES, PlannerOptions.defaults().withConfiguration("3d"));
         fullres.patchSize = new int[] {128, 128, 128};
         assertNull(Planner.cascade(fullres, mid, PlannerOptions.defaults()));
         // 256³ images, patch 96³ (5 %): steps are taken, but with an ample budget the low-resolution patch covers
         // the whole image after one step, which then has only 1.03³ = 1.09 < 2 times fewer voxels: dropped
-        DatasetFingerprint large = cubes(10, 256);
+        DatasetFingerprint large = CascadePlannerTestData.cubes(10, 256);
         PlannerOptions ample = PlannerOptions.defaults().withMemoryBudgetGiB(1000);
         Plan big = Planner.plan(large, THREE_CLASSES, ample.withConfiguration("3d"));
         big.patchSize = new int[] {96, 96, 96};
@@ -101,8 +72,8 @@ class CascadePlannerTest {
 
     @Test
     void cascadePlansRoundTripAndNeedANewerReader() {
-        DatasetFingerprint fp = cubes(10, 256);
-        Plan plan = Planner.plan(fp, THREE_CLASSES, PlannerOptions.defaults().withMemoryBudgetGiB(budgetFor(64))
+        DatasetFingerprint fp = CascadePlannerTestData.cubes(10, 256);
+        Plan plan = Planner.plan(fp, THREE_CLASSES, PlannerOptions.defaults().withMemoryBudgetGiB(CascadePlannerTestData.budgetFor(64))
                 .withConfiguration(Planner.CASCADE));
         String json = PlanJson.toJson(plan);
         assertTrue(json.contains("\"formatVersion\" : 2"), json);
@@ -121,8 +92,8 @@ class CascadePlannerTest {
 
     @Test
     void regionsAndTwoDimensionalDataAreRefused() {
-        DatasetFingerprint fp = cubes(10, 256);
+        DatasetFingerprint fp = CascadePlannerTestData.cubes(10, 256);
         assertThrows(InvalidInputException.class, () -> Planner.plan(fp, THREE_CLASSES, PlannerOptions.defaults()
-                .withMemoryBudgetGiB(budgetFor(64)).withConfiguration(Planner.CASCADE).withRegions("a=1,2;b=2")));
+                .withMemoryBudgetGiB(CascadePlannerTestData.budgetFor(64)).withConfiguration(Planner.CASCADE).withRegions("a=1,2;b=2")));
     }
 }
