@@ -55,6 +55,32 @@ class CascadePlannerTest {
     }
 
     @Test
+    void anAnisotropicSpacingGrowsOnlyAlongTheFineAxesFirst() {
+        // 256 x 256 x 64 voxels of 1 x 1 x 4: z is four times coarser, so x and y grow alone (by 1.03 per step)
+        // until they are within twice z's spacing, which takes ceil(ln 2 / ln 1.03) = 24 steps
+        DatasetFingerprint fp = CascadePlannerTestData.anisotropic(10);
+        Plan plan = Planner.plan(fp, THREE_CLASSES, PlannerOptions.defaults().withMemoryBudgetGiB(
+                CascadePlannerTestData.budgetFor(64)).withConfiguration(Planner.CASCADE));
+        assertArrayEquals(new double[] {1, 1, 4}, plan.targetSpacing);
+        double[] low = plan.previousStage.targetSpacing;
+        assertEquals(low[0], low[1]);
+        long steps = Math.round(Math.log(low[0]) / Math.log(1.03));
+        assertEquals(Math.pow(1.03, steps), low[0], 1e-9, "x and y grew by whole steps of 1.03");
+        double zSteps = Math.log(low[2] / 4) / Math.log(1.03);
+        if (steps <= 24) {
+            assertEquals(4, low[2], 1e-12, "z waits while x and y are more than twice finer");
+        } else {
+            // afterwards all axes grow together
+            assertEquals(steps - 24, zSteps, 1e-6);
+        }
+        // it stopped once the patch covers a quarter of the median image at that spacing
+        double medianVoxels = (256 / low[0]) * (256 / low[1]) * (64 * 4 / low[2]);
+        int[] p = plan.previousStage.patchSize;
+        assertTrue((double) p[0] * p[1] * p[2] / medianVoxels >= 0.25);
+        assertTrue((double) plan.patchSize[0] * plan.patchSize[1] * plan.patchSize[2] / (256.0 * 256 * 64) < 0.25);
+    }
+
+    @Test
     void aLowResolutionStageTooCloseToFullResolutionIsDropped() {
         // 160³ images, patch 128³: it covers 51 % (at least 25 %), so no step is taken and the stage is dropped
         DatasetFingerprint mid = CascadePlannerTestData.cubes(10, 160);
