@@ -232,7 +232,7 @@ public final class TrainingJob {
             CancellationToken token) {
         Plan low = plan.copy().previousStage;
         Path work = settings.output().workFolder();
-        l.message("cascade stage 1 of 2, low resolution (spacing " + Arrays.toString(low.targetSpacing) + "): "
+        l.message("cascade stage 1 of 2, low resolution (spacing " + spacing(low.targetSpacing) + "): "
                 + describe(low));
         List<TrainingCase> lowCases = preprocess(images, labels, spec, low, knowledge, l, token);
         TrainingSettings lowSettings = work == null ? settings
@@ -299,7 +299,7 @@ public final class TrainingJob {
             }
         }
         Plan low = plan.copy().previousStage;
-        l.message("cascade stage 1 of 2, low resolution (spacing " + Arrays.toString(low.targetSpacing) + "), "
+        l.message("cascade stage 1 of 2, low resolution (spacing " + spacing(low.targetSpacing) + "), "
                 + splits.size() + " folds: " + describe(low));
         List<TrainingCase> lowCases = preprocess(images, labels, spec, low, knowledge, l, token);
         List<TrainingCase> fullCases = preprocess(images, labels, spec, plan, knowledge, l, token);
@@ -792,7 +792,15 @@ public final class TrainingJob {
                 + (p.targets.regionBased() ? ", regions " + p.targets.regions().format() : "")
                 + (p.targets.partialLabels() ? ", partial labels" : "")
                 + (p.isCascade() ? ", after a low-resolution stage of patch " + Arrays.toString(p.previousStage.patchSize)
-                        + " at spacing " + Arrays.toString(p.previousStage.targetSpacing) : "");
+                        + " at spacing " + spacing(p.previousStage.targetSpacing) : "");
+    }
+
+    private static String spacing(double[] s) {
+        StringBuilder b = new StringBuilder("[");
+        for (int a = 0; a < s.length; a++) {
+            b.append(a == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.4g", s[a]));
+        }
+        return b.append(']').toString();
     }
 
     /**
