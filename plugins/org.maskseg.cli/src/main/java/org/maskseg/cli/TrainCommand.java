@@ -75,8 +75,17 @@ public final class TrainCommand implements Callable<Integer> {
             description = "partial labels: DIR/<class>/<label file name>, non-zero where that class is unknown")
     Path unknownMasks;
 
-    @Option(names = "--config", paramLabel = "2d|3d", description = "network configuration (default: from the data)")
+    @Option(names = "--config", paramLabel = "2d|3d|3d_cascade",
+            description = "network configuration (default: from the data); 3d_cascade trains nnU-Net's cascade on "
+                    + "large 3D images: a low-resolution stage first, then full resolution with its segmentation as "
+                    + "extra input; the model file holds both")
     String config;
+
+    @Option(names = "--memory-gib", paramLabel = "GIB", defaultValue = "8",
+            description = "device memory for activations in GiB, which bounds the planned patch and batch size "
+                    + "(default: ${DEFAULT-VALUE}, nnU-Net's reference); less plans smaller patches, and with "
+                    + "--config 3d_cascade adds a low-resolution stage for smaller images")
+    double memoryGiB;
 
     @Option(names = "--regions", paramLabel = "NAME=C,C...[:L];...",
             description = "region-based training: one sigmoid output per (possibly overlapping) region of foreground "
@@ -239,6 +248,9 @@ public final class TrainCommand implements Callable<Integer> {
                 .outputFolder(workDir != null ? "--work-dir" : "work folder", work, resume)
                 .verify();
         CrossValidation cv = crossValidation();
+        if (!(memoryGiB > 0) || Double.isInfinite(memoryGiB)) {
+            throw new InvalidInputException("--memory-gib must be a positive number of GiB, got " + memoryGiB);
+        }
         TrainedModel initial = init == null ? null : TrainedModel.load(init);
         TrainingSettings settings = TrainingSettings.builder().configuration(lower(config)).epochs(epochs)
                 .iterationsPerEpoch(iterations).validationIterations(validationIterations).batchSize(batchSize)
@@ -255,7 +267,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (nnunet != null) {
             nnunet.training(); // checks the folders against dataset.json before any pixel is read
         }
-        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides.json())
+        PlannerOptions planner = PlannerOptions.defaults().withMemoryBudgetGiB(memoryGiB)
+                .withOverrides(planOverrides.json())
                 .withRegions(nnunet != null ? nnunet.regionsText() : regions)
                 .withChannelModalities(nnunet != null ? nnunet.channelNames() : modalities);
         TrainingRequest.Builder request = nnunet != null

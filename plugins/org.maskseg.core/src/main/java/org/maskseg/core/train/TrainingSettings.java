@@ -25,7 +25,8 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
     /**
      * What the network sees.
      *
-     * @param configuration      "2d", "3d" or null to choose by the data
+     * @param configuration      "2d", "3d", "3d_cascade" (nnU-Net's cascade: a low-resolution stage, then full
+     *                           resolution) or null to choose by the data
      * @param batchSize          or null for the plan's value
      * @param patchSize          x first, or null for the plan's value
      * @param validationFraction share of the cases held out for the pseudo-Dice (at least one case when there are
@@ -39,8 +40,10 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
 
         public Data {
             positive("batch size", batchSize);
-            if (configuration != null && !configuration.equals("2d") && !configuration.equals("3d")) {
-                throw new InvalidInputException("configuration '" + configuration + "': expected 2d or 3d");
+            if (configuration != null && !configuration.equals("2d") && !configuration.equals("3d")
+                    && !configuration.equals(org.maskseg.core.plan.Planner.CASCADE)) {
+                throw new InvalidInputException("configuration '" + configuration + "': expected 2d, 3d or "
+                        + org.maskseg.core.plan.Planner.CASCADE);
             }
             patchSize = patchSize == null ? null : patchSize.clone();
             if (patchSize != null) {

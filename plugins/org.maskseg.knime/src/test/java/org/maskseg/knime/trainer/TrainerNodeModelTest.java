@@ -550,6 +550,18 @@ class TrainerNodeModelTest {
     }
 
     @Test
+    void theCascadeIsOfferedAndRefusesTwoDimensionalImagesClearly() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addString("configuration", "3d_cascade");
+        s.addString("patch_size", "");
+        h.validateSettings(s);
+        h.loadSettings(s);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> h.execute(nuclei(3), null, null));
+        assertTrue(e.getMessage().contains("configuration '3d_cascade' needs 3D images"), e.getMessage());
+    }
+
+    @Test
     void columnsArePresetFromTheTable() throws Exception {
         NodeHarness<TrainerNodeModel> fresh = NodeHarness.of(new TrainerNodeFactory(), dir);
         DataTableSpec spec = Tables.spec("name", DoubleCell.TYPE, "raw", ImgPlusCell.TYPE, "mask", ImgPlusCell.TYPE);
