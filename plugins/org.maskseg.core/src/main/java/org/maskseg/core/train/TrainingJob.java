@@ -189,16 +189,27 @@ public final class TrainingJob {
                     : Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
         }
         Map<String, Object> datasetSummary = summary(images, spec, fingerprint, settings, partial);
+        SizingReport sizing = null;
+        String notSized = PlanSizing.notSized(settings, request.planner, fingerprint != null);
+        if ("".equals(notSized)) {
+            PlanSizing.Outcome sized = PlanSizing.size(plan, cases, settings, l, token);
+            plan = sized.plan();
+            settings = sized.settings(); // with the budget the measurements left
+            sizing = sized.report();
+            datasetSummary.put("deviceSizing", sizing.toMap());
+        } else if (notSized != null) {
+            l.message("device sizing off: " + notSized);
+        }
         if (request.crossValidation != null) {
             return trainFolds(request.crossValidation, plan, cases, images, labels, partial ? knowledge : null,
-                    datasetSummary, settings, finalValidation, l, token);
+                    datasetSummary, settings, finalValidation, l, token).withSizing(sizing);
         }
         TrainingResult result = new Trainer(plan, cases, settings).validationCases(validationNames).listener(l)
                 .cancellation(token).datasetSummary(datasetSummary).train();
         List<FinalValidation.Outcome> outcomes = new ArrayList<>();
         result = finish(result, images, labels, partial ? knowledge : null, settings, finalValidation, outcomes, l,
                 token);
-        return postprocessed(result, outcomes, l);
+        return postprocessed(result, outcomes, l).withSizing(sizing);
     }
 
     /**

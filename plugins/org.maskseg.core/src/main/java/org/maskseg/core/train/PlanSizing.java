@@ -1,0 +1,101 @@
+package org.maskseg.core.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.maskseg.core.CancellationToken;
+import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.io.AtomicFiles;
+import org.maskseg.core.nn.Precision;
+import org.maskseg.core.plan.DeviceSizing;
+import org.maskseg.core.plan.Plan;
+import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.preprocess.TrainingCase;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import ai.djl.Device;
+
+/**
+ * Sizes a newly planned job's plan to the device and its time budget ({@link DeviceSizing}), measuring on the
+ * device the training runs on with {@link DeviceProbe}. The measurements take at most
+ * {@value DeviceSizing#PROBE_SHARE} of the budget (the first step excepted), and the time they take is taken from
+ * the budget the training gets.
+ */
+final class PlanSizing {
+
+    /** The sizing record in the work folder. */
+    static final String FILE = "plan_sizing.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private PlanSizing() {
+    }
+
+    /**
+     * The sized plan, the settings with the budget that is left after the measurements, and the report.
+     */
+    record Outcome(Plan plan, TrainingSettings settings, SizingReport report) {
+    }
+
+    /**
+     * Why a job's plan is not sized although sizing is on and the budget is a time budget, or null when it is
+     * sized. Null too when sizing does not come into question (no time budget, or sizing turned off).
+     *
+     * @param newlyPlanned false for a resumed or warm-started job, which keeps its network
+     */
+    static String notSized(TrainingSettings s, PlannerOptions planner, boolean newlyPlanned) {
+        if (!s.schedule().sizesToDevice()) {
+            return null;
+        }
+        if (!newlyPlanned) {
+            return s.start().resumeFrom() != null ? "a resumed run keeps the plan of its checkpoint"
+                    : "a warm start keeps the network of its initial model";
+        }
+        if (s.data().patchSize() != null || s.data().batchSize() != null) {
+            return "the patch or batch size is given";
+        }
+        if (planner != null && DeviceSizing.fixedByOverrides(planner.overrides())) {
+            return "the plan overrides set the patch size, batch size or network";
+        }
+        return "";
+    }
+
+    /** Measures, decides, reports to the listener and writes {@value #FILE} into the work folder (when set). */
+    static Outcome size(Plan plan, List<TrainingCase> cases, TrainingSettings settings, TrainingListener l,
+            CancellationToken token) {
+        Budget budget = settings.schedule().budget();
+        double budgetSeconds = budget.time().toMillis() / 1000.0;
+        l.phase("measuring the training speed of this device");
+        List<LabelVolume> labels = cases.stream().map(TrainingCase::labels).toList();
+        int[] minimum = DeviceSizing.minimumPatch(labels, plan.targets.numClasses(), plan.patchSize);
+        Device device = TorchRuntime.device(settings.compute().device());
+        Precision precision = Precision.resolve(settings.compute().precision(), device);
+        DeviceProbe probe = new DeviceProbe(plan, device, precision, DeviceSizing.PROBE_SHARE * budgetSeconds, null,
+                token);
+        DeviceSizing.Decision decision = DeviceSizing.decide(plan, budgetSeconds, minimum, probe);
+        SizingReport report = new SizingReport(device + " in " + precision.label(), probe.spentSeconds(), decision);
+        report.lines().forEach(l::message);
+        Plan sized = DeviceSizing.sizedPlan(plan, decision.chosen());
+        if (decision.changed()) {
+            l.message(TrainingJob.describe(sized));
+        }
+        long left = Math.max(1000, budget.time().toMillis() - Math.round(probe.spentSeconds() * 1000));
+        TrainingSettings rest = settings.toBuilder().budget(Budget.ofTime(Duration.ofMillis(left))).build();
+        Path work = settings.output().workFolder();
+        if (work != null) {
+            try {
+                AtomicFiles.write(work.resolve(FILE), t -> JSON.writeValue(t.toFile(), report.toMap()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + FILE + " to the work folder '" + work + "': "
+                        + e.getMessage(), e);
+            }
+        }
+        return new Outcome(sized, rest, report);
+    }
+}
