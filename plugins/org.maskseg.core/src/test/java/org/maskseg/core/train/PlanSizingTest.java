@@ -1,0 +1,131 @@
+package org.maskseg.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.plan.Plan;
+import org.maskseg.core.plan.PlannerOptions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** When a job sizes its plan to the device, and what a sized job writes and returns. */
+class PlanSizingTest {
+
+    private static final Budget MINUTES = Budget.ofTime(Duration.ofMinutes(3));
+
+    @Test
+    void onlyANewlyPlannedJobWithATimeBudgetAndNoFixedPatchOrBatchIsSized() {
+        TrainingSettings time = TrainingSettings.builder().budget(MINUTES).build();
+        assertEquals("", PlanSizing.notSized(time, null, true));
+        assertEquals("", PlanSizing.notSized(time, PlannerOptions.defaults()
+                .withOverrides("{\"training\": {\"initialLearningRate\": 0.001}}"), true));
+        // no question of sizing: no budget, a step budget, sizing turned off
+        assertNull(PlanSizing.notSized(TrainingSettings.builder().build(), null, true));
+        assertNull(PlanSizing.notSized(TrainingSettings.builder().budget(Budget.ofSteps(5000)).build(), null, true));
+        assertNull(PlanSizing.notSized(TrainingSettings.builder().budget(MINUTES).deviceSizing(false).build(), null,
+                true));
+        // the user's choices win
+        assertEquals("the patch or batch size is given", PlanSizing.notSized(TrainingSettings.builder()
+                .budget(MINUTES).patchSize(64, 64).build(), null, true));
+        assertEquals("the patch or batch size is given", PlanSizing.notSized(TrainingSettings.builder()
+                .budget(MINUTES).batchSize(4).build(), null, true));
+        assertEquals("the plan overrides set the patch size, batch size or network", PlanSizing.notSized(time,
+                PlannerOptions.defaults().withOverrides("{\"patchSize\": [64, 64]}"), true));
+        // a warm start keeps its model's network
+        assertEquals("a warm start keeps the network of its initial model", PlanSizing.notSized(time, null, false));
+    }
+
+    @Test
+    void deviceSizingIsOnByDefaultAndKeptByTheBuilder() {
+        TrainingSettings s = TrainingSettings.builder().budget(MINUTES).build();
+        assertTrue(s.schedule().deviceSizing());
+        assertTrue(s.schedule().sizesToDevice());
+        TrainingSettings off = s.toBuilder().deviceSizing(false).build();
+        assertTrue(!off.toBuilder().build().schedule().deviceSizing());
+    }
+
+    /**
+     * A 6 s budget on 128² images: nnU-Net's 128² patch with batch 2 takes far longer than 6 s / 500 steps on a CPU,
+     * so the plan is made smaller, which the work folder, the model and the result record.
+     */
+    @Test
+    @Tag("slow")
+    void aShortTimeBudgetSizesThePlanAndRecordsWhy(@TempDir Path work) throws Exception {
+        List<ImageVolume> images = new ArrayList<>();
+        List<LabelVolume> labels = new ArrayList<>();
+        Random r = new Random(3);
+        int n = 128;
+        for (int c = 0; c < 4; c++) {
+            float[] img = new float[n * n];
+            int[] lab = new int[n * n];
+            for (int d = 0; d < 6; d++) {
+                int cx = 10 + r.nextInt(n - 20);
+                int cy = 10 + r.nextInt(n - 20);
+                for (int y = cy - 5; y <= cy + 5; y++) {
+                    for (int x = cx - 5; x <= cx + 5; x++) {
+                        if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= 25) {
+                            lab[y * n + x] = 1;
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < img.length; i++) {
+                img[i] = lab[i] + (float) r.nextGaussian() * 0.3f;
+            }
+            images.add(ImageVolume.wrap("c" + c, img, new long[] {n, n}, 1, new double[] {1, 1}));
+            labels.add(LabelVolume.wrap("c" + c, lab, new long[] {n, n}, new double[] {1, 1}));
+        }
+        TrainingSettings settings = TrainingSettings.builder().device("cpu").threads(1).loaderThreads(1).seed(1)
+                .budget(Budget.ofTime(Duration.ofSeconds(6))).workFolder(work).build();
+        Plan planned = TrainingJob.plan(images, labels, null, settings, null);
+        assertArrayEquals(new int[] {128, 128}, planned.patchSize);
+        List<String> messages = new ArrayList<>();
+        TrainingResult result = TrainingJob.run(TrainingRequest.volumes(images, labels).settings(settings)
+                .finalValidation(false).build(), new TrainingListener() {
+                    @Override
+                    public void message(String text) {
+                        messages.add(text);
+                    }
+                }, null);
+
+        SizingReport report = result.sizing();
+        assertNotNull(report);
+        assertTrue(report.decision().changed(), report.lines().toString());
+        Plan trained = result.finalModel().plan();
+        assertArrayEquals(report.decision().chosen().patchSize(), trained.patchSize);
+        assertEquals(report.decision().chosen().batchSize(), trained.batchSize);
+        assertTrue(trained.patchSize[0] * trained.patchSize[1] * trained.batchSize
+                < planned.patchSize[0] * planned.patchSize[1] * planned.batchSize);
+        // the disks are 11 pixels wide: the minimum patch is the absolute floor of 32
+        assertArrayEquals(new int[] {32, 32}, report.decision().minimumPatch());
+        assertTrue(trained.patchSize[0] >= 32 && trained.patchSize[1] >= 32);
+        assertTrue(messages.stream().anyMatch(m -> m.startsWith("device sizing on cpu() in fp32 (measured in")),
+                messages.toString());
+        assertTrue(messages.stream().anyMatch(m -> m.startsWith("device sizing chose patch")), messages.toString());
+
+        JsonNode json = new ObjectMapper().readTree(work.resolve(PlanSizing.FILE).toFile());
+        assertEquals("cpu() in fp32", json.get("device").asText());
+        assertEquals(6.0, json.get("budgetSeconds").asDouble());
+        assertEquals(trained.batchSize, json.get("chosen").get("batchSize").asInt());
+        assertTrue(json.get("measurementSeconds").asDouble() > 0);
+        Map<String, Object> record = result.finalModel().metadata().dataset();
+        assertTrue(record.containsKey("deviceSizing"), record.keySet().toString());
+    }
+}
