@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ConnectedComponents;
@@ -17,27 +16,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Sizes a plan to the device and a time budget: nnU-Net's plan assumes a GPU and a day, so on a slow device a short
- * budget would allow only a few steps of a very large patch. The rule, given the measured seconds per step of
- * configurations (injected, so that the rule is tested without a clock):
+ * budget would allow only a few steps of a very large patch. The rule, given measured seconds per step of
+ * configurations (a {@link StepTimer}, injected so that the rule is tested without a clock):
  * <ol>
- * <li>The planned configuration is measured. The steps a budget allows are
- * ⌊{@value #TRAINING_SHARE} × budget seconds / seconds per step⌋ (the rest goes to validation, batch loading,
- * saving, the measurement itself and the final reserve). When they reach {@value #TARGET_STEPS} the plan is kept
- * exactly.</li>
+ * <li>The smallest full-width candidate (below) is measured first; it is cheap and calibrates the estimates. Then
+ * the planned configuration is measured, unless the timer declines because that would not fit into the time left
+ * for measuring (a share of the budget): its time is then the estimate. Such a configuration is far from reaching
+ * the target anyway: three steps taking more than {@value #PROBE_SHARE} of the budget leave fewer than 51 steps.
+ * The steps a budget allows are ⌊{@value #TRAINING_SHARE} × budget seconds / seconds per step⌋ (the rest goes to
+ * validation, batch loading, saving, the measurements and the final reserve). When they reach
+ * {@value #TARGET_STEPS} the plan is kept exactly.</li>
  * <li>Otherwise smaller candidates are estimated: the patch shrunk axis by axis (always the axis of the largest
  * physical extent, by one multiple of the divisor of its shrunk network, as the planner shrinks a patch, the network
  * re-derived by {@link NetworkTopology}); for every patch the batch from the planned one down to nnU-Net's minimum
  * of {@value Planner#MIN_BATCH_SIZE}; and as a last resort features of a half and a quarter of the planned width.
  * A candidate's time per step is estimated as the measured time scaled by batch × patch voxels × feature width
- * relative to the measured configuration: roughly proportional for convolution networks that are limited by
+ * relative to the planned configuration when it was measured, else to the smallest one: roughly proportional for convolution networks that are limited by
  * memory traffic, as on CPUs (compute-bound convolutions scale with the square of the width, so narrower features
  * are estimated conservatively).</li>
  * <li>Among the full-width candidates that reach the target, the one with the most voxels per step (batch × patch
  * voxels; then the larger patch) is chosen; only if none reaches it are the narrower widths considered in turn;
  * if none at all reaches it, the candidate with the most steps.</li>
- * <li>The choice is measured to confirm the estimate. When measurement and estimate differ by more than a factor
- * of {@value #CONFIRM_FACTOR}, the estimates are scaled to that measurement, chosen again, and the new choice is
- * measured once more (no further rounds).</li>
+ * <li>The choice is measured to confirm the estimate (unless the timer declines: the estimate then stands). When
+ * measurement and estimate differ by more than a factor of {@value #CONFIRM_FACTOR}, the estimates are scaled to
+ * that measurement, chosen again, and the new choice is measured once more (no further rounds).</li>
  * </ol>
  * The patch never gets smaller than what the data needs ({@link #minimumPatch}) and never larger than planned.
  */
@@ -118,6 +120,19 @@ public final class DeviceSizing {
         }
     }
 
+    /** Measures candidates on the device. */
+    @FunctionalInterface
+    public interface StepTimer {
+        /**
+         * The seconds per training step of a candidate, or NaN to decline a measurement that would not fit into the
+         * time left for measuring.
+         *
+         * @param estimate the estimated seconds per step, or NaN when nothing is known yet (then the timer must
+         *                 measure)
+         */
+        double secondsPerStep(Candidate candidate, double estimate);
+    }
+
     /** One measurement: the seconds per step of a candidate on the device. */
     public record Measurement(Candidate candidate, double secondsPerStep) {
     }
@@ -128,7 +143,8 @@ public final class DeviceSizing {
      * @param budgetSeconds        the time budget
      * @param minimumPatch         the smallest patch allowed, x first ({@link #minimumPatch})
      * @param planned              the planned configuration
-     * @param plannedSecondsPerStep its measured seconds per step
+     * @param plannedSecondsPerStep its seconds per step
+     * @param plannedMeasured      whether they were measured (else estimated from the smallest candidate)
      * @param plannedSteps         the steps it would get in the budget
      * @param chosen               the configuration to train (the planned one when kept)
      * @param secondsPerStep       the chosen configuration's seconds per step: measured, or estimated when no
@@ -136,12 +152,12 @@ public final class DeviceSizing {
      * @param measured             whether {@code secondsPerStep} was measured
      * @param steps                the steps the chosen configuration is estimated to get
      * @param candidates           how many candidates were estimated
-     * @param measurements         every measurement, in order
+     * @param measurements         every measurement, in order (the smallest candidate first)
      * @param reason               one sentence for the user
      */
     public record Decision(double budgetSeconds, int[] minimumPatch, Candidate planned, double plannedSecondsPerStep,
-            long plannedSteps, Candidate chosen, double secondsPerStep, boolean measured, long steps, int candidates,
-            List<Measurement> measurements, String reason) {
+            boolean plannedMeasured, long plannedSteps, Candidate chosen, double secondsPerStep, boolean measured,
+            long steps, int candidates, List<Measurement> measurements, String reason) {
 
         public Decision {
             minimumPatch = minimumPatch.clone();
@@ -167,8 +183,9 @@ public final class DeviceSizing {
         public List<String> describe(String device, double measurementSeconds) {
             List<String> out = new ArrayList<>();
             out.add(String.format(Locale.ROOT, "device sizing on %s (measured in %.1f s of the budget): the planned "
-                    + "%s takes %.3f s per step, about %d steps in the budget (target %d)", device,
-                    measurementSeconds, planned, plannedSecondsPerStep, plannedSteps, TARGET_STEPS));
+                    + "%s takes %.3f s per step (%s), about %d steps in the budget (target %d)", device,
+                    measurementSeconds, planned, plannedSecondsPerStep, plannedMeasured ? "measured"
+                            : "estimated from " + measurements.get(0).candidate(), plannedSteps, TARGET_STEPS));
             out.add(changed()
                     ? String.format(Locale.ROOT, "device sizing chose %s (%.3f s per step, %s; about %d steps): %s",
                             chosen, secondsPerStep, measured ? "measured" : "estimated", steps, reason)
@@ -183,7 +200,7 @@ public final class DeviceSizing {
             m.put("budgetSeconds", budgetSeconds);
             m.put("targetSteps", TARGET_STEPS);
             m.put("minimumPatch", minimumPatch);
-            m.put("planned", map(planned, plannedSecondsPerStep, true, plannedSteps));
+            m.put("planned", map(planned, plannedSecondsPerStep, plannedMeasured, plannedSteps));
             m.put("chosen", map(chosen, secondsPerStep, measured, steps));
             m.put("changed", changed());
             m.put("candidatesEstimated", candidates);
@@ -394,15 +411,13 @@ public final class DeviceSizing {
     /**
      * Sizes a plan (see the class comment).
      *
-     * @param planned        the plan as planned
-     * @param budgetSeconds  the time budget
-     * @param minimumPatch   the smallest patch allowed, x first ({@link #minimumPatch})
-     * @param secondsPerStep measures a candidate on the device; NaN when no measurement time is left (the estimate
-     *                       then stands). Called for the planned configuration first, at most three times in all
+     * @param planned       the plan as planned
+     * @param budgetSeconds the time budget
+     * @param minimumPatch  the smallest patch allowed, x first ({@link #minimumPatch})
+     * @param timer         measures candidates on the device: the smallest first, at most four in all
      * @throws InvalidInputException for a budget that is not a positive number of seconds
      */
-    public static Decision decide(Plan planned, double budgetSeconds, int[] minimumPatch,
-            ToDoubleFunction<Candidate> secondsPerStep) {
+    public static Decision decide(Plan planned, double budgetSeconds, int[] minimumPatch, StepTimer timer) {
         if (!(budgetSeconds > 0) || Double.isInfinite(budgetSeconds)) {
             throw new InvalidInputException("device sizing needs a positive time budget in seconds, got "
                     + budgetSeconds);
@@ -412,59 +427,91 @@ public final class DeviceSizing {
                     + planned.patchSize.length + " axes");
         }
         Candidate base = new Candidate(planned.patchSize, planned.batchSize, 1);
-        List<Measurement> measurements = new ArrayList<>();
-        double t0 = secondsPerStep.applyAsDouble(base);
-        if (!(t0 > 0) || Double.isInfinite(t0)) {
-            throw new IllegalStateException("the planned configuration could not be measured (" + t0 + " s per step)");
-        }
-        measurements.add(new Measurement(base, t0));
-        long baseSteps = steps(budgetSeconds, t0);
-        if (baseSteps >= TARGET_STEPS) {
-            return new Decision(budgetSeconds, minimumPatch, base, t0, baseSteps, base, t0, true, baseSteps, 0,
-                    measurements, "it reaches the target of " + TARGET_STEPS + " steps");
-        }
         List<Candidate> candidates = candidates(planned, minimumPatch);
-        Candidate chosen = choose(candidates, base, t0, budgetSeconds);
-        double estimate = estimate(chosen, base, t0);
-        double seconds = estimate;
-        boolean measured = false;
-        if (!chosen.equals(base)) {
-            double m = secondsPerStep.applyAsDouble(chosen);
+        Candidate reference = smallest(candidates);
+        Map<Candidate, Double> measured = new LinkedHashMap<>();
+        double tReference = timer.secondsPerStep(reference, Double.NaN);
+        if (!(tReference > 0) || Double.isInfinite(tReference)) {
+            throw new IllegalStateException("the configuration " + reference + " could not be measured ("
+                    + tReference + " s per step)");
+        }
+        measured.put(reference, tReference);
+        // calibrate on the planned configuration when it could be measured, else on the smallest
+        Candidate calibration = reference;
+        double tCalibration = tReference;
+        if (!reference.equals(base)) {
+            double m = timer.secondsPerStep(base, estimate(base, reference, tReference));
             if (m > 0 && Double.isFinite(m)) {
-                measurements.add(new Measurement(chosen, m));
-                seconds = m;
-                measured = true;
-                if (m > estimate * CONFIRM_FACTOR || m * CONFIRM_FACTOR < estimate) {
-                    // the estimates scaled to the new measurement: choose again and measure once more
-                    Candidate again = choose(candidates, chosen, m, budgetSeconds);
-                    if (!again.equals(chosen)) {
-                        double e = estimate(again, chosen, m);
-                        double m2 = again.equals(base) ? t0 : secondsPerStep.applyAsDouble(again);
-                        chosen = again;
-                        measured = m2 > 0 && Double.isFinite(m2);
-                        seconds = measured ? m2 : e;
-                        if (measured && !again.equals(base)) {
-                            measurements.add(new Measurement(again, m2));
-                        }
-                    }
-                }
+                measured.put(base, m);
+                calibration = base;
+                tCalibration = m;
             }
-        } else {
-            seconds = t0;
-            measured = true;
+        }
+        boolean baseMeasured = measured.containsKey(base);
+        double tBase = baseMeasured ? measured.get(base) : estimate(base, reference, tReference);
+        long baseSteps = steps(budgetSeconds, tBase);
+        if (baseSteps >= TARGET_STEPS) {
+            return new Decision(budgetSeconds, minimumPatch, base, tBase, baseMeasured, baseSteps, base, tBase,
+                    baseMeasured, baseSteps, candidates.size(), measurements(measured),
+                    "it reaches the target of " + TARGET_STEPS + " steps");
+        }
+        Candidate chosen = choose(candidates, calibration, tCalibration, budgetSeconds);
+        double seconds = measure(chosen, estimate(chosen, calibration, tCalibration), timer, measured);
+        if (measured.containsKey(chosen) && outside(seconds, estimate(chosen, calibration, tCalibration))) {
+            // the estimates scaled to the new measurement: choose again and measure once more
+            Candidate again = choose(candidates, chosen, seconds, budgetSeconds);
+            if (!again.equals(chosen)) {
+                seconds = measure(again, estimate(again, chosen, seconds), timer, measured);
+                chosen = again;
+            }
         }
         long steps = steps(budgetSeconds, seconds);
         String reason;
         if (chosen.equals(base)) {
-            reason = "no smaller configuration is allowed or faster";
+            reason = "no smaller configuration is allowed";
         } else if (steps >= TARGET_STEPS) {
             reason = "the largest configuration estimated to reach " + TARGET_STEPS + " steps";
         } else {
             reason = "no configuration allowed by the object size (minimum patch " + Arrays.toString(minimumPatch)
                     + ") reaches " + TARGET_STEPS + " steps; the one with the most steps";
         }
-        return new Decision(budgetSeconds, minimumPatch, base, t0, baseSteps, chosen, seconds, measured, steps,
-                candidates.size(), measurements, reason);
+        return new Decision(budgetSeconds, minimumPatch, base, tBase, baseMeasured, baseSteps, chosen, seconds,
+                measured.containsKey(chosen), steps, candidates.size(), measurements(measured), reason);
+    }
+
+    /** A candidate's measurement (taken before, or now), or the estimate when the timer declines. */
+    private static double measure(Candidate c, double estimate, StepTimer timer, Map<Candidate, Double> measured) {
+        Double before = measured.get(c);
+        if (before != null) {
+            return before;
+        }
+        double m = timer.secondsPerStep(c, estimate);
+        if (m > 0 && Double.isFinite(m)) {
+            measured.put(c, m);
+            return m;
+        }
+        return estimate;
+    }
+
+    private static boolean outside(double measured, double estimate) {
+        return measured > estimate * CONFIRM_FACTOR || measured * CONFIRM_FACTOR < estimate;
+    }
+
+    private static List<Measurement> measurements(Map<Candidate, Double> measured) {
+        List<Measurement> out = new ArrayList<>();
+        measured.forEach((c, t) -> out.add(new Measurement(c, t)));
+        return out;
+    }
+
+    /** The full-width candidate of least work (the first of them: the largest patch among equals). */
+    static Candidate smallest(List<Candidate> candidates) {
+        Candidate best = candidates.get(0);
+        for (Candidate c : candidates) {
+            if (c.featureDivisor() == 1 && c.work() < best.work()) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     /** A candidate's seconds per step, scaled from a measured one by batch × voxels × width. */

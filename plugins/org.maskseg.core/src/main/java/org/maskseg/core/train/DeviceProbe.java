@@ -1,7 +1,6 @@
 package org.maskseg.core.train;
 
 import java.util.Random;
-import java.util.function.ToDoubleFunction;
 
 import org.maskseg.core.CancellationToken;
 import org.maskseg.core.engine.TorchRuntime;
@@ -19,12 +18,13 @@ import ai.djl.ndarray.NDManager;
  * Measures the seconds per training step of a plan's configurations on the device: builds the network, runs one
  * untimed warm-up step and then {@value #TIMED_STEPS} timed steps of forward pass, loss, backward pass and optimiser
  * update ({@link TrainingStep}, as training runs them) on synthetic data of the configuration's batch and patch size.
- * All measurements together stay within a time cap: a timed step is only started while the time spent plus the
- * last step fits into it, and a measurement is only started while time is left (else it gives NaN, so that the
- * estimate stands). The first measurement always runs its warm-up step; without time for a timed step it reports
- * the warm-up step, which also holds one-off costs and so overestimates. Every measurement frees what it allocated.
+ * The measurements together stay within a time cap: a measurement with an estimate is declined (NaN, so that the
+ * estimate stands) when its {@code 1 + }{@value #TIMED_STEPS} estimated steps do not fit into what is left of the
+ * cap, and a timed step is only started while the time spent plus the last step fits into it. A measurement without
+ * an estimate always runs its warm-up step; without time for a timed step it reports the warm-up step, which also
+ * holds one-off costs and so overestimates. Every measurement frees what it allocated.
  */
-final class DeviceProbe implements ToDoubleFunction<DeviceSizing.Candidate> {
+final class DeviceProbe implements DeviceSizing.StepTimer {
 
     /** Timed steps per measurement, after one warm-up step. */
     static final int TIMED_STEPS = 2;
@@ -36,11 +36,10 @@ final class DeviceProbe implements ToDoubleFunction<DeviceSizing.Candidate> {
     private final NDManager parent;
     private final CancellationToken cancellation;
     private double spentSeconds;
-    private int measurements;
 
     /**
      * @param planned    the plan whose candidates are measured ({@link DeviceSizing#sizedPlan})
-     * @param capSeconds the most all measurements may take (the first warm-up step excepted)
+     * @param capSeconds the most all measurements may take (a measurement without an estimate excepted)
      * @param parent     the manager to measure under, or null for a new one on the device
      */
     DeviceProbe(Plan planned, Device device, Precision precision, double capSeconds, NDManager parent,
@@ -54,12 +53,11 @@ final class DeviceProbe implements ToDoubleFunction<DeviceSizing.Candidate> {
     }
 
     @Override
-    public double applyAsDouble(DeviceSizing.Candidate candidate) {
-        if (measurements > 0 && spentSeconds >= capSeconds) {
+    public double secondsPerStep(DeviceSizing.Candidate candidate, double estimate) {
+        if (!Double.isNaN(estimate) && spentSeconds + (1 + TIMED_STEPS) * estimate > capSeconds) {
             return Double.NaN;
         }
         cancellation.throwIfCancelled();
-        measurements++;
         long start = System.nanoTime();
         try {
             return measure(DeviceSizing.sizedPlan(planned, candidate), start);

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
 
 import org.junit.jupiter.api.Test;
 import org.maskseg.core.InvalidInputException;
@@ -42,8 +41,10 @@ class DeviceSizingTest {
         return p;
     }
 
+    private static final Candidate PLANNED = new Candidate(new int[] {128, 128}, 4, 1);
+
     /** A device whose step takes k seconds per voxel of the batch, at full width; records what it measured. */
-    private static final class Device implements ToDoubleFunction<Candidate> {
+    private static final class Device implements DeviceSizing.StepTimer {
         final double k;
         final double kPlanned;
         final List<Candidate> measured = new ArrayList<>();
@@ -52,16 +53,16 @@ class DeviceSizingTest {
             this(k, k);
         }
 
-        /** A device on which the planned configuration runs at kPlanned, every other one at k. */
+        /** A device on which the planned configuration runs at kPlanned per voxel, every other one at k. */
         Device(double k, double kPlanned) {
             this.k = k;
             this.kPlanned = kPlanned;
         }
 
         @Override
-        public double applyAsDouble(Candidate c) {
+        public double secondsPerStep(Candidate c, double estimate) {
             measured.add(c);
-            double kk = measured.size() == 1 ? kPlanned : k;
+            double kk = c.equals(PLANNED) ? kPlanned : k;
             return kk * c.voxelsPerStep() / c.featureDivisor();
         }
     }
@@ -89,8 +90,10 @@ class DeviceSizingTest {
         // 1e-6 × 4 × 128² = 0.065536 s per step: ⌊85 / 0.065536⌋ = ⌊1296.997⌋ = 1296 steps ≥ 500
         assertEquals(0.065536, d.plannedSecondsPerStep(), 1e-12);
         assertEquals(1296, d.plannedSteps());
+        assertTrue(d.plannedMeasured());
         assertFalse(d.changed());
-        assertEquals(1, fast.measured.size(), "only the planned configuration is measured");
+        assertEquals(List.of(new Candidate(new int[] {32, 32}, 2, 1), PLANNED), fast.measured,
+                "the smallest and the planned configuration are measured");
         assertEquals(PlanJson.toJson(plan), PlanJson.toJson(DeviceSizing.sizedPlan(plan, d.chosen())));
         assertTrue(d.describe("cpu()", 0.5).get(1).startsWith("device sizing kept the plan"), d.describe("cpu()", 0.5)
                 .toString());
@@ -109,7 +112,7 @@ class DeviceSizingTest {
         assertEquals(0.16384, d.secondsPerStep(), 1e-12);
         assertTrue(d.measured());
         assertEquals(518, d.steps()); // ⌊85 / 0.16384⌋
-        assertEquals(2, slow.measured.size(), "the planned and the chosen configuration are measured");
+        assertEquals(3, slow.measured.size(), "the smallest, the planned and the chosen configuration are measured");
         assertEquals(17 * 3 * 3, d.candidates()); // 17 patches × batches 4, 3, 2 × 3 widths
 
         Plan sized = DeviceSizing.sizedPlan(plan, d.chosen());
@@ -124,7 +127,8 @@ class DeviceSizingTest {
         List<String> lines = d.describe("cpu() in fp32", 2.0);
         assertEquals(2, lines.size());
         assertTrue(lines.get(0).contains("cpu() in fp32 (measured in 2.0 s of the budget): the planned patch [128, "
-                + "128], batch 4 takes 0.655 s per step, about 129 steps in the budget (target 500)"), lines.get(0));
+                + "128], batch 4 takes 0.655 s per step (measured), about 129 steps in the budget (target 500)"),
+                lines.get(0));
         assertTrue(lines.get(1).contains("chose patch [64, 64], batch 4 (0.164 s per step, measured; about 518 steps)"),
                 lines.get(1));
     }
@@ -158,14 +162,15 @@ class DeviceSizingTest {
         // the planned configuration measures 1e-5 per voxel, all others three times that
         Device uneven = new Device(3e-5, 1e-5);
         Decision d = DeviceSizing.decide(plan128(), BUDGET, new int[] {32, 32}, uneven);
-        // first choice 64² × 4 (estimated 0.16384 s) measures 0.49152 s, 3× off: scaled to that, 500 steps need
-        // ≤ 5,666 voxels; 48×56 × 2 = 5,376 is the most. Measured: 3e-5 × 5,376 = 0.16128 s → ⌊85 / 0.16128⌋ = 527
-        assertEquals(3, uneven.measured.size());
-        assertEquals(new Candidate(new int[] {64, 64}, 4, 1), uneven.measured.get(1));
+        // estimated from the planned measurement, the first choice 64² × 4 (0.16384 s) measures 0.49152 s, 3× off:
+        // scaled to that, 500 steps need ≤ 5,666 voxels; 48×56 × 2 = 5,376 is the most.
+        // Measured: 3e-5 × 5,376 = 0.16128 s → ⌊85 / 0.16128⌋ = 527
+        assertEquals(4, uneven.measured.size());
+        assertEquals(new Candidate(new int[] {64, 64}, 4, 1), uneven.measured.get(2));
         assertEquals(new Candidate(new int[] {48, 56}, 2, 1), d.chosen());
         assertEquals(0.16128, d.secondsPerStep(), 1e-12);
         assertEquals(527, d.steps());
-        assertEquals(3, d.measurements().size());
+        assertEquals(4, d.measurements().size());
     }
 
     @Test
@@ -173,23 +178,39 @@ class DeviceSizingTest {
         // everything but the planned configuration runs 1.4 × slower than estimated: within the factor 1.5
         Device close = new Device(1.4e-5, 1e-5);
         Decision d = DeviceSizing.decide(plan128(), BUDGET, new int[] {32, 32}, close);
-        assertEquals(2, close.measured.size());
+        assertEquals(3, close.measured.size());
         assertEquals(new Candidate(new int[] {64, 64}, 4, 1), d.chosen());
         assertEquals(1.4e-5 * 16384, d.secondsPerStep(), 1e-12);
         assertEquals((long) Math.floor(85 / (1.4e-5 * 16384)), d.steps()); // 370: the estimate had promised 518
     }
 
     @Test
-    void withoutMeasurementTimeLeftTheEstimateStands() {
-        List<Candidate> asked = new ArrayList<>();
-        Decision d = DeviceSizing.decide(plan128(), BUDGET, new int[] {32, 32}, c -> {
-            asked.add(c);
-            return asked.size() == 1 ? 0.65536 : Double.NaN;
-        });
+    void whenTheTimerDeclinesTheEstimatesFromTheSmallestConfigurationStand() {
+        // only the smallest configuration, 32² × 2, is measured: 1e-5 × 2048 = 0.02048 s
+        Decision d = DeviceSizing.decide(plan128(), BUDGET, new int[] {32, 32},
+                (c, estimate) -> Double.isNaN(estimate) ? 1e-5 * c.voxelsPerStep() : Double.NaN);
+        assertFalse(d.plannedMeasured());
+        assertEquals(0.65536, d.plannedSecondsPerStep(), 1e-12); // 0.02048 × 65,536 / 2,048
+        assertEquals(129, d.plannedSteps());
         assertEquals(new Candidate(new int[] {64, 64}, 4, 1), d.chosen());
         assertFalse(d.measured());
         assertEquals(0.16384, d.secondsPerStep(), 1e-12);
         assertEquals(1, d.measurements().size());
+        assertTrue(d.describe("cpu()", 1).get(0).contains("0.655 s per step (estimated from patch [32, 32], batch 2)"),
+                d.describe("cpu()", 1).get(0));
+        assertTrue(d.describe("cpu()", 1).get(1).contains("(0.164 s per step, estimated; about 518 steps)"),
+                d.describe("cpu()", 1).get(1));
+    }
+
+    @Test
+    void aDeviceWhoseSmallStepsCostAsMuchAsLargeOnesKeepsThePlan() {
+        // as on a GPU: 0.05 s per step whatever the size, plus 1e-8 s per voxel. The smallest configuration would
+        // suggest 0.05002 × 32 = 1.6 s for the planned one; measured it takes 0.05065536 s: ⌊85 / 0.05065536⌋ = 1678 steps
+        Decision d = DeviceSizing.decide(plan128(), BUDGET, new int[] {32, 32},
+                (c, estimate) -> 0.05 + 1e-8 * c.voxelsPerStep() / c.featureDivisor());
+        assertFalse(d.changed());
+        assertEquals(0.05065536, d.plannedSecondsPerStep(), 1e-12);
+        assertEquals(1678, d.plannedSteps());
     }
 
     @Test
@@ -234,7 +255,7 @@ class DeviceSizingTest {
             assertTrue(e.getMessage().contains("positive time budget"), e.getMessage());
         }
         assertThrows(IllegalStateException.class, () -> DeviceSizing.decide(plan, BUDGET, new int[] {32, 32},
-                c -> Double.NaN));
+                (c, estimate) -> Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> DeviceSizing.decide(plan, BUDGET, new int[] {32},
                 new Device(1e-5)));
     }

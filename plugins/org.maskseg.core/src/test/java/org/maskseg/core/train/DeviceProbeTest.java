@@ -27,11 +27,11 @@ class DeviceProbeTest {
         try (NDManager parent = TorchRuntime.newManager(Device.cpu())) {
             int before = ((BaseNDManager) parent).getManagedArrays().size();
             DeviceProbe probe = new DeviceProbe(plan, Device.cpu(), Precision.FP32, 600, parent, null);
-            double seconds = probe.applyAsDouble(planned);
+            double seconds = probe.secondsPerStep(planned, Double.NaN);
             assertTrue(seconds > 0 && Double.isFinite(seconds), "seconds per step " + seconds);
             assertTrue(probe.spentSeconds() >= seconds, probe.spentSeconds() + " s spent");
             // a smaller candidate: half the features, batch 2 of 16² patches
-            double smaller = probe.applyAsDouble(new DeviceSizing.Candidate(new int[] {16, 16}, 2, 2));
+            double smaller = probe.secondsPerStep(new DeviceSizing.Candidate(new int[] {16, 16}, 2, 2), Double.NaN);
             assertTrue(smaller > 0 && Double.isFinite(smaller), "seconds per step " + smaller);
             assertEquals(before, ((BaseNDManager) parent).getManagedArrays().size(),
                     "networks, optimiser state and steps of the measurements are closed");
@@ -44,10 +44,14 @@ class DeviceProbeTest {
         Plan plan = TinyProblem.plan(1, 1);
         DeviceSizing.Candidate planned = new DeviceSizing.Candidate(plan.patchSize, plan.batchSize, 1);
         DeviceProbe probe = new DeviceProbe(plan, Device.cpu(), Precision.FP32, 0, null, null);
-        // the first measurement runs its warm-up step whatever the cap, and reports it
-        double first = probe.applyAsDouble(planned);
+        // a measurement without an estimate runs its warm-up step whatever the cap, and reports it
+        double first = probe.secondsPerStep(planned, Double.NaN);
         assertTrue(first > 0 && Double.isFinite(first), "seconds per step " + first);
-        assertTrue(Double.isNaN(probe.applyAsDouble(planned)), "no time left: the estimate stands");
+        assertTrue(Double.isNaN(probe.secondsPerStep(planned, first)), "no time left: the estimate stands");
+        // one whose estimated steps do not fit into the cap is declined without running
+        DeviceProbe roomy = new DeviceProbe(plan, Device.cpu(), Precision.FP32, 600, null, null);
+        assertTrue(Double.isNaN(roomy.secondsPerStep(planned, 201)), "3 × 201 s > 600 s");
+        assertEquals(0, roomy.spentSeconds());
     }
 
     @Test
