@@ -456,12 +456,14 @@ public final class DeviceSizing {
                     "it reaches the target of " + TARGET_STEPS + " steps");
         }
         Candidate chosen = choose(candidates, calibration, tCalibration, budgetSeconds);
-        double seconds = measure(chosen, estimate(chosen, calibration, tCalibration), timer, measured);
-        if (measured.containsKey(chosen) && outside(seconds, estimate(chosen, calibration, tCalibration))) {
+        double estimated = estimate(chosen, calibration, tCalibration);
+        double seconds = measure(chosen, estimated, timer, measured);
+        if (measured.containsKey(chosen) && outside(seconds, estimated)) {
             // the estimates scaled to the new measurement: choose again and measure once more
             Candidate again = choose(candidates, chosen, seconds, budgetSeconds);
             if (!again.equals(chosen)) {
-                seconds = measure(again, estimate(again, chosen, seconds), timer, measured);
+                estimated = estimate(again, chosen, seconds);
+                seconds = measure(again, estimated, timer, measured);
                 chosen = again;
             }
         }
@@ -469,11 +471,12 @@ public final class DeviceSizing {
         String reason;
         if (chosen.equals(base)) {
             reason = "no smaller configuration is allowed";
-        } else if (steps >= TARGET_STEPS) {
-            reason = "the largest configuration estimated to reach " + TARGET_STEPS + " steps";
+        } else if (steps(budgetSeconds, estimated) >= TARGET_STEPS) {
+            reason = "the largest configuration estimated to reach " + TARGET_STEPS + " steps"
+                    + (steps < TARGET_STEPS ? " (measured, it reaches fewer)" : "");
         } else {
             reason = "no configuration allowed by the object size (minimum patch " + Arrays.toString(minimumPatch)
-                    + ") reaches " + TARGET_STEPS + " steps; the one with the most steps";
+                    + ") is estimated to reach " + TARGET_STEPS + " steps; the one with the most steps";
         }
         return new Decision(budgetSeconds, minimumPatch, base, tBase, baseMeasured, baseSteps, chosen, seconds,
                 measured.containsKey(chosen), steps, candidates.size(), measurements(measured), reason);

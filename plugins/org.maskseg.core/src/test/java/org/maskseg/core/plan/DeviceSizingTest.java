@@ -182,6 +182,7 @@ class DeviceSizingTest {
         assertEquals(new Candidate(new int[] {64, 64}, 4, 1), d.chosen());
         assertEquals(1.4e-5 * 16384, d.secondsPerStep(), 1e-12);
         assertEquals((long) Math.floor(85 / (1.4e-5 * 16384)), d.steps()); // 370: the estimate had promised 518
+        assertTrue(d.reason().endsWith("estimated to reach 500 steps (measured, it reaches fewer)"), d.reason());
     }
 
     @Test
