@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.preprocess.TrainingCase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,6 +61,52 @@ class PlanSizingTest {
         assertTrue(s.schedule().sizesToDevice());
         TrainingSettings off = s.toBuilder().deviceSizing(false).build();
         assertTrue(!off.toBuilder().build().schedule().deviceSizing());
+    }
+
+    @Test
+    void aStepBudgetTrainsThePlanExactlyAndIsNotSized(@TempDir Path work) {
+        List<TrainingCase> cases = TinyProblem.cases(4, 2);
+        List<ImageVolume> images = cases.stream().map(TrainingCase::image).toList();
+        List<LabelVolume> labels = cases.stream().map(TrainingCase::labels).toList();
+        TrainingSettings settings = TrainingSettings.builder().device("cpu").threads(1).loaderThreads(1).seed(1)
+                .budget(Budget.ofSteps(2)).workFolder(work).build();
+        Plan planned = TrainingJob.plan(images, labels, null, settings, null);
+        List<String> messages = new ArrayList<>();
+        TrainingResult result = TrainingJob.run(TrainingRequest.volumes(images, labels).settings(settings)
+                .finalValidation(false).build(), new TrainingListener() {
+                    @Override
+                    public void message(String text) {
+                        messages.add(text);
+                    }
+                }, null);
+        assertNull(result.sizing());
+        assertEquals(PlanJson.toJson(planned), PlanJson.toJson(result.finalModel().plan()));
+        assertTrue(messages.stream().noneMatch(m -> m.contains("device sizing")), messages.toString());
+        assertTrue(Files.notExists(work.resolve(PlanSizing.FILE)));
+    }
+
+    /**
+     * A budget that the tiny plan's steps fit 500 times into, even on a slow CPU: the plan is kept bit for bit, and
+     * the decision is recorded all the same.
+     */
+    @Test
+    @Tag("slow")
+    void aBudgetThatHoldsTheTargetStepsKeepsThePlanExactly(@TempDir Path work) throws Exception {
+        List<TrainingCase> cases = TinyProblem.cases(4, 2);
+        List<ImageVolume> images = cases.stream().map(TrainingCase::image).toList();
+        List<LabelVolume> labels = cases.stream().map(TrainingCase::labels).toList();
+        TrainingSettings settings = TrainingSettings.builder().device("cpu").threads(1).loaderThreads(1).seed(1)
+                .budget(Budget.ofTime(Duration.ofSeconds(20))).workFolder(work).build();
+        Plan planned = TrainingJob.plan(images, labels, null, settings, null);
+        TrainingResult result = TrainingJob.run(TrainingRequest.volumes(images, labels).settings(settings)
+                .finalValidation(false).build(), null, null);
+        SizingReport report = result.sizing();
+        assertNotNull(report);
+        assertTrue(!report.decision().changed(), report.lines().toString());
+        assertTrue(report.decision().plannedMeasured());
+        assertEquals(PlanJson.toJson(planned), PlanJson.toJson(result.finalModel().plan()));
+        JsonNode json = new ObjectMapper().readTree(work.resolve(PlanSizing.FILE).toFile());
+        assertEquals(false, json.get("changed").asBoolean());
     }
 
     /**
