@@ -31,9 +31,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * re-derived by {@link NetworkTopology}); for every patch the batch from the planned one down to nnU-Net's minimum
  * of {@value Planner#MIN_BATCH_SIZE}; and as a last resort features of a half and a quarter of the planned width.
  * A candidate's time per step is estimated as the measured time scaled by batch × patch voxels × feature width
- * relative to the planned configuration when it was measured, else to the smallest one: roughly proportional for convolution networks that are limited by
- * memory traffic, as on CPUs (compute-bound convolutions scale with the square of the width, so narrower features
- * are estimated conservatively).</li>
+ * relative to the planned configuration when it was measured, else to the smallest one: roughly proportional for
+ * convolution networks limited by memory traffic, as on CPUs. Small configurations gain less than that where fixed
+ * costs per layer dominate (on a GPU, or at narrow widths): the measurement that confirms the choice catches it.</li>
  * <li>Among the full-width candidates that reach the target, the one with the most voxels per step (batch × patch
  * voxels; then the larger patch) is chosen; only if none reaches it are the narrower widths considered in turn;
  * if none at all reaches it, the candidate with the most steps.</li>
