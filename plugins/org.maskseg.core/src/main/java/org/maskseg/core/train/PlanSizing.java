@@ -10,14 +10,12 @@ import org.maskseg.core.CancellationToken;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.io.AtomicFiles;
+import org.maskseg.core.io.Json;
 import org.maskseg.core.nn.Precision;
 import org.maskseg.core.plan.DeviceSizing;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.preprocess.TrainingCase;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import ai.djl.Device;
 
@@ -31,8 +29,6 @@ final class PlanSizing {
 
     /** The sizing record in the work folder. */
     static final String FILE = "plan_sizing.json";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private PlanSizing() {
     }
@@ -90,7 +86,7 @@ final class PlanSizing {
         Path work = settings.output().workFolder();
         if (work != null) {
             try {
-                AtomicFiles.write(work.resolve(FILE), t -> JSON.writeValue(t.toFile(), report.toMap()));
+                AtomicFiles.write(work.resolve(FILE), t -> Json.MAPPER.writeValue(t.toFile(), report.toMap()));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + FILE + " to the work folder '" + work + "': "
                         + e.getMessage(), e);
