@@ -100,7 +100,7 @@ final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
 
     static final String FLOW_VALIDATION_DICE_MEAN = "maskseg_validation_dice_mean";
 
-    /** What device sizing chose and why (only when a time budget had the plan sized to the device). */
+    /** What device sizing decided and why; set only for a time budget with a newly planned, not fixed, plan. */
     static final String FLOW_DEVICE_SIZING = "maskseg_device_sizing";
 
     /** The learning curve so far, for the view (replaced, never modified). */
