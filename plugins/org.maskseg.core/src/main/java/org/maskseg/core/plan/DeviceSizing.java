@@ -39,7 +39,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * if none at all reaches it, the candidate with the most steps.</li>
  * <li>The choice is measured to confirm the estimate (unless the timer declines: the estimate then stands). When
  * measurement and estimate differ by more than a factor of {@value #CONFIRM_FACTOR}, the estimates are scaled to
- * that measurement, chosen again, and the new choice is measured once more (no further rounds).</li>
+ * that measurement, chosen again, and the new choice is measured once more (no further rounds). A choice that
+ * measures no faster than the measured planned configuration is dropped, and the plan kept.</li>
  * </ol>
  * The patch never gets smaller than what the data needs ({@link #minimumPatch}) and never larger than planned.
  */
@@ -466,6 +467,12 @@ public final class DeviceSizing {
                 seconds = measure(again, estimated, timer, measured);
                 chosen = again;
             }
+        }
+        if (baseMeasured && measured.containsKey(chosen) && !chosen.equals(base) && seconds >= tBase) {
+            // smaller but measured no faster: the planned configuration learns from more voxels per step
+            return new Decision(budgetSeconds, minimumPatch, base, tBase, true, baseSteps, base, tBase, true,
+                    baseSteps, candidates.size(), measurements(measured), "the smaller " + chosen
+                            + " measured no faster (" + String.format(Locale.ROOT, "%.3f", seconds) + " s per step)");
         }
         long steps = steps(budgetSeconds, seconds);
         String reason;

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 
 import org.maskseg.core.CancellationToken;
 import org.maskseg.core.engine.TorchRuntime;
@@ -65,23 +66,35 @@ final class PlanSizing {
     /** Measures, decides, reports to the listener and writes {@value #FILE} into the work folder (when set). */
     static Outcome size(Plan plan, List<TrainingCase> cases, TrainingSettings settings, TrainingListener l,
             CancellationToken token) {
+        Device device = TorchRuntime.device(settings.compute().device());
+        Precision precision = Precision.resolve(settings.compute().precision(), device);
+        DeviceProbe probe = new DeviceProbe(plan, device, precision,
+                DeviceSizing.PROBE_SHARE * settings.schedule().budget().time().toMillis() / 1000.0, null, token);
+        return size(plan, cases, settings, l, probe, probe::spentSeconds, device + " in " + precision.label());
+    }
+
+    /**
+     * As {@link #size(Plan, List, TrainingSettings, TrainingListener, CancellationToken)} with the given timer.
+     *
+     * @param spentSeconds the seconds the timer's measurements took, asked after the decision
+     * @param device       the device and precision measured on, as the report names them
+     */
+    static Outcome size(Plan plan, List<TrainingCase> cases, TrainingSettings settings, TrainingListener l,
+            DeviceSizing.StepTimer timer, DoubleSupplier spentSeconds, String device) {
         Budget budget = settings.schedule().budget();
         double budgetSeconds = budget.time().toMillis() / 1000.0;
         l.phase("measuring the training speed of this device");
         List<LabelVolume> labels = cases.stream().map(TrainingCase::labels).toList();
         int[] minimum = DeviceSizing.minimumPatch(labels, plan.targets.numClasses(), plan.patchSize);
-        Device device = TorchRuntime.device(settings.compute().device());
-        Precision precision = Precision.resolve(settings.compute().precision(), device);
-        DeviceProbe probe = new DeviceProbe(plan, device, precision, DeviceSizing.PROBE_SHARE * budgetSeconds, null,
-                token);
-        DeviceSizing.Decision decision = DeviceSizing.decide(plan, budgetSeconds, minimum, probe);
-        SizingReport report = new SizingReport(device + " in " + precision.label(), probe.spentSeconds(), decision);
+        DeviceSizing.Decision decision = DeviceSizing.decide(plan, budgetSeconds, minimum, timer);
+        double spent = spentSeconds.getAsDouble();
+        SizingReport report = new SizingReport(device, spent, decision);
         report.lines().forEach(l::message);
         Plan sized = DeviceSizing.sizedPlan(plan, decision.chosen());
         if (decision.changed()) {
             l.message(TrainingJob.describe(sized));
         }
-        long left = Math.max(1000, budget.time().toMillis() - Math.round(probe.spentSeconds() * 1000));
+        long left = Math.max(1000, budget.time().toMillis() - Math.round(spent * 1000));
         TrainingSettings rest = settings.toBuilder().budget(Budget.ofTime(Duration.ofMillis(left))).build();
         Path work = settings.output().workFolder();
         if (work != null) {

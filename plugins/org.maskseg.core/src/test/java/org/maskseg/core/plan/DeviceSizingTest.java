@@ -215,6 +215,21 @@ class DeviceSizingTest {
     }
 
     @Test
+    void aChoiceThatMeasuresNoFasterThanThePlanIsDropped() {
+        // the planned configuration runs at 1e-5 s per voxel (0.65536 s); everything else takes 1 s per step
+        Decision d = DeviceSizing.decide(plan128(), BUDGET, new int[] {32, 32},
+                (c, estimate) -> c.equals(PLANNED) ? 1e-5 * c.voxelsPerStep() : 1.0);
+        assertFalse(d.changed());
+        assertEquals(0.65536, d.secondsPerStep(), 1e-12);
+        assertEquals(129, d.steps());
+        // the smallest, the planned, the first choice 64² × 4 and, scaled to its 1 s for 16,384 voxels, the largest
+        // estimated to reach 500 steps (≤ 0.17 s: ≤ 2,785 voxels): 32×40 × 2 = 2,560 voxels, 0.156 s
+        assertEquals(4, d.measurements().size());
+        assertEquals(new Candidate(new int[] {32, 40}, 2, 1), d.measurements().get(3).candidate());
+        assertTrue(d.reason().contains("measured no faster (1.000 s per step)"), d.reason());
+    }
+
+    @Test
     void theMinimumPatchHoldsTheTypicalObjectWithContext() {
         // 100 × 40 labels, classes 0/1, ignore 2: objects 10, 20 and 30 wide, all 5 tall; an ignored band 100 wide
         int nx = 100;

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.plan.DeviceSizing;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.PlannerOptions;
@@ -85,28 +86,60 @@ class PlanSizingTest {
         assertTrue(Files.notExists(work.resolve(PlanSizing.FILE)));
     }
 
-    /**
-     * A budget that the tiny plan's steps fit 500 times into, even on a slow CPU: the plan is kept bit for bit, and
-     * the decision is recorded all the same.
-     */
+    /** The job's part of sizing, with an injected timer: the plan kept bit for bit, or made smaller; the record. */
     @Test
-    @Tag("slow")
-    void aBudgetThatHoldsTheTargetStepsKeepsThePlanExactly(@TempDir Path work) throws Exception {
-        List<TrainingCase> cases = TinyProblem.cases(4, 2);
+    void aSizedJobGetsThePlanTheDecisionAndTheBudgetLeft(@TempDir Path work) throws Exception {
+        List<TrainingCase> cases = TinyProblem.cases(6, 2);
         List<ImageVolume> images = cases.stream().map(TrainingCase::image).toList();
         List<LabelVolume> labels = cases.stream().map(TrainingCase::labels).toList();
-        TrainingSettings settings = TrainingSettings.builder().device("cpu").threads(1).loaderThreads(1).seed(1)
-                .budget(Budget.ofTime(Duration.ofSeconds(20))).workFolder(work).build();
+        TrainingSettings settings = TrainingSettings.builder().budget(Budget.ofTime(Duration.ofSeconds(20)))
+                .workFolder(work).build();
+        // 32² images: patch 32², batch 2, 4 stages of 32 to 256 features; the disks (at most 13 wide) give the
+        // minimum patch 32², so only the batch and the width can give
         Plan planned = TrainingJob.plan(images, labels, null, settings, null);
-        TrainingResult result = TrainingJob.run(TrainingRequest.volumes(images, labels).settings(settings)
-                .finalValidation(false).build(), null, null);
-        SizingReport report = result.sizing();
-        assertNotNull(report);
-        assertTrue(!report.decision().changed(), report.lines().toString());
-        assertTrue(report.decision().plannedMeasured());
-        assertEquals(PlanJson.toJson(planned), PlanJson.toJson(result.finalModel().plan()));
+        assertArrayEquals(new int[] {32, 32}, planned.patchSize);
+        assertEquals(2, planned.batchSize);
+        assertArrayEquals(new int[] {32, 64, 128, 256}, planned.network.features);
+
+        // 1e-5 s per voxel: 0.02048 s per step, ⌊0.85 × 20 / 0.02048⌋ = 830 steps: kept exactly
+        DeviceSizing.StepTimer timer = (c, estimate) -> 1e-5 * c.voxelsPerStep() / c.featureDivisor();
+        List<String> lines = new ArrayList<>();
+        PlanSizing.Outcome kept = PlanSizing.size(planned, cases, settings, message(lines), timer, () -> 1.5,
+                "test device");
+        assertEquals(PlanJson.toJson(planned), PlanJson.toJson(kept.plan()));
+        assertEquals(830, kept.report().decision().steps());
+        assertEquals(Duration.ofMillis(18_500), kept.settings().schedule().budget().time(), "20 s less 1.5 s");
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(1).startsWith("device sizing kept the plan"), lines.toString());
         JsonNode json = new ObjectMapper().readTree(work.resolve(PlanSizing.FILE).toFile());
+        assertEquals("test device", json.get("device").asText());
         assertEquals(false, json.get("changed").asBoolean());
+        assertEquals(1.5, json.get("measurementSeconds").asDouble());
+
+        // 5 s: 207 steps; half width 0.01024 s gives 415, a quarter 0.00512 s gives ⌊4.25 / 0.00512⌋ = 830
+        TrainingSettings shorter = settings.toBuilder().budget(Budget.ofTime(Duration.ofSeconds(5))).build();
+        lines.clear();
+        PlanSizing.Outcome sized = PlanSizing.size(planned, cases, shorter, message(lines), timer, () -> 0.25,
+                "test device");
+        assertEquals(new DeviceSizing.Candidate(new int[] {32, 32}, 2, 4), sized.report().decision().chosen());
+        assertEquals(830, sized.report().decision().steps());
+        assertArrayEquals(new int[] {8, 16, 32, 64}, sized.plan().network.features);
+        assertEquals(Duration.ofMillis(4_750), sized.settings().schedule().budget().time());
+        assertEquals(3, lines.size(), "the decision and the plan trained: " + lines);
+        assertTrue(lines.get(2).startsWith("plan: 2d, patch [32, 32], batch 2, 4 stages, features [8, 16, 32, 64]"),
+                lines.get(2));
+        json = new ObjectMapper().readTree(work.resolve(PlanSizing.FILE).toFile());
+        assertEquals(4, json.get("chosen").get("featureDivisor").asInt());
+        assertEquals(830, json.get("chosen").get("estimatedSteps").asInt());
+    }
+
+    private static TrainingListener message(List<String> lines) {
+        return new TrainingListener() {
+            @Override
+            public void message(String text) {
+                lines.add(text);
+            }
+        };
     }
 
     /**
