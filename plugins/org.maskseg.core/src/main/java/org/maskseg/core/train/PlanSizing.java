@@ -41,8 +41,8 @@ final class PlanSizing {
     }
 
     /**
-     * Why a job's plan is not sized although sizing is on and the budget is a time budget, or null when it is
-     * sized. Null too when sizing does not come into question (no time budget, or sizing turned off).
+     * Why a job's plan is not sized although sizing is on and the budget is a time budget; the empty string when it
+     * is sized, and null when sizing does not come into question (no time budget, or sizing turned off).
      *
      * @param newlyPlanned false for a resumed or warm-started job, which keeps its network
      */
