@@ -117,6 +117,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + "saving included); replaces --epochs, --iterations and --time-limit")
     String budget;
 
+    @Option(names = "--no-device-sizing", negatable = false,
+            description = "with a time --budget, keep the planned patch, batch size and network even when this "
+                    + "device cannot train enough steps with them in the budget (by default they are made smaller "
+                    + "so that it allows about 500 steps; --patch, --batch-size or plan overrides of them also keep "
+                    + "them)")
+    boolean noDeviceSizing;
+
     @Option(names = "--time-limit", paramLabel = "MINUTES",
             description = "end within this many minutes, validation and saving included, keeping nnU-Net's "
                     + "schedule (the learning rate is then not annealed; --budget fits the schedule instead)")
@@ -256,7 +263,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .iterationsPerEpoch(iterations).validationIterations(validationIterations).batchSize(batchSize)
                 .patchSize(patch).epochLimit(epochLimit)
                 .timeLimit(timeLimitMinutes == null ? null : minutes(timeLimitMinutes)).validationFraction(validation)
-                .budget(budget == null ? null : Budget.parse(budget))
+                .budget(budget == null ? null : Budget.parse(budget)).deviceSizing(!noDeviceSizing)
                 .seed(seed != null ? seed : resume != null ? TrainingJob.checkpointSeed(resume) : 0)
                 .device(compute.device).precision(precision).threads(compute.threads).loaderThreads(loaderThreads)
                 .installation(compute.installation())

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.image.ImageVolume;
@@ -250,5 +251,34 @@ class TrainCommandTest {
                 dir.resolve("clash.zip").toString(), "--budget", "5m", "--epochs", "3");
         assertEquals(Cli.FAILED, clash.code());
         assertTrue(clash.err().contains("cannot be combined with epochs"), clash.err());
+    }
+
+    /**
+     * A time budget far too short for the planned 256² patches on a CPU: the plan is sized to the device, which
+     * the output says in two lines and the work folder records; --no-device-sizing keeps the plan.
+     */
+    @Test
+    @Tag("slow")
+    void aTimeBudgetSizesThePlanToTheDeviceUnlessTurnedOff() throws IOException {
+        Path[] data = smallDataset();
+        Path model = dir.resolve("sized.zip");
+        Run r = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                model.toString(), "--budget", "8s", "--device", "cpu", "--threads", "1", "--no-final-validation");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("device sizing on cpu() in fp32 (measured in "), r.out());
+        assertTrue(r.out().contains("device sizing chose patch ["), r.out());
+        assertTrue(Files.isRegularFile(dir.resolve("sized-training").resolve("plan_sizing.json")));
+        TrainedModel sized = TrainedModel.load(model);
+        assertTrue(sized.plan().patchSize[0] * sized.plan().patchSize[1] < 256 * 256,
+                java.util.Arrays.toString(sized.plan().patchSize));
+
+        Path kept = dir.resolve("kept.zip");
+        Run off = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                kept.toString(), "--budget", "4s", "--device", "cpu", "--threads", "1", "--no-final-validation",
+                "--no-device-sizing");
+        assertEquals(0, off.code(), off.out() + off.err());
+        assertFalse(off.out().contains("device sizing"), off.out());
+        assertFalse(Files.exists(dir.resolve("kept-training").resolve("plan_sizing.json")));
+        assertArrayEquals(new int[] {256, 256}, TrainedModel.load(kept).plan().patchSize);
     }
 }

@@ -367,11 +367,7 @@ public final class Planner {
                     axis = a;
                 }
             }
-            // Shrinking by the current divisor could skip valid sizes (256 -> 192 instead of 224): use the
-            // divisor of the shrunk patch instead.
-            int[] tmp = patch.clone();
-            tmp[axis] -= topology.divisor()[axis];
-            int step = tmp[axis] < 1 ? 1 : NetworkTopology.of(spacing, tmp, maxPools).divisor()[axis];
+            int step = shrinkStep(spacing, patch, topology, axis, maxPools);
             patch = patch.clone();
             patch[axis] -= step;
             if (patch[axis] < 1) {
@@ -399,6 +395,16 @@ public final class Planner {
         net.strides = topology.strides();
         net.kernelSizes = topology.kernelSizes();
         plan.network = net;
+    }
+
+    /**
+     * How much one shortening of an axis takes off a patch: the divisor of the shortened patch's network along the
+     * axis. Shrinking by the current divisor could skip valid sizes (256 -> 192 instead of 224).
+     */
+    static int shrinkStep(double[] spacing, int[] patch, NetworkTopology topology, int axis, int maxPools) {
+        int[] tmp = patch.clone();
+        tmp[axis] -= topology.divisor()[axis];
+        return tmp[axis] < 1 ? 1 : NetworkTopology.of(spacing, tmp, maxPools).divisor()[axis];
     }
 
     /** Largest patch of the physical aspect ratio (256³ or 2048² voxels), clipped to the median shape. */

@@ -201,16 +201,27 @@ public final class TrainingJob {
                     : Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
         }
         Map<String, Object> datasetSummary = summary(images, spec, fingerprint, settings, partial);
+        SizingReport sizing = null;
+        String notSized = PlanSizing.notSized(settings, request.planner, fingerprint != null);
+        if ("".equals(notSized)) {
+            PlanSizing.Outcome sized = PlanSizing.size(plan, cases, settings, l, token);
+            plan = sized.plan();
+            settings = sized.settings(); // with the budget the measurements left
+            sizing = sized.report();
+            datasetSummary.put("deviceSizing", sizing.toMap());
+        } else if (notSized != null) {
+            l.message("device sizing off: " + notSized);
+        }
         if (request.crossValidation != null) {
             return trainFolds(request.crossValidation, plan, cases, images, labels, partial ? knowledge : null,
-                    datasetSummary, settings, finalValidation, l, token);
+                    datasetSummary, settings, finalValidation, l, token).withSizing(sizing);
         }
         TrainingResult result = new Trainer(plan, cases, settings).validationCases(validationNames).listener(l)
                 .cancellation(token).datasetSummary(datasetSummary).train();
         List<FinalValidation.Outcome> outcomes = new ArrayList<>();
         result = finish(result, images, labels, partial ? knowledge : null, settings, finalValidation, outcomes, l,
                 token);
-        return postprocessed(result, outcomes, l);
+        return postprocessed(result, outcomes, l).withSizing(sizing);
     }
 
     /** Work sub-folders of the two stages of a cascade. */
@@ -355,7 +366,7 @@ public final class TrainingJob {
             TrainedModel first = lowModels.get(k);
             TrainingResult cascade = new TrainingResult(r.finalModel().withPreviousStage(first),
                     r.bestModel().withPreviousStage(first), r.history(), r.stopReason(), r.split(), r.msPerStep(),
-                    null, k, List.of());
+                    null, k, List.of(), r.sizing());
             Path foldWork = work == null ? null : work.resolve(CASCADE_FOLDER).resolve(CrossValidation.folderName(k));
             TrainingSettings v = foldWork == null ? settings : settings.toBuilder().workFolder(foldWork).build();
             TrainingResult validated = finish(cascade, images, labels, knowledge, v, finalValidation, outcomes, l,
@@ -365,7 +376,7 @@ public final class TrainingJob {
         TrainingResult all = results.size() == 1 ? results.get(0) : TrainingResult.ofFolds(results);
         TrainingResult result = new TrainingResult(all.finalModel().withPreviousStage(lowEnsemble),
                 all.bestModel().withPreviousStage(lowEnsemble), all.history(), all.stopReason(), all.split(),
-                all.msPerStep(), all.finalValidation(), all.fold(), all.folds());
+                all.msPerStep(), all.finalValidation(), all.fold(), all.folds(), all.sizing());
         if (result.finalValidation() != null) {
             l.message(String.format(java.util.Locale.ROOT, "cascade cross-validation of %d folds: pooled mean Dice "
                     + "%.4f over %d validation case(s)", results.size(), result.finalValidation().meanDice(),
