@@ -33,7 +33,7 @@ import ai.djl.ndarray.NDManager;
  * <p>
  * Not thread-safe: predict one image at a time per instance.
  */
-public final class ModelPredictor implements AutoCloseable {
+public final class ModelPredictor implements Segmenter {
 
     private final Plan plan;
     private final SlidingWindowPredictor windows;
@@ -98,7 +98,7 @@ public final class ModelPredictor implements AutoCloseable {
         return plan.targets.spec();
     }
 
-    /** The precision the network passes run in. */
+    @Override
     public Precision precision() {
         return windows.network().precision();
     }
@@ -118,7 +118,29 @@ public final class ModelPredictor implements AutoCloseable {
      * @throws org.maskseg.core.InvalidInputException if the image does not fit the model
      * @throws org.maskseg.core.CancelledException if the monitor cancelled
      */
+    @Override
     public Prediction predict(ImageVolume image, Prediction.Outputs outputs, PredictionMonitor monitor) {
+        Prediction p = Prediction.of(logitsOnImageGrid(image, monitor), plan.targets, outputs);
+        return postprocessing.isNone() ? p
+                : new Prediction(postprocessing.apply(p.labels()), p.probabilities(), p.uncertainty());
+    }
+
+    /**
+     * The probabilities of one image on the image's grid, as {@link #predict} computes them: the softmax of the
+     * (ensembled) logits, or their sigmoid per region for a region-based model.
+     */
+    public ImageVolume probabilities(ImageVolume image, PredictionMonitor monitor) {
+        ImageVolume logits = logitsOnImageGrid(image, monitor);
+        return plan.targets.regionBased() ? ClassMaps.sigmoid(logits) : ClassMaps.softmax(logits);
+    }
+
+    /** The postprocessing this predictor applies to the labels. */
+    public Postprocessing postprocessing() {
+        return postprocessing;
+    }
+
+    /** The blended (and ensembled) logits, resampled back to the image's grid and named like the image. */
+    private ImageVolume logitsOnImageGrid(ImageVolume image, PredictionMonitor monitor) {
         PreprocessedImage pre = Preprocessor.preprocessImage(image, plan);
         ImageVolume logits = members.isEmpty() ? windows.predictLogits(pre.image(), monitor)
                 : ensembleLogits(pre.image(), monitor);
@@ -129,10 +151,7 @@ public final class ModelPredictor implements AutoCloseable {
             float[] back = pre.toOriginalGrid(logits.data(), logits.channels());
             original = ImageVolume.wrap(image.name(), back, image.spatialSize(), logits.channels(), image.spacing());
         }
-        ImageVolume named = original.withName(image.name());
-        Prediction p = Prediction.of(named, plan.targets, outputs);
-        return postprocessing.isNone() ? p
-                : new Prediction(postprocessing.apply(p.labels()), p.probabilities(), p.uncertainty());
+        return original.withName(image.name());
     }
 
     /** The mean of the members' logits, summed as each member's come. */
