@@ -206,6 +206,22 @@ class ConfigurationChoiceTest {
     }
 
     @Test
+    void regionEnsemblesThresholdTheMeanSigmoidAtOneHalf() {
+        LabelSpec four = LabelSpec.withDefaultIgnore(4);
+        Targets regions = Targets.of(four, org.maskseg.core.labels.RegionSet.parse("whole=1,2;core=2", four), false);
+        // two voxels; region channels whole, core
+        ImageVolume a = ImageVolume.wrap("x", new float[] {0.9f, 0.3f, 0.7f, 0.1f}, new long[] {1, 2}, 2, SPACING);
+        ImageVolume b = ImageVolume.wrap("x", new float[] {0.2f, 0.8f, 0.2f, 0.2f}, new long[] {1, 2}, 2, SPACING);
+        // whole: .55 .55 -> both in; core: .45 .15 -> none; export labels whole = 1, core = 2
+        LabelVolume l = ConfigurationChoice.ensembleLabels(List.of(a, b), regions);
+        assertEquals(List.of(1, 1), java.util.Arrays.stream(l.data()).boxed().toList());
+        ImageVolume c = ImageVolume.wrap("x", new float[] {0.9f, 0.3f, 0.9f, 0.1f}, new long[] {1, 2}, 2, SPACING);
+        // with c instead of b: whole .9 .3 -> first only; core .8 .1 -> first: 2 overwrites 1
+        LabelVolume m = ConfigurationChoice.ensembleLabels(List.of(a, c), regions);
+        assertEquals(List.of(2, 0), java.util.Arrays.stream(m.data()).boxed().toList());
+    }
+
+    @Test
     void withoutProbabilitiesAConfigurationIsComparedAlone() {
         List<String> notes = new ArrayList<>();
         ConfigurationChoice.Result r = ConfigurationChoice.choose(List.of(configuration("a", A, true),
