@@ -214,7 +214,12 @@ public final class TrainedModel {
         List<TrainedModel> out = new ArrayList<>();
         out.add(new TrainedModel(this, metadata, folds.isEmpty() ? List.of() : List.of(folds.get(0)), List.of(),
                 postprocessing));
-        out.addAll(others);
+        for (int i = 0; i < others.size(); i++) {
+            TrainedModel o = others.get(i);
+            // each network keeps its fold, so that an ensemble made of members knows its folds
+            out.add(folds.isEmpty() ? o : new TrainedModel(o, o.metadata, List.of(folds.get(i + 1)), List.of(),
+                    o.postprocessing));
+        }
         return out;
     }
 
