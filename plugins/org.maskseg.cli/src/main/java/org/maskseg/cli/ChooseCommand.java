@@ -118,6 +118,7 @@ public final class ChooseCommand implements Callable<Integer> {
                 .outputFile("--out", out).verify();
 
         List<CrossValidatedConfiguration> configurations = new ArrayList<>();
+        java.util.Set<com.fasterxml.jackson.databind.JsonNode> plans = new java.util.HashSet<>();
         TrainedModel firstModel = null;
         for (int i = 0; i < files.size(); i++) {
             List<TrainedModel> loaded = new ArrayList<>();
@@ -125,11 +126,17 @@ public final class ChooseCommand implements Callable<Integer> {
                 loaded.add(TrainedModel.load(f));
             }
             TrainedModel model = TrainedModel.ensemble(loaded);
+            plans.add(org.maskseg.core.plan.PlanJson.toTree(model.plan()));
             firstModel = firstModel == null ? model : firstModel;
             configurations.add(CrossValidatedConfiguration.find(models.get(i), files.get(i), model, work.get(i)));
         }
         ConfigurationChoice.Result result = ConfigurationChoice.choose(configurations, firstModel.labels(),
                 labelFiles(references), annotatedClasses, unknownMasks, System.out::println, token);
+        if (plans.size() < files.size()) {
+            System.out.println("note: some configurations share a plan; 'maskseg predict' treats models of one plan as "
+                    + "folds of one configuration and averages their logits, where this comparison averaged their "
+                    + "probabilities");
+        }
 
         System.out.printf(Locale.ROOT, "%d validation case(s) of all folds pooled; mean foreground Dice:%n",
                 result.cases().size());

@@ -41,7 +41,8 @@ public final class FinalValidation {
 
     /**
      * Where the final validation keeps the probabilities of a validation case: {@code <case>_probabilities.nii.gz},
-     * 32-bit float NIfTI (gzip), one channel per class (softmax) or per region (sigmoid), on the case's own grid.
+     * NIfTI (gzip) of 16-bit steps of 1/65535 ({@link ImageFiles#writeUnitInterval}), one channel per class (softmax)
+     * or per region (sigmoid), on the case's own grid.
      */
     public static Path probabilitiesFile(Path folder, String caseName) {
         return folder.resolve(caseName + FolderEvaluation.PROBABILITIES_SUFFIX + ".nii.gz");
@@ -81,7 +82,7 @@ public final class FinalValidation {
                     Files.createDirectories(folder);
                     ImageFiles.writeLabels(p.labels(), folder.resolve(image.name()
                             + (image.spatialDims() == 3 ? ".nii.gz" : ".png")));
-                    ImageFiles.writeImage(p.probabilities(), probabilitiesFile(folder, image.name()));
+                    ImageFiles.writeUnitInterval(p.probabilities(), probabilitiesFile(folder, image.name()));
                 }
             }
         } catch (IOException e) {

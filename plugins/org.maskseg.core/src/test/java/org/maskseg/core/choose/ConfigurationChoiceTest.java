@@ -92,7 +92,7 @@ class ConfigurationChoiceTest {
             }
             write(folder.resolve(cases[k] + ".png"), labels);
             if (probabilities) {
-                ImageFiles.writeImage(ImageVolume.wrap(cases[k], both, SIZE, 2, SPACING),
+                ImageFiles.writeUnitInterval(ImageVolume.wrap(cases[k], both, SIZE, 2, SPACING),
                         FinalValidation.probabilitiesFile(folder, cases[k]));
             }
         }

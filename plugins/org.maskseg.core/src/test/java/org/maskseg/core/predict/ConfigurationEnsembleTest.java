@@ -128,6 +128,22 @@ class ConfigurationEnsembleTest {
     }
 
     @Test
+    void theLabelsArePostprocessedOnlyWhereAllConfigurationsAgree() {
+        org.maskseg.core.postprocess.Postprocessing largest = new org.maskseg.core.postprocess.Postprocessing(true,
+                List.of());
+        TrainedModel a = model(plan(false, 1, 3), 1, 0).withPostprocessing(largest);
+        TrainedModel b = model(plan(false, 2, 3), 2, 0);
+        try (ConfigurationEnsemble e = ConfigurationEnsemble.open(TrainedModel.configurations(List.of(a,
+                b.withPostprocessing(largest))), Device.cpu(), PredictionSettings.DEFAULTS)) {
+            assertEquals(largest, e.postprocessing());
+        }
+        try (ConfigurationEnsemble e = ConfigurationEnsemble.open(TrainedModel.configurations(List.of(a, b)),
+                Device.cpu(), PredictionSettings.DEFAULTS)) {
+            assertTrue(e.postprocessing().isNone());
+        }
+    }
+
+    @Test
     void configurationsOfOtherClassesAreRefused() {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> TrainedModel.configurations(
                 List.of(model(plan(false, 1, 3), 1, 0), model(plan(true, 1, 2), 2, 0))));
