@@ -88,6 +88,10 @@ public final class ChooseCommand implements Callable<Integer> {
             throw new InvalidInputException("give the training labels the models were trained on: --labels DIR, or "
                     + "--dataset DIR (an nnU-Net raw dataset, whose labelsTr then holds them)");
         }
+        if (models.size() < 2) {
+            throw new InvalidInputException("give at least two cross-validated configurations to choose from (--model "
+                    + "once per configuration), got " + models.size());
+        }
         if (workDirs != null && workDirs.size() != models.size()) {
             throw new InvalidInputException("give --work-dir once per --model (" + models.size() + " --model, "
                     + workDirs.size() + " --work-dir)");

@@ -158,6 +158,9 @@ class BadInputTest {
         refused(CommandLineRun.run("choose", "--model", nowhere.resolve("a.zip").toString(), "--model",
                 nowhere.resolve("b.zip").toString(), "--labels", labels.toString(), "--out",
                 dir.resolve("choice.json").toString()), "");
+        refused(CommandLineRun.run("choose", "--model", nowhere.resolve("a.zip").toString(), "--labels",
+                labels.toString(), "--out", dir.resolve("choice.json").toString()),
+                "give at least two cross-validated configurations");
         for (String command : List.of("annotate", "plan", "train", "predict", "evaluate", "choose", "demo")) {
             Result usage = CommandLineRun.run(command, "--no-such-option");
             assertEquals(Cli.USAGE, usage.exitCode(), command);
