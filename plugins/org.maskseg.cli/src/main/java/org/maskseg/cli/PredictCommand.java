@@ -110,6 +110,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     ComputeOptions compute;
 
+    /** Labels in the integer type nnU-Net writes: with --dataset or a model imported from nnU-Net. */
+    private boolean nnUNetTypes;
+
     @Override
     public Integer call() {
         CancellationToken token = CancellationToken.create();
@@ -152,6 +155,8 @@ public final class PredictCommand implements Callable<Integer> {
         }
         // models of one plan are the folds of one configuration; several plans are ensembled in their probabilities
         List<TrainedModel> configurations = new ArrayList<>(TrainedModel.configurations(loaded));
+        nnUNetTypes = nnunet != null || configurations.stream().anyMatch(c -> "nnU-Net v2".equals(
+                c.metadata().dataset().get("importedFrom")));
         if (noPostprocessing) {
             configurations.replaceAll(c -> c.withPostprocessing(Postprocessing.NONE));
         }
@@ -315,8 +320,8 @@ public final class PredictCommand implements Callable<Integer> {
         List<Path> written = new ArrayList<>();
         boolean ok = false;
         try {
-            Path labels = DatasetFolder.outputFile(c, out);
-            ImageFiles.writeLabels(p.labels(), labels);
+            // the input's geometry (NIfTI orientation); with an nnU-Net dataset or model, nnU-Net's integer type
+            Path labels = c.writeLabels(p.labels(), out, nnUNetTypes);
             written.add(labels);
             if (p.probabilities() != null) {
                 Path f = out.resolve(c.name() + FolderEvaluation.PROBABILITIES_SUFFIX + floatExtension(c));

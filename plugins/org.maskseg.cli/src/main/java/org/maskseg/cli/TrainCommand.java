@@ -270,7 +270,7 @@ public final class TrainCommand implements Callable<Integer> {
         progress.message(String.format(Locale.ROOT,
                 "training %s after %d epoch(s) in %.0f s (%.0f ms per step); final pseudo-Dice %s, moving "
                         + "average %.4f, best %.4f at epoch %d",
-                "completed".equals(result.stopReason()) ? "completed" : "stopped by the " + result.stopReason(),
+                result.completed() ? "completed" : "stopped by the " + result.stopReason(),
                 m.epochsDone(), m.trainingSeconds(), result.msPerStep(),
                 Arrays.toString(m.finalPseudoDice()), m.finalEmaPseudoDice(), m.bestEmaPseudoDice(), m.bestEpoch()));
         progress.message("model written to " + target);

@@ -172,6 +172,15 @@ public final class ImageFiles {
      * @param reference the image the labels belong to, or null
      */
     public static void writeLabels(LabelVolume labels, Path target, Path reference) {
+        writeLabels(labels, target, reference, false);
+    }
+
+    /**
+     * Writes labels like {@link #writeLabels(LabelVolume, Path, Path)}; with {@code nnUNetTypes} the integer type is
+     * the one nnU-Net's writers choose for a segmentation: 8-bit unsigned while the largest value is below 255, else
+     * 16-bit unsigned (and 32-bit signed only where 16 bits cannot hold the values).
+     */
+    public static void writeLabels(LabelVolume labels, Path target, Path reference, boolean nnUNetTypes) {
         String what = "labels '" + target + "'";
         ImageFormat format = formatForWriting(target, what);
         int[] data = labels.data();
@@ -184,6 +193,8 @@ public final class ImageFiles {
         }
         final int lo = min;
         final int hi = max;
+        // nnU-Net's writers take 16 bits from 255 on: the largest value counts as if one higher
+        final int limit8 = nnUNetTypes ? 254 : 255;
         if (format == ImageFormat.PNG) {
             checkPngShape(what, size, 1);
             if (lo < 0 || hi > 65535) {
@@ -194,11 +205,11 @@ public final class ImageFiles {
         Nifti1.Geometry geometry = format.isNifti() ? geometry(reference, size, what) : null;
         write(target, what, temp -> {
             if (format.isNifti()) {
-                short dt = lo >= 0 && hi <= 255 ? Nifti1.DT_UINT8
+                short dt = lo >= 0 && hi <= limit8 ? Nifti1.DT_UINT8
                         : lo >= 0 && hi <= 65535 ? Nifti1.DT_UINT16 : Nifti1.DT_INT32;
                 Nifti1.write(temp, format == ImageFormat.NIFTI_GZ, data, size, 1, labels.spacing(), dt, geometry);
             } else {
-                RasterFiles.Storage storage = lo >= 0 && hi <= 255 ? RasterFiles.Storage.UINT8
+                RasterFiles.Storage storage = lo >= 0 && hi <= limit8 ? RasterFiles.Storage.UINT8
                         : lo >= 0 && hi <= 65535 ? RasterFiles.Storage.UINT16 : RasterFiles.Storage.INT32;
                 RasterFiles.write(temp, format, data, size, 1, labels.spacing(), storage);
             }

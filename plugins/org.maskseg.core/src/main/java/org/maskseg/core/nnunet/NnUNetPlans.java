@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.io.Json;
 import org.maskseg.core.io.JsonErrors;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.Region;
@@ -25,9 +26,7 @@ import org.maskseg.core.plan.Plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 
 /**
  * Turns an nnU-Net v2 {@code plans.json} configuration and its {@code dataset.json} into a MaskSeg plan and
@@ -39,7 +38,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
  */
 final class NnUNetPlans {
 
-    static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    static final ObjectMapper JSON = Json.MAPPER;
 
     /** The network class of a configuration and the checks that keep it equal to the engine's network. */
     enum Architecture {
@@ -213,6 +212,8 @@ final class NnUNetPlans {
         plan.batchSize = config.has("batch_size") ? p.integer(config.get("batch_size"), cfg + ".batch_size") : 2;
         plan.batchDice = config.path("batch_dice").asBoolean(false);
         plan.imageInterpolation = "cubic";
+        // nnU-Net's preprocessing cuts every case to its non-zero box before normalising
+        plan.cropToNonZero = true;
 
         // network
         Plan.Network net = new Plan.Network();
@@ -307,6 +308,8 @@ final class NnUNetPlans {
             switch (s) {
                 case "ZScoreNormalization" -> norm.schemes.add("zscore");
                 case "NoNormalization" -> norm.schemes.add("none");
+                case "RescaleTo01Normalization" -> norm.schemes.add("rescale_to_0_1");
+                case "RGBTo01Normalization" -> norm.schemes.add("rgb_to_0_1");
                 case "CTNormalization" -> {
                     norm.schemes.add("ct");
                     String w = "foreground_intensity_properties_per_channel." + c;
@@ -320,7 +323,8 @@ final class NnUNetPlans {
                     norm.std[c] = p.number(p.field(pc, w, "std"), w + ".std");
                 }
                 default -> throw p.error(cfg + ".normalization_schemes[" + c + "]", "is '" + s + "'; supported are "
-                        + "ZScoreNormalization, CTNormalization and NoNormalization");
+                        + "ZScoreNormalization, CTNormalization, NoNormalization, RescaleTo01Normalization and "
+                        + "RGBTo01Normalization");
             }
         }
         plan.normalization = norm;

@@ -8,6 +8,7 @@ import org.maskseg.core.labels.Targets;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Everything needed to build, train and apply a network for one dataset: the counterpart of nnU-Net's
@@ -46,6 +47,14 @@ public final class Plan {
      * choice) or "linear". Labels always use nearest neighbour, class maps linear interpolation.
      */
     public String imageInterpolation = "cubic";
+
+    /**
+     * Cut every image to the bounding box of its non-zero voxels before normalising, and put the prediction back
+     * with background outside, as nnU-Net does (see {@code preprocess.NonZeroCrop}). Set for models imported from
+     * nnU-Net; MaskSeg's own plans leave it off. Written to plan files only when on.
+     */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    public boolean cropToNonZero = false;
 
     /** Training patch size, x first. */
     public int[] patchSize = {128, 128};

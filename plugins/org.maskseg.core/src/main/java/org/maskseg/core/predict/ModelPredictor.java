@@ -12,6 +12,7 @@ import org.maskseg.core.nn.Precision;
 import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.postprocess.Postprocessing;
+import org.maskseg.core.preprocess.NonZeroCrop;
 import org.maskseg.core.preprocess.PreprocessedImage;
 import org.maskseg.core.preprocess.Preprocessor;
 
@@ -22,7 +23,9 @@ import ai.djl.ndarray.NDManager;
  * Segments images with a trained model, end to end: each image is normalised and resampled to the plan's
  * spacing exactly as in training, predicted with a sliding window, and the blended logits are resampled
  * linearly back to the image's own grid before the softmax and the argmax, so that labels, probabilities
- * and uncertainty all have the input's size and spacing (the order nnU-Net uses). A region-based model gets
+ * and uncertainty all have the input's size and spacing (the order nnU-Net uses). With the plan's {@code
+ * cropToNonZero} (models from nnU-Net) the image is cut to its non-zero box first and the prediction of the box is
+ * put back into the whole image with background outside. A region-based model gets
  * the sigmoid per region and its regions' export labels instead (see {@link Prediction#fromRegionLogits}).
  * <p>
  * A model of several networks (the folds of a cross-validation, {@link TrainedModel#members()}) is ensembled as
@@ -120,18 +123,34 @@ public final class ModelPredictor implements Segmenter {
      */
     @Override
     public Prediction predict(ImageVolume image, Prediction.Outputs outputs, PredictionMonitor monitor) {
-        Prediction p = Prediction.of(logitsOnImageGrid(image, monitor), plan.targets, outputs);
+        PreprocessedImage pre = Preprocessor.preprocessImage(image, plan);
+        Prediction p = Prediction.of(logitsOnCropGrid(image, pre, monitor), plan.targets, outputs);
+        NonZeroCrop crop = pre.crop();
+        if (crop != null && crop.cuts()) {
+            p = uncrop(p, crop, image.spacing());
+        }
         return postprocessing.isNone() ? p
                 : new Prediction(postprocessing.apply(p.labels()), p.probabilities(), p.uncertainty());
     }
 
     /**
      * The probabilities of one image on the image's grid, as {@link #predict} computes them: the softmax of the
-     * (ensembled) logits, or their sigmoid per region for a region-based model.
+     * (ensembled) logits, or their sigmoid per region for a region-based model; outside a non-zero crop, background
+     * (class 0 with probability 1, or no region).
      */
     public ImageVolume probabilities(ImageVolume image, PredictionMonitor monitor) {
-        ImageVolume logits = logitsOnImageGrid(image, monitor);
-        return plan.targets.regionBased() ? ClassMaps.sigmoid(logits) : ClassMaps.softmax(logits);
+        PreprocessedImage pre = Preprocessor.preprocessImage(image, plan);
+        ImageVolume logits = logitsOnCropGrid(image, pre, monitor);
+        ImageVolume p = plan.targets.regionBased() ? ClassMaps.sigmoid(logits) : ClassMaps.softmax(logits);
+        NonZeroCrop crop = pre.crop();
+        if (crop != null && crop.cuts()) {
+            float[] outside = new float[p.channels()];
+            if (!plan.targets.regionBased()) {
+                outside[0] = 1;
+            }
+            p = crop.paste(p, outside, image.spacing());
+        }
+        return p;
     }
 
     /** The postprocessing this predictor applies to the labels. */
@@ -139,19 +158,38 @@ public final class ModelPredictor implements Segmenter {
         return postprocessing;
     }
 
-    /** The blended (and ensembled) logits, resampled back to the image's grid and named like the image. */
-    private ImageVolume logitsOnImageGrid(ImageVolume image, PredictionMonitor monitor) {
-        PreprocessedImage pre = Preprocessor.preprocessImage(image, plan);
+    /**
+     * The blended (and ensembled) logits, resampled back to the image's grid (of its non-zero crop, when the plan
+     * crops) and named like the image.
+     */
+    private ImageVolume logitsOnCropGrid(ImageVolume image, PreprocessedImage pre, PredictionMonitor monitor) {
         ImageVolume logits = members.isEmpty() ? windows.predictLogits(pre.image(), monitor)
                 : ensembleLogits(pre.image(), monitor);
         ImageVolume original;
-        if (Arrays.equals(logits.spatialSize(), image.spatialSize())) {
+        if (Arrays.equals(logits.spatialSize(), pre.originalSize())) {
             original = logits.withSpacing(image.spacing());
         } else {
             float[] back = pre.toOriginalGrid(logits.data(), logits.channels());
-            original = ImageVolume.wrap(image.name(), back, image.spatialSize(), logits.channels(), image.spacing());
+            original = ImageVolume.wrap(image.name(), back, pre.originalSize(), logits.channels(), image.spacing());
         }
         return original.withName(image.name());
+    }
+
+    /**
+     * A prediction of the non-zero box put into the whole image, as nnU-Net does: background outside (class 0 with
+     * probability 1; for regions, no region with probability 0), and no uncertainty there.
+     */
+    private Prediction uncrop(Prediction p, NonZeroCrop crop, double[] spacing) {
+        ImageVolume probabilities = null;
+        if (p.probabilities() != null) {
+            float[] outside = new float[p.probabilities().channels()];
+            if (!plan.targets.regionBased()) {
+                outside[0] = 1;
+            }
+            probabilities = crop.paste(p.probabilities(), outside, spacing);
+        }
+        ImageVolume uncertainty = p.uncertainty() == null ? null : crop.paste(p.uncertainty(), new float[1], spacing);
+        return new Prediction(crop.paste(p.labels(), spacing), probabilities, uncertainty);
     }
 
     /** The mean of the members' logits, summed as each member's come. */

@@ -188,7 +188,7 @@ final class BudgetSchedule implements Schedule {
 
     @Override
     public String stopReason() {
-        return "budget";
+        return StopReason.BUDGET;
     }
 
     long stepsDone() {

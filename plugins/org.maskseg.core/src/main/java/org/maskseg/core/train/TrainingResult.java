@@ -13,7 +13,7 @@ import org.maskseg.core.postprocess.Postprocessing;
  * @param bestModel      the network at the epoch with the highest moving-average pseudo-Dice (the final model
  *                       if the average never improved)
  * @param history        one entry per epoch, including epochs of earlier sessions of a resumed run
- * @param stopReason     "completed", "epoch limit" or "time limit"
+ * @param stopReason     why the session ended: one of {@link StopReason}'s texts
  * @param split          which cases were trained on and which validated
  * @param msPerStep      mean wall-clock milliseconds per training step in this session (batch wait included)
  * @param finalValidation scores of the final model on the whole validation cases ({@link FinalValidation}), or
@@ -55,6 +55,11 @@ public record TrainingResult(TrainedModel finalModel, TrainedModel bestModel, Li
                 msPerStep, finalValidation, k, List.of());
     }
 
+    /** True when every planned epoch ran: no epoch limit, time limit or budget ended the session early. */
+    public boolean completed() {
+        return StopReason.COMPLETED.equals(stopReason);
+    }
+
     /**
      * The folds of a cross-validation trained one after the other, as one result: models holding every fold's
      * network, every fold's epochs, "completed" when every fold completed, and the validation scores of all folds
@@ -65,7 +70,7 @@ public record TrainingResult(TrainedModel finalModel, TrainedModel bestModel, Li
         List<TrainedModel> bests = new java.util.ArrayList<>();
         List<EpochStats> history = new java.util.ArrayList<>();
         List<Scores> scores = new java.util.ArrayList<>();
-        String stop = "completed";
+        String stop = StopReason.COMPLETED;
         double ms = 0;
         for (TrainingResult r : folds) {
             finals.add(r.finalModel());
@@ -74,7 +79,7 @@ public record TrainingResult(TrainedModel finalModel, TrainedModel bestModel, Li
             if (r.finalValidation() != null) {
                 scores.add(r.finalValidation());
             }
-            if (!"completed".equals(r.stopReason()) && "completed".equals(stop)) {
+            if (!r.completed() && StopReason.COMPLETED.equals(stop)) {
                 stop = r.stopReason();
             }
             ms += r.msPerStep() / folds.size();

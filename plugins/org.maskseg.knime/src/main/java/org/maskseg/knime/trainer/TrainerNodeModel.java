@@ -314,7 +314,7 @@ final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
             throw new CanceledExecutionException("Training cancelled; no model was produced");
         }
         stats.close();
-        if (!"completed".equals(result.stopReason())) {
+        if (!result.completed()) {
             setWarningMessage("Training stopped early (" + result.stopReason() + ") after "
                 + result.history().size() + " epochs");
         }
