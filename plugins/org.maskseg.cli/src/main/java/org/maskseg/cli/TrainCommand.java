@@ -165,7 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-final-validation", negatable = false,
             description = "skip the final validation: by default the held-out validation cases are predicted whole "
                     + "after training and scored where annotated (<model>.validation.json next to --out, predictions "
-                    + "in the work folder's validation/)")
+                    + "and their probabilities in the work folder's validation/, which 'maskseg choose' compares)")
     boolean noFinalValidation;
 
     @Option(names = "--seed", paramLabel = "S",

@@ -189,6 +189,40 @@ public final class TrainedModel {
         return new TrainedModel(first, first.metadata, folds, all.subList(1, all.size()), p);
     }
 
+    /**
+     * Groups models into configurations for an ensemble of configurations, as nnU-Net ensembles e.g. its 2D and 3D
+     * models: models of the same plan form one configuration ({@link #ensemble}, averaged in their logits), each
+     * other plan another, in the order the plans first appear. All must predict the same classes (names and ignore
+     * value) or regions from the same input channels.
+     *
+     * @return one model per plan
+     * @throws InvalidInputException when the models predict different classes or regions, or read other channels
+     */
+    public static List<TrainedModel> configurations(List<TrainedModel> models) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no models");
+        }
+        LinkedHashMap<JsonNode, List<TrainedModel>> byPlan = new LinkedHashMap<>();
+        TrainedModel first = models.get(0);
+        for (int i = 0; i < models.size(); i++) {
+            TrainedModel m = models.get(i);
+            if (!m.labels().classNames().equals(first.labels().classNames())
+                    || m.labels().ignoreValue() != first.labels().ignoreValue()
+                    || !Objects.equals(m.regions(), first.regions()) || m.inputChannels() != first.inputChannels()) {
+                throw new InvalidInputException("model " + (i + 1) + " of the ensemble predicts " + m.plan.targets
+                        .describe() + " from " + m.inputChannels() + " channel(s) but model 1 predicts "
+                        + first.plan.targets.describe() + " from " + first.inputChannels() + "; only models of the "
+                        + "same classes (names and ignore value) or regions and channels can be ensembled");
+            }
+            byPlan.computeIfAbsent(PlanJson.toTree(m.plan), k -> new ArrayList<>()).add(m);
+        }
+        List<TrainedModel> out = new ArrayList<>();
+        for (List<TrainedModel> group : byPlan.values()) {
+            out.add(ensemble(group));
+        }
+        return out;
+    }
+
     /** This single network marked as trained on cross-validation fold {@code fold}. */
     public TrainedModel withFold(int fold) {
         if (!others.isEmpty()) {
@@ -223,7 +257,12 @@ public final class TrainedModel {
         List<TrainedModel> out = new ArrayList<>();
         out.add(new TrainedModel(this, metadata, folds.isEmpty() ? List.of() : List.of(folds.get(0)), List.of(),
                 postprocessing));
-        out.addAll(others);
+        for (int i = 0; i < others.size(); i++) {
+            TrainedModel o = others.get(i);
+            // each network keeps its fold, so that an ensemble made of members knows its folds
+            out.add(folds.isEmpty() ? o : new TrainedModel(o, o.metadata, List.of(folds.get(i + 1)), List.of(),
+                    o.postprocessing));
+        }
         return out;
     }
 

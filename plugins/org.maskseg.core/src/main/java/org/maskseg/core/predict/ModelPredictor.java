@@ -42,7 +42,7 @@ import ai.djl.ndarray.NDManager;
  * <p>
  * Not thread-safe: predict one image at a time per instance.
  */
-public final class ModelPredictor implements AutoCloseable {
+public final class ModelPredictor implements Segmenter {
 
     private final Plan plan;
     private final SlidingWindowPredictor windows;
@@ -124,7 +124,7 @@ public final class ModelPredictor implements AutoCloseable {
         return plan.targets.spec();
     }
 
-    /** The precision the network passes run in. */
+    @Override
     public Precision precision() {
         return windows.network().precision();
     }
@@ -144,8 +144,48 @@ public final class ModelPredictor implements AutoCloseable {
      * @throws org.maskseg.core.InvalidInputException if the image does not fit the model
      * @throws org.maskseg.core.CancelledException if the monitor cancelled
      */
+    @Override
     public Prediction predict(ImageVolume image, Prediction.Outputs outputs, PredictionMonitor monitor) {
         PreprocessedImage pre = Preprocessor.preprocessImage(image, plan);
+        Prediction p = Prediction.of(logitsOnCropGrid(image, pre, monitor), plan.targets, outputs);
+        NonZeroCrop crop = pre.crop();
+        if (crop != null && crop.cuts()) {
+            p = uncrop(p, crop, image.spacing());
+        }
+        return postprocessing.isNone() ? p
+                : new Prediction(postprocessing.apply(p.labels()), p.probabilities(), p.uncertainty());
+    }
+
+    /**
+     * The probabilities of one image on the image's grid, as {@link #predict} computes them: the softmax of the
+     * (ensembled) logits, or their sigmoid per region for a region-based model; outside a non-zero crop, background
+     * (class 0 with probability 1, or no region).
+     */
+    public ImageVolume probabilities(ImageVolume image, PredictionMonitor monitor) {
+        PreprocessedImage pre = Preprocessor.preprocessImage(image, plan);
+        ImageVolume logits = logitsOnCropGrid(image, pre, monitor);
+        ImageVolume p = plan.targets.regionBased() ? ClassMaps.sigmoid(logits) : ClassMaps.softmax(logits);
+        NonZeroCrop crop = pre.crop();
+        if (crop != null && crop.cuts()) {
+            float[] outside = new float[p.channels()];
+            if (!plan.targets.regionBased()) {
+                outside[0] = 1;
+            }
+            p = crop.paste(p, outside, image.spacing());
+        }
+        return p;
+    }
+
+    /** The postprocessing this predictor applies to the labels. */
+    public Postprocessing postprocessing() {
+        return postprocessing;
+    }
+
+    /**
+     * The blended (and ensembled) logits, resampled back to the image's grid (of its non-zero crop, when the plan
+     * crops) and named like the image.
+     */
+    private ImageVolume logitsOnCropGrid(ImageVolume image, PreprocessedImage pre, PredictionMonitor monitor) {
         ImageVolume input = pre.image();
         if (previousStage != null) {
             input = CascadeChannels.append(input, previousStage.foregroundOneHot(image, input, monitor),
@@ -160,14 +200,7 @@ public final class ModelPredictor implements AutoCloseable {
             float[] back = pre.toOriginalGrid(logits.data(), logits.channels());
             original = ImageVolume.wrap(image.name(), back, pre.originalSize(), logits.channels(), image.spacing());
         }
-        ImageVolume named = original.withName(image.name());
-        Prediction p = Prediction.of(named, plan.targets, outputs);
-        NonZeroCrop crop = pre.crop();
-        if (crop != null && crop.cuts()) {
-            p = uncrop(p, crop, image.spacing());
-        }
-        return postprocessing.isNone() ? p
-                : new Prediction(postprocessing.apply(p.labels()), p.probabilities(), p.uncertainty());
+        return original.withName(image.name());
     }
 
     /**
