@@ -75,8 +75,17 @@ public final class TrainCommand implements Callable<Integer> {
             description = "partial labels: DIR/<class>/<label file name>, non-zero where that class is unknown")
     Path unknownMasks;
 
-    @Option(names = "--config", paramLabel = "2d|3d", description = "network configuration (default: from the data)")
+    @Option(names = "--config", paramLabel = "2d|3d|3d_cascade",
+            description = "network configuration (default: from the data); 3d_cascade trains nnU-Net's cascade on "
+                    + "large 3D images: a low-resolution stage first, then full resolution with its segmentation as "
+                    + "extra input; the model file holds both")
     String config;
+
+    @Option(names = "--memory-gib", paramLabel = "GIB", defaultValue = "8",
+            description = "device memory for activations in GiB, which bounds the planned patch and batch size "
+                    + "(default: ${DEFAULT-VALUE}, nnU-Net's reference); less plans smaller patches, and with "
+                    + "--config 3d_cascade adds a low-resolution stage for smaller images")
+    double memoryGiB;
 
     @Option(names = "--regions", paramLabel = "NAME=C,C...[:L];...",
             description = "region-based training: one sigmoid output per (possibly overlapping) region of foreground "
@@ -107,6 +116,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + "schedule is fitted to the budget, so the model is fully annealed when it ends (validation and "
                     + "saving included); replaces --epochs, --iterations and --time-limit")
     String budget;
+
+    @Option(names = "--no-device-sizing", negatable = false,
+            description = "with a time --budget, keep the planned patch, batch size and network even when this "
+                    + "device cannot train enough steps with them in the budget (by default they are made smaller "
+                    + "so that it allows about 500 steps; --patch, --batch-size or plan overrides of them also keep "
+                    + "them)")
+    boolean noDeviceSizing;
 
     @Option(names = "--time-limit", paramLabel = "MINUTES",
             description = "end within this many minutes, validation and saving included, keeping nnU-Net's "
@@ -149,7 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-final-validation", negatable = false,
             description = "skip the final validation: by default the held-out validation cases are predicted whole "
                     + "after training and scored where annotated (<model>.validation.json next to --out, predictions "
-                    + "in the work folder's validation/)")
+                    + "and their probabilities in the work folder's validation/, which 'maskseg choose' compares)")
     boolean noFinalValidation;
 
     @Option(names = "--seed", paramLabel = "S",
@@ -239,12 +255,15 @@ public final class TrainCommand implements Callable<Integer> {
                 .outputFolder(workDir != null ? "--work-dir" : "work folder", work, resume)
                 .verify();
         CrossValidation cv = crossValidation();
+        if (!(memoryGiB > 0) || Double.isInfinite(memoryGiB)) {
+            throw new InvalidInputException("--memory-gib must be a positive number of GiB, got " + memoryGiB);
+        }
         TrainedModel initial = init == null ? null : TrainedModel.load(init);
         TrainingSettings settings = TrainingSettings.builder().configuration(lower(config)).epochs(epochs)
                 .iterationsPerEpoch(iterations).validationIterations(validationIterations).batchSize(batchSize)
                 .patchSize(patch).epochLimit(epochLimit)
                 .timeLimit(timeLimitMinutes == null ? null : minutes(timeLimitMinutes)).validationFraction(validation)
-                .budget(budget == null ? null : Budget.parse(budget))
+                .budget(budget == null ? null : Budget.parse(budget)).deviceSizing(!noDeviceSizing)
                 .seed(seed != null ? seed : resume != null ? TrainingJob.checkpointSeed(resume) : 0)
                 .device(compute.device).precision(precision).threads(compute.threads).loaderThreads(loaderThreads)
                 .installation(compute.installation())
@@ -255,7 +274,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (nnunet != null) {
             nnunet.training(); // checks the folders against dataset.json before any pixel is read
         }
-        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides.json())
+        PlannerOptions planner = PlannerOptions.defaults().withMemoryBudgetGiB(memoryGiB)
+                .withOverrides(planOverrides.json())
                 .withRegions(nnunet != null ? nnunet.regionsText() : regions)
                 .withChannelModalities(nnunet != null ? nnunet.channelNames() : modalities);
         TrainingRequest.Builder request = nnunet != null

@@ -124,6 +124,38 @@ public final class ImageFiles {
         }
     }
 
+    /** The stored step of {@link #writeUnitInterval}: values are kept as multiples of 1/65535. */
+    public static final double UNIT_INTERVAL_STEP = 1.0 / 65535;
+
+    /**
+     * Writes values in [0, 1] (probabilities) compactly as NIfTI: 16-bit unsigned integers, value × 65535 rounded,
+     * with the header's intensity scaling slope 1/65535, so that every NIfTI reader (this one included) reads back
+     * the value within half a step, 1/131070. Half the size of float32 before compression, and it compresses better.
+     *
+     * @param target a {@code .nii} or {@code .nii.gz} file
+     * @throws InvalidInputException when a value lies outside [0, 1] or is not a number
+     */
+    public static void writeUnitInterval(ImageVolume image, Path target) {
+        String what = "image '" + target + "'";
+        ImageFormat format = formatForWriting(target, what);
+        if (!format.isNifti()) {
+            throw new InvalidInputException(what + ": values in [0, 1] are written as scaled 16-bit NIfTI; name the "
+                    + "file .nii or .nii.gz");
+        }
+        float[] data = image.data();
+        int[] stored = new int[data.length];
+        for (int i = 0; i < data.length; i++) {
+            float v = data[i];
+            if (!(v >= 0f && v <= 1f)) {
+                throw new InvalidInputException(what + ": value " + v + " at index " + i + " lies outside [0, 1]");
+            }
+            stored[i] = (int) Math.round(v * 65535.0);
+        }
+        long[] size = image.spatialSize();
+        write(target, what, temp -> Nifti1.write(temp, format == ImageFormat.NIFTI_GZ, stored, size,
+                image.channels(), image.spacing(), Nifti1.DT_UINT16, null, (float) UNIT_INTERVAL_STEP));
+    }
+
     /**
      * Writes labels in the format of the target's extension with the smallest type that holds every value:
      * 8-bit unsigned (0..255), 16-bit unsigned (0..65535), else 32-bit signed (TIFF, NIfTI). PNG refuses

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Everything needed to build, train and apply a network for one dataset: the counterpart of nnU-Net's
@@ -38,7 +37,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * </ul>
  * In short, field by field: reading {@code plan.x} is {@code plan.x()}; setting {@code x} is
  * {@code plan = plan.toBuilder().x(v).build()}; setting {@code network.x} is
- * {@code plan.toBuilder().network(n -> n.x(v)).build()} (likewise {@code normalization} and {@code training});
+ * {@code plan.toBuilder().network(n -> n.x(v)).build()} (likewise {@code normalization}, {@code training} and a
+ * cascade's {@code previousStage}, whose targets are always this plan's);
  * a plan made field by field is {@code Plan.builder().x(v)...build()}; a network, normalisation or training section
  * on its own is {@code Plan.Network.builder()...build()} and so on.
  * <p>
@@ -49,8 +49,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 public final class Plan {
 
-    /** Version of the plan format; readers refuse plans from a newer format. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Newest version of the plan format; readers refuse plans from a newer format. Plans of a cascade (with a
+     * {@link #previousStage()}) are written as version 2, all others as version 1, so that older readers refuse only
+     * what they cannot apply.
+     */
+    public static final int FORMAT_VERSION = 2;
 
     private final int formatVersion;
     private final String configuration;
@@ -65,6 +69,7 @@ public final class Plan {
     private final Network network;
     private final Normalization normalization;
     private final Training training;
+    private final Plan previousStage;
 
     private Plan(Builder b) {
         formatVersion = b.formatVersion;
@@ -80,6 +85,7 @@ public final class Plan {
         network = b.network.build();
         normalization = b.normalization.build();
         training = b.training.build();
+        previousStage = b.previousStage == null ? null : new Plan(b.previousStage.targets(b.targets));
     }
 
     /** A builder holding the default plan (a 2D five-stage U-Net for one channel and two classes). */
@@ -103,6 +109,7 @@ public final class Plan {
         b.network = network.toBuilder();
         b.normalization = normalization.toBuilder();
         b.training = training.toBuilder();
+        b.previousStage = previousStage == null ? null : previousStage.toBuilder();
         return b;
     }
 
@@ -188,6 +195,34 @@ public final class Plan {
     }
 
     /**
+     * For the full-resolution stage of nnU-Net's cascade: the plan of the low-resolution stage, which segments the
+     * image first; its labels, resampled to this plan's spacing, enter this stage's network as one channel per
+     * foreground class after the image channels, so {@code inputChannels} = image channels + foreground classes.
+     * Null for every other plan. Shares this plan's targets.
+     */
+    public Plan previousStage() {
+        return previousStage;
+    }
+
+    /** Whether this is the full-resolution stage of a cascade ({@link #previousStage()} is set). */
+    public boolean isCascade() {
+        return previousStage != null;
+    }
+
+    /**
+     * Channels of the images this plan segments: {@code inputChannels}, less the previous stage's one-hot channels
+     * in a cascade.
+     */
+    public int imageChannels() {
+        return previousStage == null ? inputChannels : previousStage.inputChannels;
+    }
+
+    /** Network input channels that carry the previous stage's segmentation (0 outside a cascade). */
+    public int previousStageChannels() {
+        return inputChannels - imageChannels();
+    }
+
+    /**
      * Collects the values of a plan; {@link #build()} checks them together. Setters copy the arrays and lists
      * they are given. The builder is also the form in which {@link PlanJson} reads and writes plans, so its fields
      * are the JSON fields, in file order.
@@ -211,6 +246,8 @@ public final class Plan {
         Network.Builder network = new Network.Builder();
         Normalization.Builder normalization = new Normalization.Builder();
         Training.Builder training = new Training.Builder();
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        Builder previousStage = null;
 
         private Builder() {
         }
@@ -312,6 +349,24 @@ public final class Plan {
         }
 
         /**
+         * The low-resolution stage of a cascade, or null (default) for a plan without one. Its targets are replaced
+         * by this plan's when built.
+         */
+        public Builder previousStage(Plan v) {
+            previousStage = v == null ? null : v.toBuilder();
+            return this;
+        }
+
+        /** Edits the previous stage: {@code previousStage(p -> p.batchSize(2))}; there must be one. */
+        public Builder previousStage(Consumer<Builder> edit) {
+            if (previousStage == null) {
+                throw new IllegalStateException("the plan has no previous stage to edit");
+            }
+            edit.accept(previousStage);
+            return this;
+        }
+
+        /**
          * The plan.
          *
          * @throws InvalidInputException "invalid plan: ..." listing every problem, each naming its field
@@ -333,7 +388,21 @@ public final class Plan {
 
         /** Every problem of the values collected so far; empty when {@link #build()} succeeds. */
         List<String> problems() {
+            if (previousStage != null) {
+                // the stages share one set of targets
+                previousStage.targets = targets;
+            }
             return PlanValidation.problems(this);
+        }
+
+        /** Whether a previous stage is set, as in {@link Plan#isCascade()}. */
+        boolean isCascade() {
+            return previousStage != null;
+        }
+
+        /** Image channels of the values collected so far, as in {@link Plan#imageChannels()}. */
+        int imageChannels() {
+            return previousStage == null ? inputChannels : previousStage.inputChannels;
         }
 
         /** Number of spatial dimensions of the configuration set so far: 3 for "3d", else 2. */

@@ -73,6 +73,14 @@ public final class PlanJson {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             out.set(e.getKey(), e.getValue());
+            if (e.getKey().equals("formatVersion")) {
+                // readers that know no cascade refuse a plan that has one, and read every other plan
+                out.put("formatVersion", plan.isCascade() ? 2 : 1);
+            }
+            if (e.getKey().equals(PREVIOUS_STAGE) && e.getValue() instanceof ObjectNode nested) {
+                // the stages share one format version and one set of targets, written once at the top
+                nested.remove("formatVersion");
+            }
             if (e.getKey().equals("inputChannels")) {
                 out.put(NUM_CLASSES, t.numClasses());
                 ArrayNode names = out.putArray(CLASS_NAMES);
@@ -242,15 +250,18 @@ public final class PlanJson {
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(what + " cannot be read: " + e.getOriginalMessage());
         }
-        List<String> targetProblems = targets.problems();
-        List<String> problems = new ArrayList<>(targetProblems);
+        List<String> problems = new ArrayList<>(targets.problems());
+        if (problems.isEmpty()) {
+            // the cascade's checks need the classes
+            plan.targets(targets.targets(what));
+        }
         if (validate) {
             problems.addAll(plan.problems());
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(what + " is invalid: " + String.join("; ", problems));
         }
-        return plan.targets(targets.targets(what));
+        return plan;
     }
 
     private static final String NUM_CLASSES = "numClasses";
@@ -258,6 +269,7 @@ public final class PlanJson {
     private static final String IGNORE_VALUE = "ignoreValue";
     private static final String REGIONS = "regions";
     private static final String PARTIAL_LABELS = "partialLabels";
+    private static final String PREVIOUS_STAGE = "previousStage";
 
     /** The target fields of a stored plan, taken out of its tree; missing fields have their old defaults. */
     private record StoredTargets(int numClasses, List<String> classNames, int ignoreValue, List<Region> regions,

@@ -45,9 +45,42 @@ final class PlanValidation {
             checkPositive(problems, "patchSize", plan.patchSize, dims);
             checkNetwork(problems, plan, dims);
         }
-        checkNormalization(problems, plan.normalization, plan.inputChannels);
+        checkNormalization(problems, plan.normalization, plan.imageChannels());
         checkTraining(problems, plan.training);
+        if (plan.previousStage != null) {
+            checkCascade(problems, plan);
+        }
         return problems;
+    }
+
+    private static final String PREVIOUS_STAGE = "previousStage";
+
+    /**
+     * A cascade: two 3D stages, the first not a cascade itself, and the second's network taking the image channels
+     * plus one channel per foreground class. The first stage holds the plan's targets (see
+     * {@link Plan.Builder#problems()}).
+     */
+    private static void checkCascade(List<String> problems, Plan.Builder plan) {
+        Plan.Builder first = plan.previousStage;
+        for (String p : first.problems()) {
+            problems.add(PREVIOUS_STAGE + "." + p);
+        }
+        if (first.previousStage != null) {
+            problems.add(PREVIOUS_STAGE + " must not have a previous stage itself (a cascade has two stages)");
+        }
+        if (!"3d".equals(plan.configuration) || !"3d".equals(first.configuration)) {
+            problems.add("a cascade needs the 3d configuration in both stages, got " + quoted(plan.configuration)
+                    + " and " + quoted(first.configuration) + " (previousStage)");
+        }
+        if (plan.targets != null && plan.targets.regionBased()) {
+            problems.add("a cascade of region-based networks is not supported; train classes, or without cascade");
+        }
+        int foreground = plan.targets == null ? 0 : plan.targets.numClasses() - 1;
+        if (first.inputChannels >= 1 && plan.inputChannels != first.inputChannels + foreground) {
+            problems.add("inputChannels must be the image channels (" + first.inputChannels + ", those of "
+                    + PREVIOUS_STAGE + ") plus one per foreground class (" + foreground + ") = "
+                    + (first.inputChannels + foreground) + ", got " + plan.inputChannels);
+        }
     }
 
     private static void checkNetwork(List<String> problems, Plan.Builder plan, int dims) {

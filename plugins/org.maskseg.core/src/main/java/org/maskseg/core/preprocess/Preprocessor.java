@@ -18,6 +18,8 @@ import org.maskseg.core.plan.Plan;
  * A 2D plan accepts 2D images and 3D images (trained slice by slice): for the latter only x and y are resampled.
  * With the plan's {@code cropToNonZero} (models from nnU-Net) image and labels are first cut to the image's non-zero
  * box ({@link NonZeroCrop}), as nnU-Net does.
+ * For the full-resolution stage of a cascade only the image channels are prepared here; the previous stage's
+ * channels are appended by {@link CascadeChannels}.
  */
 public final class Preprocessor {
 
@@ -106,9 +108,9 @@ public final class Preprocessor {
     }
 
     private static void checkImage(ImageVolume image, Plan plan) {
-        if (image.channels() != plan.inputChannels()) {
+        if (image.channels() != plan.imageChannels()) {
             throw new InvalidInputException("image '" + image.name() + "' has " + image.channels()
-                    + " channel(s) but the plan expects " + plan.inputChannels());
+                    + " channel(s) but the plan expects " + plan.imageChannels());
         }
         if (plan.spatialDims() > image.spatialDims()) {
             throw new InvalidInputException("image '" + image.name() + "' is " + image.spatialDims()

@@ -103,6 +103,10 @@ class CroppedPredictionTest {
         }
         // the untrained network does not call everything background, so the comparison inside means something
         assertEquals(true, foreground);
+        // the probabilities an ensemble of configurations averages are those of the prediction, crop pasted back
+        try (ModelPredictor p = ModelPredictor.open(cropping, Device.cpu(), PredictionSettings.DEFAULTS)) {
+            assertArrayEquals(prob, p.probabilities(image, null).data());
+        }
 
         // without the crop, the zero border enters the statistics and the prediction differs
         try (ModelPredictor p = ModelPredictor.open(model(false), Device.cpu(), PredictionSettings.DEFAULTS)) {

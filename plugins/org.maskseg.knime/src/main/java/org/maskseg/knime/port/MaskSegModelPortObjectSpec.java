@@ -67,8 +67,8 @@ public final class MaskSegModelPortObjectSpec extends AbstractSimplePortObjectSp
     /** The spec of a model trained with this plan. */
     public static MaskSegModelPortObjectSpec of(final Plan plan) {
         Targets t = plan.targets();
-        return new MaskSegModelPortObjectSpec(plan.configuration(), plan.inputChannels(), t.classNames(),
-            t.ignoreValue(), plan.patchSize(), t.regions().names());
+        return new MaskSegModelPortObjectSpec(plan.configuration(), plan.imageChannels(), t.classNames(), t.ignoreValue(),
+            plan.patchSize(), t.regions().names());
     }
 
     /** The spec of a trained model (as read from a model file). */
