@@ -191,12 +191,4 @@ final class BudgetSchedule implements Schedule {
         return StopReason.BUDGET;
     }
 
-    long stepsDone() {
-        return stepsDone;
-    }
-
-    long estimatedTotalSteps() {
-        return estimatedTotal;
-    }
-
 }
