@@ -61,9 +61,20 @@ public final class Plan {
 
     public Training training = new Training();
 
-    /** U-Net topology (nnU-Net's PlainConvUNet). */
+    /**
+     * U-Net topology: nnU-Net's PlainConvUNet, or its ResidualEncoderUNet (the network of the ResEnc presets). Plan
+     * files of the plain U-Net leave out {@code architecture} and {@code blocksPerStage}, as files written before
+     * the residual encoder existed do.
+     */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public static final class Network {
+        /** The plain convolutional U-Net (the default). */
+        public static final String PLAIN_CONV_UNET = "PlainConvUNet";
+        /** The U-Net whose encoder stages are residual blocks. */
+        public static final String RESIDUAL_ENCODER_UNET = "ResidualEncoderUNet";
+
+        /** {@value #PLAIN_CONV_UNET} or {@value #RESIDUAL_ENCODER_UNET}. */
+        public String architecture = PLAIN_CONV_UNET;
         /** Number of resolution stages (encoder stages including the bottleneck). */
         public int numStages = 5;
         /** Output features per stage. */
@@ -72,8 +83,13 @@ public final class Plan {
         public int[][] strides = {{1, 1}, {2, 2}, {2, 2}, {2, 2}, {2, 2}};
         /** Convolution kernel size per stage, x first. */
         public int[][] kernelSizes = {{3, 3}, {3, 3}, {3, 3}, {3, 3}, {3, 3}};
-        /** Convolutions per encoder and decoder stage. */
+        /**
+         * Convolutions per encoder and decoder stage; in a {@value #RESIDUAL_ENCODER_UNET}, convolutions per decoder
+         * stage (its encoder stages hold {@link #blocksPerStage} residual blocks).
+         */
         public int convsPerStage = 2;
+        /** Residual blocks per encoder stage of a {@value #RESIDUAL_ENCODER_UNET}; null for the plain U-Net. */
+        public int[] blocksPerStage;
         /** One output head per decoder stage (deep supervision). */
         public boolean deepSupervision = true;
     }

@@ -83,6 +83,15 @@ public final class PlanJson {
         if (out.get("training") instanceof ObjectNode training) {
             training.put(PARTIAL_LABELS, t.partialLabels());
         }
+        if (out.get("network") instanceof ObjectNode network) {
+            // the plain U-Net's plans keep the layout of the files written before other architectures existed
+            if (Plan.Network.PLAIN_CONV_UNET.equals(network.path(ARCHITECTURE).asText(null))) {
+                network.remove(ARCHITECTURE);
+            }
+            if (network.path(BLOCKS_PER_STAGE).isNull()) {
+                network.remove(BLOCKS_PER_STAGE);
+            }
+        }
         return out;
     }
 
@@ -259,6 +268,8 @@ public final class PlanJson {
     private static final String IGNORE_VALUE = "ignoreValue";
     private static final String REGIONS = "regions";
     private static final String PARTIAL_LABELS = "partialLabels";
+    private static final String ARCHITECTURE = "architecture";
+    private static final String BLOCKS_PER_STAGE = "blocksPerStage";
 
     /** The target fields of a stored plan, taken out of its tree; missing fields have their old defaults. */
     private record StoredTargets(int numClasses, List<String> classNames, int ignoreValue, List<Region> regions,
@@ -411,6 +422,24 @@ public final class PlanJson {
         }
         if (net.convsPerStage < 1) {
             problems.add("network.convsPerStage must be at least 1, got " + net.convsPerStage);
+        }
+        if (Plan.Network.RESIDUAL_ENCODER_UNET.equals(net.architecture)) {
+            if (net.blocksPerStage == null || net.blocksPerStage.length != stages) {
+                problems.add("network.blocksPerStage must have numStages = " + stages + " entries for a "
+                        + Plan.Network.RESIDUAL_ENCODER_UNET + ", got "
+                        + (net.blocksPerStage == null ? "none" : net.blocksPerStage.length));
+            } else if (java.util.Arrays.stream(net.blocksPerStage).anyMatch(b -> b < 1)) {
+                problems.add("network.blocksPerStage entries must be at least 1, got "
+                        + java.util.Arrays.toString(net.blocksPerStage));
+            }
+        } else if (Plan.Network.PLAIN_CONV_UNET.equals(net.architecture)) {
+            if (net.blocksPerStage != null) {
+                problems.add("network.blocksPerStage is only used by the " + Plan.Network.RESIDUAL_ENCODER_UNET
+                        + " architecture; leave it out for the " + Plan.Network.PLAIN_CONV_UNET);
+            }
+        } else {
+            problems.add("network.architecture must be " + quoted(Plan.Network.PLAIN_CONV_UNET) + " or "
+                    + quoted(Plan.Network.RESIDUAL_ENCODER_UNET) + ", got " + quoted(net.architecture));
         }
         boolean stridesOk = checkPerStage(problems, "network.strides", net.strides, stages, dims);
         if (stridesOk) {
