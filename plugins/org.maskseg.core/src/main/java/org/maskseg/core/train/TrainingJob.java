@@ -490,14 +490,9 @@ public final class TrainingJob {
                 throw new InvalidInputException("patch size " + Arrays.toString(patch) + " has " + patch.length
                         + " values, the " + p.configuration + " configuration needs " + p.spatialDims());
             }
-            int maxPools = p.spatialDims() == 3 ? Planner.MAX_POOLS_3D : Planner.MAX_POOLS_2D;
-            NetworkTopology t = NetworkTopology.of(p.targetSpacing, patch, maxPools);
+            NetworkTopology t = Planner.topology(p, patch);
             p.patchSize = t.patchSize();
-            p.network.numStages = t.numStages();
-            p.network.strides = t.strides();
-            p.network.kernelSizes = t.kernelSizes();
-            p.network.features = Planner.features(t.numStages(),
-                    p.spatialDims() == 3 ? Planner.MAX_FEATURES_3D : Planner.MAX_FEATURES_2D);
+            Planner.setNetwork(p, t);
         }
         s.schedule().applyTo(p.training);
         PlanJson.validate(p);
