@@ -23,6 +23,7 @@ import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.Planner;
 import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.plan.Preset;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,9 +62,15 @@ public final class PlanCommand implements Callable<Integer> {
             description = "network configuration (default: 2d for 2D images, 3d for 3D images)")
     String config;
 
-    @Option(names = "--memory-gib", paramLabel = "GIB", defaultValue = "8",
-            description = "device memory for activations in GiB (default: ${DEFAULT-VALUE}, nnU-Net's reference)")
-    double memoryGiB;
+    @Option(names = "--preset", paramLabel = "default|resenc-m|resenc-l",
+            description = "the network to plan: nnU-Net's plain U-Net (default) or its residual encoder U-Net planned "
+                    + "as nnU-Net's ResEnc M (8 GB GPUs) or L (24 GB GPUs) planners plan it")
+    String preset;
+
+    @Option(names = "--memory-gib", paramLabel = "GIB",
+            description = "device memory for activations in GiB (default: 8, nnU-Net's reference; 24 with "
+                    + "--preset resenc-l)")
+    Double memoryGiB;
 
     @Option(names = "--max-batch-size", paramLabel = "B", defaultValue = "0",
             description = "upper bound of the planned batch size (default: none)")
@@ -93,6 +100,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
+            Preset.parse(preset);
             NnUnetInput.checkFolders(dataset, images, labels);
             NnUnetInput.refuseWithDataset(dataset, "--ignore-label", ignoreLabel, "--classes", classes, "--regions",
                     regions, "--modalities", modalities);
@@ -118,8 +126,12 @@ public final class PlanCommand implements Callable<Integer> {
     private Plan plan() throws IOException {
         NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
         PlannerOptions options = new PlannerOptions(config == null ? null : config.toLowerCase(Locale.ROOT),
-                memoryGiB, maxBatchSize, nnunet != null ? nnunet.channelNames() : modalities, override.json(),
-                nnunet != null ? nnunet.regionsText() : regions);
+                PlannerOptions.DEFAULT_MEMORY_BUDGET_GIB, maxBatchSize,
+                nnunet != null ? nnunet.channelNames() : modalities, override.json(),
+                nnunet != null ? nnunet.regionsText() : regions).withPreset(Preset.parse(preset));
+        if (memoryGiB != null) {
+            options = options.withMemoryBudgetGiB(memoryGiB);
+        }
         DatasetFolder folder = nnunet != null ? nnunet.training() : DatasetFolder.open(images, labels);
         List<DatasetCase> cases = folder.cases();
         // Two passes, one case in memory at a time: first the label values (to know the classes), then
@@ -158,8 +170,8 @@ public final class PlanCommand implements Callable<Integer> {
         }
         Plan plan = Planner.plan(fp, spec, options);
         System.err.println(String.format(Locale.ROOT,
-                "planned %d case(s), %d class(es), ignore value %d: %s, patch %s, batch %d, %d stages, spacing %s",
-                fp.numCases(), spec.numClasses(), spec.ignoreValue(), plan.configuration,
+                "planned %d case(s), %d class(es), ignore value %d: %s %s, patch %s, batch %d, %d stages, spacing %s",
+                fp.numCases(), spec.numClasses(), spec.ignoreValue(), plan.configuration, plan.network.architecture,
                 Arrays.toString(plan.patchSize), plan.batchSize, plan.network.numStages,
                 Arrays.toString(plan.targetSpacing)));
         return plan;

@@ -16,6 +16,7 @@ import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.plan.Preset;
 import org.maskseg.core.train.Budget;
 import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.CrossValidation;
@@ -77,6 +78,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "2d|3d", description = "network configuration (default: from the data)")
     String config;
+
+    @Option(names = "--preset", paramLabel = "default|resenc-m|resenc-l",
+            description = "the network to plan: nnU-Net's plain U-Net (default) or its residual encoder U-Net planned "
+                    + "as nnU-Net's ResEnc M (8 GB GPUs) or L (24 GB GPUs) planners plan it; not with --init or "
+                    + "--resume, which keep their model's network")
+    String preset;
 
     @Option(names = "--regions", paramLabel = "NAME=C,C...[:L];...",
             description = "region-based training: one sigmoid output per (possibly overlapping) region of foreground "
@@ -229,6 +236,11 @@ public final class TrainCommand implements Callable<Integer> {
         Path summary = target.resolveSibling(modelName + VALIDATION_SUFFIX);
         // the work folder may hold the checkpoint it resumes from: the run continues and replaces it
         NnUnetInput.checkFolders(dataset, images, labels);
+        Preset chosen = Preset.parse(preset);
+        if (chosen != null && chosen.residual() && (init != null || resume != null)) {
+            throw new InvalidInputException("--preset " + chosen.label() + " plans a new network; with "
+                    + (init != null ? "--init" : "--resume") + " the network is the model's: leave --preset out");
+        }
         NnUnetInput.refuseWithDataset(dataset, "--ignore-label", ignoreLabel, "--classes", classes, "--regions",
                 regions, "--modalities", modalities);
         OutputPaths.check().input("--images", images).input("--labels", labels).input("--dataset", dataset)
@@ -255,7 +267,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (nnunet != null) {
             nnunet.training(); // checks the folders against dataset.json before any pixel is read
         }
-        PlannerOptions planner = PlannerOptions.defaults().withOverrides(planOverrides.json())
+        PlannerOptions planner = PlannerOptions.defaults().withPreset(chosen)
+                .withOverrides(planOverrides.json())
                 .withRegions(nnunet != null ? nnunet.regionsText() : regions)
                 .withChannelModalities(nnunet != null ? nnunet.channelNames() : modalities);
         TrainingRequest.Builder request = nnunet != null

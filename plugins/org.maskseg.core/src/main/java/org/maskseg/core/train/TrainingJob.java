@@ -358,6 +358,13 @@ public final class TrainingJob {
         LabelSpec spec;
         Plan plan;
         DatasetFingerprint fingerprint = null;
+        boolean continued = settings.start().resumeFrom() != null || settings.start().initialModel() != null;
+        if (continued && planner != null && planner.preset().residual()) {
+            throw new InvalidInputException("preset " + planner.preset().label() + " plans a new network, but "
+                    + (settings.start().resumeFrom() != null ? "a resumed run keeps its checkpoint's network"
+                            : "a start from a model keeps the model's network")
+                    + "; leave the preset out");
+        }
         if (settings.start().resumeFrom() != null) {
             l.phase("reading checkpoint");
             Checkpoint ckpt = Checkpoint.load(settings.start().resumeFrom());
