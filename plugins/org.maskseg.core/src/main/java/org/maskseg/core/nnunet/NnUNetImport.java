@@ -208,7 +208,10 @@ public final class NnUNetImport {
         return a;
     }
 
-    /** The engine's parameters, in the engine's order, from an nnU-Net PlainConvUNet or ResidualEncoderUNet state dict. */
+    /**
+     * The engine's parameters, in the engine's order, from an nnU-Net PlainConvUNet or ResidualEncoderUNet state
+     * dict.
+     */
     static LinkedHashMap<String, HostTensor> mapWeights(TorchCheckpoint ckpt, Map<?, ?> stateDict,
             NnUNetPlans.Imported imported) {
         Map<String, PickledTensor> given = new LinkedHashMap<>();

@@ -67,7 +67,8 @@ public record PlannerOptions(String configuration, double memoryBudgetGiB, int m
     }
 
     public PlannerOptions withOverrides(String value) {
-        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, value, regions, preset);
+        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, value, regions,
+                preset);
     }
 
     /** With regions in text form (null or blank: class training). */

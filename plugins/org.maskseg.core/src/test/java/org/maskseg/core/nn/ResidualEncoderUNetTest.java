@@ -79,7 +79,8 @@ class ResidualEncoderUNetTest {
         // skip conv 8·4 = 32 (no bias), skip norm 16 -> 960; block 1: 2 × (584 + 16) = 1200;
         // decoder: up 8·4·2·2 + 4 = 132, conv 4·8·9 + 4 = 292, norm 8, head 2·4 + 2 = 10 -> 442. Total 2962.
         Plan.Network t = topology(new int[] {4, 8}, new int[][] {{1, 1}, {2, 2}}, new int[] {1, 2});
-        try (NDManager m = manager.newSubManager(); ResidualEncoderUNet net = new ResidualEncoderUNet(m, t, 1, 2, 2, 3)) {
+        try (NDManager m = manager.newSubManager();
+                ResidualEncoderUNet net = new ResidualEncoderUNet(m, t, 1, 2, 2, 3)) {
             assertEquals(2962, net.parameterCount());
             Map<String, Shape> shapes = net.parameterShapes();
             assertEquals(new Shape(8, 4, 1, 1), shapes.get("encoder.1.block0.skip.conv.weight"));

@@ -105,9 +105,11 @@ class ResEncPresetTest {
 
     @Test
     void batchCoversTheDatasetAtMostOnce() {
-        // 4 cases of 96³: patch 96³ (4 pools, 5 stages); round(680e6 / 234026496 · 2) = 6, capped at 4 · 96³ / 96³
+        // 4 cases of 96³: patch 96³ (4 pools, 5 stages); round(680e6 / 234026496 · 2) = 6, capped at
+        // 4 · 96³ / 96³ = 4
         DatasetFingerprint fp = PlannerTest.geometry(4, new double[] {1, 1, 1}, new long[] {96, 96, 96});
-        Plan m = Planner.plan(fp, LabelSpec.withDefaultIgnore(2), PlannerOptions.defaults().withPreset(Preset.RESENC_M));
+        Plan m = Planner.plan(fp, LabelSpec.withDefaultIgnore(2),
+                PlannerOptions.defaults().withPreset(Preset.RESENC_M));
         assertArrayEquals(new int[] {96, 96, 96}, m.patchSize);
         assertEquals(5, m.network.numStages);
         assertEquals(4, m.batchSize);

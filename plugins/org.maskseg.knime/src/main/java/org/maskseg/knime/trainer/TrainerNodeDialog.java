@@ -133,8 +133,8 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
         s.defaultIgnore.addChangeListener(e -> s.ignoreValue.setEnabled(!s.defaultIgnore.getBooleanValue()));
         s.ignoreValue.setEnabled(!s.defaultIgnore.getBooleanValue());
         // a shown plan no longer matches once an override changes
-        for (var model : List.of(s.configuration, s.preset, s.channelNames, s.epochs, s.iterations, s.validationIterations, s.batchSize,
-            s.patchSize, s.defaultIgnore, s.ignoreValue, s.imageColumn, s.labelColumn, s.regions, s.classNames,
+        for (var model : List.of(s.configuration, s.preset, s.channelNames, s.epochs, s.iterations,
+            s.validationIterations, s.batchSize, s.patchSize, s.defaultIgnore, s.ignoreValue, s.imageColumn, s.labelColumn, s.regions, s.classNames,
             s.classMap, s.learningRate)) {
             model.addChangeListener(e -> markOutdated());
         }
