@@ -2,9 +2,7 @@ package org.maskseg.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.EnumSet;
@@ -20,10 +18,10 @@ import org.maskseg.core.annotate.AnnotateOptions;
 import org.maskseg.core.annotate.AnnotationMode;
 import org.maskseg.core.annotate.AnnotationReport;
 import org.maskseg.core.annotate.FolderAnnotation;
+import org.maskseg.core.io.AtomicFiles;
+import org.maskseg.core.io.Json;
 import org.maskseg.core.io.OutputPaths;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -229,16 +227,8 @@ public final class AnnotateCommand implements Callable<Integer> {
     private void writeReport(FolderAnnotation.Result result) {
         List<AnnotationReport> all = new ArrayList<>(result.cases());
         all.add(result.total());
-        Path target = report.toAbsolutePath();
         try {
-            Files.createDirectories(target.getParent());
-            Path temp = Files.createTempFile(target.getParent(), ".maskseg-report-", ".json");
-            try {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(temp.toFile(), all);
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFiles.write(report, temp -> Json.MAPPER.writeValue(temp.toFile(), all));
         } catch (IOException e) {
             throw new InvalidInputException("report file '" + report + "' cannot be written: " + e.getMessage(), e);
         }

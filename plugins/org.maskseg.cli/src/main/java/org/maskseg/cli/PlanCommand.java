@@ -3,25 +3,18 @@ package org.maskseg.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.maskseg.core.InvalidInputException;
-import org.maskseg.core.image.LabelVolume;
-import org.maskseg.core.io.CaseData;
-import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.io.NnUnetDataset;
 import org.maskseg.core.io.OutputPaths;
-import org.maskseg.core.labels.LabelSpec;
-import org.maskseg.core.labels.LabelValues;
-import org.maskseg.core.plan.DatasetFingerprint;
+import org.maskseg.core.plan.FolderPlanning;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
-import org.maskseg.core.plan.Planner;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.plan.Preset;
 
@@ -132,60 +125,27 @@ public final class PlanCommand implements Callable<Integer> {
         if (memoryGiB != null) {
             options = options.withMemoryBudgetGiB(memoryGiB);
         }
-        DatasetFolder folder = nnunet != null ? nnunet.training() : DatasetFolder.open(images, labels);
-        List<DatasetCase> cases = folder.cases();
-        // Two passes, one case in memory at a time: first the label values (to know the classes), then
-        // image and labels together for the fingerprint.
-        java.util.Map<Integer, Long> valueCounts = new java.util.TreeMap<>();
-        for (DatasetCase c : cases) {
-            LabelVolume l = c.readLabels();
-            if (nnunet != null) {
-                nnunet.labels().validate(l);
-            }
-            LabelValues.add(valueCounts, l);
-        }
-        LabelSpec spec;
-        if (nnunet != null) {
-            spec = nnunet.labels();
-        } else {
-            List<String> names = classes == null ? null
-                    : Arrays.stream(classes.split(",")).map(String::trim).toList();
-            LabelSpec inferred = LabelSpec.infer(valueCounts, ignoreLabel, names == null ? null : names.size());
-            if (names != null && names.size() != inferred.numClasses()) {
-                throw new InvalidInputException(names.size() + " class names given with --classes, but the labels "
-                        + "have " + inferred.numClasses() + " classes (values 0.." + (inferred.numClasses() - 1)
-                        + "), background first");
-            }
-            spec = names == null ? inferred : new LabelSpec(inferred.numClasses(), inferred.ignoreValue(), names);
-        }
-        DatasetFingerprint.Builder fingerprint = new DatasetFingerprint.Builder(spec);
-        for (DatasetCase c : cases) {
-            CaseData data = c.read();
-            fingerprint.add(data.image(), data.labels());
-        }
-        DatasetFingerprint fp = fingerprint.build();
-        warnAboutAbsentClasses(fp, spec);
+        List<String> names = classes == null ? null : Arrays.stream(classes.split(",")).map(String::trim).toList();
+        FolderPlanning.Result planned = nnunet != null
+                ? FolderPlanning.plan(nnunet.training(), nnunet.labels(), null, null, options)
+                : FolderPlanning.plan(DatasetFolder.open(images, labels), null, ignoreLabel, names, options);
+        warnAboutAbsentClasses(planned);
         if (fingerprintFile != null) {
-            PlanJson.write(fp, fingerprintFile);
+            PlanJson.write(planned.fingerprint(), fingerprintFile);
         }
-        Plan plan = Planner.plan(fp, spec, options);
+        Plan plan = planned.plan();
         System.err.println(String.format(Locale.ROOT,
                 "planned %d case(s), %d class(es), ignore value %d: %s %s, patch %s, batch %d, %d stages, spacing %s",
-                fp.numCases(), spec.numClasses(), spec.ignoreValue(), plan.configuration, plan.network.architecture,
-                Arrays.toString(plan.patchSize), plan.batchSize, plan.network.numStages,
+                planned.fingerprint().numCases(), planned.labels().numClasses(), planned.labels().ignoreValue(),
+                plan.configuration, plan.network.architecture, Arrays.toString(plan.patchSize), plan.batchSize,
+                plan.network.numStages,
                 Arrays.toString(plan.targetSpacing)));
         return plan;
     }
 
     /** Classes without a single annotated voxel usually mean an ignore value that was not declared. */
-    private void warnAboutAbsentClasses(DatasetFingerprint fp, LabelSpec spec) {
-        long[] voxels = fp.classVoxels();
-        List<Integer> absent = new ArrayList<>();
-        for (int c = 0; c < voxels.length; c++) {
-            if (voxels[c] == 0) {
-                absent.add(c);
-            }
-        }
+    private void warnAboutAbsentClasses(FolderPlanning.Result planned) {
+        List<Integer> absent = planned.absentClasses();
         if (absent.isEmpty()) {
             return;
         }
@@ -193,9 +153,9 @@ public final class PlanCommand implements Callable<Integer> {
                 ? absent.size() + " classes (" + absent.get(0) + ", " + absent.get(1) + ", ..., "
                         + absent.get(absent.size() - 1) + ")"
                 : "class(es) " + absent;
+        int last = planned.labels().numClasses() - 1;
         String hint = ignoreLabel == null && dataset == null
-                ? "; if " + (spec.numClasses() - 1) + " marks unannotated voxels, pass --ignore-label "
-                        + (spec.numClasses() - 1)
+                ? "; if " + last + " marks unannotated voxels, pass --ignore-label " + last
                 : "";
         System.err.println("maskseg: warning: " + which + " occur in no label image" + hint);
     }

@@ -5,13 +5,12 @@ import java.util.List;
 import java.util.Locale;
 
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.io.Json;
 import org.maskseg.core.labels.LabelSpec;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * How much of the dense input an annotation operation kept: per class, the annotated voxels of the
@@ -145,7 +144,7 @@ public record AnnotationReport(String name, String operation, List<ClassFraction
     /** This report as a JSON object; absent classes have a null fraction. */
     public String toJson() {
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this);
+            return Json.MAPPER.writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("annotation report cannot be written as JSON", e);
         }

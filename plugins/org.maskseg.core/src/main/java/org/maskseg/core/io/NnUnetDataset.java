@@ -18,7 +18,6 @@ import org.maskseg.core.labels.Region;
 import org.maskseg.core.labels.RegionSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * An nnU-Net v2 raw dataset folder, read as it is: {@code dataset.json} with {@code imagesTr/}, {@code labelsTr/}
@@ -93,7 +92,7 @@ public final class NnUnetDataset {
         }
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(json.toFile());
+            root = Json.MAPPER.readTree(json.toFile());
         } catch (IOException e) {
             throw new InvalidInputException("'" + json + "' is not valid JSON: " + JsonErrors.describe(e), e);
         }

@@ -6,11 +6,11 @@ import static org.maskseg.core.metrics.ScoreColumns.putNumber;
 import java.util.List;
 import java.util.Locale;
 
+import org.maskseg.core.io.Json;
 import org.maskseg.core.labels.LabelSpec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -80,7 +80,7 @@ public final class DatasetMetrics {
      * iou, tp, fp, fn}], per-class maps keyed by class value). Undefined values (NaN) are written as null.
      */
     public String toJson() {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper mapper = Json.MAPPER;
         ObjectNode root = mapper.createObjectNode();
         root.put("note", JSON_NOTE);
         root.put("ignore_label", spec.ignoreValue());

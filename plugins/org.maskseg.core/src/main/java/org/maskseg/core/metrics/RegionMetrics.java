@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Locale;
 
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.io.Json;
 import org.maskseg.core.labels.RegionSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -108,7 +108,7 @@ public final class RegionMetrics {
      * fp, fn}], maps keyed by region name). Undefined values are written as null.
      */
     public String toJson() {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper mapper = Json.MAPPER;
         ObjectNode root = mapper.createObjectNode();
         root.put("note", JSON_NOTE);
         root.put("ignore_label", ignoreValue);

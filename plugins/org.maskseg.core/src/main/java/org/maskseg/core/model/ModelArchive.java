@@ -18,14 +18,12 @@ import java.util.zip.ZipOutputStream;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.io.AtomicFiles;
+import org.maskseg.core.io.Json;
 import org.maskseg.core.io.JsonErrors;
 import org.maskseg.core.io.ReadLimits;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -42,8 +40,7 @@ final class ModelArchive {
     static final int FORMAT_VERSION = 2;
     static final String CREATED_BY = "MaskSeg 0.1.0";
 
-    static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    static final ObjectMapper JSON = Json.MAPPER;
 
     private ModelArchive() {
     }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.io.Json;
 import org.maskseg.core.io.JsonErrors;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.Region;
@@ -25,9 +26,7 @@ import org.maskseg.core.plan.Plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 
 /**
  * Turns an nnU-Net v2 {@code plans.json} configuration and its {@code dataset.json} into a MaskSeg plan and
@@ -39,7 +38,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
  */
 final class NnUNetPlans {
 
-    static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    static final ObjectMapper JSON = Json.MAPPER;
 
     /** The network class of a configuration and the checks that keep it equal to the engine's network. */
     enum Architecture {

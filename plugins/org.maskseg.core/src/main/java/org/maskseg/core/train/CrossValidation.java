@@ -12,10 +12,10 @@ import java.util.Set;
 
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.io.AtomicFiles;
+import org.maskseg.core.io.Json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -128,7 +128,7 @@ public record CrossValidation(int numFolds, Integer fold, Path splitsFile) {
     public static List<ValidationSplit> readSplits(Path file, List<String> names) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readString(file));
+            root = Json.MAPPER.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("splits file '" + file + "' does not exist", e);
         } catch (IOException e) {
@@ -178,7 +178,7 @@ public record CrossValidation(int numFolds, Integer fold, Path splitsFile) {
 
     /** Writes splits in nnU-Net's format, atomically. */
     public static void writeSplits(Path file, List<ValidationSplit> splits) throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper mapper = Json.MAPPER;
         ArrayNode root = mapper.createArrayNode();
         for (ValidationSplit s : splits) {
             ObjectNode f = root.addObject();

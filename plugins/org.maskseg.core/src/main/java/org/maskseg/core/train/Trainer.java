@@ -23,6 +23,7 @@ import org.maskseg.core.data.BatchLoader;
 import org.maskseg.core.data.BatchSettings;
 import org.maskseg.core.data.BatchSource;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.io.Json;
 import org.maskseg.core.labels.Targets;
 import org.maskseg.core.model.Checkpoint;
 import org.maskseg.core.model.HostTensor;
@@ -38,10 +39,7 @@ import org.maskseg.core.plan.Plan;
 import org.maskseg.core.preprocess.TrainingCase;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -68,8 +66,7 @@ public final class Trainer {
     /** Name of the best model written to the work folder. */
     public static final String BEST_MODEL = "model_best.zip";
 
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Plan plan;
     private final List<TrainingCase> cases;

@@ -2,6 +2,7 @@ package org.maskseg.core.plan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -16,8 +17,10 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
+import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.preprocess.Preprocessor;
 import org.maskseg.core.preprocess.TrainingCase;
@@ -82,6 +85,16 @@ class NucleiPlanTest {
         assertEquals(7, plan.network.numStages);
         assertEquals(2, plan.batchSize);
 
+        // The same folder planned from disk, one case at a time, gives the same classes, fingerprint and plan.
+        FolderPlanning.Result fromDisk = FolderPlanning.plan(DatasetFolder.open(root.resolve("images"),
+                root.resolve("labels")), null, null, null, PlannerOptions.defaults());
+        assertEquals(spec.numClasses(), fromDisk.labels().numClasses());
+        assertEquals(spec.ignoreValue(), fromDisk.labels().ignoreValue());
+        assertEquals(spec.classNames(), fromDisk.labels().classNames());
+        assertEquals(PlanJson.toJson(plan), PlanJson.toJson(fromDisk.plan()));
+        assertEquals(fp.intensities(), fromDisk.fingerprint().intensities());
+        assertEquals(List.of(), fromDisk.absentClasses());
+
         TrainingCase tc = Preprocessor.preprocessCase(images.get(0), labels.get(0), spec, plan);
         assertArrayEquals(new long[] {256, 256}, tc.image().spatialSize());
         double sum = 0;
@@ -93,5 +106,21 @@ class NucleiPlanTest {
         int n = tc.image().data().length;
         assertEquals(0, sum / n, 1e-4, "z-scored mean");
         assertEquals(1, Math.sqrt(sq / n), 1e-3, "z-scored std");
+    }
+
+    @Test
+    void folderPlanningNamesAbsentClassesAndRefusesWrongNames() throws IOException {
+        Path root = TestData.nuclei();
+        DatasetFolder folder = DatasetFolder.open(root.resolve("images"), root.resolve("labels"));
+        // Declared as three classes with ignore value 3: class 2 is never annotated.
+        FolderPlanning.Result r = FolderPlanning.plan(folder, new LabelSpec(3, 3, List.of("bg", "nucleus", "mitosis")),
+                null, null, PlannerOptions.defaults());
+        assertEquals(List.of(2), r.absentClasses());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> FolderPlanning.plan(folder, null,
+                null, List.of("background", "nucleus", "extra"), PlannerOptions.defaults()));
+        assertTrue(e.getMessage().startsWith("3 class names given, but the labels have 2 classes"), e.getMessage());
+        FolderPlanning.Result named = FolderPlanning.plan(folder, null, null, List.of("background", "nucleus"),
+                PlannerOptions.defaults());
+        assertEquals(List.of("background", "nucleus"), named.labels().classNames());
     }
 }

@@ -25,16 +25,14 @@ import org.knime.knip.base.data.img.ImgPlusCellFactory;
 import org.maskseg.core.CancelledException;
 import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
-import org.maskseg.core.nn.Precision;
+import org.maskseg.core.evaluate.Scores;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.RegionSet;
-import org.maskseg.core.metrics.CaseMetrics;
-import org.maskseg.core.metrics.RegionMetrics;
-import org.maskseg.core.metrics.SegmentationMetrics;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.nn.Precision;
 import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
 import org.maskseg.core.predict.PredictionMonitor;
@@ -259,20 +257,13 @@ final class PredictorNodeModel extends SettingsNodeModel<PredictorSettings> {
      */
     static List<DataCell> scores(final String name, final LabelVolume reference, final LabelVolume predicted,
         final LabelSpec spec, final RegionSet regions, final ClassKnowledge knowledge) {
+        Scores s = Scores.score(List.of(name), List.of(reference), List.of(predicted), spec, regions,
+            knowledge == null ? null : List.of(knowledge));
         List<DataCell> cells = new ArrayList<>();
-        if (regions.isEmpty()) {
-            CaseMetrics m = SegmentationMetrics.evaluate(name, reference, predicted, spec, knowledge);
-            for (int c = 1; c < m.numClasses(); c++) {
-                cells.add(new DoubleCell(m.dice(c)));
-            }
-            cells.add(new DoubleCell(m.meanForegroundDice()));
-        } else {
-            CaseMetrics m = RegionMetrics.evaluate(name, reference, predicted, spec.ignoreValue(), regions);
-            for (int r = 0; r < regions.size(); r++) {
-                cells.add(new DoubleCell(m.dice(r)));
-            }
-            cells.add(new DoubleCell(new RegionMetrics(regions, spec.ignoreValue(), List.of(m)).meanDice()));
+        for (int i = 0; i < s.names().size(); i++) {
+            cells.add(new DoubleCell(s.dice(i)));
         }
+        cells.add(new DoubleCell(s.meanDice()));
         return cells;
     }
 
