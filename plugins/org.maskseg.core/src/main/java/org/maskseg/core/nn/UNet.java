@@ -19,8 +19,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * nnU-Net's U-Net for 2D and 3D, written functionally on DJL's PyTorch engine: an encoder of resolution stages
- * (defined by the subclass: {@link PlainConvUNet}, {@link ResidualEncoderUNet}) and the decoder both share.
+ * nnU-Net's U-Net for 2D and 3D, written functionally on DJL's PyTorch engine: an encoder of resolution stages,
+ * which each subclass defines ({@link PlainConvUNet}, {@link ResidualEncoderUNet}), and the decoder they share.
  * <p>
  * Decoder level l (working at the resolution of encoder stage l, from the deepest level up to 0): transposed
  * convolution (kernel = stride of stage l+1) from the level below, concatenation with the encoder output of

@@ -118,7 +118,7 @@ final class PlanPreview {
         line(sb, "Batch size", Integer.toString(p.batchSize), settings.data().batchSize() != null ? SET : planned);
         line(sb, "Stages", Integer.toString(p.network.numStages), planned);
         if (p.network.blocksPerStage != null) {
-            line(sb, "Residual encoder blocks per stage", Arrays.stream(p.network.blocksPerStage)
+            line(sb, "Residual blocks per stage", Arrays.stream(p.network.blocksPerStage)
                 .mapToObj(Integer::toString).collect(Collectors.joining(", ")), planned);
         }
         line(sb, "Features per stage",

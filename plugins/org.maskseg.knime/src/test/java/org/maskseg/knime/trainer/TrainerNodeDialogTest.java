@@ -125,6 +125,13 @@ class TrainerNodeDialogTest {
         String tuned = PlanPreview.describe(p, TrainingSettings.builder().learningRate(0.001).build(), false);
         assertTrue(tuned.contains("Initial learning rate:        0.001  (set in this dialog)"), tuned);
         assertTrue(tuned.contains("Regions:                      cell=1:1  (set in this dialog)"), tuned);
+
+        // a residual encoder U-Net (ResEnc preset) shows its blocks after the stages
+        p.network.architecture = Plan.Network.RESIDUAL_ENCODER_UNET;
+        p.network.blocksPerStage = new int[]{1, 3, 4};
+        String resEnc = PlanPreview.describe(p, TrainingSettings.builder().build(), false);
+        assertTrue(resEnc.contains("Stages:                       3  (planned)\n"
+            + "Residual blocks per stage:    1, 3, 4  (planned)\n"), resEnc);
     }
 
     @Test
