@@ -10,7 +10,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "130:cancelled (Ctrl-C, SIGTERM)"}, version = "MaskSeg 0.1.0",
         description = "Segmentation training with ignore labels (sparse annotation), nnU-Net style.",
         subcommands = {AnnotateCommand.class, PlanCommand.class, TrainCommand.class, PredictCommand.class,
-                EvaluateCommand.class, DemoCommand.class, DoctorCommand.class, ImportNnUNetCommand.class})
+                EvaluateCommand.class, ChooseCommand.class, DemoCommand.class, DoctorCommand.class, ImportNnUNetCommand.class,
+                ExportNnUNetCommand.class})
 public final class MaskSegCommand implements Runnable {
 
     @Override

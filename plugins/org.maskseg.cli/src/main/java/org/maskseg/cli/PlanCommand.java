@@ -51,8 +51,9 @@ public final class PlanCommand implements Callable<Integer> {
                     + "values far above the others as classes")
     String classes;
 
-    @Option(names = "--config", paramLabel = "2d|3d",
-            description = "network configuration (default: 2d for 2D images, 3d for 3D images)")
+    @Option(names = "--config", paramLabel = "2d|3d|3d_cascade",
+            description = "network configuration (default: 2d for 2D images, 3d for 3D images); 3d_cascade adds "
+                    + "nnU-Net's low-resolution stage (as 'previousStage') when the images are large for the patch")
     String config;
 
     @Option(names = "--preset", paramLabel = "default|resenc-m|resenc-l",
@@ -140,6 +141,14 @@ public final class PlanCommand implements Callable<Integer> {
                 plan.configuration, plan.network.architecture, Arrays.toString(plan.patchSize), plan.batchSize,
                 plan.network.numStages,
                 Arrays.toString(plan.targetSpacing)));
+        if (plan.previousStage != null) {
+            Plan low = plan.previousStage;
+            System.err.println(String.format(Locale.ROOT,
+                    "cascade: low-resolution stage first, patch %s, batch %d, %d stages, spacing %s; then the plan "
+                    + "above with %d more input channel(s) for its segmentation", Arrays.toString(low.patchSize),
+                    low.batchSize, low.network.numStages, Arrays.toString(low.targetSpacing),
+                    plan.previousStageChannels()));
+        }
         return plan;
     }
 

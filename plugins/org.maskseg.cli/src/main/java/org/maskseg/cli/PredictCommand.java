@@ -32,6 +32,7 @@ import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
 import org.maskseg.core.predict.PredictionMonitor;
 import org.maskseg.core.predict.PredictionSettings;
+import org.maskseg.core.predict.Segmenter;
 
 import ai.djl.Device;
 import picocli.CommandLine.Command;
@@ -57,8 +58,10 @@ public final class PredictCommand implements Callable<Integer> {
 
 
     @Option(names = "--model", required = true, paramLabel = "MODEL.zip", split = ",",
-            description = "trained model file; several, separated by commas, are ensembled (the folds of one "
-                    + "cross-validation: models of the same plan and classes), as are the folds one file holds")
+            description = "trained model file; several, separated by commas, are ensembled: the folds of one "
+                    + "configuration (models of the same plan) in their logits, as are the folds one file holds, "
+                    + "and configurations of different plans (e.g. 2D and 3D) of the same classes in their "
+                    + "probabilities on the image's grid")
     List<Path> model;
 
     @Option(names = "--images", paramLabel = "DIR",
@@ -107,6 +110,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     ComputeOptions compute;
 
+    /** Labels in the integer type nnU-Net writes: with --dataset or a model imported from nnU-Net. */
+    private boolean nnUNetTypes;
+
     @Override
     public Integer call() {
         CancellationToken token = CancellationToken.create();
@@ -147,17 +153,27 @@ public final class PredictCommand implements Callable<Integer> {
         for (Path m : model) {
             loaded.add(TrainedModel.load(m));
         }
-        TrainedModel trained = TrainedModel.ensemble(loaded);
+        // models of one plan are the folds of one configuration; several plans are ensembled in their probabilities
+        List<TrainedModel> configurations = new ArrayList<>(TrainedModel.configurations(loaded));
+        nnUNetTypes = nnunet != null || configurations.stream().anyMatch(c -> "nnU-Net v2".equals(
+                c.metadata().dataset().get("importedFrom")));
         if (noPostprocessing) {
-            trained = trained.withPostprocessing(Postprocessing.NONE);
-        } else if (!trained.postprocessing().isNone()) {
-            System.out.println("postprocessing: " + trained.postprocessing().describe(trained.labels().classNames()));
+            configurations.replaceAll(c -> c.withPostprocessing(Postprocessing.NONE));
         }
+        TrainedModel trained = configurations.get(0);
+        Postprocessing post = configurations.stream().allMatch(c -> c.postprocessing().equals(
+                configurations.get(0).postprocessing())) ? trained.postprocessing() : Postprocessing.NONE;
+        if (!post.isNone()) {
+            System.out.println("postprocessing: " + post.describe(trained.labels().classNames()));
+        } else if (!noPostprocessing && configurations.stream().anyMatch(c -> !c.postprocessing().isNone())) {
+            System.out.println("postprocessing: none (the configurations chose different ones)");
+        }
+        int dims = configurations.stream().mapToInt(TrainedModel::spatialDims).max().getAsInt();
         if (folder.channels() != trained.inputChannels()) {
             throw new InvalidInputException("the images in '" + images + "' have " + folder.channels()
                     + " channel(s) but model '" + modelNames() + "' was trained on " + trained.inputChannels());
         }
-        if (folder.spatialDims() < trained.spatialDims()) {
+        if (folder.spatialDims() < dims) {
             throw new InvalidInputException("the images in '" + images + "' are 2D but model '" + modelNames()
                     + "' is a 3D model");
         }
@@ -176,7 +192,7 @@ public final class PredictCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         try {
-            return predictAll(cases, trained, dev, settings, token);
+            return predictAll(cases, configurations, dev, settings, token);
         } finally {
             for (Path p : created) {
                 if (!deleteIfEmpty(p)) {
@@ -199,21 +215,28 @@ public final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private int predictAll(List<DatasetCase> cases, TrainedModel trained, Device dev, PredictionSettings settings,
-            CancellationToken token) throws IOException {
+    private int predictAll(List<DatasetCase> cases, List<TrainedModel> configurations, Device dev,
+            PredictionSettings settings, CancellationToken token) throws IOException {
         Prediction.Outputs outputs = new Prediction.Outputs(probabilities, uncertainty);
         int done = 0;
-        try (ModelPredictor predictor = ModelPredictor.open(trained, dev, settings)) {
+        try (Segmenter predictor = Segmenter.open(configurations, dev, settings)) {
             String warning = Precision.cpuWarning(predictor.precision(), dev);
             if (warning != null) {
                 System.err.println(warning);
             }
-            System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s, %s, patch %s) on %s in %s%n",
-                    cases.size(), modelNames() + (trained.members().size() > 1 ? ", an ensemble of "
-                            + trained.members().size() + " networks" + (trained.folds().isEmpty() ? ""
-                                    : " (folds " + trained.folds() + ")") : ""), trained.plan().configuration,
-                    trained.plan().targets.describe(),
-                    java.util.Arrays.toString(trained.plan().patchSize), dev, predictor.precision().label());
+            List<String> described = new ArrayList<>();
+            for (TrainedModel trained : configurations) {
+                described.add(trained.plan().configuration + ", patch "
+                        + java.util.Arrays.toString(trained.plan().patchSize) + (trained.members().size() > 1
+                                ? ", an ensemble of " + trained.members().size() + " networks"
+                                        + (trained.folds().isEmpty() ? "" : " (folds " + trained.folds() + ")")
+                                : ""));
+            }
+            System.out.printf(Locale.ROOT, "segmenting %d image(s) with %s (%s; %s) on %s in %s%n", cases.size(),
+                    modelNames() + (configurations.size() > 1 ? ", an ensemble of " + configurations.size()
+                            + " configurations averaged in their probabilities" : ""),
+                    configurations.get(0).plan().targets.describe(), String.join("; ", described), dev,
+                    predictor.precision().label());
             for (DatasetCase c : cases) {
                 long t0 = System.nanoTime();
                 try {
@@ -297,8 +320,8 @@ public final class PredictCommand implements Callable<Integer> {
         List<Path> written = new ArrayList<>();
         boolean ok = false;
         try {
-            Path labels = DatasetFolder.outputFile(c, out);
-            ImageFiles.writeLabels(p.labels(), labels);
+            // the input's geometry (NIfTI orientation); with an nnU-Net dataset or model, nnU-Net's integer type
+            Path labels = c.writeLabels(p.labels(), out, nnUNetTypes);
             written.add(labels);
             if (p.probabilities() != null) {
                 Path f = out.resolve(c.name() + FolderEvaluation.PROBABILITIES_SUFFIX + floatExtension(c));

@@ -76,7 +76,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "partial labels: DIR/<class>/<label file name>, non-zero where that class is unknown")
     Path unknownMasks;
 
-    @Option(names = "--config", paramLabel = "2d|3d", description = "network configuration (default: from the data)")
+    @Option(names = "--config", paramLabel = "2d|3d|3d_cascade",
+            description = "network configuration (default: from the data); 3d_cascade trains nnU-Net's cascade on "
+                    + "large 3D images: a low-resolution stage first, then full resolution with its segmentation as "
+                    + "extra input; the model file holds both")
     String config;
 
     @Option(names = "--preset", paramLabel = "default|resenc-m|resenc-l",
@@ -84,6 +87,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + "as nnU-Net's ResEnc M (8 GB GPUs) or L (24 GB GPUs) planners plan it; not with --init or "
                     + "--resume, which keep their model's network")
     String preset;
+
+    @Option(names = "--memory-gib", paramLabel = "GIB",
+            description = "device memory for activations in GiB, which bounds the planned patch and batch size "
+                    + "(default: 8, nnU-Net's reference; 24 with --preset resenc-l); less plans smaller patches, and "
+                    + "with --config 3d_cascade adds a low-resolution stage for smaller images")
+    Double memoryGiB;
 
     @Option(names = "--regions", paramLabel = "NAME=C,C...[:L];...",
             description = "region-based training: one sigmoid output per (possibly overlapping) region of foreground "
@@ -114,6 +123,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + "schedule is fitted to the budget, so the model is fully annealed when it ends (validation and "
                     + "saving included); replaces --epochs, --iterations and --time-limit")
     String budget;
+
+    @Option(names = "--no-device-sizing", negatable = false,
+            description = "with a time --budget, keep the planned patch, batch size and network even when this "
+                    + "device cannot train enough steps with them in the budget (by default they are made smaller "
+                    + "so that it allows about 500 steps; --patch, --batch-size or plan overrides of them also keep "
+                    + "them)")
+    boolean noDeviceSizing;
 
     @Option(names = "--time-limit", paramLabel = "MINUTES",
             description = "end within this many minutes, validation and saving included, keeping nnU-Net's "
@@ -156,7 +172,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-final-validation", negatable = false,
             description = "skip the final validation: by default the held-out validation cases are predicted whole "
                     + "after training and scored where annotated (<model>.validation.json next to --out, predictions "
-                    + "in the work folder's validation/)")
+                    + "and their probabilities in the work folder's validation/, which 'maskseg choose' compares)")
     boolean noFinalValidation;
 
     @Option(names = "--seed", paramLabel = "S",
@@ -251,12 +267,15 @@ public final class TrainCommand implements Callable<Integer> {
                 .outputFolder(workDir != null ? "--work-dir" : "work folder", work, resume)
                 .verify();
         CrossValidation cv = crossValidation();
+        if (memoryGiB != null && (!(memoryGiB > 0) || Double.isInfinite(memoryGiB))) {
+            throw new InvalidInputException("--memory-gib must be a positive number of GiB, got " + memoryGiB);
+        }
         TrainedModel initial = init == null ? null : TrainedModel.load(init);
         TrainingSettings settings = TrainingSettings.builder().configuration(lower(config)).epochs(epochs)
                 .iterationsPerEpoch(iterations).validationIterations(validationIterations).batchSize(batchSize)
                 .patchSize(patch).epochLimit(epochLimit)
                 .timeLimit(timeLimitMinutes == null ? null : minutes(timeLimitMinutes)).validationFraction(validation)
-                .budget(budget == null ? null : Budget.parse(budget))
+                .budget(budget == null ? null : Budget.parse(budget)).deviceSizing(!noDeviceSizing)
                 .seed(seed != null ? seed : resume != null ? TrainingJob.checkpointSeed(resume) : 0)
                 .device(compute.device).precision(precision).threads(compute.threads).loaderThreads(loaderThreads)
                 .installation(compute.installation())
@@ -267,7 +286,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (nnunet != null) {
             nnunet.training(); // checks the folders against dataset.json before any pixel is read
         }
-        PlannerOptions planner = PlannerOptions.defaults().withPreset(chosen)
+        PlannerOptions planner = PlannerOptions.defaults().withPreset(chosen);
+        if (memoryGiB != null) {
+            planner = planner.withMemoryBudgetGiB(memoryGiB);
+        }
+        planner = planner
                 .withOverrides(planOverrides.json())
                 .withRegions(nnunet != null ? nnunet.regionsText() : regions)
                 .withChannelModalities(nnunet != null ? nnunet.channelNames() : modalities);
@@ -283,7 +306,7 @@ public final class TrainCommand implements Callable<Integer> {
         progress.message(String.format(Locale.ROOT,
                 "training %s after %d epoch(s) in %.0f s (%.0f ms per step); final pseudo-Dice %s, moving "
                         + "average %.4f, best %.4f at epoch %d",
-                "completed".equals(result.stopReason()) ? "completed" : "stopped by the " + result.stopReason(),
+                result.completed() ? "completed" : "stopped by the " + result.stopReason(),
                 m.epochsDone(), m.trainingSeconds(), result.msPerStep(),
                 Arrays.toString(m.finalPseudoDice()), m.finalEmaPseudoDice(), m.bestEmaPseudoDice(), m.bestEpoch()));
         progress.message("model written to " + target);

@@ -155,7 +155,13 @@ class BadInputTest {
                 labels.toString()), "");
         refused(CommandLineRun.run("annotate", "--mode", "border", "--width", "1", "--labels", nowhere.toString(),
                 "--out", dir.resolve("a").toString()), "");
-        for (String command : List.of("annotate", "plan", "train", "predict", "evaluate", "demo")) {
+        refused(CommandLineRun.run("choose", "--model", nowhere.resolve("a.zip").toString(), "--model",
+                nowhere.resolve("b.zip").toString(), "--labels", labels.toString(), "--out",
+                dir.resolve("choice.json").toString()), "");
+        refused(CommandLineRun.run("choose", "--model", nowhere.resolve("a.zip").toString(), "--labels",
+                labels.toString(), "--out", dir.resolve("choice.json").toString()),
+                "give at least two cross-validated configurations");
+        for (String command : List.of("annotate", "plan", "train", "predict", "evaluate", "choose", "demo")) {
             Result usage = CommandLineRun.run(command, "--no-such-option");
             assertEquals(Cli.USAGE, usage.exitCode(), command);
             Result help = CommandLineRun.run(command, "--help");

@@ -83,7 +83,7 @@ class CrossValidationCommandTest {
         assertEquals(0, s.exitCode(), s.out() + s.err());
         assertEquals(List.of(1), TrainedModel.load(model).folds());
         try (Stream<Path> kept = Files.list(dir.resolve("split-training/fold_1/validation"))) {
-            assertEquals(3, kept.count(), "two predicted cases and the summary");
+            assertEquals(5, kept.count(), "two predicted cases, their probabilities and the summary");
         }
         Files.writeString(splits, "[{\"train\": [\"" + cases.get(0) + "\"], \"val\": [\"nope\"]}]");
         Result bad = run(args(new String[] {"train", "--images", data[0].toString(), "--labels", data[1].toString(),

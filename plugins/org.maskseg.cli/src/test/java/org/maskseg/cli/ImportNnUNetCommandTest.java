@@ -99,6 +99,27 @@ class ImportNnUNetCommandTest {
     }
 
     @Test
+    void importedModelExportsBackToAnEqualResultsFolder() throws IOException {
+        Path again = dir.resolve("export/Dataset998_Again/nnUNetTrainer__nnUNetPlans__2d");
+        CommandLineRun.Result r = CommandLineRun.run("export-nnunet", "--model", imported.toString(), "--out",
+                again.toString(), "--dataset-name", "Dataset998_Again", "--file-ending", ".png");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("as nnU-Net configuration '2d' (fold_0)"), r.out());
+        Path back = dir.resolve("reimported.zip");
+        r = CommandLineRun.run("import-nnunet", again.toString(), "--out", back.toString());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(TrainedModel.load(back).sameWeightsAs(TrainedModel.load(imported)));
+
+        Path bad = dir.resolve("export-bad");
+        r = CommandLineRun.run("export-nnunet", "--model", imported.toString(), "--out", bad.toString(),
+                "--dataset-name", "Nuclei");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().startsWith("maskseg: dataset name 'Nuclei'") && r.err().strip().lines().count() == 1,
+                r.err());
+        assertTrue(Files.notExists(bad));
+    }
+
+    @Test
     void badFoldsAndCheckpointsGiveOneLine() {
         CommandLineRun.Result r = CommandLineRun.run("import-nnunet", results.toString(), "--folds", "3", "--out",
                 dir.resolve("x.zip").toString());

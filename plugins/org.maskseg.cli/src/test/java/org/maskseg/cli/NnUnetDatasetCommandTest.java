@@ -9,6 +9,8 @@ import static org.maskseg.cli.CommandLineRun.run;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -201,6 +203,18 @@ class NnUnetDatasetCommandTest {
         assertEquals(high, m.plan().normalization.clipHigh[0], 1e-9);
         assertEquals(List.of("background", "organ"), m.labels().classNames());
 
+        // the test image lies elsewhere in space: the prediction must lie there too, as nnU-Net's does
+        Path testImage = ds.resolve("imagesTs/ct_03_0000.nii.gz");
+        float[] origin = {10.5f, -20.25f, 33f};
+        byte[] header = niftiHeader(testImage);
+        ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(348, h.getInt(0));
+        for (int a = 0; a < 3; a++) {
+            h.putFloat(268 + 4 * a, origin[a]); // qoffset
+            h.putFloat(292 + 16 * a, origin[a]); // srow_x|y|z[3]
+        }
+        replaceNiftiHeader(testImage, header);
+
         Path out = dir.resolve("ct-predictions");
         Result predict = run("predict", "--model", model.toString(), "--dataset", ds.toString(), "--out",
                 out.toString(), "--device", "cpu", "--threads", "1");
@@ -208,6 +222,12 @@ class NnUnetDatasetCommandTest {
         Path written = out.resolve("ct_03.nii.gz");
         assertTrue(Files.isRegularFile(written), predict.out());
         assertEquals(2, niftiDatatype(written), "uint8 labels, as nnU-Net writes them");
+        ByteBuffer w = ByteBuffer.wrap(niftiHeader(written)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int a = 0; a < 3; a++) {
+            assertEquals(origin[a], w.getFloat(268 + 4 * a));
+            assertEquals(origin[a], w.getFloat(292 + 16 * a));
+        }
+        assertEquals(2f, w.getFloat(76 + 4 * 3), "the spacing of z");
         assertEquals(16 * 16 * 8, ImageFiles.readLabels(written, "p").data().length);
     }
 
@@ -303,6 +323,28 @@ class NnUnetDatasetCommandTest {
     }
 
     /** The datatype code of a gzipped NIfTI-1 header (bytes 70-71, little endian as MaskSeg writes). */
+    /** The 348-byte header of a .nii.gz file. */
+    private static byte[] niftiHeader(Path file) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file));
+                DataInputStream data = new DataInputStream(in)) {
+            byte[] header = new byte[348];
+            data.readFully(header);
+            return header;
+        }
+    }
+
+    /** Rewrites a .nii.gz file with another header and the same data. */
+    private static void replaceNiftiHeader(Path file, byte[] header) throws IOException {
+        byte[] all;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+            all = in.readAllBytes();
+        }
+        System.arraycopy(header, 0, all, 0, header.length);
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(all);
+        }
+    }
+
     private static int niftiDatatype(Path file) throws IOException {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file));
                 DataInputStream data = new DataInputStream(in)) {

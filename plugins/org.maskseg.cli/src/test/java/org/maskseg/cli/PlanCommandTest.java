@@ -114,6 +114,11 @@ class PlanCommandTest {
         assertEquals(Cli.FAILED, config.exitCode());
         assertTrue(config.err().contains("maskseg: configuration '3d' needs 3D images"), config.err());
 
+        Result cascade = run(args("--config", "3d_cascade"));
+        assertEquals(Cli.FAILED, cascade.exitCode());
+        assertTrue(cascade.err().contains("maskseg: configuration '3d_cascade' needs 3D images"), cascade.err());
+        assertEquals(1, cascade.err().strip().lines().count(), cascade.err());
+
         Result notFile = run(args("--override", "missing.json"));
         assertEquals(Cli.FAILED, notFile.exitCode());
         assertTrue(notFile.err().contains("--plan-overrides"), notFile.err());

@@ -14,9 +14,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.io.ImageFiles;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.plan.NetworkTopology;
+import org.maskseg.core.plan.Planner;
 import org.maskseg.core.train.Trainer;
 import org.maskseg.core.train.TrainingCurves;
 
@@ -84,6 +90,62 @@ class TrainCommandTest {
         assertTrue(Files.isRegularFile(work.resolve(Trainer.CHECKPOINT)));
         assertTrue(Files.isRegularFile(work.resolve(TrainingCurves.CSV)));
         assertTrue(Files.isRegularFile(work.resolve(TrainingCurves.PNG)));
+    }
+
+    @Test
+    void trainsACascadeOnVolumesAndPredictsWithBothStages() throws IOException {
+        Path images = Files.createDirectories(dir.resolve("vol-images"));
+        Path labels = Files.createDirectories(dir.resolve("vol-labels"));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        int e = 48;
+        long[] size = {e, e, e};
+        double[] spacing = {1, 1, 1};
+        for (int c = 0; c < 3; c++) {
+            float[] img = new float[e * e * e];
+            int[] lab = new int[e * e * e];
+            double r = 9 + 2 * c;
+            for (int i = 0; i < img.length; i++) {
+                int x = i % e, y = i / e % e, z = i / (e * e);
+                boolean in = (x - 24) * (x - 24) + (y - 20) * (y - 20) + (z - 26) * (z - 26) < r * r;
+                img[i] = (in ? 1f : 0f) + (float) (0.3 * random.nextGaussian());
+                lab[i] = z < 4 ? 9 : in ? 1 : 0; // 9: not annotated
+            }
+            String name = "vol" + c + ".nii.gz";
+            ImageFiles.writeImage(ImageVolume.wrap("vol" + c, img, size, 1, spacing), images.resolve(name));
+            ImageFiles.writeLabels(LabelVolume.wrap("vol" + c, lab, size, spacing), labels.resolve(name));
+        }
+        // memory for two 16³ patches: the 48³ images are large for them, so a low-resolution stage is planned
+        NetworkTopology t = NetworkTopology.of(spacing, new int[] {16, 16, 16}, Planner.MAX_POOLS_3D);
+        double gib = 2 * Planner.patchBytes(t, Planner.MAX_FEATURES_3D, 1, 2) / (1024.0 * 1024 * 1024) * (1 + 1e-9);
+        Path model = dir.resolve("cascade.zip");
+        Run r = run("train", "--images", images.toString(), "--labels", labels.toString(), "--out", model.toString(),
+                "--config", "3d_cascade", "--memory-gib", Double.toString(gib), "--ignore-label", "9", "--epochs", "1",
+                "--iterations", "2", "--validation-iterations", "1", "--device", "cpu", "--threads", "1", "--seed", "1",
+                "--plan-overrides", "{\"network\": {\"features\": [8, 16, 32]}, "
+                        + "\"previousStage\": {\"network\": {\"features\": [8, 16, 32]}}}");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("cascade stage 2 of 2"), r.out());
+        TrainedModel m = TrainedModel.load(model);
+        assertTrue(m.plan().isCascade());
+        assertTrue(m.previousStage() != null);
+        assertTrue(Files.isDirectory(dir.resolve("cascade-training").resolve("lowres")));
+
+        Path predictions = dir.resolve("predictions");
+        Run p = run("predict", "--model", model.toString(), "--images", images.toString(), "--out",
+                predictions.toString(), "--device", "cpu");
+        assertEquals(0, p.code(), p.out() + p.err());
+        for (int c = 0; c < 3; c++) {
+            LabelVolume l = ImageFiles.readLabels(predictions.resolve("vol" + c + ".nii.gz"));
+            assertArrayEquals(size, l.size());
+            for (int v : l.data()) {
+                assertTrue(v == 0 || v == 1, "a class, never the ignore value: " + v);
+            }
+        }
+
+        Run bad = run("train", "--images", images.toString(), "--labels", labels.toString(), "--out",
+                dir.resolve("x.zip").toString(), "--memory-gib", "0");
+        assertEquals(Cli.FAILED, bad.code());
+        assertTrue(bad.err().startsWith("maskseg: --memory-gib must be a positive number"), bad.err());
     }
 
     @Test
@@ -189,5 +251,34 @@ class TrainCommandTest {
                 dir.resolve("clash.zip").toString(), "--budget", "5m", "--epochs", "3");
         assertEquals(Cli.FAILED, clash.code());
         assertTrue(clash.err().contains("cannot be combined with epochs"), clash.err());
+    }
+
+    /**
+     * A time budget far too short for the planned 256² patches on a CPU: the plan is sized to the device, which
+     * the output says in two lines and the work folder records; --no-device-sizing keeps the plan.
+     */
+    @Test
+    @Tag("slow")
+    void aTimeBudgetSizesThePlanToTheDeviceUnlessTurnedOff() throws IOException {
+        Path[] data = smallDataset();
+        Path model = dir.resolve("sized.zip");
+        Run r = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                model.toString(), "--budget", "8s", "--device", "cpu", "--threads", "1", "--no-final-validation");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("device sizing on cpu() in fp32 (measured in "), r.out());
+        assertTrue(r.out().contains("device sizing chose patch ["), r.out());
+        assertTrue(Files.isRegularFile(dir.resolve("sized-training").resolve("plan_sizing.json")));
+        TrainedModel sized = TrainedModel.load(model);
+        assertTrue(sized.plan().patchSize[0] * sized.plan().patchSize[1] < 256 * 256,
+                java.util.Arrays.toString(sized.plan().patchSize));
+
+        Path kept = dir.resolve("kept.zip");
+        Run off = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
+                kept.toString(), "--budget", "4s", "--device", "cpu", "--threads", "1", "--no-final-validation",
+                "--no-device-sizing");
+        assertEquals(0, off.code(), off.out() + off.err());
+        assertFalse(off.out().contains("device sizing"), off.out());
+        assertFalse(Files.exists(dir.resolve("kept-training").resolve("plan_sizing.json")));
+        assertArrayEquals(new int[] {256, 256}, TrainedModel.load(kept).plan().patchSize);
     }
 }

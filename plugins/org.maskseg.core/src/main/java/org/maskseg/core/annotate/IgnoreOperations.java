@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.image.DistanceTransform;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.labels.LabelSpec;

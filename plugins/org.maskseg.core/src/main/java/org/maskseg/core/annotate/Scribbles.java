@@ -3,6 +3,7 @@ package org.maskseg.core.annotate;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import org.maskseg.core.image.DistanceTransform;
 import org.maskseg.core.image.LabelVolume;
 import org.maskseg.core.image.VolumeShapes;
 import org.maskseg.core.labels.LabelSpec;

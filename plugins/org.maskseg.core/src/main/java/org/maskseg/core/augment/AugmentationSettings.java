@@ -67,6 +67,27 @@ public final class AugmentationSettings {
     /** Axes (x first) that may be flipped; null means all. */
     public boolean[] mirrorAxes = null;
 
+    /**
+     * The last channels of a patch that hold the previous stage's segmentation in a cascade, one binary channel per
+     * foreground class (0 outside a cascade). They are moved with the image but kept binary, take no intensity
+     * transform, and get the two transforms below.
+     */
+    public int previousStageChannels = 0;
+
+    /** Random dilation, erosion, opening or closing of the previous stage's channels (a ball of random radius). */
+    public boolean previousStageMorphology = true;
+    public double previousStageMorphologyProbability = 0.4;
+    public double previousStageMorphologyPerChannel = 0.5;
+    public double previousStageRadiusMin = 1;
+    public double previousStageRadiusMax = 8;
+
+    /** Removal of a random connected component from the previous stage's channels. */
+    public boolean previousStageComponentRemoval = true;
+    public double previousStageComponentRemovalProbability = 0.2;
+    public double previousStageComponentRemovalPerChannel = 0.5;
+    /** Only components smaller than this share of the patch are removed. */
+    public double previousStageComponentMaxShare = 0.15;
+
     /** Longest patch axis over the z axis above which 3D patches are augmented in-plane only. */
     public static final double IN_PLANE_RATIO = 3;
 
@@ -101,6 +122,8 @@ public final class AugmentationSettings {
         s.lowResolution = false;
         s.gamma = false;
         s.mirror = false;
+        s.previousStageMorphology = false;
+        s.previousStageComponentRemoval = false;
         return s;
     }
 
@@ -143,6 +166,16 @@ public final class AugmentationSettings {
         s.mirror = mirror;
         s.mirrorProbability = mirrorProbability;
         s.mirrorAxes = mirrorAxes == null ? null : mirrorAxes.clone();
+        s.previousStageChannels = previousStageChannels;
+        s.previousStageMorphology = previousStageMorphology;
+        s.previousStageMorphologyProbability = previousStageMorphologyProbability;
+        s.previousStageMorphologyPerChannel = previousStageMorphologyPerChannel;
+        s.previousStageRadiusMin = previousStageRadiusMin;
+        s.previousStageRadiusMax = previousStageRadiusMax;
+        s.previousStageComponentRemoval = previousStageComponentRemoval;
+        s.previousStageComponentRemovalProbability = previousStageComponentRemovalProbability;
+        s.previousStageComponentRemovalPerChannel = previousStageComponentRemovalPerChannel;
+        s.previousStageComponentMaxShare = previousStageComponentMaxShare;
         return s;
     }
 }

@@ -97,6 +97,14 @@ public final class PatchBuffer {
         return voxels;
     }
 
+    /** The same patch with only its first {@code count} channels (same arrays, not a copy). */
+    public PatchBuffer firstChannels(int count) {
+        if (count < 1 || count > channels) {
+            throw new IllegalArgumentException(count + " of " + channels + " channels");
+        }
+        return count == channels ? this : new PatchBuffer(image, imageOffset, labels, labelOffset, count, size);
+    }
+
     /** A copy of this patch's image values (all channels). */
     public float[] imageCopy() {
         return Arrays.copyOfRange(image, imageOffset, imageOffset + voxels * channels);

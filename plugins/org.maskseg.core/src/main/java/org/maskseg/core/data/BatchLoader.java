@@ -315,11 +315,15 @@ public final class BatchLoader implements BatchSource {
             if (closed) {
                 throw new Closing();
             }
-            int caseIndex = rng.nextInt(cases.size());
-            TrainingCase c = cases.get(caseIndex);
+            PatchLocation location;
             try {
-                boolean forced = PatchSampler.isForcedForeground(i, batchSize, sampler.foregroundOversampling());
-                PatchLocation location = sampler.sample(caseIndex, forced, rng);
+                location = sampler.next(i, batchSize, rng);
+            } catch (InvalidInputException e) {
+                // the sampler names the case it could not sample
+                throw new InvalidInputException("batch " + index + ": " + e.getMessage(), e);
+            }
+            TrainingCase c = cases.get(location.caseIndex());
+            try {
                 PatchBuffer patch = new PatchBuffer(slot.images, i * channels * patchVoxels, slot.labels,
                         i * patchVoxels, channels, patchSize);
                 pipeline.produce(c, location, patch, rng, scratch);

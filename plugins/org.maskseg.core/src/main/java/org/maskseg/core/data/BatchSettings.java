@@ -42,13 +42,14 @@ public record BatchSettings(int[] patchSize, int batchSize, int numClasses, doub
 
     /**
      * Settings from a plan: its patch size, batch size, classes and oversampling, nnU-Net's default
-     * augmentation, {@link #defaultThreads()} workers, {@link #DEFAULT_PREFETCH} batches ahead, recycled
-     * buffers.
+     * augmentation (with that of the previous stage's channels in a cascade), {@link #defaultThreads()} workers,
+     * {@link #DEFAULT_PREFETCH} batches ahead, recycled buffers.
      */
     public static BatchSettings fromPlan(Plan plan) {
+        AugmentationSettings augmentation = AugmentationSettings.defaults(plan.patchSize);
+        augmentation.previousStageChannels = plan.previousStageChannels();
         return new BatchSettings(plan.patchSize, plan.batchSize, plan.targets.numClasses(),
-                plan.training.foregroundOversampling, AugmentationSettings.defaults(plan.patchSize), defaultThreads(),
-                DEFAULT_PREFETCH, true);
+                plan.training.foregroundOversampling, augmentation, defaultThreads(), DEFAULT_PREFETCH, true);
     }
 
     /**

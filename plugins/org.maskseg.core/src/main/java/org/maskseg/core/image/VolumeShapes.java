@@ -63,7 +63,4 @@ public final class VolumeShapes {
         return t;
     }
 
-    public static long[] toLong(int[] a) {
-        return Arrays.stream(a).asLongStream().toArray();
-    }
 }

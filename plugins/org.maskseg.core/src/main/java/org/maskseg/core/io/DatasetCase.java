@@ -72,8 +72,16 @@ public final class DatasetCase {
      * @return the file written
      */
     public Path writeLabels(LabelVolume labels, Path outputFolder) {
+        return writeLabels(labels, outputFolder, false);
+    }
+
+    /**
+     * Writes labels like {@link #writeLabels(LabelVolume, Path)}; with {@code nnUNetTypes} in the integer type
+     * nnU-Net would write (see {@link ImageFiles#writeLabels(LabelVolume, Path, Path, boolean)}).
+     */
+    public Path writeLabels(LabelVolume labels, Path outputFolder, boolean nnUNetTypes) {
         Path target = outputFolder.resolve(outputFileName());
-        ImageFiles.writeLabels(labels, target, imageFiles.get(0));
+        ImageFiles.writeLabels(labels, target, imageFiles.get(0), nnUNetTypes);
         return target;
     }
 

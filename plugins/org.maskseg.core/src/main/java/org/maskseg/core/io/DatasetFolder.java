@@ -105,14 +105,6 @@ public final class DatasetFolder {
         return ds;
     }
 
-    public Path imagesFolder() {
-        return imagesFolder;
-    }
-
-    public Optional<Path> labelsFolder() {
-        return Optional.ofNullable(labelsFolder);
-    }
-
     public boolean hasLabels() {
         return labelsFolder != null;
     }

@@ -332,7 +332,17 @@ final class Nifti1 {
      */
     static void write(Path temp, boolean gzip, Object data, long[] size, int channels, double[] spacing,
             short datatype, Geometry geometry) throws IOException {
+        write(temp, gzip, data, size, channels, spacing, datatype, geometry, 1f);
+    }
+
+    /**
+     * Writes a NIfTI-1 file like {@link #write(Path, boolean, Object, long[], int, double[], short, Geometry)} whose
+     * stored values mean {@code stored * slope} (the header's intensity scaling, which NIfTI readers apply).
+     */
+    static void write(Path temp, boolean gzip, Object data, long[] size, int channels, double[] spacing,
+            short datatype, Geometry geometry, float slope) throws IOException {
         ByteBuffer header = header(size, channels, spacing, datatype, geometry);
+        header.putFloat(112, slope);
         try (OutputStream file = Files.newOutputStream(temp);
                 OutputStream out = gzip ? new FastGzipStream(file) : new BufferedOutputStream(file, 1 << 16)) {
             out.write(header.array());

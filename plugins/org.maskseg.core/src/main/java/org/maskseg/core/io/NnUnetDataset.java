@@ -168,11 +168,6 @@ public final class NnUnetDataset {
         return new NnUnetDataset(folder, channelKey, channels, spec, regions, ending, numTraining, ignore != null, notes);
     }
 
-    /** Whether a folder holds a {@code dataset.json} (an nnU-Net raw dataset). */
-    public static boolean isDataset(Path folder) {
-        return Files.isRegularFile(folder.resolve(DATASET_JSON));
-    }
-
     // -------------------------------------------------------------------------------------------- accessors
 
     public Path folder() {

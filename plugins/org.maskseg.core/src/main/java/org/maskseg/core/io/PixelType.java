@@ -17,10 +17,6 @@ public enum PixelType {
         this.description = description;
     }
 
-    public boolean isFloat() {
-        return this == FLOAT32 || this == FLOAT64;
-    }
-
     @Override
     public String toString() {
         return description;

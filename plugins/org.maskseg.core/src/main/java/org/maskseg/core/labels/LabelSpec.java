@@ -169,15 +169,6 @@ public final class LabelSpec {
         return out;
     }
 
-    /** Back from canonical values to the user's convention (in place). */
-    public void fromCanonical(int[] canonical) {
-        for (int i = 0; i < canonical.length; i++) {
-            if (canonical[i] == numClasses) {
-                canonical[i] = ignoreValue;
-            }
-        }
-    }
-
     static String position(long[] size, long index) {
         StringBuilder sb = new StringBuilder("(");
         for (int d = 0; d < size.length; d++) {

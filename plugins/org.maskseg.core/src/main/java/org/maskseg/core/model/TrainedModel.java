@@ -54,6 +54,9 @@ import ai.djl.ndarray.NDManager;
 public final class TrainedModel {
 
     static final String WEIGHTS = "weights.bin";
+    /** Manifest key of the low-resolution stage of a cascade; its entries are stored under the folder below. */
+    private static final String PREVIOUS_STAGE = "previousStage";
+    private static final String PREVIOUS_STAGE_ENTRIES = "previous_stage/";
     private static final String POSTPROCESSING = "postprocessing";
 
     private final Plan plan;
@@ -65,6 +68,8 @@ public final class TrainedModel {
     private final List<TrainedModel> others;
     /** Applied to the labels the model predicts; chosen on its validation cases. */
     private final Postprocessing postprocessing;
+    /** The low-resolution stage of a cascade, which segments first; null for other models. */
+    private final TrainedModel previousStage;
 
     /**
      * @param plan     the plan the network was built from (copied); its targets give the classes, their names
@@ -79,16 +84,47 @@ public final class TrainedModel {
         this.folds = List.of();
         this.others = List.of();
         this.postprocessing = Postprocessing.NONE;
+        this.previousStage = null;
     }
 
     private TrainedModel(TrainedModel first, TrainingMetadata metadata, List<Integer> folds,
             List<TrainedModel> others, Postprocessing postprocessing) {
+        this(first, metadata, folds, others, postprocessing, first.previousStage);
+    }
+
+    private TrainedModel(TrainedModel first, TrainingMetadata metadata, List<Integer> folds,
+            List<TrainedModel> others, Postprocessing postprocessing, TrainedModel previousStage) {
         this.plan = first.plan;
         this.metadata = metadata;
         this.weights = first.weights;
         this.folds = List.copyOf(folds);
         this.others = List.copyOf(others);
         this.postprocessing = Objects.requireNonNull(postprocessing, "postprocessing");
+        this.previousStage = previousStage;
+    }
+
+    /**
+     * The low-resolution stage of a cascade (itself possibly several networks), which prediction runs first; null
+     * when this model is not the full-resolution stage of a cascade, or when it was saved without its previous stage
+     * (a best model or checkpoint of the full-resolution training).
+     */
+    public TrainedModel previousStage() {
+        return previousStage;
+    }
+
+    /**
+     * This full-resolution stage of a cascade with its low-resolution stage, whose plan must be this plan's
+     * {@link Plan#previousStage}.
+     */
+    public TrainedModel withPreviousStage(TrainedModel stage) {
+        if (!plan.isCascade()) {
+            throw new IllegalArgumentException("only the full-resolution stage of a cascade has a previous stage");
+        }
+        if (stage.previousStage != null || !PlanJson.toTree(stage.plan).equals(PlanJson.toTree(plan.previousStage))) {
+            throw new InvalidInputException("the low-resolution model's plan is not the previous stage of this "
+                    + "model's plan");
+        }
+        return new TrainedModel(this, metadata, folds, others, postprocessing, stage);
     }
 
     /** The postprocessing applied to the labels this model predicts ({@link Postprocessing#NONE} if none). */
@@ -140,10 +176,51 @@ public final class TrainedModel {
         if (folds.size() != all.size()) {
             folds.clear();
         }
+        for (int i = 1; i < all.size(); i++) {
+            TrainedModel p = all.get(i).previousStage;
+            if (p != null && (first.previousStage == null || !p.sameWeightsAs(first.previousStage))) {
+                throw new InvalidInputException("network " + (i + 1) + " of the ensemble is a cascade stage with "
+                        + "another low-resolution stage than the first; only stages of one cascade can be ensembled");
+            }
+        }
         // one postprocessing for the ensemble only where every model chose the same
         Postprocessing p = models.stream().allMatch(m -> m.postprocessing.equals(models.get(0).postprocessing))
                 ? models.get(0).postprocessing : Postprocessing.NONE;
         return new TrainedModel(first, first.metadata, folds, all.subList(1, all.size()), p);
+    }
+
+    /**
+     * Groups models into configurations for an ensemble of configurations, as nnU-Net ensembles e.g. its 2D and 3D
+     * models: models of the same plan form one configuration ({@link #ensemble}, averaged in their logits), each
+     * other plan another, in the order the plans first appear. All must predict the same classes (names and ignore
+     * value) or regions from the same input channels.
+     *
+     * @return one model per plan
+     * @throws InvalidInputException when the models predict different classes or regions, or read other channels
+     */
+    public static List<TrainedModel> configurations(List<TrainedModel> models) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no models");
+        }
+        LinkedHashMap<JsonNode, List<TrainedModel>> byPlan = new LinkedHashMap<>();
+        TrainedModel first = models.get(0);
+        for (int i = 0; i < models.size(); i++) {
+            TrainedModel m = models.get(i);
+            if (!m.labels().classNames().equals(first.labels().classNames())
+                    || m.labels().ignoreValue() != first.labels().ignoreValue()
+                    || !Objects.equals(m.regions(), first.regions()) || m.inputChannels() != first.inputChannels()) {
+                throw new InvalidInputException("model " + (i + 1) + " of the ensemble predicts " + m.plan.targets
+                        .describe() + " from " + m.inputChannels() + " channel(s) but model 1 predicts "
+                        + first.plan.targets.describe() + " from " + first.inputChannels() + "; only models of the "
+                        + "same classes (names and ignore value) or regions and channels can be ensembled");
+            }
+            byPlan.computeIfAbsent(PlanJson.toTree(m.plan), k -> new ArrayList<>()).add(m);
+        }
+        List<TrainedModel> out = new ArrayList<>();
+        for (List<TrainedModel> group : byPlan.values()) {
+            out.add(ensemble(group));
+        }
+        return out;
     }
 
     /** This single network marked as trained on cross-validation fold {@code fold}. */
@@ -180,7 +257,12 @@ public final class TrainedModel {
         List<TrainedModel> out = new ArrayList<>();
         out.add(new TrainedModel(this, metadata, folds.isEmpty() ? List.of() : List.of(folds.get(0)), List.of(),
                 postprocessing));
-        out.addAll(others);
+        for (int i = 0; i < others.size(); i++) {
+            TrainedModel o = others.get(i);
+            // each network keeps its fold, so that an ensemble made of members knows its folds
+            out.add(folds.isEmpty() ? o : new TrainedModel(o, o.metadata, List.of(folds.get(i + 1)), List.of(),
+                    o.postprocessing));
+        }
         return out;
     }
 
@@ -254,9 +336,9 @@ public final class TrainedModel {
 
     /** Loads these weights into an existing network built from the same plan. */
     public void loadInto(SegmentationNetwork network) {
-        if (network.inputChannels() != inputChannels() || network.outputChannels() != plan.targets.outputChannels()
+        if (network.inputChannels() != plan.inputChannels || network.outputChannels() != plan.targets.outputChannels()
                 || network.spatialDims() != spatialDims()) {
-            throw new InvalidInputException("the model (" + spatialDims() + "D, " + inputChannels() + " channels, "
+            throw new InvalidInputException("the model (" + spatialDims() + "D, " + plan.inputChannels + " channels, "
                     + plan.targets.outputChannels() + " outputs) does not fit a " + network.spatialDims()
                     + "D network with " + network.inputChannels() + " channels and " + network.outputChannels()
                     + " outputs");
@@ -297,8 +379,9 @@ public final class TrainedModel {
         return weights;
     }
 
+    /** Channels of the images the model segments (in a cascade, the network has more: see {@link Plan}). */
     public int inputChannels() {
-        return plan.inputChannels;
+        return plan.imageChannels();
     }
 
     public int spatialDims() {
@@ -329,7 +412,8 @@ public final class TrainedModel {
 
     /** True when plan, labels and every weight are equal (metadata is not compared). */
     public boolean sameWeightsAs(TrainedModel o) {
-        if (o.others.size() != others.size()) {
+        if (o.others.size() != others.size() || (o.previousStage == null) != (previousStage == null)
+                || previousStage != null && !previousStage.sameWeightsAs(o.previousStage)) {
             return false;
         }
         for (int i = 0; i < others.size(); i++) {
@@ -393,7 +477,8 @@ public final class TrainedModel {
         ObjectNode m = ModelArchive.JSON.createObjectNode();
         m.put("format", ModelArchive.FORMAT);
         // ensembles and postprocessing need a reader that knows them: older versions refuse version 2
-        m.put("formatVersion", others.isEmpty() && postprocessing.isNone() ? 1 : ModelArchive.FORMAT_VERSION);
+        m.put("formatVersion", others.isEmpty() && postprocessing.isNone() && previousStage == null ? 1
+                : ModelArchive.FORMAT_VERSION);
         m.put("kind", kind);
         m.put("createdBy", ModelArchive.CREATED_BY);
         m.put("createdAt", Instant.now().toString());
@@ -420,6 +505,13 @@ public final class TrainedModel {
                 n.set("training", ModelArchive.JSON.valueToTree(others.get(i).metadata));
             }
         }
+        if (previousStage != null) {
+            ObjectNode p = previousStage.manifest(kind);
+            for (String f : List.of("format", "formatVersion", "kind", "createdBy", "createdAt")) {
+                p.remove(f);
+            }
+            m.set(PREVIOUS_STAGE, p);
+        }
         return m;
     }
 
@@ -433,6 +525,9 @@ public final class TrainedModel {
         e.put(WEIGHTS, TensorCodec.encode(weights));
         for (int i = 0; i < others.size(); i++) {
             e.put(memberWeights(i + 1), TensorCodec.encode(others.get(i).weights));
+        }
+        if (previousStage != null) {
+            previousStage.entries().forEach((name, data) -> e.put(PREVIOUS_STAGE_ENTRIES + name, data));
         }
         return e;
     }
@@ -457,11 +552,11 @@ public final class TrainedModel {
                     TrainingMetadata.class);
             int channels = required(m, "inputChannels", what).asInt();
             int dims = required(m, "spatialDims", what).asInt();
-            if (channels != plan.inputChannels || dims != plan.spatialDims()
+            if (channels != plan.imageChannels() || dims != plan.spatialDims()
                     || names.size() != plan.targets.numClasses()) {
                 throw new InvalidInputException(what + " is corrupt: its manifest (" + dims + "D, " + channels
                         + " channels, " + names.size() + " classes) contradicts its plan (" + plan.spatialDims()
-                        + "D, " + plan.inputChannels + " channels, " + plan.targets.numClasses() + " classes)");
+                        + "D, " + plan.imageChannels() + " channels, " + plan.targets.numClasses() + " classes)");
             }
             // the manifest's class names and ignore value are the ones the model reports
             LabelSpec labels = new LabelSpec(names.size(), required(l, "ignoreValue", what).asInt(), names);
@@ -506,8 +601,28 @@ public final class TrainedModel {
             }
             Postprocessing p = m.has(POSTPROCESSING)
                     ? ModelArchive.JSON.treeToValue(m.get(POSTPROCESSING), Postprocessing.class) : Postprocessing.NONE;
-            return others.isEmpty() && folds.isEmpty() && p.isNone() ? first
-                    : new TrainedModel(first, meta, folds, others, p);
+            TrainedModel previous = null;
+            JsonNode stage = m.get(PREVIOUS_STAGE);
+            if (stage != null) {
+                if (!(stage instanceof ObjectNode stageManifest) || !plan.isCascade()) {
+                    throw new InvalidInputException(what + " is corrupt: it holds a previous stage, but its plan is "
+                            + "not a cascade");
+                }
+                Map<String, byte[]> stageEntries = new LinkedHashMap<>();
+                c.entries().forEach((name, data) -> {
+                    if (name.startsWith(PREVIOUS_STAGE_ENTRIES)) {
+                        stageEntries.put(name.substring(PREVIOUS_STAGE_ENTRIES.length()), data);
+                    }
+                });
+                previous = fromContents(new ModelArchive.Contents(stageManifest, stageEntries),
+                        source + " (low-resolution stage)");
+                if (!PlanJson.toTree(previous.plan).equals(PlanJson.toTree(plan.previousStage))) {
+                    throw new InvalidInputException(what + " is corrupt: its low-resolution stage has another plan than "
+                            + "the previous stage of its plan");
+                }
+            }
+            return others.isEmpty() && folds.isEmpty() && p.isNone() && previous == null ? first
+                    : new TrainedModel(first, meta, folds, others, p, previous);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(what + " is corrupt: " + ModelArchive.MANIFEST + " cannot be read ("
                     + e.getOriginalMessage() + ")", e);

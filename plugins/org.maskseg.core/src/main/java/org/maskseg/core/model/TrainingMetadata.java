@@ -16,7 +16,7 @@ import java.util.Map;
  * @param bestEmaPseudoDice   highest moving average reached
  * @param bestEpoch           epoch (1-based) at which it was reached, 0 when none
  * @param selection           "last" or "best": which of the two models this file holds
- * @param stopReason          why training ended: "completed", "time limit" or "epoch limit"
+ * @param stopReason          why training ended: "completed", "epoch limit", "time limit" or "budget"
  * @param seed                random seed
  * @param trainingSeconds     wall-clock seconds spent training (all sessions of a resumed run)
  * @param finishedAt          ISO-8601 instant the model was written

@@ -17,11 +17,6 @@ public enum Precision {
     /** The settings a user can choose, in the order they are offered. */
     public static final java.util.List<String> SETTINGS = java.util.List.of("auto", "fp32", "fp16");
 
-    /** Whether a setting (case-insensitive) is valid; {@code bf16} is not (see {@link #checkSetting}). */
-    public static boolean isSetting(String setting) {
-        return setting != null && SETTINGS.contains(setting.toLowerCase(Locale.ROOT));
-    }
-
     /**
      * Refuses a setting other than auto, fp32 or fp16 with one line that says why.
      *

@@ -212,6 +212,8 @@ final class NnUNetPlans {
         plan.batchSize = config.has("batch_size") ? p.integer(config.get("batch_size"), cfg + ".batch_size") : 2;
         plan.batchDice = config.path("batch_dice").asBoolean(false);
         plan.imageInterpolation = "cubic";
+        // nnU-Net's preprocessing cuts every case to its non-zero box before normalising
+        plan.cropToNonZero = true;
 
         // network
         Plan.Network net = new Plan.Network();
@@ -337,6 +339,8 @@ final class NnUNetPlans {
             switch (s) {
                 case "ZScoreNormalization" -> norm.schemes.add("zscore");
                 case "NoNormalization" -> norm.schemes.add("none");
+                case "RescaleTo01Normalization" -> norm.schemes.add("rescale_to_0_1");
+                case "RGBTo01Normalization" -> norm.schemes.add("rgb_to_0_1");
                 case "CTNormalization" -> {
                     norm.schemes.add("ct");
                     String w = "foreground_intensity_properties_per_channel." + c;
@@ -350,7 +354,8 @@ final class NnUNetPlans {
                     norm.std[c] = p.number(p.field(pc, w, "std"), w + ".std");
                 }
                 default -> throw p.error(cfg + ".normalization_schemes[" + c + "]", "is '" + s + "'; supported are "
-                        + "ZScoreNormalization, CTNormalization and NoNormalization");
+                        + "ZScoreNormalization, CTNormalization, NoNormalization, RescaleTo01Normalization and "
+                        + "RGBTo01Normalization");
             }
         }
         plan.normalization = norm;

@@ -206,13 +206,6 @@ final class TorchCheckpoint implements AutoCloseable {
         }
     }
 
-    /** Names of the archive's entries (for messages and tests). */
-    List<String> entryNames() {
-        List<String> names = new ArrayList<>();
-        zip.stream().forEach(e -> names.add(e.getName()));
-        return names;
-    }
-
     @Override
     public void close() {
         try {

@@ -48,10 +48,6 @@ public final class LossScaler {
         return cleanSteps;
     }
 
-    public int growthInterval() {
-        return growthInterval;
-    }
-
     /**
      * Records the outcome of one backward pass.
      *

@@ -62,14 +62,6 @@ public final class NesterovSgd implements AutoCloseable {
         }
     }
 
-    public double momentum() {
-        return momentum;
-    }
-
-    public double weightDecay() {
-        return weightDecay;
-    }
-
     /**
      * One update of every parameter from its current gradient. Runs with gradient recording off and frees
      * its temporaries. The gradients are used as scratch space and hold no meaningful values afterwards

@@ -8,6 +8,7 @@ import org.maskseg.core.labels.Targets;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Everything needed to build, train and apply a network for one dataset: the counterpart of nnU-Net's
@@ -19,8 +20,12 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 @JsonIgnoreProperties(ignoreUnknown = false)
 public final class Plan {
 
-    /** Version of the plan format; readers refuse plans from a newer format. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Newest version of the plan format; readers refuse plans from a newer format. Plans of a cascade (with a
+     * {@link #previousStage}) are written as version 2, all others as version 1, so that older readers refuse only
+     * what they cannot apply.
+     */
+    public static final int FORMAT_VERSION = 2;
 
     public int formatVersion = FORMAT_VERSION;
 
@@ -47,6 +52,14 @@ public final class Plan {
      */
     public String imageInterpolation = "cubic";
 
+    /**
+     * Cut every image to the bounding box of its non-zero voxels before normalising, and put the prediction back
+     * with background outside, as nnU-Net does (see {@code preprocess.NonZeroCrop}). Set for models imported from
+     * nnU-Net; MaskSeg's own plans leave it off. Written to plan files only when on.
+     */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    public boolean cropToNonZero = false;
+
     /** Training patch size, x first. */
     public int[] patchSize = {128, 128};
 
@@ -60,6 +73,15 @@ public final class Plan {
     public Normalization normalization = new Normalization();
 
     public Training training = new Training();
+
+    /**
+     * For the full-resolution stage of nnU-Net's cascade: the plan of the low-resolution stage, which segments the
+     * image first; its labels, resampled to this plan's spacing, enter this stage's network as one channel per
+     * foreground class after the image channels, so {@code inputChannels} = image channels + foreground classes.
+     * Null for every other plan. Shares this plan's targets.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Plan previousStage;
 
     /**
      * U-Net topology: nnU-Net's PlainConvUNet, or its ResidualEncoderUNet (the network of the ResEnc presets). Plan
@@ -128,6 +150,25 @@ public final class Plan {
     /** A deep copy: changing the copy's fields leaves this plan as it is. */
     public Plan copy() {
         return PlanJson.copy(this);
+    }
+
+    /** Whether this is the full-resolution stage of a cascade ({@link #previousStage} is set). */
+    @JsonIgnore
+    public boolean isCascade() {
+        return previousStage != null;
+    }
+
+    /**
+     * Channels of the images this plan segments: {@code inputChannels}, less the previous stage's one-hot channels
+     * in a cascade.
+     */
+    public int imageChannels() {
+        return previousStage == null ? inputChannels : previousStage.inputChannels;
+    }
+
+    /** Network input channels that carry the previous stage's segmentation (0 outside a cascade). */
+    public int previousStageChannels() {
+        return inputChannels - imageChannels();
     }
 
     /** Number of spatial dimensions of the network: 2 or 3. */

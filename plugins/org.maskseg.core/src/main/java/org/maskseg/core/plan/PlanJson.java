@@ -70,6 +70,15 @@ public final class PlanJson {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             out.set(e.getKey(), e.getValue());
+            if (e.getKey().equals("formatVersion")) {
+                // readers that know no cascade refuse a plan that has one, and read every other plan
+                out.put("formatVersion", plan.isCascade() ? 2 : 1);
+            }
+            if (e.getKey().equals(PREVIOUS_STAGE) && e.getValue() instanceof ObjectNode nested) {
+                // the stages share one format version and one set of targets, written once at the top
+                nested.remove("formatVersion");
+                plainNetworkLayout(nested);
+            }
             if (e.getKey().equals("inputChannels")) {
                 out.put(NUM_CLASSES, t.numClasses());
                 ArrayNode names = out.putArray(CLASS_NAMES);
@@ -83,8 +92,13 @@ public final class PlanJson {
         if (out.get("training") instanceof ObjectNode training) {
             training.put(PARTIAL_LABELS, t.partialLabels());
         }
-        if (out.get("network") instanceof ObjectNode network) {
-            // the plain U-Net's plans keep the layout of the files written before other architectures existed
+        plainNetworkLayout(out);
+        return out;
+    }
+
+    /** The plain U-Net's plans keep the layout of the files written before other architectures existed. */
+    private static void plainNetworkLayout(ObjectNode planTree) {
+        if (planTree.get("network") instanceof ObjectNode network) {
             if (Plan.Network.PLAIN_CONV_UNET.equals(network.path(ARCHITECTURE).asText(null))) {
                 network.remove(ARCHITECTURE);
             }
@@ -92,7 +106,6 @@ public final class PlanJson {
                 network.remove(BLOCKS_PER_STAGE);
             }
         }
-        return out;
     }
 
     /** A deep copy of a plan, valid or not. */
@@ -253,13 +266,19 @@ public final class PlanJson {
         }
         List<String> targetProblems = targets.problems();
         List<String> problems = new ArrayList<>(targetProblems);
+        if (targetProblems.isEmpty()) {
+            // the cascade's checks need the classes
+            plan.targets = targets.targets(what);
+            if (plan.previousStage != null) {
+                plan.previousStage.targets = plan.targets;
+            }
+        }
         if (validate) {
             problems.addAll(problems(plan));
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(what + " is invalid: " + String.join("; ", problems));
         }
-        plan.targets = targets.targets(what);
         return plan;
     }
 
@@ -268,6 +287,7 @@ public final class PlanJson {
     private static final String IGNORE_VALUE = "ignoreValue";
     private static final String REGIONS = "regions";
     private static final String PARTIAL_LABELS = "partialLabels";
+    private static final String PREVIOUS_STAGE = "previousStage";
     private static final String ARCHITECTURE = "architecture";
     private static final String BLOCKS_PER_STAGE = "blocksPerStage";
 
@@ -394,9 +414,39 @@ public final class PlanJson {
             checkPositive(problems, "patchSize", plan.patchSize, dims);
             checkNetwork(problems, plan, dims);
         }
-        checkNormalization(problems, plan.normalization, plan.inputChannels);
+        checkNormalization(problems, plan.normalization, plan.imageChannels());
         checkTraining(problems, plan.training);
+        if (plan.previousStage != null) {
+            checkCascade(problems, plan);
+        }
         return problems;
+    }
+
+    /**
+     * A cascade: two 3D stages, the first not a cascade itself, and the second's network taking the image channels
+     * plus one channel per foreground class.
+     */
+    private static void checkCascade(List<String> problems, Plan plan) {
+        Plan first = plan.previousStage;
+        for (String p : problems(first)) {
+            problems.add(PREVIOUS_STAGE + "." + p);
+        }
+        if (first.previousStage != null) {
+            problems.add(PREVIOUS_STAGE + " must not have a previous stage itself (a cascade has two stages)");
+        }
+        if (!"3d".equals(plan.configuration) || !"3d".equals(first.configuration)) {
+            problems.add("a cascade needs the 3d configuration in both stages, got " + quoted(plan.configuration)
+                    + " and " + quoted(first.configuration) + " (previousStage)");
+        }
+        if (plan.targets != null && plan.targets.regionBased()) {
+            problems.add("a cascade of region-based networks is not supported; train classes, or without cascade");
+        }
+        int foreground = plan.targets == null ? 0 : plan.targets.numClasses() - 1;
+        if (first.inputChannels >= 1 && plan.inputChannels != first.inputChannels + foreground) {
+            problems.add("inputChannels must be the image channels (" + first.inputChannels + ", those of "
+                    + PREVIOUS_STAGE + ") plus one per foreground class (" + foreground + ") = "
+                    + (first.inputChannels + foreground) + ", got " + plan.inputChannels);
+        }
     }
 
     private static void checkNetwork(List<String> problems, Plan plan, int dims) {

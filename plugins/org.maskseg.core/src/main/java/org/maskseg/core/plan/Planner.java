@@ -56,6 +56,14 @@ public final class Planner {
     /** Largest share of the dataset's voxels one batch may cover (overfitting guard). */
     public static final double MAX_DATASET_COVERED = 0.05;
     public static final double ANISOTROPY_THRESHOLD = 3;
+    /** The configuration name of nnU-Net's cascade (a low-resolution stage, then full resolution). */
+    public static final String CASCADE = "3d_cascade";
+    /** A low-resolution stage is planned while the full-resolution patch covers less of the median image. */
+    public static final double LOWRES_CREATION_THRESHOLD = 0.25;
+    /** Factor by which the low-resolution spacing grows per step. */
+    public static final double LOWRES_SPACING_STEP = 1.03;
+    /** The low-resolution median image must have at most 1/this of the full-resolution voxels. */
+    public static final double LOWRES_MIN_SHRINK = 2;
 
     private static final double GIB = 1024.0 * 1024 * 1024;
 
@@ -71,6 +79,13 @@ public final class Planner {
         int dataDims = fingerprint.spatialDims();
         // Volumes of a single slice are 2D data, as in nnU-Net.
         boolean flat = dataDims == 3 && fingerprint.maxSize()[2] == 1;
+        if (isCascade(options.configuration())) {
+            if (options.preset().residual()) {
+                throw new InvalidInputException("preset " + options.preset().label() + " cannot be combined with the "
+                        + CASCADE + " configuration: the cascade plans plain U-Nets; use 3d, or the default preset");
+            }
+            return cascadeOrRefuse(fingerprint, spec, options, flat ? 2 : dataDims);
+        }
         String configuration = configuration(options.configuration(), flat ? 2 : dataDims);
         if (fingerprint.numClasses() != spec.numClasses()) {
             throw new IllegalArgumentException("fingerprint has " + fingerprint.numClasses()
@@ -118,6 +133,119 @@ public final class Planner {
         return plan;
     }
 
+    /** Whether a configuration name asks for nnU-Net's cascade ("3d_cascade", any case). */
+    public static boolean isCascade(String configuration) {
+        return configuration != null && configuration.trim().toLowerCase(Locale.ROOT).equals(CASCADE);
+    }
+
+    /** The plan of a cascade: the 3D plan with its low-resolution stage, overrides applied to the result. */
+    private static Plan cascadeOrRefuse(DatasetFingerprint fingerprint, LabelSpec spec, PlannerOptions options,
+            int dataDims) {
+        if (dataDims != 3) {
+            throw new InvalidInputException("configuration '" + CASCADE + "' needs 3D images, but the images are 2D "
+                    + "(or volumes of a single slice)");
+        }
+        Plan fullres = plan(fingerprint, spec, options.withConfiguration("3d").withOverrides(null));
+        Plan cascade = cascadeOrRefuse(fullres, fingerprint, options);
+        String overrides = options.overrides();
+        return overrides == null || overrides.isBlank() ? cascade : applyOverrides(cascade, overrides);
+    }
+
+    /**
+     * {@link #cascade} or, when nnU-Net would add no low-resolution stage, an {@link InvalidInputException} that
+     * says why.
+     */
+    public static Plan cascadeOrRefuse(Plan fullres, DatasetFingerprint fingerprint, PlannerOptions options) {
+        Plan c = cascade(fullres, fingerprint, options);
+        if (c == null) {
+            double[] median = medianShapeAfterResampling(fingerprint, fullres.targetSpacing);
+            throw new InvalidInputException(String.format(Locale.ROOT, "no low-resolution stage for a cascade: the "
+                    + "full-resolution patch %s covers %.0f%% of the median image %s (after resampling), and nnU-Net "
+                    + "adds one only below %.0f%% (or, with a coarser spacing, the images would shrink less than %.0fx); "
+                    + "train with the 3d configuration", Arrays.toString(fullres.patchSize),
+                    100 * product(fullres.patchSize) / product(median), Arrays.toString(round(median)),
+                    100 * LOWRES_CREATION_THRESHOLD, LOWRES_MIN_SHRINK));
+        }
+        return c;
+    }
+
+    /**
+     * nnU-Net's low-resolution stage for a 3D full-resolution plan, as the cascade's plan: the full-resolution plan
+     * with one more input channel per foreground class and the low-resolution plan as its
+     * {@link Plan#previousStage}; null when nnU-Net would add no low-resolution stage.
+     * <p>
+     * The rule: a low-resolution stage is planned while the full-resolution patch covers less than
+     * {@value #LOWRES_CREATION_THRESHOLD} of the voxels of the median image (after resampling). Its spacing starts
+     * at the full-resolution spacing and grows by the factor {@value #LOWRES_SPACING_STEP} per step, only along the
+     * axes more than twice finer than the coarsest as long as there are such, else along all axes; after each step
+     * the stage is planned anew (patch, topology, batch size, by the same rules and memory budget) for the median
+     * image at that spacing, until its patch covers at least that share of it. The stage is dropped when its median
+     * image has fewer than 1/{@value #LOWRES_MIN_SHRINK} of the full-resolution voxels (too close to be worth a
+     * stage; this is also the case when the full-resolution patch covers enough already).
+     *
+     * @param fullres a 3D plan for classes (not regions), not a cascade
+     */
+    public static Plan cascade(Plan fullres, DatasetFingerprint fingerprint, PlannerOptions options) {
+        if (!"3d".equals(fullres.configuration) || fullres.isCascade()) {
+            throw new IllegalArgumentException("a cascade is planned from a 3d plan that is not a cascade");
+        }
+        if (fullres.targets.regionBased()) {
+            throw new InvalidInputException("a cascade of region-based networks is not supported: the previous "
+                    + "stage's segmentation enters as one channel per class; train classes, or without a cascade");
+        }
+        double[] fullSpacing = fullres.targetSpacing.clone();
+        double[] median = round(medianShapeAfterResampling(fingerprint, fullSpacing));
+        double fullVoxels = product(median);
+        double medianVoxels = fullVoxels;
+        double patchVoxels = product(fullres.patchSize);
+        double[] spacing = fullSpacing.clone();
+        Plan low = null;
+        while (patchVoxels / medianVoxels < LOWRES_CREATION_THRESHOLD) {
+            double max = Arrays.stream(spacing).max().getAsDouble();
+            boolean anisotropic = Arrays.stream(spacing).anyMatch(v -> max / v > 2);
+            double[] shape = new double[3];
+            for (int a = 0; a < 3; a++) {
+                if (!anisotropic || max / spacing[a] > 2) {
+                    spacing[a] *= LOWRES_SPACING_STEP;
+                }
+            }
+            medianVoxels = 1;
+            for (int a = 0; a < 3; a++) {
+                double exact = fullSpacing[a] / spacing[a] * median[a];
+                medianVoxels *= exact;
+                shape[a] = Math.rint(exact);
+            }
+            low = new Plan();
+            low.configuration = "3d";
+            low.inputChannels = fullres.inputChannels;
+            low.targets = fullres.targets;
+            low.targetSpacing = spacing.clone();
+            low.imageInterpolation = fullres.imageInterpolation;
+            configureNetwork(low, low.targetSpacing, shape, medianVoxels * fingerprint.numCases(), options);
+            patchVoxels = product(low.patchSize);
+        }
+        if (low == null || fullVoxels / medianVoxels < LOWRES_MIN_SHRINK) {
+            return null;
+        }
+        low.batchDice = false;
+        Plan copy = fullres.copy();
+        low.normalization = copy.normalization;
+        low.training = copy.training;
+        Plan cascade = fullres.copy();
+        cascade.inputChannels = fullres.inputChannels + fullres.targets.numClasses() - 1;
+        cascade.previousStage = low;
+        PlanJson.validate(cascade);
+        return cascade;
+    }
+
+    private static double[] round(double[] v) {
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = Math.rint(v[i]);
+        }
+        return r;
+    }
+
     /**
      * Overrides as in {@link PlanJson#applyOverrides}, except that a new patch size or target spacing without a
      * new network gets the network the planner would derive for it, so that a smaller patch also gets fewer
@@ -126,6 +254,16 @@ public final class Planner {
     private static Plan applyOverrides(Plan planned, String overrides) {
         ObjectNode fragment = PlanJson.parseOverrides(overrides);
         Plan plan = PlanJson.mergeUnvalidated(planned, fragment);
+        rederiveNetwork(plan, fragment);
+        if (plan.previousStage != null && fragment.get("previousStage") instanceof ObjectNode nested) {
+            rederiveNetwork(plan.previousStage, nested);
+        }
+        PlanJson.validate(plan, PlanJson.AFTER_OVERRIDES);
+        return plan;
+    }
+
+    /** The network the planner derives for an overridden patch size or spacing, unless the network is overridden. */
+    private static void rederiveNetwork(Plan plan, ObjectNode fragment) {
         boolean geometry = fragment.has("patchSize") || fragment.has("targetSpacing");
         if (geometry && !fragment.has("network") && hasConsistentGeometry(plan)) {
             NetworkTopology t = topology(plan, plan.patchSize);
@@ -137,8 +275,6 @@ public final class Planner {
             }
             setNetwork(plan, t);
         }
-        PlanJson.validate(plan, PlanJson.AFTER_OVERRIDES);
-        return plan;
     }
 
     /**
@@ -151,7 +287,7 @@ public final class Planner {
                 Plan.Network.RESIDUAL_ENCODER_UNET.equals(plan.network.architecture)));
     }
 
-    private static int maxPools(int dims, boolean residual) {
+    static int maxPools(int dims, boolean residual) {
         return residual ? Integer.MAX_VALUE : dims == 3 ? MAX_POOLS_3D : MAX_POOLS_2D;
     }
 
@@ -274,11 +410,7 @@ public final class Planner {
                     axis = a;
                 }
             }
-            // Shrinking by the current divisor could skip valid sizes (256 -> 192 instead of 224): use the
-            // divisor of the shrunk patch instead.
-            int[] tmp = patch.clone();
-            tmp[axis] -= topology.divisor()[axis];
-            int step = tmp[axis] < 1 ? 1 : NetworkTopology.of(spacing, tmp, maxPools).divisor()[axis];
+            int step = shrinkStep(spacing, patch, topology, axis, maxPools);
             patch = patch.clone();
             patch[axis] -= step;
             if (patch[axis] < 1) {
@@ -417,6 +549,16 @@ public final class Planner {
             p *= v;
         }
         return p;
+    }
+
+    /**
+     * How much one shortening of an axis takes off a patch: the divisor of the shortened patch's network along the
+     * axis. Shrinking by the current divisor could skip valid sizes (256 -> 192 instead of 224).
+     */
+    static int shrinkStep(double[] spacing, int[] patch, NetworkTopology topology, int axis, int maxPools) {
+        int[] tmp = patch.clone();
+        tmp[axis] -= topology.divisor()[axis];
+        return tmp[axis] < 1 ? 1 : NetworkTopology.of(spacing, tmp, maxPools).divisor()[axis];
     }
 
     /** Largest patch of the physical aspect ratio (256³ or 2048² voxels), clipped to the median shape. */

@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * User choices for {@link Planner}.
  *
- * @param configuration     "2d", "3d", or null to choose by the data (2d for 2D images, 3d for 3D images); "2d"
- *                          on 3D images trains on xy slices
+ * @param configuration     "2d", "3d", "3d_cascade" (3D with nnU-Net's low-resolution stage, see
+ *                          {@link Planner#cascade}), or null to choose by the data (2d for 2D images, 3d for 3D
+ *                          images); "2d" on 3D images trains on xy slices
  * @param memoryBudgetGiB   device memory the training may use for activations, in GiB (nnU-Net's reference: 8)
  * @param maxBatchSize      upper bound of the batch size, or 0 for none (the planner's own bounds still apply)
  * @param channelModalities per channel a modality name, mapped to a normalisation as nnU-Net maps its channel names

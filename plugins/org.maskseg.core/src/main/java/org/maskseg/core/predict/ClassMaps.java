@@ -107,6 +107,20 @@ public final class ClassMaps {
      * @param logits one channel per region
      */
     public static LabelVolume regionLabels(ImageVolume logits, RegionSet regions) {
+        return regionLabels(logits, regions, 0f);
+    }
+
+    /**
+     * Labels of a region-based model from region probabilities: as {@link #regionLabels(ImageVolume, RegionSet)}
+     * with a region predicted where its probability exceeds 0.5 (e.g. the mean probability of an ensemble).
+     *
+     * @param probabilities one channel per region, values in [0, 1]
+     */
+    public static LabelVolume regionLabelsFromProbabilities(ImageVolume probabilities, RegionSet regions) {
+        return regionLabels(probabilities, regions, 0.5f);
+    }
+
+    private static LabelVolume regionLabels(ImageVolume logits, RegionSet regions, float threshold) {
         int n = Math.toIntExact(logits.voxelsPerChannel());
         if (logits.channels() != regions.size()) {
             throw new IllegalArgumentException(logits.channels() + " channels for " + regions.size() + " regions");
@@ -117,7 +131,7 @@ public final class ClassMaps {
             int export = regions.get(r).exportLabel();
             int offset = r * n;
             for (int v = 0; v < n; v++) {
-                if (s[offset + v] > 0) {
+                if (s[offset + v] > threshold) {
                     labels[v] = export;
                 }
             }

@@ -3,6 +3,7 @@ package org.maskseg.core.predict;
 import java.util.Arrays;
 import java.util.List;
 
+import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
@@ -12,6 +13,8 @@ import org.maskseg.core.nn.SegmentationNetwork;
 import org.maskseg.core.nn.UNet;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.postprocess.Postprocessing;
+import org.maskseg.core.preprocess.CascadeChannels;
+import org.maskseg.core.preprocess.NonZeroCrop;
 import org.maskseg.core.preprocess.PreprocessedImage;
 import org.maskseg.core.preprocess.Preprocessor;
 
@@ -22,7 +25,9 @@ import ai.djl.ndarray.NDManager;
  * Segments images with a trained model, end to end: each image is normalised and resampled to the plan's
  * spacing exactly as in training, predicted with a sliding window, and the blended logits are resampled
  * linearly back to the image's own grid before the softmax and the argmax, so that labels, probabilities
- * and uncertainty all have the input's size and spacing (the order nnU-Net uses). A region-based model gets
+ * and uncertainty all have the input's size and spacing (the order nnU-Net uses). With the plan's {@code
+ * cropToNonZero} (models from nnU-Net) the image is cut to its non-zero box first and the prediction of the box is
+ * put back into the whole image with background outside. A region-based model gets
  * the sigmoid per region and its regions' export labels instead (see {@link Prediction#fromRegionLogits}).
  * <p>
  * A model of several networks (the folds of a cross-validation, {@link TrainedModel#members()}) is ensembled as
@@ -31,9 +36,13 @@ import ai.djl.ndarray.NDManager;
  * grid. One network is built; the weights of each member are loaded into it in turn, so memory holds one network,
  * the running sum and one network's output, whatever the number of members.
  * <p>
+ * The full-resolution stage of a cascade first predicts the image with its low-resolution stage (a predictor of its
+ * own, with the same settings), whose labels, resampled to the full-resolution grid, enter as one channel per
+ * foreground class after the image channels.
+ * <p>
  * Not thread-safe: predict one image at a time per instance.
  */
-public final class ModelPredictor implements AutoCloseable {
+public final class ModelPredictor implements Segmenter {
 
     private final Plan plan;
     private final SlidingWindowPredictor windows;
@@ -43,6 +52,8 @@ public final class ModelPredictor implements AutoCloseable {
     private final SegmentationNetwork network;
     /** Applied to the labels of every prediction (the model's, or none). */
     private final Postprocessing postprocessing;
+    /** The low-resolution stage of a cascade, predicted first; null otherwise. */
+    private ModelPredictor previousStage;
 
     /**
      * Uses an existing network (not closed by {@link #close()}).
@@ -74,8 +85,17 @@ public final class ModelPredictor implements AutoCloseable {
      * @param device e.g. from {@link TorchRuntime#device(String)}
      */
     public static ModelPredictor open(TrainedModel model, Device device, PredictionSettings settings) {
+        if (model.plan().isCascade() && model.previousStage() == null) {
+            throw new InvalidInputException("the model is the full-resolution stage of a cascade without its "
+                    + "low-resolution stage (a best model or checkpoint of the second training stage); predict with "
+                    + "the model file the training wrote, which holds both stages");
+        }
         NDManager manager = TorchRuntime.newManager(device);
+        ModelPredictor previous = null;
         try {
+            if (model.previousStage() != null) {
+                previous = open(model.previousStage(), device, settings);
+            }
             Plan plan = model.plan();
             UNet network = UNet.build(manager, plan, 0);
             model.loadInto(network);
@@ -83,9 +103,15 @@ public final class ModelPredictor implements AutoCloseable {
             List<Integer> axes = model.mirroringAxes();
             PredictionSettings used = axes != null && settings.mirrorAxes() == null ? settings.withMirrorAxes(axes)
                     : settings;
-            return new ModelPredictor(network, plan, used, manager, model.members(), model.postprocessing());
+            ModelPredictor p = new ModelPredictor(network, plan, used, manager, model.members(),
+                    model.postprocessing());
+            p.previousStage = previous;
+            return p;
         } catch (RuntimeException e) {
             manager.close();
+            if (previous != null) {
+                previous.close();
+            }
             throw e;
         }
     }
@@ -98,7 +124,7 @@ public final class ModelPredictor implements AutoCloseable {
         return plan.targets.spec();
     }
 
-    /** The precision the network passes run in. */
+    @Override
     public Precision precision() {
         return windows.network().precision();
     }
@@ -118,21 +144,97 @@ public final class ModelPredictor implements AutoCloseable {
      * @throws org.maskseg.core.InvalidInputException if the image does not fit the model
      * @throws org.maskseg.core.CancelledException if the monitor cancelled
      */
+    @Override
     public Prediction predict(ImageVolume image, Prediction.Outputs outputs, PredictionMonitor monitor) {
         PreprocessedImage pre = Preprocessor.preprocessImage(image, plan);
-        ImageVolume logits = members.isEmpty() ? windows.predictLogits(pre.image(), monitor)
-                : ensembleLogits(pre.image(), monitor);
+        Prediction p = Prediction.of(logitsOnCropGrid(image, pre, monitor), plan.targets, outputs);
+        NonZeroCrop crop = pre.crop();
+        if (crop != null && crop.cuts()) {
+            p = uncrop(p, crop, image.spacing());
+        }
+        return postprocessing.isNone() ? p
+                : new Prediction(postprocessing.apply(p.labels()), p.probabilities(), p.uncertainty());
+    }
+
+    /**
+     * The probabilities of one image on the image's grid, as {@link #predict} computes them: the softmax of the
+     * (ensembled) logits, or their sigmoid per region for a region-based model; outside a non-zero crop, background
+     * (class 0 with probability 1, or no region).
+     */
+    public ImageVolume probabilities(ImageVolume image, PredictionMonitor monitor) {
+        PreprocessedImage pre = Preprocessor.preprocessImage(image, plan);
+        ImageVolume logits = logitsOnCropGrid(image, pre, monitor);
+        ImageVolume p = plan.targets.regionBased() ? ClassMaps.sigmoid(logits) : ClassMaps.softmax(logits);
+        NonZeroCrop crop = pre.crop();
+        if (crop != null && crop.cuts()) {
+            float[] outside = new float[p.channels()];
+            if (!plan.targets.regionBased()) {
+                outside[0] = 1;
+            }
+            p = crop.paste(p, outside, image.spacing());
+        }
+        return p;
+    }
+
+    /** The postprocessing this predictor applies to the labels. */
+    public Postprocessing postprocessing() {
+        return postprocessing;
+    }
+
+    /**
+     * The blended (and ensembled) logits, resampled back to the image's grid (of its non-zero crop, when the plan
+     * crops) and named like the image.
+     */
+    private ImageVolume logitsOnCropGrid(ImageVolume image, PreprocessedImage pre, PredictionMonitor monitor) {
+        ImageVolume input = pre.image();
+        if (previousStage != null) {
+            input = CascadeChannels.append(input, previousStage.foregroundOneHot(image, input, monitor),
+                    plan.previousStageChannels());
+        }
+        ImageVolume logits = members.isEmpty() ? windows.predictLogits(input, monitor)
+                : ensembleLogits(input, monitor);
         ImageVolume original;
-        if (Arrays.equals(logits.spatialSize(), image.spatialSize())) {
+        if (Arrays.equals(logits.spatialSize(), pre.originalSize())) {
             original = logits.withSpacing(image.spacing());
         } else {
             float[] back = pre.toOriginalGrid(logits.data(), logits.channels());
-            original = ImageVolume.wrap(image.name(), back, image.spatialSize(), logits.channels(), image.spacing());
+            original = ImageVolume.wrap(image.name(), back, pre.originalSize(), logits.channels(), image.spacing());
         }
-        ImageVolume named = original.withName(image.name());
-        Prediction p = Prediction.of(named, plan.targets, outputs);
-        return postprocessing.isNone() ? p
-                : new Prediction(postprocessing.apply(p.labels()), p.probabilities(), p.uncertainty());
+        return original.withName(image.name());
+    }
+
+    /**
+     * A prediction of the non-zero box put into the whole image, as nnU-Net does: background outside (class 0 with
+     * probability 1; for regions, no region with probability 0), and no uncertainty there.
+     */
+    private Prediction uncrop(Prediction p, NonZeroCrop crop, double[] spacing) {
+        ImageVolume probabilities = null;
+        if (p.probabilities() != null) {
+            float[] outside = new float[p.probabilities().channels()];
+            if (!plan.targets.regionBased()) {
+                outside[0] = 1;
+            }
+            probabilities = crop.paste(p.probabilities(), outside, spacing);
+        }
+        ImageVolume uncertainty = p.uncertainty() == null ? null : crop.paste(p.uncertainty(), new float[1], spacing);
+        return new Prediction(crop.paste(p.labels(), spacing), probabilities, uncertainty);
+    }
+
+    /**
+     * This model's segmentation of an image as the input channels of a cascade's next stage: one binary channel per
+     * foreground class on the grid of {@code grid} (see {@link CascadeChannels}). The logits are those of
+     * {@link #predict} (all members, mirroring as set), taken before postprocessing.
+     *
+     * @param image raw intensities
+     * @param grid  an image on the next stage's grid (its size and spacing are used)
+     */
+    public float[] foregroundOneHot(ImageVolume image, ImageVolume grid, PredictionMonitor monitor) {
+        if (previousStage != null) {
+            throw new IllegalStateException("a cascade has two stages");
+        }
+        ImageVolume input = Preprocessor.preprocessImage(image, plan).image();
+        ImageVolume logits = members.isEmpty() ? windows.predictLogits(input, monitor) : ensembleLogits(input, monitor);
+        return CascadeChannels.foregroundOneHot(logits, grid);
     }
 
     /** The mean of the members' logits, summed as each member's come. */
@@ -164,6 +266,9 @@ public final class ModelPredictor implements AutoCloseable {
     public void close() {
         if (owned != null) {
             owned.close();
+        }
+        if (previousStage != null) {
+            previousStage.close();
         }
     }
 }

@@ -25,13 +25,27 @@ public record Prediction(LabelVolume labels, ImageVolume probabilities, ImageVol
         public static final Outputs ALL = new Outputs(true, true);
     }
 
-    /** Labels and the requested maps from blended logits. */
     /** The prediction of a network with these targets: over regions when they are region-based, else classes. */
     public static Prediction of(ImageVolume logits, Targets targets, Outputs outputs) {
         return targets.regionBased() ? fromRegionLogits(logits, targets.regions(), outputs)
                 : fromLogits(logits, outputs);
     }
 
+    /**
+     * Labels and the requested maps from probabilities (softmax per class, or sigmoid per region for region-based
+     * targets), e.g. the mean probabilities of an ensemble of configurations: the class of highest probability, or
+     * each region where its probability exceeds 0.5.
+     */
+    public static Prediction fromProbabilities(ImageVolume probabilities, Targets targets, Outputs outputs) {
+        boolean regions = targets.regionBased();
+        LabelVolume labels = regions ? ClassMaps.regionLabelsFromProbabilities(probabilities, targets.regions())
+                : ClassMaps.argmax(probabilities);
+        ImageVolume uncertainty = !outputs.uncertainty() ? null
+                : regions ? ClassMaps.meanBinaryEntropy(probabilities) : ClassMaps.normalisedEntropy(probabilities);
+        return new Prediction(labels, outputs.probabilities() ? probabilities : null, uncertainty);
+    }
+
+    /** Labels and the requested maps from the blended logits of a model of classes (softmax). */
     public static Prediction fromLogits(ImageVolume logits, Outputs outputs) {
         LabelVolume labels = ClassMaps.argmax(logits);
         if (!outputs.probabilities() && !outputs.uncertainty()) {

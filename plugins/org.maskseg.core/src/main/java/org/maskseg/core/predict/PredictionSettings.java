@@ -49,10 +49,6 @@ public record PredictionSettings(double step, boolean mirroring, int batchWindow
         this(step, mirroring, batchWindows, "auto");
     }
 
-    public PredictionSettings withStep(double newStep) {
-        return new PredictionSettings(newStep, mirroring, batchWindows, precision, mirrorAxes);
-    }
-
     public PredictionSettings withMirroring(boolean on) {
         return new PredictionSettings(step, on, batchWindows, precision, mirrorAxes);
     }

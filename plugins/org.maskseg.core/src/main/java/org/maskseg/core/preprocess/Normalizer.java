@@ -30,6 +30,14 @@ public final class Normalizer {
 
     /** A normalised copy of the image; the input is not changed. */
     public static ImageVolume normalize(ImageVolume image, Plan.Normalization normalization) {
+        return normalize(image, normalization, null);
+    }
+
+    /**
+     * A normalised copy of the image, where z-score with {@code useMask} takes its statistics inside the given mask
+     * (one flag per voxel, C order) instead of {@link #nonZeroMask}; null = {@link #nonZeroMask}.
+     */
+    public static ImageVolume normalize(ImageVolume image, Plan.Normalization normalization, boolean[] nonZero) {
         int channels = image.channels();
         if (normalization.schemes.size() != channels) {
             throw new InvalidInputException("image '" + image.name() + "' has " + channels
@@ -38,7 +46,7 @@ public final class Normalizer {
         float[] in = image.data();
         float[] out = in.clone();
         int voxels = (int) image.voxelsPerChannel();
-        boolean[] mask = null;
+        boolean[] mask = nonZero;
         for (int c = 0; c < channels; c++) {
             int off = c * voxels;
             String scheme = normalization.schemes.get(c);
@@ -159,7 +167,7 @@ public final class Normalizer {
     }
 
     /** Flood fill of the background from the border; everything the fill cannot reach joins the mask. */
-    private static void fillHoles(boolean[] mask, long[] size) {
+    static void fillHoles(boolean[] mask, long[] size) {
         int dims = size.length;
         int nx = (int) size[0];
         int ny = (int) size[1];

@@ -16,6 +16,10 @@ import org.maskseg.core.plan.Plan;
  * resampled by nearest neighbour.
  * <p>
  * A 2D plan accepts 2D images and 3D images (trained slice by slice): for the latter only x and y are resampled.
+ * With the plan's {@code cropToNonZero} (models from nnU-Net) image and labels are first cut to the image's non-zero
+ * box ({@link NonZeroCrop}), as nnU-Net does.
+ * For the full-resolution stage of a cascade only the image channels are prepared here; the previous stage's
+ * channels are appended by {@link CascadeChannels}.
  */
 public final class Preprocessor {
 
@@ -58,33 +62,55 @@ public final class Preprocessor {
             }
             canonical = knowledge.encode(canonical, labels.size(), spec, image.name());
         }
-        ImageVolume normalised = Normalizer.normalize(image, plan.normalization);
+        ImageVolume normalised;
+        long[] labelSize = labels.size();
+        if (plan.cropToNonZero) {
+            // labels outside the non-zero mask stay as they are: nnU-Net trains them as background too
+            NonZeroCrop crop = NonZeroCrop.of(image);
+            image = crop.crop(image);
+            canonical = crop.crop(canonical);
+            labelSize = crop.size().clone();
+            normalised = Normalizer.normalize(image, plan.normalization, crop.mask());
+        } else {
+            normalised = Normalizer.normalize(image, plan.normalization);
+        }
         double[] spacing = image.spacing();
         double[] target = Resampler.fullTargetSpacing(spacing, plan.targetSpacing);
         long[] size = Resampler.sizeForSpacing(image.spatialSize(), spacing, plan.targetSpacing);
         ImageVolume resampled = Resampler.resampleImage(normalised, size, target,
                 Resampler.Interpolation.of(plan.imageInterpolation));
-        LabelVolume canonicalLabels = LabelVolume.wrap(image.name(), canonical, labels.size(), spacing);
+        LabelVolume canonicalLabels = LabelVolume.wrap(image.name(), canonical, labelSize, spacing);
         LabelVolume resampledLabels = Resampler.resampleLabels(canonicalLabels, size, target);
         return new TrainingCase(image.name(), resampled, resampledLabels);
     }
 
-    /** An image for prediction, with the same normalisation and resampling as in training. */
+    /**
+     * An image for prediction, with the same normalisation and resampling as in training; with the plan's
+     * {@code cropToNonZero}, cut to its non-zero box first (see {@link PreprocessedImage#crop()}).
+     */
     public static PreprocessedImage preprocessImage(ImageVolume image, Plan plan) {
         checkImage(image, plan);
-        ImageVolume normalised = Normalizer.normalize(image, plan.normalization);
+        NonZeroCrop crop = null;
+        ImageVolume normalised;
+        if (plan.cropToNonZero) {
+            crop = NonZeroCrop.of(image);
+            image = crop.crop(image);
+            normalised = Normalizer.normalize(image, plan.normalization, crop.mask());
+        } else {
+            normalised = Normalizer.normalize(image, plan.normalization);
+        }
         double[] spacing = image.spacing();
         long[] size = Resampler.sizeForSpacing(image.spatialSize(), spacing, plan.targetSpacing);
         ImageVolume resampled = Resampler.resampleImage(normalised, size,
                 Resampler.fullTargetSpacing(spacing, plan.targetSpacing),
                 Resampler.Interpolation.of(plan.imageInterpolation));
-        return new PreprocessedImage(resampled, image.spatialSize(), spacing);
+        return new PreprocessedImage(resampled, image.spatialSize(), spacing, crop);
     }
 
     private static void checkImage(ImageVolume image, Plan plan) {
-        if (image.channels() != plan.inputChannels) {
+        if (image.channels() != plan.imageChannels()) {
             throw new InvalidInputException("image '" + image.name() + "' has " + image.channels()
-                    + " channel(s) but the plan expects " + plan.inputChannels);
+                    + " channel(s) but the plan expects " + plan.imageChannels());
         }
         if (plan.spatialDims() > image.spatialDims()) {
             throw new InvalidInputException("image '" + image.name() + "' is " + image.spatialDims()

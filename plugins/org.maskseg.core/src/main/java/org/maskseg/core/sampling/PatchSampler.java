@@ -89,11 +89,6 @@ public final class PatchSampler {
         return sampleIndex >= Math.rint(batchSize * (1 - oversampling));
     }
 
-    /** Number of forced-foreground samples in a batch of n. */
-    public static int forcedForegroundCount(int batchSize, double oversampling) {
-        return batchSize - (int) Math.rint(batchSize * (1 - oversampling));
-    }
-
     public List<TrainingCase> cases() {
         return cases;
     }
@@ -126,21 +121,14 @@ public final class PatchSampler {
         return l;
     }
 
-    /** Builds every case's voxel index now (it is otherwise built on first use); reports bad labels early. */
-    public void indexAll() {
-        for (int i = 0; i < cases.size(); i++) {
-            locations(i);
-        }
-    }
-
-    /** Locations for one batch: random cases, the last samples forced to contain foreground. */
-    public PatchLocation[] sampleBatch(int batchSize, RandomGenerator rng) {
-        PatchLocation[] r = new PatchLocation[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            int caseIndex = rng.nextInt(cases.size());
-            r[i] = sample(caseIndex, isForcedForeground(i, batchSize, foregroundOversampling), rng);
-        }
-        return r;
+    /**
+     * The location of sample {@code sampleIndex} of a batch of {@code batchSize}: a random case, and a patch forced
+     * to contain foreground for the last samples of the batch ({@link #isForcedForeground}). The batch loader draws
+     * every sample this way, so one random stream gives the same batches wherever it is used.
+     */
+    public PatchLocation next(int sampleIndex, int batchSize, RandomGenerator rng) {
+        int caseIndex = rng.nextInt(cases.size());
+        return sample(caseIndex, isForcedForeground(sampleIndex, batchSize, foregroundOversampling), rng);
     }
 
     /** One location in the given case. */

@@ -188,15 +188,7 @@ final class BudgetSchedule implements Schedule {
 
     @Override
     public String stopReason() {
-        return "budget";
-    }
-
-    long stepsDone() {
-        return stepsDone;
-    }
-
-    long estimatedTotalSteps() {
-        return estimatedTotal;
+        return StopReason.BUDGET;
     }
 
 }

@@ -10,6 +10,7 @@ import java.util.Locale;
 
 import org.maskseg.core.CancellationToken;
 import org.maskseg.core.engine.TorchRuntime;
+import org.maskseg.core.evaluate.FolderEvaluation;
 import org.maskseg.core.evaluate.Scores;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;
@@ -39,14 +40,24 @@ public final class FinalValidation {
     }
 
     /**
+     * Where the final validation keeps the probabilities of a validation case: {@code <case>_probabilities.nii.gz},
+     * NIfTI (gzip) of 16-bit steps of 1/65535 ({@link ImageFiles#writeUnitInterval}), one channel per class (softmax)
+     * or per region (sigmoid), on the case's own grid.
+     */
+    public static Path probabilitiesFile(Path folder, String caseName) {
+        return folder.resolve(caseName + FolderEvaluation.PROBABILITIES_SUFFIX + ".nii.gz");
+    }
+
+    /**
      * Predicts and scores the validation cases.
      *
      * @param images    the validation images, raw
      * @param labels    their references, in the model's label convention
      * @param knowledge the class knowledge of each reference, or null when all are fully annotated
      * @param device    "auto", "cpu" or "gpu:N"
-     * @param folder    where the predicted labels ({@code <case>.png} for 2D, {@code <case>.nii.gz} for 3D) and
-     *                  {@link #SUMMARY} go, each written atomically; null to keep nothing
+     * @param folder    where the predicted labels ({@code <case>.png} for 2D, {@code <case>.nii.gz} for 3D), their
+     *                  probabilities ({@link #probabilitiesFile}) and {@link #SUMMARY} go, each written atomically;
+     *                  null to keep nothing
      */
     public static Outcome run(TrainedModel model, List<ImageVolume> images, List<LabelVolume> labels,
             List<ClassKnowledge> knowledge, String device, Path folder, TrainingListener listener,
@@ -62,13 +73,16 @@ public final class FinalValidation {
                 ImageVolume image = images.get(i);
                 l.phase(String.format(Locale.ROOT, "final validation: predicting case %d of %d (%s)", i + 1,
                         images.size(), image.name()));
-                Prediction p = predictor.predict(image, Prediction.Outputs.LABELS_ONLY, PredictionMonitor.of(t));
+                // the probabilities are kept for comparing ensembles of configurations (maskseg choose)
+                Prediction p = predictor.predict(image, folder == null ? Prediction.Outputs.LABELS_ONLY
+                        : new Prediction.Outputs(true, false), PredictionMonitor.of(t));
                 names.add(image.name());
                 predictions.add(p.labels());
                 if (folder != null) {
                     Files.createDirectories(folder);
                     ImageFiles.writeLabels(p.labels(), folder.resolve(image.name()
                             + (image.spatialDims() == 3 ? ".nii.gz" : ".png")));
+                    ImageFiles.writeUnitInterval(p.probabilities(), probabilitiesFile(folder, image.name()));
                 }
             }
         } catch (IOException e) {

@@ -31,12 +31,12 @@ final class FixedSchedule implements Schedule {
         this.validationIterations = validationIterations;
         this.lastEpoch = epochLimit == null ? epochs : Math.min(epochs, epochLimit);
         this.limitSeconds = timeLimitSeconds;
-        this.stop = lastEpoch < epochs ? "epoch limit" : "completed";
+        this.stop = lastEpoch < epochs ? StopReason.EPOCH_LIMIT : StopReason.COMPLETED;
     }
 
     @Override
     public boolean trains(int epoch) {
-        return epoch <= lastEpoch && !stop.equals("time limit");
+        return epoch <= lastEpoch && !stop.equals(StopReason.TIME_LIMIT);
     }
 
     @Override
@@ -83,7 +83,7 @@ final class FixedSchedule implements Schedule {
         // the next epoch needs at least one step, its validation and saving before the limit
         double nextEpochMinimum = (Double.isNaN(meanStepSeconds) ? 0 : meanStepSeconds) + overheadSeconds;
         if (epoch < lastEpoch && elapsedSeconds + nextEpochMinimum > limitSeconds) {
-            stop = "time limit";
+            stop = StopReason.TIME_LIMIT;
         }
     }
 

@@ -45,6 +45,6 @@ interface Schedule {
      */
     void epochDone(int epoch, int steps, double stepSeconds, double overheadSeconds, double elapsedSeconds);
 
-    /** Why the run ended when {@link #trains} turned false: "completed", "epoch limit", "time limit", "budget". */
+    /** Why the run ended when {@link #trains} turned false: one of {@link StopReason}'s texts. */
     String stopReason();
 }

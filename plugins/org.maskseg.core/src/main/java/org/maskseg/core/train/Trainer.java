@@ -356,7 +356,7 @@ public final class Trainer {
                                 step.scaler() == null ? null : step.scaler().scale(),
                                 step.scaler() == null ? 0 : step.scaler().cleanSteps()))));
                 savingSeconds = (System.nanoTime() - savingStart) / 1e9;
-                if (last && "time limit".equals(stopReason)) {
+                if (last && StopReason.TIME_LIMIT.equals(stopReason)) {
                     listener.message("time limit reached after epoch " + epoch);
                 }
             }

@@ -33,6 +33,9 @@ import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.Planner;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.postprocess.Postprocessing;
+import org.maskseg.core.predict.ModelPredictor;
+import org.maskseg.core.predict.PredictionSettings;
+import org.maskseg.core.preprocess.CascadeChannels;
 import org.maskseg.core.preprocess.Preprocessor;
 import org.maskseg.core.preprocess.TrainingCase;
 
@@ -132,6 +135,7 @@ public final class TrainingJob {
         List<LabelVolume> validationLabels = data.validationLabels();
         Function<LabelSpec, List<ClassKnowledge>> knowledgeFor = data.knowledgeFor();
         checkDevice(settings);
+        checkCascadeStart(settings);
         TrainedModel initial = settings.start().initialModel();
         if (initial != null && initial.members().size() > 1) {
             throw new InvalidInputException("the initial model holds " + initial.members().size()
@@ -179,6 +183,14 @@ public final class TrainingJob {
             plan.targets = plan.targets.withPartialLabels(true);
         }
         l.message(describe(plan));
+        if (plan.isCascade()) {
+            Map<String, Object> s = summary(images, spec, fingerprint, settings, partial);
+            return request.crossValidation != null
+                    ? trainCascadeFolds(request.crossValidation, plan, images, labels, spec, partial ? knowledge : null,
+                            s, settings, finalValidation, l, token)
+                    : trainCascade(plan, images, labels, spec, partial ? knowledge : null, validationNames, s, settings,
+                            finalValidation, l, token);
+        }
 
         List<TrainingCase> cases = new ArrayList<>();
         l.phase("preprocessing " + images.size() + " cases");
@@ -189,16 +201,215 @@ public final class TrainingJob {
                     : Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
         }
         Map<String, Object> datasetSummary = summary(images, spec, fingerprint, settings, partial);
+        SizingReport sizing = null;
+        String notSized = PlanSizing.notSized(settings, request.planner, fingerprint != null);
+        if ("".equals(notSized)) {
+            PlanSizing.Outcome sized = PlanSizing.size(plan, cases, settings, l, token);
+            plan = sized.plan();
+            settings = sized.settings(); // with the budget the measurements left
+            sizing = sized.report();
+            datasetSummary.put("deviceSizing", sizing.toMap());
+        } else if (notSized != null) {
+            l.message("device sizing off: " + notSized);
+        }
         if (request.crossValidation != null) {
             return trainFolds(request.crossValidation, plan, cases, images, labels, partial ? knowledge : null,
-                    datasetSummary, settings, finalValidation, l, token);
+                    datasetSummary, settings, finalValidation, l, token).withSizing(sizing);
         }
         TrainingResult result = new Trainer(plan, cases, settings).validationCases(validationNames).listener(l)
                 .cancellation(token).datasetSummary(datasetSummary).train();
         List<FinalValidation.Outcome> outcomes = new ArrayList<>();
         result = finish(result, images, labels, partial ? knowledge : null, settings, finalValidation, outcomes, l,
                 token);
+        return postprocessed(result, outcomes, l).withSizing(sizing);
+    }
+
+    /** Work sub-folders of the two stages of a cascade. */
+    static final String LOWRES_FOLDER = "lowres";
+    static final String CASCADE_FOLDER = "cascade_fullres";
+
+    /**
+     * nnU-Net's cascade: the low-resolution stage is trained first; then it segments every case, and its labels,
+     * resampled to the full-resolution grid, enter the full-resolution stage as one channel per foreground class.
+     * Both stages hold out the same validation cases. The training cases are segmented by the low-resolution model
+     * that was trained on them (with folds, {@link #trainCascadeFolds} uses the less optimistic segmentations of
+     * the folds that held them out, as nnU-Net does); the augmentation of those channels (random morphology, removed
+     * components) counters that. Each
+     * stage works in its own sub-folder of the work folder; the model holds both stages.
+     */
+    private static TrainingResult trainCascade(Plan plan, List<ImageVolume> images, List<LabelVolume> labels,
+            LabelSpec spec, List<ClassKnowledge> knowledge, List<String> validationNames,
+            Map<String, Object> datasetSummary, TrainingSettings settings, boolean finalValidation, TrainingListener l,
+            CancellationToken token) {
+        Plan low = plan.copy().previousStage;
+        Path work = settings.output().workFolder();
+        l.message("cascade stage 1 of 2, low resolution (spacing " + spacing(low.targetSpacing) + "): "
+                + describe(low));
+        List<TrainingCase> lowCases = preprocess(images, labels, spec, low, knowledge, l, token);
+        TrainingSettings lowSettings = work == null ? settings
+                : settings.toBuilder().workFolder(work.resolve(LOWRES_FOLDER)).build();
+        TrainingResult first = new Trainer(low, lowCases, lowSettings).validationCases(validationNames).listener(l)
+                .cancellation(token).datasetSummary(datasetSummary).train();
+        lowCases.clear();
+
+        List<TrainingCase> fullCases = preprocess(images, labels, spec, plan, knowledge, l, token);
+        l.phase("segmenting " + images.size() + " cases with the low-resolution stage");
+        List<TrainingCase> cases = new ArrayList<>();
+        try (ModelPredictor previous = ModelPredictor.open(first.finalModel(),
+                TorchRuntime.device(settings.compute().device()), PredictionSettings.DEFAULTS)) {
+            for (int i = 0; i < images.size(); i++) {
+                token.throwIfCancelled();
+                TrainingCase c = fullCases.get(i);
+                float[] oneHot = previous.foregroundOneHot(images.get(i), c.image(), null);
+                cases.add(CascadeChannels.withPreviousStage(c, oneHot, plan.previousStageChannels()));
+                fullCases.set(i, null);
+            }
+        }
+        // the first stage's plan as it was trained (a budget, say, fits its schedule)
+        Plan withFirst = plan.copy();
+        withFirst.previousStage = first.finalModel().plan();
+        plan = withFirst;
+        l.message("cascade stage 2 of 2, full resolution with the low-resolution segmentation: " + describe(plan));
+        TrainingSettings fullSettings = work == null ? settings
+                : settings.toBuilder().workFolder(work.resolve(CASCADE_FOLDER)).build();
+        TrainingResult second = new Trainer(plan, cases, fullSettings).validationCases(validationNames).listener(l)
+                .cancellation(token).datasetSummary(datasetSummary).train();
+        TrainingResult result = new TrainingResult(second.finalModel().withPreviousStage(first.finalModel()),
+                second.bestModel().withPreviousStage(first.finalModel()), second.history(), second.stopReason(),
+                second.split(), second.msPerStep());
+        List<FinalValidation.Outcome> outcomes = new ArrayList<>();
+        result = finish(result, images, labels, knowledge, settings, finalValidation, outcomes, l, token);
         return postprocessed(result, outcomes, l);
+    }
+
+    /**
+     * nnU-Net's cascade with cross-validation: every fold of the low-resolution stage is trained, and each segments
+     * the cases it held out, so that every case gets the segmentation of a model that did not train on it (cases no
+     * fold holds out, possible with a splits file, are segmented by all folds together). The full-resolution stage is
+     * then trained fold by fold on those segmentations; each fold's final validation runs the cascade of the two
+     * stages of that fold. The model holds the folds of both stages, which prediction ensembles stage by stage.
+     */
+    private static TrainingResult trainCascadeFolds(CrossValidation cv, Plan plan, List<ImageVolume> images,
+            List<LabelVolume> labels, LabelSpec spec, List<ClassKnowledge> knowledge,
+            Map<String, Object> datasetSummary, TrainingSettings settings, boolean finalValidation, TrainingListener l,
+            CancellationToken token) {
+        List<String> names = images.stream().map(ImageVolume::name).toList();
+        List<ValidationSplit> splits = cv.splits(names);
+        if (cv.selected(splits).size() != splits.size()) {
+            throw new InvalidInputException("a cascade with cross-validation trains all folds in one job, since the "
+                    + "second stage needs every fold of the first: leave out the single fold");
+        }
+        Path work = settings.output().workFolder();
+        if (work != null) {
+            try {
+                java.nio.file.Files.createDirectories(work);
+                CrossValidation.writeSplits(work.resolve(CrossValidation.SPLITS_FILE), splits);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the splits to the work folder '" + work + "': "
+                        + e.getMessage(), e);
+            }
+        }
+        Plan low = plan.copy().previousStage;
+        l.message("cascade stage 1 of 2, low resolution (spacing " + spacing(low.targetSpacing) + "), "
+                + splits.size() + " folds: " + describe(low));
+        List<TrainingCase> lowCases = preprocess(images, labels, spec, low, knowledge, l, token);
+        List<TrainingCase> fullCases = preprocess(images, labels, spec, plan, knowledge, l, token);
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
+        }
+        float[][] oneHot = new float[names.size()][];
+        List<TrainedModel> lowModels = new ArrayList<>();
+        for (int k = 0; k < splits.size(); k++) {
+            token.throwIfCancelled();
+            l.foldStarted(k, splits.size());
+            TrainingSettings s = work == null ? settings : settings.toBuilder()
+                    .workFolder(work.resolve(LOWRES_FOLDER).resolve(CrossValidation.folderName(k))).build();
+            TrainedModel m = new Trainer(low, lowCases, s).split(splits.get(k)).listener(l).cancellation(token)
+                    .datasetSummary(datasetSummary).train().finalModel();
+            lowModels.add(m.withFold(k));
+            l.phase("segmenting the " + splits.get(k).validation().size() + " case(s) fold " + k + " held out");
+            segment(m, splits.get(k).validation(), index, images, fullCases, oneHot, settings, token);
+        }
+        lowCases.clear();
+        TrainedModel lowEnsemble = TrainedModel.ensemble(lowModels);
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (oneHot[i] == null) {
+                missing.add(names.get(i));
+            }
+        }
+        if (!missing.isEmpty()) {
+            l.phase("segmenting " + missing.size() + " case(s) no fold held out with all folds");
+            segment(lowEnsemble, missing, index, images, fullCases, oneHot, settings, token);
+        }
+        List<TrainingCase> cases = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            cases.add(CascadeChannels.withPreviousStage(fullCases.get(i), oneHot[i], plan.previousStageChannels()));
+            fullCases.set(i, null);
+            oneHot[i] = null;
+        }
+        Plan withFirst = plan.copy();
+        withFirst.previousStage = lowEnsemble.plan();
+        l.message("cascade stage 2 of 2, full resolution with the low-resolution segmentation: "
+                + describe(withFirst));
+        List<TrainingResult> results = new ArrayList<>();
+        List<FinalValidation.Outcome> outcomes = new ArrayList<>();
+        for (int k = 0; k < splits.size(); k++) {
+            token.throwIfCancelled();
+            l.foldStarted(k, splits.size());
+            TrainingSettings s = work == null ? settings : settings.toBuilder()
+                    .workFolder(work.resolve(CASCADE_FOLDER).resolve(CrossValidation.folderName(k))).build();
+            TrainingResult r = new Trainer(withFirst, cases, s).split(splits.get(k)).listener(l).cancellation(token)
+                    .datasetSummary(datasetSummary).train().asFold(k);
+            // the fold's validation runs the fold's own two stages, which both held its cases out
+            TrainedModel first = lowModels.get(k);
+            TrainingResult cascade = new TrainingResult(r.finalModel().withPreviousStage(first),
+                    r.bestModel().withPreviousStage(first), r.history(), r.stopReason(), r.split(), r.msPerStep(),
+                    null, k, List.of(), r.sizing());
+            Path foldWork = work == null ? null : work.resolve(CASCADE_FOLDER).resolve(CrossValidation.folderName(k));
+            TrainingSettings v = foldWork == null ? settings : settings.toBuilder().workFolder(foldWork).build();
+            TrainingResult validated = finish(cascade, images, labels, knowledge, v, finalValidation, outcomes, l,
+                    token);
+            results.add(r.withFinalValidation(validated.finalValidation()));
+        }
+        TrainingResult all = results.size() == 1 ? results.get(0) : TrainingResult.ofFolds(results);
+        TrainingResult result = new TrainingResult(all.finalModel().withPreviousStage(lowEnsemble),
+                all.bestModel().withPreviousStage(lowEnsemble), all.history(), all.stopReason(), all.split(),
+                all.msPerStep(), all.finalValidation(), all.fold(), all.folds(), all.sizing());
+        if (result.finalValidation() != null) {
+            l.message(String.format(java.util.Locale.ROOT, "cascade cross-validation of %d folds: pooled mean Dice "
+                    + "%.4f over %d validation case(s)", results.size(), result.finalValidation().meanDice(),
+                    result.finalValidation().cases().size()));
+        }
+        return postprocessed(result, outcomes, l);
+    }
+
+    /** Stores into {@code oneHot} the model's segmentation of the named cases, as the next stage's input channels. */
+    private static void segment(TrainedModel model, List<String> which, Map<String, Integer> index,
+            List<ImageVolume> images, List<TrainingCase> fullCases, float[][] oneHot, TrainingSettings settings,
+            CancellationToken token) {
+        try (ModelPredictor p = ModelPredictor.open(model, TorchRuntime.device(settings.compute().device()),
+                PredictionSettings.DEFAULTS)) {
+            for (String name : which) {
+                token.throwIfCancelled();
+                int i = index.get(name);
+                oneHot[i] = p.foregroundOneHot(images.get(i), fullCases.get(i).image(), null);
+            }
+        }
+    }
+
+    private static List<TrainingCase> preprocess(List<ImageVolume> images, List<LabelVolume> labels, LabelSpec spec,
+            Plan plan, List<ClassKnowledge> knowledge, TrainingListener l, CancellationToken token) {
+        List<TrainingCase> cases = new ArrayList<>();
+        l.phase("preprocessing " + images.size() + " cases");
+        for (int i = 0; i < images.size(); i++) {
+            token.throwIfCancelled();
+            cases.add(knowledge != null
+                    ? Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan, knowledge.get(i))
+                    : Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
+        }
+        return cases;
     }
 
     /**
@@ -417,8 +628,16 @@ public final class TrainingJob {
      */
     public static void checkBeforeReading(TrainingSettings settings, Integer ignoreValue) {
         checkDevice(settings);
+        checkCascadeStart(settings);
         if (settings.start().resumeFrom() != null) {
             checkResume(Checkpoint.load(settings.start().resumeFrom()), settings, ignoreValue);
+        }
+    }
+
+    private static void checkCascadeStart(TrainingSettings settings) {
+        if (Planner.isCascade(settings.data().configuration()) && settings.start().fromEarlierTraining()) {
+            throw new InvalidInputException("a cascade (configuration " + Planner.CASCADE + ") is trained from the "
+                    + "start in this version: leave out --resume and --init");
         }
     }
 
@@ -484,12 +703,20 @@ public final class TrainingJob {
 
     /**
      * The settings' overrides on a planned plan: batch size, patch size (the topology follows the new patch
-     * size as the planner would derive it), epochs and iterations.
+     * size as the planner would derive it), epochs and iterations. In a cascade batch size and schedule apply to
+     * both stages, the patch size to the full-resolution stage only.
      */
     public static Plan applySettings(Plan planned, TrainingSettings s) {
         Plan p = planned.copy();
         if (s.data().batchSize() != null) {
             p.batchSize = s.data().batchSize();
+        }
+        if (p.previousStage != null) {
+            // both stages of a cascade: batch size and schedule; the patch size is the full-resolution stage's
+            if (s.data().batchSize() != null) {
+                p.previousStage.batchSize = s.data().batchSize();
+            }
+            s.schedule().applyTo(p.previousStage.training);
         }
         if (s.data().patchSize() != null) {
             int[] patch = s.data().patchSize();
@@ -576,7 +803,17 @@ public final class TrainingJob {
                 + ", " + p.network.numStages + " stages, features " + Arrays.toString(p.network.features) + ", "
                 + p.training.epochs + " epochs x " + p.training.iterationsPerEpoch + " iterations"
                 + (p.targets.regionBased() ? ", regions " + p.targets.regions().format() : "")
-                + (p.targets.partialLabels() ? ", partial labels" : "");
+                + (p.targets.partialLabels() ? ", partial labels" : "")
+                + (p.isCascade() ? ", after a low-resolution stage of patch " + Arrays.toString(p.previousStage.patchSize)
+                        + " at spacing " + spacing(p.previousStage.targetSpacing) : "");
+    }
+
+    private static String spacing(double[] s) {
+        StringBuilder b = new StringBuilder("[");
+        for (int a = 0; a < s.length; a++) {
+            b.append(a == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.4g", s[a]));
+        }
+        return b.append(']').toString();
     }
 
     /**

@@ -25,7 +25,8 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
     /**
      * What the network sees.
      *
-     * @param configuration      "2d", "3d" or null to choose by the data
+     * @param configuration      "2d", "3d", "3d_cascade" (nnU-Net's cascade: a low-resolution stage, then full
+     *                           resolution) or null to choose by the data
      * @param batchSize          or null for the plan's value
      * @param patchSize          x first, or null for the plan's value
      * @param validationFraction share of the cases held out for the pseudo-Dice (at least one case when there are
@@ -39,8 +40,10 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
 
         public Data {
             positive("batch size", batchSize);
-            if (configuration != null && !configuration.equals("2d") && !configuration.equals("3d")) {
-                throw new InvalidInputException("configuration '" + configuration + "': expected 2d or 3d");
+            if (configuration != null && !configuration.equals("2d") && !configuration.equals("3d")
+                    && !configuration.equals(org.maskseg.core.plan.Planner.CASCADE)) {
+                throw new InvalidInputException("configuration '" + configuration + "': expected 2d, 3d or "
+                        + org.maskseg.core.plan.Planner.CASCADE);
             }
             patchSize = patchSize == null ? null : patchSize.clone();
             if (patchSize != null) {
@@ -84,9 +87,12 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
      * @param budget               training time or steps to fit the learning-rate schedule to ({@link Budget}), or
      *                             null for nnU-Net's fixed epochs; excludes epochs, iterations per epoch, validation
      *                             iterations, the epoch limit and the time limit
+     * @param deviceSizing         with a time budget, whether the plan's patch, batch and network may be made
+     *                             smaller so that the budget allows enough steps on this device
+     *                             ({@link org.maskseg.core.plan.DeviceSizing}); without a time budget it has no effect
      */
     public record Schedule(Integer epochs, Integer iterationsPerEpoch, Integer validationIterations,
-            Integer epochLimit, Duration timeLimit, Double learningRate, Budget budget) {
+            Integer epochLimit, Duration timeLimit, Double learningRate, Budget budget, boolean deviceSizing) {
 
         public Schedule {
             positive("epochs", epochs);
@@ -109,6 +115,17 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
                             + "--validation-iterations, --epoch-limit and --time-limit, or drop --budget)");
                 }
             }
+        }
+
+        /** A schedule with device sizing on. */
+        public Schedule(Integer epochs, Integer iterationsPerEpoch, Integer validationIterations, Integer epochLimit,
+                Duration timeLimit, Double learningRate, Budget budget) {
+            this(epochs, iterationsPerEpoch, validationIterations, epochLimit, timeLimit, learningRate, budget, true);
+        }
+
+        /** Whether the plan is sized to the device: a time budget with device sizing on. */
+        public boolean sizesToDevice() {
+            return deviceSizing && budget != null && budget.isTime();
         }
 
         /**
@@ -259,6 +276,7 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
         b.timeLimit = schedule.timeLimit();
         b.learningRate = schedule.learningRate();
         b.budget = schedule.budget();
+        b.deviceSizing = schedule.deviceSizing();
         b.device = compute.device();
         b.precision = compute.precision();
         b.threads = compute.threads();
@@ -285,6 +303,7 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
         private Integer epochLimit;
         private Duration timeLimit;
         private Budget budget;
+        private boolean deviceSizing = true;
         private double validationFraction = 0.2;
         private long seed;
         private String device = "auto";
@@ -425,11 +444,20 @@ public record TrainingSettings(Data data, Schedule schedule, Compute compute, St
             return this;
         }
 
+        /**
+         * With a time budget, whether the plan may be made smaller to allow enough steps on this device (default:
+         * true; see {@link org.maskseg.core.plan.DeviceSizing}).
+         */
+        public Builder deviceSizing(boolean v) {
+            deviceSizing = v;
+            return this;
+        }
+
         /** Checks every group, then how they relate. */
         public TrainingSettings build() {
             return new TrainingSettings(new Data(configuration, batchSize, patchSize, validationFraction, classNames),
                     new Schedule(epochs, iterationsPerEpoch, validationIterations, epochLimit, timeLimit,
-                            learningRate, budget),
+                            learningRate, budget, deviceSizing),
                     new Compute(device, precision, threads, loaderThreads, installation),
                     new Start(resumeFrom, initialModel, classMapping, freezeEncoderEpochs),
                     new Output(workFolder, checkpointEvery), seed);

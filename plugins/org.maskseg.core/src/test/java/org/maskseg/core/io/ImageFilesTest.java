@@ -307,4 +307,31 @@ class ImageFilesTest {
             assertEquals(java.util.List.of("l.tif"), left.map(p -> p.getFileName().toString()).toList());
         }
     }
+
+    @Test
+    void nnUNetTypesTakeSixteenBitsFrom255On() throws IOException {
+        long[] size = {3, 2, 1};
+        double[] spacing = {1, 1, 1};
+        LabelVolume upTo254 = LabelVolume.wrap("a", new int[] {0, 1, 2, 254, 0, 0}, size, spacing);
+        LabelVolume with255 = LabelVolume.wrap("b", new int[] {0, 1, 2, 255, 0, 0}, size, spacing);
+        Path f = dir.resolve("labels.nii");
+        ImageFiles.writeLabels(with255, f, null, true);
+        assertEquals(Nifti1.DT_UINT16, niftiDatatype(f), "nnU-Net writes uint8 only below 255");
+        assertArrayEquals(with255.data(), ImageFiles.readLabels(f, "x").data());
+        ImageFiles.writeLabels(upTo254, f, null, true);
+        assertEquals(Nifti1.DT_UINT8, niftiDatatype(f));
+        // MaskSeg's own choice keeps 255 in 8 bits (ignore masks)
+        ImageFiles.writeLabels(with255, f, null, false);
+        assertEquals(Nifti1.DT_UINT8, niftiDatatype(f));
+
+        Path png = dir.resolve("labels.png");
+        ImageFiles.writeLabels(LabelVolume.wrap("c", new int[] {0, 255, 1, 0, 0, 0}, new long[] {3, 2},
+                new double[] {1, 1}), png, null, true);
+        assertEquals(16, ImageIO.read(png.toFile()).getColorModel().getPixelSize());
+    }
+
+    private static short niftiDatatype(Path nii) throws IOException {
+        byte[] b = Files.readAllBytes(nii);
+        return java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getShort(70);
+    }
 }

@@ -103,6 +103,9 @@ class NnUNetImportTest {
         TrainedModel again = TrainedModel.load(file);
         assertTrue(again.sameWeightsAs(model));
         assertEquals("nnU-Net v2", again.metadata().dataset().get("importedFrom"));
+        // and keeps cutting images to their non-zero box, as nnU-Net's preprocessing does
+        assertTrue(plan.cropToNonZero);
+        assertTrue(again.plan().cropToNonZero);
     }
 
     @Test

@@ -89,6 +89,35 @@ public final class TorchModels {
         return out;
     }
 
+    /**
+     * Loads an exported results folder with PyTorch as nnU-Net's predictor would ({@code check_exported_model.py}):
+     * runs {@code results/input.bin} of the given shape through fold {@code fold} and writes {@code
+     * results/torch_logits_<fold>.bin}.
+     *
+     * @return the script's line of facts (JSON)
+     */
+    public static String checkExport(Path dir, Path results, String fold, long[] inputShape)
+            throws IOException, InterruptedException {
+        assumeTorch();
+        Files.createDirectories(dir);
+        for (String name : new String[] {"make_nnunet_model.py", "check_exported_model.py"}) {
+            Path script = dir.resolve(name);
+            if (!Files.exists(script)) {
+                try (InputStream in = TorchModels.class.getResourceAsStream(name)) {
+                    Files.copy(in, script);
+                }
+            }
+        }
+        Process p = new ProcessBuilder(PYTHON.toString(), dir.resolve("check_exported_model.py").toString(),
+                results.toString(), fold, java.util.Arrays.toString(inputShape)).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("check_exported_model.py failed:\n" + log);
+        }
+        String[] lines = log.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
     /** A float32 little-endian file written by the script. */
     public static float[] floats(Path file) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);

@@ -75,9 +75,9 @@ class PlanJsonTest {
 
     @Test
     void newerFormatIsRefused() {
-        String json = PlanJson.toJson(validPlan()).replace("\"formatVersion\" : 1", "\"formatVersion\" : 2");
+        String json = PlanJson.toJson(validPlan()).replace("\"formatVersion\" : 1", "\"formatVersion\" : 3");
         String m = message(() -> PlanJson.fromJson(json, "x.json"));
-        assertTrue(m.contains("format version 2") && m.contains("update MaskSeg"), m);
+        assertTrue(m.contains("format version 3") && m.contains("update MaskSeg"), m);
         String missing = message(() -> PlanJson.fromJson("{\"batchSize\": 2}", "x.json"));
         assertTrue(missing.contains("formatVersion"), missing);
     }

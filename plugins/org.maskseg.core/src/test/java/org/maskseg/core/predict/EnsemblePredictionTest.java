@@ -85,6 +85,10 @@ class EnsemblePredictionTest {
         assertEquals(List.of(0, 1, 2), loaded.folds());
         assertEquals(3, loaded.members().size());
         assertTrue(loaded.sameWeightsAs(ensemble));
+        // each member keeps its fold, so the loaded file ensembled again (as the command line does) keeps them
+        assertEquals(List.of(List.of(0), List.of(1), List.of(2)),
+                loaded.members().stream().map(TrainedModel::folds).toList());
+        assertEquals(List.of(0, 1, 2), TrainedModel.ensemble(List.of(loaded)).folds());
         for (int k = 0; k < 3; k++) {
             assertTrue(loaded.members().get(k).sameWeightsAs(folds.get(k)));
             assertEquals(k + 1, loaded.members().get(k).metadata().epochsDone());

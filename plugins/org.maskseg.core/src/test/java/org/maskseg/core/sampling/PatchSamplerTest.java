@@ -54,15 +54,24 @@ class PatchSamplerTest {
     @Test
     void forcedCountFollowsPythonRounding() {
         // n - round(n (1 - p)), with round half to even as in Python.
-        assertEquals(1, PatchSampler.forcedForegroundCount(2, 0.33)); // round(1.34) = 1
-        assertEquals(4, PatchSampler.forcedForegroundCount(12, 0.33)); // round(8.04) = 8
-        assertEquals(1, PatchSampler.forcedForegroundCount(3, 0.33)); // round(2.01) = 2
-        assertEquals(0, PatchSampler.forcedForegroundCount(2, 0.25)); // round(1.5) = 2
-        assertEquals(2, PatchSampler.forcedForegroundCount(6, 0.25)); // round(4.5) = 4
-        assertEquals(0, PatchSampler.forcedForegroundCount(5, 0));
-        assertEquals(5, PatchSampler.forcedForegroundCount(5, 1));
+        assertEquals(1, forcedCount(2, 0.33)); // round(1.34) = 1
+        assertEquals(4, forcedCount(12, 0.33)); // round(8.04) = 8
+        assertEquals(1, forcedCount(3, 0.33)); // round(2.01) = 2
+        assertEquals(0, forcedCount(2, 0.25)); // round(1.5) = 2
+        assertEquals(2, forcedCount(6, 0.25)); // round(4.5) = 4
+        assertEquals(0, forcedCount(5, 0));
+        assertEquals(5, forcedCount(5, 1));
         assertFalse(PatchSampler.isForcedForeground(7, 12, 0.33));
         assertTrue(PatchSampler.isForcedForeground(8, 12, 0.33));
+    }
+
+    /** Samples of a batch of n that are forced to contain foreground. */
+    private static int forcedCount(int n, double oversampling) {
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            count += PatchSampler.isForcedForeground(i, n, oversampling) ? 1 : 0;
+        }
+        return count;
     }
 
     @Test
@@ -77,10 +86,9 @@ class PatchSamplerTest {
         int unforced = 0, unforcedOnForeground = 0;
         int[] labels = c.labels().data();
         for (int b = 0; b < 400; b++) {
-            PatchLocation[] locs = sampler.sampleBatch(batch, rng);
             int forced = 0;
             for (int i = 0; i < batch; i++) {
-                PatchLocation loc = locs[i];
+                PatchLocation loc = sampler.next(i, batch, rng);
                 assertEquals(i >= batch - expectedForced, loc.forced(), "sample " + i);
                 int[] s = loc.start();
                 // The annotated area lies at least 16 voxels from the border, so no patch is shifted and
@@ -253,7 +261,8 @@ class PatchSamplerTest {
         labels[9] = 5;
         TrainingCase c = TestCases.indexed("bad", new long[] {4, 4}, labels);
         PatchSampler sampler = new PatchSampler(List.of(c), new int[] {2, 2}, 2, 0.33);
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> sampler.indexAll());
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> sampler.next(0, 1, new SplittableRandom(1)));
         assertTrue(e.getMessage().contains("'bad'") && e.getMessage().contains("(1, 2)"), e.getMessage());
         assertThrows(InvalidInputException.class,
                 () -> new PatchSampler(List.of(c), new int[] {2, 2, 2}, 2, 0.33));

@@ -59,11 +59,14 @@ class CrossValidationTrainingTest {
             assertEquals(k, f.fold());
             assertEquals(expected.get(k), f.split());
             assertTrue(r.finalModel().members().get(k).sameWeightsAs(f.finalModel()));
-            // the fold's validation predictions are kept in its own folder
+            // the fold's validation predictions and their probabilities are kept in its own folder
             try (Stream<Path> s = Files.list(work.resolve("fold_" + k).resolve("validation"))) {
                 List<String> files = s.map(p -> p.getFileName().toString()).sorted().toList();
                 List<String> want = new ArrayList<>();
-                expected.get(k).validation().forEach(n -> want.add(n + ".png"));
+                expected.get(k).validation().forEach(n -> {
+                    want.add(n + ".png");
+                    want.add(n + "_probabilities.nii.gz");
+                });
                 want.add("summary.json");
                 assertEquals(want.stream().sorted().toList(), files);
             }

@@ -11,7 +11,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.maskseg.core.annotate.DistanceTransform;
+import org.maskseg.core.image.DistanceTransform;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.image.LabelVolume;

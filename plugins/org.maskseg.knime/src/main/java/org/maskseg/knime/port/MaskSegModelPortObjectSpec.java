@@ -67,7 +67,7 @@ public final class MaskSegModelPortObjectSpec extends AbstractSimplePortObjectSp
     /** The spec of a model trained with this plan. */
     public static MaskSegModelPortObjectSpec of(final Plan plan) {
         Targets t = plan.targets;
-        return new MaskSegModelPortObjectSpec(plan.configuration, plan.inputChannels, t.classNames(), t.ignoreValue(),
+        return new MaskSegModelPortObjectSpec(plan.configuration, plan.imageChannels(), t.classNames(), t.ignoreValue(),
             plan.patchSize, t.regions().names());
     }
 

@@ -141,6 +141,12 @@ final class PlanPreview {
             line(sb, "Regions", p.targets.regions().format(), warmStart ? FROM_MODEL : SET);
         }
         line(sb, "Normalisation", String.join(", ", p.normalization.schemes), planned);
+        if (settings.schedule().sizesToDevice() && !warmStart && settings.data().patchSize() == null
+            && settings.data().batchSize() == null) {
+            // the preview cannot time the device: say that execution may make the plan smaller
+            line(sb, "Device sizing", "patch, batch and features may be made smaller when executed, so that the "
+                + "budget allows 500 steps on this computer", "time budget");
+        }
         return sb.toString();
     }
 

@@ -36,7 +36,9 @@ import org.maskseg.core.labels.ClassKnowledge;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.plan.DeviceSizing;
 import org.maskseg.core.train.EpochStats;
+import org.maskseg.core.train.SizingReport;
 import org.maskseg.core.train.TrainingCurves;
 import org.maskseg.core.train.TrainingJob;
 import org.maskseg.core.train.TrainingListener;
@@ -97,6 +99,9 @@ final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
     static final String FLOW_VALIDATION_DICE_PREFIX = "maskseg_validation_dice_";
 
     static final String FLOW_VALIDATION_DICE_MEAN = "maskseg_validation_dice_mean";
+
+    /** What device sizing decided and why; set only for a time budget with a newly planned, not fixed, plan. */
+    static final String FLOW_DEVICE_SIZING = "maskseg_device_sizing";
 
     /** The learning curve so far, for the view (replaced, never modified). */
     private volatile LearningCurve m_curve = LearningCurve.EMPTY;
@@ -321,15 +326,18 @@ final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
             throw new CanceledExecutionException("Training cancelled; no model was produced");
         }
         stats.close();
-        if (!"completed".equals(result.stopReason())) {
+        if (!result.completed()) {
             setWarningMessage("Training stopped early (" + result.stopReason() + ") after "
                 + result.history().size() + " epochs");
         }
         TrainedModel model =
             TrainerSettings.BEST_MODEL.equals(m_settings.modelSelection.getStringValue()) ? result.bestModel()
                 : result.finalModel();
+        if (result.sizing() != null) {
+            result.sizing().lines().forEach(LOGGER::info);
+        }
         m_curve = m_curve.finished(model.scoreNames(), "Training " + result.stopReason() + " after "
-            + result.history().size() + " epochs");
+            + result.history().size() + " epochs" + (result.sizing() == null ? "" : "; " + sizing(result.sizing())));
         notifyViews(m_curve);
         pushResults(result);
         exec.setMessage("Storing the model");
@@ -337,6 +345,14 @@ final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
             MaskSegModelPortObject.create(MaskSegModelPortObjectSpec.of(model), exec, model::save)
                 .withTrainingCurve(TrainingCurves.scorePng(model.scoreNames(), result.history(), 900, 700));
         return new PortObject[]{port, stats.getTable()};
+    }
+
+    /** The plan device sizing trained, in a few words for the view. */
+    static String sizing(final SizingReport report) {
+        DeviceSizing.Decision d = report.decision();
+        return d.changed()
+            ? "plan sized to " + report.device() + ": " + d.chosen() + ", about " + d.steps() + " steps"
+            : "nnU-Net's plan kept on " + report.device() + ", about " + d.steps() + " steps";
     }
 
     /** Called by the training listener with each new state; passed on to the open views. */
@@ -373,6 +389,9 @@ final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
         pushFlowVariableInt(FLOW_SKIPPED_STEPS, skipped);
         pushFlowVariableDouble(FLOW_SECONDS, last == null ? 0 : last.elapsedSeconds());
         pushFlowVariableString(FLOW_STOP_REASON, result.stopReason());
+        if (result.sizing() != null) {
+            pushFlowVariableString(FLOW_DEVICE_SIZING, String.join(" ", result.sizing().lines()));
+        }
         Scores v = result.finalValidation();
         if (v != null) {
             for (int i = 0; i < v.names().size(); i++) {

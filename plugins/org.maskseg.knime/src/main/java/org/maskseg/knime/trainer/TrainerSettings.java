@@ -32,7 +32,7 @@ final class TrainerSettings extends SettingsGroup {
 
     static final String AUTO = "auto";
 
-    static final List<String> CONFIGURATIONS = List.of(AUTO, "2d", "3d");
+    static final List<String> CONFIGURATIONS = List.of(AUTO, "2d", "3d", "3d_cascade");
 
     static final List<String> PRECISIONS = Precision.SETTINGS;
 

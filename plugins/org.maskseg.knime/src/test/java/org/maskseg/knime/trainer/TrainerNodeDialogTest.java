@@ -2,6 +2,7 @@ package org.maskseg.knime.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,6 +126,18 @@ class TrainerNodeDialogTest {
         String tuned = PlanPreview.describe(p, TrainingSettings.builder().learningRate(0.001).build(), false);
         assertTrue(tuned.contains("Initial learning rate:        0.001  (set in this dialog)"), tuned);
         assertTrue(tuned.contains("Regions:                      cell=1:1  (set in this dialog)"), tuned);
+
+        // a time budget may size the plan to the computer when executed, unless patch or batch size are set
+        TrainingSettings budget = TrainingSettings.builder()
+            .budget(org.maskseg.core.train.Budget.parse("3m")).build();
+        assertTrue(PlanPreview.describe(p, budget, false).endsWith("Device sizing:                patch, batch and "
+            + "features may be made smaller when executed, so that the budget allows 500 steps on this computer  "
+            + "(time budget)\n"), PlanPreview.describe(p, budget, false));
+        String fixed = PlanPreview.describe(p, budget.toBuilder().patchSize(64, 64).build(), false);
+        assertFalse(fixed.contains("Device sizing"), fixed);
+        String steps = PlanPreview.describe(p, TrainingSettings.builder()
+            .budget(org.maskseg.core.train.Budget.parse("500steps")).build(), false);
+        assertFalse(steps.contains("Device sizing"), steps);
 
         // a residual encoder U-Net (ResEnc preset) shows its blocks after the stages
         p.network.architecture = Plan.Network.RESIDUAL_ENCODER_UNET;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knime.core.data.DataRow;
@@ -550,6 +551,18 @@ class TrainerNodeModelTest {
     }
 
     @Test
+    void theCascadeIsOfferedAndRefusesTwoDimensionalImagesClearly() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addString("configuration", "3d_cascade");
+        s.addString("patch_size", "");
+        h.validateSettings(s);
+        h.loadSettings(s);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> h.execute(nuclei(3), null, null));
+        assertTrue(e.getMessage().contains("configuration '3d_cascade' needs 3D images"), e.getMessage());
+    }
+
+    @Test
     void columnsArePresetFromTheTable() throws Exception {
         NodeHarness<TrainerNodeModel> fresh = NodeHarness.of(new TrainerNodeFactory(), dir);
         DataTableSpec spec = Tables.spec("name", DoubleCell.TYPE, "raw", ImgPlusCell.TYPE, "mask", ImgPlusCell.TYPE);
@@ -603,5 +616,41 @@ class TrainerNodeModelTest {
         assertTrue(e.getMessage().contains("Network preset"), e.getMessage());
         // (settings saved before the preset existed, such as the example workflow's, load with the default:
         // ExampleWorkflowsTest)
+    }
+
+    /**
+     * A time budget far too short for the planned 256² patches on a CPU: the node trains a plan sized to the device
+     * and says so in the view and a flow variable; a patch size set in the settings keeps the planned configuration.
+     */
+    @Test
+    @Tag("slow")
+    void aTimeBudgetSizesThePlanToTheDeviceUnlessThePatchIsSet() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addInt("epochs", 0);
+        s.addInt("iterations_per_epoch", 0);
+        s.addInt("validation_iterations", 0);
+        s.addInt("batch_size", 0);
+        s.addString("patch_size", "");
+        s.addString("budget", "6s");
+        s.addBoolean("final_validation", false);
+        h.loadSettings(s);
+        PortObject[] out = h.execute(nuclei(3), null, null);
+        TrainedModel model = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
+        int[] patch = model.plan().patchSize;
+        assertTrue(patch[0] * patch[1] < 256 * 256, java.util.Arrays.toString(patch));
+        String sizing = (String)h.flowVariables().get(TrainerNodeModel.FLOW_DEVICE_SIZING);
+        assertTrue(sizing != null && sizing.startsWith("device sizing on cpu() in fp32"), String.valueOf(sizing));
+        assertTrue(h.model().learningCurve().status().contains("plan sized to cpu() in fp32: patch "),
+            h.model().learningCurve().status());
+
+        NodeSettings fixed = h.saveSettings();
+        fixed.addString("patch_size", "64, 64");
+        fixed.addString("budget", "3s");
+        h.loadSettings(fixed);
+        out = h.execute(nuclei(3), null, null);
+        assertArrayEquals(new int[] {64, 64},
+            TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile()).plan().patchSize);
+        assertFalse(h.flowVariables().containsKey(TrainerNodeModel.FLOW_DEVICE_SIZING), h.flowVariables().toString());
     }
 }

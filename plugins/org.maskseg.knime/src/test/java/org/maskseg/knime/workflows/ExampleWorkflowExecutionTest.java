@@ -38,6 +38,8 @@ class ExampleWorkflowExecutionTest {
 
     private static final String BATCH = "MaskSeg Batch Prediction";
 
+    private static final String PARALLEL = "MaskSeg Parallel Prediction";
+
     @TempDir
     Path tmp;
 
@@ -121,6 +123,75 @@ class ExampleWorkflowExecutionTest {
 
         assertFalse(Files.exists(NodeTestData.repositoryRoot().resolve("workflows-examples").resolve(SPARSE)
             .resolve("nuclei-model.zip")), "the run wrote into the repository");
+    }
+
+    /**
+     * The parallel workflow splits its 12 images into the stored 2 chunks, runs a copy of the predictor (with its
+     * own network) per chunk and joins them: rows, keys, order and every pixel equal a serial run (one chunk) of the
+     * same workflow and the predictor run once on the whole table.
+     */
+    @Test
+    void parallelChunksPredictExactlyAsASerialRun() throws Exception {
+        Path workspace = copyExamples();
+        Path model = org.maskseg.knime.TestModels.untrainedNetwork(tmp.resolve("model.zip"));
+        java.util.Map<String, String> variables = java.util.Map.of("model_file", model.toString(), "device", "cpu");
+        WorkflowExecution parallel = new WorkflowExecution(workspace.resolve(PARALLEL), tmp.resolve("run1"),
+            variables);
+        assertEquals(List.of("MaskSeg Model Reader (#1)", "Table Creator (#2)", "Parallel Chunk Start (#3)",
+            "MaskSeg Predictor (#4)", "Parallel Chunk End (#5)"),
+            parallel.nodes().stream().map(WorkflowExecution.Node::name).toList());
+        parallel.run(n -> { });
+        int predictor = id(parallel, "MaskSeg Predictor");
+        List<org.knime.core.node.port.PortObject[]> chunks = parallel.chunkOutputs(predictor);
+        assertEquals(2, chunks.size(), "the stored chunk count");
+        assertEquals(List.of(6L, 6L), chunks.stream().map(o -> ((BufferedDataTable)o[0]).size()).toList());
+        BufferedDataTable joined = (BufferedDataTable)parallel.outputs(id(parallel, "Parallel Chunk End"))[0];
+        assertEquals(12, joined.size());
+
+        WorkflowExecution serial = new WorkflowExecution(workspace.resolve(PARALLEL), tmp.resolve("run2"),
+            variables);
+        serial.run(n -> {
+            if (n.factory().equals(WorkflowExecution.CHUNK_START)) {
+                n.model().addInt("chunkCount", 1);
+            }
+        });
+        assertEquals(1, serial.chunkOutputs(id(serial, "MaskSeg Predictor")).size());
+        BufferedDataTable whole = (BufferedDataTable)serial.outputs(id(serial, "Parallel Chunk End"))[0];
+        assertSameTable(whole, joined);
+        // the labels are not all one class: the comparison has something to compare
+        java.util.Set<Integer> values = new java.util.HashSet<>();
+        int labels = joined.getDataTableSpec().findColumnIndex("Predicted labels");
+        for (DataRow r : joined) {
+            for (int v : org.maskseg.knime.util.ImageCells.toLabelVolume(
+                (org.knime.knip.base.data.img.ImgPlusValue<?>)r.getCell(labels), "p").data()) {
+                values.add(v);
+            }
+        }
+        assertEquals(java.util.Set.of(0, 1), values);
+    }
+
+    /** Same keys in the same order, and every cell equal (images pixel by pixel). */
+    private static void assertSameTable(final BufferedDataTable expected, final BufferedDataTable actual)
+        throws Exception {
+        assertEquals(expected.getDataTableSpec(), actual.getDataTableSpec());
+        assertEquals(expected.size(), actual.size());
+        var e = expected.iterator();
+        var a = actual.iterator();
+        while (e.hasNext()) {
+            DataRow x = e.next();
+            DataRow y = a.next();
+            assertEquals(x.getKey(), y.getKey());
+            for (int c = 0; c < x.getNumCells(); c++) {
+                if (x.getCell(c) instanceof org.knime.knip.base.data.img.ImgPlusValue<?> xi) {
+                    var yi = (org.knime.knip.base.data.img.ImgPlusValue<?>)y.getCell(c);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(
+                        org.maskseg.knime.util.ImageCells.toImageVolume(xi, "x").data(),
+                        org.maskseg.knime.util.ImageCells.toImageVolume(yi, "y").data(), x.getKey() + ", column " + c);
+                } else {
+                    assertEquals(x.getCell(c), y.getCell(c), x.getKey() + ", column " + c);
+                }
+            }
+        }
     }
 
     /** The trainer's two outputs. */

@@ -37,8 +37,17 @@ import org.maskseg.knime.testing.NodeHarness;
 class ExampleWorkflowsTest {
 
     /** KNIME's own nodes the examples use; settings format as in shared/knime/reference-workflow. */
-    private static final Set<String> KNIME_FACTORIES =
-        Set.of("org.knime.base.node.io.tablecreator.TableCreator2NodeFactory");
+    private static final Set<String> KNIME_FACTORIES = Set.of(
+        "org.knime.base.node.io.tablecreator.TableCreator2NodeFactory", WorkflowExecution.CHUNK_START,
+        WorkflowExecution.CHUNK_END);
+
+    /**
+     * The settings keys KNIME's Parallel Chunk Start and End save (knime-core's test workflows, e.g.
+     * bug6432_ParallelLoops, hold them): the chunk count (-1 = automatic) and whether the main branch stays
+     * inactive; whether a chunk-index column is added. Both nodes have one table input and one table output.
+     */
+    private static final Map<String, Set<String>> CHUNK_KEYS = Map.of(WorkflowExecution.CHUNK_START,
+        Set.of("chunkCount", "inactiveMainBranch"), WorkflowExecution.CHUNK_END, Set.of("addChunkIndex"));
 
     private static final String TABLE_CREATOR = "org.knime.base.node.io.tablecreator.TableCreator2NodeFactory";
 
@@ -62,8 +71,8 @@ class ExampleWorkflowsTest {
     }
 
     @Test
-    void atLeastTwoExamplesWithAReadme() throws IOException {
-        assertTrue(workflows().size() >= 2, "example workflows: " + workflows());
+    void atLeastThreeExamplesWithAReadme() throws IOException {
+        assertTrue(workflows().size() >= 3, "example workflows: " + workflows());
         assertTrue(Files.isRegularFile(examples().resolve("README.md")));
         String readme = Files.readString(examples().resolve("README.md"));
         for (Path wf : workflows()) {
@@ -108,6 +117,17 @@ class ExampleWorkflowsTest {
                 if (factory.equals(TABLE_CREATOR)) {
                     checkTableCreatorFiles(wf, settings.getNodeSettings("model"));
                 }
+                if (CHUNK_KEYS.containsKey(factory)) {
+                    NodeSettingsRO model = settings.getNodeSettings("model");
+                    assertEquals(CHUNK_KEYS.get(factory), model.keySet(), settingsFile + ": settings keys");
+                    if (factory.equals(WorkflowExecution.CHUNK_START)) {
+                        int chunks = model.getInt("chunkCount");
+                        assertTrue(chunks == -1 || chunks >= 1, settingsFile + ": chunk count " + chunks);
+                        model.getBoolean("inactiveMainBranch");
+                    } else {
+                        model.getBoolean("addChunkIndex");
+                    }
+                }
             }
         }
         NodeSettingsRO connections = workflow.getNodeSettings("connections");
@@ -123,6 +143,7 @@ class ExampleWorkflowsTest {
             PortType in = portType(models.get(dest), c.getInt("destPort"), false);
             assertEquals(in.getPortObjectClass(), out.getPortObjectClass(), key + " connects different port types");
         }
+        checkChunkLoops(factories, connections);
         for (Map.Entry<Integer, NodeModel> e : models.entrySet()) {
             PortType[] in = org.knime.core.node.NodeTestAccess.inPortTypes(e.getValue());
             for (int p = 1; p <= in.length; p++) {
@@ -132,11 +153,57 @@ class ExampleWorkflowsTest {
         }
     }
 
+    /**
+     * Every Parallel Chunk Start reaches exactly one Parallel Chunk End, every End is reached from one Start, and
+     * each output of the start leads to its end (the loop body is closed).
+     */
+    private static void checkChunkLoops(final Map<Integer, String> factories, final NodeSettingsRO connections)
+        throws Exception {
+        Map<Integer, Set<Integer>> next = new HashMap<>();
+        for (String key : connections.keySet()) {
+            NodeSettingsRO c = connections.getNodeSettings(key);
+            next.computeIfAbsent(c.getInt("sourceID"), k -> new HashSet<>()).add(c.getInt("destID"));
+        }
+        Set<Integer> endsSeen = new HashSet<>();
+        for (Map.Entry<Integer, String> f : factories.entrySet()) {
+            if (!f.getValue().equals(WorkflowExecution.CHUNK_START)) {
+                continue;
+            }
+            Set<Integer> reached = reach(f.getKey(), next);
+            List<Integer> ends = reached.stream().filter(id -> factories.get(id).equals(WorkflowExecution.CHUNK_END))
+                .toList();
+            assertEquals(1, ends.size(), "chunk start " + f.getKey() + " reaches the chunk ends " + ends);
+            assertTrue(endsSeen.add(ends.get(0)), "chunk end " + ends.get(0) + " closes two loops");
+            for (int body : next.getOrDefault(f.getKey(), Set.of())) {
+                assertTrue(body == ends.get(0) || reach(body, next).contains(ends.get(0)),
+                    "node " + body + " after chunk start " + f.getKey() + " does not lead to its end");
+            }
+        }
+        for (Map.Entry<Integer, String> f : factories.entrySet()) {
+            if (f.getValue().equals(WorkflowExecution.CHUNK_END)) {
+                assertTrue(endsSeen.contains(f.getKey()), "chunk end " + f.getKey() + " has no chunk start");
+            }
+        }
+    }
+
+    private static Set<Integer> reach(final int from, final Map<Integer, Set<Integer>> next) {
+        Set<Integer> seen = new HashSet<>();
+        java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(List.of(from));
+        while (!todo.isEmpty()) {
+            for (int n : next.getOrDefault(todo.poll(), Set.of())) {
+                if (seen.add(n)) {
+                    todo.add(n);
+                }
+            }
+        }
+        return seen;
+    }
+
     /** Port 0 of a native node is its flow-variable port; data ports count from 1. */
     private static PortType portType(final NodeModel model, final int port, final boolean output) {
         assertTrue(port >= 1, "data ports start at 1");
         if (model == null) {
-            assertEquals(1, port, "the Table Creator has one output");
+            assertEquals(1, port, "the Table Creator and the parallel chunk nodes have one table port each way");
             return BufferedDataTable.TYPE;
         }
         PortType[] types = output ? org.knime.core.node.NodeTestAccess.outPortTypes(model)

@@ -34,11 +34,21 @@ import org.maskseg.knime.testing.Tables;
  * connections impose, each node with the settings of its settings.xml (flow variables replaced by the workflow
  * variables' values), its inputs taken from the outputs its connections name, and {@code knime://knime.workflow/}
  * URLs resolved against the workflow folder. MaskSeg nodes run through {@link NodeHarness}; of KNIME's own nodes
- * only the Table Creator is known, whose output follows from its settings alone.
+ * only the Table Creator is known, whose output follows from its settings alone, and the Parallel Chunk Start and
+ * End, which this class stands in for (KNIME's own nodes are not available here): the table entering the start is
+ * split into chunks as KNIME splits it (rows / chunks rows each, the first rows % chunks chunks one more, never more
+ * chunks than rows), the nodes between start and end run once per chunk, each time as new node instances (KNIME
+ * runs a copy of the loop body per chunk), taking inputs from outside the loop body unchanged, and the end
+ * concatenates the chunks' tables in chunk order.
  */
 final class WorkflowExecution {
 
     static final String TABLE_CREATOR = "org.knime.base.node.io.tablecreator.TableCreator2NodeFactory";
+
+    static final String CHUNK_START =
+        "org.knime.core.node.workflow.virtual.parallelchunkstart.ParallelChunkStartNodeFactory";
+
+    static final String CHUNK_END = "org.knime.core.node.workflow.virtual.parallelchunkend.ParallelChunkEndNodeFactory";
 
     /** A node as the workflow stores it. */
     record Node(int id, String name, String factory, NodeSettings model) {
@@ -58,6 +68,8 @@ final class WorkflowExecution {
     private final Map<Integer, PortObject[]> m_outputs = new LinkedHashMap<>();
 
     private final List<Integer> m_order = new ArrayList<>();
+
+    private int m_runs;
 
     WorkflowExecution(final Path workflow, final Path workDir) throws Exception {
         this(workflow, workDir, Map.of());
@@ -163,13 +175,108 @@ final class WorkflowExecution {
     void run(final Consumer<Node> adjust) throws Exception {
         FileUtilTestAccess.setWorkflowDirectory(m_workflow);
         try {
+            java.util.Set<Integer> done = new java.util.HashSet<>();
             for (Node n : nodes()) {
+                if (done.contains(n.id())) {
+                    continue;
+                }
                 adjust.accept(n);
-                m_outputs.put(n.id(), execute(n));
+                if (n.factory().equals(CHUNK_START)) {
+                    done.addAll(runChunks(n, adjust));
+                } else {
+                    m_outputs.put(n.id(), execute(n, m_outputs));
+                }
             }
         } finally {
             FileUtilTestAccess.setWorkflowDirectory(null);
         }
+    }
+
+    /** The outputs of each chunk of a node inside a parallel chunk loop, in chunk order. */
+    List<PortObject[]> chunkOutputs(final int id) {
+        return m_chunkOutputs.getOrDefault(id, List.of());
+    }
+
+    private final Map<Integer, List<PortObject[]>> m_chunkOutputs = new HashMap<>();
+
+    /**
+     * Runs a parallel chunk loop: its body once per chunk, then the end node's concatenation.
+     *
+     * @return the ids of the start, the body and the end node
+     */
+    private List<Integer> runChunks(final Node start, final Consumer<Node> adjust) throws Exception {
+        int endId = -1;
+        for (Node n : nodes()) {
+            if (n.factory().equals(CHUNK_END) && downstream(start.id()).contains(n.id())) {
+                endId = n.id();
+                break;
+            }
+        }
+        if (endId < 0) {
+            throw new IllegalStateException(start.name() + " has no Parallel Chunk End downstream");
+        }
+        java.util.Set<Integer> fromStart = downstream(start.id());
+        List<Node> body = new ArrayList<>();
+        for (Node n : nodes()) {
+            if (n.id() != endId && fromStart.contains(n.id()) && downstream(n.id()).contains(endId)) {
+                adjust.accept(n);
+                body.add(n);
+            }
+        }
+        int[] in = m_inputs.get(start.id()).get(0);
+        org.knime.core.node.BufferedDataTable table =
+            (org.knime.core.node.BufferedDataTable)m_outputs.get(in[0])[in[1]];
+        List<DataRow> rows = new ArrayList<>();
+        table.forEach(rows::add);
+        int chunks = start.model().getInt("chunkCount");
+        if (chunks <= 0) {
+            chunks = (int)Math.ceil(1.5 * Runtime.getRuntime().availableProcessors());
+        }
+        chunks = Math.max(1, Math.min(chunks, rows.size()));
+        int per = rows.size() / chunks;
+        int extra = rows.size() % chunks;
+        List<DataRow> joined = new ArrayList<>();
+        DataTableSpec joinedSpec = null;
+        int from = 0;
+        for (int c = 0; c < chunks; c++) {
+            int size = per + (c < extra ? 1 : 0);
+            Map<Integer, PortObject[]> local = new HashMap<>(m_outputs);
+            local.put(start.id(), new PortObject[]{Tables.table(table.getDataTableSpec(), rows.subList(from, from
+                + size))});
+            from += size;
+            for (Node n : body) {
+                PortObject[] out = execute(n, local);
+                local.put(n.id(), out);
+                m_chunkOutputs.computeIfAbsent(n.id(), k -> new ArrayList<>()).add(out);
+            }
+            int[] last = m_inputs.get(endId).get(0);
+            org.knime.core.node.BufferedDataTable part =
+                (org.knime.core.node.BufferedDataTable)local.get(last[0])[last[1]];
+            joinedSpec = part.getDataTableSpec();
+            part.forEach(joined::add);
+        }
+        m_outputs.put(start.id(), new PortObject[]{table});
+        m_outputs.put(endId, new PortObject[]{Tables.table(joinedSpec, joined)});
+        List<Integer> ids = new ArrayList<>(List.of(start.id(), endId));
+        body.forEach(n -> ids.add(n.id()));
+        return ids;
+    }
+
+    /** The nodes reachable from a node through connections. */
+    private java.util.Set<Integer> downstream(final int id) {
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(List.of(id));
+        while (!todo.isEmpty()) {
+            int from = todo.poll();
+            for (Map.Entry<Integer, Map<Integer, int[]>> e : m_inputs.entrySet()) {
+                for (int[] source : e.getValue().values()) {
+                    if (source[0] == from && seen.add(e.getKey())) {
+                        todo.add(e.getKey());
+                    }
+                }
+            }
+        }
+        return seen;
     }
 
     /** The outputs of a node that has run (0-based ports). */
@@ -177,16 +284,17 @@ final class WorkflowExecution {
         return m_outputs.get(id);
     }
 
-    private PortObject[] execute(final Node n) throws Exception {
+    private PortObject[] execute(final Node n, final Map<Integer, PortObject[]> outputs) throws Exception {
         if (n.factory().equals(TABLE_CREATOR)) {
             return new PortObject[]{tableCreator(n.model())};
         }
         NodeFactory<?> factory = (NodeFactory<?>)Class.forName(n.factory()).getDeclaredConstructor().newInstance();
-        NodeHarness<? extends NodeModel> h = NodeHarness.of(factory, m_workDir.resolve("node " + n.id()));
+        NodeHarness<? extends NodeModel> h = NodeHarness.of(factory, m_workDir.resolve("node " + n.id() + " run "
+            + m_runs++));
         h.loadSettings(n.model());
         PortObject[] in = new PortObject[h.inPortTypes().length];
         for (Map.Entry<Integer, int[]> e : m_inputs.getOrDefault(n.id(), Map.of()).entrySet()) {
-            in[e.getKey()] = m_outputs.get(e.getValue()[0])[e.getValue()[1]];
+            in[e.getKey()] = outputs.get(e.getValue()[0])[e.getValue()[1]];
         }
         try {
             return h.execute(in);

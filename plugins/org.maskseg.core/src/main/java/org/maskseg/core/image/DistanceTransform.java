@@ -1,4 +1,4 @@
-package org.maskseg.core.annotate;
+package org.maskseg.core.image;
 
 import java.util.Arrays;
 
