@@ -143,6 +143,13 @@ class NnUNetImportTest {
         assertTrue(again.sameWeightsAs(model));
         assertEquals(Plan.Network.RESIDUAL_ENCODER_UNET, again.plan().network.architecture);
         assertSameLogits(results, again);
+
+        // exporting back to nnU-Net writes PlainConvUNets only: refused with one line, nothing written
+        Path export = tmp.resolve("exported");
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> NnUNetExport.export(again, export, NnUNetExport.Options.DEFAULTS));
+        assertTrue(e.getMessage().contains("ResidualEncoderUNet"), e.getMessage());
+        assertFalse(Files.exists(export));
     }
 
     @Test

@@ -153,6 +153,25 @@ class ResEncPresetTest {
     }
 
     @Test
+    void deviceSizingKeepsTheResidualEncoderAndTheCascadeRefusesIt() {
+        DatasetFingerprint fp = PlannerTest.geometry(40, ISO_2D, new long[] {256, 256});
+        Plan plan = Planner.plan(fp, LabelSpec.withDefaultIgnore(2),
+                PlannerOptions.defaults().withPreset(Preset.RESENC_M));
+        // a 64² patch with halved features: 64 -> 32 -> 16 -> 8 -> 4, five stages of 16 .. 256 features
+        Plan sized = DeviceSizing.sizedPlan(plan, new DeviceSizing.Candidate(new int[] {64, 64}, 2, 2));
+        assertEquals(Plan.Network.RESIDUAL_ENCODER_UNET, sized.network.architecture);
+        assertArrayEquals(new int[] {1, 3, 4, 6, 6}, sized.network.blocksPerStage);
+        assertArrayEquals(new int[] {16, 32, 64, 128, 256}, sized.network.features);
+        assertEquals(1, sized.network.convsPerStage);
+
+        DatasetFingerprint volumes = PlannerTest.geometry(4, new double[] {1, 1, 1}, new long[] {96, 96, 96});
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Planner.plan(volumes,
+                LabelSpec.withDefaultIgnore(2), PlannerOptions.defaults().withPreset(Preset.RESENC_M)
+                        .withConfiguration(Planner.CASCADE)));
+        assertTrue(e.getMessage().contains("cannot be combined with the 3d_cascade configuration"), e.getMessage());
+    }
+
+    @Test
     void presetNamesAreParsed() {
         assertEquals(Preset.RESENC_M, Preset.parse("ResEnc-M"));
         assertEquals(Preset.RESENC_L, Preset.parse(" resenc-l "));
