@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
                         + "<trainer>__<plans>__<configuration>) with dataset.json, plans.json and fold_N/"
                         + "checkpoint_final.pth. The checkpoint is read without running any of its code: only the "
                         + "Python objects PyTorch checkpoints use are accepted.",
-                "Supported: PlainConvUNet networks (2D and 3D) with z-score, CT or no normalisation, class or "
+                "Supported: PlainConvUNet and ResidualEncoderUNet networks (2D and 3D; the latter is what nnU-Net's "
+                        + "ResEnc M/L/XL presets train) with z-score, CT or no normalisation, class or "
                         + "region labels, plans without axis transposition." })
 public final class ImportNnUNetCommand implements Callable<Integer> {
 

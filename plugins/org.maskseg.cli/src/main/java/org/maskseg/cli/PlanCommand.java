@@ -16,6 +16,7 @@ import org.maskseg.core.plan.FolderPlanning;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.plan.Preset;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,9 +56,15 @@ public final class PlanCommand implements Callable<Integer> {
                     + "nnU-Net's low-resolution stage (as 'previousStage') when the images are large for the patch")
     String config;
 
-    @Option(names = "--memory-gib", paramLabel = "GIB", defaultValue = "8",
-            description = "device memory for activations in GiB (default: ${DEFAULT-VALUE}, nnU-Net's reference)")
-    double memoryGiB;
+    @Option(names = "--preset", paramLabel = "default|resenc-m|resenc-l",
+            description = "the network to plan: nnU-Net's plain U-Net (default) or its residual encoder U-Net planned "
+                    + "as nnU-Net's ResEnc M (8 GB GPUs) or L (24 GB GPUs) planners plan it")
+    String preset;
+
+    @Option(names = "--memory-gib", paramLabel = "GIB",
+            description = "device memory for activations in GiB (default: 8, nnU-Net's reference; 24 with "
+                    + "--preset resenc-l)")
+    Double memoryGiB;
 
     @Option(names = "--max-batch-size", paramLabel = "B", defaultValue = "0",
             description = "upper bound of the planned batch size (default: none)")
@@ -87,6 +94,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
+            Preset.parse(preset);
             NnUnetInput.checkFolders(dataset, images, labels);
             NnUnetInput.refuseWithDataset(dataset, "--ignore-label", ignoreLabel, "--classes", classes, "--regions",
                     regions, "--modalities", modalities);
@@ -112,8 +120,12 @@ public final class PlanCommand implements Callable<Integer> {
     private Plan plan() throws IOException {
         NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
         PlannerOptions options = new PlannerOptions(config == null ? null : config.toLowerCase(Locale.ROOT),
-                memoryGiB, maxBatchSize, nnunet != null ? nnunet.channelNames() : modalities, override.json(),
-                nnunet != null ? nnunet.regionsText() : regions);
+                PlannerOptions.DEFAULT_MEMORY_BUDGET_GIB, maxBatchSize,
+                nnunet != null ? nnunet.channelNames() : modalities, override.json(),
+                nnunet != null ? nnunet.regionsText() : regions).withPreset(Preset.parse(preset));
+        if (memoryGiB != null) {
+            options = options.withMemoryBudgetGiB(memoryGiB);
+        }
         List<String> names = classes == null ? null : Arrays.stream(classes.split(",")).map(String::trim).toList();
         FolderPlanning.Result planned = nnunet != null
                 ? FolderPlanning.plan(nnunet.training(), nnunet.labels(), null, null, options)
@@ -124,9 +136,10 @@ public final class PlanCommand implements Callable<Integer> {
         }
         Plan plan = planned.plan();
         System.err.println(String.format(Locale.ROOT,
-                "planned %d case(s), %d class(es), ignore value %d: %s, patch %s, batch %d, %d stages, spacing %s",
+                "planned %d case(s), %d class(es), ignore value %d: %s %s, patch %s, batch %d, %d stages, spacing %s",
                 planned.fingerprint().numCases(), planned.labels().numClasses(), planned.labels().ignoreValue(),
-                plan.configuration(), Arrays.toString(plan.patchSize()), plan.batchSize(), plan.network().numStages(),
+                plan.configuration(), plan.network().architecture(), Arrays.toString(plan.patchSize()), plan.batchSize(),
+                plan.network().numStages(),
                 Arrays.toString(plan.targetSpacing())));
         if (plan.previousStage() != null) {
             Plan low = plan.previousStage();

@@ -16,6 +16,7 @@ import org.maskseg.core.io.OutputPaths;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.plan.Preset;
 import org.maskseg.core.train.Budget;
 import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.CrossValidation;
@@ -81,11 +82,17 @@ public final class TrainCommand implements Callable<Integer> {
                     + "extra input; the model file holds both")
     String config;
 
-    @Option(names = "--memory-gib", paramLabel = "GIB", defaultValue = "8",
+    @Option(names = "--preset", paramLabel = "default|resenc-m|resenc-l",
+            description = "the network to plan: nnU-Net's plain U-Net (default) or its residual encoder U-Net planned "
+                    + "as nnU-Net's ResEnc M (8 GB GPUs) or L (24 GB GPUs) planners plan it; not with --init or "
+                    + "--resume, which keep their model's network")
+    String preset;
+
+    @Option(names = "--memory-gib", paramLabel = "GIB",
             description = "device memory for activations in GiB, which bounds the planned patch and batch size "
-                    + "(default: ${DEFAULT-VALUE}, nnU-Net's reference); less plans smaller patches, and with "
-                    + "--config 3d_cascade adds a low-resolution stage for smaller images")
-    double memoryGiB;
+                    + "(default: 8, nnU-Net's reference; 24 with --preset resenc-l); less plans smaller patches, and "
+                    + "with --config 3d_cascade adds a low-resolution stage for smaller images")
+    Double memoryGiB;
 
     @Option(names = "--regions", paramLabel = "NAME=C,C...[:L];...",
             description = "region-based training: one sigmoid output per (possibly overlapping) region of foreground "
@@ -245,6 +252,11 @@ public final class TrainCommand implements Callable<Integer> {
         Path summary = target.resolveSibling(modelName + VALIDATION_SUFFIX);
         // the work folder may hold the checkpoint it resumes from: the run continues and replaces it
         NnUnetInput.checkFolders(dataset, images, labels);
+        Preset chosen = Preset.parse(preset);
+        if (chosen != null && chosen.residual() && (init != null || resume != null)) {
+            throw new InvalidInputException("--preset " + chosen.label() + " plans a new network; with "
+                    + (init != null ? "--init" : "--resume") + " the network is the model's: leave --preset out");
+        }
         NnUnetInput.refuseWithDataset(dataset, "--ignore-label", ignoreLabel, "--classes", classes, "--regions",
                 regions, "--modalities", modalities);
         OutputPaths.check().input("--images", images).input("--labels", labels).input("--dataset", dataset)
@@ -255,7 +267,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .outputFolder(workDir != null ? "--work-dir" : "work folder", work, resume)
                 .verify();
         CrossValidation cv = crossValidation();
-        if (!(memoryGiB > 0) || Double.isInfinite(memoryGiB)) {
+        if (memoryGiB != null && (!(memoryGiB > 0) || Double.isInfinite(memoryGiB))) {
             throw new InvalidInputException("--memory-gib must be a positive number of GiB, got " + memoryGiB);
         }
         TrainedModel initial = init == null ? null : TrainedModel.load(init);
@@ -274,7 +286,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (nnunet != null) {
             nnunet.training(); // checks the folders against dataset.json before any pixel is read
         }
-        PlannerOptions planner = PlannerOptions.defaults().withMemoryBudgetGiB(memoryGiB)
+        PlannerOptions planner = PlannerOptions.defaults().withPreset(chosen);
+        if (memoryGiB != null) {
+            planner = planner.withMemoryBudgetGiB(memoryGiB);
+        }
+        planner = planner
                 .withOverrides(planOverrides.json())
                 .withRegions(nnunet != null ? nnunet.regionsText() : regions)
                 .withChannelModalities(nnunet != null ? nnunet.channelNames() : modalities);

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.model.TrainedModel;
 
 /**
- * {@code maskseg import-nnunet} on a results folder that PyTorch wrote in nnU-Net's layout (one-channel 2D
- * model, the engine's {@code make_nnunet_model.py}), then predict and fine-tune it with sparse labels. Skipped
- * with the reason printed when /usr/bin/python3 has no PyTorch.
+ * {@code maskseg import-nnunet} on results folders that PyTorch wrote in nnU-Net's layout (one-channel 2D
+ * PlainConvUNet and ResidualEncoderUNet models, the engine's {@code make_nnunet_model.py}), then predict and
+ * fine-tune them with sparse labels. Skipped with the reason printed when /usr/bin/python3 has no PyTorch.
  */
 class ImportNnUNetCommandTest {
 
@@ -31,6 +31,7 @@ class ImportNnUNetCommandTest {
 
     private static Path results;
     private static Path imported;
+    private static Path importedResEnc;
     private static Path images;
     private static Path labels;
 
@@ -44,10 +45,9 @@ class ImportNnUNetCommandTest {
         Path script = CommandLineRun.nuclei().getParent().getParent()
                 .resolve("plugins/org.maskseg.core/src/test/resources/org/maskseg/core/nnunet/make_nnunet_model.py");
         results = dir.resolve("Dataset999_Test/nnUNetTrainer__nnUNetPlans__2d");
-        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), results.toString(), "2d", "new", "1")
-                .redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, log);
+        python(script, results, "new");
+        Path resEncResults = dir.resolve("Dataset999_Test/nnUNetTrainer__nnUNetResEncUNetMPlans__2d");
+        python(script, resEncResults, "resenc");
 
         images = Files.createDirectories(dir.resolve("images"));
         labels = Files.createDirectories(dir.resolve("labels"));
@@ -62,6 +62,16 @@ class ImportNnUNetCommandTest {
         CommandLineRun.Result r = CommandLineRun.run("import-nnunet", results.toString(), "--out", imported.toString());
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.out().contains("imported nnUNetTrainer (2d, fold 0, checkpoint_final.pth)"), r.out());
+        importedResEnc = dir.resolve("imported-resenc.zip");
+        r = CommandLineRun.run("import-nnunet", resEncResults.toString(), "--out", importedResEnc.toString());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+    }
+
+    private static void python(Path script, Path out, String layout) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), out.toString(), "2d", layout, "1")
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, log);
     }
 
     private static String torchMissing() throws InterruptedException {
@@ -128,19 +138,45 @@ class ImportNnUNetCommandTest {
 
     @Test
     void importedModelFineTunesOnScribblesWithClassMapAndFrozenEncoder() {
-        Path scribbles = dir.resolve("scribbles");
+        fineTune(imported, "tuned");
+    }
+
+    @Test
+    void importedResidualEncoderModelFineTunesOnScribblesWithClassMapAndFrozenEncoder() {
+        TrainedModel tuned = fineTune(importedResEnc, "tuned-resenc");
+        assertEquals("ResidualEncoderUNet", tuned.plan().network().architecture());
+        assertTrue(tuned.weights().containsKey("encoder.stem.conv0.weight"));
+    }
+
+    @Test
+    void presetIsRefusedForAWarmStartAndUnknownPresetsNamed() {
+        CommandLineRun.Result r = CommandLineRun.run("train", "--images", images.toString(), "--labels",
+                labels.toString(), "--init", importedResEnc.toString(), "--preset", "resenc-m", "--out",
+                dir.resolve("never.zip").toString());
+        assertEquals(1, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().contains("--preset resenc-m plans a new network; with --init")
+                && r.err().strip().lines().count() == 1, r.err());
+        r = CommandLineRun.run("train", "--images", images.toString(), "--labels", labels.toString(), "--preset",
+                "resenc-xl", "--out", dir.resolve("never.zip").toString());
+        assertEquals(1, r.exitCode(), r.out() + r.err());
+        assertTrue(r.err().contains("preset 'resenc-xl': expected one of default, resenc-m, resenc-l"), r.err());
+        assertTrue(Files.notExists(dir.resolve("never.zip")));
+    }
+
+    private static TrainedModel fineTune(Path model, String name) {
+        Path scribbles = dir.resolve("scribbles-" + name);
         CommandLineRun.Result r = CommandLineRun.run("annotate", "--labels", labels.toString(), "--out",
                 scribbles.toString(), "--mode", "scribbles", "--ignore-label", "255", "--seed", "3");
         assertEquals(0, r.exitCode(), r.out() + r.err());
-        Path tuned = dir.resolve("tuned.zip");
+        Path tuned = dir.resolve(name + ".zip");
         // label 1 (nucleus) continues the model's class 1 ("cell"); the model's class 2 is dropped
         r = CommandLineRun.run("train", "--images", images.toString(), "--labels", scribbles.toString(),
-                "--ignore-label", "255", "--init", imported.toString(), "--class-map", "0=0,1=1",
+                "--ignore-label", "255", "--init", model.toString(), "--class-map", "0=0,1=1",
                 "--freeze-encoder-epochs", "1", "--learning-rate", "0.001", "--epochs", "1", "--iterations", "2",
                 "--validation-iterations", "1", "--batch-size", "2", "--device", "cpu", "--threads", "1", "--seed",
                 "5", "--out", tuned.toString());
         assertEquals(0, r.exitCode(), r.out() + r.err());
-        TrainedModel before = TrainedModel.load(imported);
+        TrainedModel before = TrainedModel.load(model);
         TrainedModel after = TrainedModel.load(tuned);
         assertEquals(2, after.numClasses());
         assertEquals(List.of("background", "cell"), after.labels().classNames());
@@ -154,5 +190,6 @@ class ImportNnUNetCommandTest {
             }
         }
         assertTrue(decoderChanged, "the decoder was trained");
+        return after;
     }
 }

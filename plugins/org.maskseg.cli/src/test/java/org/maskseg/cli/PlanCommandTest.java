@@ -52,6 +52,24 @@ class PlanCommandTest {
     }
 
     @Test
+    void resEncPresetPlansTheResidualEncoderUNet() {
+        // 40 nuclei images of 256²: nnU-Net's ResEnc M rule keeps the 256² patch (7 stages) and lets the batch
+        // cover the whole dataset, 40 images (see ResEncPresetTest for the arithmetic)
+        Result r = run(args("--preset", "resenc-m"));
+        assertEquals(0, r.exitCode(), r.err());
+        Plan p = PlanJson.fromJson(r.out(), "stdout");
+        assertEquals("ResidualEncoderUNet", p.network().architecture());
+        assertArrayEquals(new int[] {1, 3, 4, 6, 6, 6, 6}, p.network().blocksPerStage());
+        assertArrayEquals(new int[] {256, 256}, p.patchSize());
+        assertEquals(40, p.batchSize());
+        assertTrue(r.err().contains("2d ResidualEncoderUNet, patch [256, 256], batch 40, 7 stages"), r.err());
+
+        Result bad = run(args("--preset", "resenc-s"));
+        assertEquals(1, bad.exitCode());
+        assertEquals("maskseg: preset 'resenc-s': expected one of default, resenc-m, resenc-l", bad.err().strip());
+    }
+
+    @Test
     void overridesInlineAndFromFile(@TempDir Path dir) throws Exception {
         Result inline = run(args("--override", "{\"patchSize\":[128,128],\"training\":{\"epochs\":5}}"));
         assertEquals(0, inline.exitCode(), inline.err());

@@ -22,8 +22,8 @@ import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.RegionSet;
 import org.maskseg.core.labels.Targets;
-import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
+import org.maskseg.core.nn.UNet;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.postprocess.Postprocessing;
@@ -324,7 +324,7 @@ public final class TrainedModel {
      * closes the network.
      */
     public SegmentationNetwork instantiate(NDManager manager) {
-        PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, 0);
+        UNet network = UNet.build(manager, plan, 0);
         try {
             loadInto(network);
             return network;

@@ -140,6 +140,36 @@ public final class TorchOps {
                 .reshape(s);
     }
 
+    /**
+     * Average pooling whose kernel equals its stride (PyTorch's AvgPool with kernel_size = stride): the mean of
+     * each s_z×s_y×s_x block. Every spatial size must be a multiple of its stride.
+     *
+     * @param stride per spatial axis in tensor order
+     */
+    public static NDArray avgPool(NDArray x, long[] stride) {
+        Shape s = x.getShape();
+        int d = stride.length;
+        // (n, c, X_1, ..., X_d) -> (n, c, X_1/s_1, s_1, ..., X_d/s_d, s_d), then sum over the s axes
+        long[] split = new long[2 + 2 * d];
+        split[0] = s.get(0);
+        split[1] = s.get(1);
+        int[] blockAxes = new int[d];
+        long block = 1;
+        for (int i = 0; i < d; i++) {
+            long size = s.get(2 + i);
+            if (stride[i] < 1 || size % stride[i] != 0) {
+                throw new IllegalArgumentException("average pooling of size " + s + " by " + Arrays.toString(stride)
+                        + ": sizes must be multiples of the stride");
+            }
+            split[2 + 2 * i] = size / stride[i];
+            split[3 + 2 * i] = stride[i];
+            blockAxes[i] = 3 + 2 * i;
+            block *= stride[i];
+        }
+        // mean over several axes throws in this engine: sum, then divide
+        return x.reshape(split).sum(blockAxes).div(block);
+    }
+
     /** LeakyReLU with slope {@link #LEAKY_SLOPE}. */
     public static NDArray leakyRelu(NDArray x) {
         return Activation.leakyRelu(x, LEAKY_SLOPE);

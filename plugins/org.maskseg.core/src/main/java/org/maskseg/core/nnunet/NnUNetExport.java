@@ -80,6 +80,10 @@ public final class NnUNetExport {
      */
     public static Written export(TrainedModel model, Path resultsDir, Options options) throws IOException {
         Plan plan = model.plan();
+        if (!Plan.Network.PLAIN_CONV_UNET.equals(plan.network().architecture())) {
+            throw new InvalidInputException("the model's network is a " + plan.network().architecture() + "; only "
+                    + Plan.Network.PLAIN_CONV_UNET + " models can be exported to nnU-Net so far");
+        }
         String datasetName = options.datasetName() == null ? Options.DEFAULTS.datasetName() : options.datasetName();
         if (!datasetName.matches("Dataset\\d{3}_[A-Za-z0-9_.-]+")) {
             throw new InvalidInputException("dataset name '" + datasetName + "': nnU-Net expects DatasetNNN_Name "

@@ -29,10 +29,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * init_args.configuration}); that configuration of the plans gives the MaskSeg plan (see {@link NnUNetPlans}),
  * and the checkpoint's {@code network_weights} the parameters.
  * <p>
- * Parameter names of nnU-Net's PlainConvUNet (dynamic-network-architectures) and the engine's network, for
- * S stages and decoder level l = S − 2 − k:
+ * Parameter names of nnU-Net's PlainConvUNet and ResidualEncoderUNet (dynamic-network-architectures) and the
+ * engine's networks, for S stages and decoder level l = S − 2 − k:
  * <ul>
- * <li>{@code encoder.stages.<s>.0.convs.<j>.conv|norm.*} → {@code encoder.<s>.conv<j>|norm<j>.*};</li>
+ * <li>PlainConvUNet: {@code encoder.stages.<s>.0.convs.<j>.conv|norm.*} → {@code encoder.<s>.conv<j>|norm<j>.*};</li>
+ * <li>ResidualEncoderUNet: {@code encoder.stem.convs.0.conv|norm.*} → {@code encoder.stem.conv0|norm0.*}, {@code
+ * encoder.stages.<s>.blocks.<b>.conv1|conv2.conv|norm.*} → {@code encoder.<s>.block<b>.conv1|norm1|conv2|norm2.*}
+ * and the skip path's {@code ...skip.<i>.conv|norm.*} (i = 1 after an average pooling, else 0) → {@code
+ * encoder.<s>.block<b>.skip.conv|norm.*};</li>
  * <li>{@code decoder.transpconvs.<k>.*} → {@code decoder.<l>.up.*};</li>
  * <li>{@code decoder.stages.<k>.convs.<j>.conv|norm.*} → {@code decoder.<l>.conv<j>|norm<j>.*};</li>
  * <li>{@code decoder.seg_layers.<k>.*} → {@code decoder.<l>.head.*}.</li>
@@ -204,7 +208,10 @@ public final class NnUNetImport {
         return a;
     }
 
-    /** The engine's parameters, in the engine's order, from an nnU-Net PlainConvUNet state dict. */
+    /**
+     * The engine's parameters, in the engine's order, from an nnU-Net PlainConvUNet or ResidualEncoderUNet state
+     * dict.
+     */
     static LinkedHashMap<String, HostTensor> mapWeights(TorchCheckpoint ckpt, Map<?, ?> stateDict,
             NnUNetPlans.Imported imported) {
         Map<String, PickledTensor> given = new LinkedHashMap<>();
@@ -232,13 +239,17 @@ public final class NnUNetImport {
         TreeSet<String> unused = new TreeSet<>(given.keySet());
         LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
         Mapper m = new Mapper(ckpt, given, unused, out, imported);
-        int in = plan.inputChannels();
-        for (int s = 0; s < stages; s++) {
-            for (int j = 0; j < convs; j++) {
-                m.block("encoder.stages." + s + ".0.convs." + j, "encoder." + s, j,
-                        j == 0 ? in : features[s], features[s], kernelSizes[s], dims);
+        if (imported.architecture() == NnUNetPlans.Architecture.RESIDUAL_ENCODER_UNET) {
+            residualEncoder(m, plan, dims);
+        } else {
+            int in = plan.inputChannels();
+            for (int s = 0; s < stages; s++) {
+                for (int j = 0; j < net.convsPerStage(); j++) {
+                    m.block("encoder.stages." + s + ".0.convs." + j, "encoder." + s, j,
+                            j == 0 ? in : net.features()[s], net.features()[s], net.kernelSizes()[s], dims);
+                }
+                in = net.features()[s];
             }
-            in = features[s];
         }
         for (int l = stages - 2; l >= 0; l--) {
             int k = stages - 2 - l;
@@ -271,10 +282,36 @@ public final class NnUNetImport {
         if (!unused.isEmpty()) {
             List<String> l = new ArrayList<>(unused);
             throw new InvalidInputException(ckpt.what() + ", key 'network_weights': " + l.size() + " tensors do not "
-                    + "belong to a PlainConvUNet of plans.json's configuration, e.g. '" + l.get(0) + "'"
+                    + "belong to a " + net.architecture() + " of plans.json's configuration, e.g. '" + l.get(0) + "'"
                     + (l.size() > 1 ? " and '" + l.get(l.size() - 1) + "'" : ""));
         }
         return out;
+    }
+
+    /** The stem and residual blocks of a ResidualEncoderUNet (see the class comment for the names). */
+    private static void residualEncoder(Mapper m, Plan plan, int dims) {
+        Plan.Network net = plan.network();
+        m.block("encoder.stem.convs.0", "encoder.stem", 0, plan.inputChannels(), net.features()[0], net.kernelSizes()[0],
+                dims);
+        int in = net.features()[0];
+        int[] one = new int[dims];
+        Arrays.fill(one, 1);
+        for (int s = 0; s < net.numStages(); s++) {
+            int f = net.features()[s];
+            for (int b = 0; b < net.blocksPerStage()[s]; b++) {
+                String from = "encoder.stages." + s + ".blocks." + b;
+                String to = "encoder." + s + ".block" + b;
+                int blockIn = b == 0 ? in : f;
+                m.layer(from + ".conv1", to + ".conv1", to + ".norm1", blockIn, f, net.kernelSizes()[s], dims, true);
+                m.layer(from + ".conv2", to + ".conv2", to + ".norm2", f, f, net.kernelSizes()[s], dims, true);
+                if (blockIn != f) {
+                    boolean pooled = b == 0 && Arrays.stream(net.strides()[s]).anyMatch(v -> v != 1);
+                    m.layer(from + ".skip." + (pooled ? 1 : 0), to + ".skip.conv", to + ".skip.norm", blockIn, f, one,
+                            dims, false);
+                }
+            }
+            in = f;
+        }
     }
 
     /** Copies tensors under engine names, checking shapes against the plan. */
@@ -296,22 +333,33 @@ public final class NnUNetImport {
         }
 
         void block(String from, String to, int j, int in, int outCh, int[] kernelXFirst, int dims) {
+            layer(from, to + ".conv" + j, to + ".norm" + j, in, outCh, kernelXFirst, dims, true);
+        }
+
+        /**
+         * A convolution and its normalisation ({@code <from>.conv.*}, {@code <from>.norm.*}); {@code withBias}
+         * false for a convolution that never has a bias, whatever the plans say.
+         */
+        void layer(String from, String conv, String norm, int in, int outCh, int[] kernelXFirst, int dims,
+                boolean withBias) {
             long[] w = new long[2 + dims];
             w[0] = outCh;
             w[1] = in;
             for (int a = 0; a < dims; a++) {
                 w[2 + a] = kernelXFirst[dims - 1 - a];
             }
-            take(from + ".conv.weight", to + ".conv" + j + ".weight", w);
-            bias(from + ".conv.bias", to + ".conv" + j + ".bias", outCh, imported.convBias());
+            take(from + ".conv.weight", conv + ".weight", w);
+            if (withBias) {
+                bias(from + ".conv.bias", conv + ".bias", outCh, imported.convBias());
+            }
             if (imported.normAffine()) {
-                take(from + ".norm.weight", to + ".norm" + j + ".weight", new long[] {outCh});
-                take(from + ".norm.bias", to + ".norm" + j + ".bias", new long[] {outCh});
+                take(from + ".norm.weight", norm + ".weight", new long[] {outCh});
+                take(from + ".norm.bias", norm + ".bias", new long[] {outCh});
             } else {
                 float[] one = new float[outCh];
                 Arrays.fill(one, 1f);
-                out.put(to + ".norm" + j + ".weight", new HostTensor(new long[] {outCh}, one));
-                out.put(to + ".norm" + j + ".bias", new HostTensor(new long[] {outCh}, new float[outCh]));
+                out.put(norm + ".weight", new HostTensor(new long[] {outCh}, one));
+                out.put(norm + ".bias", new HostTensor(new long[] {outCh}, new float[outCh]));
             }
         }
 
@@ -327,7 +375,8 @@ public final class NnUNetImport {
             PickledTensor t = given.get(from);
             if (t == null) {
                 throw new InvalidInputException(ckpt.what() + ", key 'network_weights." + from + "': missing; the "
-                        + "weights do not fit a PlainConvUNet of plans.json's configuration");
+                        + "weights do not fit a " + imported.plan().network().architecture() + " of plans.json's "
+                        + "configuration");
             }
             if (!Arrays.equals(t.size(), shape)) {
                 throw new InvalidInputException(ckpt.what() + ", key 'network_weights." + from + "': shape "

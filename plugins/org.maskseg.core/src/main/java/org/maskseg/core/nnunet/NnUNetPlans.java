@@ -42,7 +42,7 @@ final class NnUNetPlans {
 
     /** The network class of a configuration and the checks that keep it equal to the engine's network. */
     enum Architecture {
-        PLAIN_CONV_UNET
+        PLAIN_CONV_UNET, RESIDUAL_ENCODER_UNET
     }
 
     /** What an nnU-Net configuration becomes. */
@@ -220,25 +220,57 @@ final class NnUNetPlans {
         int numStages;
         boolean convBias;
         boolean affine = true;
+        Architecture architecture = Architecture.PLAIN_CONV_UNET;
         JsonNode arch = config.get("architecture");
         if (arch != null && arch.isObject()) {
             String where = cfg + ".architecture";
             String cls = p.field(arch, where, "network_class_name").asText();
-            if (!cls.endsWith(".PlainConvUNet") && !"PlainConvUNet".equals(cls)) {
-                throw p.error(where + ".network_class_name", "is '" + cls + "'; only PlainConvUNet models can be "
-                        + "imported");
+            if (isClass(cls, "ResidualEncoderUNet")) {
+                architecture = Architecture.RESIDUAL_ENCODER_UNET;
+            } else if (!isClass(cls, "PlainConvUNet")) {
+                throw p.error(where + ".network_class_name", "is '" + cls + "'; only PlainConvUNet and "
+                        + "ResidualEncoderUNet models can be imported");
             }
             String k = where + ".arch_kwargs";
             JsonNode a = p.field(arch, where, "arch_kwargs");
             numStages = p.integer(p.field(a, k, "n_stages"), k + ".n_stages");
+            int[] features = perStage(p, p.field(a, k, "features_per_stage"), k + ".features_per_stage", numStages);
             net.numStages(numStages)
-                    .features(perStage(p, p.field(a, k, "features_per_stage"), k + ".features_per_stage", numStages))
+                    .features(features)
                     .kernelSizes(spatialPerStage(p, p.field(a, k, "kernel_sizes"), k + ".kernel_sizes", numStages,
                             dims))
-                    .strides(spatialPerStage(p, p.field(a, k, "strides"), k + ".strides", numStages, dims))
-                    .convsPerStage(convCount(p, perStage(p, p.field(a, k, "n_conv_per_stage"), k + ".n_conv_per_stage",
-                            numStages), perStage(p, p.field(a, k, "n_conv_per_stage_decoder"), k
-                                    + ".n_conv_per_stage_decoder", numStages - 1), k));
+                    .strides(spatialPerStage(p, p.field(a, k, "strides"), k + ".strides", numStages, dims));
+            int[] decoderConvs = perStage(p, p.field(a, k, "n_conv_per_stage_decoder"), k + ".n_conv_per_stage_decoder",
+                    numStages - 1);
+            if (architecture == Architecture.RESIDUAL_ENCODER_UNET) {
+                int[] blocksPerStage = perStage(p, p.field(a, k, "n_blocks_per_stage"), k + ".n_blocks_per_stage",
+                        numStages);
+                net.architecture(Plan.Network.RESIDUAL_ENCODER_UNET).blocksPerStage(blocksPerStage);
+                for (int b : blocksPerStage) {
+                    if (b < 1) {
+                        throw p.error(k + ".n_blocks_per_stage", "is " + Arrays.toString(blocksPerStage)
+                                + "; every stage needs at least one block");
+                    }
+                }
+                if (Arrays.stream(decoderConvs).anyMatch(c -> c != decoderConvs[0] || c < 1)) {
+                    throw p.error(k + ".n_conv_per_stage_decoder", "is " + Arrays.toString(decoderConvs) + "; only "
+                            + "the same number of convolutions (at least one) in every decoder stage can be imported");
+                }
+                net.convsPerStage(decoderConvs[0]);
+                JsonNode block = a.get("block");
+                if (block != null && !block.isNull() && !isClass(block.asText(), "BasicBlockD")) {
+                    throw p.error(k + ".block", "is '" + block.asText() + "'; only BasicBlockD residual blocks can "
+                            + "be imported");
+                }
+                JsonNode stem = a.get("stem_channels");
+                if (stem != null && !stem.isNull() && stem.asInt() != features[0]) {
+                    throw p.error(k + ".stem_channels", "is " + stem + "; only a stem with features_per_stage[0] ("
+                            + features[0] + ") channels can be imported");
+                }
+            } else {
+                net.convsPerStage(convCount(p, perStage(p, p.field(a, k, "n_conv_per_stage"),
+                        k + ".n_conv_per_stage", numStages), decoderConvs, k));
+            }
             convBias = a.path("conv_bias").asBoolean(false);
             expectName(p, a, k, "conv_op", dims == 3 ? "Conv3d" : "Conv2d");
             expectName(p, a, k, "norm_op", dims == 3 ? "InstanceNorm3d" : "InstanceNorm2d");
@@ -330,7 +362,7 @@ final class NnUNetPlans {
         }
         plan.normalization(Plan.Normalization.builder().schemes(schemes).useMask(useMask).clipLow(clipLow)
                 .clipHigh(clipHigh).mean(mean).std(std).build());
-        return new Imported(plan.build(), labels, Architecture.PLAIN_CONV_UNET, convBias, affine, regionOrder);
+        return new Imported(plan.build(), labels, architecture, convBias, affine, regionOrder);
     }
 
     /** A configuration with what it inherits ({@code inherits_from}) filled in. */
@@ -382,6 +414,11 @@ final class NnUNetPlans {
             }
         }
         return n;
+    }
+
+    /** Whether a class name (with or without its module) names the class {@code simpleName}. */
+    private static boolean isClass(String name, String simpleName) {
+        return name.equals(simpleName) || name.endsWith("." + simpleName);
     }
 
     private static void expectName(Ctx p, JsonNode a, String where, String key, String simpleName) {

@@ -381,7 +381,7 @@ public final class DeviceSizing {
     }
 
     private static int maxPools(Plan p) {
-        return p.spatialDims() == 3 ? Planner.MAX_POOLS_3D : Planner.MAX_POOLS_2D;
+        return Planner.maxPools(p.spatialDims(), Plan.Network.RESIDUAL_ENCODER_UNET.equals(p.network().architecture()));
     }
 
     /**
@@ -393,19 +393,14 @@ public final class DeviceSizing {
             return planned;
         }
         NetworkTopology t = NetworkTopology.of(planned.targetSpacing(), c.patchSize(), maxPools(planned));
-        int[] features = Planner.features(t.numStages(),
-                planned.spatialDims() == 3 ? Planner.MAX_FEATURES_3D : Planner.MAX_FEATURES_2D);
+        Plan.Builder p = planned.toBuilder().patchSize(t.patchSize()).batchSize(c.batchSize());
+        // the planner's network for the patch (a residual encoder keeps its architecture and gets its blocks)
+        Planner.setNetwork(p, t);
+        int[] features = p.network.features;
         for (int s = 0; s < features.length; s++) {
             features[s] = Math.max(1, features[s] / c.featureDivisor());
         }
-        return planned.toBuilder()
-                .patchSize(t.patchSize())
-                .batchSize(c.batchSize())
-                .network(n -> n.numStages(t.numStages())
-                        .strides(t.strides())
-                        .kernelSizes(t.kernelSizes())
-                        .features(features))
-                .build();
+        return p.build();
     }
 
     /**

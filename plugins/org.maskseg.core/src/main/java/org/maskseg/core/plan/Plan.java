@@ -412,23 +412,34 @@ public final class Plan {
     }
 
     /**
-     * U-Net topology (nnU-Net's PlainConvUNet). A network on its own is not checked; it is checked as part of a
-     * plan, where the number of axes is known.
+     * U-Net topology: nnU-Net's PlainConvUNet, or its ResidualEncoderUNet (the network of the ResEnc presets). Plan
+     * files of the plain U-Net leave out {@code architecture} and {@code blocksPerStage}, as files written before
+     * the residual encoder existed do. A network on its own is not checked; it is checked as part of a plan, where
+     * the number of axes is known.
      */
     public static final class Network {
+        /** The plain convolutional U-Net (the default). */
+        public static final String PLAIN_CONV_UNET = "PlainConvUNet";
+        /** The U-Net whose encoder stages are residual blocks. */
+        public static final String RESIDUAL_ENCODER_UNET = "ResidualEncoderUNet";
+
+        private final String architecture;
         private final int numStages;
         private final int[] features;
         private final int[][] strides;
         private final int[][] kernelSizes;
         private final int convsPerStage;
+        private final int[] blocksPerStage;
         private final boolean deepSupervision;
 
         private Network(Builder b) {
+            architecture = b.architecture;
             numStages = b.numStages;
             features = copy(b.features);
             strides = copy(b.strides);
             kernelSizes = copy(b.kernelSizes);
             convsPerStage = b.convsPerStage;
+            blocksPerStage = copy(b.blocksPerStage);
             deepSupervision = b.deepSupervision;
         }
 
@@ -440,13 +451,20 @@ public final class Plan {
         /** A builder holding this network's values. */
         public Builder toBuilder() {
             Builder b = new Builder();
+            b.architecture = architecture;
             b.numStages = numStages;
             b.features = copy(features);
             b.strides = copy(strides);
             b.kernelSizes = copy(kernelSizes);
             b.convsPerStage = convsPerStage;
+            b.blocksPerStage = copy(blocksPerStage);
             b.deepSupervision = deepSupervision;
             return b;
+        }
+
+        /** {@value #PLAIN_CONV_UNET} or {@value #RESIDUAL_ENCODER_UNET}. */
+        public String architecture() {
+            return architecture;
         }
 
         /** Number of resolution stages (encoder stages including the bottleneck). */
@@ -469,9 +487,17 @@ public final class Plan {
             return copy(kernelSizes);
         }
 
-        /** Convolutions per encoder and decoder stage. */
+        /**
+         * Convolutions per encoder and decoder stage; in a {@value #RESIDUAL_ENCODER_UNET}, convolutions per decoder
+         * stage (its encoder stages hold {@link #blocksPerStage()} residual blocks).
+         */
         public int convsPerStage() {
             return convsPerStage;
+        }
+
+        /** Residual blocks per encoder stage of a {@value #RESIDUAL_ENCODER_UNET} (a copy); null for the plain U-Net. */
+        public int[] blocksPerStage() {
+            return copy(blocksPerStage);
         }
 
         /** One output head per decoder stage (deep supervision). */
@@ -484,14 +510,22 @@ public final class Plan {
                 isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
         @JsonIgnoreProperties(ignoreUnknown = false)
         public static final class Builder {
+            String architecture = PLAIN_CONV_UNET;
             int numStages = 5;
             int[] features = {32, 64, 128, 256, 512};
             int[][] strides = {{1, 1}, {2, 2}, {2, 2}, {2, 2}, {2, 2}};
             int[][] kernelSizes = {{3, 3}, {3, 3}, {3, 3}, {3, 3}, {3, 3}};
             int convsPerStage = 2;
+            int[] blocksPerStage = null;
             boolean deepSupervision = true;
 
             private Builder() {
+            }
+
+            /** {@value Network#PLAIN_CONV_UNET} (default) or {@value Network#RESIDUAL_ENCODER_UNET}. */
+            public Builder architecture(String v) {
+                architecture = v;
+                return this;
             }
 
             /** Stages (default 5). */
@@ -521,6 +555,12 @@ public final class Plan {
             /** Convolutions per stage (default 2). */
             public Builder convsPerStage(int v) {
                 convsPerStage = v;
+                return this;
+            }
+
+            /** Residual blocks per encoder stage, for a residual encoder only (default null). */
+            public Builder blocksPerStage(int... v) {
+                blocksPerStage = copy(v);
                 return this;
             }
 

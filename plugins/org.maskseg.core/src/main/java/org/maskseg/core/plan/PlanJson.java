@@ -80,6 +80,7 @@ public final class PlanJson {
             if (e.getKey().equals(PREVIOUS_STAGE) && e.getValue() instanceof ObjectNode nested) {
                 // the stages share one format version and one set of targets, written once at the top
                 nested.remove("formatVersion");
+                plainNetworkLayout(nested);
             }
             if (e.getKey().equals("inputChannels")) {
                 out.put(NUM_CLASSES, t.numClasses());
@@ -94,7 +95,20 @@ public final class PlanJson {
         if (out.get("training") instanceof ObjectNode training) {
             training.put(PARTIAL_LABELS, t.partialLabels());
         }
+        plainNetworkLayout(out);
         return out;
+    }
+
+    /** The plain U-Net's plans keep the layout of the files written before other architectures existed. */
+    private static void plainNetworkLayout(ObjectNode planTree) {
+        if (planTree.get("network") instanceof ObjectNode network) {
+            if (Plan.Network.PLAIN_CONV_UNET.equals(network.path(ARCHITECTURE).asText(null))) {
+                network.remove(ARCHITECTURE);
+            }
+            if (network.path(BLOCKS_PER_STAGE).isNull()) {
+                network.remove(BLOCKS_PER_STAGE);
+            }
+        }
     }
 
     /**
@@ -270,6 +284,8 @@ public final class PlanJson {
     private static final String REGIONS = "regions";
     private static final String PARTIAL_LABELS = "partialLabels";
     private static final String PREVIOUS_STAGE = "previousStage";
+    private static final String ARCHITECTURE = "architecture";
+    private static final String BLOCKS_PER_STAGE = "blocksPerStage";
 
     /** The target fields of a stored plan, taken out of its tree; missing fields have their old defaults. */
     private record StoredTargets(int numClasses, List<String> classNames, int ignoreValue, List<Region> regions,

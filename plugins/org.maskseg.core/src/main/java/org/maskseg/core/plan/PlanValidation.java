@@ -107,6 +107,24 @@ final class PlanValidation {
         if (net.convsPerStage < 1) {
             problems.add("network.convsPerStage must be at least 1, got " + net.convsPerStage);
         }
+        if (Plan.Network.RESIDUAL_ENCODER_UNET.equals(net.architecture)) {
+            if (net.blocksPerStage == null || net.blocksPerStage.length != stages) {
+                problems.add("network.blocksPerStage must have numStages = " + stages + " entries for a "
+                        + Plan.Network.RESIDUAL_ENCODER_UNET + ", got "
+                        + (net.blocksPerStage == null ? "none" : net.blocksPerStage.length));
+            } else if (Arrays.stream(net.blocksPerStage).anyMatch(b -> b < 1)) {
+                problems.add("network.blocksPerStage entries must be at least 1, got "
+                        + Arrays.toString(net.blocksPerStage));
+            }
+        } else if (Plan.Network.PLAIN_CONV_UNET.equals(net.architecture)) {
+            if (net.blocksPerStage != null) {
+                problems.add("network.blocksPerStage is only used by the " + Plan.Network.RESIDUAL_ENCODER_UNET
+                        + " architecture; leave it out for the " + Plan.Network.PLAIN_CONV_UNET);
+            }
+        } else {
+            problems.add("network.architecture must be " + quoted(Plan.Network.PLAIN_CONV_UNET) + " or "
+                    + quoted(Plan.Network.RESIDUAL_ENCODER_UNET) + ", got " + quoted(net.architecture));
+        }
         boolean stridesOk = checkPerStage(problems, "network.strides", net.strides, stages, dims);
         if (stridesOk) {
             for (int a = 0; a < dims; a++) {

@@ -29,7 +29,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * for "CT", none for "noNorm", per-image min-max for "rescale_to_0_1", /255 for "rgb_to_0_1", else per-image z-score; no
  * foreground mask, as the data is not cropped. Images are resampled with cubic B-splines; batch Dice in 2D.</li>
  * </ol>
- * Options are applied first, then {@link PlannerOptions#overrides()}, then the plan is validated.
+ * Options are applied first, then {@link PlannerOptions#overrides()}, then the plan is validated. With a ResEnc
+ * {@link Preset} the network, patch and batch size are planned as nnU-Net's ResEnc planners plan them instead
+ * ({@link #configureResidualNetwork}); target spacing and normalisation stay as above.
  * Rounding to whole voxels and batches rounds halves to even, as numpy does.
  * <p>
  * <b>Memory model.</b> The activation memory of one patch is estimated as
@@ -78,6 +80,10 @@ public final class Planner {
         // Volumes of a single slice are 2D data, as in nnU-Net.
         boolean flat = dataDims == 3 && fingerprint.maxSize()[2] == 1;
         if (isCascade(options.configuration())) {
+            if (options.preset().residual()) {
+                throw new InvalidInputException("preset " + options.preset().label() + " cannot be combined with the "
+                        + CASCADE + " configuration: the cascade plans plain U-Nets; use 3d, or the default preset");
+            }
             return cascadeOrRefuse(fingerprint, spec, options, flat ? 2 : dataDims);
         }
         String configuration = configuration(options.configuration(), flat ? 2 : dataDims);
@@ -111,7 +117,11 @@ public final class Planner {
                 .targets(Targets.of(spec, RegionSet.parse(options.regions(), spec), false))
                 .targetSpacing(spacing)
                 .batchDice(dims == 2);
-        configureNetwork(plan, spacing, shape, datasetVoxels, options);
+        if (options.preset().residual()) {
+            configureResidualNetwork(plan, spacing, shape, datasetVoxels, options);
+        } else {
+            configureNetwork(plan, spacing, shape, datasetVoxels, options);
+        }
         plan.normalization(normalization(fingerprint, options.channelModalities()));
 
         if (options.overrides() != null && !options.overrides().isBlank()) {
@@ -248,20 +258,60 @@ public final class Planner {
     private static void rederiveNetwork(Plan.Builder plan, ObjectNode fragment) {
         boolean geometry = fragment.has("patchSize") || fragment.has("targetSpacing");
         if (geometry && !fragment.has("network") && hasConsistentGeometry(plan)) {
-            int dims = plan.spatialDims();
-            NetworkTopology t = NetworkTopology.of(plan.targetSpacing, plan.patchSize,
-                    dims == 3 ? MAX_POOLS_3D : MAX_POOLS_2D);
+            NetworkTopology t = topology(plan, plan.patchSize);
             if (!Arrays.equals(t.patchSize(), plan.patchSize)) {
                 throw new InvalidInputException("patch size " + Arrays.toString(plan.patchSize)
                         + " does not suit a U-Net: its network halves the axes " + Arrays.toString(t.poolsPerAxis())
                         + " times, so each axis must be divisible by " + Arrays.toString(t.divisor()) + "; use "
                         + Arrays.toString(t.patchSize()) + " (or override the network as well)");
             }
-            plan.network(n -> n.numStages(t.numStages())
-                    .features(features(t.numStages(), dims == 3 ? MAX_FEATURES_3D : MAX_FEATURES_2D))
-                    .strides(t.strides())
-                    .kernelSizes(t.kernelSizes()));
+            setNetwork(plan, t);
         }
+    }
+
+    /**
+     * The topology the planner derives for a patch (x first) at the plan's target spacing: at most {@link
+     * #MAX_POOLS_2D} / {@link #MAX_POOLS_3D} downsamplings per axis for the plain U-Net, as many as the patch
+     * allows for a {@value Plan.Network#RESIDUAL_ENCODER_UNET} (as nnU-Net's planners allow).
+     */
+    public static NetworkTopology topology(Plan plan, int[] patch) {
+        return NetworkTopology.of(plan.targetSpacing(), patch, maxPools(plan.spatialDims(),
+                Plan.Network.RESIDUAL_ENCODER_UNET.equals(plan.network().architecture())));
+    }
+
+    /** {@link #topology(Plan, int[])} for the values a builder holds. */
+    public static NetworkTopology topology(Plan.Builder plan, int[] patch) {
+        return NetworkTopology.of(plan.targetSpacing, patch, maxPools(plan.spatialDims(),
+                Plan.Network.RESIDUAL_ENCODER_UNET.equals(plan.network.architecture)));
+    }
+
+    static int maxPools(int dims, boolean residual) {
+        return residual ? Integer.MAX_VALUE : dims == 3 ? MAX_POOLS_3D : MAX_POOLS_2D;
+    }
+
+    /**
+     * Sets the builder's network to a topology, keeping its architecture: stages, strides and kernels, the planner's
+     * features per stage and, for a {@value Plan.Network#RESIDUAL_ENCODER_UNET}, the ResEnc presets' residual
+     * blocks per stage ({@link Preset#ENCODER_BLOCKS}).
+     */
+    public static void setNetwork(Plan.Builder plan, NetworkTopology t) {
+        int dims = plan.spatialDims();
+        Plan.Network.Builder net = plan.network;
+        net.numStages(t.numStages())
+                .features(features(t.numStages(), dims == 3 ? MAX_FEATURES_3D : MAX_FEATURES_2D))
+                .strides(t.strides())
+                .kernelSizes(t.kernelSizes());
+        if (Plan.Network.RESIDUAL_ENCODER_UNET.equals(net.architecture)) {
+            net.blocksPerStage(encoderBlocks(t.numStages()));
+        }
+    }
+
+    private static int[] encoderBlocks(int stages) {
+        if (stages > Preset.ENCODER_BLOCKS.length) {
+            throw new InvalidInputException("a residual encoder U-Net of " + stages + " stages is too deep; the "
+                    + "ResEnc presets define at most " + Preset.ENCODER_BLOCKS.length + " (use a smaller patch)");
+        }
+        return Arrays.copyOf(Preset.ENCODER_BLOCKS, stages);
     }
 
     /** Whether the merged configuration, patch size and spacing can be given to {@link NetworkTopology}. */
@@ -386,6 +436,116 @@ public final class Planner {
                 .strides(topology.strides())
                 .kernelSizes(topology.kernelSizes())
                 .build());
+    }
+
+    /**
+     * The network, patch and batch size of a ResEnc preset, as nnU-Net's ResEnc planners plan them (see {@link
+     * Preset}): the topology of the initial patch, shrunk one axis at a time (the one largest relative to the median
+     * shape, by the divisor of the shrunk patch, as in {@link #configureNetwork}) while the feature-map size of the
+     * network exceeds reference × memory budget / reference memory; then the batch size.
+     */
+    private static void configureResidualNetwork(Plan.Builder plan, double[] spacing, double[] medianShape,
+            double datasetVoxels, PlannerOptions options) {
+        int dims = spacing.length;
+        Preset preset = options.preset();
+        int maxFeatures = dims == 3 ? MAX_FEATURES_3D : MAX_FEATURES_2D;
+        int maxPools = maxPools(dims, true);
+        int out = plan.targets.outputChannels();
+        double reference = preset.referenceValue(dims) * (options.memoryBudgetGiB() / preset.referenceGiB());
+
+        int[] patch = initialPatch(spacing, medianShape);
+        NetworkTopology topology = NetworkTopology.of(spacing, patch, maxPools);
+        patch = topology.patchSize();
+        double estimate = residualFeatureMapSize(topology, maxFeatures, out, false);
+        while (estimate > reference) {
+            int axis = 0;
+            for (int a = 1; a < dims; a++) {
+                if (patch[a] / medianShape[a] > patch[axis] / medianShape[axis]) {
+                    axis = a;
+                }
+            }
+            int[] tmp = patch.clone();
+            tmp[axis] -= topology.divisor()[axis];
+            int step = tmp[axis] < 1 ? 1 : NetworkTopology.of(spacing, tmp, maxPools).divisor()[axis];
+            patch = patch.clone();
+            patch[axis] -= step;
+            if (patch[axis] < 1) {
+                throw new InvalidInputException(String.format(Locale.ROOT,
+                        "memory budget of %.3g GiB is too small for even a minimal training patch; raise it",
+                        options.memoryBudgetGiB()));
+            }
+            topology = NetworkTopology.of(spacing, patch, maxPools);
+            patch = topology.patchSize();
+            estimate = residualFeatureMapSize(topology, maxFeatures, out, false);
+        }
+        int referenceBatch = dims == 3 ? 2 : 12;
+        double batch = Math.rint(reference / estimate * referenceBatch);
+        // the ResEnc presets let a batch cover the whole dataset (nnU-Net's 5% cap is lifted)
+        double coverageBound = Math.rint(datasetVoxels / product(patch));
+        int b = (int) Math.max(Math.min(Math.min(batch, coverageBound), Integer.MAX_VALUE), MIN_BATCH_SIZE);
+        if (options.maxBatchSize() > 0) {
+            b = Math.min(b, options.maxBatchSize());
+        }
+        plan.patchSize(patch).batchSize(b).network(Plan.Network.builder()
+                .architecture(Plan.Network.RESIDUAL_ENCODER_UNET)
+                .convsPerStage(1)
+                .build());
+        setNetwork(plan, topology);
+    }
+
+    /**
+     * The number of feature-map values a {@value Plan.Network#RESIDUAL_ENCODER_UNET} of the ResEnc presets (features
+     * {@link #features}, {@link Preset#ENCODER_BLOCKS} blocks, one convolution per decoder stage) computes for one
+     * patch, counted as dynamic-network-architectures counts them (its {@code compute_conv_feature_map_size}): the
+     * output of every convolution of stem, residual blocks (both convolutions, and the skip path's where it pools or
+     * projects), decoder stages and transposed convolutions, and of the segmentation heads (only the full-resolution
+     * one unless {@code allHeads}). Sizes are divided by each stride, rounding down. nnU-Net's planner counts
+     * without deep supervision.
+     *
+     * @param classes output channels of the heads
+     */
+    public static double residualFeatureMapSize(NetworkTopology topology, int maxFeatures, int classes,
+            boolean allHeads) {
+        int stages = topology.numStages();
+        int[] f = features(stages, maxFeatures);
+        int[] blocks = encoderBlocks(stages);
+        int dims = topology.patchSize().length;
+        long[] size = new long[dims];
+        for (int a = 0; a < dims; a++) {
+            size[a] = topology.patchSize()[a];
+        }
+        double total = f[0] * voxels(size); // stem
+        double[] levelVoxels = new double[stages];
+        int in = f[0];
+        for (int s = 0; s < stages; s++) {
+            boolean strided = false;
+            for (int a = 0; a < dims; a++) {
+                strided |= topology.strides()[s][a] != 1;
+                size[a] /= topology.strides()[s][a];
+            }
+            double v = voxels(size);
+            levelVoxels[s] = v;
+            total += 2.0 * blocks[s] * f[s] * v; // conv1 and conv2 of every block
+            if (strided || in != f[s]) {
+                total += f[s] * v; // the first block's skip path
+            }
+            in = f[s];
+        }
+        for (int l = stages - 2; l >= 0; l--) {
+            total += 2.0 * f[l] * levelVoxels[l]; // transposed convolution and one decoder convolution
+            if (allHeads || l == 0) {
+                total += (double) classes * levelVoxels[l];
+            }
+        }
+        return total;
+    }
+
+    private static double voxels(long[] size) {
+        double p = 1;
+        for (long v : size) {
+            p *= v;
+        }
+        return p;
     }
 
     /**

@@ -19,50 +19,72 @@ import java.util.List;
  * @param regions           regions for region-based training in the text form of
  *                          {@link org.maskseg.core.labels.RegionSet#parse}, e.g. {@code whole=1,2;core=2}; null or
  *                          blank for ordinary class training
+ * @param preset            the network to plan: the plain U-Net ({@link Preset#DEFAULT}, also for null) or one of
+ *                          nnU-Net's ResEnc presets; for a ResEnc preset {@code memoryBudgetGiB} is its memory
+ *                          target (see {@link #withPreset})
  */
 public record PlannerOptions(String configuration, double memoryBudgetGiB, int maxBatchSize,
-        List<String> channelModalities, String overrides, String regions) {
+        List<String> channelModalities, String overrides, String regions, Preset preset) {
 
     public static final double DEFAULT_MEMORY_BUDGET_GIB = 8;
 
     public PlannerOptions {
         channelModalities = channelModalities == null ? List.of() : List.copyOf(channelModalities);
         regions = regions == null || regions.isBlank() ? null : regions;
+        preset = preset == null ? Preset.DEFAULT : preset;
+    }
+
+    /** Options for the plain U-Net (the default preset). */
+    public PlannerOptions(String configuration, double memoryBudgetGiB, int maxBatchSize,
+            List<String> channelModalities, String overrides, String regions) {
+        this(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, overrides, regions, Preset.DEFAULT);
     }
 
     /** Options for class training (no regions). */
     public PlannerOptions(String configuration, double memoryBudgetGiB, int maxBatchSize,
             List<String> channelModalities, String overrides) {
-        this(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, overrides, null);
+        this(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, overrides, null, Preset.DEFAULT);
     }
 
     /** Configuration chosen by the data, 8 GiB, no batch limit, z-score for all channels, no overrides. */
     public static PlannerOptions defaults() {
-        return new PlannerOptions(null, DEFAULT_MEMORY_BUDGET_GIB, 0, List.of(), null, null);
+        return new PlannerOptions(null, DEFAULT_MEMORY_BUDGET_GIB, 0, List.of(), null, null, Preset.DEFAULT);
     }
 
     public PlannerOptions withConfiguration(String value) {
-        return new PlannerOptions(value, memoryBudgetGiB, maxBatchSize, channelModalities, overrides, regions);
+        return new PlannerOptions(value, memoryBudgetGiB, maxBatchSize, channelModalities, overrides, regions, preset);
     }
 
     public PlannerOptions withMemoryBudgetGiB(double value) {
-        return new PlannerOptions(configuration, value, maxBatchSize, channelModalities, overrides, regions);
+        return new PlannerOptions(configuration, value, maxBatchSize, channelModalities, overrides, regions, preset);
     }
 
     public PlannerOptions withMaxBatchSize(int value) {
-        return new PlannerOptions(configuration, memoryBudgetGiB, value, channelModalities, overrides, regions);
+        return new PlannerOptions(configuration, memoryBudgetGiB, value, channelModalities, overrides, regions, preset);
     }
 
     public PlannerOptions withChannelModalities(List<String> value) {
-        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, value, overrides, regions);
+        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, value, overrides, regions, preset);
     }
 
     public PlannerOptions withOverrides(String value) {
-        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, value, regions);
+        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, value, regions,
+                preset);
     }
 
     /** With regions in text form (null or blank: class training). */
     public PlannerOptions withRegions(String value) {
-        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, overrides, value);
+        return new PlannerOptions(configuration, memoryBudgetGiB, maxBatchSize, channelModalities, overrides, value,
+                preset);
+    }
+
+    /**
+     * With a preset (null: the default), and the preset's memory target as the memory budget (8 GiB for the default
+     * and ResEnc M, 24 GiB for ResEnc L, as in nnU-Net); a later {@link #withMemoryBudgetGiB} replaces it.
+     */
+    public PlannerOptions withPreset(Preset value) {
+        Preset p = value == null ? Preset.DEFAULT : value;
+        return new PlannerOptions(configuration, p.memoryTargetGiB(), maxBatchSize, channelModalities, overrides,
+                regions, p);
     }
 }

@@ -8,9 +8,9 @@ import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.ImageVolume;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.model.TrainedModel;
-import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.Precision;
 import org.maskseg.core.nn.SegmentationNetwork;
+import org.maskseg.core.nn.UNet;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.postprocess.Postprocessing;
 import org.maskseg.core.preprocess.CascadeChannels;
@@ -97,7 +97,7 @@ public final class ModelPredictor implements Segmenter {
                 previous = open(model.previousStage(), device, settings);
             }
             Plan plan = model.plan();
-            PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, 0);
+            UNet network = UNet.build(manager, plan, 0);
             model.loadInto(network);
             network.setPrecision(Precision.resolve(settings.precision(), device));
             List<Integer> axes = model.mirroringAxes();

@@ -5,8 +5,8 @@ import java.util.Random;
 import org.maskseg.core.CancellationToken;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.Batch;
-import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.Precision;
+import org.maskseg.core.nn.UNet;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.DeviceSizing;
 import org.maskseg.core.plan.Plan;
@@ -74,7 +74,7 @@ final class DeviceProbe implements DeviceSizing.StepTimer {
     private double measure(Plan plan, long start) {
         Batch batch = syntheticBatch(plan, 1);
         try (NDManager root = parent == null ? TorchRuntime.newManager(device) : parent.newSubManager(device);
-                PlainConvUNet net = PlainConvUNet.fromPlan(root, plan, 0);
+                UNet net = UNet.build(root, plan, 0);
                 TrainingStep step = TrainingStep.forPlan(net, plan, precision)) {
             long t = System.nanoTime();
             step.run(batch, plan.training().initialLearningRate());

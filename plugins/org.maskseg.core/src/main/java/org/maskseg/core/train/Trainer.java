@@ -30,9 +30,9 @@ import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
 import org.maskseg.core.nn.Autograd;
-import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.Precision;
 import org.maskseg.core.nn.SegmentationNetwork;
+import org.maskseg.core.nn.UNet;
 import org.maskseg.core.optim.LossScaler;
 import org.maskseg.core.optim.TrainingStep;
 import org.maskseg.core.plan.Plan;
@@ -277,7 +277,7 @@ public final class Trainer {
         }
         listener.scoresNamed(scoreNames());
         try (NDManager manager = TorchRuntime.newManager(device);
-                PlainConvUNet network = PlainConvUNet.fromPlan(manager, plan, seed);
+                UNet network = UNet.build(manager, plan, seed);
                 TrainingStep step = TrainingStep.forPlan(network, plan, precision)) {
             startFrom(resume, network, step);
             restoreScaler(state, step);
@@ -429,7 +429,7 @@ public final class Trainer {
     }
 
     /** Weights (and optimiser state) of the checkpoint to resume, or of the initial model to start from. */
-    private void startFrom(Checkpoint resume, PlainConvUNet network, TrainingStep step) {
+    private void startFrom(Checkpoint resume, UNet network, TrainingStep step) {
         if (resume != null) {
             resume.model().loadInto(network);
             step.optimiser().loadState(values(resume.optimizerState()));
@@ -480,13 +480,13 @@ public final class Trainer {
      * Loads an initial model's weights into a freshly initialised network. With a class mapping the output heads'
      * class rows are rearranged, and rows of new classes keep the fresh network's initialisation.
      */
-    static void loadInitialModel(PlainConvUNet network, TrainedModel init, ClassMapping mapping) {
+    static void loadInitialModel(UNet network, TrainedModel init, ClassMapping mapping) {
         if (mapping == null) {
             init.loadInto(network);
             return;
         }
         Map<String, HostTensor> weights = mapping.adaptWeights(init.weights(),
-                TrainedModel.toHost(network.parameters()), PlainConvUNet::isHeadParameter);
+                TrainedModel.toHost(network.parameters()), UNet::isHeadParameter);
         Autograd.withoutGrad(() -> TrainedModel.copyToDevice(weights, network.parameters(), "the initial model"));
     }
 

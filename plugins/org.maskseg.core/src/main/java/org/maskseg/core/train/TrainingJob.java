@@ -565,6 +565,13 @@ public final class TrainingJob {
         LabelSpec spec;
         Plan plan;
         DatasetFingerprint fingerprint = null;
+        boolean continued = settings.start().resumeFrom() != null || settings.start().initialModel() != null;
+        if (continued && planner != null && planner.preset().residual()) {
+            throw new InvalidInputException("preset " + planner.preset().label() + " plans a new network, but "
+                    + (settings.start().resumeFrom() != null ? "a resumed run keeps its checkpoint's network"
+                            : "a start from a model keeps the model's network")
+                    + "; leave the preset out");
+        }
         if (settings.start().resumeFrom() != null) {
             l.phase("reading checkpoint");
             Checkpoint ckpt = Checkpoint.load(settings.start().resumeFrom());
@@ -716,13 +723,9 @@ public final class TrainingJob {
                 throw new InvalidInputException("patch size " + Arrays.toString(patch) + " has " + patch.length
                         + " values, the " + planned.configuration() + " configuration needs " + dims);
             }
-            int maxPools = dims == 3 ? Planner.MAX_POOLS_3D : Planner.MAX_POOLS_2D;
-            NetworkTopology t = NetworkTopology.of(planned.targetSpacing(), patch, maxPools);
-            p.patchSize(t.patchSize()).network(n -> n.numStages(t.numStages())
-                    .strides(t.strides())
-                    .kernelSizes(t.kernelSizes())
-                    .features(Planner.features(t.numStages(),
-                            dims == 3 ? Planner.MAX_FEATURES_3D : Planner.MAX_FEATURES_2D)));
+            NetworkTopology t = Planner.topology(p, patch);
+            p.patchSize(t.patchSize());
+            Planner.setNetwork(p, t);
         }
         return p.training(s.schedule()::applyTo).build();
     }

@@ -2,6 +2,7 @@ package org.maskseg.core.nnunet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +109,50 @@ class NnUNetImportTest {
     }
 
     @Test
+    void twoDimensionalResidualEncoderModelGivesPyTorchsLogits() throws Exception {
+        Path results = TorchModels.write(tmp, "2d", "resenc");
+        TrainedModel model = NnUNetImport.importModel(results, List.of(), NnUNetImport.Checkpoint.FINAL);
+        Plan plan = model.plan();
+        assertEquals(Plan.Network.RESIDUAL_ENCODER_UNET, plan.network().architecture());
+        assertArrayEquals(new int[] {1, 2, 2, 1}, plan.network().blocksPerStage());
+        assertEquals(1, plan.network().convsPerStage());
+        assertArrayEquals(new int[] {4, 8, 12, 12}, plan.network().features());
+        // nnU-Net lists (y, x); the plan x first
+        assertArrayEquals(new int[][] {{1, 1}, {1, 2}, {1, 1}, {2, 2}}, plan.network().strides());
+        // the stage that only changes channels has a 1x1 projection without pooling, the last one pooling only
+        assertTrue(model.weights().containsKey("encoder.2.block0.skip.conv.weight"));
+        assertTrue(model.weights().containsKey("encoder.1.block0.skip.conv.weight"));
+        assertFalse(model.weights().containsKey("encoder.3.block0.skip.conv.weight"));
+        assertFalse(model.weights().containsKey("encoder.1.block0.skip.conv.bias"));
+
+        assertSameLogits(results, model);
+    }
+
+    @Test
+    void threeDimensionalResidualEncoderModelGivesPyTorchsLogitsAndKeepsItsArchitectureInTheModelFile()
+            throws Exception {
+        Path results = TorchModels.write(tmp, "3d", "resenc");
+        TrainedModel model = NnUNetImport.importModel(results, List.of("0"), NnUNetImport.Checkpoint.FINAL);
+        assertEquals("3d", model.plan().configuration());
+        assertArrayEquals(new int[] {1, 2, 2}, model.plan().network().blocksPerStage());
+        assertSameLogits(results, model);
+
+        Path file = tmp.resolve("resenc.zip");
+        model.save(file);
+        TrainedModel again = TrainedModel.load(file);
+        assertTrue(again.sameWeightsAs(model));
+        assertEquals(Plan.Network.RESIDUAL_ENCODER_UNET, again.plan().network().architecture());
+        assertSameLogits(results, again);
+
+        // exporting back to nnU-Net writes PlainConvUNets only: refused with one line, nothing written
+        Path export = tmp.resolve("exported");
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> NnUNetExport.export(again, export, NnUNetExport.Options.DEFAULTS));
+        assertTrue(e.getMessage().contains("ResidualEncoderUNet"), e.getMessage());
+        assertFalse(Files.exists(export));
+    }
+
+    @Test
     void foldsFormAnEnsembleThatAveragesTheirLogits() throws Exception {
         Path results = TorchModels.write(tmp, "2d", "new", 2, 3);
         assertEquals(List.of("0", "1", "2"), NnUNetImport.availableFolds(results, NnUNetImport.Checkpoint.FINAL));
@@ -160,7 +205,7 @@ class NnUNetImportTest {
         assertTrue(e.getMessage().contains("network_weights.encoder.stages.2.0.convs.0.conv.weight"), e.getMessage());
 
         ((ObjectNode) p.at("/configurations/2d/architecture")).put("network_class_name",
-                "dynamic_network_architectures.architectures.unet.ResidualEncoderUNet");
+                "dynamic_network_architectures.architectures.unet.ResidualUNet");
         Files.writeString(plans, p.toString());
         e = assertThrows(InvalidInputException.class,
                 () -> NnUNetImport.importModel(results, List.of(), NnUNetImport.Checkpoint.FINAL));

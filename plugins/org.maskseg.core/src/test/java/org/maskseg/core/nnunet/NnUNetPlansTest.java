@@ -113,4 +113,48 @@ class NnUNetPlansTest {
                 () -> NnUNetPlans.convert(plans("[0, 1, 2]"), PLANS, gaps, DATASET, "3d_fullres"));
         assertTrue(e.getMessage().startsWith("'dataset.json', key 'labels'"), e.getMessage());
     }
+
+    /** The plans' 3d_fullres turned into a ResidualEncoderUNet as nnU-Net's ResEnc planners write it. */
+    private static ObjectNode resEncPlans() throws Exception {
+        ObjectNode p = plans("[0, 1, 2]");
+        ((ObjectNode) p.at("/configurations/3d_fullres/architecture")).put("network_class_name",
+                "dynamic_network_architectures.architectures.unet.ResidualEncoderUNet");
+        ObjectNode kwargs = (ObjectNode) p.at("/configurations/3d_fullres/architecture/arch_kwargs");
+        kwargs.remove("n_conv_per_stage");
+        kwargs.putArray("n_blocks_per_stage").add(1).add(3).add(4);
+        kwargs.putArray("n_conv_per_stage_decoder").add(1).add(1);
+        return p;
+    }
+
+    @Test
+    void residualEncoderPlansGiveBlocksPerStageAndDecoderConvolutions() throws Exception {
+        ObjectNode dataset = json("{'channel_names': {'0': 'CT'}, 'labels': {'background': 0, 'liver': 1}}");
+        NnUNetPlans.Imported i = NnUNetPlans.convert(resEncPlans(), PLANS, dataset, DATASET, "3d_fullres");
+        assertEquals(NnUNetPlans.Architecture.RESIDUAL_ENCODER_UNET, i.architecture());
+        assertEquals("ResidualEncoderUNet", i.plan().network().architecture());
+        assertArrayEquals(new int[] {1, 3, 4}, i.plan().network().blocksPerStage());
+        assertEquals(1, i.plan().network().convsPerStage());
+        assertArrayEquals(new int[][] {{1, 1, 1}, {2, 2, 1}, {2, 2, 2}}, i.plan().network().strides());
+
+        ObjectNode missing = resEncPlans();
+        ((ObjectNode) missing.at("/configurations/3d_fullres/architecture/arch_kwargs")).remove("n_blocks_per_stage");
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> NnUNetPlans.convert(missing, PLANS, dataset, DATASET, "3d_fullres"));
+        assertTrue(e.getMessage().contains("arch_kwargs.n_blocks_per_stage': is missing"), e.getMessage());
+
+        ObjectNode uneven = resEncPlans();
+        ((ObjectNode) uneven.at("/configurations/3d_fullres/architecture/arch_kwargs"))
+                .putArray("n_conv_per_stage_decoder").add(1).add(2);
+        e = assertThrows(InvalidInputException.class,
+                () -> NnUNetPlans.convert(uneven, PLANS, dataset, DATASET, "3d_fullres"));
+        assertTrue(e.getMessage().contains("n_conv_per_stage_decoder': is [1, 2]"), e.getMessage());
+
+        ObjectNode bottleneck = resEncPlans();
+        ((ObjectNode) bottleneck.at("/configurations/3d_fullres/architecture/arch_kwargs")).put("block",
+                "dynamic_network_architectures.building_blocks.residual.BottleneckD");
+        e = assertThrows(InvalidInputException.class,
+                () -> NnUNetPlans.convert(bottleneck, PLANS, dataset, DATASET, "3d_fullres"));
+        assertTrue(e.getMessage().contains("arch_kwargs.block': is") && e.getMessage().contains("BasicBlockD"),
+                e.getMessage());
+    }
 }

@@ -1,17 +1,19 @@
 """Writes a small nnU-Net v2 results folder for the import tests, with PyTorch.
 
-    python3 make_nnunet_model.py OUT_DIR 2d|3d new|old [CHANNELS [FOLDS]]
+    python3 make_nnunet_model.py OUT_DIR 2d|3d new|old|resenc [CHANNELS [FOLDS]]
 
 OUT_DIR receives dataset.json, plans.json (new: configurations -> architecture -> arch_kwargs; old: the
-UNet_class_name / conv_kernel_sizes keys of earlier nnU-Net v2 plans), fold_0/checkpoint_final.pth (laid out as
+UNet_class_name / conv_kernel_sizes keys of earlier nnU-Net v2 plans; resenc: a ResidualEncoderUNet in the
+layout of nnU-Net's ResEnc planners), fold_0/checkpoint_final.pth (laid out as
 nnU-Net's trainer saves it: network_weights, optimizer_state, init_args, trainer_name,
 inference_allowed_mirroring_axes, numpy scalars in the logging) and, for a fixed random input,
 input.bin / logits.bin (float32 little-endian, C order) with their shapes in io.json. With FOLDS > 1 there is
 one network per fold_N, and logits.bin holds the mean of their logits (nnU-Net's fold ensemble).
 
-The network is a plain convolutional U-Net written here with the attribute names of
-dynamic-network-architectures' PlainConvUNet, so its state dict has the same keys (including the duplicate
-all_modules and decoder.encoder entries).
+The network is a plain convolutional U-Net (or, for resenc, a U-Net with a residual encoder of ResNet-D basic
+blocks) written here with the attribute names of dynamic-network-architectures' PlainConvUNet and
+ResidualEncoderUNet, so its state dict has the same keys (including the duplicate all_modules and
+decoder.encoder entries).
 """
 import json
 import os
@@ -23,12 +25,15 @@ from torch import nn
 
 
 class ConvNormAct(nn.Module):
-    def __init__(self, conv, norm, cin, cout, kernel, stride):
+    def __init__(self, conv, norm, cin, cout, kernel, stride, act=True, bias=True):
         super().__init__()
-        self.conv = conv(cin, cout, kernel, stride, padding=[(k - 1) // 2 for k in kernel], bias=True)
+        self.conv = conv(cin, cout, kernel, stride, padding=[(k - 1) // 2 for k in kernel], bias=bias)
         self.norm = norm(cout, eps=1e-5, affine=True)
-        self.nonlin = nn.LeakyReLU(negative_slope=1e-2, inplace=True)
-        self.all_modules = nn.Sequential(self.conv, self.norm, self.nonlin)
+        layers = [self.conv, self.norm]
+        if act:
+            self.nonlin = nn.LeakyReLU(negative_slope=1e-2, inplace=True)
+            layers.append(self.nonlin)
+        self.all_modules = nn.Sequential(*layers)
 
     def forward(self, x):
         return self.all_modules(x)
@@ -55,6 +60,59 @@ class Encoder(nn.Module):
         self.stages = nn.Sequential(*stages)
 
     def forward(self, x):
+        skips = []
+        for stage in self.stages:
+            x = stage(x)
+            skips.append(x)
+        return skips
+
+
+class BasicBlock(nn.Module):
+    """conv-norm-act, conv-norm, plus a skip (average pooling and/or 1x1 conv-norm where needed), then act."""
+
+    def __init__(self, conv, norm, pool, cin, cout, kernel, stride):
+        super().__init__()
+        self.conv1 = ConvNormAct(conv, norm, cin, cout, kernel, stride)
+        self.conv2 = ConvNormAct(conv, norm, cout, cout, kernel, 1, act=False)
+        self.nonlin2 = nn.LeakyReLU(negative_slope=1e-2, inplace=True)
+        strided = any(s != 1 for s in stride)
+        ops = []
+        if strided:
+            ops.append(pool(stride, stride))
+        if cin != cout:
+            ops.append(ConvNormAct(conv, norm, cin, cout, [1] * len(kernel), 1, act=False, bias=False))
+        self.skip = nn.Sequential(*ops) if ops else (lambda x: x)
+
+    def forward(self, x):
+        out = self.conv2(self.conv1(x))
+        out += self.skip(x)
+        return self.nonlin2(out)
+
+
+class ResidualStage(nn.Module):
+    def __init__(self, n, conv, norm, pool, cin, cout, kernel, stride):
+        super().__init__()
+        ones = [1] * len(kernel)
+        self.blocks = nn.Sequential(BasicBlock(conv, norm, pool, cin, cout, kernel, stride),
+                                    *[BasicBlock(conv, norm, pool, cout, cout, kernel, ones) for _ in range(1, n)])
+
+    def forward(self, x):
+        return self.blocks(x)
+
+
+class ResidualEncoder(nn.Module):
+    def __init__(self, cin, features, conv, norm, pool, kernels, strides, blocks):
+        super().__init__()
+        self.stem = ConvStack(1, conv, norm, cin, features[0], kernels[0], 1)
+        cin = features[0]
+        stages = []
+        for s, f in enumerate(features):
+            stages.append(ResidualStage(blocks[s], conv, norm, pool, cin, f, kernels[s], strides[s]))
+            cin = f
+        self.stages = nn.Sequential(*stages)
+
+    def forward(self, x):
+        x = self.stem(x)
         skips = []
         for stage in self.stages:
             x = stage(x)
@@ -98,6 +156,21 @@ class PlainConvUNet(nn.Module):
         return self.decoder(self.encoder(x))
 
 
+class ResidualEncoderUNet(nn.Module):
+    def __init__(self, cin, features, dims, kernels, strides, blocks, n_conv_decoder, classes):
+        super().__init__()
+        conv = nn.Conv3d if dims == 3 else nn.Conv2d
+        transp = nn.ConvTranspose3d if dims == 3 else nn.ConvTranspose2d
+        norm = nn.InstanceNorm3d if dims == 3 else nn.InstanceNorm2d
+        pool = nn.AvgPool3d if dims == 3 else nn.AvgPool2d
+        self.encoder = ResidualEncoder(cin, features, conv, norm, pool, kernels, strides, blocks)
+        self.decoder = Decoder(self.encoder, features, conv, transp, norm, kernels, strides, n_conv_decoder,
+                               classes)
+
+    def forward(self, x):
+        return self.decoder(self.encoder(x))
+
+
 def main():
     out, dims, layout = sys.argv[1], int(sys.argv[2][0]), sys.argv[3]
     torch.manual_seed(1234 + dims)
@@ -123,10 +196,24 @@ def main():
         spacing = [3.0, 0.8, 0.7]
         shape = (1, channels, 6, 10, 12)
         config = "3d_fullres"
+    blocks = None
+    if layout == "resenc":
+        # every kind of residual block: identity skip, pooling and projection, projection only, pooling only
+        if dims == 2:
+            features = [4, 8, 12, 12]
+            kernels = [[3, 3], [1, 3], [3, 3], [3, 3]]
+            strides = [[1, 1], [2, 1], [1, 1], [2, 2]]
+            blocks = [1, 2, 2, 1]
+        else:
+            features = [4, 6, 6]
+            blocks = [1, 2, 2]
     folds = int(sys.argv[5]) if len(sys.argv) > 5 else 1
     nets, optimizers = [], []
     for _ in range(folds):
-        net = PlainConvUNet(channels, features, dims, kernels, strides, 2, classes)
+        if blocks is not None:
+            net = ResidualEncoderUNet(channels, features, dims, kernels, strides, blocks, 1, classes)
+        else:
+            net = PlainConvUNet(channels, features, dims, kernels, strides, 2, classes)
         with torch.no_grad():
             for name, p in net.named_parameters():
                 if name.endswith("norm.weight"):
@@ -158,7 +245,19 @@ def main():
             "normalization_schemes": ["ZScoreNormalization", "CTNormalization"][:channels],
             "use_mask_for_norm": [False, False][:channels], "resampling_fn_data": "resample_data_or_seg_to_shape",
             "batch_dice": dims == 3}
-    if layout == "new":
+    if layout == "resenc":
+        conf["architecture"] = {
+            "network_class_name": "dynamic_network_architectures.architectures.unet.ResidualEncoderUNet",
+            "arch_kwargs": {"n_stages": len(features), "features_per_stage": features,
+                            "conv_op": "torch.nn.modules.conv.Conv%dd" % dims, "kernel_sizes": kernels,
+                            "strides": strides, "n_blocks_per_stage": blocks,
+                            "n_conv_per_stage_decoder": [1] * (len(features) - 1), "conv_bias": True,
+                            "norm_op": "torch.nn.modules.instancenorm.InstanceNorm%dd" % dims,
+                            "norm_op_kwargs": {"eps": 1e-05, "affine": True}, "dropout_op": None,
+                            "dropout_op_kwargs": None, "nonlin": "torch.nn.LeakyReLU",
+                            "nonlin_kwargs": {"inplace": True}},
+            "_kw_requires_import": ["conv_op", "norm_op", "dropout_op", "nonlin"]}
+    elif layout == "new":
         conv = "torch.nn.modules.conv.Conv%dd" % dims
         conf["architecture"] = {
             "network_class_name": "dynamic_network_architectures.architectures.unet.PlainConvUNet",

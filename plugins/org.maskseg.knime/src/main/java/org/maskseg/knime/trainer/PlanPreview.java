@@ -116,6 +116,10 @@ final class PlanPreview {
             settings.data().patchSize() != null ? SET : planned);
         line(sb, "Batch size", Integer.toString(p.batchSize()), settings.data().batchSize() != null ? SET : planned);
         line(sb, "Stages", Integer.toString(p.network().numStages()), planned);
+        if (p.network().blocksPerStage() != null) {
+            line(sb, "Residual blocks per stage", Arrays.stream(p.network().blocksPerStage())
+                .mapToObj(Integer::toString).collect(Collectors.joining(", ")), planned);
+        }
         line(sb, "Features per stage",
             Arrays.stream(p.network().features()).mapToObj(Integer::toString).collect(Collectors.joining(", ")),
             planned);

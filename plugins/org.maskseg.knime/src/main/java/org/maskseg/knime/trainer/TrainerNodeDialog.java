@@ -86,6 +86,7 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
             new DialogComponentBoolean(s.defaultIgnore, "Ignore value: highest class + 1"),
             new DialogComponentNumber(s.ignoreValue, "Ignore value", 1),
             new DialogComponentStringSelection(s.configuration, "Configuration", TrainerSettings.CONFIGURATIONS),
+            new DialogComponentStringSelection(s.preset, "Network preset", TrainerSettings.PRESETS),
             new DialogComponentString(s.channelNames, CHANNEL_NAMES_LABEL),
             new DialogComponentNumber(s.validationFraction, "Validation fraction", 0.05)));
         options.add(group("Schedule (0 = as planned)",
@@ -132,8 +133,8 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
         s.defaultIgnore.addChangeListener(e -> s.ignoreValue.setEnabled(!s.defaultIgnore.getBooleanValue()));
         s.ignoreValue.setEnabled(!s.defaultIgnore.getBooleanValue());
         // a shown plan no longer matches once an override changes
-        for (var model : List.of(s.configuration, s.channelNames, s.epochs, s.iterations, s.validationIterations, s.batchSize,
-            s.patchSize, s.defaultIgnore, s.ignoreValue, s.imageColumn, s.labelColumn, s.regions, s.classNames,
+        for (var model : List.of(s.configuration, s.preset, s.channelNames, s.epochs, s.iterations,
+            s.validationIterations, s.batchSize, s.patchSize, s.defaultIgnore, s.ignoreValue, s.imageColumn, s.labelColumn, s.regions, s.classNames,
             s.classMap, s.learningRate)) {
             model.addChangeListener(e -> markOutdated());
         }

@@ -198,9 +198,16 @@ final class TrainerNodeModel extends SettingsNodeModel<TrainerSettings> {
         }
     }
 
-    /** A warm start keeps the initial model's network: a differing configuration or patch size is refused. */
+    /**
+     * A warm start keeps the initial model's network: a differing configuration or patch size, or a preset that
+     * plans another network, is refused.
+     */
     private void checkFitsInitialModel(final MaskSegModelPortObjectSpec model) throws InvalidSettingsException {
         TrainingSettings s = m_settings.trainingSettings();
+        if (m_settings.presetChoice().residual()) {
+            throw new InvalidSettingsException("Network preset " + m_settings.presetChoice().label() + " plans a new "
+                + "network, but a start from the initial model keeps the model's network; set it to default");
+        }
         if (s.data().configuration() != null && !s.data().configuration().equals(model.getConfiguration())) {
             throw new InvalidSettingsException("Configuration " + s.data().configuration() + " differs from the "
                 + "initial model's " + model.getConfiguration() + "; set it to auto or " + model.getConfiguration());

@@ -17,6 +17,7 @@ import org.maskseg.core.InvalidInputException;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.nn.Precision;
 import org.maskseg.core.plan.PlannerOptions;
+import org.maskseg.core.plan.Preset;
 import org.maskseg.core.train.ClassMapping;
 import org.maskseg.core.train.CrossValidation;
 import org.maskseg.core.train.Budget;
@@ -35,6 +36,8 @@ final class TrainerSettings extends SettingsGroup {
 
     static final List<String> PRECISIONS = Precision.SETTINGS;
 
+    static final List<String> PRESETS = Arrays.stream(Preset.values()).map(Preset::label).toList();
+
     static final String FINAL_MODEL = "final";
 
     static final String BEST_MODEL = "best";
@@ -48,6 +51,9 @@ final class TrainerSettings extends SettingsGroup {
     final SettingsModelInteger ignoreValue = new SettingsModelInteger("ignore_value", -1);
 
     final SettingsModelString configuration = new SettingsModelString("configuration", AUTO);
+
+    /** The network the planner plans: nnU-Net's plain U-Net ("default") or a ResEnc preset. */
+    final SettingsModelString preset = new SettingsModelString("preset", Preset.DEFAULT.label());
 
     /** One name per image channel, comma separated; CT selects CT normalisation. Empty: declared by the column. */
     final SettingsModelString channelNames = new SettingsModelString("channel_names", "");
@@ -116,7 +122,12 @@ final class TrainerSettings extends SettingsGroup {
             iterations,
             validationIterations, batchSize, patchSize, timeLimit, budget, validationFraction, device, precision, seed,
             threads, modelSelection, annotatedClassesColumn, detectUnknownMasks, unknownMaskColumn, unknownMaskClass,
-            regions, classNames, classMap, freezeEncoderEpochs, learningRate, finalValidation, folds, fold);
+            regions, classNames, classMap, freezeEncoderEpochs, learningRate, finalValidation, folds, fold, preset);
+    }
+
+    @Override
+    protected List<SettingsModelString> addedLater() {
+        return List.of(preset);
     }
 
     @Override
@@ -128,6 +139,7 @@ final class TrainerSettings extends SettingsGroup {
     protected void check() throws InvalidSettingsException {
         trainingSettings();
         crossValidation();
+        presetChoice();
         if (!List.of(FINAL_MODEL, BEST_MODEL).contains(modelSelection.getStringValue())) {
             throw new InvalidSettingsException("Model selection \"" + modelSelection.getStringValue()
                 + "\" is unknown; expected \"" + FINAL_MODEL + "\" or \"" + BEST_MODEL + "\"");
@@ -154,6 +166,16 @@ final class TrainerSettings extends SettingsGroup {
                 + " (-1 trains all of them)");
         }
         return new CrossValidation(n, k < 0 ? null : k, null);
+    }
+
+    /** The chosen preset. */
+    Preset presetChoice() throws InvalidSettingsException {
+        try {
+            Preset p = Preset.parse(preset.getStringValue());
+            return p == null ? Preset.DEFAULT : p;
+        } catch (InvalidInputException e) {
+            throw new InvalidSettingsException("Network preset: " + e.getMessage(), e);
+        }
     }
 
     /** Whether the class mapping setting, which needs an initial model, is set. */
@@ -206,12 +228,12 @@ final class TrainerSettings extends SettingsGroup {
      * The planner options for a table: the region definitions and channel names set in the dialog, else those the
      * table's label and image columns declare ({@link DatasetProperties}, set by the nnU-Net Dataset Reader).
      */
-    PlannerOptions plannerOptions(final DataTableSpec table) {
+    PlannerOptions plannerOptions(final DataTableSpec table) throws InvalidSettingsException {
         String r = regions.getStringValue();
         if (blank(r) && table != null) {
             r = DatasetProperties.text(table.getColumnSpec(labelColumn.getStringValue()), DatasetProperties.REGIONS);
         }
-        return PlannerOptions.defaults().withRegions(blank(r) ? null : r.trim())
+        return PlannerOptions.defaults().withPreset(presetChoice()).withRegions(blank(r) ? null : r.trim())
             .withChannelModalities(channelNameList(table));
     }
 

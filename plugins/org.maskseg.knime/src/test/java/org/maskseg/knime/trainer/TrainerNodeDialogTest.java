@@ -141,6 +141,13 @@ class TrainerNodeDialogTest {
         String steps = PlanPreview.describe(p, TrainingSettings.builder()
             .budget(org.maskseg.core.train.Budget.parse("500steps")).build(), false);
         assertFalse(steps.contains("Device sizing"), steps);
+
+        // a residual encoder U-Net (ResEnc preset) shows its blocks after the stages
+        Plan residual = p.toBuilder().network(n -> n.architecture(Plan.Network.RESIDUAL_ENCODER_UNET)
+            .blocksPerStage(1, 3, 4)).build();
+        String resEnc = PlanPreview.describe(residual, TrainingSettings.builder().build(), false);
+        assertTrue(resEnc.contains("Stages:                       3  (planned)\n"
+            + "Residual blocks per stage:    1, 3, 4  (planned)\n"), resEnc);
     }
 
     @Test

@@ -595,6 +595,29 @@ class TrainerNodeModelTest {
         assertTrue(e.getMessage().contains("cannot be combined with epochs"), e.getMessage());
     }
 
+    @Test
+    void trainsTheResidualEncoderUNetOfAPreset() throws Exception {
+        NodeHarness<TrainerNodeModel> h = harness();
+        NodeSettings s = h.saveSettings();
+        s.addInt("epochs", 1);
+        s.addInt("iterations_per_epoch", 1);
+        s.addString("preset", "resenc-m");
+        h.loadSettings(s);
+        PortObject[] out = h.execute(nuclei(3), null, null);
+        TrainedModel model = TrainedModel.load(((MaskSegModelPortObject)out[0]).getModelFile());
+        assertEquals("ResidualEncoderUNet", model.plan().network().architecture());
+        // the 64 x 64 patch set in the settings gets the network nnU-Net plans for it: 5 stages
+        assertEquals(5, model.plan().network().numStages());
+        assertArrayEquals(new int[] {1, 3, 4, 6, 6}, model.plan().network().blocksPerStage());
+
+        NodeSettings bad = h.saveSettings();
+        bad.addString("preset", "resenc-xl");
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> h.loadSettings(bad));
+        assertTrue(e.getMessage().contains("Network preset"), e.getMessage());
+        // (settings saved before the preset existed, such as the example workflow's, load with the default:
+        // ExampleWorkflowsTest)
+    }
+
     /**
      * A time budget far too short for the planned 256² patches on a CPU: the node trains a plan sized to the device
      * and says so in the view and a flow variable; a patch size set in the settings keeps the planned configuration.
