@@ -297,15 +297,7 @@ public final class TrainingJob {
                     + "second stage needs every fold of the first: leave out the single fold");
         }
         Path work = settings.output().workFolder();
-        if (work != null) {
-            try {
-                java.nio.file.Files.createDirectories(work);
-                CrossValidation.writeSplits(work.resolve(CrossValidation.SPLITS_FILE), splits);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot write the splits to the work folder '" + work + "': "
-                        + e.getMessage(), e);
-            }
-        }
+        writeSplits(work, splits);
         Plan low = plan.previousStage();
         l.message("cascade stage 1 of 2, low resolution (spacing " + spacing(low.targetSpacing()) + "), "
                 + splits.size() + " folds: " + describe(low));
@@ -424,15 +416,7 @@ public final class TrainingJob {
                     + "line: --fold K with --resume <work folder>/fold_K/checkpoint_latest.zip)");
         }
         Path work = settings.output().workFolder();
-        if (work != null) {
-            try {
-                java.nio.file.Files.createDirectories(work);
-                CrossValidation.writeSplits(work.resolve(CrossValidation.SPLITS_FILE), splits);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot write the splits to the work folder '" + work + "': "
-                        + e.getMessage(), e);
-            }
-        }
+        writeSplits(work, splits);
         List<TrainingResult> results = new ArrayList<>();
         List<FinalValidation.Outcome> outcomes = new ArrayList<>();
         for (int k : selected) {
@@ -910,5 +894,19 @@ public final class TrainingJob {
             }
         }
         return new LabelSpec(inferred.numClasses(), inferred.ignoreValue(), names.stream().map(String::trim).toList());
+    }
+
+    /** The folds as nnU-Net's splits_final.json in the work folder, if there is one, so that a run can be repeated. */
+    private static void writeSplits(Path work, List<ValidationSplit> splits) {
+        if (work == null) {
+            return;
+        }
+        try {
+            java.nio.file.Files.createDirectories(work);
+            CrossValidation.writeSplits(work.resolve(CrossValidation.SPLITS_FILE), splits);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the splits to the work folder '" + work + "': "
+                    + e.getMessage(), e);
+        }
     }
 }
