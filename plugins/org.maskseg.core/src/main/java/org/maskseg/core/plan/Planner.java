@@ -404,12 +404,7 @@ public final class Planner {
         patch = topology.patchSize();
         double perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.targets.outputChannels());
         while (perPatch * MIN_BATCH_SIZE > budget) {
-            int axis = 0;
-            for (int a = 1; a < dims; a++) {
-                if (patch[a] / medianShape[a] > patch[axis] / medianShape[axis]) {
-                    axis = a;
-                }
-            }
+            int axis = axisToShrink(patch, medianShape);
             int step = shrinkStep(spacing, patch, topology, axis, maxPools);
             patch = patch.clone();
             patch[axis] -= step;
@@ -458,15 +453,8 @@ public final class Planner {
         patch = topology.patchSize();
         double estimate = residualFeatureMapSize(topology, maxFeatures, out, false);
         while (estimate > reference) {
-            int axis = 0;
-            for (int a = 1; a < dims; a++) {
-                if (patch[a] / medianShape[a] > patch[axis] / medianShape[axis]) {
-                    axis = a;
-                }
-            }
-            int[] tmp = patch.clone();
-            tmp[axis] -= topology.divisor()[axis];
-            int step = tmp[axis] < 1 ? 1 : NetworkTopology.of(spacing, tmp, maxPools).divisor()[axis];
+            int axis = axisToShrink(patch, medianShape);
+            int step = shrinkStep(spacing, patch, topology, axis, maxPools);
             patch = patch.clone();
             patch[axis] -= step;
             if (patch[axis] < 1) {
@@ -546,6 +534,17 @@ public final class Planner {
             p *= v;
         }
         return p;
+    }
+
+    /** The axis a too large patch shrinks along: the one largest relative to the median shape (nnU-Net's rule). */
+    static int axisToShrink(int[] patch, double[] medianShape) {
+        int axis = 0;
+        for (int a = 1; a < patch.length; a++) {
+            if (patch[a] / medianShape[a] > patch[axis] / medianShape[axis]) {
+                axis = a;
+            }
+        }
+        return axis;
     }
 
     /**

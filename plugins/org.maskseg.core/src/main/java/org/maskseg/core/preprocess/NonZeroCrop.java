@@ -26,16 +26,7 @@ public record NonZeroCrop(long[] offset, long[] size, long[] fullSize, boolean[]
     public static NonZeroCrop of(ImageVolume image) {
         long[] full = image.spatialSize();
         int voxels = (int) image.voxelsPerChannel();
-        float[] data = image.data();
-        boolean[] mask = new boolean[voxels];
-        for (int c = 0; c < image.channels(); c++) {
-            int off = c * voxels;
-            for (int i = 0; i < voxels; i++) {
-                if (data[off + i] != 0) {
-                    mask[i] = true;
-                }
-            }
-        }
+        boolean[] mask = Normalizer.anyChannelNonZero(image);
         if (full.length == 3) {
             Normalizer.fillHoles(mask, full);
         }

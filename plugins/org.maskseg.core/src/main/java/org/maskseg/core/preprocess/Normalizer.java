@@ -157,7 +157,13 @@ public final class Normalizer {
      * @return one flag per voxel, C-order ([z,] y, x)
      */
     public static boolean[] nonZeroMask(ImageVolume image) {
-        long[] size = image.spatialSize();
+        boolean[] mask = anyChannelNonZero(image);
+        fillHoles(mask, image.spatialSize());
+        return mask;
+    }
+
+    /** Voxels where any channel is non-zero, holes not filled; C-order ([z,] y, x). */
+    static boolean[] anyChannelNonZero(ImageVolume image) {
         int voxels = (int) image.voxelsPerChannel();
         float[] data = image.data();
         boolean[] mask = new boolean[voxels];
@@ -169,7 +175,6 @@ public final class Normalizer {
                 }
             }
         }
-        fillHoles(mask, size);
         return mask;
     }
 
