@@ -167,11 +167,7 @@ public final class ModelPredictor implements Segmenter {
         ImageVolume p = plan.targets().regionBased() ? ClassMaps.sigmoid(logits) : ClassMaps.softmax(logits);
         NonZeroCrop crop = pre.crop();
         if (crop != null && crop.cuts()) {
-            float[] outside = new float[p.channels()];
-            if (!plan.targets().regionBased()) {
-                outside[0] = 1;
-            }
-            p = crop.paste(p, outside, image.spacing());
+            p = crop.paste(p, backgroundProbabilities(p.channels()), image.spacing());
         }
         return p;
     }
@@ -203,6 +199,15 @@ public final class ModelPredictor implements Segmenter {
         return original.withName(image.name());
     }
 
+    /** Probabilities of a voxel outside the non-zero box: class 0 certain, or no region. */
+    private float[] backgroundProbabilities(int channels) {
+        float[] outside = new float[channels];
+        if (!plan.targets().regionBased()) {
+            outside[0] = 1;
+        }
+        return outside;
+    }
+
     /**
      * A prediction of the non-zero box put into the whole image, as nnU-Net does: background outside (class 0 with
      * probability 1; for regions, no region with probability 0), and no uncertainty there.
@@ -210,11 +215,8 @@ public final class ModelPredictor implements Segmenter {
     private Prediction uncrop(Prediction p, NonZeroCrop crop, double[] spacing) {
         ImageVolume probabilities = null;
         if (p.probabilities() != null) {
-            float[] outside = new float[p.probabilities().channels()];
-            if (!plan.targets().regionBased()) {
-                outside[0] = 1;
-            }
-            probabilities = crop.paste(p.probabilities(), outside, spacing);
+            probabilities = crop.paste(p.probabilities(), backgroundProbabilities(p.probabilities().channels()),
+                    spacing);
         }
         ImageVolume uncertainty = p.uncertainty() == null ? null : crop.paste(p.uncertainty(), new float[1], spacing);
         return new Prediction(crop.paste(p.labels(), spacing), probabilities, uncertainty);
