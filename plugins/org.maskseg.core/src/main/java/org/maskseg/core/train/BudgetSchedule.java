@@ -151,6 +151,11 @@ final class BudgetSchedule implements Schedule {
     }
 
     @Override
+    public double validationDeadlineSeconds() {
+        return endSeconds() - budgetSeconds * RESERVE_SHARE;
+    }
+
+    @Override
     public double endSeconds() {
         return budgetSeconds - secondsBefore;
     }

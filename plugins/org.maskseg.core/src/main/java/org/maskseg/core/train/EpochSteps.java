@@ -45,8 +45,8 @@ final class EpochSteps {
 
     /**
      * Runs up to {@code iterations} steps, at the learning rates given per step. After each step the epoch ends
-     * early once {@code stepDeadlineSeconds} (seconds since the session started) has passed, so that validation
-     * and saving still fit a time limit.
+     * early when another step of the mean length so far would pass {@code stepDeadlineSeconds} (seconds since the
+     * session started), so that validation and saving still fit a time limit.
      *
      * @throws InterruptedException when the wait for a batch is interrupted
      */
@@ -83,7 +83,9 @@ final class EpochSteps {
             }
             skipped.record(result.updated() || result.overflow());
             listener.iterationFinished(epoch, it, iterations, result.loss());
-            if (clock.elapsedSeconds() >= stepDeadlineSeconds && it < iterations) {
+            // stop when the next step, taking as long as the steps so far, would end after the deadline
+            double typical = stepNanos / 1e9 / stepCount;
+            if (clock.elapsedSeconds() + typical >= stepDeadlineSeconds && it < iterations) {
                 break;
             }
         }

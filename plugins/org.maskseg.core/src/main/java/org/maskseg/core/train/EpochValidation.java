@@ -10,7 +10,8 @@ import org.maskseg.core.plan.Plan;
 /**
  * nnU-Net's online validation after an epoch: a fixed number of unaugmented validation batches, whose
  * true/false positives and false negatives (annotated voxels only) are summed into one pseudo-Dice per class or
- * region, and the mean validation loss.
+ * region, and the mean validation loss. Under a time limit it stops taking batches at a deadline (after the
+ * first), so that the run still ends within the limit.
  */
 final class EpochValidation {
 
@@ -21,18 +22,23 @@ final class EpochValidation {
     private EpochValidation() {
     }
 
+    /**
+     * @param deadlineSeconds seconds on {@code clock} after which no further batch is taken; infinite for none
+     */
     static Outcome run(TrainingStep step, Plan plan, BatchSource source, int iterations,
-            CancellationToken cancellation) throws InterruptedException {
+            CancellationToken cancellation, SessionClock clock, double deadlineSeconds) throws InterruptedException {
         PseudoDice dice = PseudoDice.forTargets(plan.targets());
         double lossSum = 0;
-        for (int it = 0; it < iterations; it++) {
+        int done = 0;
+        for (int it = 0; it < iterations && (it == 0 || clock.elapsedSeconds() < deadlineSeconds); it++) {
             Batch batch = cancellation.await(source::next);
             cancellation.throwIfCancelled();
             TrainingStep.Validation v = step.validate(batch);
             dice.add(v.prediction(), batch.labels());
             lossSum += v.loss();
+            done++;
         }
         double[] perClass = dice.perClass();
-        return new Outcome(perClass, NanMean.of(perClass), lossSum / iterations);
+        return new Outcome(perClass, NanMean.of(perClass), lossSum / done);
     }
 }

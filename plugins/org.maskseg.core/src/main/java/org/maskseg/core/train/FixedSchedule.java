@@ -5,9 +5,16 @@ import org.maskseg.core.optim.PolyLearningRate;
 /**
  * nnU-Net's schedule: a fixed number of epochs of a fixed number of steps, the poly learning rate constant within
  * an epoch. An epoch limit stops it early (keeping the schedule's length); a time limit stops it at the first
- * epoch whose steps and validation would no longer fit, cutting the steps of the epoch that reaches it.
+ * epoch whose steps and validation would no longer fit, cutting the steps of the epoch that reaches it. Until the
+ * first validation has been measured, {@value #FIRST_RESERVE_SHARE} of the limit is kept for it; a validation that
+ * reaches {@value #SAVING_RESERVE_SHARE} of the limit before its end stops there, leaving that time for saving.
  */
 final class FixedSchedule implements Schedule {
+
+    /** Share of a time limit kept free after the first epoch's steps, before its validation has been measured. */
+    static final double FIRST_RESERVE_SHARE = 0.1;
+    /** Share of a time limit kept free after validation, for saving. */
+    static final double SAVING_RESERVE_SHARE = 0.02;
 
     private final double initialLearningRate;
     private final int epochs;
@@ -16,6 +23,7 @@ final class FixedSchedule implements Schedule {
     private final int lastEpoch;
     private final double limitSeconds;
     private double overheadSeconds;
+    private boolean measured;
     private double meanStepSeconds = Double.NaN;
     private String stop;
 
@@ -66,7 +74,15 @@ final class FixedSchedule implements Schedule {
 
     @Override
     public double stepDeadlineSeconds() {
-        return limitSeconds - overheadSeconds;
+        if (Double.isInfinite(limitSeconds)) {
+            return limitSeconds;
+        }
+        return limitSeconds - (measured ? overheadSeconds : FIRST_RESERVE_SHARE * limitSeconds);
+    }
+
+    @Override
+    public double validationDeadlineSeconds() {
+        return limitSeconds * (1 - SAVING_RESERVE_SHARE);
     }
 
     @Override
@@ -77,6 +93,7 @@ final class FixedSchedule implements Schedule {
     @Override
     public void epochDone(int epoch, int steps, double stepSeconds, double overhead, double elapsedSeconds) {
         overheadSeconds = Math.max(overheadSeconds, overhead);
+        measured = true;
         if (steps > 0) {
             meanStepSeconds = stepSeconds / steps;
         }

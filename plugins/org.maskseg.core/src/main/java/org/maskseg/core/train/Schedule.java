@@ -32,6 +32,12 @@ interface Schedule {
      */
     double stepDeadlineSeconds();
 
+    /**
+     * Seconds since the session started after which an epoch's validation takes no further batch (it always takes
+     * one), so that saving still fits a time limit; infinite without one.
+     */
+    double validationDeadlineSeconds();
+
     /** Seconds since the session started at which the whole run must have ended; infinite without a limit. */
     double endSeconds();
 

@@ -317,7 +317,7 @@ public final class Trainer {
                 try (BatchSource source = batchSources.open(valCases, plan, epochSeed(seed, epoch, true), false,
                         settings.compute().loaderThreads())) {
                     validated = EpochValidation.run(step, plan, source, schedule.validationIterations(),
-                            cancellation);
+                            cancellation, clock, schedule.validationDeadlineSeconds());
                 }
                 double validationSeconds = (System.nanoTime() - validationStart) / 1e9;
                 schedule.epochDone(epoch, trained.steps(), spentInSteps - startUp,
