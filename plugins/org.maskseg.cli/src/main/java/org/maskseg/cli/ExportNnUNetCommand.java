@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
 @Command(name = "export-nnunet", mixinStandardHelpOptions = true, sortOptions = false,
         description = { "Writes a MaskSeg model as an nnU-Net v2 results folder of one configuration: dataset.json, "
                 + "plans.json and fold_N/checkpoint_final.pth per network (an ensemble gives one fold per network), "
-                + "which nnUNetv2_predict_from_modelfolder and import-nnunet read.",
+                + "which nnUNetv2_predict_from_modelfolder and import-nnunet read. Plain U-Nets and residual-encoder "
+                + "U-Nets (ResEnc presets) are written as nnU-Net's PlainConvUNet and ResidualEncoderUNet; a model "
+                + "with postprocessing also gets crossval_results_folds_<folds>/postprocessing.pkl for "
+                + "nnUNetv2_apply_postprocessing.",
                 "Region models need at least two classes per region (nnU-Net reads single-class entries as "
                         + "classes). The checkpoints hold no optimiser state: nnU-Net predicts and fine-tunes with "
                         + "them but cannot continue their training." })

@@ -41,6 +41,13 @@ public final class ImportNnUNetCommand implements Callable<Integer> {
             description = "checkpoint_final.pth or checkpoint_best.pth (default: ${DEFAULT-VALUE})")
     String checkpoint;
 
+    @Option(names = "--postprocessing", paramLabel = "FILE|none",
+            description = "nnU-Net's postprocessing.pkl to apply to the model's predictions, or 'none' (default: the "
+                    + "one nnU-Net chose on the cross-validation of the imported folds, "
+                    + "crossval_results_folds_<folds>/postprocessing.pkl, or RESULTS_DIR/postprocessing.pkl, when "
+                    + "present)")
+    String postprocessing;
+
     @Option(names = "--out", required = true, paramLabel = "MODEL.zip", description = "MaskSeg model file to write")
     Path out;
 
@@ -48,8 +55,15 @@ public final class ImportNnUNetCommand implements Callable<Integer> {
     public Integer call() {
         try {
             NnUNetImport.Checkpoint which = NnUNetImport.Checkpoint.parse(checkpoint);
-            OutputPaths.check().input("RESULTS_DIR", results).outputFile("--out", out).verify();
-            TrainedModel model = NnUNetImport.importModel(results, folds == null ? List.of() : folds, which);
+            NnUNetImport.PostprocessingSource pp = postprocessing == null ? NnUNetImport.PostprocessingSource.FIND
+                    : "none".equalsIgnoreCase(postprocessing) ? NnUNetImport.PostprocessingSource.NONE
+                    : NnUNetImport.PostprocessingSource.file(Path.of(postprocessing));
+            OutputPaths check = OutputPaths.check().input("RESULTS_DIR", results);
+            if (pp.file() != null) {
+                check.input("--postprocessing", pp.file());
+            }
+            check.outputFile("--out", out).verify();
+            TrainedModel model = NnUNetImport.importModel(results, folds == null ? List.of() : folds, which, pp);
             model.save(out);
             Plan plan = model.plan();
             System.out.println(String.format(Locale.ROOT, "imported %s (%s, fold %s, %s): %s network, %d stages, "
@@ -59,6 +73,9 @@ public final class ImportNnUNetCommand implements Callable<Integer> {
                     plan.targets().regionBased() ? "regions" : "classes",
                     plan.targets().regionBased() ? model.regions().names() : model.labels().classNames(),
                     java.util.Arrays.toString(plan.patchSize()), out));
+            if (!model.postprocessing().isNone()) {
+                System.out.println("postprocessing: " + model.postprocessing().describe(model.labels().classNames()));
+            }
             return 0;
         } catch (InvalidInputException e) {
             return Cli.fail(e.getMessage());

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maskseg.core.model.TrainedModel;
+import org.maskseg.core.postprocess.Postprocessing;
 
 /**
  * {@code maskseg import-nnunet} on results folders that PyTorch wrote in nnU-Net's layout (one-channel 2D
@@ -117,6 +118,38 @@ class ImportNnUNetCommandTest {
         assertTrue(r.err().startsWith("maskseg: dataset name 'Nuclei'") && r.err().strip().lines().count() == 1,
                 r.err());
         assertTrue(Files.notExists(bad));
+    }
+
+    @Test
+    void residualEncoderModelExportsAndComesBackWithTheGivenPostprocessing() throws Exception {
+        Path again = dir.resolve("export/Dataset997_ResEnc/nnUNetTrainer__nnUNetResEncUNetMPlans__2d");
+        CommandLineRun.Result r = CommandLineRun.run("export-nnunet", "--model", importedResEnc.toString(), "--out",
+                again.toString(), "--dataset-name", "Dataset997_ResEnc");
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        // what nnU-Net's postprocessing search may choose: the largest foreground component, then that of class 2
+        Path script = CommandLineRun.nuclei().getParent().getParent().resolve(
+                "plugins/org.maskseg.core/src/test/resources/org/maskseg/core/nnunet/postprocessing_pickle.py");
+        Path pp = dir.resolve("chosen/postprocessing.pkl");
+        Files.createDirectories(pp.getParent());
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), "write", pp.toString(),
+                "[[\"nnunet\",[1,2]],[\"nnunet\",2]]").redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, log);
+
+        Path back = dir.resolve("reimported-resenc.zip");
+        r = CommandLineRun.run("import-nnunet", again.toString(), "--postprocessing", pp.toString(), "--out",
+                back.toString());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("postprocessing: "), r.out());
+        TrainedModel model = TrainedModel.load(back);
+        assertTrue(model.sameWeightsAs(TrainedModel.load(importedResEnc)));
+        assertEquals(new Postprocessing(true, List.of(2)), model.postprocessing());
+
+        r = CommandLineRun.run("import-nnunet", again.toString(), "--postprocessing",
+                dir.resolve("missing.pkl").toString(), "--out", dir.resolve("y.zip").toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("missing.pkl") && r.err().strip().lines().count() == 1, r.err());
+        assertTrue(Files.notExists(dir.resolve("y.zip")));
     }
 
     @Test

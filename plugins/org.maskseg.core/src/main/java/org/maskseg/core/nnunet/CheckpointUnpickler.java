@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.maskseg.core.InvalidInputException;
 
@@ -42,6 +43,10 @@ final class CheckpointUnpickler extends Unpickler {
     private static final short EXT1 = 0x82;
     private static final short EXT2 = 0x83;
     private static final short EXT4 = 0x84;
+    // opcodes that call what the stack holds: a function named only as data must not be called
+    private static final short REDUCE = 'R';
+    private static final short NEWOBJ = 0x81;
+    private static final short NEWOBJ_EX = 0x92;
 
     /** Element type of a tensor storage. */
     enum StorageType {
@@ -80,11 +85,25 @@ final class CheckpointUnpickler extends Unpickler {
             StorageType.INT16, "CharStorage", StorageType.INT8, "ByteStorage", StorageType.UINT8, "BoolStorage",
             StorageType.BOOL);
 
+    /** A Python function named by the pickle (e.g. a postprocessing step), never called. */
+    record PythonFunction(String qualifiedName) {
+    }
+
     private final String what;
+    private final Set<String> functions;
 
     /** @param what the file, as messages start ("checkpoint 'fold_0/checkpoint_final.pth'") */
     CheckpointUnpickler(String what) {
+        this(what, Set.of());
+    }
+
+    /**
+     * @param functions qualified names of Python functions the pickle may also name (as data: they become a
+     *                  {@link PythonFunction}, and a pickle that calls one is refused)
+     */
+    CheckpointUnpickler(String what, Set<String> functions) {
         this.what = what;
+        this.functions = Set.copyOf(functions);
     }
 
     @Override
@@ -106,7 +125,17 @@ final class CheckpointUnpickler extends Unpickler {
                 stack.add(resolve(m, n));
                 return NO_RETURN_VALUE;
             }
-            case INST, OBJ, EXT1, EXT2, EXT4 -> throw new InvalidInputException(what + " builds Python objects in a "
+            case REDUCE, NEWOBJ -> {
+                Object args = stack.pop();
+                Object callable = stack.pop();
+                if (!(callable instanceof IObjectConstructor c) || !(args instanceof Object[] a)) {
+                    throw new InvalidInputException(what + " calls " + describe(callable) + ", which is refused, "
+                            + "since loading it could run code");
+                }
+                stack.add(c.construct(a));
+                return NO_RETURN_VALUE;
+            }
+            case INST, OBJ, EXT1, EXT2, EXT4, NEWOBJ_EX -> throw new InvalidInputException(what + " builds Python objects in a "
                     + "way a PyTorch checkpoint does not (pickle opcode 0x" + Integer.toHexString(key)
                     + "); it is refused, since loading it could run code");
             default -> {
@@ -156,9 +185,12 @@ final class CheckpointUnpickler extends Unpickler {
                 if ("torch".equals(module) && STORAGES.containsKey(name)) {
                     return STORAGES.get(name);
                 }
+                if (functions.contains(module + "." + name)) {
+                    return new PythonFunction(module + "." + name);
+                }
                 throw new InvalidInputException(what + " refers to the Python object '" + module + "." + name
-                        + "', which a PyTorch model checkpoint does not use; it is refused, since loading it could run "
-                        + "code");
+                        + "', which " + (functions.isEmpty() ? "a PyTorch model checkpoint" : "such a file")
+                        + " does not use; it is refused, since loading it could run code");
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,10 +27,13 @@ import org.maskseg.core.plan.Plan;
  * ({@code nnUNetv2_predict_from_modelfolder}, {@code nnUNetPredictor.initialize_from_trained_model_folder}) and
  * {@link NnUNetImport} read: {@code dataset.json} (channels, labels with an {@code ignore} entry, regions with {@code
  * regions_class_order}, file ending), {@code plans.json} (one configuration: the network as {@code
- * dynamic_network_architectures}' PlainConvUNet with its {@code arch_kwargs}, normalisation schemes, target spacing,
+ * dynamic_network_architectures}' PlainConvUNet or ResidualEncoderUNet with its {@code arch_kwargs}, normalisation
+ * schemes, target spacing,
  * patch size, resampling) and per network {@code fold_N/checkpoint_final.pth}, a PyTorch checkpoint with the keys
  * the predictor reads ({@code trainer_name}, {@code init_args.configuration}, {@code
- * inference_allowed_mirroring_axes}, {@code network_weights}). An ensemble writes one fold per network.
+ * inference_allowed_mirroring_axes}, {@code network_weights}). An ensemble writes one fold per network. A model
+ * with postprocessing also gets {@code crossval_results_folds_<folds>/postprocessing.pkl}, which {@code
+ * nnUNetv2_apply_postprocessing} applies.
  * <p>
  * Weight names are those of {@link NnUNetImport}, in the other direction, plus the second names PyTorch's state dict
  * holds for the same tensors ({@code ...all_modules.0|1.*} and the decoder's {@code decoder.encoder.*}), so that
@@ -80,9 +84,16 @@ public final class NnUNetExport {
      */
     public static Written export(TrainedModel model, Path resultsDir, Options options) throws IOException {
         Plan plan = model.plan();
-        if (!Plan.Network.PLAIN_CONV_UNET.equals(plan.network().architecture())) {
-            throw new InvalidInputException("the model's network is a " + plan.network().architecture() + "; only "
-                    + Plan.Network.PLAIN_CONV_UNET + " models can be exported to nnU-Net so far");
+        String architecture = plan.network().architecture();
+        if (!Plan.Network.PLAIN_CONV_UNET.equals(architecture)
+                && !Plan.Network.RESIDUAL_ENCODER_UNET.equals(architecture)) {
+            throw new InvalidInputException("the model's network is a " + architecture + "; only "
+                    + Plan.Network.PLAIN_CONV_UNET + " and " + Plan.Network.RESIDUAL_ENCODER_UNET
+                    + " models can be exported to nnU-Net");
+        }
+        if (plan.previousStage() != null) {
+            throw new InvalidInputException("the model is a cascade (two stages); nnU-Net keeps each stage of a "
+                    + "cascade in its own results folder, which this export does not write");
         }
         String datasetName = options.datasetName() == null ? Options.DEFAULTS.datasetName() : options.datasetName();
         if (!datasetName.matches("Dataset\\d{3}_[A-Za-z0-9_.-]+")) {
@@ -118,6 +129,14 @@ public final class NnUNetExport {
                 Path target = resultsDir.resolve(foldNames.get(i)).resolve("checkpoint_final.pth");
                 int fold = folds.get(i);
                 written.put(temporary(target, p -> checkpoint(member, plan, configuration, fold, axes, p)), target);
+            }
+            if (!model.postprocessing().isNone() && !plan.targets().regionBased()) {
+                // where nnU-Net's own cross-validation leaves it, for nnUNetv2_apply_postprocessing -pp_pkl_file
+                Path target = resultsDir.resolve("crossval_results_folds_" + String.join("_",
+                        folds.stream().map(String::valueOf).toList())).resolve(NnUNetPostprocessing.FILE);
+                byte[] pickle = NnUNetPostprocessing.pickle(model.postprocessing(),
+                        range(1, plan.targets().numClasses()));
+                written.put(temporary(target, p -> Files.write(p, pickle)), target);
             }
             for (Map.Entry<Path, Path> e : written.entrySet()) {
                 AtomicFiles.moveIntoPlace(e.getKey(), e.getValue());
@@ -278,7 +297,12 @@ public final class NnUNetExport {
         }
         arch.put("kernel_sizes", kernels);
         arch.put("strides", strides);
-        arch.put("n_conv_per_stage", java.util.Collections.nCopies(net.numStages(), net.convsPerStage()));
+        boolean residual = Plan.Network.RESIDUAL_ENCODER_UNET.equals(net.architecture());
+        if (residual) {
+            arch.put("n_blocks_per_stage", ints(net.blocksPerStage()));
+        } else {
+            arch.put("n_conv_per_stage", java.util.Collections.nCopies(net.numStages(), net.convsPerStage()));
+        }
         arch.put("n_conv_per_stage_decoder", java.util.Collections.nCopies(net.numStages() - 1, net.convsPerStage()));
         arch.put("conv_bias", true);
         arch.put("norm_op", "torch.nn.modules.instancenorm.InstanceNorm" + dims + "d");
@@ -291,7 +315,8 @@ public final class NnUNetExport {
         arch.put("nonlin", "torch.nn.LeakyReLU");
         arch.put("nonlin_kwargs", Map.of("inplace", true));
         Map<String, Object> architecture = new LinkedHashMap<>();
-        architecture.put("network_class_name", "dynamic_network_architectures.architectures.unet.PlainConvUNet");
+        architecture.put("network_class_name", "dynamic_network_architectures.architectures.unet."
+                + (residual ? "ResidualEncoderUNet" : "PlainConvUNet"));
         architecture.put("arch_kwargs", arch);
         architecture.put("_kw_requires_import", List.of("conv_op", "norm_op", "dropout_op", "nonlin"));
 
@@ -398,9 +423,13 @@ public final class NnUNetExport {
         Set<String> used = new HashSet<>();
         // encoder (also reachable as decoder.encoder)
         LinkedHashMap<String, Object> encoder = new LinkedHashMap<>();
-        for (int s = 0; s < stages; s++) {
-            for (int j = 0; j < net.convsPerStage(); j++) {
-                block(weights, used, w, encoder, "encoder." + s, j, "encoder.stages." + s + ".0.convs." + j);
+        if (Plan.Network.RESIDUAL_ENCODER_UNET.equals(net.architecture())) {
+            residualEncoder(weights, used, w, encoder, plan);
+        } else {
+            for (int s = 0; s < stages; s++) {
+                for (int j = 0; j < net.convsPerStage(); j++) {
+                    block(weights, used, w, encoder, "encoder." + s, j, "encoder.stages." + s + ".0.convs." + j);
+                }
             }
         }
         sd.putAll(encoder);
@@ -426,21 +455,59 @@ public final class NnUNetExport {
         if (used.size() != weights.size()) {
             List<String> left = new ArrayList<>(weights.keySet());
             left.removeAll(used);
-            throw new InvalidInputException("the model's network has parameters a PlainConvUNet does not have, e.g. '"
-                    + left.get(0) + "'; only the plain U-Net can be exported to nnU-Net");
+            throw new InvalidInputException("the model's network has parameters a " + net.architecture()
+                    + " does not have, e.g. '" + left.get(0) + "'; the model file is damaged or of another network "
+                    + "type");
         }
         return sd;
     }
 
+    /**
+     * The stem and the residual blocks of a ResidualEncoderUNet, under the names {@link NnUNetImport} reads: the
+     * stem's {@code encoder.stem.convs.0}, per block {@code encoder.stages.<s>.blocks.<b>.conv1|conv2} and, where
+     * the channels change, the projection {@code ...skip.<i>} (i = 1 behind the average pooling of a strided block,
+     * else 0), which has no bias.
+     */
+    private static void residualEncoder(Map<String, HostTensor> weights, Set<String> used, TorchCheckpointWriter w,
+            Map<String, Object> out, Plan plan) {
+        Plan.Network net = plan.network();
+        block(weights, used, w, out, "encoder.stem", 0, "encoder.stem.convs.0");
+        int in = net.features()[0];
+        for (int s = 0; s < net.numStages(); s++) {
+            int f = net.features()[s];
+            for (int b = 0; b < net.blocksPerStage()[s]; b++) {
+                String engine = "encoder." + s + ".block" + b;
+                String nn = "encoder.stages." + s + ".blocks." + b;
+                convNorm(weights, used, w, out, engine + ".conv1", engine + ".norm1", nn + ".conv1", true);
+                convNorm(weights, used, w, out, engine + ".conv2", engine + ".norm2", nn + ".conv2", true);
+                int blockIn = b == 0 ? in : f;
+                if (blockIn != f) {
+                    boolean pooled = b == 0 && Arrays.stream(net.strides()[s]).anyMatch(v -> v != 1);
+                    convNorm(weights, used, w, out, engine + ".skip.conv", engine + ".skip.norm",
+                            nn + ".skip." + (pooled ? 1 : 0), false);
+                }
+            }
+            in = f;
+        }
+    }
+
     private static void block(Map<String, HostTensor> weights, Set<String> used, TorchCheckpointWriter w,
             Map<String, Object> out, String engine, int j, String nn) {
-        Object cw = put(weights, used, w, out, engine + ".conv" + j + ".weight", nn + ".conv.weight");
-        Object cb = put(weights, used, w, out, engine + ".conv" + j + ".bias", nn + ".conv.bias");
-        Object nw = put(weights, used, w, out, engine + ".norm" + j + ".weight", nn + ".norm.weight");
-        Object nb = put(weights, used, w, out, engine + ".norm" + j + ".bias", nn + ".norm.bias");
+        convNorm(weights, used, w, out, engine + ".conv" + j, engine + ".norm" + j, nn, true);
+    }
+
+    /** A convolution and its norm under {@code <nn>.conv|norm.*}, and again under {@code <nn>.all_modules.0|1.*}. */
+    private static void convNorm(Map<String, HostTensor> weights, Set<String> used, TorchCheckpointWriter w,
+            Map<String, Object> out, String engineConv, String engineNorm, String nn, boolean withBias) {
+        Object cw = put(weights, used, w, out, engineConv + ".weight", nn + ".conv.weight");
+        Object cb = withBias ? put(weights, used, w, out, engineConv + ".bias", nn + ".conv.bias") : null;
+        Object nw = put(weights, used, w, out, engineNorm + ".weight", nn + ".norm.weight");
+        Object nb = put(weights, used, w, out, engineNorm + ".bias", nn + ".norm.bias");
         // the same modules again through the block's all_modules sequence (conv, norm, nonlinearity)
         out.put(nn + ".all_modules.0.weight", cw);
-        out.put(nn + ".all_modules.0.bias", cb);
+        if (withBias) {
+            out.put(nn + ".all_modules.0.bias", cb);
+        }
         out.put(nn + ".all_modules.1.weight", nw);
         out.put(nn + ".all_modules.1.bias", nb);
     }
@@ -449,8 +516,8 @@ public final class NnUNetExport {
             Map<String, Object> out, String engine, String nn) {
         HostTensor t = weights.get(engine);
         if (t == null) {
-            throw new InvalidInputException("the model's network has no parameter '" + engine + "' of the plain "
-                    + "U-Net its plan describes; the model file is damaged or of another network type");
+            throw new InvalidInputException("the model's network has no parameter '" + engine + "' of the "
+                    + "network its plan describes; the model file is damaged or of another network type");
         }
         used.add(engine);
         Object tensor = w.tensor(t.data(), t.shape());
@@ -490,8 +557,12 @@ public final class NnUNetExport {
     }
 
     private static List<Integer> range(int n) {
+        return range(0, n);
+    }
+
+    private static List<Integer> range(int from, int to) {
         List<Integer> l = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             l.add(i);
         }
         return l;

@@ -72,6 +72,25 @@ public final class NnUNetImport {
         }
     }
 
+    /**
+     * Which postprocessing an imported model applies to its predictions.
+     *
+     * @param search whether to use the {@code postprocessing.pkl} nnU-Net chose for the imported folds, when the
+     *               results folder has one (see {@link NnUNetPostprocessing#find})
+     * @param file   a given {@code postprocessing.pkl}, or null
+     */
+    public record PostprocessingSource(boolean search, Path file) {
+        /** The results folder's own postprocessing, if it has one. */
+        public static final PostprocessingSource FIND = new PostprocessingSource(true, null);
+        /** No postprocessing. */
+        public static final PostprocessingSource NONE = new PostprocessingSource(false, null);
+
+        /** This file's postprocessing. */
+        public static PostprocessingSource file(Path file) {
+            return new PostprocessingSource(false, file);
+        }
+    }
+
     private NnUNetImport() {
     }
 
@@ -111,6 +130,18 @@ public final class NnUNetImport {
      * @throws InvalidInputException naming the file and key of whatever does not fit
      */
     public static TrainedModel importModel(Path resultsDir, List<String> folds, Checkpoint checkpoint) {
+        return importModel(resultsDir, folds, checkpoint, PostprocessingSource.FIND);
+    }
+
+    /**
+     * Reads an nnU-Net v2 results folder into a MaskSeg model, with the postprocessing from the given source
+     * (nnU-Net applies it with {@code nnUNetv2_apply_postprocessing}; the imported model applies it whenever it
+     * predicts labels).
+     *
+     * @throws InvalidInputException naming the file and key of whatever does not fit
+     */
+    public static TrainedModel importModel(Path resultsDir, List<String> folds, Checkpoint checkpoint,
+            PostprocessingSource postprocessing) {
         if (!Files.isDirectory(resultsDir)) {
             throw new InvalidInputException("nnU-Net results folder '" + resultsDir + "' does not exist or is not a "
                     + "folder");
@@ -185,7 +216,16 @@ public final class NnUNetImport {
             }
         }
         // several folds: one model whose prediction averages the folds' logits, as nnU-Net's does
-        return members.size() == 1 ? members.get(0) : TrainedModel.ensemble(members);
+        TrainedModel model = members.size() == 1 ? members.get(0) : TrainedModel.ensemble(members);
+        Path ppFile = postprocessing.file() != null ? postprocessing.file()
+                : postprocessing.search() ? NnUNetPostprocessing.find(resultsDir, chosen) : null;
+        if (ppFile == null) {
+            return model;
+        }
+        if (!Files.isRegularFile(ppFile)) {
+            throw new InvalidInputException("postprocessing file '" + ppFile + "' does not exist or is not a file");
+        }
+        return model.withPostprocessing(NnUNetPostprocessing.read(ppFile, imported.plan().targets()));
     }
 
     /** nnU-Net's mirroring axes (spatial axes of its arrays, slowest first: the tensor order), or null. */

@@ -26,6 +26,10 @@ final class PickleWriter {
         }
     }
 
+    /** A reference to a Python function or class by module and name (written, never called). */
+    record Global(String module, String name) {
+    }
+
     /** A {@code collections.OrderedDict} with the map's entries, in the map's order. */
     record OrderedDict(Map<String, ?> entries) {
     }
@@ -86,6 +90,8 @@ final class PickleWriter {
             items(m);
         } else if (o instanceof Tensor t) {
             tensor(t);
+        } else if (o instanceof Global g) {
+            global(g.module(), g.name());
         } else if (o instanceof int[] a) {
             List<Object> l = new java.util.ArrayList<>();
             for (int v : a) {

@@ -183,6 +183,10 @@ public final class TrainingJob {
         }
         l.message(describe(plan));
         if (plan.isCascade()) {
+            if ("".equals(PlanSizing.notSized(settings, request.planner, fingerprint != null))) {
+                l.message("device sizing off: the two stages of a cascade keep their plans (train --config "
+                        + "3d_fullres for a plan sized to this device)");
+            }
             Map<String, Object> s = summary(images, spec, fingerprint, settings, partial);
             return request.crossValidation != null
                     ? trainCascadeFolds(request.crossValidation, plan, images, labels, spec, partial ? knowledge : null,

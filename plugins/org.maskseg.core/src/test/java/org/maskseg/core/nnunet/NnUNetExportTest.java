@@ -30,9 +30,10 @@ import org.maskseg.core.labels.Targets;
 import org.maskseg.core.model.HostTensor;
 import org.maskseg.core.model.TrainedModel;
 import org.maskseg.core.model.TrainingMetadata;
-import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.SegmentationNetwork;
+import org.maskseg.core.nn.UNet;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.postprocess.Postprocessing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -104,10 +105,19 @@ class NnUNetExportTest {
                 .build();
     }
 
+    /**
+     * The plan with a residual encoder of 1, 2 and 2 blocks per stage and one decoder convolution per stage, as
+     * nnU-Net's ResEnc planners lay it out.
+     */
+    private static Plan residual(Plan plain, int... features) {
+        return plain.toBuilder().network(n -> n.architecture(Plan.Network.RESIDUAL_ENCODER_UNET)
+                .features(features).blocksPerStage(1, 2, 2).convsPerStage(1)).build();
+    }
+
     /** A model of the plan with every parameter random (norm scales near 1), so that no mapping hides behind 0. */
     private static TrainedModel model(Plan plan, long seed) {
         Map<String, HostTensor> shapes;
-        try (NDManager m = manager.newSubManager(); PlainConvUNet net = PlainConvUNet.fromPlan(m, plan, seed)) {
+        try (NDManager m = manager.newSubManager(); UNet net = UNet.build(m, plan, seed)) {
             shapes = TrainedModel.toHost(net.parameters());
         }
         Random r = new Random(seed);
@@ -214,6 +224,61 @@ class NnUNetExportTest {
         for (int i = 0; i < ours.length; i++) {
             assertEquals(torch[i], ours[i], 1e-4);
         }
+    }
+
+    @Test
+    void residualEncoderModelsComeBackWithTheirWeightsAndPyTorchComputesTheirLogits() throws Exception {
+        // 2D: features 4, 4, 8 (the first stage keeps the stem's channels, the last changes them while strided);
+        // 3D: 4, 6, 6 (the last stage is strided without changing channels: pooling alone)
+        Plan[] plans = {residual(plan2d(), 4, 4, 8), residual(plan3d(), 4, 6, 6)};
+        long[][] shapes = {{2, 2, 20, 12}, {1, 1, 6, 10, 12}};
+        for (int d = 0; d < 2; d++) {
+            Plan plan = plans[d];
+            TrainedModel model = model(plan, 21 + d);
+            Path results = tmp.resolve("resenc" + d);
+            NnUNetExport.Written w = NnUNetExport.export(model, results, NnUNetExport.Options.DEFAULTS);
+            JsonNode arch = NnUNetPlans.readJson(results.resolve("plans.json"))
+                    .at("/configurations/" + w.configuration() + "/architecture");
+            assertEquals("dynamic_network_architectures.architectures.unet.ResidualEncoderUNet",
+                    arch.get("network_class_name").asText());
+            assertEquals("[1,2,2]", arch.at("/arch_kwargs/n_blocks_per_stage").toString());
+            assertEquals("[1,1]", arch.at("/arch_kwargs/n_conv_per_stage_decoder").toString());
+            assertTrue(arch.at("/arch_kwargs/n_conv_per_stage").isMissingNode());
+
+            TrainedModel back = NnUNetImport.importModel(results, List.of(), NnUNetImport.Checkpoint.FINAL);
+            assertTrue(back.sameWeightsAs(model));
+            assertEquals(Plan.Network.RESIDUAL_ENCODER_UNET, back.plan().network().architecture());
+            assertArrayEquals(new int[] {1, 2, 2}, back.plan().network().blocksPerStage());
+
+            long[] shape = shapes[d];
+            float[] x = input(shape, 7 + d);
+            float[] ours = logits(model, x, shape);
+            assertArrayEquals(ours, logits(back, x, shape));
+            writeFloats(results.resolve("input.bin"), x);
+            JsonNode f = NnUNetPlans.JSON.readTree(TorchModels.checkExport(tmp, results, "0", shape));
+            assertEquals(w.configuration(), f.get("configuration").asText());
+            float[] torch = TorchModels.floats(results.resolve("torch_logits_0.bin"));
+            assertEquals(ours.length, torch.length);
+            for (int i = 0; i < ours.length; i++) {
+                assertEquals(torch[i], ours[i], 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void postprocessingTravelsAsNnUNetsOwnFile() throws Exception {
+        TrainedModel model = model(plan2d(), 3).withPostprocessing(new Postprocessing(true, List.of(2)));
+        Path results = tmp.resolve("postprocessed");
+        NnUNetExport.export(model, results, NnUNetExport.Options.DEFAULTS);
+        assertTrue(Files.isRegularFile(results.resolve("crossval_results_folds_0").resolve("postprocessing.pkl")));
+        assertEquals(model.postprocessing(),
+                NnUNetImport.importModel(results, List.of(), NnUNetImport.Checkpoint.FINAL).postprocessing());
+        assertEquals(Postprocessing.NONE, NnUNetImport.importModel(results, List.of(), NnUNetImport.Checkpoint.FINAL,
+                NnUNetImport.PostprocessingSource.NONE).postprocessing());
+        // without postprocessing, no file
+        Path plain = tmp.resolve("plain");
+        NnUNetExport.export(model(plan2d(), 3), plain, NnUNetExport.Options.DEFAULTS);
+        assertFalse(Files.exists(plain.resolve("crossval_results_folds_0")));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,13 +73,8 @@ public final class TorchModels {
     public static Path write(Path dir, String config, String layout, int channels, int folds)
             throws IOException, InterruptedException {
         assumeTorch();
+        copyScript(dir, "make_nnunet_model.py");
         Path script = dir.resolve("make_nnunet_model.py");
-        Files.createDirectories(dir);
-        if (!Files.exists(script)) {
-            try (InputStream in = TorchModels.class.getResourceAsStream("make_nnunet_model.py")) {
-                Files.copy(in, script);
-            }
-        }
         Path out = dir.resolve("results-" + config + "-" + layout + "-" + channels + "-" + folds);
         Process p = new ProcessBuilder(PYTHON.toString(), script.toString(), out.toString(), config, layout,
                 String.valueOf(channels), String.valueOf(folds)).redirectErrorStream(true).start();
@@ -98,24 +94,64 @@ public final class TorchModels {
      */
     public static String checkExport(Path dir, Path results, String fold, long[] inputShape)
             throws IOException, InterruptedException {
+        copyScript(dir, "make_nnunet_model.py");
+        return run(dir, "check_exported_model.py", results.toString(), fold, java.util.Arrays.toString(inputShape));
+    }
+
+    /**
+     * Runs {@code postprocessing_pickle.py} (nnU-Net postprocessing files written and read by Python's pickle).
+     *
+     * @return the script's last line of output
+     */
+    public static String postprocessingPickle(Path dir, String... args) throws IOException, InterruptedException {
+        return run(dir, "postprocessing_pickle.py", args);
+    }
+
+    /**
+     * Runs {@code nnunet_inference_reference.py}: nnU-Net's inference of the image in {@code input} (float32, C
+     * order, the given shape) with the given folds of a results folder, written to {@code <out>_labels.bin} and
+     * {@code <out>_probabilities.bin}.
+     *
+     * @return the script's line of facts (JSON)
+     */
+    public static String nnUNetInference(Path dir, Path results, String folds, Path input, long[] shape, Path out)
+            throws IOException, InterruptedException {
+        copyScript(dir, "make_nnunet_model.py");
+        return run(dir, "nnunet_inference_reference.py", results.toString(), folds, input.toString(),
+                java.util.Arrays.toString(shape), out.toString());
+    }
+
+    /** Runs one of the test scripts with Debian's Python and returns the last line it printed. */
+    private static String run(Path dir, String name, String... args) throws IOException, InterruptedException {
         assumeTorch();
-        Files.createDirectories(dir);
-        for (String name : new String[] {"make_nnunet_model.py", "check_exported_model.py"}) {
-            Path script = dir.resolve(name);
-            if (!Files.exists(script)) {
-                try (InputStream in = TorchModels.class.getResourceAsStream(name)) {
-                    Files.copy(in, script);
-                }
-            }
-        }
-        Process p = new ProcessBuilder(PYTHON.toString(), dir.resolve("check_exported_model.py").toString(),
-                results.toString(), fold, java.util.Arrays.toString(inputShape)).redirectErrorStream(true).start();
+        copyScript(dir, name);
+        List<String> command = new java.util.ArrayList<>(List.of(PYTHON.toString(), dir.resolve(name).toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("check_exported_model.py failed:\n" + log);
+            throw new IllegalStateException(name + " failed:\n" + log);
         }
         String[] lines = log.strip().split("\n");
         return lines[lines.length - 1];
+    }
+
+    private static void copyScript(Path dir, String name) throws IOException {
+        Files.createDirectories(dir);
+        Path script = dir.resolve(name);
+        if (!Files.exists(script)) {
+            try (InputStream in = TorchModels.class.getResourceAsStream(name)) {
+                Files.copy(in, script);
+            }
+        }
+    }
+
+    /** An int32 little-endian file written by a script. */
+    public static int[] ints(Path file) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        int[] v = new int[b.remaining() / 4];
+        b.asIntBuffer().get(v);
+        return v;
     }
 
     /** A float32 little-endian file written by the script. */

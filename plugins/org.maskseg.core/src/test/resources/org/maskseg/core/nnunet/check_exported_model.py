@@ -4,8 +4,8 @@
 
 Reads dataset.json and plans.json, loads fold_FOLD/checkpoint_final.pth with torch.load (weights_only=True and
 False must give the same tensors), takes the configuration named by init_args.configuration, builds the network
-from its architecture entry with the module names of dynamic-network-architectures' PlainConvUNet (defined in
-make_nnunet_model.py), loads the weights with load_state_dict(strict=True), runs RESULTS_DIR/input.bin (float32,
+from its architecture entry with the module names of dynamic-network-architectures' PlainConvUNet or
+ResidualEncoderUNet (defined in make_nnunet_model.py), loads the weights with load_state_dict(strict=True), runs RESULTS_DIR/input.bin (float32,
 C order, the shape given) and writes RESULTS_DIR/torch_logits_FOLD.bin. Prints one line of facts for the test.
 """
 import json
@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_nnunet_model import PlainConvUNet  # noqa: E402
+from make_nnunet_model import PlainConvUNet, ResidualEncoderUNet  # noqa: E402
 
 
 def main():
@@ -50,14 +50,19 @@ def main():
     for c in range(len(dataset["channel_names"])):
         assert str(c) in plans["foreground_intensity_properties_per_channel"]
     arch = config["architecture"]
-    assert arch["network_class_name"] == "dynamic_network_architectures.architectures.unet.PlainConvUNet"
+    residual = arch["network_class_name"] == "dynamic_network_architectures.architectures.unet.ResidualEncoderUNet"
+    assert residual or arch["network_class_name"] == "dynamic_network_architectures.architectures.unet.PlainConvUNet"
     kw = arch["arch_kwargs"]
     dims = len(config["patch_size"])
     assert kw["conv_op"] == "torch.nn.modules.conv.Conv%dd" % dims
     assert kw["norm_op"] == "torch.nn.modules.instancenorm.InstanceNorm%dd" % dims
     assert kw["norm_op_kwargs"] == {"eps": 1e-05, "affine": True} and kw["dropout_op"] is None
-    n_conv = kw["n_conv_per_stage"][0]
-    assert set(kw["n_conv_per_stage"]) == {n_conv} and set(kw["n_conv_per_stage_decoder"]) == {n_conv}
+    n_conv = kw["n_conv_per_stage_decoder"][0]
+    assert set(kw["n_conv_per_stage_decoder"]) == {n_conv}
+    if residual:
+        assert "n_conv_per_stage" not in kw and len(kw["n_blocks_per_stage"]) == kw["n_stages"]
+    else:
+        assert set(kw["n_conv_per_stage"]) == {n_conv}
     # nnU-Net's label manager refuses label dicts without background = 0
     assert dataset["labels"]["background"] == 0
     # the number of outputs as nnU-Net's label manager counts them
@@ -67,8 +72,12 @@ def main():
     if "ignore" in dataset["labels"]:
         values = [x for v in labels.values() for x in (v if isinstance(v, list) else [v])]
         assert dataset["labels"]["ignore"] == max(values) + 1
-    net = PlainConvUNet(len(dataset["channel_names"]), kw["features_per_stage"], dims, kw["kernel_sizes"],
-                        kw["strides"], n_conv, heads)
+    if residual:
+        net = ResidualEncoderUNet(len(dataset["channel_names"]), kw["features_per_stage"], dims, kw["kernel_sizes"],
+                                  kw["strides"], kw["n_blocks_per_stage"], n_conv, heads)
+    else:
+        net = PlainConvUNet(len(dataset["channel_names"]), kw["features_per_stage"], dims, kw["kernel_sizes"],
+                            kw["strides"], n_conv, heads)
     net.load_state_dict(full["network_weights"], strict=True)
     net.eval()
     x = torch.from_numpy(np.fromfile(os.path.join(results, "input.bin"), dtype="<f4").reshape(shape))

@@ -60,7 +60,7 @@ final class PredictorSettings extends SettingsGroup {
     }
 
     @Override
-    protected List<SettingsModelString> addedLater() {
+    protected List<SettingsModel> addedLater() {
         return List.of(precision);
     }
 

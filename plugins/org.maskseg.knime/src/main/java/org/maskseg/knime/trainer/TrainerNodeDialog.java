@@ -97,6 +97,7 @@ final class TrainerNodeDialog extends DataAwareNodeDialogPane {
             new DialogComponentString(s.patchSize, "Patch size (x, y[, z]; empty = as planned)"),
             new DialogComponentNumber(s.timeLimit, "Time limit (minutes, 0 = none)", 10),
             new DialogComponentString(s.budget, "Budget (e.g. 20m, 2h, 5000steps; empty = none)"),
+            new DialogComponentBoolean(s.deviceSizing, "Size the plan to this computer (time budget)"),
             new DialogComponentStringSelection(s.modelSelection, "Output model", TrainerSettings.FINAL_MODEL,
                 TrainerSettings.BEST_MODEL),
             new DialogComponentBoolean(s.finalValidation, "Final validation on whole validation images")));

@@ -76,6 +76,9 @@ final class TrainerSettings extends SettingsGroup {
     /** Training time or steps to fit the schedule to, e.g. 20m, 2h or 5000steps; empty for nnU-Net's epochs. */
     final SettingsModelString budget = new SettingsModelString("budget", "");
 
+    /** With a time budget, whether the plan's patch, batch and width may be made smaller to suit the device. */
+    final SettingsModelBoolean deviceSizing = new SettingsModelBoolean("device_sizing", true);
+
     final SettingsModelDoubleBounded validationFraction =
         new SettingsModelDoubleBounded("validation_fraction", 0.2, 0, 0.9);
 
@@ -122,12 +125,13 @@ final class TrainerSettings extends SettingsGroup {
             iterations,
             validationIterations, batchSize, patchSize, timeLimit, budget, validationFraction, device, precision, seed,
             threads, modelSelection, annotatedClassesColumn, detectUnknownMasks, unknownMaskColumn, unknownMaskClass,
-            regions, classNames, classMap, freezeEncoderEpochs, learningRate, finalValidation, folds, fold, preset);
+            regions, classNames, classMap, freezeEncoderEpochs, learningRate, finalValidation, folds, fold, preset,
+            deviceSizing);
     }
 
     @Override
-    protected List<SettingsModelString> addedLater() {
-        return List.of(preset);
+    protected List<SettingsModel> addedLater() {
+        return List.of(preset, deviceSizing);
     }
 
     @Override
@@ -336,6 +340,7 @@ final class TrainerSettings extends SettingsGroup {
                 .batchSize(planned(batchSize.getIntValue()))
                 .timeLimit(timeLimit.getIntValue() == 0 ? null : Duration.ofMinutes(timeLimit.getIntValue()))
                 .budget(budget.getStringValue().isBlank() ? null : Budget.parse(budget.getStringValue()))
+                .deviceSizing(deviceSizing.getBooleanValue())
                 .validationFraction(validationFraction.getDoubleValue())
                 .seed(seed.getIntValue())
                 .device(device.getStringValue())

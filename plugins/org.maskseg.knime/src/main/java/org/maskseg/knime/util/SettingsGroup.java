@@ -6,6 +6,7 @@ import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.NodeSettingsRO;
 import org.knime.core.node.NodeSettingsWO;
 import org.knime.core.node.defaultnodesettings.SettingsModel;
+import org.knime.core.node.defaultnodesettings.SettingsModelBoolean;
 import org.knime.core.node.defaultnodesettings.SettingsModelString;
 import org.maskseg.core.InvalidInputException;
 
@@ -23,13 +24,15 @@ public abstract class SettingsGroup {
      * Settings added in a later version: settings saved before they existed lack their keys, and such settings
      * still load, keeping these models at their defaults.
      */
-    protected List<SettingsModelString> addedLater() {
+    protected List<SettingsModel> addedLater() {
         return List.of();
     }
 
     /** Whether saved settings leave out a setting added later (so it keeps its default). */
     private boolean absent(final SettingsModel m, final NodeSettingsRO settings) {
-        return m instanceof SettingsModelString s && addedLater().contains(s) && !settings.containsKey(s.getKey());
+        String key = m instanceof SettingsModelString s ? s.getKey()
+            : m instanceof SettingsModelBoolean b ? b.getConfigName() : null;
+        return key != null && addedLater().contains(m) && !settings.containsKey(key);
     }
 
     /** A new instance with default values, used to validate settings without touching this one. */

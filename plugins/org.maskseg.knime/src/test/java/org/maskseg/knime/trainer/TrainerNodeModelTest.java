@@ -618,6 +618,26 @@ class TrainerNodeModelTest {
         // ExampleWorkflowsTest)
     }
 
+    @Test
+    void deviceSizingCanBeSwitchedOff() throws Exception {
+        TrainerSettings t = new TrainerSettings();
+        NodeSettings s = new NodeSettings("settings");
+        t.saveTo(s);
+        s.addInt("epochs", 0);
+        s.addInt("iterations_per_epoch", 0);
+        s.addInt("validation_iterations", 0);
+        s.addString("budget", "5m");
+        t.validate(s);
+        t.loadFrom(s);
+        assertTrue(t.trainingSettings().schedule().sizesToDevice());
+        s.addBoolean("device_sizing", false);
+        t.validate(s);
+        t.loadFrom(s);
+        assertFalse(t.trainingSettings().schedule().sizesToDevice());
+        // (settings saved before the switch existed, such as the example workflows', load with sizing on:
+        // ExampleWorkflowsTest)
+    }
+
     /**
      * A time budget far too short for the planned 256² patches on a CPU: the node trains a plan sized to the device
      * and says so in the view and a flow variable; a patch size set in the settings keeps the planned configuration.
