@@ -27,6 +27,7 @@ import org.knime.core.node.BufferedDataTable;
 import org.knime.core.node.CanceledExecutionException;
 import org.knime.core.node.InvalidSettingsException;
 import org.knime.core.node.NodeSettings;
+import org.knime.core.node.defaultnodesettings.SettingsModel;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.knip.base.data.img.ImgPlusCell;
@@ -634,8 +635,20 @@ class TrainerNodeModelTest {
         t.validate(s);
         t.loadFrom(s);
         assertFalse(t.trainingSettings().schedule().sizesToDevice());
-        // (settings saved before the switch existed, such as the example workflows', load with sizing on:
-        // ExampleWorkflowsTest)
+        // settings saved before the switch existed lack its key: they load, with sizing on as it was then
+        NodeSettings older = new NodeSettings("settings");
+        TrainerSettings before = new TrainerSettings();
+        for (SettingsModel m : before.models()) {
+            if (m != before.deviceSizing) {
+                m.saveSettingsTo(older);
+            }
+        }
+        older.addString("budget", "5m");
+        assertFalse(older.containsKey("device_sizing"));
+        TrainerSettings loaded = new TrainerSettings();
+        loaded.validate(older);
+        loaded.loadFrom(older);
+        assertTrue(loaded.trainingSettings().schedule().sizesToDevice());
     }
 
     /**
