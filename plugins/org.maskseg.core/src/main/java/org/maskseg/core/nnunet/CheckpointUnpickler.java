@@ -30,6 +30,7 @@ import net.razorvine.pickle.Unpickler;
  * <li>numpy scalars ({@code numpy.core.multiarray.scalar} with a {@code numpy.dtype}): a Java number or
  * boolean; {@code _codecs.encode} (how protocol 2 stores bytes): a byte array.</li>
  * </ul>
+ * Given function names (nnU-Net's postprocessing files name one) become a {@link PythonFunction}, never called.
  * Python tuples are {@code Object[]}, lists {@link java.util.List}, dicts {@link Map}, ints {@link Integer},
  * {@link Long} or {@link java.math.BigInteger}, floats {@link Double}, strings {@link String}.
  */
@@ -104,6 +105,30 @@ final class CheckpointUnpickler extends Unpickler {
     CheckpointUnpickler(String what, Set<String> functions) {
         this.what = what;
         this.functions = Set.copyOf(functions);
+    }
+
+    /**
+     * Unpickles {@code pickle} (see the class comment), allowing also the given functions as data.
+     *
+     * @throws InvalidInputException naming {@code what}, for anything refused or unreadable
+     */
+    static Object load(byte[] pickle, String what, Set<String> functions) {
+        CheckpointUnpickler u = new CheckpointUnpickler(what, functions);
+        try {
+            return u.loads(pickle);
+        } catch (net.razorvine.pickle.PickleException | IOException | ClassCastException
+                | IndexOutOfBoundsException e) {
+            throw new InvalidInputException(what + " is corrupt: its pickle cannot be read (" + e.getMessage() + ")",
+                    e);
+        } catch (RuntimeException e) {
+            // the library wraps what the constructors above throw
+            if (e.getCause() instanceof InvalidInputException bad) {
+                throw bad;
+            }
+            throw e;
+        } finally {
+            u.close();
+        }
     }
 
     @Override

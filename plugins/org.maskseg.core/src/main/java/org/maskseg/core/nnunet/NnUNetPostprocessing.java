@@ -67,23 +67,7 @@ final class NnUNetPostprocessing {
         } catch (IOException e) {
             throw new InvalidInputException(what + " cannot be read: " + e.getMessage(), e);
         }
-        Object root;
-        CheckpointUnpickler u = new CheckpointUnpickler(what, Set.of(FUNCTION));
-        try {
-            root = u.loads(bytes);
-        } catch (net.razorvine.pickle.PickleException | IOException | ClassCastException
-                | IndexOutOfBoundsException e) {
-            throw new InvalidInputException(what + " is corrupt: its pickle cannot be read (" + e.getMessage() + ")",
-                    e);
-        } catch (RuntimeException e) {
-            // the unpickler wraps what its constructors throw
-            if (e.getCause() instanceof InvalidInputException bad) {
-                throw bad;
-            }
-            throw e;
-        } finally {
-            u.close();
-        }
+        Object root = CheckpointUnpickler.load(bytes, what, Set.of(FUNCTION));
         if (!(root instanceof Object[] pair) || pair.length != 2 || !(pair[0] instanceof List<?> functions)
                 || !(pair[1] instanceof List<?> arguments) || functions.size() != arguments.size()) {
             throw new InvalidInputException(what + " is not nnU-Net's postprocessing: expected a pair of lists "

@@ -19,7 +19,6 @@ import org.maskseg.core.io.ReadLimits;
 import org.maskseg.core.nnunet.CheckpointUnpickler.PickledStorage;
 import org.maskseg.core.nnunet.CheckpointUnpickler.PickledTensor;
 
-import net.razorvine.pickle.PickleException;
 
 /**
  * A PyTorch checkpoint file ({@code torch.save}'s zip format): {@code <name>/data.pkl}, the pickled object,
@@ -85,21 +84,7 @@ final class TorchCheckpoint implements AutoCloseable {
             }
             ZipEntry pkl = zip.getEntry(prefix + "data.pkl");
             byte[] pickle = readEntry(zip, pkl, ReadLimits.maxArchiveBytes(), what);
-            Object root;
-            CheckpointUnpickler u = new CheckpointUnpickler(what);
-            try {
-                root = u.loads(pickle);
-            } catch (PickleException | IOException | ClassCastException | IndexOutOfBoundsException e) {
-                throw new InvalidInputException(what + " is corrupt: its pickle cannot be read (" + e.getMessage()
-                        + ")", e);
-            } catch (RuntimeException e) {
-                if (e.getCause() instanceof InvalidInputException bad) {
-                    throw bad;
-                }
-                throw e;
-            } finally {
-                u.close();
-            }
+            Object root = CheckpointUnpickler.load(pickle, what, java.util.Set.of());
             TorchCheckpoint c = new TorchCheckpoint(zip, prefix, what, root);
             ok = true;
             return c;

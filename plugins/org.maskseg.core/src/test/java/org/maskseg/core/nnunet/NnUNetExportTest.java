@@ -153,6 +153,14 @@ class NnUNetExportTest {
         }
     }
 
+    /** PyTorch's logits equal the engine's within 1e-4. */
+    private static void assertSameLogits(float[] ours, float[] torch) {
+        assertEquals(ours.length, torch.length);
+        for (int i = 0; i < ours.length; i++) {
+            assertEquals(torch[i], ours[i], 1e-4);
+        }
+    }
+
     private static void writeFloats(Path file, float[] v) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
@@ -219,11 +227,7 @@ class NnUNetExportTest {
         // every block's 4 tensors again under all_modules (3 encoder and 2 decoder stages of 2 blocks), and the
         // encoder's 2 * 4 * 2 * 3 names again under decoder.encoder
         assertEquals(model.weights().size() + 4 * 2 * (3 + 2) + 2 * 4 * 2 * 3, f.get("keys").asInt());
-        float[] torch = TorchModels.floats(results.resolve("torch_logits_0.bin"));
-        assertEquals(ours.length, torch.length);
-        for (int i = 0; i < ours.length; i++) {
-            assertEquals(torch[i], ours[i], 1e-4);
-        }
+        assertSameLogits(ours, TorchModels.floats(results.resolve("torch_logits_0.bin")));
     }
 
     @Test
@@ -257,11 +261,7 @@ class NnUNetExportTest {
             writeFloats(results.resolve("input.bin"), x);
             JsonNode f = NnUNetPlans.JSON.readTree(TorchModels.checkExport(tmp, results, "0", shape));
             assertEquals(w.configuration(), f.get("configuration").asText());
-            float[] torch = TorchModels.floats(results.resolve("torch_logits_0.bin"));
-            assertEquals(ours.length, torch.length);
-            for (int i = 0; i < ours.length; i++) {
-                assertEquals(torch[i], ours[i], 1e-4);
-            }
+            assertSameLogits(ours, TorchModels.floats(results.resolve("torch_logits_0.bin")));
         }
     }
 
@@ -310,12 +310,8 @@ class NnUNetExportTest {
             JsonNode f = NnUNetPlans.JSON.readTree(TorchModels.checkExport(tmp, results, fold, shape));
             assertEquals("3d_fullres", f.get("configuration").asText());
             assertEquals("[0,1,2]", f.get("axes").toString());
-            float[] ours = logits(ensemble.members().get(k), x, shape);
-            float[] torch = TorchModels.floats(results.resolve("torch_logits_" + fold + ".bin"));
-            assertEquals(ours.length, torch.length);
-            for (int i = 0; i < ours.length; i++) {
-                assertEquals(torch[i], ours[i], 1e-4);
-            }
+            assertSameLogits(logits(ensemble.members().get(k), x, shape),
+                    TorchModels.floats(results.resolve("torch_logits_" + fold + ".bin")));
         }
     }
 
@@ -344,11 +340,7 @@ class NnUNetExportTest {
         assertTrue(f.get("regions").asBoolean());
         assertEquals(2, f.get("heads").asInt());
         float[] ours = logits(model, x, shape);
-        float[] torch = TorchModels.floats(results.resolve("torch_logits_0.bin"));
-        assertEquals(ours.length, torch.length);
-        for (int i = 0; i < ours.length; i++) {
-            assertEquals(torch[i], ours[i], 1e-4);
-        }
+        assertSameLogits(ours, TorchModels.floats(results.resolve("torch_logits_0.bin")));
     }
 
     @Test

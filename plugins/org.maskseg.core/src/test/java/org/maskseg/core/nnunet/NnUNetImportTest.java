@@ -144,12 +144,20 @@ class NnUNetImportTest {
         assertEquals(Plan.Network.RESIDUAL_ENCODER_UNET, again.plan().network().architecture());
         assertSameLogits(results, again);
 
-        // exporting back to nnU-Net writes PlainConvUNets only: refused with one line, nothing written
+        // back to nnU-Net: the exported folder imports with the same weights, and PyTorch loads it (strict names)
+        // and computes the logits of the original checkpoint
         Path export = tmp.resolve("exported");
-        InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> NnUNetExport.export(again, export, NnUNetExport.Options.DEFAULTS));
-        assertTrue(e.getMessage().contains("ResidualEncoderUNet"), e.getMessage());
-        assertFalse(Files.exists(export));
+        NnUNetExport.export(again, export, NnUNetExport.Options.DEFAULTS);
+        assertTrue(NnUNetImport.importModel(export, List.of(), NnUNetImport.Checkpoint.FINAL).sameWeightsAs(model));
+        Files.copy(results.resolve("input.bin"), export.resolve("input.bin"));
+        JsonNode io = NnUNetPlans.JSON.readTree(results.resolve("io.json").toFile());
+        TorchModels.checkExport(tmp, export, "0", longs(io.get("input")));
+        float[] expected = TorchModels.floats(results.resolve("logits.bin"));
+        float[] exported = TorchModels.floats(export.resolve("torch_logits_0.bin"));
+        assertEquals(expected.length, exported.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], exported[i], 1e-4);
+        }
     }
 
     @Test
