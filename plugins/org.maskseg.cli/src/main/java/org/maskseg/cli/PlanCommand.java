@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
         description = { "Plans a network for a dataset (target spacing, patch and batch size, U-Net topology, "
                 + "normalisation) like nnU-Net's planner, and prints the plan as JSON on standard output.",
                 "Intensity statistics use only annotated foreground voxels (ignore-label voxels never count).",
-                "Edit the JSON or pass --plan-overrides to change single values; train with the result (train --plan-overrides FILE)." })
+                "Edit the JSON or pass --plan-overrides to change single values; train with the result (train --plan FILE)." })
 public final class PlanCommand implements Callable<Integer> {
 
     @Option(names = "--images", paramLabel = "DIR", description = "folder of training images")

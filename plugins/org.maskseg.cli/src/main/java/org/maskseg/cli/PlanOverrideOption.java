@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
  */
 final class PlanOverrideOption {
 
-    @Option(names = {"--plan-overrides", "--override"}, paramLabel = "JSON|FILE",
+    @Option(names = {"--plan-overrides", "--override", "--plan"}, paramLabel = "JSON|FILE",
             description = "JSON object (or a file holding one) merged onto the planned plan, e.g. "
-                    + "{\"patchSize\":[128,128],\"batchSize\":4} or {\"training\":{\"initialLearningRate\":0.005}}")
+                    + "{\"patchSize\":[128,128],\"batchSize\":4} or {\"training\":{\"initialLearningRate\":0.005}}; "
+                    + "a whole plan saved by 'maskseg plan' (and edited) is trained as it is")
     String value;
 
     /** The file the value names, or null for inline JSON or no value (for the input/output check). */

@@ -222,7 +222,7 @@ class TrainCommandTest {
         json.writeValue(planFile.toFile(), plan);
         Path model = dir.resolve("edited.zip");
         Run r = run("train", "--images", data[0].toString(), "--labels", data[1].toString(), "--out",
-                model.toString(), "--plan-overrides", planFile.toString(), "--epochs", "1", "--iterations", "1",
+                model.toString(), "--plan", planFile.toString(), "--epochs", "1", "--iterations", "1",
                 "--validation-iterations", "1", "--batch-size", "2", "--device", "cpu", "--threads", "1");
         assertEquals(0, r.code(), r.out() + r.err());
         TrainedModel trained = TrainedModel.load(model);
