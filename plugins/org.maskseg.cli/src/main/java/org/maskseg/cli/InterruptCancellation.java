@@ -1,6 +1,7 @@
 package org.maskseg.cli;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.maskseg.core.CancellationToken;
 
@@ -14,11 +15,15 @@ import org.maskseg.core.CancellationToken;
  */
 final class InterruptCancellation implements AutoCloseable {
 
+    /** Whether a signal has started the JVM's shutdown, which ends the process with the signal's own status. */
+    private static final AtomicBoolean SIGNALLED = new AtomicBoolean();
+
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Thread hook;
 
     InterruptCancellation(CancellationToken token) {
         hook = new Thread(() -> {
+            SIGNALLED.set(true);
             token.cancel();
             boolean interrupted = false;
             while (true) {
@@ -34,6 +39,14 @@ final class InterruptCancellation implements AutoCloseable {
             }
         }, "maskseg-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /**
+     * Whether the JVM is shutting down on a signal. Then the process must not call {@code System.exit}: once the
+     * hooks have run, that would race the shutdown's own exit and could replace its status (143 for SIGTERM).
+     */
+    static boolean signalled() {
+        return SIGNALLED.get();
     }
 
     @Override

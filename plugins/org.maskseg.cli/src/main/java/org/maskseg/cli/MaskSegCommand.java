@@ -32,7 +32,11 @@ public final class MaskSegCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code = execute(args);
+        if (InterruptCancellation.signalled()) {
+            return; // the JVM is already ending with the signal's status (130 for Ctrl-C, 143 for SIGTERM)
+        }
+        System.exit(code);
     }
 
     /** Runs the command line and returns the exit code (for tests and embedding). */
