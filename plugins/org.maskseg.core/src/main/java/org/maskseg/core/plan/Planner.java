@@ -399,24 +399,11 @@ public final class Planner {
         int maxFeatures = dims == 3 ? MAX_FEATURES_3D : MAX_FEATURES_2D;
         double budget = options.memoryBudgetGiB() * GIB;
 
-        int[] patch = initialPatch(spacing, medianShape);
-        NetworkTopology topology = NetworkTopology.of(spacing, patch, maxPools);
-        patch = topology.patchSize();
+        NetworkTopology topology = shrinkToFit(spacing, medianShape, maxPools, options,
+                t -> patchBytes(t, maxFeatures, plan.inputChannels, plan.targets.outputChannels()) * MIN_BATCH_SIZE
+                        > budget);
+        int[] patch = topology.patchSize();
         double perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.targets.outputChannels());
-        while (perPatch * MIN_BATCH_SIZE > budget) {
-            int axis = axisToShrink(patch, medianShape);
-            int step = shrinkStep(spacing, patch, topology, axis, maxPools);
-            patch = patch.clone();
-            patch[axis] -= step;
-            if (patch[axis] < 1) {
-                throw new InvalidInputException(String.format(Locale.ROOT,
-                        "memory budget of %.3g GiB is too small for even a minimal training patch; raise it",
-                        options.memoryBudgetGiB()));
-            }
-            topology = NetworkTopology.of(spacing, patch, maxPools);
-            patch = topology.patchSize();
-            perPatch = patchBytes(topology, maxFeatures, plan.inputChannels, plan.targets.outputChannels());
-        }
 
         int batch = (int) Math.min(Integer.MAX_VALUE, Math.floor(budget / perPatch));
         double coverageBound = Math.rint(datasetVoxels * MAX_DATASET_COVERED / product(patch));
@@ -434,6 +421,30 @@ public final class Planner {
     }
 
     /**
+     * The topology of the initial patch, shrunk one axis at a time ({@link #axisToShrink}, by {@link #shrinkStep})
+     * while {@code tooLarge} holds for it; both planners size their patch this way and differ only in the test.
+     */
+    private static NetworkTopology shrinkToFit(double[] spacing, double[] medianShape, int maxPools,
+            PlannerOptions options, java.util.function.Predicate<NetworkTopology> tooLarge) {
+        NetworkTopology topology = NetworkTopology.of(spacing, initialPatch(spacing, medianShape), maxPools);
+        int[] patch = topology.patchSize();
+        while (tooLarge.test(topology)) {
+            int axis = axisToShrink(patch, medianShape);
+            int step = shrinkStep(spacing, patch, topology, axis, maxPools);
+            patch = patch.clone();
+            patch[axis] -= step;
+            if (patch[axis] < 1) {
+                throw new InvalidInputException(String.format(Locale.ROOT,
+                        "memory budget of %.3g GiB is too small for even a minimal training patch; raise it",
+                        options.memoryBudgetGiB()));
+            }
+            topology = NetworkTopology.of(spacing, patch, maxPools);
+            patch = topology.patchSize();
+        }
+        return topology;
+    }
+
+    /**
      * The network, patch and batch size of a ResEnc preset, as nnU-Net's ResEnc planners plan them (see {@link
      * Preset}): the topology of the initial patch, shrunk one axis at a time (the one largest relative to the median
      * shape, by the divisor of the shrunk patch, as in {@link #configureNetwork}) while the feature-map size of the
@@ -448,24 +459,10 @@ public final class Planner {
         int out = plan.targets.outputChannels();
         double reference = preset.referenceValue(dims) * (options.memoryBudgetGiB() / preset.referenceGiB());
 
-        int[] patch = initialPatch(spacing, medianShape);
-        NetworkTopology topology = NetworkTopology.of(spacing, patch, maxPools);
-        patch = topology.patchSize();
+        NetworkTopology topology = shrinkToFit(spacing, medianShape, maxPools, options,
+                t -> residualFeatureMapSize(t, maxFeatures, out, false) > reference);
+        int[] patch = topology.patchSize();
         double estimate = residualFeatureMapSize(topology, maxFeatures, out, false);
-        while (estimate > reference) {
-            int axis = axisToShrink(patch, medianShape);
-            int step = shrinkStep(spacing, patch, topology, axis, maxPools);
-            patch = patch.clone();
-            patch[axis] -= step;
-            if (patch[axis] < 1) {
-                throw new InvalidInputException(String.format(Locale.ROOT,
-                        "memory budget of %.3g GiB is too small for even a minimal training patch; raise it",
-                        options.memoryBudgetGiB()));
-            }
-            topology = NetworkTopology.of(spacing, patch, maxPools);
-            patch = topology.patchSize();
-            estimate = residualFeatureMapSize(topology, maxFeatures, out, false);
-        }
         int referenceBatch = dims == 3 ? 2 : 12;
         double batch = Math.rint(reference / estimate * referenceBatch);
         // the ResEnc presets let a batch cover the whole dataset (nnU-Net's 5% cap is lifted)
