@@ -14,15 +14,8 @@ epochs="${1:-10}"
 iterations="${2:-15}"
 work="${3:-$(mktemp -d)}"
 data="$here/sample-data/nuclei"
-mkdir -p "$work/train/images" "$work/train/labels" "$work/test/images" "$work/test/labels"
-mapfile -t cases < <(ls "$data/images" | sort)
-n=${#cases[@]}
-for i in "${!cases[@]}"; do
-    part=train
-    if (( i >= n - 8 )); then part=test; fi
-    cp "$data/images/${cases[$i]}" "$work/$part/images/"
-    cp "$data/labels/${cases[$i]}" "$work/$part/labels/"
-done
+source "$here/bench/nuclei-split.sh"
+split_nuclei "$data" "$work"
 ms() { "$here/maskseg" "$@"; }
 seconds() { local t0=$SECONDS; "$@" > "$work/last.log" 2>&1; echo $(( SECONDS - t0 )); }
 
