@@ -9,9 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.Batch;
 import org.maskseg.core.loss.DeepSupervisionLoss;
@@ -22,6 +21,7 @@ import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.nn.Precision;
 import org.maskseg.core.plan.Plan;
 import org.maskseg.core.tensor.Tensors;
+import org.maskseg.core.testing.OneTorchThread;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -29,25 +29,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 
 /** Mixed-precision (fp16) training on the CPU against fp32 with the same weights and data. */
+@ExtendWith(OneTorchThread.class)
 class MixedPrecisionTest {
-
-    private static int threads;
-
-    @BeforeAll
-    static void singleThread() {
-        TorchRuntime.engine();
-        threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        JniUtils.setNumThreads(threads);
-    }
 
     /** All parameter gradients of one backward pass from loss × scale, divided by the scale. */
     private static Map<String, float[]> gradients(PlainConvUNet net, Batch batch, Precision p, float scale) {

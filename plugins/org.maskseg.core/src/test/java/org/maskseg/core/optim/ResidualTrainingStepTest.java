@@ -4,34 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.Batch;
 import org.maskseg.core.nn.UNet;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.testing.OneTorchThread;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 
 /** The residual encoder U-Net trains with the same training step as the plain one. */
+@ExtendWith(OneTorchThread.class)
 class ResidualTrainingStepTest {
-
-    private static int threads;
-
-    @BeforeAll
-    static void singleThread() {
-        TorchRuntime.engine();
-        threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        JniUtils.setNumThreads(threads);
-    }
 
     @Test
     void lossFallsOnTheToyProblem() {

@@ -10,9 +10,8 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.labels.Targets;
 import org.maskseg.core.InvalidInputException;
@@ -21,34 +20,17 @@ import org.maskseg.core.engine.TorchRuntime;
 import org.maskseg.core.image.Batch;
 import org.maskseg.core.nn.PlainConvUNet;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.testing.OneTorchThread;
 
 import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 
+@ExtendWith(OneTorchThread.class)
 class TrainingStepTest {
-
-    /**
-     * One intra-op thread: these networks are tiny, and on a busy machine libtorch's worker threads spin
-     * against each other and make each step many times slower.
-     */
-    private static int threads;
-
-    @BeforeAll
-    static void singleThread() {
-        TorchRuntime.engine();
-        threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        JniUtils.setNumThreads(threads);
-    }
 
     /** A 2-class toy problem: foreground where the (noisy) image is bright; a quarter of voxels ignored. */
     static Batch toyBatch(Random r, int n, int size) {
