@@ -34,7 +34,9 @@ import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.labels.LabelSpec;
 import org.maskseg.core.metrics.NanMean;
 import org.maskseg.core.metrics.SegmentationMetrics;
+import org.maskseg.core.plan.DeviceSizing;
 import org.maskseg.core.plan.Plan;
+import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
@@ -69,6 +71,10 @@ import ai.djl.Device;
  * given minutes, on the given sets. Prints a {@code RUN} line per training and a {@code RESULT} line per set and
  * budget as soon as both variants ran ({@code ratio} = fitted / cut Dice), and rewrites the PNG plot after every
  * run. Run it alone on the machine: the budget is wall-clock time.
+ * <p>
+ * To study sizing choices, a variant {@code fixed:PATCH:BATCH:DIVISOR} (e.g. {@code fixed:128x128:2:1}) trains the
+ * default plan sized to that configuration ({@link DeviceSizing#sizedPlan}) with the fitted schedule and no
+ * measuring.
  */
 public final class BudgetBench {
 
@@ -123,6 +129,16 @@ public final class BudgetBench {
                 if (variants.contains("fitted")) {
                     fitted = run(ds, "fitted", m, threads);
                     point(plot, set + " fitted (sized plan, fitted schedule)", m, fitted.dice(), png);
+                }
+                for (String v : variants) {
+                    if (v.startsWith("fixed:")) {
+                        Outcome o = run(ds, v, m, threads);
+                        point(plot, set + " " + v + " (fitted schedule)", m, o.dice(), png);
+                        String line = String.format(Locale.ROOT, "RESULT budget_%s_%sm %s dice=%.4f steps=%d "
+                                + "seconds=%.1f plan=%s", set, trim(m), v, o.dice(), o.steps(), o.seconds(), o.plan());
+                        System.out.println(line);
+                        results.add(line);
+                    }
                 }
                 if (cut != null && fitted != null) {
                     String line = String.format(Locale.ROOT, "RESULT budget_%s_%sm cut_dice=%.4f fitted_dice=%.4f "
@@ -217,11 +233,21 @@ public final class BudgetBench {
         } else {
             settings.budget(Budget.ofTime(d));
         }
+        PlannerOptions planner = PlannerOptions.defaults();
+        if (variant.startsWith("fixed:")) {
+            String[] f = variant.split(":");
+            int[] patch = Arrays.stream(f[1].split("x")).mapToInt(Integer::parseInt).toArray();
+            Plan planned = TrainingJob.plan(ds.images(), ds.labels(), ds.spec().ignoreValue(), settings.build(),
+                    planner);
+            Plan sized = DeviceSizing.sizedPlan(planned, new DeviceSizing.Candidate(patch, Integer.parseInt(f[2]),
+                    Integer.parseInt(f[3])));
+            planner = planner.withOverrides(PlanJson.toJson(sized));
+        }
         String name = ds.name() + " " + variant + " " + trim(minutes) + " min";
         long t0 = System.nanoTime();
         TrainingResult r = TrainingJob.run(TrainingRequest.volumes(ds.images(), ds.labels())
                 .ignoreValue(ds.spec().ignoreValue()).finalValidation(false).settings(settings.build())
-                .planner(PlannerOptions.defaults()).build(), new TrainingListener() {
+                .planner(planner).build(), new TrainingListener() {
                     @Override
                     public void message(String text) {
                         System.out.println("  " + name + ": " + text);

@@ -112,7 +112,7 @@ class DeviceSizingTest {
         assertTrue(d.measured());
         assertEquals(518, d.steps()); // ⌊85 / 0.16384⌋
         assertEquals(3, slow.measured.size(), "the smallest, the planned and the chosen configuration are measured");
-        assertEquals(17 * 3 * 3, d.candidates()); // 17 patches × batches 4, 3, 2 × 3 widths
+        assertEquals(17 * 3 * 2, d.candidates()); // 17 patches × batches 4, 3, 2 × 2 widths
 
         Plan sized = DeviceSizing.sizedPlan(plan, d.chosen());
         assertArrayEquals(new int[] {64, 64}, sized.patchSize());
@@ -150,10 +150,14 @@ class DeviceSizingTest {
     @Test
     void whenNothingReachesTheTargetTheConfigurationWithTheMostStepsIsChosen() {
         Decision d = DeviceSizing.decide(plan128(), BUDGET, new int[] {96, 96}, new Device(1e-3));
-        // the least work: 96² × 2 at a quarter width, 1e-3 × 18,432 / 4 = 4.608 s → ⌊85 / 4.608⌋ = 18 steps
-        assertEquals(new Candidate(new int[] {96, 96}, 2, 4), d.chosen());
-        assertEquals(18, d.steps());
-        assertTrue(d.reason().contains("the one with the most steps"), d.reason());
+        // not even half width reaches the target (96² × 2 / 2: 9.216 s, 9 steps): the full width's least work,
+        // 96² × 2, 1e-3 × 18,432 = 18.432 s → ⌊85 / 18.432⌋ = 4 steps
+        assertEquals(new Candidate(new int[] {96, 96}, 2, 1), d.chosen());
+        assertEquals(4, d.steps());
+        assertTrue(d.reason().contains("the full-width one with the most steps"), d.reason());
+        for (Candidate c : DeviceSizing.candidates(plan128(), new int[] {96, 96})) {
+            assertTrue(c.featureDivisor() <= 2, "never narrower than half the planned width: " + c);
+        }
     }
 
     @Test
@@ -249,6 +253,27 @@ class DeviceSizingTest {
         // no foreground at all: the absolute floor
         LabelVolume empty = LabelVolume.wrap("e", new int[nx * ny], new long[] {nx, ny}, new double[] {1, 1});
         assertArrayEquals(new int[] {32, 32}, DeviceSizing.minimumPatch(List.of(empty), 2, new int[] {128, 128}));
+    }
+
+    @Test
+    void sparseLabelsRaiseTheMinimumPatchUntilItHoldsEnoughAnnotatedVoxels() {
+        // 100 × 100 labels, all ignored (2) but a 5 × 10 object: 50 of 10,000 voxels annotated, share 0.005
+        int n = 100;
+        int[] data = new int[n * n];
+        java.util.Arrays.fill(data, 2);
+        fill(data, n, 40, 44, 40, 49, 1);
+        LabelVolume l = LabelVolume.wrap("s", data, new long[] {n, n}, new double[] {1, 1});
+        // the object gives 32 × 32 (10 × 2 = 20, raised to 32); 128 annotated voxels need 128 / 0.005 = 25,600
+        // voxels: x stops at the planned 128, so y grows to 25,600 / 128 = 200
+        assertArrayEquals(new int[] {128, 200}, DeviceSizing.minimumPatch(List.of(l), 2, new int[] {128, 256}));
+        // without the cap both axes grow alike: ⌈32 f⌉² ≥ 25,600 first at 160 × 160
+        assertArrayEquals(new int[] {160, 160}, DeviceSizing.holdingAnnotated(new int[] {32, 32},
+                new int[] {256, 256}, 0.005));
+        // a planned patch too small to hold them is the minimum
+        assertArrayEquals(new int[] {96, 96}, DeviceSizing.minimumPatch(List.of(l), 2, new int[] {96, 96}));
+        // dense labels: 128 annotated voxels fit into any patch, the object rule alone decides
+        assertArrayEquals(new int[] {32, 32}, DeviceSizing.holdingAnnotated(new int[] {32, 32},
+                new int[] {256, 256}, 1));
     }
 
     @Test

@@ -116,21 +116,21 @@ class PlanSizingTest {
         assertEquals(false, json.get("changed").asBoolean());
         assertEquals(1.5, json.get("measurementSeconds").asDouble());
 
-        // 5 s: 207 steps; half width 0.01024 s gives 415, a quarter 0.00512 s gives ⌊4.25 / 0.00512⌋ = 830
-        TrainingSettings shorter = settings.toBuilder().budget(Budget.ofTime(Duration.ofSeconds(5))).build();
+        // 7 s: ⌊5.95 / 0.02048⌋ = 290 steps; half width 0.01024 s gives ⌊5.95 / 0.01024⌋ = 581
+        TrainingSettings shorter = settings.toBuilder().budget(Budget.ofTime(Duration.ofSeconds(7))).build();
         lines.clear();
         PlanSizing.Outcome sized = PlanSizing.size(planned, cases, shorter, message(lines), timer, () -> 0.25,
                 "test device");
-        assertEquals(new DeviceSizing.Candidate(new int[] {32, 32}, 2, 4), sized.report().decision().chosen());
-        assertEquals(830, sized.report().decision().steps());
-        assertArrayEquals(new int[] {8, 16, 32, 64}, sized.plan().network().features());
-        assertEquals(Duration.ofMillis(4_750), sized.settings().schedule().budget().time());
+        assertEquals(new DeviceSizing.Candidate(new int[] {32, 32}, 2, 2), sized.report().decision().chosen());
+        assertEquals(581, sized.report().decision().steps());
+        assertArrayEquals(new int[] {16, 32, 64, 128}, sized.plan().network().features());
+        assertEquals(Duration.ofMillis(6_750), sized.settings().schedule().budget().time());
         assertEquals(3, lines.size(), "the decision and the plan trained: " + lines);
-        assertTrue(lines.get(2).startsWith("plan: 2d, patch [32, 32], batch 2, 4 stages, features [8, 16, 32, 64]"),
+        assertTrue(lines.get(2).startsWith("plan: 2d, patch [32, 32], batch 2, 4 stages, features [16, 32, 64, 128]"),
                 lines.get(2));
         json = new ObjectMapper().readTree(work.resolve(PlanSizing.FILE).toFile());
-        assertEquals(4, json.get("chosen").get("featureDivisor").asInt());
-        assertEquals(830, json.get("chosen").get("estimatedSteps").asInt());
+        assertEquals(2, json.get("chosen").get("featureDivisor").asInt());
+        assertEquals(581, json.get("chosen").get("estimatedSteps").asInt());
     }
 
     private static TrainingListener message(List<String> lines) {
