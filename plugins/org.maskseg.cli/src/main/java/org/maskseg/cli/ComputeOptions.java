@@ -7,7 +7,7 @@ import org.maskseg.core.engine.TorchRuntime;
 import ai.djl.Device;
 import picocli.CommandLine.Option;
 
-/** Where the network runs: the device, CPU threads and the libtorch installation (train, predict). */
+/** Where the network runs: the device, CPU threads and the libtorch installation (train, predict, plan --budget). */
 final class ComputeOptions {
 
     @Option(names = "--device", paramLabel = "auto|cpu|gpu:N", defaultValue = "auto",

@@ -3,12 +3,17 @@ package org.maskseg.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.maskseg.core.InvalidInputException;
+import org.maskseg.core.image.ImageVolume;
+import org.maskseg.core.image.LabelVolume;
+import org.maskseg.core.io.CaseData;
+import org.maskseg.core.io.DatasetCase;
 import org.maskseg.core.io.DatasetFolder;
 import org.maskseg.core.io.NnUnetDataset;
 import org.maskseg.core.io.OutputPaths;
@@ -17,6 +22,10 @@ import org.maskseg.core.plan.Plan;
 import org.maskseg.core.plan.PlanJson;
 import org.maskseg.core.plan.PlannerOptions;
 import org.maskseg.core.plan.Preset;
+import org.maskseg.core.train.Budget;
+import org.maskseg.core.train.TrainingJob;
+import org.maskseg.core.train.TrainingListener;
+import org.maskseg.core.train.TrainingSettings;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +36,9 @@ import picocli.CommandLine.Option;
         description = { "Plans a network for a dataset (target spacing, patch and batch size, U-Net topology, "
                 + "normalisation) like nnU-Net's planner, and prints the plan as JSON on standard output.",
                 "Intensity statistics use only annotated foreground voxels (ignore-label voxels never count).",
-                "Edit the JSON or pass --plan-overrides to change single values; train with the result (train --plan FILE)." })
+                "Edit the JSON or pass --plan-overrides to change single values; train with the result (train --plan FILE).",
+                "With a time --budget the plan is sized to this device as train --budget sizes it (a few steps are "
+                        + "timed on --device); the decision is printed on standard error." })
 public final class PlanCommand implements Callable<Integer> {
 
     @Option(names = "--images", paramLabel = "DIR", description = "folder of training images")
@@ -83,6 +94,19 @@ public final class PlanCommand implements Callable<Integer> {
                     + "train --help')")
     String regions;
 
+    @Option(names = "--budget", paramLabel = "TIME",
+            description = "size the plan to this device for a training of this long (20m, 2h) as train --budget "
+                    + "does: patch, batch size and network are made smaller when the device cannot train about 500 "
+                    + "steps with the planned ones; reads all cases into memory")
+    String budget;
+
+    @Option(names = "--precision", paramLabel = "auto|fp32|fp16", defaultValue = "auto",
+            description = "arithmetic the sizing times steps in, as for train (default: ${DEFAULT-VALUE})")
+    String precision;
+
+    @Mixin
+    ComputeOptions compute;
+
     @Option(names = "--out", paramLabel = "FILE", description = "also write the plan to this file")
     Path out;
 
@@ -99,9 +123,17 @@ public final class PlanCommand implements Callable<Integer> {
             NnUnetInput.refuseWithDataset(dataset, "--ignore-label", ignoreLabel, "--classes", classes, "--regions",
                     regions, "--modalities", modalities);
             OutputPaths.check().input("--images", images).input("--labels", labels).input("--dataset", dataset)
-                    .input("--plan-overrides", override.file())
+                    .input("--plan-overrides", override.file()).input("--pytorch-library", compute.pytorchLibrary)
                     .outputFile("--out", out).outputFile("--fingerprint", fingerprintFile).verify();
+            Budget parsed = budget == null ? null : Budget.parse(budget);
+            if (parsed != null && !parsed.isTime()) {
+                throw new InvalidInputException("--budget for plan is a time (20m, 2h): a step budget does not "
+                        + "change the plan");
+            }
             Plan plan = plan();
+            if (parsed != null) {
+                plan = sized(plan, parsed);
+            }
             if (out != null) {
                 PlanJson.write(plan, out);
             }
@@ -119,13 +151,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     private Plan plan() throws IOException {
         NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
-        PlannerOptions options = new PlannerOptions(config == null ? null : config.toLowerCase(Locale.ROOT),
-                PlannerOptions.DEFAULT_MEMORY_BUDGET_GIB, maxBatchSize,
-                nnunet != null ? nnunet.channelNames() : modalities, override.json(),
-                nnunet != null ? nnunet.regionsText() : regions).withPreset(Preset.parse(preset));
-        if (memoryGiB != null) {
-            options = options.withMemoryBudgetGiB(memoryGiB);
-        }
+        PlannerOptions options = options(nnunet);
         List<String> names = classes == null ? null : Arrays.stream(classes.split(",")).map(String::trim).toList();
         FolderPlanning.Result planned = nnunet != null
                 ? FolderPlanning.plan(nnunet.training(), nnunet.labels(), null, null, options)
@@ -150,6 +176,45 @@ public final class PlanCommand implements Callable<Integer> {
                     plan.previousStageChannels()));
         }
         return plan;
+    }
+
+    /**
+     * The plan sized to the device for the budget: all cases read into memory, planned and sized as train does;
+     * a plan that train would not size (a cascade, fixed patch, batch or network) is returned with the reason.
+     */
+    private Plan sized(Plan planned, Budget parsed) throws IOException {
+        NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
+        DatasetFolder folder = nnunet != null ? nnunet.training() : DatasetFolder.open(images, labels);
+        List<ImageVolume> imgs = new ArrayList<>();
+        List<LabelVolume> lbls = new ArrayList<>();
+        for (DatasetCase c : folder.cases()) {
+            CaseData d = c.read();
+            imgs.add(d.image());
+            lbls.add(d.labels());
+        }
+        List<String> names = classes == null ? null : Arrays.stream(classes.split(",")).map(String::trim).toList();
+        TrainingSettings settings = TrainingSettings.builder().configuration(config == null ? null
+                : config.toLowerCase(Locale.ROOT)).budget(parsed).device(compute.device).precision(precision)
+                .threads(compute.threads).installation(compute.installation()).classNames(names).build();
+        TrainingJob.SizedPlan sized = TrainingJob.sizedPlan(imgs, lbls, nnunet != null ? null : ignoreLabel,
+                nnunet != null ? nnunet.labels() : null, settings, options(nnunet), new TrainingListener() {
+                    @Override
+                    public void message(String text) {
+                        System.err.println(text);
+                    }
+                }, null);
+        if (sized.notSized() != null) {
+            System.err.println("device sizing off: " + sized.notSized());
+        }
+        return sized.plan();
+    }
+
+    private PlannerOptions options(NnUnetDataset nnunet) throws IOException {
+        PlannerOptions options = new PlannerOptions(config == null ? null : config.toLowerCase(Locale.ROOT),
+                PlannerOptions.DEFAULT_MEMORY_BUDGET_GIB, maxBatchSize,
+                nnunet != null ? nnunet.channelNames() : modalities, override.json(),
+                nnunet != null ? nnunet.regionsText() : regions).withPreset(Preset.parse(preset));
+        return memoryGiB != null ? options.withMemoryBudgetGiB(memoryGiB) : options;
     }
 
     /** Classes without a single annotated voxel usually mean an ignore value that was not declared. */

@@ -9,6 +9,8 @@ import static org.maskseg.cli.CommandLineRun.run;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
@@ -96,6 +98,46 @@ class PlanCommandTest {
         assertEquals(255, p.targets().ignoreValue());
         assertEquals("ct", p.normalization().schemes().get(0));
         assertTrue(p.normalization().clipLow()[0] < p.normalization().clipHigh()[0]);
+    }
+
+    @Test
+    void aTimeBudgetSizesThePlanToThisDeviceAsTrainDoes(@TempDir Path dir) throws Exception {
+        // how fast this machine is decides the choice: the printed plan must be the one the decision names
+        Path file = dir.resolve("sized.json");
+        Result r = run(args("--budget", "20s", "--device", "cpu", "--threads", "1", "--out", file.toString()));
+        assertEquals(0, r.exitCode(), r.err());
+        Plan p = PlanJson.fromJson(r.out(), "stdout");
+        assertEquals(PlanJson.toJson(p), PlanJson.toJson(PlanJson.read(file)));
+        assertTrue(r.err().contains("device sizing on cpu() in fp32"), r.err());
+        Matcher chose = Pattern.compile("device sizing chose patch \\[(\\d+), (\\d+)\\], batch (\\d+)(, features / 2)?")
+                .matcher(r.err());
+        if (chose.find()) {
+            assertArrayEquals(new int[] {Integer.parseInt(chose.group(1)), Integer.parseInt(chose.group(2))},
+                    p.patchSize());
+            assertEquals(Integer.parseInt(chose.group(3)), p.batchSize());
+            assertEquals(chose.group(4) == null ? 32 : 16, p.network().features()[0]);
+            // the nuclei's objects set the floor: 2 × the 90th percentile of their extents, at least 32
+            assertTrue(p.patchSize()[0] >= 32 && p.patchSize()[0] < 256, r.err());
+        } else {
+            assertTrue(r.err().contains("device sizing kept the plan"), r.err());
+            assertArrayEquals(new int[] {256, 256}, p.patchSize());
+        }
+
+        // what train would not size is not sized here either, with the reason
+        Result fixed = run(args("--budget", "20s", "--device", "cpu", "--override", "{\"patchSize\":[128,128]}"));
+        assertEquals(0, fixed.exitCode(), fixed.err());
+        assertArrayEquals(new int[] {128, 128}, PlanJson.fromJson(fixed.out(), "stdout").patchSize());
+        assertTrue(fixed.err().contains("device sizing off: the plan overrides set the patch size, batch size or "
+                + "network"), fixed.err());
+
+        Result steps = run(args("--budget", "500steps"));
+        assertEquals(Cli.FAILED, steps.exitCode());
+        assertEquals("maskseg: --budget for plan is a time (20m, 2h): a step budget does not change the plan",
+                steps.err().strip());
+        Result zero = run(args("--budget", "0m"));
+        assertEquals(Cli.FAILED, zero.exitCode());
+        assertEquals(1, zero.err().strip().lines().count(), zero.err());
+        assertEquals("", zero.out());
     }
 
     @Test

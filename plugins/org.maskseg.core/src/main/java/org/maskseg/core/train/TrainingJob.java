@@ -543,6 +543,52 @@ public final class TrainingJob {
                 CancellationToken.create()).plan();
     }
 
+    /**
+     * A plan sized to a device and a time budget.
+     *
+     * @param plan     the plan to train with: the planned one when it was not sized
+     * @param report   what sizing measured and decided, or null when the plan was not sized
+     * @param notSized why the plan was not sized, or null when it was
+     */
+    public record SizedPlan(Plan plan, SizingReport report, String notSized) {
+    }
+
+    /**
+     * The plan {@link #run} would train these cases with under the settings' time budget, without training: planned
+     * as {@link #plan} plans, the cases preprocessed, and the plan sized to the settings' device by measuring a few
+     * steps there ({@link org.maskseg.core.plan.DeviceSizing}). The decision goes to the listener as {@code run} reports it. A plan that
+     * would not be sized (no time budget, sizing off, a warm start or resumed run, a fixed patch, batch or network,
+     * a cascade) comes back unchanged, with the reason.
+     */
+    public static SizedPlan sizedPlan(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
+            LabelSpec declared, TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
+            CancellationToken cancellation) {
+        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
+        Plan planned = plan(images, labels, ignoreValue, declared, settings, planner);
+        boolean newlyPlanned = settings.start().resumeFrom() == null && settings.start().initialModel() == null;
+        String notSized = PlanSizing.notSized(settings, planner, newlyPlanned);
+        if (notSized == null) {
+            notSized = settings.schedule().budget() == null || !settings.schedule().budget().isTime()
+                    ? "sizing needs a time budget" : "sizing is turned off";
+        } else if (notSized.isEmpty() && planned.isCascade()) {
+            notSized = "the two stages of a cascade keep their plans";
+        }
+        if (!notSized.isEmpty()) {
+            return new SizedPlan(planned, null, notSized);
+        }
+        checkDevice(settings);
+        LabelSpec spec = newLabels(labels, ignoreValue, declared, settings);
+        List<TrainingCase> cases = new ArrayList<>();
+        l.phase("preprocessing " + images.size() + " cases");
+        for (int i = 0; i < images.size(); i++) {
+            token.throwIfCancelled();
+            cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, planned));
+        }
+        PlanSizing.Outcome sized = PlanSizing.size(planned, cases, settings, l, token);
+        return new SizedPlan(sized.plan(), sized.report(), null);
+    }
+
     /** Classes, plan and (for a newly planned job) the dataset fingerprint of a job. */
     private record Planned(LabelSpec spec, Plan plan, DatasetFingerprint fingerprint) {
     }
