@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -74,7 +76,8 @@ import ai.djl.Device;
  * <p>
  * To study sizing choices, a variant {@code fixed:PATCH:BATCH:DIVISOR} (e.g. {@code fixed:128x128:2:1}) trains the
  * default plan sized to that configuration ({@link DeviceSizing#sizedPlan}) with the fitted schedule and no
- * measuring.
+ * measuring. {@code --replot LOG,LOG...} draws the PNG from the {@code RUN} lines of earlier outputs (a later line for
+ * the same set, variant and budget wins) without training.
  */
 public final class BudgetBench {
 
@@ -97,6 +100,7 @@ public final class BudgetBench {
         int threads = 2;
         Path png = Path.of("budget-bench.png");
         Path data = null;
+        List<String> replot = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -108,8 +112,13 @@ public final class BudgetBench {
                 case "--threads" -> threads = Integer.parseInt(v);
                 case "--png" -> png = Path.of(v);
                 case "--data" -> data = Path.of(v);
+                case "--replot" -> replot = List.of(v.split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (replot != null) {
+            replot(replot, png);
+            return;
         }
         if (data == null) {
             data = SampleData.nuclei();
@@ -280,6 +289,26 @@ public final class BudgetBench {
                 + "plan %s (stop: %s)%n", name, o.dice(), steps, r.history().size(), lastLr, seconds, planText,
                 r.stopReason());
         return o;
+    }
+
+    /**
+     * Draws the plot from the RUN lines of earlier outputs, without training: a later line for the same set, variant
+     * and budget replaces an earlier one, so that runs repeated after a change can be drawn with the rest.
+     */
+    private static void replot(List<String> logs, Path png) throws IOException {
+        Pattern run = Pattern.compile("^RUN (\\S+) (cut|fitted) (\\S+) min: held-out Dice (\\S+),");
+        Map<String, XYSeries> plot = new LinkedHashMap<>();
+        for (String log : logs) {
+            for (String line : Files.readAllLines(Path.of(log))) {
+                Matcher m = run.matcher(line);
+                if (m.find()) {
+                    String series = m.group(1) + " " + m.group(2) + (m.group(2).equals("cut")
+                            ? " (nnU-Net plan, schedule stopped)" : " (sized plan, fitted schedule)");
+                    point(plot, series, Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), png);
+                }
+            }
+        }
+        System.out.println("PLOT " + png.toAbsolutePath());
     }
 
     private static void point(Map<String, XYSeries> plot, String series, double minutes, double dice, Path png)

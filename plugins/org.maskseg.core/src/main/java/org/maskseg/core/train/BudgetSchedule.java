@@ -14,7 +14,8 @@ import org.maskseg.core.optim.PolyLearningRate;
  * than the plan's).</li>
  * <li>After every epoch the remaining steps are estimated again from the measured cost of the epochs so far
  * (steps, validation and saving, on a machine whose speed may change): the epochs that still fit before the end,
- * less a reserve of {@value #RESERVE_SHARE} of the budget for the final saving.</li>
+ * less a reserve of {@value #RESERVE_SHARE} of the budget for the final saving and the time kept for what follows
+ * the training ({@link #reserveAtEnd}: the final validation).</li>
  * <li>Progress through the decay, {@code steps done / estimated total}, never goes back, so the learning rate
  * never rises; the step that reaches the end of the budget has progress 1.</li>
  * <li>A step budget knows its total from the start: epochs of {@code steps / TARGET_EPOCHS} steps.</li>
@@ -52,6 +53,7 @@ final class BudgetSchedule implements Schedule {
     private int epochsLeft = Integer.MAX_VALUE;
     private double stepSeconds = Double.NaN;
     private double overheadSeconds;
+    private double reservedAtEnd;
     private boolean ended;
 
     /**
@@ -147,12 +149,17 @@ final class BudgetSchedule implements Schedule {
 
     @Override
     public double stepDeadlineSeconds() {
-        return endSeconds() - budgetSeconds * RESERVE_SHARE - overheadSeconds;
+        return validationDeadlineSeconds() - overheadSeconds;
     }
 
     @Override
     public double validationDeadlineSeconds() {
-        return endSeconds() - budgetSeconds * RESERVE_SHARE;
+        return endSeconds() - budgetSeconds * RESERVE_SHARE - reservedAtEnd;
+    }
+
+    @Override
+    public void reserveAtEnd(double seconds) {
+        reservedAtEnd = Double.isFinite(seconds) ? Math.max(0, seconds) : 0;
     }
 
     @Override
@@ -178,11 +185,11 @@ final class BudgetSchedule implements Schedule {
         }
         // the epoch length from what this machine measured: about TARGET_EPOCHS epochs in the budget, but long
         // enough that validation, loader start-up and saving take at most a tenth of an epoch
-        double usable = budgetSeconds * (1 - RESERVE_SHARE);
+        double usable = budgetSeconds * (1 - RESERVE_SHARE) - reservedAtEnd;
         long affordable = (long) (usable / Math.max(stepSeconds, 1e-6));
         long amortised = (long) Math.ceil(OVERHEAD_FACTOR * overheadSeconds / Math.max(stepSeconds, 1e-6));
         iterations = clamp(Math.max(affordable / TARGET_EPOCHS, amortised), MIN_ITERATIONS, maxIterations);
-        double remaining = budgetSeconds * (1 - RESERVE_SHARE) - secondsBefore - elapsedSeconds;
+        double remaining = usable - secondsBefore - elapsedSeconds;
         double perEpoch = iterations * stepSeconds + overheadSeconds;
         epochsLeft = remaining <= 0 ? 0 : (int) Math.floor(remaining / perEpoch);
         long total = stepsDone + (long) epochsLeft * iterations;

@@ -16,7 +16,11 @@ import org.maskseg.core.plan.Plan;
 final class EpochValidation {
 
     /** What a validation found. */
-    record Outcome(double[] pseudoDice, double meanPseudoDice, double meanLoss) {
+    /**
+     * @param batches        the batches validated (fewer than asked when the deadline came first)
+     * @param forwardSeconds the seconds the network's forward passes took, without waiting for batches
+     */
+    record Outcome(double[] pseudoDice, double meanPseudoDice, double meanLoss, int batches, double forwardSeconds) {
     }
 
     private EpochValidation() {
@@ -30,15 +34,18 @@ final class EpochValidation {
         PseudoDice dice = PseudoDice.forTargets(plan.targets());
         double lossSum = 0;
         int done = 0;
+        long forward = 0;
         for (int it = 0; it < iterations && (it == 0 || clock.elapsedSeconds() < deadlineSeconds); it++) {
             Batch batch = cancellation.await(source::next);
             cancellation.throwIfCancelled();
+            long t0 = System.nanoTime();
             TrainingStep.Validation v = step.validate(batch);
+            forward += System.nanoTime() - t0;
             dice.add(v.prediction(), batch.labels());
             lossSum += v.loss();
             done++;
         }
         double[] perClass = dice.perClass();
-        return new Outcome(perClass, NanMean.of(perClass), lossSum / done);
+        return new Outcome(perClass, NanMean.of(perClass), lossSum / done, done, forward / 1e9);
     }
 }

@@ -22,6 +22,7 @@ import org.maskseg.core.predict.ModelPredictor;
 import org.maskseg.core.predict.Prediction;
 import org.maskseg.core.predict.PredictionMonitor;
 import org.maskseg.core.predict.PredictionSettings;
+import org.maskseg.core.predict.SlidingWindow;
 
 /**
  * nnU-Net's validation at the end of a training: the held-out validation cases are predicted whole, with the
@@ -59,6 +60,27 @@ public final class FinalValidation {
      *                  probabilities ({@link #probabilitiesFile}) and {@link #SUMMARY} go, each written atomically;
      *                  null to keep nothing
      */
+    /**
+     * The sliding windows a final validation predicts on cases of these sizes (on the plan's grid), with
+     * {@link PredictionSettings#DEFAULTS}: per axis the windows of {@link SlidingWindow#windowStarts}, one where the
+     * case is smaller than the patch (it is padded).
+     *
+     * @param sizes spatial sizes, x first
+     * @param patch the patch size, x first
+     */
+    public static long windows(List<long[]> sizes, int[] patch) {
+        long total = 0;
+        for (long[] size : sizes) {
+            long n = 1;
+            for (int a = 0; a < patch.length; a++) {
+                n *= size[a] <= patch[a] ? 1
+                        : SlidingWindow.windowStarts(size[a], patch[a], PredictionSettings.DEFAULTS.step()).length;
+            }
+            total += n;
+        }
+        return total;
+    }
+
     public static Outcome run(TrainedModel model, List<ImageVolume> images, List<LabelVolume> labels,
             List<ClassKnowledge> knowledge, String device, Path folder, TrainingListener listener,
             CancellationToken token) {

@@ -38,6 +38,13 @@ interface Schedule {
      */
     double validationDeadlineSeconds();
 
+    /**
+     * Keeps this many seconds free at the end of a time budget for work that follows the training (the final
+     * validation); updated after every epoch as the estimate improves. Schedules without a time budget ignore it.
+     */
+    default void reserveAtEnd(double seconds) {
+    }
+
     /** Seconds since the session started at which the whole run must have ended; infinite without a limit. */
     double endSeconds();
 

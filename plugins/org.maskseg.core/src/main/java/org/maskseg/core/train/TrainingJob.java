@@ -220,7 +220,8 @@ public final class TrainingJob {
                     datasetSummary, settings, finalValidation, l, token).withSizing(sizing);
         }
         TrainingResult result = new Trainer(plan, cases, settings).validationCases(validationNames).listener(l)
-                .cancellation(token).datasetSummary(datasetSummary).train();
+                .cancellation(token).datasetSummary(datasetSummary)
+                .reserveForFinalValidation(validatesAtEnd(settings, finalValidation)).train();
         List<FinalValidation.Outcome> outcomes = new ArrayList<>();
         result = finish(result, images, labels, partial ? knowledge : null, settings, finalValidation, outcomes, l,
                 token);
@@ -432,7 +433,8 @@ public final class TrainingJob {
             TrainingSettings foldSettings = work == null ? settings
                     : settings.toBuilder().workFolder(work.resolve(CrossValidation.folderName(k))).build();
             TrainingResult r = new Trainer(plan, cases, foldSettings).split(split).listener(l)
-                    .cancellation(token).datasetSummary(datasetSummary).train().asFold(k);
+                    .cancellation(token).datasetSummary(datasetSummary)
+                    .reserveForFinalValidation(validatesAtEnd(foldSettings, finalValidation)).train().asFold(k);
             results.add(finish(r, images, labels, knowledge, foldSettings, finalValidation, outcomes, l, token));
         }
         if (results.size() == 1) {
@@ -462,6 +464,14 @@ public final class TrainingJob {
                 all.knowledge());
         l.message(d.describe(labels.classNames()));
         return result.withPostprocessing(d.choice());
+    }
+
+    /**
+     * Whether a training is followed by a final validation that its time budget must leave time for ({@link #finish}
+     * validates unless told not to or a time limit is set; without held-out cases the trainer reserves nothing).
+     */
+    private static boolean validatesAtEnd(TrainingSettings settings, boolean finalValidation) {
+        return finalValidation && settings.schedule().timeLimit() == null;
     }
 
     /** A training's result with its final validation, when asked for and possible. */

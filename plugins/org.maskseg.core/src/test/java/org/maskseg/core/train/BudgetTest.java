@@ -109,6 +109,48 @@ class BudgetTest {
     }
 
     @Test
+    void timeKeptForTheFinalValidationIsNotTrained() {
+        // as above, with 60 s kept for the final validation: (0.98 × 600 − 60) / 0.5 / 30 = 35.2 steps per epoch
+        BudgetSchedule s = new BudgetSchedule(Budget.parse("10m"), 0.01, 250, 50);
+        s.reserveAtEnd(60);
+        assertEquals(588 - 60, s.validationDeadlineSeconds(), 1e-9);
+        Run r = simulate(s, e -> 0.5, e -> 1.0);
+        assertEquals(35, s.epochLength());
+        // training, validation and saving end before the kept time, and use most of what is left
+        assertTrue(r.elapsed() <= 528 && r.elapsed() > 0.9 * 528, "elapsed " + r.elapsed());
+        assertEquals((r.steps() - 1) / (double) r.steps(), r.progress().get(r.progress().size() - 1), 1e-12);
+        assertNonIncreasing(r.rates());
+        // a new estimate replaces the old one; one that is not a number keeps nothing
+        s.reserveAtEnd(30);
+        assertEquals(588 - 30, s.validationDeadlineSeconds(), 1e-9);
+        s.reserveAtEnd(Double.NaN);
+        assertEquals(588, s.validationDeadlineSeconds(), 1e-9);
+    }
+
+    @Test
+    void theTrainerKeepsTimeOfATimeBudgetForTheFinalValidation() {
+        for (boolean reserve : new boolean[] {true, false}) {
+            List<String> messages = new ArrayList<>();
+            TrainingResult r = new Trainer(TinyProblem.plan(1000, 250), TinyProblem.cases(5, 2),
+                    TrainingSettings.builder().device("cpu").seed(4).loaderThreads(1).threads(1)
+                            .budget(Budget.parse("3s")).build()).listener(new TrainingListener() {
+                                @Override
+                                public void message(String text) {
+                                    messages.add(text);
+                                }
+                            }).reserveForFinalValidation(reserve).train();
+            // the 32² cases are one window each
+            int held = r.split().validation().size();
+            List<String> kept = messages.stream().filter(m -> m.startsWith("keeping about")).toList();
+            assertEquals(reserve ? 1 : 0, kept.size(), messages.toString());
+            if (reserve) {
+                assertTrue(kept.get(0).matches("keeping about \\d+ s at the end of the budget for the final validation "
+                        + "\\(" + held + " windows on " + held + " case\\(s\\)\\)"), kept.get(0));
+            }
+        }
+    }
+
+    @Test
     void aMachineThatSlowsDownIsFollowedWithoutRaisingTheLearningRateOrOverrunning() {
         BudgetSchedule s = new BudgetSchedule(Budget.parse("10m"), 0.01, 250, 50);
         // from epoch 10 on every step takes three times as long (another job took the cores)

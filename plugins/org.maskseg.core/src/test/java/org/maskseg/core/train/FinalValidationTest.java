@@ -40,6 +40,18 @@ class FinalValidationTest {
     }
 
     @Test
+    void theWindowsOfAFinalValidationAreCountedAsTheSlidingWindowPlacesThem() {
+        // step 0.5: 256 with a 56 patch gives ⌈200 / 28⌉ + 1 = 9 windows per axis; 300 with 128 gives ⌈172 / 64⌉ + 1
+        // = 4; an axis not longer than the patch (it is padded) one
+        assertEquals(81, FinalValidation.windows(List.of(new long[] {256, 256}), new int[] {56, 56}));
+        // with a 56 × 128 patch: 256² gives 9 × (⌈128 / 64⌉ + 1) = 27, 40 × 300 gives 1 × 4, 56² gives 1 × 1
+        assertEquals(27 + 4 + 1, FinalValidation.windows(List.of(new long[] {256, 256}, new long[] {40, 300},
+                new long[] {56, 56}), new int[] {56, 128}));
+        // 3D: ⌈16 / 24⌉ + 1 = 2 per axis
+        assertEquals(8, FinalValidation.windows(List.of(new long[] {64, 64, 64}), new int[] {48, 48, 48}));
+    }
+
+    @Test
     void validationCasesArePredictedWholeAndScoredOnlyWhereAnnotated() throws Exception {
         List<TrainingCase> train = TinyProblem.cases(3, 5);
         List<ImageVolume> valImages = new ArrayList<>();
