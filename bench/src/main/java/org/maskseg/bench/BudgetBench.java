@@ -297,15 +297,22 @@ public final class BudgetBench {
      */
     private static void replot(List<String> logs, Path png) throws IOException {
         Pattern run = Pattern.compile("^RUN (\\S+) (cut|fitted) (\\S+) min: held-out Dice (\\S+),");
-        Map<String, XYSeries> plot = new LinkedHashMap<>();
+        Map<String, Map<Double, Double>> points = new LinkedHashMap<>();
         for (String log : logs) {
             for (String line : Files.readAllLines(Path.of(log))) {
                 Matcher m = run.matcher(line);
                 if (m.find()) {
                     String series = m.group(1) + " " + m.group(2) + (m.group(2).equals("cut")
                             ? " (nnU-Net plan, schedule stopped)" : " (sized plan, fitted schedule)");
-                    point(plot, series, Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), png);
+                    points.computeIfAbsent(series, k -> new java.util.TreeMap<>())
+                            .put(Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)));
                 }
+            }
+        }
+        Map<String, XYSeries> plot = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<Double, Double>> e : points.entrySet()) {
+            for (Map.Entry<Double, Double> p : e.getValue().entrySet()) {
+                point(plot, e.getKey(), p.getKey(), p.getValue(), png);
             }
         }
         System.out.println("PLOT " + png.toAbsolutePath());

@@ -95,11 +95,7 @@ public final class DeviceSizing {
 
         /** Voxels of one patch. */
         public long patchVoxels() {
-            long v = 1;
-            for (int p : patchSize) {
-                v *= p;
-            }
-            return v;
+            return voxels(patchSize);
         }
 
         /** Batch × patch voxels: what one step learns from. */
@@ -371,8 +367,9 @@ public final class DeviceSizing {
         return out;
     }
 
-    private static double voxels(int[] patch) {
-        double v = 1;
+    /** The voxels of a patch. */
+    static long voxels(int[] patch) {
+        long v = 1;
         for (int p : patch) {
             v *= p;
         }
