@@ -130,9 +130,10 @@ public final class PlanCommand implements Callable<Integer> {
                 throw new InvalidInputException("--budget for plan is a time (20m, 2h): a step budget does not "
                         + "change the plan");
             }
-            Plan plan = plan();
+            NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
+            Plan plan = plan(nnunet);
             if (parsed != null) {
-                plan = sized(plan, parsed);
+                plan = sized(nnunet, parsed);
             }
             if (out != null) {
                 PlanJson.write(plan, out);
@@ -149,13 +150,11 @@ public final class PlanCommand implements Callable<Integer> {
         }
     }
 
-    private Plan plan() throws IOException {
-        NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
+    private Plan plan(NnUnetDataset nnunet) throws IOException {
         PlannerOptions options = options(nnunet);
-        List<String> names = classes == null ? null : Arrays.stream(classes.split(",")).map(String::trim).toList();
         FolderPlanning.Result planned = nnunet != null
                 ? FolderPlanning.plan(nnunet.training(), nnunet.labels(), null, null, options)
-                : FolderPlanning.plan(DatasetFolder.open(images, labels), null, ignoreLabel, names, options);
+                : FolderPlanning.plan(DatasetFolder.open(images, labels), null, ignoreLabel, classNames(), options);
         warnAboutAbsentClasses(planned);
         if (fingerprintFile != null) {
             PlanJson.write(planned.fingerprint(), fingerprintFile);
@@ -182,8 +181,7 @@ public final class PlanCommand implements Callable<Integer> {
      * The plan sized to the device for the budget: all cases read into memory, planned and sized as train does;
      * a plan that train would not size (a cascade, fixed patch, batch or network) is returned with the reason.
      */
-    private Plan sized(Plan planned, Budget parsed) throws IOException {
-        NnUnetDataset nnunet = dataset == null ? null : NnUnetInput.open(dataset);
+    private Plan sized(NnUnetDataset nnunet, Budget parsed) throws IOException {
         DatasetFolder folder = nnunet != null ? nnunet.training() : DatasetFolder.open(images, labels);
         List<ImageVolume> imgs = new ArrayList<>();
         List<LabelVolume> lbls = new ArrayList<>();
@@ -192,10 +190,9 @@ public final class PlanCommand implements Callable<Integer> {
             imgs.add(d.image());
             lbls.add(d.labels());
         }
-        List<String> names = classes == null ? null : Arrays.stream(classes.split(",")).map(String::trim).toList();
         TrainingSettings settings = TrainingSettings.builder().configuration(config == null ? null
                 : config.toLowerCase(Locale.ROOT)).budget(parsed).device(compute.device).precision(precision)
-                .threads(compute.threads).installation(compute.installation()).classNames(names).build();
+                .threads(compute.threads).installation(compute.installation()).classNames(classNames()).build();
         TrainingJob.SizedPlan sized = TrainingJob.sizedPlan(imgs, lbls, nnunet != null ? null : ignoreLabel,
                 nnunet != null ? nnunet.labels() : null, settings, options(nnunet), new TrainingListener() {
                     @Override
@@ -207,6 +204,11 @@ public final class PlanCommand implements Callable<Integer> {
             System.err.println("device sizing off: " + sized.notSized());
         }
         return sized.plan();
+    }
+
+    /** The classes named by --classes, or null. */
+    private List<String> classNames() {
+        return classes == null ? null : Arrays.stream(classes.split(",")).map(String::trim).toList();
     }
 
     private PlannerOptions options(NnUnetDataset nnunet) throws IOException {

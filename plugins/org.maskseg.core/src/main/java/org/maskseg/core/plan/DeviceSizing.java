@@ -95,7 +95,7 @@ public final class DeviceSizing {
 
         /** Voxels of one patch. */
         public long patchVoxels() {
-            return voxels(patchSize);
+            return (long) Planner.product(patchSize);
         }
 
         /** Batch × patch voxels: what one step learns from. */
@@ -339,18 +339,19 @@ public final class DeviceSizing {
     static int[] holdingAnnotated(int[] min, int[] planned, double annotatedShare) {
         double need = MIN_ANNOTATED_PER_PATCH / Math.max(annotatedShare, 1e-12);
         int[] out = min.clone();
-        if (voxels(out) >= need) {
+        if (Planner.product(out) >= need) {
             return out;
         }
         // bisect for the smallest factor that gives enough voxels; axes stop growing at the planned size
         double lo = 1;
         double hi = 1;
-        while (voxels(scaled(min, planned, hi)) < need && !Arrays.equals(scaled(min, planned, hi), planned)) {
+        for (int[] grown = min; Planner.product(grown) < need && !Arrays.equals(grown, planned);
+                grown = scaled(min, planned, hi)) {
             hi *= 2;
         }
         for (int i = 0; i < 60; i++) {
             double mid = (lo + hi) / 2;
-            if (voxels(scaled(min, planned, mid)) >= need) {
+            if (Planner.product(scaled(min, planned, mid)) >= need) {
                 hi = mid;
             } else {
                 lo = mid;
@@ -365,15 +366,6 @@ public final class DeviceSizing {
             out[a] = (int) Math.min(planned[a], Math.ceil(min[a] * factor - 1e-9));
         }
         return out;
-    }
-
-    /** The voxels of a patch. */
-    static long voxels(int[] patch) {
-        long v = 1;
-        for (int p : patch) {
-            v *= p;
-        }
-        return v;
     }
 
     /**

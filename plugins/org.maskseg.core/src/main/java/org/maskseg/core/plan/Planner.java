@@ -651,7 +651,8 @@ public final class Planner {
         return p;
     }
 
-    private static double product(int[] a) {
+    /** The product of the sizes, e.g. the voxels of a patch. */
+    static double product(int[] a) {
         double p = 1;
         for (int v : a) {
             p *= v;

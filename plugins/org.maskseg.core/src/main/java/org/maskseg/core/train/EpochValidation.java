@@ -15,8 +15,9 @@ import org.maskseg.core.plan.Plan;
  */
 final class EpochValidation {
 
-    /** What a validation found. */
     /**
+     * What a validation found.
+     *
      * @param batches        the batches validated (fewer than asked when the deadline came first)
      * @param forwardSeconds the seconds the network's forward passes took, without waiting for batches
      */

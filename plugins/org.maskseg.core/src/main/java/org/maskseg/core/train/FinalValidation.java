@@ -50,17 +50,6 @@ public final class FinalValidation {
     }
 
     /**
-     * Predicts and scores the validation cases.
-     *
-     * @param images    the validation images, raw
-     * @param labels    their references, in the model's label convention
-     * @param knowledge the class knowledge of each reference, or null when all are fully annotated
-     * @param device    "auto", "cpu" or "gpu:N"
-     * @param folder    where the predicted labels ({@code <case>.png} for 2D, {@code <case>.nii.gz} for 3D), their
-     *                  probabilities ({@link #probabilitiesFile}) and {@link #SUMMARY} go, each written atomically;
-     *                  null to keep nothing
-     */
-    /**
      * The sliding windows a final validation predicts on cases of these sizes (on the plan's grid), with
      * {@link PredictionSettings#DEFAULTS}: per axis the windows of {@link SlidingWindow#windowStarts}, one where the
      * case is smaller than the patch (it is padded).
@@ -81,6 +70,17 @@ public final class FinalValidation {
         return total;
     }
 
+    /**
+     * Predicts and scores the validation cases.
+     *
+     * @param images    the validation images, raw
+     * @param labels    their references, in the model's label convention
+     * @param knowledge the class knowledge of each reference, or null when all are fully annotated
+     * @param device    "auto", "cpu" or "gpu:N"
+     * @param folder    where the predicted labels ({@code <case>.png} for 2D, {@code <case>.nii.gz} for 3D), their
+     *                  probabilities ({@link #probabilitiesFile}) and {@link #SUMMARY} go, each written atomically;
+     *                  null to keep nothing
+     */
     public static Outcome run(TrainedModel model, List<ImageVolume> images, List<LabelVolume> labels,
             List<ClassKnowledge> knowledge, String device, Path folder, TrainingListener listener,
             CancellationToken token) {

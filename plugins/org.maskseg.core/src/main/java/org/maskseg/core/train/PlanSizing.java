@@ -30,6 +30,8 @@ final class PlanSizing {
 
     /** The sizing record in the work folder. */
     static final String FILE = "plan_sizing.json";
+    /** Why a cascade is not sized. */
+    static final String CASCADE = "the two stages of a cascade keep their plans";
 
     private PlanSizing() {
     }

@@ -216,8 +216,7 @@ public final class Trainer {
      * Keeps time at the end of a time budget for the final validation that follows the training (predicting the
      * held-out cases whole): the windows it predicts ({@link FinalValidation#windows}) × the forward seconds per
      * patch of the epoch validation × {@value #FINAL_VALIDATION_FACTOR}, averaged over the epochs as the step time
-     * is.
-     * No effect without a time budget or without held-out cases.
+     * is. No effect without a time budget or without held-out cases.
      */
     public Trainer reserveForFinalValidation(boolean on) {
         this.reserveForFinalValidation = on;

@@ -184,8 +184,8 @@ public final class TrainingJob {
         l.message(describe(plan));
         if (plan.isCascade()) {
             if ("".equals(PlanSizing.notSized(settings, request.planner, fingerprint != null))) {
-                l.message("device sizing off: the two stages of a cascade keep their plans (train --config "
-                        + "3d_fullres for a plan sized to this device)");
+                l.message("device sizing off: " + PlanSizing.CASCADE + " (train --config 3d_fullres for a plan sized "
+                        + "to this device)");
             }
             Map<String, Object> s = summary(images, spec, fingerprint, settings, partial);
             return request.crossValidation != null
@@ -195,14 +195,7 @@ public final class TrainingJob {
                             finalValidation, l, token);
         }
 
-        List<TrainingCase> cases = new ArrayList<>();
-        l.phase("preprocessing " + images.size() + " cases");
-        for (int i = 0; i < images.size(); i++) {
-            token.throwIfCancelled();
-            cases.add(partial
-                    ? Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan, knowledge.get(i))
-                    : Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, plan));
-        }
+        List<TrainingCase> cases = preprocess(images, labels, spec, plan, partial ? knowledge : null, l, token);
         Map<String, Object> datasetSummary = summary(images, spec, fingerprint, settings, partial);
         SizingReport sizing = null;
         String notSized = PlanSizing.notSized(settings, request.planner, fingerprint != null);
@@ -542,6 +535,12 @@ public final class TrainingJob {
      */
     public static Plan plan(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
             LabelSpec declared, TrainingSettings settings, PlannerOptions planner) {
+        return planned(images, labels, ignoreValue, declared, settings, planner).plan();
+    }
+
+    /** {@link #prepare} for the planning entry points, which check their arguments first. */
+    private static Planned planned(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
+            LabelSpec declared, TrainingSettings settings, PlannerOptions planner) {
         Objects.requireNonNull(settings, "settings");
         if (images.isEmpty()) {
             throw new InvalidInputException("no images given to plan for");
@@ -550,7 +549,7 @@ public final class TrainingJob {
             throw new InvalidInputException(images.size() + " images but " + labels.size() + " label images");
         }
         return prepare(images, labels, ignoreValue, declared, settings, planner, TrainingListener.NONE,
-                CancellationToken.create()).plan();
+                CancellationToken.create());
     }
 
     /**
@@ -566,35 +565,29 @@ public final class TrainingJob {
     /**
      * The plan {@link #run} would train these cases with under the settings' time budget, without training: planned
      * as {@link #plan} plans, the cases preprocessed, and the plan sized to the settings' device by measuring a few
-     * steps there ({@link org.maskseg.core.plan.DeviceSizing}). The decision goes to the listener as {@code run} reports it. A plan that
-     * would not be sized (no time budget, sizing off, a warm start or resumed run, a fixed patch, batch or network,
-     * a cascade) comes back unchanged, with the reason.
+     * steps there ({@link org.maskseg.core.plan.DeviceSizing}). The decision goes to the listener as {@code run}
+     * reports it. A plan that would not be sized (no time budget, sizing off, a warm start or resumed run, a fixed
+     * patch, batch or network, a cascade) comes back unchanged, with the reason.
      */
     public static SizedPlan sizedPlan(List<ImageVolume> images, List<LabelVolume> labels, Integer ignoreValue,
             LabelSpec declared, TrainingSettings settings, PlannerOptions planner, TrainingListener listener,
             CancellationToken cancellation) {
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
         CancellationToken token = cancellation == null ? CancellationToken.create() : cancellation;
-        Plan planned = plan(images, labels, ignoreValue, declared, settings, planner);
-        boolean newlyPlanned = settings.start().resumeFrom() == null && settings.start().initialModel() == null;
-        String notSized = PlanSizing.notSized(settings, planner, newlyPlanned);
+        Planned p = planned(images, labels, ignoreValue, declared, settings, planner);
+        Plan planned = p.plan();
+        String notSized = PlanSizing.notSized(settings, planner, p.fingerprint() != null);
         if (notSized == null) {
             notSized = settings.schedule().budget() == null || !settings.schedule().budget().isTime()
                     ? "sizing needs a time budget" : "sizing is turned off";
         } else if (notSized.isEmpty() && planned.isCascade()) {
-            notSized = "the two stages of a cascade keep their plans";
+            notSized = PlanSizing.CASCADE;
         }
         if (!notSized.isEmpty()) {
             return new SizedPlan(planned, null, notSized);
         }
         checkDevice(settings);
-        LabelSpec spec = newLabels(labels, ignoreValue, declared, settings);
-        List<TrainingCase> cases = new ArrayList<>();
-        l.phase("preprocessing " + images.size() + " cases");
-        for (int i = 0; i < images.size(); i++) {
-            token.throwIfCancelled();
-            cases.add(Preprocessor.preprocessCase(images.get(i), labels.get(i), spec, planned));
-        }
+        List<TrainingCase> cases = preprocess(images, labels, p.spec(), planned, null, l, token);
         PlanSizing.Outcome sized = PlanSizing.size(planned, cases, settings, l, token);
         return new SizedPlan(sized.plan(), sized.report(), null);
     }
